@@ -1,0 +1,35 @@
+//! The JSON API under /api/v1: bearer tokens only, problem+json errors, described by the
+//! OpenAPI document it serves.
+
+mod openapi;
+
+use rocket::serde::json::{Json, Value, json};
+use rocket::{Route, get, routes};
+
+use crate::web::guards::ApiUser;
+
+#[get("/me")]
+fn me(user: ApiUser) -> Json<Value> {
+    let u = user.0;
+    Json(json!({
+        "id": u.id,
+        "username": u.username,
+        "display_name": u.display_name,
+        "role": u.role.as_str(),
+        "locale": u.locale.map(|l| l.as_str()),
+    }))
+}
+
+#[get("/openapi.json")]
+fn openapi_document() -> Json<Value> {
+    Json(openapi::document())
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![me, openapi_document]
+}
+
+/// Every (method, path) the OpenAPI document describes, for the test that keeps it complete.
+pub fn described_routes() -> Vec<(String, String)> {
+    openapi::described(&openapi::document())
+}

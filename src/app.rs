@@ -1,0 +1,182 @@
+//! `App` wires the parts together: database, clock, configuration, throttle, setup token.
+//! It is the one value the web layer, the CLI and the jobs share.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+use jiff::Timestamp;
+use uuid::Uuid;
+
+use crate::auth::store as users;
+use crate::auth::throttle::Throttle;
+use crate::clock::Clock;
+use crate::club::commands::UpdateClubSettings;
+use crate::club::model::ClubSettings;
+use crate::commands::AnyCommand;
+use crate::config::{Config, Loaded};
+use crate::core::{self, Actor, Envelope, Executed, Outcome};
+use crate::db::Db;
+
+/// Which club settings the config file, environment or flags pin (read-only on the Settings page).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pinned {
+    pub name: bool,
+    pub time_zone: bool,
+    pub locale: bool,
+    pub currency: bool,
+}
+
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<Config>,
+    pub pinned: Pinned,
+    pub throttle: Arc<Throttle>,
+    setup_token: Arc<Mutex<Option<String>>>,
+}
+
+impl App {
+    /// Opens the data folder and database (migrating, backing up first), applies pinned club
+    /// settings, and prepares the one-time setup token when there is no staff account yet.
+    /// Blocking: call from the CLI before the server starts.
+    pub fn open(loaded: &Loaded, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        let config = loaded.config.clone();
+        ensure_writable(&config.data)?;
+        let db = Db::open(&config.data, &config.backup_dir(), clock.now())?;
+        let pinned = Pinned {
+            name: loaded.is_set("club_name"),
+            time_zone: loaded.is_set("time_zone"),
+            locale: loaded.is_set("locale"),
+            currency: loaded.is_set("currency"),
+        };
+        let app = App {
+            db,
+            clock,
+            config: Arc::new(config),
+            pinned,
+            throttle: Arc::new(Throttle::default()),
+            setup_token: Arc::new(Mutex::new(None)),
+        };
+        app.sync_club_settings()?;
+        if app.db.read_blocking(|c| Ok(users::user_count(c)?))? == 0 {
+            *app.setup_token.lock().expect("setup lock") = Some(crate::auth::tokens::new_secret());
+        }
+        Ok(app)
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Creates the club settings on first start, and re-applies values pinned by configuration.
+    fn sync_club_settings(&self) -> anyhow::Result<()> {
+        let current = self.db.read_blocking(|c| Ok(crate::club::store::settings(c)?))?;
+        let cfg = &self.config;
+        let wanted = match &current {
+            None => ClubSettings {
+                name: cfg.club_name.clone(),
+                time_zone: cfg.time_zone.clone(),
+                locale: cfg.locale,
+                currency: cfg.currency.clone(),
+            },
+            Some((_, s)) => ClubSettings {
+                name: if self.pinned.name { cfg.club_name.clone() } else { s.name.clone() },
+                time_zone: if self.pinned.time_zone { cfg.time_zone.clone() } else { s.time_zone.clone() },
+                locale: if self.pinned.locale { cfg.locale } else { s.locale },
+                currency: if self.pinned.currency { cfg.currency.clone() } else { s.currency.clone() },
+            },
+        };
+        if current.as_ref().is_some_and(|(_, s)| *s == wanted) {
+            return Ok(());
+        }
+        let cmd = AnyCommand::UpdateClubSettings(UpdateClubSettings {
+            settings_id: Uuid::now_v7().to_string(),
+            name: wanted.name,
+            time_zone: wanted.time_zone,
+            locale: wanted.locale,
+            currency: wanted.currency,
+        });
+        match self.run_blocking(Actor::System, cmd)?.outcome {
+            Outcome::Applied { .. } => Ok(()),
+            Outcome::Rejected(r) => anyhow::bail!("the configured club settings were refused: {}", r.code),
+        }
+    }
+
+    /// The one-time setup token, while no staff account exists.
+    pub fn setup_token(&self) -> Option<String> {
+        self.setup_token.lock().expect("setup lock").clone()
+    }
+
+    pub fn finish_setup(&self) {
+        *self.setup_token.lock().expect("setup lock") = None;
+    }
+
+    /// Executes a command issued now by `actor` on this hub.
+    pub async fn run(&self, actor: Actor, command: AnyCommand) -> anyhow::Result<Outcome> {
+        self.run_with_id(Uuid::now_v7(), actor, command).await.map(|e| e.outcome)
+    }
+
+    /// Executes a command whose id the caller chose (a form's hidden id, an Idempotency-Key).
+    pub async fn run_with_id(&self, id: Uuid, actor: Actor, command: AnyCommand) -> anyhow::Result<Executed> {
+        let env = Envelope::with_id(id, actor, command, self.now());
+        let clock = self.clock.clone();
+        let executed = self.db.write(move |conn| core::execute(conn, &env, clock.now()).map(|e| (e, env))).await;
+        log_outcome(executed).map(|(e, _)| e)
+    }
+
+    /// The same as `run`, for the CLI (already on a blocking thread).
+    pub fn run_blocking(&self, actor: Actor, command: AnyCommand) -> anyhow::Result<Executed> {
+        let env = Envelope::new(actor, command, self.now());
+        let now = self.now();
+        let executed = self.db.write_blocking(|conn| core::execute(conn, &env, now).map(|e| (e, env.clone())));
+        log_outcome(executed).map(|(e, _)| e)
+    }
+
+    pub async fn club(&self) -> anyhow::Result<ClubSettings> {
+        let fallback = self.config.clone();
+        self.db
+            .read(move |c| {
+                Ok(crate::club::store::settings(c)?.map(|(_, s)| s).unwrap_or_else(|| ClubSettings {
+                    name: fallback.club_name.clone(),
+                    time_zone: fallback.time_zone.clone(),
+                    locale: fallback.locale,
+                    currency: fallback.currency.clone(),
+                }))
+            })
+            .await
+    }
+}
+
+fn log_outcome(
+    executed: anyhow::Result<(Executed, Envelope<AnyCommand>)>,
+) -> anyhow::Result<(Executed, Envelope<AnyCommand>)> {
+    use crate::core::Command;
+    match &executed {
+        Ok((e, env)) => match &e.outcome {
+            Outcome::Applied { txn_seq } => tracing::info!(
+                command = env.command.kind(), id = %env.id, actor = %env.actor.display_name(), origin = %env.origin,
+                txn_seq = ?txn_seq, replay = !e.first_time, "command applied"
+            ),
+            Outcome::Rejected(r) => tracing::info!(
+                command = env.command.kind(), id = %env.id, actor = %env.actor.display_name(), origin = %env.origin,
+                reason = %r.code, replay = !e.first_time, "command rejected"
+            ),
+        },
+        Err(err) => tracing::error!(error = %format!("{err:#}"), "command failed"),
+    }
+    executed
+}
+
+/// Creates the data folder if needed and proves it is writable, with a message naming it.
+pub fn ensure_writable(data: &Path) -> anyhow::Result<()> {
+    let fix = "Fix: choose another folder with --data, or give this user write access to it.";
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("cannot create the data folder {}. {fix}", data.display()))?;
+    let probe = data.join(".write-test");
+    std::fs::write(&probe, b"ok")
+        .with_context(|| format!("the data folder {} is not writable. {fix}", data.display()))?;
+    std::fs::remove_file(&probe).ok();
+    Ok(())
+}

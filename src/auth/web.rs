@@ -1,0 +1,427 @@
+//! Login, logout, first-run setup, and each user's own profile (password and language).
+
+use askama::Template;
+use rocket::form::FromForm;
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+use uuid::Uuid;
+
+use super::model::{Username, check_password, parse_display_name};
+use super::{password, store, tokens};
+use crate::app::App;
+use crate::auth::commands::{CreateStaffUser, SetStaffLocale, SetStaffPassword};
+use crate::commands::AnyCommand;
+use crate::core::{Actor, Outcome, Role};
+use crate::error::AppError;
+use crate::i18n::{self, Locale};
+use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, rejection_text, safe_next};
+use crate::web::guards::{ClientIp, SESSION_COOKIE, Staff, end_session};
+use crate::web::page::{Html, LANG_COOKIE, PRE_SESSION_CSRF, PageCtx, ok, render};
+
+type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
+
+fn redirect(to: impl Into<String>, kind: &str, message: String) -> Page {
+    let to: String = to.into();
+    Ok(Either::Right(Flash::new(Redirect::to(to), kind, message)))
+}
+
+/// Starts a session for `user_id` and sets its cookie.
+async fn open_session(
+    app: &App,
+    cookies: &CookieJar<'_>,
+    user_id: String,
+    ip: String,
+    agent: Option<String>,
+) -> anyhow::Result<()> {
+    let token = tokens::new_secret();
+    let csrf = tokens::new_secret();
+    let hash = tokens::hash_secret(&token);
+    let now = app.now();
+    app.db
+        .write(move |c| Ok(store::insert_session(c, &hash, &user_id, &csrf, now, Some(&ip), agent.as_deref())?))
+        .await?;
+    cookies.add_private(Cookie::build((SESSION_COOKIE, token)).http_only(true).same_site(SameSite::Lax).path("/"));
+    cookies.remove(Cookie::from(PRE_SESSION_CSRF));
+    Ok(())
+}
+
+async fn hash_password(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || password::hash(&password)).await?
+}
+
+// ---- login / logout ----
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+struct LoginPage {
+    ctx: PageCtx,
+    username: String,
+    next: String,
+    error: Option<String>,
+    no_users: bool,
+}
+
+#[derive(FromForm)]
+struct LoginForm {
+    #[field(default = String::new())]
+    username: String,
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    next: String,
+}
+
+async fn no_users(app: &App) -> anyhow::Result<bool> {
+    Ok(app.db.read(|c| Ok(store::user_count(c)?)).await? == 0)
+}
+
+#[get("/login?<next>")]
+async fn login_page(ctx: PageCtx, app: &State<App>, next: Option<String>) -> Page {
+    let next = safe_next(next.as_deref().unwrap_or("/")).to_owned();
+    if ctx.logged_in() {
+        return Ok(Either::Right(Flash::new(Redirect::to(next), "", "")));
+    }
+    let no_users = no_users(app).await?;
+    Ok(Either::Left(ok(&LoginPage { ctx, username: String::new(), next, error: None, no_users })?))
+}
+
+#[post("/login", data = "<form>")]
+async fn login(
+    ctx: PageCtx,
+    app: &State<App>,
+    cookies: &CookieJar<'_>,
+    ip: ClientIp,
+    agent: UserAgent,
+    form: Csrf<LoginForm>,
+) -> Page {
+    let form = form.0;
+    let now = app.now();
+    let next = safe_next(&form.next).to_owned();
+    let locale = ctx.locale;
+    let fail = |ctx: PageCtx, status: Status, message: String, username: String, next: String| -> Page {
+        Ok(Either::Left(render(status, &LoginPage { ctx, username, next, error: Some(message), no_users: false })?))
+    };
+    if let Err(wait) = app.throttle.check(&form.username, &ip.0, now) {
+        let minutes = (wait.as_secs() + 59) / 60;
+        tracing::warn!(ip = %ip.0, "login throttled");
+        let message = i18n::tr_args(locale, "login-throttled", &[("minutes", &minutes.to_string())]);
+        return fail(ctx, Status::TooManyRequests, message, form.username, next);
+    }
+    let username = form.username.clone();
+    let user = app.db.read(move |c| Ok(store::user_by_username(c, &username)?)).await?;
+    let password = form.password.clone();
+    let verified = match user {
+        Some(user) => {
+            let hash = user.password_hash.clone();
+            tokio::task::spawn_blocking(move || password::verify(&password, &hash))
+                .await
+                .map_err(anyhow::Error::from)?
+                .then_some(user)
+        }
+        None => {
+            tokio::task::spawn_blocking(move || password::verify_nothing(&password))
+                .await
+                .map_err(anyhow::Error::from)?;
+            None
+        }
+    };
+    let Some(user) = verified else {
+        app.throttle.failed(&form.username, &ip.0, now);
+        tracing::info!(ip = %ip.0, "login failed");
+        return fail(ctx, Status::Unauthorized, i18n::tr(locale, "login-wrong"), form.username, next);
+    };
+    if !user.active {
+        return fail(ctx, Status::Forbidden, i18n::tr(locale, "login-disabled"), form.username, next);
+    }
+    app.throttle.succeeded(&form.username);
+    tracing::info!(user = %user.username, ip = %ip.0, "logged in");
+    open_session(app, cookies, user.id.clone(), ip.0, agent.0).await?;
+    let to = if user.must_change_password { "/profile".to_owned() } else { next };
+    let greeting = i18n::tr_args(user.locale.unwrap_or(locale), "login-welcome", &[("name", &user.display_name)]);
+    redirect(to, "success", greeting)
+}
+
+/// The browser's User-Agent, kept with the session so staff can recognise their devices.
+pub struct UserAgent(Option<String>);
+
+#[rocket::async_trait]
+impl<'r> rocket::request::FromRequest<'r> for UserAgent {
+    type Error = ();
+
+    async fn from_request(req: &'r rocket::Request<'_>) -> rocket::request::Outcome<Self, ()> {
+        let agent = req.headers().get_one("User-Agent").map(|s| s.chars().take(200).collect());
+        rocket::request::Outcome::Success(UserAgent(agent))
+    }
+}
+
+/// Logout carries nothing but its CSRF token.
+#[derive(FromForm)]
+struct LogoutForm {
+    #[field(default = String::new())]
+    #[allow(dead_code)]
+    csrf: String,
+}
+
+#[post("/logout", data = "<_form>")]
+async fn logout(me: Staff, ctx: PageCtx, app: &State<App>, cookies: &CookieJar<'_>, _form: Csrf<LogoutForm>) -> Page {
+    end_session(cookies, app, &me.0).await?;
+    tracing::info!(user = %me.0.user.username, "logged out");
+    redirect("/login", "success", ctx.t("logout-done"))
+}
+
+#[get("/lang/<code>?<next>")]
+fn set_anonymous_language(code: &str, next: Option<String>, cookies: &CookieJar<'_>) -> Redirect {
+    if let Some(locale) = Locale::parse(code) {
+        cookies.add(Cookie::build((LANG_COOKIE, locale.as_str())).same_site(SameSite::Lax).path("/").permanent());
+    }
+    Redirect::to(safe_next(next.as_deref().unwrap_or("/login")).to_owned())
+}
+
+// ---- first-run setup ----
+
+#[derive(Template)]
+#[template(path = "auth/setup.html")]
+struct SetupPage {
+    ctx: PageCtx,
+    token: String,
+    valid: bool,
+    username: String,
+    display_name: String,
+    errors: FieldErrors,
+}
+
+#[derive(FromForm)]
+struct SetupForm {
+    #[field(default = String::new())]
+    token: String,
+    #[field(default = String::new())]
+    username: String,
+    #[field(default = String::new())]
+    display_name: String,
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    confirm: String,
+}
+
+fn setup_token_matches(app: &App, token: &str) -> Option<bool> {
+    app.setup_token().map(|expected| tokens::same_secret(&expected, token.trim()))
+}
+
+#[get("/setup?<token>")]
+async fn setup_page(ctx: PageCtx, app: &State<App>, token: Option<String>) -> Page {
+    let token = token.unwrap_or_default();
+    match setup_token_matches(app, &token) {
+        None => redirect("/login", "info", ctx.t("setup-already-done")),
+        Some(valid) => {
+            let status = if valid { Status::Ok } else { Status::Forbidden };
+            let page = SetupPage {
+                ctx,
+                token,
+                valid,
+                username: String::new(),
+                display_name: String::new(),
+                errors: FieldErrors::default(),
+            };
+            Ok(Either::Left(render(status, &page)?))
+        }
+    }
+}
+
+#[post("/setup", data = "<form>")]
+async fn setup(
+    ctx: PageCtx,
+    app: &State<App>,
+    cookies: &CookieJar<'_>,
+    ip: ClientIp,
+    agent: UserAgent,
+    form: Csrf<SetupForm>,
+) -> Page {
+    let form = form.0;
+    match setup_token_matches(app, &form.token) {
+        None => return redirect("/login", "info", ctx.t("setup-already-done")),
+        Some(false) => {
+            let page = SetupPage {
+                ctx,
+                token: form.token,
+                valid: false,
+                username: form.username,
+                display_name: form.display_name,
+                errors: FieldErrors::default(),
+            };
+            return Ok(Either::Left(render(Status::Forbidden, &page)?));
+        }
+        Some(true) => {}
+    }
+    let locale = ctx.locale;
+    let mut errors = FieldErrors::default();
+    let username = Username::parse(&form.username).map_err(|code| errors.add(locale, "username", code)).ok();
+    let display = if form.display_name.trim().is_empty() { form.username.clone() } else { form.display_name.clone() };
+    if let Err(code) = parse_display_name(&display) {
+        errors.add(locale, "display_name", code);
+    }
+    if let Err(code) = check_password(&form.password, &form.username) {
+        errors.add(locale, "password", code);
+    } else if form.password != form.confirm {
+        errors.add(locale, "confirm", "password-mismatch");
+    }
+    let rerender = |ctx: PageCtx, errors: FieldErrors, form: SetupForm| -> Page {
+        let page = SetupPage {
+            ctx,
+            token: form.token,
+            valid: true,
+            username: form.username,
+            display_name: form.display_name,
+            errors,
+        };
+        Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
+    };
+    let Some(username) = username.filter(|_| errors.is_empty()) else {
+        return rerender(ctx, errors, form);
+    };
+    let user_id = Uuid::now_v7().to_string();
+    let cmd = AnyCommand::CreateStaffUser(CreateStaffUser {
+        user_id: user_id.clone(),
+        username: username.as_str().to_owned(),
+        display_name: display,
+        role: Role::Owner,
+        locale: Some(locale),
+        password_hash: hash_password(form.password.clone()).await?,
+        must_change_password: false,
+    });
+    match app.run(Actor::Setup, cmd).await? {
+        Outcome::Applied { .. } => {
+            app.finish_setup();
+            open_session(app, cookies, user_id, ip.0, agent.0).await?;
+            redirect("/", "success", ctx.t("setup-welcome"))
+        }
+        Outcome::Rejected(r) if r.code == "setup-done" => redirect("/login", "info", ctx.t("setup-already-done")),
+        Outcome::Rejected(r) => {
+            errors.rejection(locale, &r);
+            rerender(ctx, errors, form)
+        }
+    }
+}
+
+// ---- own profile ----
+
+#[derive(Template)]
+#[template(path = "auth/profile.html")]
+struct ProfilePage {
+    ctx: PageCtx,
+    must_change: bool,
+    chosen_locale: String,
+    command_id: String,
+    errors: FieldErrors,
+}
+
+impl ProfilePage {
+    fn new(ctx: PageCtx, errors: FieldErrors) -> Self {
+        let user = ctx.session.as_ref().map(|s| s.user.clone());
+        ProfilePage {
+            must_change: user.as_ref().is_some_and(|u| u.must_change_password),
+            chosen_locale: user.and_then(|u| u.locale).map(|l| l.as_str().to_owned()).unwrap_or_default(),
+            ctx,
+            command_id: fresh_id(),
+            errors,
+        }
+    }
+}
+
+#[get("/profile")]
+async fn profile(_me: Staff, ctx: PageCtx) -> Result<Html, AppError> {
+    ok(&ProfilePage::new(ctx, FieldErrors::default()))
+}
+
+#[derive(FromForm)]
+struct LanguageForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    locale: String,
+}
+
+#[post("/profile/language", data = "<form>")]
+async fn set_language(me: Staff, app: &State<App>, form: Csrf<LanguageForm>) -> Page {
+    let locale = Locale::parse(&form.0.locale);
+    let cmd = AnyCommand::SetStaffLocale(SetStaffLocale { user_id: me.0.user.id.clone(), locale });
+    let shown = locale.unwrap_or(app.club().await?.locale);
+    match app.run_with_id(command_id(&form.0.command_id), me.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => redirect("/profile", "success", i18n::tr(shown, "profile-language-saved")),
+        Outcome::Rejected(r) => redirect("/profile", "error", rejection_text(shown, &r)),
+    }
+}
+
+#[derive(FromForm)]
+struct PasswordForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    current: String,
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    confirm: String,
+}
+
+#[post("/profile/password", data = "<form>")]
+async fn change_password(
+    me: Staff,
+    ctx: PageCtx,
+    app: &State<App>,
+    cookies: &CookieJar<'_>,
+    ip: ClientIp,
+    agent: UserAgent,
+    form: Csrf<PasswordForm>,
+) -> Page {
+    let form = form.0;
+    let user = me.0.user.clone();
+    let locale = ctx.locale;
+    let mut errors = FieldErrors::default();
+    let (current, stored) = (form.current.clone(), user.password_hash.clone());
+    let current_ok =
+        tokio::task::spawn_blocking(move || password::verify(&current, &stored)).await.map_err(anyhow::Error::from)?;
+    if !current_ok {
+        errors.add(locale, "current", "password-current-wrong");
+    }
+    if let Err(code) = check_password(&form.password, &user.username) {
+        errors.add(locale, "password", code);
+    } else if form.password != form.confirm {
+        errors.add(locale, "confirm", "password-mismatch");
+    } else if form.password == form.current {
+        errors.add(locale, "password", "password-unchanged");
+    }
+    if !errors.is_empty() {
+        return Ok(Either::Left(render(Status::UnprocessableEntity, &ProfilePage::new(ctx, errors))?));
+    }
+    let cmd = AnyCommand::SetStaffPassword(SetStaffPassword {
+        user_id: user.id.clone(),
+        password_hash: hash_password(form.password).await?,
+    });
+    match app.run_with_id(command_id(&form.command_id), me.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => {
+            // The command ended every session of this account; this device continues in a new one.
+            open_session(app, cookies, user.id, ip.0, agent.0).await?;
+            redirect("/", "success", ctx.t("password-changed"))
+        }
+        Outcome::Rejected(r) => {
+            errors.rejection(locale, &r);
+            Ok(Either::Left(render(Status::UnprocessableEntity, &ProfilePage::new(ctx, errors))?))
+        }
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        login_page,
+        login,
+        logout,
+        set_anonymous_language,
+        setup_page,
+        setup,
+        profile,
+        set_language,
+        change_password
+    ]
+}

@@ -1,0 +1,433 @@
+//! The operator's console: `courtside serve | migrate | user | token | backup | restore | config | healthcheck`.
+//! Errors print as one sentence with the fix, never a backtrace.
+
+use std::fs::File;
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::auth::commands::{CreateStaffUser, IssueApiToken, SetStaffActive, SetStaffPassword};
+use crate::auth::model::check_password;
+use crate::auth::{password, store as users, tokens};
+use crate::clock::{Clock, SystemClock};
+use crate::commands::AnyCommand;
+use crate::config::{self, Flags, Loaded};
+use crate::core::{Actor, Outcome, Role};
+use crate::db::{backup, migrate};
+use crate::i18n::{self, Locale};
+
+#[derive(Parser)]
+#[command(name = "courtside", version, about = "Courtside: the tennis club in one program")]
+struct Cli {
+    /// Data folder (database, backups, secret key). Default: ./courtside-data
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Configuration file. Default: courtside.toml in the data folder
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    verb: Verb,
+}
+
+#[derive(Subcommand)]
+enum Verb {
+    /// Run the hub: web UI, JSON API and scheduled jobs
+    Serve {
+        /// Address and port to listen on. Default: 0.0.0.0:8080
+        #[arg(long, value_name = "ADDR:PORT")]
+        bind: Option<SocketAddr>,
+    },
+    /// Apply database migrations (serve does this too), backing up first
+    Migrate,
+    /// Manage staff accounts
+    #[command(subcommand)]
+    User(UserVerb),
+    /// Manage API tokens
+    #[command(subcommand)]
+    Token(TokenVerb),
+    /// Write a consistent copy of the database (default: into the backups folder)
+    Backup { file: Option<PathBuf> },
+    /// Replace the database with a backup (the server must be stopped; the old database is kept)
+    Restore { file: PathBuf },
+    /// Show configuration
+    #[command(subcommand)]
+    Config(ConfigVerb),
+    /// Exit 0 if the server answers /health, 1 if not
+    Healthcheck {
+        /// Server address. Default: the configured bind address
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserVerb {
+    /// Add a staff account
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Full name shown in the UI. Default: the username
+        #[arg(long)]
+        display_name: Option<String>,
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+    /// Set a new password (the user must change it at next login)
+    Passwd {
+        name: String,
+        #[command(flatten)]
+        password: PasswordSource,
+    },
+    /// List staff accounts
+    List,
+    /// Disable an account and end its sessions
+    Disable { name: String },
+}
+
+#[derive(Args)]
+struct PasswordSource {
+    /// Read the password from standard input instead of prompting
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Subcommand)]
+enum TokenVerb {
+    /// Print a new API token for a staff user (shown once)
+    Create {
+        #[arg(long)]
+        user: String,
+        /// What the token is for, e.g. "website"
+        #[arg(long, default_value = "console")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigVerb {
+    /// Effective values and where each came from (secrets masked)
+    Show,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| "expected owner, manager, reception or coach".into())
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let flags = Flags {
+        data: cli.data.clone(),
+        bind: match &cli.verb {
+            Verb::Serve { bind } => *bind,
+            _ => None,
+        },
+        config_file: cli.config.clone(),
+    };
+    let loaded = match config::load(&flags) {
+        Ok(l) => l,
+        Err(e) => return fail(e.into()),
+    };
+    init_logging(&loaded.config.log_level);
+    match run(cli.verb, &loaded) {
+        Ok(code) => code,
+        Err(e) => fail(e),
+    }
+}
+
+fn fail(e: anyhow::Error) -> ExitCode {
+    eprintln!("courtside: {e:#}");
+    ExitCode::FAILURE
+}
+
+/// Libraries that narrate their own start-up at info level; only their problems are of interest.
+const QUIET: &str = "rocket=error,_=error,tokio_cron_scheduler=warn,hyper=warn,reqwest=warn";
+
+fn init_logging(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(format!("{level},{QUIET}"))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("info,{QUIET}")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
+}
+
+fn clock() -> Arc<dyn Clock> {
+    Arc::new(SystemClock)
+}
+
+fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
+    match verb {
+        Verb::Serve { .. } => serve(loaded),
+        Verb::Migrate => {
+            let app = App::open(loaded, clock())?;
+            let v = app.db.read_blocking(|c| Ok(migrate::schema_version(c)?))?;
+            println!(
+                "The database {} is at schema version {v} (the newest this program knows).",
+                app.db.path().display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Verb::User(u) => user(u, &App::open(loaded, clock())?),
+        Verb::Token(TokenVerb::Create { user, name }) => {
+            let app = App::open(loaded, clock())?;
+            let found = app.db.read_blocking(|c| Ok(users::user_by_username(c, &user)?))?;
+            let Some(found) = found else {
+                bail!("there is no staff user \"{user}\". Fix: check `courtside user list`.")
+            };
+            let secret = tokens::new_api_token();
+            let cmd = AnyCommand::IssueApiToken(IssueApiToken {
+                token_id: Uuid::now_v7().to_string(),
+                user_id: found.id,
+                name,
+                token_hash: tokens::hash_secret(&secret),
+            });
+            expect_applied(app.run_blocking(Actor::Console, cmd)?.outcome)?;
+            println!("{secret}");
+            eprintln!("Keep this token safe: it is shown only now. Send it as `Authorization: Bearer <token>`.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Verb::Backup { file } => {
+            let app = App::open(loaded, clock())?;
+            let now = app.now();
+            let dir = loaded.config.backup_dir();
+            let written = app.db.read_blocking(|c| match &file {
+                Some(f) => backup::copy_to(c, f).map(|_| f.clone()),
+                None => backup::manual(c, &dir, now),
+            })?;
+            println!("Backup written to {}", written.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Verb::Restore { file } => restore(loaded, &file),
+        Verb::Config(ConfigVerb::Show) => {
+            println!(
+                "# configuration file: {}{}",
+                loaded.file.display(),
+                if loaded.file.is_file() { "" } else { " (not present)" }
+            );
+            for (key, value, source) in loaded.describe() {
+                println!("{key} = {value:?}    # {source}");
+            }
+            let key = config::secret_key_path(&loaded.config.data);
+            println!(
+                "# secret key: {} ({})",
+                key.display(),
+                if key.is_file() { "present, not shown" } else { "created at first start" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Verb::Healthcheck { url } => healthcheck(url, loaded.config.bind),
+    }
+}
+
+fn expect_applied(outcome: Outcome) -> anyhow::Result<()> {
+    match outcome {
+        Outcome::Applied { .. } => Ok(()),
+        Outcome::Rejected(r) => {
+            bail!("{}", crate::web::forms::rejection_text(Locale::En, &r))
+        }
+    }
+}
+
+fn read_password(source: &PasswordSource, username: &str) -> anyhow::Result<String> {
+    let password = if source.password_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Repeat password: ")?;
+        if first != again {
+            bail!("the two passwords differ. Fix: run the command again and type the same password twice.");
+        }
+        first
+    };
+    if let Err(code) = check_password(&password, username) {
+        bail!("{}", i18n::tr(Locale::En, code));
+    }
+    Ok(password)
+}
+
+fn user(verb: UserVerb, app: &App) -> anyhow::Result<ExitCode> {
+    let find = |name: &str| -> anyhow::Result<users::StaffUser> {
+        app.db
+            .read_blocking(|c| Ok(users::user_by_username(c, name)?))?
+            .with_context(|| format!("there is no staff user \"{name}\". Fix: check `courtside user list`."))
+    };
+    match verb {
+        UserVerb::Add { name, role, display_name, password } => {
+            let secret = read_password(&password, &name)?;
+            let cmd = AnyCommand::CreateStaffUser(CreateStaffUser {
+                user_id: Uuid::now_v7().to_string(),
+                username: name.clone(),
+                display_name: display_name.unwrap_or_else(|| name.clone()),
+                role,
+                locale: None,
+                password_hash: password::hash(&secret)?,
+                must_change_password: false,
+            });
+            expect_applied(app.run_blocking(Actor::Console, cmd)?.outcome)?;
+            println!("Added {name} ({}).", role.as_str());
+        }
+        UserVerb::Passwd { name, password } => {
+            let user = find(&name)?;
+            let secret = read_password(&password, &user.username)?;
+            let cmd = AnyCommand::SetStaffPassword(SetStaffPassword {
+                user_id: user.id,
+                password_hash: password::hash(&secret)?,
+            });
+            expect_applied(app.run_blocking(Actor::Console, cmd)?.outcome)?;
+            println!("Password of {name} set; they will be asked to choose their own at next login.");
+        }
+        UserVerb::List => {
+            let all = app.db.read_blocking(|c| Ok(users::all_users(c)?))?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{:<24} {:<10} {:<9} NAME", "USERNAME", "ROLE", "STATUS")?;
+            for u in all {
+                let status = if u.active { "active" } else { "disabled" };
+                writeln!(out, "{:<24} {:<10} {:<9} {}", u.username, u.role.as_str(), status, u.display_name)?;
+            }
+        }
+        UserVerb::Disable { name } => {
+            let user = find(&name)?;
+            expect_applied(
+                app.run_blocking(
+                    Actor::Console,
+                    AnyCommand::SetStaffActive(SetStaffActive { user_id: user.id, active: false }),
+                )?
+                .outcome,
+            )?;
+            println!("Disabled {name}; their sessions and API tokens no longer work.");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Takes the data folder's lock, proving no other Courtside process is using it.
+fn lock_data(data: &Path) -> anyhow::Result<File> {
+    crate::app::ensure_writable(data)?;
+    let path = data.join("courtside.lock");
+    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(_) => bail!(
+            "another Courtside is running with the data folder {}. Fix: stop it first (e.g. `systemctl stop courtside`).",
+            data.display()
+        ),
+    }
+}
+
+fn restore(loaded: &Loaded, file: &Path) -> anyhow::Result<ExitCode> {
+    let data = &loaded.config.data;
+    let _lock = lock_data(data)?;
+    let version = backup::verify(file)?;
+    let kept = backup::restore(data, file, SystemClock.now())?;
+    println!("Restored {} (schema {version}) into {}.", file.display(), data.display());
+    if let Some(old) = kept {
+        println!("The previous database was kept as {}.", old.display());
+    }
+    println!("Start Courtside again; it migrates the restored database if it is older.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every URL this server can be reached at from the LAN (and loopback).
+fn reachable_urls(bind: SocketAddr) -> Vec<String> {
+    let port = bind.port();
+    if !bind.ip().is_unspecified() {
+        return vec![format!("http://{}/", bind)];
+    }
+    let mut urls: Vec<String> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| !i.is_loopback() && (bind.is_ipv6() || i.ip().is_ipv4()))
+        .map(|i| match i.ip() {
+            IpAddr::V4(ip) => format!("http://{ip}:{port}/"),
+            IpAddr::V6(ip) => format!("http://[{ip}]:{port}/"),
+        })
+        .collect();
+    urls.push(format!("http://127.0.0.1:{port}/"));
+    urls
+}
+
+fn serve(loaded: &Loaded) -> anyhow::Result<ExitCode> {
+    let config = &loaded.config;
+    let _lock = lock_data(&config.data)?;
+    let app = App::open(loaded, clock())?;
+    let key = crate::secret_key::load_or_create(&config::secret_key_path(&config.data))?;
+    let urls = reachable_urls(config.bind);
+    let setup = app.setup_token();
+    let rocket = crate::web::build(app.clone(), &key);
+    rocket::execute(async move {
+        let ignited = rocket.ignite().await.map_err(|e| bind_error(e, config.bind))?;
+        let scheduler = crate::jobs::start(app.clone()).await?;
+        println!("Courtside {} is running for {}. Open:", env!("CARGO_PKG_VERSION"), app.club().await?.name);
+        for url in &urls {
+            println!("  {url}");
+        }
+        if let Some(token) = setup {
+            let url = format!("{}setup?token={token}", urls.first().map_or("http://127.0.0.1:8080/", String::as_str));
+            println!("First start: create the owner account at\n  {url}");
+            tracing::info!(%url, "no staff account yet: open the setup URL to create the owner");
+        }
+        tracing::info!(bind = %config.bind, data = %config.data.display(), "server started");
+        let result = ignited.launch().await;
+        let mut scheduler = scheduler;
+        let _ = scheduler.shutdown().await;
+        result.map_err(|e| bind_error(e, config.bind))?;
+        tracing::info!("server stopped");
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bind_error(e: rocket::Error, bind: SocketAddr) -> anyhow::Error {
+    if let rocket::error::ErrorKind::Bind(io) = e.kind() {
+        return anyhow::anyhow!(
+            "cannot listen on {bind}: {io}. Fix: stop whatever uses that port, or choose another with --bind."
+        );
+    }
+    anyhow::anyhow!("the server failed: {e}")
+}
+
+fn healthcheck(url: Option<String>, bind: SocketAddr) -> anyhow::Result<ExitCode> {
+    let base = url.unwrap_or_else(|| {
+        let ip = if bind.ip().is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { bind.ip() };
+        format!("http://{}", SocketAddr::new(ip, bind.port()))
+    });
+    let target = format!("{}/health", base.trim_end_matches('/'));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let result = runtime.block_on(async {
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build()?;
+        let response = client.get(&target).send().await?;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        Ok::<_, reqwest::Error>((status, body))
+    });
+    match result {
+        Ok((status, body)) if status.is_success() && body["status"] == "ok" => {
+            println!(
+                "ok: {target} (version {}, schema {})",
+                body["version"].as_str().unwrap_or("?"),
+                body["schema_version"]
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Ok((status, _)) => {
+            eprintln!("unhealthy: {target} answered {status}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => {
+            eprintln!("unreachable: {target}: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! What valid club settings are.
+
+use crate::i18n::Locale;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClubSettings {
+    pub name: String,
+    /// IANA zone name, e.g. "Europe/Moscow".
+    pub time_zone: String,
+    pub locale: Locale,
+    /// ISO 4217 code; money is kept in this currency's minor units.
+    pub currency: String,
+}
+
+/// Field name and message id of each problem found.
+pub type Problems = Vec<(&'static str, &'static str)>;
+
+impl ClubSettings {
+    pub fn validate(&self) -> Result<(), Problems> {
+        let mut problems = Vec::new();
+        let name_len = self.name.trim().chars().count();
+        if name_len == 0 {
+            problems.push(("name", "club-name-required"));
+        } else if name_len > 80 {
+            problems.push(("name", "club-name-too-long"));
+        }
+        if !is_time_zone(&self.time_zone) {
+            problems.push(("time_zone", "time-zone-unknown"));
+        }
+        if !is_currency(&self.currency) {
+            problems.push(("currency", "currency-unknown"));
+        }
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+}
+
+pub fn is_time_zone(name: &str) -> bool {
+    !name.is_empty() && jiff::tz::TimeZone::get(name).is_ok()
+}
+
+pub fn is_currency(code: &str) -> bool {
+    iso_currency::Currency::from_code(code).is_some()
+}
+
+/// The machine's own IANA zone, or UTC when it cannot be told.
+pub fn system_time_zone() -> String {
+    jiff::tz::TimeZone::try_system()
+        .ok()
+        .and_then(|tz| tz.iana_name().map(str::to_owned))
+        .unwrap_or_else(|| "UTC".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> ClubSettings {
+        ClubSettings {
+            name: "Spartak".into(),
+            time_zone: "Europe/Moscow".into(),
+            locale: Locale::Ru,
+            currency: "RUB".into(),
+        }
+    }
+
+    #[test]
+    fn valid_settings_pass() {
+        assert_eq!(settings().validate(), Ok(()));
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let bad =
+            ClubSettings { name: " ".into(), time_zone: "Mars/Olympus".into(), currency: "RUR".into(), ..settings() };
+        assert_eq!(
+            bad.validate(),
+            Err(vec![
+                ("name", "club-name-required"),
+                ("time_zone", "time-zone-unknown"),
+                ("currency", "currency-unknown")
+            ])
+        );
+    }
+}

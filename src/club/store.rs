@@ -1,0 +1,37 @@
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::model::ClubSettings;
+use crate::i18n::Locale;
+
+pub fn settings(conn: &Connection) -> rusqlite::Result<Option<(String, ClubSettings)>> {
+    conn.query_row("SELECT id, name, time_zone, locale, currency FROM club_settings LIMIT 1", [], |r| {
+        let locale: String = r.get(3)?;
+        Ok((
+            r.get(0)?,
+            ClubSettings {
+                name: r.get(1)?,
+                time_zone: r.get(2)?,
+                locale: Locale::parse(&locale).unwrap_or_default(),
+                currency: r.get(4)?,
+            },
+        ))
+    })
+    .optional()
+}
+
+pub fn insert(conn: &Connection, id: &str, s: &ClubSettings, now: Timestamp) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO club_settings (id, name, time_zone, locale, currency, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, s.name, s.time_zone, s.locale.as_str(), s.currency, now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+pub fn update(conn: &Connection, id: &str, s: &ClubSettings, now: Timestamp) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE club_settings SET name = ?2, time_zone = ?3, locale = ?4, currency = ?5, updated_at = ?6 WHERE id = ?1",
+        params![id, s.name, s.time_zone, s.locale.as_str(), s.currency, now.as_millisecond()],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! The one write path. Every change to club data is a `Command` wrapped in an `Envelope`
+//! (id, actor, origin, issue time) and run by `execute`, which validates and writes in one
+//! transaction, records the outcome, and lets the generated triggers fill the change log.
+//! Nothing here knows about HTTP or HTML.
+
+mod actor;
+mod execute;
+mod store;
+
+pub use actor::{Actor, Origin, Role};
+pub use execute::{Executed, Outcome, execute};
+pub use store::{CommandFilter, CommandRecord, command_count, head_txn_seq, list_commands};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A command with everything needed to execute it exactly once and to audit it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Envelope<C> {
+    pub id: Uuid,
+    pub actor: Actor,
+    pub origin: Origin,
+    pub issued_at: Timestamp,
+    pub command: C,
+}
+
+impl<C> Envelope<C> {
+    /// A new command issued now on the hub, with a fresh UUIDv7 id.
+    pub fn new(actor: Actor, command: C, now: Timestamp) -> Self {
+        Self::with_id(Uuid::now_v7(), actor, command, now)
+    }
+
+    /// A command whose id was chosen earlier (a form's hidden id, an API Idempotency-Key), so a
+    /// retry of the same submission is recognised.
+    pub fn with_id(id: Uuid, actor: Actor, command: C, now: Timestamp) -> Self {
+        Self { id, actor, origin: Origin::Hub, issued_at: now, command }
+    }
+}
+
+/// What a command does, written in one place per area. `apply` validates against the current
+/// state and writes through its area's store; returning a rejection rolls every write back.
+pub trait Command: Serialize {
+    /// Stable name recorded in the audit log (`create_staff_user`).
+    fn kind(&self) -> &'static str;
+    /// A short, secret-free description for the audit page.
+    fn summary(&self) -> String;
+    fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError>;
+}
+
+/// What a command sees while it runs.
+pub struct Ctx<'a> {
+    pub tx: &'a crate::db::Conn,
+    pub actor: &'a Actor,
+    pub now: Timestamp,
+    pub command_id: Uuid,
+}
+
+/// Why a command was refused, as a message id (translated when shown) with arguments and,
+/// when it is about one form field, that field's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub code: String,
+    pub field: Option<String>,
+    pub args: Vec<(String, String)>,
+}
+
+impl Rejection {
+    pub fn new(code: &str) -> Self {
+        Self { code: code.to_owned(), field: None, args: Vec::new() }
+    }
+
+    pub fn on(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
+    }
+
+    pub fn arg(mut self, name: &str, value: impl ToString) -> Self {
+        self.args.push((name.to_owned(), value.to_string()));
+        self
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("rejected: {}", .0.code)]
+    Rejected(Rejection),
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+impl From<Rejection> for CommandError {
+    fn from(r: Rejection) -> Self {
+        CommandError::Rejected(r)
+    }
+}
+
+impl From<crate::db::SqlError> for CommandError {
+    fn from(e: crate::db::SqlError) -> Self {
+        CommandError::Failed(e.into())
+    }
+}
+
+/// Shorthand for "refuse unless the actor holds at least `role`".
+pub fn require(actor: &Actor, role: Role) -> Result<(), Rejection> {
+    if actor.at_least(role) { Ok(()) } else { Err(Rejection::new("not-allowed")) }
+}

@@ -1,0 +1,231 @@
+//! SQL of the write path: the command record, the change-log head, the transaction chain.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Envelope, Outcome, Rejection};
+
+pub(super) struct StoredOutcome {
+    pub outcome: Outcome,
+    pub payload_hash: String,
+}
+
+fn ms(t: Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+pub(super) fn outcome_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredOutcome>> {
+    conn.query_row(
+        "SELECT status, reject_code, reject_field, reject_args, txn_seq, payload_hash FROM commands WHERE id = ?1",
+        [id],
+        |r| {
+            let status: String = r.get(0)?;
+            let outcome = if status == "applied" {
+                Outcome::Applied { txn_seq: r.get(4)? }
+            } else {
+                let args: Option<String> = r.get(3)?;
+                Outcome::Rejected(Rejection {
+                    code: r.get(1)?,
+                    field: r.get(2)?,
+                    args: args.and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default(),
+                })
+            };
+            Ok(StoredOutcome { outcome, payload_hash: r.get(5)? })
+        },
+    )
+    .optional()
+}
+
+pub fn head_txn_seq(conn: &Connection) -> rusqlite::Result<i64> {
+    let v: String = conn.query_row("SELECT v FROM sync_meta WHERE k = 'head_txn_seq'", [], |r| r.get(0))?;
+    Ok(v.parse().unwrap_or(0))
+}
+
+pub(super) fn head_hash(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row("SELECT v FROM sync_meta WHERE k = 'head_hash'", [], |r| r.get(0))
+}
+
+pub(super) fn open_write_context(conn: &Connection, txn_seq: i64, command_id: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO write_context (id, txn_seq, command_id) VALUES (1, ?1, ?2)",
+        params![txn_seq, command_id],
+    )?;
+    Ok(())
+}
+
+pub(super) fn close_write_context(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM write_context", [])?;
+    Ok(())
+}
+
+/// The change rows of one transaction, as the exact text that is hashed and sent.
+pub(super) fn change_rows(conn: &Connection, txn_seq: i64) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT tbl || '|' || pk || '|' || op || '|' || coalesce(row, '') FROM change_log WHERE txn_seq = ?1 ORDER BY idx",
+    )?;
+    stmt.query_map([txn_seq], |r| r.get(0))?.collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn record_txn(
+    conn: &Connection,
+    txn_seq: i64,
+    now: Timestamp,
+    command_id: &str,
+    origin: &str,
+    actor_id: Option<&str>,
+    prev_hash: &str,
+    hash: &str,
+) -> rusqlite::Result<()> {
+    let head: i64 = head_txn_seq(conn)?;
+    // The gapless rule is what lets a desk detect a missing transaction: make a bug loud.
+    assert_eq!(txn_seq, head + 1, "txn_seq must follow the head without a gap");
+    conn.execute(
+        "INSERT INTO sync_txn (txn_seq, hub_ts, command_id, origin, actor_id, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![txn_seq, ms(now), command_id, origin, actor_id, prev_hash, hash],
+    )?;
+    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'head_txn_seq'", [txn_seq.to_string()])?;
+    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'head_hash'", [hash])?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn record_command<C>(
+    conn: &Connection,
+    id: &str,
+    kind: &str,
+    payload: &str,
+    payload_hash: &str,
+    env: &Envelope<C>,
+    now: Timestamp,
+    stored: &StoredOutcome,
+) -> rusqlite::Result<()> {
+    let (status, code, field, args, txn_seq) = match &stored.outcome {
+        Outcome::Applied { txn_seq } => ("applied", None, None, None, *txn_seq),
+        Outcome::Rejected(r) => {
+            ("rejected", Some(r.code.clone()), r.field.clone(), serde_json::to_string(&r.args).ok(), None)
+        }
+    };
+    conn.execute(
+        "INSERT INTO commands (id, kind, payload, payload_hash, actor_id, actor_name, origin, issued_at, executed_at, \
+         status, reject_code, reject_field, reject_args, txn_seq) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![
+            id,
+            kind,
+            payload,
+            payload_hash,
+            env.actor.user_id(),
+            env.actor.display_name(),
+            env.origin.to_string(),
+            ms(env.issued_at),
+            ms(now),
+            status,
+            code,
+            field,
+            args,
+            txn_seq
+        ],
+    )?;
+    Ok(())
+}
+
+/// One line of the audit page.
+#[derive(Debug, Clone)]
+pub struct CommandRecord {
+    pub id: String,
+    pub kind: String,
+    pub payload: String,
+    pub actor_name: String,
+    pub origin: String,
+    pub executed_at: Timestamp,
+    pub outcome: Outcome,
+}
+
+impl CommandRecord {
+    pub fn is_applied(&self) -> bool {
+        matches!(self.outcome, Outcome::Applied { .. })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CommandFilter {
+    pub actor: Option<String>,
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+fn filter_sql(f: &CommandFilter) -> (String, Vec<rusqlite::types::Value>) {
+    use rusqlite::types::Value;
+    let mut clauses = vec!["1 = 1".to_owned()];
+    let mut values = Vec::new();
+    if let Some(a) = &f.actor {
+        clauses.push("actor_name = ?".into());
+        values.push(Value::Text(a.clone()));
+    }
+    if let Some(k) = &f.kind {
+        clauses.push("kind = ?".into());
+        values.push(Value::Text(k.clone()));
+    }
+    if let Some(s) = &f.status {
+        clauses.push("status = ?".into());
+        values.push(Value::Text(s.clone()));
+    }
+    if let Some(t) = f.since {
+        clauses.push("executed_at >= ?".into());
+        values.push(Value::Integer(ms(t)));
+    }
+    if let Some(t) = f.until {
+        clauses.push("executed_at < ?".into());
+        values.push(Value::Integer(ms(t)));
+    }
+    (clauses.join(" AND "), values)
+}
+
+pub fn list_commands(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<Vec<CommandRecord>> {
+    let (where_sql, mut values) = filter_sql(f);
+    values.push(rusqlite::types::Value::Integer(f.limit));
+    values.push(rusqlite::types::Value::Integer(f.offset));
+    let sql = format!(
+        "SELECT id, kind, payload, actor_name, origin, executed_at, status, reject_code, reject_field, reject_args, txn_seq \
+         FROM commands WHERE {where_sql} ORDER BY executed_at DESC, id DESC LIMIT ? OFFSET ?"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
+        let status: String = r.get(6)?;
+        let outcome = if status == "applied" {
+            Outcome::Applied { txn_seq: r.get(10)? }
+        } else {
+            let args: Option<String> = r.get(9)?;
+            Outcome::Rejected(Rejection {
+                code: r.get(7)?,
+                field: r.get(8)?,
+                args: args.and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default(),
+            })
+        };
+        Ok(CommandRecord {
+            id: r.get(0)?,
+            kind: r.get(1)?,
+            payload: r.get(2)?,
+            actor_name: r.get(3)?,
+            origin: r.get(4)?,
+            executed_at: Timestamp::from_millisecond(r.get(5)?).unwrap_or_default(),
+            outcome,
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn command_count(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<i64> {
+    let (where_sql, values) = filter_sql(f);
+    conn.query_row(
+        &format!("SELECT count(*) FROM commands WHERE {where_sql}"),
+        rusqlite::params_from_iter(values),
+        |r| r.get(0),
+    )
+}

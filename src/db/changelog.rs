@@ -1,0 +1,69 @@
+//! The change log's write side: one list of replicated tables, and triggers generated from it so
+//! that no insert, update or delete of club data can happen without a change-log row, and none can
+//! happen outside a command (the triggers abort when no `write_context` row is present).
+
+use rusqlite::Connection;
+
+/// Club data that desks replicate. Every one has a UUIDv7 text primary key named `id`.
+pub const REPLICATED_TABLES: &[&str] = &["staff_users", "club_settings"];
+
+/// Tables that stay on this machine: the logs themselves, API tokens, sessions.
+pub const LOCAL_TABLES: &[&str] =
+    &["sync_meta", "sync_txn", "change_log", "write_context", "commands", "api_tokens", "sessions"];
+
+fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
+    let cols = stmt.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(cols)
+}
+
+fn row_image(cols: &[String], alias: &str) -> String {
+    let pairs: Vec<String> = cols.iter().map(|c| format!("'{c}', {alias}.\"{c}\"")).collect();
+    format!("json_object({})", pairs.join(", "))
+}
+
+fn trigger_sql(table: &str, cols: &[String]) -> String {
+    let guard = format!(
+        "SELECT RAISE(ABORT, 'courtside: {table} can only be changed by a command') \
+         WHERE NOT EXISTS (SELECT 1 FROM write_context);"
+    );
+    let append = |alias: &str, op: &str, image: &str, only_if: &str| {
+        format!(
+            "INSERT INTO change_log (txn_seq, idx, tbl, pk, op, row, command_id) \
+             SELECT w.txn_seq, (SELECT count(*) FROM change_log c WHERE c.txn_seq = w.txn_seq), \
+             '{table}', {alias}.id, '{op}', {image}, w.command_id FROM write_context w WHERE {only_if};"
+        )
+    };
+    let new_image = row_image(cols, "NEW");
+    format!(
+        "CREATE TRIGGER {table}_log_insert AFTER INSERT ON {table} BEGIN {guard} {ins} END;\n\
+         CREATE TRIGGER {table}_log_update AFTER UPDATE ON {table} BEGIN {guard} {upd_del} {upd} END;\n\
+         CREATE TRIGGER {table}_log_delete AFTER DELETE ON {table} BEGIN {guard} {del} END;",
+        ins = append("NEW", "put", &new_image, "1"),
+        // A changed primary key is a delete of the old row plus a put of the new one.
+        upd_del = append("OLD", "del", "NULL", "OLD.id IS NOT NEW.id"),
+        upd = append("NEW", "put", &new_image, "1"),
+        del = append("OLD", "del", "NULL", "1"),
+    )
+}
+
+/// Drops and re-creates the change-log triggers of every replicated table.
+pub fn install_triggers(conn: &Connection) -> rusqlite::Result<()> {
+    for table in REPLICATED_TABLES {
+        for op in ["insert", "update", "delete"] {
+            conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {table}_log_{op};"))?;
+        }
+        let cols = columns(conn, table)?;
+        conn.execute_batch(&trigger_sql(table, &cols))?;
+    }
+    Ok(())
+}
+
+/// Gives this hub's history its identity the first time the database is created.
+pub fn ensure_log_id(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO sync_meta (k, v) VALUES ('log_id', ?1), ('head_txn_seq', '0'), ('head_hash', '')",
+        [uuid::Uuid::now_v7().to_string()],
+    )?;
+    Ok(())
+}

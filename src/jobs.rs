@@ -1,0 +1,63 @@
+//! Scheduled jobs. The scheduler only decides when; each job body is one call that tests can
+//! make directly with a fixed clock.
+
+use jiff::SignedDuration;
+use tokio_cron_scheduler::{Job, JobScheduler};
+
+use crate::app::App;
+use crate::db::backup::{self, Schedule};
+
+/// Takes tonight's backup if it is due and prunes old ones. Runs every quarter hour, so a
+/// server that was off at the backup hour catches up soon after it starts.
+pub async fn nightly_backup(app: &App) -> anyhow::Result<()> {
+    let club = app.club().await?;
+    let tz = jiff::tz::TimeZone::get(&club.time_zone)?;
+    let dir = app.config.backup_dir();
+    let b = &app.config.backup;
+    let schedule = Schedule { hour: b.hour, keep_daily: b.keep_daily, keep_weekly: b.keep_weekly };
+    let now = app.now();
+    if let Some(file) = app.db.read(move |c| backup::nightly_if_due(c, &dir, now, &tz, schedule)).await? {
+        tracing::info!(file = %file.display(), "nightly backup written");
+    }
+    Ok(())
+}
+
+/// Deletes sessions past their idle or absolute limit.
+pub async fn expire_sessions(app: &App) -> anyhow::Result<()> {
+    let now = app.now();
+    let idle_before = now - SignedDuration::from_mins(app.config.session.idle_minutes);
+    let created_before = now - SignedDuration::from_hours(app.config.session.max_hours);
+    let removed =
+        app.db.write(move |c| Ok(crate::auth::store::delete_expired_sessions(c, idle_before, created_before)?)).await?;
+    if removed > 0 {
+        tracing::debug!(removed, "expired sessions removed");
+    }
+    Ok(())
+}
+
+fn log_failure(job: &str, result: anyhow::Result<()>) {
+    if let Err(e) = result {
+        tracing::error!(job, error = %format!("{e:#}"), "scheduled job failed");
+    }
+}
+
+/// Registers every job and starts the scheduler.
+pub async fn start(app: App) -> anyhow::Result<JobScheduler> {
+    let scheduler = JobScheduler::new().await?;
+    let a = app.clone();
+    scheduler
+        .add(Job::new_async("0 */15 * * * *", move |_, _| {
+            let app = a.clone();
+            Box::pin(async move { log_failure("nightly_backup", nightly_backup(&app).await) })
+        })?)
+        .await?;
+    let a = app.clone();
+    scheduler
+        .add(Job::new_async("0 7 * * * *", move |_, _| {
+            let app = a.clone();
+            Box::pin(async move { log_failure("expire_sessions", expire_sessions(&app).await) })
+        })?)
+        .await?;
+    scheduler.start().await?;
+    Ok(scheduler)
+}

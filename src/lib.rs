@@ -1,0 +1,24 @@
+//! Courtside: a self-hosted tennis-club appliance in one binary.
+//! `core` is the one write path; areas (`auth`, `club`, ...) hold their model, commands, SQL and
+//! pages; `web` mounts everything; `cli` is the operator's console.
+
+pub mod api;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod club;
+pub mod commands;
+pub mod config;
+pub mod core;
+pub mod db;
+pub mod error;
+pub mod home;
+pub mod i18n;
+pub mod jobs;
+pub mod secret_key;
+pub mod staff;
+pub mod web;
+
+pub use app::App;

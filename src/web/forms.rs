@@ -1,0 +1,122 @@
+//! Form plumbing: the CSRF check that guards every state-changing form, per-field errors for
+//! re-rendering a form with the input kept, and the hidden command id that makes a double
+//! submit harmless.
+
+use rocket::data::{Data, FromData, Outcome, ToByteUnit};
+use rocket::form::{Form, FromForm};
+use rocket::http::Status;
+use rocket::request::Request;
+use uuid::Uuid;
+
+use super::guards;
+use super::page::pre_session_csrf;
+use crate::auth::tokens::same_secret;
+use crate::core::Rejection;
+use crate::i18n::{self, Locale};
+
+/// A form whose `csrf` field matched the session's token (or, before login, the visitor's
+/// CSRF cookie). Anything else is refused with 403 before the form is even parsed.
+pub struct Csrf<T>(pub T);
+
+#[derive(Debug)]
+pub enum CsrfError {
+    TooLarge,
+    Io,
+    Mismatch,
+    Malformed(String),
+}
+
+#[rocket::async_trait]
+impl<'r, T> FromData<'r> for Csrf<T>
+where
+    T: for<'a> FromForm<'a> + Send + 'static,
+{
+    type Error = CsrfError;
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
+        let limit = req.limits().get("form").unwrap_or(64.kibibytes());
+        let body = match data.open(limit).into_string().await {
+            Ok(s) if s.is_complete() => s.into_inner(),
+            Ok(_) => return Outcome::Error((Status::PayloadTooLarge, CsrfError::TooLarge)),
+            Err(_) => return Outcome::Error((Status::BadRequest, CsrfError::Io)),
+        };
+        let sent = Form::values(&body).find(|f| f.name == "csrf").map(|f| f.value.to_owned()).unwrap_or_default();
+        let expected = match guards::session(req).await {
+            Some(s) => s.csrf.clone(),
+            None => pre_session_csrf(req),
+        };
+        if sent.is_empty() || !same_secret(&sent, &expected) {
+            tracing::warn!(path = %req.uri().path(), "form refused: missing or wrong CSRF token");
+            return Outcome::Error((Status::Forbidden, CsrfError::Mismatch));
+        }
+        match Form::<T>::parse(&body) {
+            Ok(form) => Outcome::Success(Csrf(form)),
+            Err(errors) => Outcome::Error((Status::UnprocessableEntity, CsrfError::Malformed(errors.to_string()))),
+        }
+    }
+}
+
+/// Messages per form field, already translated.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(Vec<(String, String)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, locale: Locale, field: &str, message_id: &str) {
+        self.0.push((field.to_owned(), i18n::tr(locale, message_id)));
+    }
+
+    pub fn add_text(&mut self, field: &str, text: String) {
+        self.0.push((field.to_owned(), text));
+    }
+
+    /// A command's rejection, shown next to its field (or at the top of the form).
+    pub fn rejection(&mut self, locale: Locale, r: &Rejection) {
+        let field = r.field.clone().unwrap_or_else(|| "form".into());
+        self.0.push((field, rejection_text(locale, r)));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A rejection as a sentence in `locale`.
+pub fn rejection_text(locale: Locale, r: &Rejection) -> String {
+    let args: Vec<(&str, &str)> = r.args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // Field rules (a username too short, ...) share their message with the form check.
+    let id = format!("reject-{}", r.code);
+    let id = if i18n::has(locale, &id) { id } else { r.code.clone() };
+    i18n::tr_args(locale, &id, &args)
+}
+
+/// The command id a form carried, or a fresh one if it was missing or garbled.
+pub fn command_id(raw: &str) -> Uuid {
+    Uuid::parse_str(raw.trim()).unwrap_or_else(|_| Uuid::now_v7())
+}
+
+/// A fresh id for the next rendering of a form.
+pub fn fresh_id() -> String {
+    Uuid::now_v7().to_string()
+}
+
+/// Only same-site paths may be redirected to after login.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_must_stay_on_this_site() {
+        assert_eq!(safe_next("/staff?x=1"), "/staff?x=1");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+}

@@ -1,0 +1,164 @@
+//! Request guards: the session behind the cookie, the role ladder, the client's address, and
+//! the bearer token of the JSON API. Every handler's signature says who may call it.
+
+use jiff::SignedDuration;
+use rocket::http::{CookieJar, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+
+use crate::app::App;
+use crate::auth::store::{self, StaffUser};
+use crate::auth::tokens::hash_secret;
+use crate::core::{Actor, Role};
+
+pub const SESSION_COOKIE: &str = "courtside_session";
+
+/// A live session: the user behind it and the CSRF token its forms carry.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub user: StaffUser,
+    pub csrf: String,
+    pub token_hash: String,
+}
+
+impl SessionInfo {
+    pub fn actor(&self) -> Actor {
+        Actor::Staff { id: self.user.id.clone(), name: self.user.username.clone(), role: self.user.role }
+    }
+}
+
+pub fn app<'r>(req: &'r Request<'_>) -> &'r App {
+    req.rocket().state::<App>().expect("App is managed")
+}
+
+/// The session of this request, looked up once and cached. Expired sessions are deleted here.
+pub async fn session<'r>(req: &'r Request<'_>) -> &'r Option<SessionInfo> {
+    req.local_cache_async(async {
+        let app = app(req);
+        let token = req.cookies().get_private(SESSION_COOKIE)?.value().to_owned();
+        let hash = hash_secret(&token);
+        let now = app.now();
+        let lookup = hash.clone();
+        let found = app.db.read(move |c| Ok(store::session(c, &lookup)?)).await.ok()??;
+        let idle = SignedDuration::from_mins(app.config.session.idle_minutes);
+        let max = SignedDuration::from_hours(app.config.session.max_hours);
+        let expired = now.duration_since(found.last_seen_at) > idle || now.duration_since(found.created_at) > max;
+        if expired || !found.user.active {
+            let gone = hash.clone();
+            let _ = app.db.write(move |c| Ok(store::delete_session(c, &gone)?)).await;
+            req.cookies().remove_private(SESSION_COOKIE);
+            return None;
+        }
+        // Record activity at most once a minute: idle expiry needs no finer grain.
+        if now.duration_since(found.last_seen_at) > SignedDuration::from_mins(1) {
+            let seen = hash.clone();
+            let _ = app.db.write(move |c| Ok(store::touch_session(c, &seen, now)?)).await;
+        }
+        Some(SessionInfo { user: found.user, csrf: found.csrf_token, token_hash: hash })
+    })
+    .await
+}
+
+/// Paths a user who must change their password may still reach.
+fn allowed_before_password_change(path: &str) -> bool {
+    path == "/profile" || path.starts_with("/profile/") || path == "/logout"
+}
+
+async fn staff_at_least(req: &Request<'_>, role: Role) -> Outcome<SessionInfo, ()> {
+    let Some(s) = session(req).await.clone() else {
+        return Outcome::Error((Status::Unauthorized, ()));
+    };
+    if s.user.must_change_password && !allowed_before_password_change(req.uri().path().as_str()) {
+        return Outcome::Error((Status::Unauthorized, ()));
+    }
+    if s.user.role < role {
+        return Outcome::Error((Status::Forbidden, ()));
+    }
+    Outcome::Success(s)
+}
+
+macro_rules! role_guard {
+    ($(#[$doc:meta])* $name:ident, $role:expr) => {
+        $(#[$doc])*
+        pub struct $name(pub SessionInfo);
+
+        #[rocket::async_trait]
+        impl<'r> FromRequest<'r> for $name {
+            type Error = ();
+
+            async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+                staff_at_least(req, $role).await.map($name)
+            }
+        }
+    };
+}
+
+role_guard!(
+    /// Any logged-in staff member (coach and up).
+    Staff,
+    Role::Coach
+);
+role_guard!(
+    /// Reception and up.
+    Reception,
+    Role::Reception
+);
+role_guard!(
+    /// Manager and owner.
+    Manager,
+    Role::Manager
+);
+role_guard!(
+    /// The owner only.
+    Owner,
+    Role::Owner
+);
+
+/// The client's address, for throttling and the session record.
+pub struct ClientIp(pub String);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClientIp {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        Outcome::Success(ClientIp(req.client_ip().map_or_else(|| "unknown".into(), |ip| ip.to_string())))
+    }
+}
+
+/// A caller of the JSON API, identified by `Authorization: Bearer <token>`. Cookies are never
+/// accepted there, so the API needs no CSRF protection.
+pub struct ApiUser(pub StaffUser);
+
+impl ApiUser {
+    pub fn actor(&self) -> Actor {
+        Actor::Staff { id: self.0.id.clone(), name: self.0.username.clone(), role: self.0.role }
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ApiUser {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let Some(token) = req.headers().get_one("Authorization").and_then(|h| h.strip_prefix("Bearer ")) else {
+            return Outcome::Error((Status::Unauthorized, ()));
+        };
+        let hash = hash_secret(token.trim());
+        match app(req).db.read(move |c| Ok(store::user_by_token(c, &hash)?)).await {
+            Ok(Some(user)) => Outcome::Success(ApiUser(user)),
+            Ok(None) => Outcome::Error((Status::Unauthorized, ())),
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "token lookup failed");
+                Outcome::Error((Status::InternalServerError, ()))
+            }
+        }
+    }
+}
+
+/// Ends the session behind this request's cookie (logout).
+pub async fn end_session(req_cookies: &CookieJar<'_>, app: &App, info: &SessionInfo) -> anyhow::Result<()> {
+    let hash = info.token_hash.clone();
+    app.db.write(move |c| Ok(store::delete_session(c, &hash)?)).await?;
+    req_cookies.remove_private(SESSION_COOKIE);
+    Ok(())
+}

@@ -1,0 +1,52 @@
+//! The HTTP edge: every route is mounted here, with catchers, fairings and managed state.
+
+pub mod assets;
+pub mod catchers;
+pub mod forms;
+pub mod guards;
+pub mod health;
+pub mod page;
+
+use rocket::fairing::AdHoc;
+use rocket::http::Header;
+use rocket::{Build, Rocket};
+
+use crate::app::App;
+
+/// Builds the Rocket for `app`, listening on `app.config.bind`, with cookies encrypted by `secret_key`.
+pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
+    let bind = app.config.bind;
+    let figment = rocket::Config::figment()
+        .merge(("address", bind.ip()))
+        .merge(("port", bind.port()))
+        .merge(("secret_key", secret_key))
+        .merge(("log_level", rocket::config::LogLevel::Off))
+        .merge(("cli_colors", false))
+        .merge(("ident", "Courtside"))
+        .merge(("limits", rocket::data::Limits::default().limit("form", rocket::data::ByteUnit::Kibibyte(64))));
+    rocket::custom(figment)
+        .manage(app)
+        .mount("/", health::routes())
+        .mount("/", assets::routes())
+        .mount("/", crate::home::routes())
+        .mount("/", crate::auth::web::routes())
+        .mount("/staff", crate::staff::web::routes())
+        .mount("/settings", crate::club::web::routes())
+        .mount("/audit", crate::audit::web::routes())
+        .mount("/api/v1", crate::api::routes())
+        .register("/", catchers::html())
+        .register("/api", catchers::problem_json())
+        .attach(AdHoc::on_response("security headers", |req, res| {
+            Box::pin(async move {
+                res.set_raw_header("X-Content-Type-Options", "nosniff");
+                res.set_raw_header("Referrer-Policy", "same-origin");
+                if !req.uri().path().starts_with("/static/") {
+                    res.set_header(Header::new("X-Frame-Options", "DENY"));
+                    res.set_header(Header::new(
+                        "Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+                    ));
+                }
+            })
+        }))
+}

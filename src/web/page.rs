@@ -1,0 +1,169 @@
+//! What every page needs (`PageCtx`: user, language, club, CSRF token, flash message) and the
+//! HTML responder that renders a template with the right status and cache headers.
+
+use askama::Template;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use rocket::http::{ContentType, Cookie, SameSite, Status};
+use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
+use rocket::response::{self, Responder, Response};
+
+use super::guards::{self, SessionInfo};
+use crate::auth::tokens::new_secret;
+use crate::club::model::ClubSettings;
+use crate::core::Role;
+use crate::i18n::{self, Locale};
+
+/// Cookie holding the CSRF token of a visitor who has no session yet (login and setup forms).
+pub const PRE_SESSION_CSRF: &str = "courtside_csrf";
+/// Language chosen on the login page by someone not logged in.
+pub const LANG_COOKIE: &str = "courtside_lang";
+
+pub struct PageCtx {
+    pub session: Option<SessionInfo>,
+    pub locale: Locale,
+    pub club: ClubSettings,
+    pub tz: TimeZone,
+    pub csrf: String,
+    pub flash: Option<(String, String)>,
+    pub path: String,
+    /// Path and query, for links that come back here.
+    pub uri: String,
+    pub now: Timestamp,
+}
+
+impl PageCtx {
+    pub fn t(&self, id: &str) -> String {
+        i18n::tr(self.locale, id)
+    }
+
+    pub fn ta(&self, id: &str, name: &str, value: impl std::fmt::Display) -> String {
+        i18n::tr_args(self.locale, id, &[(name, &value.to_string())])
+    }
+
+    pub fn version(&self) -> &'static str {
+        env!("CARGO_PKG_VERSION")
+    }
+
+    /// Switches the language of someone not logged in, coming back to this very page.
+    pub fn lang_link(&self, locale: &Locale) -> String {
+        let back = rocket::http::RawStr::new(&self.uri).percent_encode().to_string();
+        format!("/lang/{}?next={back}", locale.as_str())
+    }
+
+    pub fn asset(&self, path: &str) -> String {
+        super::assets::url(path)
+    }
+
+    pub fn when(&self, at: &Timestamp) -> String {
+        i18n::datetime(self.locale, *at, &self.tz)
+    }
+
+    pub fn today(&self) -> String {
+        i18n::date(self.locale, self.now.to_zoned_datetime(self.tz.clone()).date())
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.locale.as_str()
+    }
+
+    pub fn user_name(&self) -> String {
+        self.session.as_ref().map(|s| s.user.display_name.clone()).unwrap_or_default()
+    }
+
+    pub fn logged_in(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// Whether the logged-in user holds at least the named role (for showing navigation).
+    pub fn can(&self, role: &str) -> bool {
+        let needed = Role::parse(role).unwrap_or(Role::Owner);
+        self.session.as_ref().is_some_and(|s| s.user.role >= needed && !s.user.must_change_password)
+    }
+
+    /// `aria-current` for the navigation link under `prefix`.
+    pub fn current(&self, prefix: &str) -> &'static str {
+        let here = if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) };
+        if here { "page" } else { "false" }
+    }
+
+    pub fn role_name(&self, role: &Role) -> String {
+        self.t(&format!("role-{}", role.as_str()))
+    }
+
+    pub fn locales(&self) -> [Locale; 2] {
+        Locale::ALL
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for PageCtx {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let app = guards::app(req);
+        let session = guards::session(req).await.clone();
+        let club = match app.club().await {
+            Ok(club) => club,
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), "cannot read club settings");
+                return Outcome::Error((Status::InternalServerError, ()));
+            }
+        };
+        let cookie_lang = req.cookies().get(LANG_COOKIE).and_then(|c| Locale::parse(c.value()));
+        let locale = session.as_ref().and_then(|s| s.user.locale).or(cookie_lang).unwrap_or(club.locale);
+        let csrf = match &session {
+            Some(s) => s.csrf.clone(),
+            None => pre_session_csrf(req),
+        };
+        let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten();
+        let tz = TimeZone::get(&club.time_zone).unwrap_or(TimeZone::UTC);
+        Outcome::Success(PageCtx {
+            session,
+            locale,
+            club,
+            tz,
+            csrf,
+            flash: flash.map(|f| (f.kind().to_owned(), f.message().to_owned())),
+            path: req.uri().path().to_string(),
+            uri: req.uri().to_string(),
+            now: app.now(),
+        })
+    }
+}
+
+/// The visitor's pre-session CSRF token, created (and set as a cookie) on first need.
+pub fn pre_session_csrf(req: &Request<'_>) -> String {
+    if let Some(c) = req.cookies().get(PRE_SESSION_CSRF) {
+        return c.value().to_owned();
+    }
+    let token = req.local_cache(new_secret).clone();
+    let cookie = Cookie::build((PRE_SESSION_CSRF, token.clone())).http_only(true).same_site(SameSite::Strict).path("/");
+    req.cookies().add(cookie);
+    token
+}
+
+/// A rendered page with its status. Pages are never cached: they show live club data.
+pub struct Html {
+    pub status: Status,
+    pub body: String,
+}
+
+impl<'r> Responder<'r, 'static> for Html {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        Response::build()
+            .status(self.status)
+            .header(ContentType::HTML)
+            .raw_header("Cache-Control", "no-store")
+            .sized_body(self.body.len(), std::io::Cursor::new(self.body))
+            .ok()
+    }
+}
+
+pub fn render<T: Template>(status: Status, page: &T) -> Result<Html, crate::error::AppError> {
+    Ok(Html { status, body: page.render()? })
+}
+
+pub fn ok<T: Template>(page: &T) -> Result<Html, crate::error::AppError> {
+    render(Status::Ok, page)
+}
