@@ -118,11 +118,22 @@ impl App {
         self.run_with_id(Uuid::now_v7(), actor, command).await.map(|e| e.outcome)
     }
 
-    /// Executes a command whose id the caller chose (a form's hidden id, an Idempotency-Key).
+    /// Executes a command whose id the caller chose: a form's hidden id or an API
+    /// Idempotency-Key. The id names one submission, so a repeat of it gets the first outcome
+    /// even though it was rebuilt (fresh entity ids, a new password salt) from the same input.
     pub async fn run_with_id(&self, id: Uuid, actor: Actor, command: AnyCommand) -> anyhow::Result<Executed> {
         let env = Envelope::with_id(id, actor, command, self.now());
         let clock = self.clock.clone();
-        let executed = self.db.write(move |conn| core::execute(conn, &env, clock.now()).map(|e| (e, env))).await;
+        let executed = self
+            .db
+            .write(move |conn| {
+                // Inside the writer's turn, so a double click cannot slip between check and execute.
+                if let Some(outcome) = core::previous_outcome(conn, &env.id.to_string())? {
+                    return Ok((Executed { outcome, first_time: false }, env));
+                }
+                core::execute(conn, &env, clock.now()).map(|e| (e, env))
+            })
+            .await;
         log_outcome(executed).map(|(e, _)| e)
     }
 

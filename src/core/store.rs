@@ -36,6 +36,11 @@ pub(super) fn outcome_of(conn: &Connection, id: &str) -> rusqlite::Result<Option
     .optional()
 }
 
+/// The recorded outcome of command `id`, if it was executed before.
+pub fn previous_outcome(conn: &Connection, id: &str) -> rusqlite::Result<Option<Outcome>> {
+    Ok(outcome_of(conn, id)?.map(|s| s.outcome))
+}
+
 pub fn head_txn_seq(conn: &Connection) -> rusqlite::Result<i64> {
     let v: String = conn.query_row("SELECT v FROM sync_meta WHERE k = 'head_txn_seq'", [], |r| r.get(0))?;
     Ok(v.parse().unwrap_or(0))

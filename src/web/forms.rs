@@ -4,7 +4,7 @@
 
 use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::form::{Form, FromForm};
-use rocket::http::Status;
+use rocket::http::{RawStr, Status};
 use rocket::request::Request;
 use uuid::Uuid;
 
@@ -40,7 +40,11 @@ where
             Ok(_) => return Outcome::Error((Status::PayloadTooLarge, CsrfError::TooLarge)),
             Err(_) => return Outcome::Error((Status::BadRequest, CsrfError::Io)),
         };
-        let sent = Form::values(&body).find(|f| f.name == "csrf").map(|f| f.value.to_owned()).unwrap_or_default();
+        let sent = body
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("csrf="))
+            .map(|v| RawStr::new(v).url_decode_lossy().into_owned())
+            .unwrap_or_default();
         let expected = match guards::session(req).await {
             Some(s) => s.csrf.clone(),
             None => pre_session_csrf(req),
@@ -49,7 +53,7 @@ where
             tracing::warn!(path = %req.uri().path(), "form refused: missing or wrong CSRF token");
             return Outcome::Error((Status::Forbidden, CsrfError::Mismatch));
         }
-        match Form::<T>::parse(&body) {
+        match Form::<T>::parse_encoded(RawStr::new(&body)) {
             Ok(form) => Outcome::Success(Csrf(form)),
             Err(errors) => Outcome::Error((Status::UnprocessableEntity, CsrfError::Malformed(errors.to_string()))),
         }

@@ -1,0 +1,8 @@
+//! HTTP integration tests against the real application on a temporary data folder.
+
+mod support;
+
+mod api;
+mod auth_flow;
+mod security;
+mod write_path;

@@ -1,0 +1,172 @@
+//! `TestApp`: the real application on a temporary data folder with a fixed clock, driven through
+//! Rocket's local client with cookies tracked like a browser.
+
+use std::sync::Arc;
+
+use courtside::App;
+use courtside::clock::FixedClock;
+use courtside::config::{self, Flags};
+use jiff::{SignedDuration, Timestamp};
+use rocket::http::{ContentType, Header, RawStr, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+
+pub const OWNER_PASSWORD: &str = "owner password 1";
+
+pub struct TestApp {
+    pub client: Client,
+    pub app: App,
+    pub clock: Arc<FixedClock>,
+    /// Kept alive: dropping it deletes the data folder.
+    _dir: tempfile::TempDir,
+}
+
+pub struct Page {
+    pub status: Status,
+    pub body: String,
+    pub location: Option<String>,
+    pub content_type: Option<String>,
+}
+
+impl Page {
+    async fn from(r: LocalResponse<'_>) -> Page {
+        let status = r.status();
+        let location = r.headers().get_one("Location").map(str::to_owned);
+        let content_type = r.headers().get_one("Content-Type").map(str::to_owned);
+        Page { status, location, content_type, body: r.into_string().await.unwrap_or_default() }
+    }
+
+    /// The value of the first hidden input called `name`.
+    pub fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start =
+            self.body.find(&marker).unwrap_or_else(|| panic!("no {name} field in:\n{}", self.body)) + marker.len();
+        self.body[start..].split('"').next().unwrap().to_owned()
+    }
+
+    pub fn has(&self, text: &str) -> bool {
+        self.body.contains(text)
+    }
+}
+
+pub fn encode(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", RawStr::new(k).percent_encode(), RawStr::new(v).percent_encode()))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+pub fn start_time() -> Timestamp {
+    "2026-11-29T09:00:00Z".parse().unwrap()
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(config::FILE_NAME), "time_zone = \"Europe/Moscow\"\ncurrency = \"RUB\"\n")
+            .unwrap();
+        let flags =
+            Flags { data: Some(dir.path().to_owned()), bind: Some("127.0.0.1:0".parse().unwrap()), config_file: None };
+        let loaded = config::load(&flags).unwrap();
+        let clock = Arc::new(FixedClock::new(start_time()));
+        let app = tokio::task::spawn_blocking({
+            let clock = clock.clone();
+            move || App::open(&loaded, clock).unwrap()
+        })
+        .await
+        .unwrap();
+        let rocket = courtside::web::build(app.clone(), &[7u8; 64]);
+        let client = Client::tracked(rocket).await.unwrap();
+        TestApp { client, app, clock, _dir: dir }
+    }
+
+    pub fn advance(&self, by: SignedDuration) {
+        self.clock.advance(by);
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        Page::from(self.client.get(path.to_owned()).dispatch().await).await
+    }
+
+    pub async fn get_with(&self, path: &str, header: Header<'static>) -> Page {
+        Page::from(self.client.get(path.to_owned()).header(header).dispatch().await).await
+    }
+
+    /// Posts a form exactly as given (no CSRF token added).
+    pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let req = self.client.post(path.to_owned()).header(ContentType::Form).body(encode(fields));
+        Page::from(req.dispatch().await).await
+    }
+
+    /// Loads `form_page`, then posts `fields` to `path` with that page's CSRF token and command id.
+    pub async fn submit(&self, form_page: &str, path: &str, fields: &[(&str, &str)]) -> Page {
+        let page = self.get(form_page).await;
+        assert_eq!(page.status, Status::Ok, "{form_page} did not load: {}", page.body);
+        let csrf = page.hidden("csrf");
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+        let command_id = page.body.contains("name=\"command_id\"").then(|| page.hidden("command_id"));
+        if let Some(id) = &command_id {
+            all.push(("command_id", id));
+        }
+        all.extend_from_slice(fields);
+        self.post_raw(path, &all).await
+    }
+
+    pub async fn setup_owner(&self) -> Page {
+        let token = self.app.setup_token().expect("setup token while there is no user");
+        let url = format!("/setup?token={token}");
+        self.submit(
+            &url,
+            "/setup",
+            &[
+                ("token", &token),
+                ("display_name", "Olga Owner"),
+                ("username", "olga"),
+                ("password", OWNER_PASSWORD),
+                ("confirm", OWNER_PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Page {
+        self.submit("/login", "/login", &[("username", username), ("password", password), ("next", "/")]).await
+    }
+
+    pub async fn logout(&self) -> Page {
+        self.submit("/profile", "/logout", &[]).await
+    }
+
+    /// Adds a staff account as the logged-in manager; returns its page URL.
+    pub async fn add_staff(&self, username: &str, role: &str, password: &str) -> String {
+        let page = self
+            .submit(
+                "/staff/new",
+                "/staff",
+                &[
+                    ("display_name", username),
+                    ("username", username),
+                    ("role", role),
+                    ("password", password),
+                    ("confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, Status::SeeOther, "adding {username} failed: {}", page.body);
+        page.location.unwrap()
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        self.app.db.read(move |c| Ok(c.query_row(sql, [], |r| r.get(0))?)).await.unwrap()
+    }
+
+    pub async fn user_id(&self, username: &'static str) -> String {
+        self.app
+            .db
+            .read(move |c| Ok(courtside::auth::store::user_by_username(c, username)?))
+            .await
+            .unwrap()
+            .expect("user exists")
+            .id
+    }
+}
