@@ -135,7 +135,13 @@ pub fn main() -> ExitCode {
         Ok(l) => l,
         Err(e) => return fail(e.into()),
     };
-    init_logging(&loaded.config.log_level);
+    // Console verbs report in plain sentences; their info-level log would only repeat them.
+    let level = if matches!(cli.verb, Verb::Serve { .. }) || loaded.is_set("log_level") {
+        loaded.config.log_level.as_str()
+    } else {
+        "warn"
+    };
+    init_logging(level);
     match run(cli.verb, &loaded) {
         Ok(code) => code,
         Err(e) => fail(e),

@@ -1,0 +1,231 @@
+//! The operator's console, run as a real process: what a club's IT person types and reads.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_courtside");
+
+fn courtside(data: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data").arg(data).args(args).env_remove("RUST_LOG");
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("COURTSIDE_")) {
+        cmd.env_remove(key);
+    }
+    cmd
+}
+
+fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child =
+        courtside(data, args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A running `courtside serve`; killed with SIGKILL when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    stdout: String,
+}
+
+impl Server {
+    fn start(data: &Path) -> Server {
+        let port = free_port();
+        let mut child = courtside(data, &["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let lines = Arc::new(Mutex::new(String::new()));
+        let sink = lines.clone();
+        let reader = BufReader::new(child.stdout.take().unwrap());
+        std::thread::spawn(move || {
+            for line in reader.lines().map_while(Result::ok) {
+                let mut all = sink.lock().unwrap();
+                all.push_str(&line);
+                all.push('\n');
+            }
+        });
+        // The banner is printed before the port opens, so once it accepts, the banner is complete.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "the server did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        let stdout = lines.lock().unwrap().clone();
+        Server { child, port, stdout }
+    }
+
+    fn healthcheck(&self, data: &Path) -> Output {
+        run(data, &["healthcheck", "--url", &format!("http://127.0.0.1:{}", self.port)], "")
+    }
+
+    fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn version_and_help_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["--version"], "");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("courtside {}", env!("CARGO_PKG_VERSION")));
+    let help = text(&run(dir.path(), &["--help"], ""));
+    for verb in ["serve", "migrate", "user", "token", "backup", "restore", "config", "healthcheck"] {
+        assert!(help.contains(verb), "help lists {verb}");
+    }
+}
+
+#[test]
+fn users_are_managed_from_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = run(dir.path(), &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+    assert!(add.status.success(), "{}", text(&add));
+    let list = text(&run(dir.path(), &["user", "list"], ""));
+    assert!(list.contains("olga") && list.contains("owner") && list.contains("active"), "{list}");
+
+    let dup = run(dir.path(), &["user", "add", "OLGA", "--role", "coach", "--password-stdin"], "another password\n");
+    assert!(!dup.status.success());
+    assert_eq!(text(&dup).trim(), "courtside: The username olga is already taken.");
+
+    let short = run(dir.path(), &["user", "add", "kate", "--role", "coach", "--password-stdin"], "short\n");
+    assert!(!short.status.success());
+    assert!(text(&short).contains("at least 10 characters"), "{}", text(&short));
+
+    let token = run(dir.path(), &["token", "create", "--user", "olga", "--name", "website"], "");
+    assert!(token.status.success(), "{}", text(&token));
+    assert!(String::from_utf8_lossy(&token.stdout).trim().starts_with("cst_"));
+
+    let disable = run(dir.path(), &["user", "disable", "olga"], "");
+    assert!(!disable.status.success(), "the last owner stays");
+    assert!(text(&disable).contains("at least one active owner"), "{}", text(&disable));
+
+    let nobody = run(dir.path(), &["user", "passwd", "nobody", "--password-stdin"], "new password 12\n");
+    assert!(text(&nobody).contains("there is no staff user \"nobody\""), "{}", text(&nobody));
+}
+
+#[test]
+fn config_show_tells_where_each_value_comes_from() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("courtside.toml"), "club_name = \"Spartak\"\n").unwrap();
+    let out = courtside(dir.path(), &["config", "show"]).env("COURTSIDE_CURRENCY", "RUB").output().unwrap();
+    let shown = text(&out);
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("club_name = \"Spartak\"    # file "), "{shown}");
+    assert!(shown.contains("currency = \"RUB\"    # environment COURTSIDE_CURRENCY"), "{shown}");
+    assert!(shown.contains("bind = \"0.0.0.0:8080\"    # default"), "{shown}");
+
+    let bad = courtside(dir.path(), &["config", "show"]).env("COURTSIDE_TIME_ZONE", "Moscow").output().unwrap();
+    assert!(!bad.status.success());
+    assert!(text(&bad).contains("time_zone \"Moscow\" is not an IANA time zone"), "{}", text(&bad));
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run(dir.path(), &["migrate"], "").status.success());
+    let conn = courtside::db::open_connection(&dir.path().join("courtside.db"), Default::default()).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let out = run(dir.path(), &["migrate"], "");
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(msg.contains("was written by a newer Courtside (schema 99"), "{msg}");
+    assert!(msg.contains("Fix: install the newer Courtside"), "{msg}");
+    assert!(!msg.contains("panicked") && !msg.contains("backtrace"));
+}
+
+#[test]
+fn an_unusable_data_folder_is_named_in_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-folder");
+    std::fs::write(&blocker, "x").unwrap();
+    let data = blocker.join("data");
+    let out = run(&data, &["migrate"], "");
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(msg.contains(&format!("cannot create the data folder {}", data.display())), "{msg}");
+    assert!(msg.contains("Fix: choose another folder with --data"), "{msg}");
+}
+
+#[test]
+fn serve_prints_the_setup_url_answers_health_and_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let banner = server.stdout.clone();
+    assert!(banner.contains("First start: create the owner account at"), "{banner}");
+    assert!(banner.contains(&format!("http://127.0.0.1:{}/setup?token=", server.port)), "{banner}");
+    let health = server.healthcheck(dir.path());
+    assert!(health.status.success(), "{}", text(&health));
+
+    // A second server on the same data folder is refused, clearly.
+    let second = run(dir.path(), &["serve", "--bind", &format!("127.0.0.1:{}", free_port())], "");
+    assert!(!second.status.success());
+    assert!(text(&second).contains("another Courtside is running with the data folder"), "{}", text(&second));
+
+    // kill -9, then start again on the same folder: same secret key, same database.
+    let key = std::fs::read(dir.path().join("secret.key")).unwrap();
+    server.kill();
+    assert!(!run(dir.path(), &["healthcheck", "--url", "http://127.0.0.1:9"], "").status.success());
+    let again = Server::start(dir.path());
+    assert!(again.healthcheck(dir.path()).status.success());
+    assert_eq!(std::fs::read(dir.path().join("secret.key")).unwrap(), key);
+}
+
+#[test]
+fn backup_and_restore_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    run(&data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+    let file = dir.path().join("before.sqlite3");
+    let out = run(&data, &["backup", file.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out));
+    run(&data, &["user", "add", "late", "--role", "coach", "--password-stdin"], "coach password 1\n");
+
+    // A file that is not a backup is refused and nothing changes.
+    let junk = dir.path().join("junk.sqlite3");
+    std::fs::write(&junk, "not a database").unwrap();
+    let refused = run(&data, &["restore", junk.to_str().unwrap()], "");
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("junk.sqlite3"), "{}", text(&refused));
+    assert!(text(&run(&data, &["user", "list"], "")).contains("late"));
+
+    // Not while the server runs.
+    let server = Server::start(&data);
+    let busy = run(&data, &["restore", file.to_str().unwrap()], "");
+    assert!(text(&busy).contains("another Courtside is running"), "{}", text(&busy));
+    server.kill();
+
+    let restored = run(&data, &["restore", file.to_str().unwrap()], "");
+    assert!(restored.status.success(), "{}", text(&restored));
+    assert!(text(&restored).contains("The previous database was kept as"));
+    let list = text(&run(&data, &["user", "list"], ""));
+    assert!(list.contains("olga") && !list.contains("late"), "{list}");
+    let kept = std::fs::read_dir(&data)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains("before-restore"))
+        .count();
+    assert_eq!(kept, 1);
+}
