@@ -128,7 +128,10 @@ audit-any = Any
 audit-from = From
 audit-to = To
 audit-filter = Filter
-audit-count = { $count } commands
+audit-count = { $count ->
+    [one] { $count } command
+   *[other] { $count } commands
+}
 audit-empty = No commands match.
 audit-newer = Newer
 audit-older = Older

@@ -35,14 +35,6 @@ impl Locale {
         }
     }
 
-    /// The first supported language in an Accept-Language header.
-    pub fn from_accept_language(header: &str) -> Option<Locale> {
-        header.split(',').find_map(|part| {
-            let tag = part.split(';').next()?.trim();
-            Locale::parse(tag.split('-').next()?)
-        })
-    }
-
     /// The language's own name, for language pickers.
     pub fn native_name(self) -> &'static str {
         match self {
@@ -96,7 +88,11 @@ pub fn tr_args(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
     };
     let mut fargs = FluentArgs::new();
     for (k, v) in args {
-        fargs.set(*k, (*v).to_owned());
+        // Numbers go in as numbers, so messages can choose plural forms (1 command, 2 commands).
+        match v.parse::<i64>() {
+            Ok(n) => fargs.set(*k, n),
+            Err(_) => fargs.set(*k, (*v).to_owned()),
+        }
     }
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
@@ -182,9 +178,13 @@ mod tests {
     }
 
     #[test]
-    fn accept_language_picks_the_first_supported() {
-        assert_eq!(Locale::from_accept_language("de-DE,ru;q=0.8,en;q=0.5"), Some(Locale::Ru));
-        assert_eq!(Locale::from_accept_language("fr"), None);
+    fn plurals_follow_each_language() {
+        let count = |l, n: &str| tr_args(l, "audit-count", &[("count", n)]);
+        assert_eq!(count(Locale::En, "1"), "1 command");
+        assert_eq!(count(Locale::En, "3"), "3 commands");
+        assert_eq!(count(Locale::Ru, "1"), "1 команда");
+        assert_eq!(count(Locale::Ru, "3"), "3 команды");
+        assert_eq!(count(Locale::Ru, "11"), "11 команд");
     }
 
     #[test]

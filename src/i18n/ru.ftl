@@ -128,7 +128,11 @@ audit-any = Любое
 audit-from = С
 audit-to = По
 audit-filter = Показать
-audit-count = Команд: { $count }
+audit-count = { $count ->
+    [one] { $count } команда
+    [few] { $count } команды
+   *[many] { $count } команд
+}
 audit-empty = Подходящих команд нет.
 audit-newer = Новее
 audit-older = Старше
