@@ -46,10 +46,6 @@ async fn open_session(
     Ok(())
 }
 
-async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || password::hash(&password)).await?
-}
-
 // ---- login / logout ----
 
 #[derive(Template)]
@@ -287,7 +283,7 @@ async fn setup(
         display_name: display,
         role: Role::Owner,
         locale: Some(locale),
-        password_hash: hash_password(form.password.clone()).await?,
+        password_hash: password::hash_off_thread(form.password.clone()).await?,
         must_change_password: false,
     });
     match app.run(Actor::Setup, cmd).await? {
@@ -397,7 +393,7 @@ async fn change_password(
     }
     let cmd = AnyCommand::SetStaffPassword(SetStaffPassword {
         user_id: user.id.clone(),
-        password_hash: hash_password(form.password).await?,
+        password_hash: password::hash_off_thread(form.password).await?,
     });
     match app.run_with_id(command_id(&form.command_id), me.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {

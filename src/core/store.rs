@@ -10,29 +10,31 @@ pub(super) struct StoredOutcome {
     pub payload_hash: String,
 }
 
+/// The columns `row_to_outcome` reads, in order.
+const OUTCOME_COLS: &str = "status, reject_code, reject_field, reject_args, txn_seq";
+
+/// Reads an outcome from the five `OUTCOME_COLS` starting at column `at`.
+fn row_to_outcome(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Outcome> {
+    let status: String = r.get(at)?;
+    if status == "applied" {
+        return Ok(Outcome::Applied { txn_seq: r.get(at + 4)? });
+    }
+    let args: Option<String> = r.get(at + 3)?;
+    Ok(Outcome::Rejected(Rejection {
+        code: r.get(at + 1)?,
+        field: r.get(at + 2)?,
+        args: args.and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default(),
+    }))
+}
+
 fn ms(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
 
 pub(super) fn outcome_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredOutcome>> {
-    conn.query_row(
-        "SELECT status, reject_code, reject_field, reject_args, txn_seq, payload_hash FROM commands WHERE id = ?1",
-        [id],
-        |r| {
-            let status: String = r.get(0)?;
-            let outcome = if status == "applied" {
-                Outcome::Applied { txn_seq: r.get(4)? }
-            } else {
-                let args: Option<String> = r.get(3)?;
-                Outcome::Rejected(Rejection {
-                    code: r.get(1)?,
-                    field: r.get(2)?,
-                    args: args.and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default(),
-                })
-            };
-            Ok(StoredOutcome { outcome, payload_hash: r.get(5)? })
-        },
-    )
+    conn.query_row(&format!("SELECT {OUTCOME_COLS}, payload_hash FROM commands WHERE id = ?1"), [id], |r| {
+        Ok(StoredOutcome { outcome: row_to_outcome(r, 0)?, payload_hash: r.get(5)? })
+    })
     .optional()
 }
 
@@ -197,22 +199,11 @@ pub fn list_commands(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<V
     values.push(rusqlite::types::Value::Integer(f.limit));
     values.push(rusqlite::types::Value::Integer(f.offset));
     let sql = format!(
-        "SELECT id, kind, payload, actor_name, origin, executed_at, status, reject_code, reject_field, reject_args, txn_seq \
+        "SELECT id, kind, payload, actor_name, origin, executed_at, {OUTCOME_COLS} \
          FROM commands WHERE {where_sql} ORDER BY executed_at DESC, id DESC LIMIT ? OFFSET ?"
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
-        let status: String = r.get(6)?;
-        let outcome = if status == "applied" {
-            Outcome::Applied { txn_seq: r.get(10)? }
-        } else {
-            let args: Option<String> = r.get(9)?;
-            Outcome::Rejected(Rejection {
-                code: r.get(7)?,
-                field: r.get(8)?,
-                args: args.and_then(|a| serde_json::from_str(&a).ok()).unwrap_or_default(),
-            })
-        };
         Ok(CommandRecord {
             id: r.get(0)?,
             kind: r.get(1)?,
@@ -220,7 +211,7 @@ pub fn list_commands(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<V
             actor_name: r.get(3)?,
             origin: r.get(4)?,
             executed_at: Timestamp::from_millisecond(r.get(5)?).unwrap_or_default(),
-            outcome,
+            outcome: row_to_outcome(r, 6)?,
         })
     })?;
     rows.collect()

@@ -52,6 +52,7 @@ fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
 }
 
 /// Opens a connection outside the pool (CLI verbs, migrations, restore checks).
+#[allow(clippy::disallowed_methods)] // the one place a connection is opened outside the pool
 pub fn open_connection(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connection> {
     let mut conn = Connection::open_with_flags(path, flags)?;
     init_connection(&mut conn)?;

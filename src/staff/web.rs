@@ -26,10 +26,6 @@ fn back(to: String, kind: &str, message: String) -> Page {
     Ok(Either::Right(Flash::new(Redirect::to(to), kind, message)))
 }
 
-async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || password::hash(&password)).await?
-}
-
 // ---- list ----
 
 #[derive(Template)]
@@ -134,7 +130,7 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NewForm>)
         display_name: display,
         role,
         locale: None,
-        password_hash: hash_password(form.password.clone()).await?,
+        password_hash: password::hash_off_thread(form.password.clone()).await?,
         must_change_password: true,
     });
     let executed = app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?;
@@ -281,7 +277,7 @@ async fn reset_password(m: Manager, ctx: PageCtx, app: &State<App>, id: String, 
     }
     let cmd = AnyCommand::SetStaffPassword(SetStaffPassword {
         user_id: id.clone(),
-        password_hash: hash_password(form.password).await?,
+        password_hash: password::hash_off_thread(form.password).await?,
     });
     run_on_account(&m, ctx, app, id, &form.command_id, cmd, "staff-password-reset").await
 }

@@ -4,5 +4,6 @@ mod support;
 
 mod api;
 mod auth_flow;
+mod jobs;
 mod security;
 mod write_path;
