@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::commands::*;
 use crate::club::commands::*;
 use crate::core::{self, CommandError, Ctx};
+use crate::courts::commands::*;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -18,6 +19,12 @@ pub enum AnyCommand {
     IssueApiToken(IssueApiToken),
     RevokeApiToken(RevokeApiToken),
     UpdateClubSettings(UpdateClubSettings),
+    CreateCourt(CreateCourt),
+    UpdateCourt(UpdateCourt),
+    SetOpeningHours(SetOpeningHours),
+    SetBookingRules(SetBookingRules),
+    AddClosure(AddClosure),
+    RemoveClosure(RemoveClosure),
 }
 
 impl AnyCommand {
@@ -31,6 +38,12 @@ impl AnyCommand {
         "issue_api_token",
         "revoke_api_token",
         "update_club_settings",
+        "create_court",
+        "update_court",
+        "set_opening_hours",
+        "set_booking_rules",
+        "add_closure",
+        "remove_closure",
     ];
 
     /// Reads a recorded payload back (for the audit page's description).
@@ -50,6 +63,12 @@ impl core::Command for AnyCommand {
             AnyCommand::IssueApiToken(_) => "issue_api_token",
             AnyCommand::RevokeApiToken(_) => "revoke_api_token",
             AnyCommand::UpdateClubSettings(_) => "update_club_settings",
+            AnyCommand::CreateCourt(_) => "create_court",
+            AnyCommand::UpdateCourt(_) => "update_court",
+            AnyCommand::SetOpeningHours(_) => "set_opening_hours",
+            AnyCommand::SetBookingRules(_) => "set_booking_rules",
+            AnyCommand::AddClosure(_) => "add_closure",
+            AnyCommand::RemoveClosure(_) => "remove_closure",
         }
     }
 
@@ -63,6 +82,12 @@ impl core::Command for AnyCommand {
             AnyCommand::IssueApiToken(c) => c.summary(),
             AnyCommand::RevokeApiToken(c) => c.summary(),
             AnyCommand::UpdateClubSettings(c) => c.summary(),
+            AnyCommand::CreateCourt(c) => c.summary(),
+            AnyCommand::UpdateCourt(c) => c.summary(),
+            AnyCommand::SetOpeningHours(c) => c.summary(),
+            AnyCommand::SetBookingRules(c) => c.summary(),
+            AnyCommand::AddClosure(c) => c.summary(),
+            AnyCommand::RemoveClosure(c) => c.summary(),
         }
     }
 
@@ -76,6 +101,12 @@ impl core::Command for AnyCommand {
             AnyCommand::IssueApiToken(c) => c.apply(ctx),
             AnyCommand::RevokeApiToken(c) => c.apply(ctx),
             AnyCommand::UpdateClubSettings(c) => c.apply(ctx),
+            AnyCommand::CreateCourt(c) => c.apply(ctx),
+            AnyCommand::UpdateCourt(c) => c.apply(ctx),
+            AnyCommand::SetOpeningHours(c) => c.apply(ctx),
+            AnyCommand::SetBookingRules(c) => c.apply(ctx),
+            AnyCommand::AddClosure(c) => c.apply(ctx),
+            AnyCommand::RemoveClosure(c) => c.apply(ctx),
         }
     }
 }
@@ -91,6 +122,6 @@ mod tests {
         let json = serde_json::to_value(&sample).unwrap();
         assert_eq!(json["type"], sample.kind());
         assert!(AnyCommand::KINDS.contains(&sample.kind()));
-        assert_eq!(AnyCommand::KINDS.len(), 8);
+        assert_eq!(AnyCommand::KINDS.len(), 14);
     }
 }

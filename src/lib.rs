@@ -12,6 +12,7 @@ pub mod club;
 pub mod commands;
 pub mod config;
 pub mod core;
+pub mod courts;
 pub mod db;
 pub mod error;
 pub mod home;

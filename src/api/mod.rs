@@ -1,7 +1,10 @@
 //! The JSON API under /api/v1: bearer tokens only, problem+json errors, described by the
 //! OpenAPI document it serves.
 
+mod courts;
+mod idempotency;
 mod openapi;
+pub mod problem;
 
 use rocket::serde::json::{Json, Value, json};
 use rocket::{Route, get, routes};
@@ -26,7 +29,7 @@ fn openapi_document() -> Json<Value> {
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![me, openapi_document]
+    routes![me, openapi_document, courts::list, courts::create, courts::update]
 }
 
 /// Every (method, path) the OpenAPI document describes, for the test that keeps it complete.

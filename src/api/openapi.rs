@@ -23,7 +23,22 @@ pub fn document() -> Value {
                         "type": { "type": "string" },
                         "title": { "type": "string" },
                         "status": { "type": "integer" },
-                        "detail": { "type": "string" }
+                        "detail": { "type": "string" },
+                        "code": { "type": ["string", "null"] },
+                        "field": { "type": ["string", "null"] }
+                    }
+                },
+                "Court": {
+                    "type": "object",
+                    "properties": {
+                        "id": { "type": "string", "format": "uuid", "readOnly": true },
+                        "name": { "type": "string", "maxLength": 40 },
+                        "surface": { "type": "string", "enum": ["hard", "clay", "grass", "carpet", "artificial_grass"] },
+                        "indoor": { "type": "boolean" },
+                        "floodlights": { "type": "boolean" },
+                        "group": { "type": "string", "maxLength": 40 },
+                        "display_order": { "type": "integer", "minimum": 0, "maximum": 999 },
+                        "active": { "type": "boolean" }
                     }
                 },
                 "Me": {
@@ -38,7 +53,18 @@ pub fn document() -> Value {
                     }
                 }
             },
+            "parameters": {
+                "IdempotencyKey": {
+                    "name": "Idempotency-Key", "in": "header", "required": false,
+                    "description": "Any text (or a UUID). A retried request with the same key returns the first result instead of acting twice.",
+                    "schema": { "type": "string" }
+                }
+            },
             "responses": {
+                "Problem": {
+                    "description": "Refused: 403 role, 404 unknown id, 409 already taken (e.g. a court name), 422 invalid field (`field` names it).",
+                    "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
+                },
                 "Unauthorized": {
                     "description": "Missing, revoked or unknown token.",
                     "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
@@ -54,6 +80,49 @@ pub fn document() -> Value {
                     "responses": {
                         "200": { "description": "The user", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Me" } } } },
                         "401": { "$ref": "#/components/responses/Unauthorized" }
+                    }
+                }
+            },
+            "/courts": {
+                "get": {
+                    "summary": "All courts in display order",
+                    "operationId": "listCourts",
+                    "responses": {
+                        "200": { "description": "Courts", "content": { "application/json": { "schema": {
+                            "type": "object", "properties": { "courts": { "type": "array", "items": { "$ref": "#/components/schemas/Court" } } } } } } },
+                        "401": { "$ref": "#/components/responses/Unauthorized" }
+                    }
+                },
+                "post": {
+                    "summary": "Add a court (manager or owner)",
+                    "operationId": "createCourt",
+                    "parameters": [{ "$ref": "#/components/parameters/IdempotencyKey" }],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Court" }, "example": { "name": "Court 1", "surface": "clay" } } } },
+                    "responses": {
+                        "201": { "description": "Created", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Court" } } } },
+                        "401": { "$ref": "#/components/responses/Unauthorized" },
+                        "403": { "$ref": "#/components/responses/Problem" },
+                        "409": { "$ref": "#/components/responses/Problem" },
+                        "422": { "$ref": "#/components/responses/Problem" }
+                    }
+                }
+            },
+            "/courts/{id}": {
+                "patch": {
+                    "summary": "Change a court (manager or owner); fields left out keep their value",
+                    "operationId": "updateCourt",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
+                        { "$ref": "#/components/parameters/IdempotencyKey" }
+                    ],
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Court" } } } },
+                    "responses": {
+                        "200": { "description": "The court as saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Court" } } } },
+                        "401": { "$ref": "#/components/responses/Unauthorized" },
+                        "403": { "$ref": "#/components/responses/Problem" },
+                        "404": { "$ref": "#/components/responses/Problem" },
+                        "409": { "$ref": "#/components/responses/Problem" },
+                        "422": { "$ref": "#/components/responses/Problem" }
                     }
                 }
             },

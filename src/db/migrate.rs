@@ -8,7 +8,10 @@ use rusqlite::Connection;
 use super::{APPLICATION_ID, OpenError, changelog};
 
 /// Every migration, in order. A test checks this list against migrations/ on disk.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_foundation", include_str!("../../migrations/0001_foundation.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_foundation", include_str!("../../migrations/0001_foundation.sql")),
+    ("0002_courts", include_str!("../../migrations/0002_courts.sql")),
+];
 
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64

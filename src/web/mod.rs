@@ -32,6 +32,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/", crate::auth::web::routes())
         .mount("/staff", crate::staff::web::routes())
         .mount("/settings", crate::club::web::routes())
+        .mount("/courts", crate::courts::web::routes())
         .mount("/audit", crate::audit::web::routes())
         .mount("/api/v1", crate::api::routes())
         .register("/", catchers::html())

@@ -4,6 +4,7 @@ mod support;
 
 mod api;
 mod auth_flow;
+mod courts;
 mod jobs;
 mod security;
 mod write_path;

@@ -169,4 +169,37 @@ impl TestApp {
             .expect("user exists")
             .id
     }
+
+    /// Issues an API token for `username` through the Staff page (the owner must be logged in).
+    pub async fn api_token(&self, username: &'static str) -> String {
+        let url = format!("/staff/{}", self.user_id(username).await);
+        let page = self.submit(&url, &format!("{url}/tokens"), &[("name", "tests")]).await;
+        assert_eq!(page.status, Status::Ok, "{}", page.body);
+        page.body.split("id=\"new-token\">").nth(1).unwrap().split('<').next().unwrap().to_owned()
+    }
+
+    pub async fn api(
+        &self,
+        method: rocket::http::Method,
+        path: &str,
+        token: &str,
+        body: Option<&str>,
+        key: Option<&str>,
+    ) -> Page {
+        let mut req =
+            self.client.req(method, path.to_owned()).header(Header::new("Authorization", format!("Bearer {token}")));
+        if let Some(b) = body {
+            req = req.header(ContentType::JSON).body(b);
+        }
+        if let Some(k) = key {
+            req = req.header(Header::new("Idempotency-Key", k.to_owned()));
+        }
+        Page::from(req.dispatch().await).await
+    }
+}
+
+impl Page {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
 }

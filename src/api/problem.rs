@@ -1,0 +1,76 @@
+//! API errors as application/problem+json (RFC 9457), with the field a refusal is about.
+
+use rocket::http::{ContentType, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use rocket::serde::json::json;
+
+use crate::core::Rejection;
+use crate::i18n::Locale;
+
+#[derive(Debug)]
+pub struct Problem {
+    pub status: Status,
+    pub detail: String,
+    pub code: Option<String>,
+    pub field: Option<String>,
+}
+
+impl Problem {
+    pub fn new(status: Status, detail: impl Into<String>) -> Problem {
+        Problem { status, detail: detail.into(), code: None, field: None }
+    }
+
+    /// A command's refusal: 409 for "already taken", 404 for "not found", 403 for role
+    /// refusals, 422 for everything else; the sentence in the API's language (English).
+    pub fn rejected(r: &Rejection) -> Problem {
+        let status = match r.code.as_str() {
+            c if c.ends_with("-taken") => Status::Conflict,
+            c if c.ends_with("-not-found") => Status::NotFound,
+            "not-allowed" | "role-not-allowed" => Status::Forbidden,
+            _ => Status::UnprocessableEntity,
+        };
+        Problem {
+            status,
+            detail: crate::web::forms::rejection_text(Locale::En, r),
+            code: Some(r.code.clone()),
+            field: r.field.clone(),
+        }
+    }
+
+    pub fn invalid(field: &str, code: &str) -> Problem {
+        Problem {
+            status: Status::UnprocessableEntity,
+            detail: crate::i18n::tr(Locale::En, code),
+            code: Some(code.to_owned()),
+            field: Some(field.to_owned()),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Problem {
+    fn from(e: anyhow::Error) -> Problem {
+        tracing::error!(error = %format!("{e:#}"), "API request failed");
+        Problem::new(Status::InternalServerError, "The request failed; nothing was half-saved. Try again.")
+    }
+}
+
+impl<'r> Responder<'r, 'static> for Problem {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let body = json!({
+            "type": "about:blank",
+            "title": self.status.reason().unwrap_or("Error"),
+            "status": self.status.code,
+            "detail": self.detail,
+            "code": self.code,
+            "field": self.field,
+            "instance": req.uri().path().to_string(),
+        })
+        .to_string();
+        Response::build()
+            .status(self.status)
+            .header(ContentType::new("application", "problem+json"))
+            .sized_body(body.len(), std::io::Cursor::new(body))
+            .ok()
+    }
+}
