@@ -60,6 +60,7 @@ impl App {
             setup_token: Arc::new(Mutex::new(None)),
         };
         app.sync_club_settings()?;
+        app.seed_member_categories()?;
         if app.db.read_blocking(|c| Ok(users::user_count(c)?))? == 0 {
             *app.setup_token.lock().expect("setup lock") = Some(crate::auth::tokens::new_secret());
         }
@@ -80,12 +81,14 @@ impl App {
                 time_zone: cfg.time_zone.clone(),
                 locale: cfg.locale,
                 currency: cfg.currency.clone(),
+                phone_region: default_phone_region(cfg.locale).into(),
             },
             Some((_, s)) => ClubSettings {
                 name: if self.pinned.name { cfg.club_name.clone() } else { s.name.clone() },
                 time_zone: if self.pinned.time_zone { cfg.time_zone.clone() } else { s.time_zone.clone() },
                 locale: if self.pinned.locale { cfg.locale } else { s.locale },
                 currency: if self.pinned.currency { cfg.currency.clone() } else { s.currency.clone() },
+                phone_region: s.phone_region.clone(),
             },
         };
         if current.as_ref().is_some_and(|(_, s)| *s == wanted) {
@@ -97,11 +100,32 @@ impl App {
             time_zone: wanted.time_zone,
             locale: wanted.locale,
             currency: wanted.currency,
+            phone_region: wanted.phone_region,
         });
         match self.run_blocking(Actor::System, cmd)?.outcome {
             Outcome::Applied { .. } => Ok(()),
             Outcome::Rejected(r) => anyhow::bail!("the configured club settings were refused: {}", r.code),
         }
+    }
+
+    /// A new club starts with the usual member categories, named in its language.
+    fn seed_member_categories(&self) -> anyhow::Result<()> {
+        if !self.db.read_blocking(|c| Ok(crate::members::store::categories(c)?))?.is_empty() {
+            return Ok(());
+        }
+        let locale = self
+            .db
+            .read_blocking(|c| Ok(crate::club::store::settings(c)?))?
+            .map_or(self.config.locale, |(_, s)| s.locale);
+        for key in ["adult", "junior", "senior", "guest", "coach"] {
+            let name = crate::i18n::tr(locale, &format!("category-default-{key}"));
+            let cmd = AnyCommand::CreateCategory(crate::members::commands::CreateCategory {
+                category_id: Uuid::now_v7().to_string(),
+                name,
+            });
+            self.run_blocking(Actor::System, cmd)?;
+        }
+        Ok(())
     }
 
     /// The one-time setup token, while no staff account exists.
@@ -154,6 +178,7 @@ impl App {
                     time_zone: fallback.time_zone.clone(),
                     locale: fallback.locale,
                     currency: fallback.currency.clone(),
+                    phone_region: default_phone_region(fallback.locale).into(),
                 }))
             })
             .await
@@ -178,6 +203,14 @@ fn log_outcome(
         Err(err) => tracing::error!(error = %format!("{err:#}"), "command failed"),
     }
     executed
+}
+
+/// Where phones without a country code are assumed to be, until the owner says otherwise.
+fn default_phone_region(locale: crate::i18n::Locale) -> &'static str {
+    match locale {
+        crate::i18n::Locale::Ru => "RU",
+        crate::i18n::Locale::En => "GB",
+    }
 }
 
 /// Creates the data folder if needed and proves it is writable, with a message naming it.

@@ -18,6 +18,7 @@ pub mod error;
 pub mod home;
 pub mod i18n;
 pub mod jobs;
+pub mod members;
 pub mod secret_key;
 pub mod staff;
 pub mod web;

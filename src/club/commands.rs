@@ -13,6 +13,7 @@ pub struct UpdateClubSettings {
     pub time_zone: String,
     pub locale: Locale,
     pub currency: String,
+    pub phone_region: String,
 }
 
 impl UpdateClubSettings {
@@ -22,6 +23,7 @@ impl UpdateClubSettings {
             time_zone: self.time_zone.trim().to_owned(),
             locale: self.locale,
             currency: self.currency.trim().to_ascii_uppercase(),
+            phone_region: self.phone_region.trim().to_ascii_uppercase(),
         }
     }
 
@@ -42,6 +44,6 @@ impl UpdateClubSettings {
 
     pub fn summary(&self) -> String {
         let s = self.settings();
-        format!("{}, {}, {}, {}", s.name, s.time_zone, s.locale.as_str(), s.currency)
+        format!("{}, {}, {}, {}, phones {}", s.name, s.time_zone, s.locale.as_str(), s.currency, s.phone_region)
     }
 }

@@ -10,6 +10,8 @@ pub struct ClubSettings {
     pub locale: Locale,
     /// ISO 4217 code; money is kept in this currency's minor units.
     pub currency: String,
+    /// ISO 3166 country whose numbering is assumed for phones written without +country.
+    pub phone_region: String,
 }
 
 /// Field name and message id of each problem found.
@@ -29,6 +31,9 @@ impl ClubSettings {
         }
         if !is_currency(&self.currency) {
             problems.push(("currency", "currency-unknown"));
+        }
+        if crate::members::model::parse_region(&self.phone_region).is_none() {
+            problems.push(("phone_region", "phone-region-unknown"));
         }
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
@@ -60,6 +65,7 @@ mod tests {
             time_zone: "Europe/Moscow".into(),
             locale: Locale::Ru,
             currency: "RUB".into(),
+            phone_region: "RU".into(),
         }
     }
 

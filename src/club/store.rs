@@ -5,7 +5,7 @@ use super::model::ClubSettings;
 use crate::i18n::Locale;
 
 pub fn settings(conn: &Connection) -> rusqlite::Result<Option<(String, ClubSettings)>> {
-    conn.query_row("SELECT id, name, time_zone, locale, currency FROM club_settings LIMIT 1", [], |r| {
+    conn.query_row("SELECT id, name, time_zone, locale, currency, phone_region FROM club_settings LIMIT 1", [], |r| {
         let locale: String = r.get(3)?;
         Ok((
             r.get(0)?,
@@ -14,6 +14,7 @@ pub fn settings(conn: &Connection) -> rusqlite::Result<Option<(String, ClubSetti
                 time_zone: r.get(2)?,
                 locale: Locale::parse(&locale).unwrap_or_default(),
                 currency: r.get(4)?,
+                phone_region: r.get(5)?,
             },
         ))
     })
@@ -22,16 +23,18 @@ pub fn settings(conn: &Connection) -> rusqlite::Result<Option<(String, ClubSetti
 
 pub fn insert(conn: &Connection, id: &str, s: &ClubSettings, now: Timestamp) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO club_settings (id, name, time_zone, locale, currency, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, s.name, s.time_zone, s.locale.as_str(), s.currency, now.as_millisecond()],
+        "INSERT INTO club_settings (id, name, time_zone, locale, currency, phone_region, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, s.name, s.time_zone, s.locale.as_str(), s.currency, s.phone_region, now.as_millisecond()],
     )?;
     Ok(())
 }
 
 pub fn update(conn: &Connection, id: &str, s: &ClubSettings, now: Timestamp) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE club_settings SET name = ?2, time_zone = ?3, locale = ?4, currency = ?5, updated_at = ?6 WHERE id = ?1",
-        params![id, s.name, s.time_zone, s.locale.as_str(), s.currency, now.as_millisecond()],
+        "UPDATE club_settings SET name = ?2, time_zone = ?3, locale = ?4, currency = ?5, phone_region = ?6, updated_at = ?7 \
+         WHERE id = ?1",
+        params![id, s.name, s.time_zone, s.locale.as_str(), s.currency, s.phone_region, now.as_millisecond()],
     )?;
     Ok(())
 }

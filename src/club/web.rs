@@ -53,6 +53,8 @@ struct SettingsForm {
     locale: String,
     #[field(default = String::new())]
     currency: String,
+    #[field(default = String::new())]
+    phone_region: String,
 }
 
 #[post("/", data = "<form>")]
@@ -71,6 +73,7 @@ async fn save(
         time_zone: if pinned.time_zone { current.time_zone.clone() } else { form.time_zone.trim().to_owned() },
         locale: if pinned.locale { current.locale } else { Locale::parse(&form.locale).unwrap_or(current.locale) },
         currency: if pinned.currency { current.currency.clone() } else { form.currency.trim().to_ascii_uppercase() },
+        phone_region: form.phone_region.trim().to_ascii_uppercase(),
     };
     let locale = ctx.locale;
     let rerender =
@@ -91,6 +94,7 @@ async fn save(
         time_zone: wanted.time_zone.clone(),
         locale: wanted.locale,
         currency: wanted.currency.clone(),
+        phone_region: wanted.phone_region.clone(),
     });
     match app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {

@@ -9,7 +9,9 @@ mod store;
 
 pub use actor::{Actor, Origin, Role};
 pub use execute::{Executed, Outcome, execute};
-pub use store::{CommandFilter, CommandRecord, command_count, head_txn_seq, list_commands, previous_outcome};
+pub use store::{
+    CommandFilter, CommandRecord, command_count, commands_mentioning, head_txn_seq, list_commands, previous_outcome,
+};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -194,6 +194,18 @@ fn filter_sql(f: &CommandFilter) -> (String, Vec<rusqlite::types::Value>) {
     (clauses.join(" AND "), values)
 }
 
+fn row_to_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<CommandRecord> {
+    Ok(CommandRecord {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        payload: r.get(2)?,
+        actor_name: r.get(3)?,
+        origin: r.get(4)?,
+        executed_at: Timestamp::from_millisecond(r.get(5)?).unwrap_or_default(),
+        outcome: row_to_outcome(r, 6)?,
+    })
+}
+
 pub fn list_commands(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<Vec<CommandRecord>> {
     let (where_sql, mut values) = filter_sql(f);
     values.push(rusqlite::types::Value::Integer(f.limit));
@@ -203,18 +215,17 @@ pub fn list_commands(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<V
          FROM commands WHERE {where_sql} ORDER BY executed_at DESC, id DESC LIMIT ? OFFSET ?"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| {
-        Ok(CommandRecord {
-            id: r.get(0)?,
-            kind: r.get(1)?,
-            payload: r.get(2)?,
-            actor_name: r.get(3)?,
-            origin: r.get(4)?,
-            executed_at: Timestamp::from_millisecond(r.get(5)?).unwrap_or_default(),
-            outcome: row_to_outcome(r, 6)?,
-        })
-    })?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(values), row_to_record)?;
     rows.collect()
+}
+
+/// The newest commands whose payload names `id` (an entity's history), newest first.
+pub fn commands_mentioning(conn: &Connection, id: &str, limit: i64) -> rusqlite::Result<Vec<CommandRecord>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, kind, payload, actor_name, origin, executed_at, {OUTCOME_COLS} FROM commands \
+         WHERE instr(payload, ?1) > 0 ORDER BY executed_at DESC, id DESC LIMIT ?2"
+    ))?;
+    stmt.query_map(params![format!("\"{id}\""), limit], row_to_record)?.collect()
 }
 
 pub fn command_count(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<i64> {

@@ -5,8 +5,17 @@
 use rusqlite::Connection;
 
 /// Club data that desks replicate. Every one has a UUIDv7 text primary key named `id`.
-pub const REPLICATED_TABLES: &[&str] =
-    &["staff_users", "club_settings", "courts", "opening_hours", "closures", "booking_rules"];
+pub const REPLICATED_TABLES: &[&str] = &[
+    "staff_users",
+    "club_settings",
+    "courts",
+    "opening_hours",
+    "closures",
+    "booking_rules",
+    "member_categories",
+    "members",
+    "member_links",
+];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions.
 pub const LOCAL_TABLES: &[&str] =

@@ -11,6 +11,7 @@ use super::{APPLICATION_ID, OpenError, changelog};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_foundation", include_str!("../../migrations/0001_foundation.sql")),
     ("0002_courts", include_str!("../../migrations/0002_courts.sql")),
+    ("0003_members", include_str!("../../migrations/0003_members.sql")),
 ];
 
 pub fn latest() -> i64 {

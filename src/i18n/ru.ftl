@@ -285,3 +285,138 @@ reject-court-not-found = Такого корта нет.
 reject-closure-not-found = Такого закрытия нет (возможно, его уже удалили).
 reject-hours-not-aligned = Время должно совпадать с шагом сетки { $step } минут.
 reject-rules-step-misfits-hours = Часы работы не совпадают с шагом { $step } минут. Сначала измените часы.
+
+nav-members = Клиенты
+edit = Изменить
+search = Найти
+export-csv = Выгрузить CSV
+members-title = Клиенты
+members-search = Имя, телефон или номер карты
+members-include-archived = Включая архив
+members-count = { $count ->
+    [one] { $count } клиент
+    [few] { $count } клиента
+   *[many] { $count } клиентов
+}
+members-archived-count = в архиве: { $count }
+members-none = Клиентов пока нет.
+members-not-found = Никого не найдено по запросу «{ $query }».
+member-add = Добавить клиента
+member-card = Карта
+member-card-no = Номер карты
+member-name = Имя и фамилия
+member-phone = Телефон
+member-email = Эл. почта
+member-birth-date = Дата рождения
+member-category = Категория
+member-tags = Метки
+member-tags-example = например: дети, команда А
+member-notes = Заметки
+member-sms-consent = Согласен получать СМС
+member-no-sms = Без СМС
+member-details = Данные
+member-since = Клиент с
+member-age = { $age ->
+    [one] { $age } год
+    [few] { $age } года
+   *[many] { $age } лет
+}
+member-family = Семья
+member-family-none = Связей нет.
+member-guardian = Родитель
+member-child = Ребёнок
+member-relation = Связь
+member-history = История
+member-manage = Управление
+member-created = { $name } добавлен(а).
+member-saved = Сохранено.
+member-archived = Перенесено в архив. Клиент больше не находится в поиске; история сохранена.
+member-restored = Восстановлено.
+member-deleted = Удалено.
+member-archived-badge = В архиве
+member-archive = В архив
+member-restore = Восстановить
+member-delete = Удалить
+member-delete-confirm = Удалить клиента? Если у него есть история, он будет перенесён в архив.
+member-merge = Объединить
+member-merge-label = Объединить с дубликатом: номер его карты
+member-merge-confirm = Объединить того клиента с этим? Его история и семья перейдут сюда, а сам он уйдёт в архив.
+member-merged-done = { $name } объединён(а) с этим клиентом.
+member-merged-into = Этот клиент объединён с
+link-add = Связать
+link-add-child = Добавить ребёнка (№ карты)
+link-add-guardian = Добавить родителя (№ карты)
+link-added = Связь добавлена.
+link-removed = Связь удалена.
+link-remove = Убрать
+member-name-required = Введите имя и фамилию.
+member-name-too-long = Имя может содержать не больше 100 символов.
+email-invalid = Введите адрес вида name@example.org.
+birth-date-invalid = Введите настоящую дату рождения.
+tags-invalid = До 10 меток не длиннее 30 символов, через запятую.
+notes-too-long = Заметки могут содержать не больше 2000 символов.
+phone-invalid = Это не номер телефона. Запишите его с кодом страны (+7 916 123-45-67) или как набираете в своей стране.
+phone-region-unknown = Введите двухбуквенный код страны, например RU, GB, US.
+settings-phone-region = Страна для телефонов
+settings-phone-region-hint = Номера без + и кода страны читаются как номера этой страны (например, RU: 8 916 123-45-67).
+
+categories-title = Категории клиентов
+categories-intro = Категории группируют клиентов для цен и рассылок: взрослые, дети, гости... Отключённые больше не предлагаются.
+category-name = Категория
+category-add = Добавить категорию
+category-saved = Сохранено.
+category-default-adult = Взрослый
+category-default-junior = Ребёнок
+category-default-senior = Пенсионер
+category-default-guest = Гость
+category-default-coach = Тренер
+
+import-title = Загрузка
+import-intro = Загрузка клиентов из файла CSV (UTF-8; запятая или точка с запятой). В первой строке названия столбцов; обязателен только столбец с именем. Перед сохранением вы увидите каждую строку.
+import-file = Файл CSV
+import-preview = Проверить файл
+import-choose-file = Выберите файл CSV.
+import-empty = В файле нет клиентов.
+import-no-name-column = В файле нужен столбец с именем клиента (ФИО, имя или full_name).
+import-too-many = В файле больше 20 000 строк; разделите его.
+import-unreadable = Файл не читается как CSV в UTF-8. Сохраните его из таблицы как «CSV UTF-8».
+import-will-add = { $count ->
+    [one] будет добавлен { $count } клиент
+    [few] будет добавлено { $count } клиента
+   *[many] будет добавлено { $count } клиентов
+}
+import-will-skip = строк будет пропущено: { $count }
+import-line = Строка
+import-status = Проверка
+import-ok = ОК
+import-confirm = Добавить клиентов: { $count }
+import-done = Загружено клиентов: { $count }.
+import-row = Строка { $line }:
+import-category-unknown = Неизвестная категория (сначала добавьте её в «Категории клиентов»).
+import-phone-taken = Этот телефон принадлежит другому клиенту (или встречается в файле дважды).
+
+kind-create_member = Добавлен клиент
+kind-update_member = Изменён клиент
+kind-set_member_archived = Клиент перенесён в архив / восстановлен
+kind-delete_member = Удалён клиент
+kind-merge_members = Объединены клиенты
+kind-link_family = Добавлена семейная связь
+kind-unlink_family = Удалена семейная связь
+kind-create_category = Добавлена категория
+kind-update_category = Изменена категория
+kind-import_members = Загружены клиенты
+
+reject-member-not-found = Такого клиента нет.
+reject-phone-taken = Этот телефон принадлежит клиенту { $name } (карта { $card }).
+reject-category-not-found = Такой категории нет.
+reject-member-has-history = У клиента { $name } есть история, поэтому он перенесён в архив, а не удалён.
+reject-member-merged = Этот клиент объединён с другим.
+reject-merge-same = Клиента нельзя объединить с самим собой.
+reject-card-not-found = Клиента с таким номером карты нет.
+reject-link-self = Клиент не может быть своим родителем.
+reject-link-exists = Эти двое уже связаны.
+reject-link-not-found = Такой связи нет.
+reject-category-name-required = Введите название категории.
+reject-category-name-too-long = Название может содержать не больше 40 символов.
+reject-category-taken = Категория { $name } уже есть.
+reject-import-nothing = Загружать нечего.

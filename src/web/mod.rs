@@ -23,7 +23,8 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .merge(("log_level", rocket::config::LogLevel::Off))
         .merge(("cli_colors", false))
         .merge(("ident", "Courtside"))
-        .merge(("limits", rocket::data::Limits::default().limit("form", rocket::data::ByteUnit::Kibibyte(64))));
+        // Forms stay small, except the member import's confirmation, which carries the CSV back.
+        .merge(("limits", rocket::data::Limits::default().limit("form", rocket::data::ByteUnit::Mebibyte(4))));
     rocket::custom(figment)
         .manage(app)
         .mount("/", health::routes())
@@ -33,6 +34,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/staff", crate::staff::web::routes())
         .mount("/settings", crate::club::web::routes())
         .mount("/courts", crate::courts::web::routes())
+        .mount("/members", crate::members::web::routes())
         .mount("/audit", crate::audit::web::routes())
         .mount("/api/v1", crate::api::routes())
         .register("/", catchers::html())

@@ -31,3 +31,27 @@ document.addEventListener("DOMContentLoaded", () => {
     selection.addRange(range);
   }
 });
+
+// Search as you type: an input with data-live-search fetches result rows from that URL and
+// puts them into the element named by data-target. Enter still submits the form normally.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const input of document.querySelectorAll("input[data-live-search]")) {
+    const target = document.getElementById(input.dataset.target);
+    const form = input.form;
+    let timer = null;
+    let latest = 0;
+    const run = async () => {
+      const params = new URLSearchParams(new FormData(form));
+      const ticket = ++latest;
+      const response = await fetch(`${input.dataset.liveSearch}?${params}`, { headers: { Accept: "text/html" } });
+      if (!response.ok || ticket !== latest) return; // an older answer must not overwrite a newer one
+      target.innerHTML = await response.text();
+      history.replaceState(null, "", `${form.action}?${params}`);
+    };
+    const soon = () => { clearTimeout(timer); timer = setTimeout(run, 120); };
+    input.addEventListener("input", soon);
+    form.addEventListener("change", soon);
+    // Keep the cursor at the end of a query restored from the address bar.
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
+});

@@ -6,5 +6,6 @@ mod api;
 mod auth_flow;
 mod courts;
 mod jobs;
+mod members;
 mod security;
 mod write_path;

@@ -134,7 +134,13 @@ async fn the_change_log_is_gapless_and_complete() {
     t.submit(
         "/settings",
         "/settings",
-        &[("name", "Спартак"), ("time_zone", "Europe/Moscow"), ("locale", "ru"), ("currency", "RUB")],
+        &[
+            ("name", "Спартак"),
+            ("time_zone", "Europe/Moscow"),
+            ("locale", "ru"),
+            ("currency", "RUB"),
+            ("phone_region", "RU"),
+        ],
     )
     .await;
     let (seqs, head, images) = t

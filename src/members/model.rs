@@ -1,0 +1,211 @@
+//! Member rules: names folded for search, phones in E.164, what a valid member is. No I/O.
+
+use jiff::civil::Date;
+use phonenumber::country;
+use serde::{Deserialize, Serialize};
+
+pub type Problems = Vec<(&'static str, &'static str)>;
+
+/// Folds text for case-insensitive search in Latin and Cyrillic: lower case, ё → е, single spaces.
+pub fn fold(s: &str) -> String {
+    s.split_whitespace().map(|w| w.to_lowercase().replace('ё', "е")).collect::<Vec<_>>().join(" ")
+}
+
+/// Only the digits of `s` (for searching phones by any part of the number).
+pub fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+pub fn parse_region(code: &str) -> Option<country::Id> {
+    code.trim().to_ascii_uppercase().parse().ok()
+}
+
+/// The number in E.164 (`+79161234567`), reading numbers without `+` as local to `region`.
+/// An empty input is no phone; anything that is not a real number is an error.
+pub fn normalize_phone(raw: &str, region: &str) -> Result<Option<String>, &'static str> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let number = phonenumber::parse(parse_region(region), raw).map_err(|_| "phone-invalid")?;
+    if !phonenumber::is_valid(&number) {
+        return Err("phone-invalid");
+    }
+    Ok(Some(number.format().mode(phonenumber::Mode::E164).to_string()))
+}
+
+/// A phone as people read it: `+7 916 123-45-67`.
+pub fn display_phone(e164: &str) -> String {
+    phonenumber::parse(None, e164)
+        .map(|n| n.format().mode(phonenumber::Mode::International).to_string())
+        .unwrap_or_else(|_| e164.to_owned())
+}
+
+/// What staff enter for a member (the phone already normalised).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDraft {
+    pub full_name: String,
+    /// As typed; the command normalises it with the club's phone region.
+    pub phone: String,
+    pub email: String,
+    pub birth_date: Option<Date>,
+    pub category_id: Option<String>,
+    pub tags: Vec<String>,
+    pub notes: String,
+    pub sms_consent: bool,
+}
+
+impl MemberDraft {
+    pub fn tidy(mut self) -> Self {
+        self.full_name = self.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.email = self.email.trim().to_owned();
+        self.notes = self.notes.trim().to_owned();
+        let mut tags: Vec<String> = self.tags.iter().map(|t| fold(t)).filter(|t| !t.is_empty()).collect();
+        tags.sort();
+        tags.dedup();
+        self.tags = tags;
+        self.category_id = self.category_id.filter(|c| !c.trim().is_empty());
+        self
+    }
+
+    pub fn validate(&self, today: Date) -> Result<(), Problems> {
+        let mut problems = Vec::new();
+        match self.full_name.chars().count() {
+            0 => problems.push(("full_name", "member-name-required")),
+            101.. => problems.push(("full_name", "member-name-too-long")),
+            _ => {}
+        }
+        if !self.email.is_empty() && (self.email.len() > 120 || !looks_like_email(&self.email)) {
+            problems.push(("email", "email-invalid"));
+        }
+        if let Some(born) = self.birth_date
+            && (born > today || born.year() < 1900)
+        {
+            problems.push(("birth_date", "birth-date-invalid"));
+        }
+        if self.tags.len() > 10 || self.tags.iter().any(|t| t.chars().count() > 30 || t.contains(',')) {
+            problems.push(("tags", "tags-invalid"));
+        }
+        if self.notes.chars().count() > 2000 {
+            problems.push(("notes", "notes-too-long"));
+        }
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+}
+
+/// Tags typed as "juniors, team A" → ["juniors", "team a"].
+pub fn parse_tags(raw: &str) -> Vec<String> {
+    raw.split(',').map(fold).filter(|t| !t.is_empty()).collect()
+}
+
+fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// How well a member matches a search: lower is better. `None` = no match.
+/// Name prefix < word prefix < phone/card < anywhere in the name.
+pub fn rank(query: &str, search_name: &str, phone_digits: &str, card_no: i64) -> Option<u8> {
+    let q = fold(query);
+    if q.is_empty() {
+        return None;
+    }
+    let qd = digits(query);
+    if search_name.starts_with(&q) {
+        return Some(0);
+    }
+    if search_name.split(' ').any(|w| w.starts_with(&q)) {
+        return Some(1);
+    }
+    if !qd.is_empty() && qd.len() == q.replace([' ', '-', '(', ')', '+'], "").len() {
+        if card_no.to_string() == qd.trim_start_matches('0') {
+            return Some(2);
+        }
+        if qd.len() >= 3 && phone_digits.contains(&qd) {
+            return Some(3);
+        }
+    }
+    search_name.contains(&q).then_some(4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn folding_is_case_and_yo_insensitive() {
+        assert_eq!(fold("  Фёдор   ИВАНОВ "), "федор иванов");
+        assert_eq!(fold("Anna SMITH"), "anna smith");
+        assert_eq!(digits("+7 (916) 123-45-67"), "79161234567");
+    }
+
+    #[test]
+    fn phones_become_e164() {
+        let table = [
+            ("8 916 123-45-67", "RU", Ok(Some("+79161234567"))),
+            ("+7 916 123 45 67", "GB", Ok(Some("+79161234567"))),
+            ("07911 123456", "GB", Ok(Some("+447911123456"))),
+            ("(212) 736-5000", "US", Ok(Some("+12127365000"))),
+            ("", "RU", Ok(None)),
+            ("123", "RU", Err("phone-invalid")),
+            ("not a phone", "RU", Err("phone-invalid")),
+        ];
+        for (raw, region, expected) in table {
+            assert_eq!(normalize_phone(raw, region), expected.map(|o| o.map(str::to_owned)), "{raw} in {region}");
+        }
+        assert_eq!(display_phone("+79161234567"), "+7 916 123-45-67");
+    }
+
+    #[test]
+    fn drafts() {
+        let today = date(2026, 11, 29);
+        let good = MemberDraft {
+            full_name: " Anna   Smith ".into(),
+            phone: String::new(),
+            email: "anna@example.org".into(),
+            birth_date: Some(date(2010, 5, 1)),
+            category_id: Some(" ".into()),
+            tags: parse_tags("Juniors, team A, juniors"),
+            notes: String::new(),
+            sms_consent: true,
+        }
+        .tidy();
+        assert_eq!(good.full_name, "Anna Smith");
+        assert_eq!(good.tags, vec!["juniors", "team a"]);
+        assert_eq!(good.category_id, None);
+        assert_eq!(good.validate(today), Ok(()));
+        let bad =
+            MemberDraft { full_name: "".into(), email: "anna@".into(), birth_date: Some(date(2027, 1, 1)), ..good };
+        assert_eq!(
+            bad.validate(today),
+            Err(vec![
+                ("full_name", "member-name-required"),
+                ("email", "email-invalid"),
+                ("birth_date", "birth-date-invalid")
+            ])
+        );
+    }
+
+    #[test]
+    fn search_ranks_prefixes_first() {
+        let (name, phone, card) = ("иванов пётр", "79161234567", 42);
+        let name = fold(name);
+        assert_eq!(rank("Иван", &name, phone, card), Some(0));
+        assert_eq!(rank("петр", &name, phone, card), Some(1), "ё and е match");
+        assert_eq!(rank("42", &name, phone, card), Some(2), "card number");
+        assert_eq!(rank("000042", &name, phone, card), Some(2));
+        assert_eq!(rank("4567", &name, phone, card), Some(3), "phone digits");
+        assert_eq!(rank("ванов", &name, phone, card), Some(4));
+        assert_eq!(rank("smith", &name, phone, card), None);
+        assert_eq!(rank("  ", &name, phone, card), None);
+    }
+}
