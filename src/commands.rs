@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::auth::commands::*;
+use crate::bookings::commands::*;
 use crate::club::commands::*;
 use crate::core::{self, CommandError, Ctx};
 use crate::courts::commands::*;
@@ -71,6 +72,13 @@ commands! {
     CreateCategory => "create_category",
     UpdateCategory => "update_category",
     ImportMembers => "import_members",
+    CreateBooking => "create_booking",
+    UpdateBooking => "update_booking",
+    CancelBooking => "cancel_booking",
+    SetAttendance => "set_attendance",
+    CreateSeries => "create_series",
+    EditSeries => "edit_series",
+    EndSeries => "end_series",
 }
 
 impl AnyCommand {

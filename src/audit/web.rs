@@ -61,7 +61,6 @@ fn day_start(raw: &str, tz: &TimeZone) -> Option<jiff::Timestamp> {
     date.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp())
 }
 
-#[allow(clippy::too_many_arguments)]
 #[get("/?<actor>&<kind>&<status>&<from>&<to>&<page>")]
 async fn list(
     _m: Manager,

@@ -73,7 +73,6 @@ pub(super) fn change_rows(conn: &Connection, txn_seq: i64) -> rusqlite::Result<V
     stmt.query_map([txn_seq], |r| r.get(0))?.collect()
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) fn record_txn(
     conn: &Connection,
     txn_seq: i64,
@@ -97,7 +96,6 @@ pub(super) fn record_txn(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) fn record_command<C>(
     conn: &Connection,
     id: &str,

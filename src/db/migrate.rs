@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_foundation", include_str!("../../migrations/0001_foundation.sql")),
     ("0002_courts", include_str!("../../migrations/0002_courts.sql")),
     ("0003_members", include_str!("../../migrations/0003_members.sql")),
+    ("0004_bookings", include_str!("../../migrations/0004_bookings.sql")),
 ];
 
 pub fn latest() -> i64 {

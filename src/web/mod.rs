@@ -35,6 +35,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/settings", crate::club::web::routes())
         .mount("/courts", crate::courts::web::routes())
         .mount("/members", crate::members::web::routes())
+        .mount("/", crate::bookings::web::routes())
         .mount("/audit", crate::audit::web::routes())
         .mount("/api/v1", crate::api::routes())
         .register("/", catchers::html())
@@ -43,11 +44,13 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
             Box::pin(async move {
                 res.set_raw_header("X-Content-Type-Options", "nosniff");
                 res.set_raw_header("Referrer-Policy", "same-origin");
+                // The grid places bookings with inline style attributes (computed rows), hence
+                // 'unsafe-inline' for styles only; scripts stay same-origin.
                 if !req.uri().path().starts_with("/static/") {
                     res.set_header(Header::new("X-Frame-Options", "DENY"));
                     res.set_header(Header::new(
                         "Content-Security-Policy",
-                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
                     ));
                 }
             })

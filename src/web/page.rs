@@ -87,6 +87,11 @@ impl PageCtx {
         if here { "page" } else { "false" }
     }
 
+    /// `aria-current` for a navigation link that covers several areas.
+    pub fn current_any(&self, prefixes: &[&str; 3]) -> &'static str {
+        if prefixes.iter().any(|p| self.path.starts_with(p)) { "page" } else { "false" }
+    }
+
     pub fn role_name(&self, role: &Role) -> String {
         self.t(&format!("role-{}", role.as_str()))
     }

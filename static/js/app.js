@@ -55,3 +55,150 @@ document.addEventListener("DOMContentLoaded", () => {
     input.setSelectionRange(input.value.length, input.value.length);
   }
 });
+
+// A select or date input with data-autosubmit submits its form when changed.
+document.addEventListener("change", (event) => {
+  if (event.target.matches("[data-autosubmit]")) event.target.form.submit();
+});
+
+// The day grid: keyboard moves between slots and bookings, dragging down a court selects a
+// range for a new booking, and the grid refreshes itself in place.
+document.addEventListener("DOMContentLoaded", () => {
+  const holder = document.getElementById("day-grid");
+  if (!holder) return;
+
+  holder.addEventListener("keydown", (event) => {
+    const here = event.target.closest("[data-col]");
+    if (!here) return;
+    const moves = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+    const move = moves[event.key];
+    if (!move) return;
+    event.preventDefault();
+    let col = Number(here.dataset.col) + move[0];
+    let row = Number(here.dataset.row) + move[1];
+    // Bookings span rows: find whatever covers the target slot.
+    const spot = holder.querySelector(`a.cell[data-col="${col}"][data-row="${row}"], a.booking[data-col="${col}"][data-row="${row}"]`)
+      || [...holder.querySelectorAll(`a.booking[data-col="${col}"]`)].find((b) => {
+        const start = Number(b.dataset.row);
+        const span = Number((b.style.gridRow.split("span")[1] || "1").trim());
+        return row >= start && row < start + span;
+      });
+    if (spot) spot.focus();
+  });
+
+  let drag = null;
+  holder.addEventListener("mousedown", (event) => {
+    const cell = event.target.closest("a.cell");
+    if (!cell || event.button !== 0) return;
+    drag = { from: cell, to: cell };
+    event.preventDefault();
+  });
+  holder.addEventListener("mouseover", (event) => {
+    const cell = event.target.closest("a.cell");
+    if (!drag || !cell || cell.dataset.col !== drag.from.dataset.col) return;
+    drag.to = cell;
+    const [a, b] = [Number(drag.from.dataset.row), Number(cell.dataset.row)].sort((x, y) => x - y);
+    for (const c of holder.querySelectorAll(`a.cell[data-col="${cell.dataset.col}"]`)) {
+      const r = Number(c.dataset.row);
+      c.classList.toggle("selecting", r >= a && r <= b);
+    }
+  });
+  document.addEventListener("mouseup", () => {
+    if (!drag) return;
+    const { from, to } = drag;
+    drag = null;
+    const top = Number(from.dataset.row) <= Number(to.dataset.row) ? from : to;
+    const rows = Math.abs(Number(from.dataset.row) - Number(to.dataset.row)) + 1;
+    const step = Number(holder.querySelector(".daygrid").dataset.step);
+    const url = new URL(top.href);
+    if (rows > 1) url.searchParams.set("minutes", String(rows * step));
+    window.location.href = url.toString();
+  });
+
+  // Refresh in place: every minute, and when the desk comes back to this tab.
+  const refresh = async () => {
+    if (drag || holder.contains(document.activeElement) && document.activeElement !== document.body) return;
+    const response = await fetch(holder.dataset.fragment, { headers: { Accept: "text/html" } });
+    if (response.ok) holder.innerHTML = await response.text();
+  };
+  setInterval(refresh, 60_000);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(); });
+
+  // Alt+← / Alt+→ change the day.
+  document.addEventListener("keydown", (event) => {
+    if (!event.altKey) return;
+    const link = document.getElementById(event.key === "ArrowLeft" ? "prev-day" : event.key === "ArrowRight" ? "next-day" : "");
+    if (link) { event.preventDefault(); link.click(); }
+  });
+});
+
+// Member pickers: typing shows matching members; picking one fills the hidden id. Text left
+// unpicked stays as typed (the server reads it as a card number, a unique name, or a guest).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const input of document.querySelectorAll("input[data-member-pick]")) {
+    const hidden = document.getElementById(input.dataset.memberPick);
+    const list = document.createElement("ul");
+    list.className = "suggestions";
+    list.hidden = true;
+    list.setAttribute("role", "listbox");
+    input.after(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-expanded", "false");
+    if (hidden.value) input.classList.add("picked");
+    let items = [];
+    let active = -1;
+    let timer = null;
+    const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; };
+    const choose = (m) => {
+      hidden.value = m.id;
+      input.value = m.name;
+      input.classList.add("picked");
+      close();
+    };
+    const show = () => {
+      list.innerHTML = "";
+      items.forEach((m, i) => {
+        const li = document.createElement("li");
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", String(i === active));
+        const name = document.createElement("span");
+        name.textContent = m.name;
+        const extra = document.createElement("small");
+        extra.textContent = `№ ${m.card}${m.phone ? " · " + m.phone : ""}`;
+        li.append(name, extra);
+        li.addEventListener("mousedown", (e) => { e.preventDefault(); choose(m); });
+        list.append(li);
+      });
+      list.hidden = items.length === 0;
+      input.setAttribute("aria-expanded", String(!list.hidden));
+    };
+    input.addEventListener("input", () => {
+      hidden.value = "";
+      input.classList.remove("picked");
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (q.length < 2) { items = []; show(); return; }
+      timer = setTimeout(async () => {
+        const response = await fetch(`/members/suggest?q=${encodeURIComponent(q)}`);
+        if (!response.ok) return;
+        items = (await response.json()).members;
+        active = items.length ? 0 : -1;
+        show();
+      }, 120);
+    });
+    input.addEventListener("keydown", (event) => {
+      if (list.hidden) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        active = (active + (event.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+        show();
+      } else if (event.key === "Enter" && active >= 0) {
+        event.preventDefault();
+        choose(items[active]);
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    input.addEventListener("blur", () => setTimeout(close, 150));
+  }
+});

@@ -4,6 +4,7 @@ mod support;
 
 mod api;
 mod auth_flow;
+mod bookings;
 mod courts;
 mod jobs;
 mod members;

@@ -1,0 +1,479 @@
+//! Commands that make, change, cancel and check in bookings, and create and edit series.
+
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::model::{Kind, LocalSlot, MAX_EXTRA_PLAYERS, Player, Source, Status, occurrence_id, series_dates};
+use super::store::{self, Booking, NewBooking, Series};
+use crate::core::{CommandError, Ctx, Rejection, Role, require};
+use crate::courts::model::{DayMinute, hours_on};
+use crate::courts::store as courts;
+use crate::members::store as members;
+
+fn club_tz(ctx: &Ctx<'_>) -> Result<TimeZone, CommandError> {
+    let club = crate::club::store::settings(ctx.tx)?.map(|(_, s)| s);
+    Ok(club.and_then(|c| TimeZone::get(&c.time_zone).ok()).unwrap_or(TimeZone::UTC))
+}
+
+fn hhmm(t: Timestamp, tz: &TimeZone) -> String {
+    t.to_zoned_datetime(tz.clone()).strftime("%H:%M").to_string()
+}
+
+/// Checks that `slot` on `court_id` fits the rules, the hours and nobody else's booking;
+/// returns its instants. The refusal for a taken slot names the booking that holds it.
+fn bookable(
+    ctx: &Ctx<'_>,
+    tz: &TimeZone,
+    court_id: &str,
+    slot: LocalSlot,
+    except: &str,
+) -> Result<(Timestamp, Timestamp), CommandError> {
+    let court = courts::court(ctx.tx, court_id)?.ok_or_else(|| Rejection::new("court-not-found").on("court_id"))?;
+    if !court.draft.active {
+        return Err(Rejection::new("court-inactive").on("court_id").arg("court", &court.draft.name).into());
+    }
+    let rules = courts::rules(ctx.tx)?;
+    let hours = hours_on(slot.day, court_id, &courts::week(ctx.tx)?, &courts::closures_from(ctx.tx, slot.day)?);
+    slot.check(&rules, hours).map_err(|(field, code)| Rejection::new(code).on(field))?;
+    let (start, end) = slot.instants(tz).ok_or_else(|| Rejection::new("slot-invalid").on("start"))?;
+    if let Some(holder) = store::active_overlapping(ctx.tx, court_id, start, end, except)?.first() {
+        return Err(taken(holder, &court.draft.name, tz).into());
+    }
+    Ok((start, end))
+}
+
+fn taken(holder: &Booking, court: &str, tz: &TimeZone) -> Rejection {
+    let who = holder.booker_name.clone().unwrap_or_else(|| holder.kind.as_str().to_owned());
+    Rejection::new("slot-taken")
+        .on("start")
+        .arg("court", court)
+        .arg("from", hhmm(holder.starts_at, tz))
+        .arg("to", hhmm(holder.ends_at, tz))
+        .arg("who", who)
+        .arg("booking", &holder.id)
+}
+
+/// The booker and players must be real, active members (or named guests), at most 3 extra,
+/// nobody twice. A block needs no booker.
+fn check_people(ctx: &Ctx<'_>, kind: Kind, booker: Option<&str>, players: &[Player]) -> Result<(), CommandError> {
+    if kind != Kind::Block && booker.is_none() {
+        return Err(Rejection::new("booker-required").on("booker").into());
+    }
+    if players.len() > MAX_EXTRA_PLAYERS {
+        return Err(Rejection::new("too-many-players").on("players").into());
+    }
+    let mut seen: Vec<&str> = booker.into_iter().collect();
+    for id in booker.into_iter().chain(players.iter().filter_map(|p| match p {
+        Player::Member(id) => Some(id.as_str()),
+        Player::Guest(_) => None,
+    })) {
+        let m = members::member(ctx.tx, id)?.ok_or_else(|| Rejection::new("member-not-found").on("booker"))?;
+        if m.archived {
+            return Err(Rejection::new("member-archived").on("booker").arg("name", m.full_name).into());
+        }
+    }
+    for p in players {
+        match p {
+            Player::Member(id) if seen.contains(&id.as_str()) => {
+                return Err(Rejection::new("player-twice").on("players").into());
+            }
+            Player::Member(id) => seen.push(id),
+            Player::Guest(name) if name.trim().is_empty() || name.chars().count() > 60 => {
+                return Err(Rejection::new("guest-name-invalid").on("players").into());
+            }
+            Player::Guest(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_note(note: &str) -> Result<(), Rejection> {
+    if note.chars().count() > 500 { Err(Rejection::new("note-too-long").on("note")) } else { Ok(()) }
+}
+
+fn existing(ctx: &Ctx<'_>, id: &str) -> Result<Booking, CommandError> {
+    Ok(store::booking(ctx.tx, id)?.ok_or_else(|| Rejection::new("booking-not-found"))?)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateBooking {
+    pub booking_id: String,
+    pub court_id: String,
+    pub slot: LocalSlot,
+    pub kind: Kind,
+    pub booker_id: Option<String>,
+    pub players: Vec<Player>,
+    pub note: String,
+    pub source: Source,
+}
+
+impl CreateBooking {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        if store::booking(ctx.tx, &self.booking_id)?.is_some() {
+            return Err(Rejection::new("id-taken").into());
+        }
+        check_note(&self.note)?;
+        check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
+        let tz = club_tz(ctx)?;
+        let (start, end) = bookable(ctx, &tz, &self.court_id, self.slot, &self.booking_id)?;
+        let new = NewBooking {
+            id: &self.booking_id,
+            court_id: &self.court_id,
+            starts_at: start,
+            ends_at: end,
+            kind: self.kind,
+            booker_id: self.booker_id.as_deref(),
+            note: self.note.trim(),
+            source: self.source,
+            series_id: None,
+        };
+        store::insert(ctx.tx, &new, ctx.now)?;
+        store::set_players(ctx.tx, &self.booking_id, &self.players)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{} {} {} min", self.slot.day, self.slot.start, self.slot.minutes)
+    }
+}
+
+/// Moves, extends or otherwise changes a booking; everything is checked again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UpdateBooking {
+    pub booking_id: String,
+    pub court_id: String,
+    pub slot: LocalSlot,
+    pub kind: Kind,
+    pub booker_id: Option<String>,
+    pub players: Vec<Player>,
+    pub note: String,
+}
+
+impl UpdateBooking {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        let b = existing(ctx, &self.booking_id)?;
+        if b.status == Status::Cancelled {
+            return Err(Rejection::new("booking-cancelled").into());
+        }
+        check_note(&self.note)?;
+        check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
+        let tz = club_tz(ctx)?;
+        let (start, end) = bookable(ctx, &tz, &self.court_id, self.slot, &b.id)?;
+        store::update(
+            ctx.tx,
+            &b.id,
+            &self.court_id,
+            start,
+            end,
+            self.kind,
+            self.booker_id.as_deref(),
+            self.note.trim(),
+            ctx.now,
+        )?;
+        store::set_players(ctx.tx, &b.id, &self.players)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{} → {} {} {} min", self.booking_id, self.slot.day, self.slot.start, self.slot.minutes)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CancelBooking {
+    pub booking_id: String,
+    pub reason: String,
+}
+
+impl CancelBooking {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        let b = existing(ctx, &self.booking_id)?;
+        if b.status == Status::Cancelled {
+            return Err(Rejection::new("booking-cancelled").into());
+        }
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(Rejection::new("cancel-reason-required").on("reason").into());
+        }
+        // The cancellation time (ctx.now) is kept: late-cancel fees are decided from it.
+        store::cancel(ctx.tx, &b.id, reason, ctx.now)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{}: {}", self.booking_id, self.reason)
+    }
+}
+
+/// Check-in (from an hour before the start), no-show (once it has started), or back to booked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetAttendance {
+    pub booking_id: String,
+    pub status: Status,
+}
+
+impl SetAttendance {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        let b = existing(ctx, &self.booking_id)?;
+        if b.status == Status::Cancelled {
+            return Err(Rejection::new("booking-cancelled").into());
+        }
+        match self.status {
+            Status::CheckedIn if ctx.now < b.starts_at - SignedDuration::from_hours(1) => {
+                return Err(Rejection::new("check-in-too-early").into());
+            }
+            Status::NoShow if ctx.now < b.starts_at => return Err(Rejection::new("no-show-too-early").into()),
+            Status::Cancelled => return Err(Rejection::new("not-allowed").into()),
+            _ => {}
+        }
+        if b.status != self.status {
+            store::set_status(ctx.tx, &b.id, self.status, ctx.now)?;
+        }
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{} {}", self.booking_id, self.status.as_str())
+    }
+}
+
+// ---- series ----
+
+/// A weekly booking on `weekdays` at `start` club time, from `first_day` to `last_day`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesSpec {
+    pub court_id: String,
+    #[serde(with = "super::model::weekdays_serde")]
+    pub weekdays: Vec<Weekday>,
+    pub start: DayMinute,
+    pub minutes: u16,
+    pub first_day: Date,
+    pub last_day: Date,
+    pub kind: Kind,
+    pub booker_id: Option<String>,
+    pub players: Vec<Player>,
+    pub note: String,
+}
+
+/// One date of a planned series and, if it cannot be booked, why.
+#[derive(Debug, Clone)]
+pub struct Occurrence {
+    pub day: Date,
+    pub problem: Option<Rejection>,
+}
+
+/// Every date of the series with its problem, without writing anything (the form's preview).
+pub fn plan_series(
+    ctx: &Ctx<'_>,
+    spec: &SeriesSpec,
+    except_series: Option<&str>,
+) -> Result<Vec<Occurrence>, CommandError> {
+    if spec.weekdays.is_empty() {
+        return Err(Rejection::new("series-no-weekdays").on("weekdays").into());
+    }
+    if spec.last_day < spec.first_day {
+        return Err(Rejection::new("closure-dates-reversed").on("last_day").into());
+    }
+    if spec.first_day.until(spec.last_day).map_or(true, |s| s.get_days() > 400) {
+        return Err(Rejection::new("series-too-long").on("last_day").into());
+    }
+    let tz = club_tz(ctx)?;
+    let mut out = Vec::new();
+    for day in series_dates(&spec.weekdays, spec.first_day, spec.last_day) {
+        let slot = LocalSlot { day, start: spec.start, minutes: spec.minutes };
+        let own = except_series.map(|s| occurrence_id(s, day)).unwrap_or_default();
+        let problem = match bookable(ctx, &tz, &spec.court_id, slot, &own) {
+            Ok(_) => None,
+            Err(CommandError::Rejected(r)) => Some(r),
+            Err(e) => return Err(e),
+        };
+        out.push(Occurrence { day, problem });
+    }
+    if out.is_empty() {
+        return Err(Rejection::new("series-empty").on("weekdays").into());
+    }
+    Ok(out)
+}
+
+fn write_occurrences(ctx: &Ctx<'_>, series_id: &str, spec: &SeriesSpec, skip: &[Date]) -> Result<usize, CommandError> {
+    let tz = club_tz(ctx)?;
+    let mut made = 0;
+    for occ in plan_series(ctx, spec, None)? {
+        if skip.contains(&occ.day) {
+            continue;
+        }
+        if let Some(mut r) = occ.problem {
+            // Staff chose not to skip this date: refuse the whole series, naming it.
+            r.args.push(("date".into(), occ.day.to_string()));
+            r.field = Some("series".into());
+            return Err(r.into());
+        }
+        let id = occurrence_id(series_id, occ.day);
+        let (start, end) = LocalSlot { day: occ.day, start: spec.start, minutes: spec.minutes }
+            .instants(&tz)
+            .ok_or_else(|| Rejection::new("slot-invalid"))?;
+        let new = NewBooking {
+            id: &id,
+            court_id: &spec.court_id,
+            starts_at: start,
+            ends_at: end,
+            kind: spec.kind,
+            booker_id: spec.booker_id.as_deref(),
+            note: spec.note.trim(),
+            source: Source::Desk,
+            series_id: Some(series_id),
+        };
+        store::insert(ctx.tx, &new, ctx.now)?;
+        store::set_players(ctx.tx, &id, &spec.players)?;
+        made += 1;
+    }
+    if made == 0 {
+        return Err(Rejection::new("series-empty").on("weekdays").into());
+    }
+    Ok(made)
+}
+
+fn series_row(id: &str, spec: &SeriesSpec) -> Series {
+    Series {
+        id: id.to_owned(),
+        court_id: spec.court_id.clone(),
+        weekdays: spec.weekdays.clone(),
+        start: spec.start,
+        minutes: spec.minutes,
+        first_day: spec.first_day,
+        last_day: spec.last_day,
+        kind: spec.kind,
+        booker_id: spec.booker_id.clone(),
+        note: spec.note.trim().to_owned(),
+    }
+}
+
+/// Creates a series and its bookings; dates in `skip` (conflicts staff chose to leave out) are
+/// not booked. Any other date that cannot be booked refuses the whole series.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateSeries {
+    pub series_id: String,
+    pub spec: SeriesSpec,
+    pub skip: Vec<Date>,
+}
+
+impl CreateSeries {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        if store::series(ctx.tx, &self.series_id)?.is_some() {
+            return Err(Rejection::new("id-taken").into());
+        }
+        check_note(&self.spec.note)?;
+        check_people(ctx, self.spec.kind, self.spec.booker_id.as_deref(), &self.spec.players)?;
+        store::insert_series(ctx.tx, &series_row(&self.series_id, &self.spec), ctx.now)?;
+        write_occurrences(ctx, &self.series_id, &self.spec, &self.skip)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        let s = &self.spec;
+        format!("{}..{} {} {} min, skipping {}", s.first_day, s.last_day, s.start, s.minutes, self.skip.len())
+    }
+}
+
+/// Changes court, time or length of a series from `from_day` on ("this and following"), or of
+/// all its future dates when `from_day` is None. Earlier dates keep the old terms: the series is
+/// split, and the new part gets its own id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EditSeries {
+    pub series_id: String,
+    pub new_series_id: String,
+    pub from_day: Date,
+    pub court_id: String,
+    pub start: DayMinute,
+    pub minutes: u16,
+}
+
+impl EditSeries {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        let old = store::series(ctx.tx, &self.series_id)?.ok_or_else(|| Rejection::new("series-not-found"))?;
+        let tz = club_tz(ctx)?;
+        let from = self.from_day.max(old.first_day);
+        let from_instant = from.to_zoned_datetime(tz.clone()).map_err(|e| CommandError::Failed(e.into()))?.timestamp();
+        let moving = store::series_bookings_from(ctx.tx, &old.id, from_instant)?;
+        let booked_days: Vec<Date> =
+            moving.iter().map(|b| LocalSlot::from_instants(b.starts_at, b.ends_at, &tz).day).collect();
+        // Free the old dates first, so a booking moved by less than its length does not collide with itself.
+        for b in &moving {
+            store::cancel(ctx.tx, &b.id, "series changed", ctx.now)?;
+        }
+        let spec = SeriesSpec {
+            court_id: self.court_id.clone(),
+            weekdays: old.weekdays.clone(),
+            start: self.start,
+            minutes: self.minutes,
+            first_day: from,
+            last_day: old.last_day,
+            kind: old.kind,
+            booker_id: old.booker_id.clone(),
+            players: moving
+                .first()
+                .map(|b| store::players(ctx.tx, &b.id))
+                .transpose()?
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect(),
+            note: old.note.clone(),
+        };
+        // Dates that were already released (cancelled occurrences) stay released.
+        let all_days = series_dates(&spec.weekdays, spec.first_day, spec.last_day);
+        let skip: Vec<Date> = all_days.into_iter().filter(|d| !booked_days.contains(d)).collect();
+        if from > old.first_day {
+            let before = from.yesterday().map_err(|e| CommandError::Failed(e.into()))?;
+            store::set_series_last_day(ctx.tx, &old.id, before, ctx.now)?;
+            store::insert_series(ctx.tx, &series_row(&self.new_series_id, &spec), ctx.now)?;
+            write_occurrences(ctx, &self.new_series_id, &spec, &skip)?;
+        } else {
+            store::delete_series_bookings(ctx.tx, &old.id)?;
+            store::update_series(ctx.tx, &series_row(&old.id, &spec), ctx.now)?;
+            write_occurrences(ctx, &old.id, &spec, &skip)?;
+        }
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{} from {}: {} {} min", self.series_id, self.from_day, self.start, self.minutes)
+    }
+}
+
+/// Ends a series early: its bookings after `last_day` are cancelled.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EndSeries {
+    pub series_id: String,
+    pub last_day: Date,
+}
+
+impl EndSeries {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        let s = store::series(ctx.tx, &self.series_id)?.ok_or_else(|| Rejection::new("series-not-found"))?;
+        if self.last_day >= s.last_day {
+            return Err(Rejection::new("series-end-not-earlier").on("last_day").into());
+        }
+        let tz = club_tz(ctx)?;
+        let after = self.last_day.tomorrow().map_err(|e| CommandError::Failed(e.into()))?;
+        let from = after.to_zoned_datetime(tz).map_err(|e| CommandError::Failed(e.into()))?.timestamp();
+        for b in store::series_bookings_from(ctx.tx, &s.id, from)? {
+            store::cancel(ctx.tx, &b.id, "series ended", ctx.now)?;
+        }
+        store::set_series_last_day(ctx.tx, &s.id, self.last_day.max(s.first_day), ctx.now)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{} ends {}", self.series_id, self.last_day)
+    }
+}

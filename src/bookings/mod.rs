@@ -1,0 +1,8 @@
+//! Bookings: the day grid, making, moving, cancelling and checking in bookings, and weekly
+//! series ("permanent" bookings) expanded in the club's time zone.
+
+pub mod commands;
+pub mod grid;
+pub mod model;
+pub mod store;
+pub mod web;

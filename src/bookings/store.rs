@@ -1,0 +1,320 @@
+//! SQL for bookings, their players and series.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::model::{Kind, Player, Source, Status, weekdays_from_text, weekdays_to_text};
+use crate::courts::model::DayMinute;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Booking {
+    pub id: String,
+    pub court_id: String,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub kind: Kind,
+    pub status: Status,
+    pub booker_id: Option<String>,
+    pub booker_name: Option<String>,
+    pub note: String,
+    pub source: Source,
+    pub series_id: Option<String>,
+    pub cancelled_at: Option<Timestamp>,
+    pub cancel_reason: Option<String>,
+    pub created_at: Timestamp,
+}
+
+fn ts(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or_default()
+}
+
+const COLS: &str = "b.id, b.court_id, b.starts_at, b.ends_at, b.kind, b.status, b.booker_id, m.full_name, b.note, \
+     b.source, b.series_id, b.cancelled_at, b.cancel_reason, b.created_at";
+const FROM: &str = "FROM bookings b LEFT JOIN members m ON m.id = b.booker_id";
+
+fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
+    let kind: String = r.get(4)?;
+    let status: String = r.get(5)?;
+    let source: String = r.get(9)?;
+    Ok(Booking {
+        id: r.get(0)?,
+        court_id: r.get(1)?,
+        starts_at: ts(r.get(2)?),
+        ends_at: ts(r.get(3)?),
+        kind: Kind::parse(&kind).unwrap_or(Kind::Play),
+        status: Status::parse(&status).unwrap_or(Status::Booked),
+        booker_id: r.get(6)?,
+        booker_name: r.get(7)?,
+        note: r.get(8)?,
+        source: Source::parse(&source).unwrap_or(Source::Desk),
+        series_id: r.get(10)?,
+        cancelled_at: r.get::<_, Option<i64>>(11)?.map(ts),
+        cancel_reason: r.get(12)?,
+        created_at: ts(r.get(13)?),
+    })
+}
+
+pub fn booking(conn: &Connection, id: &str) -> rusqlite::Result<Option<Booking>> {
+    conn.query_row(&format!("SELECT {COLS} {FROM} WHERE b.id = ?1"), [id], row_to_booking).optional()
+}
+
+/// Active (not cancelled) bookings on `court_id` overlapping [from, to), except `except`.
+pub fn active_overlapping(
+    conn: &Connection,
+    court_id: &str,
+    from: Timestamp,
+    to: Timestamp,
+    except: &str,
+) -> rusqlite::Result<Vec<Booking>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS} {FROM} WHERE b.court_id = ?1 AND b.status <> 'cancelled' AND b.id <> ?4 \
+         AND b.starts_at < ?3 AND ?2 < b.ends_at ORDER BY b.starts_at"
+    ))?;
+    stmt.query_map(params![court_id, from.as_millisecond(), to.as_millisecond(), except], row_to_booking)?.collect()
+}
+
+/// Every booking starting in [from, to), all courts, cancelled ones included (the grid hides them).
+pub fn between(conn: &Connection, from: Timestamp, to: Timestamp) -> rusqlite::Result<Vec<Booking>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS} {FROM} WHERE b.starts_at < ?2 AND ?1 < b.ends_at ORDER BY b.starts_at"
+    ))?;
+    stmt.query_map(params![from.as_millisecond(), to.as_millisecond()], row_to_booking)?.collect()
+}
+
+/// A member's bookings as booker or player, newest first.
+pub fn of_member(conn: &Connection, member_id: &str, limit: i64) -> rusqlite::Result<Vec<Booking>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLS} {FROM} WHERE b.booker_id = ?1 \
+         OR b.id IN (SELECT booking_id FROM booking_players WHERE member_id = ?1) ORDER BY b.starts_at DESC LIMIT ?2"
+    ))?;
+    stmt.query_map(params![member_id, limit], row_to_booking)?.collect()
+}
+
+pub struct NewBooking<'a> {
+    pub id: &'a str,
+    pub court_id: &'a str,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub kind: Kind,
+    pub booker_id: Option<&'a str>,
+    pub note: &'a str,
+    pub source: Source,
+    pub series_id: Option<&'a str>,
+}
+
+pub fn insert(conn: &Connection, b: &NewBooking<'_>, now: Timestamp) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO bookings (id, court_id, starts_at, ends_at, kind, status, booker_id, note, source, series_id, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'booked', ?6, ?7, ?8, ?9, ?10, ?10)",
+        params![
+            b.id,
+            b.court_id,
+            b.starts_at.as_millisecond(),
+            b.ends_at.as_millisecond(),
+            b.kind.as_str(),
+            b.booker_id,
+            b.note,
+            b.source.as_str(),
+            b.series_id,
+            now.as_millisecond()
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn update(
+    conn: &Connection,
+    id: &str,
+    court_id: &str,
+    starts_at: Timestamp,
+    ends_at: Timestamp,
+    kind: Kind,
+    booker_id: Option<&str>,
+    note: &str,
+    now: Timestamp,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE bookings SET court_id = ?2, starts_at = ?3, ends_at = ?4, kind = ?5, booker_id = ?6, note = ?7, updated_at = ?8 \
+         WHERE id = ?1",
+        params![id, court_id, starts_at.as_millisecond(), ends_at.as_millisecond(), kind.as_str(), booker_id, note, now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+pub fn set_status(conn: &Connection, id: &str, status: Status, now: Timestamp) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE bookings SET status = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, status.as_str(), now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+pub fn cancel(conn: &Connection, id: &str, reason: &str, now: Timestamp) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2, cancel_reason = ?3, updated_at = ?2 WHERE id = ?1",
+        params![id, now.as_millisecond(), reason],
+    )?;
+    Ok(())
+}
+
+/// The players of a booking in order, with member names.
+pub fn players(conn: &Connection, booking_id: &str) -> rusqlite::Result<Vec<(Player, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.member_id, p.guest_name, m.full_name FROM booking_players p LEFT JOIN members m ON m.id = p.member_id \
+         WHERE p.booking_id = ?1 ORDER BY p.position",
+    )?;
+    stmt.query_map([booking_id], |r| {
+        let member: Option<String> = r.get(0)?;
+        let guest: Option<String> = r.get(1)?;
+        let name: Option<String> = r.get(2)?;
+        Ok(match member {
+            Some(id) => (Player::Member(id), name.unwrap_or_default()),
+            None => {
+                let g = guest.unwrap_or_default();
+                (Player::Guest(g.clone()), g)
+            }
+        })
+    })?
+    .collect()
+}
+
+/// Replaces a booking's players; row ids are derived from the booking id and position.
+pub fn set_players(conn: &Connection, booking_id: &str, players: &[Player]) -> rusqlite::Result<()> {
+    let current = self::players(conn, booking_id)?;
+    if current.iter().map(|(p, _)| p).eq(players.iter()) {
+        return Ok(());
+    }
+    conn.execute("DELETE FROM booking_players WHERE booking_id = ?1", [booking_id])?;
+    for (i, p) in players.iter().enumerate() {
+        let (member, guest) = match p {
+            Player::Member(id) => (Some(id.as_str()), None),
+            Player::Guest(name) => (None, Some(name.as_str())),
+        };
+        conn.execute(
+            "INSERT INTO booking_players (id, booking_id, position, member_id, guest_name) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![format!("{booking_id}/{}", i + 1), booking_id, i as i64 + 1, member, guest],
+        )?;
+    }
+    Ok(())
+}
+
+/// Moves every booking and player entry of member `from` to member `to` (merging duplicates).
+pub fn move_member(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<()> {
+    conn.execute("UPDATE bookings SET booker_id = ?2 WHERE booker_id = ?1", [from, to])?;
+    conn.execute("UPDATE booking_players SET member_id = ?2 WHERE member_id = ?1", [from, to])?;
+    conn.execute("UPDATE series SET booker_id = ?2 WHERE booker_id = ?1", [from, to])?;
+    Ok(())
+}
+
+pub fn member_has_bookings(conn: &Connection, member_id: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM bookings WHERE booker_id = ?1) OR EXISTS (SELECT 1 FROM booking_players WHERE member_id = ?1)",
+        [member_id],
+        |r| r.get(0),
+    )
+}
+
+// ---- series ----
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    pub id: String,
+    pub court_id: String,
+    pub weekdays: Vec<jiff::civil::Weekday>,
+    pub start: DayMinute,
+    pub minutes: u16,
+    pub first_day: Date,
+    pub last_day: Date,
+    pub kind: Kind,
+    pub booker_id: Option<String>,
+    pub note: String,
+}
+
+pub fn series(conn: &Connection, id: &str) -> rusqlite::Result<Option<Series>> {
+    conn.query_row(
+        "SELECT id, court_id, weekdays, start_min, minutes, first_day, last_day, kind, booker_id, note FROM series WHERE id = ?1",
+        [id],
+        |r| {
+            let weekdays: String = r.get(2)?;
+            let first: String = r.get(5)?;
+            let last: String = r.get(6)?;
+            let kind: String = r.get(7)?;
+            Ok(Series {
+                id: r.get(0)?,
+                court_id: r.get(1)?,
+                weekdays: weekdays_from_text(&weekdays),
+                start: DayMinute::new(r.get(3)?).unwrap_or(DayMinute::MIDNIGHT_END),
+                minutes: r.get(4)?,
+                first_day: first.parse().unwrap_or_default(),
+                last_day: last.parse().unwrap_or_default(),
+                kind: Kind::parse(&kind).unwrap_or(Kind::Play),
+                booker_id: r.get(8)?,
+                note: r.get(9)?,
+            })
+        },
+    )
+    .optional()
+}
+
+pub fn insert_series(conn: &Connection, s: &Series, now: Timestamp) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO series (id, court_id, weekdays, start_min, minutes, first_day, last_day, kind, booker_id, note, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+        params![
+            s.id,
+            s.court_id,
+            weekdays_to_text(&s.weekdays),
+            s.start.minutes(),
+            s.minutes,
+            s.first_day.to_string(),
+            s.last_day.to_string(),
+            s.kind.as_str(),
+            s.booker_id,
+            s.note,
+            now.as_millisecond()
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn set_series_last_day(conn: &Connection, id: &str, last_day: Date, now: Timestamp) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE series SET last_day = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, last_day.to_string(), now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+/// The series' active bookings starting at or after `from`.
+pub fn series_bookings_from(conn: &Connection, series_id: &str, from: Timestamp) -> rusqlite::Result<Vec<Booking>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLS} {FROM} WHERE b.series_id = ?1 AND b.starts_at >= ?2 AND b.status <> 'cancelled' ORDER BY b.starts_at"
+    ))?;
+    stmt.query_map(params![series_id, from.as_millisecond()], row_to_booking)?.collect()
+}
+
+pub fn update_series(conn: &Connection, s: &Series, now: Timestamp) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE series SET court_id = ?2, start_min = ?3, minutes = ?4, first_day = ?5, last_day = ?6, updated_at = ?7 WHERE id = ?1",
+        params![s.id, s.court_id, s.start.minutes(), s.minutes, s.first_day.to_string(), s.last_day.to_string(), now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+/// Removes a series' cancelled-by-edit future bookings so the same occurrence ids can be
+/// written again with new terms (their players first, for the foreign key).
+pub fn delete_series_bookings(conn: &Connection, series_id: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "DELETE FROM booking_players WHERE booking_id IN (SELECT id FROM bookings WHERE series_id = ?1 AND cancel_reason = 'series changed')",
+        [series_id],
+    )?;
+    conn.execute("DELETE FROM bookings WHERE series_id = ?1 AND cancel_reason = 'series changed'", [series_id])?;
+    Ok(())
+}
+
+/// Every booking of a series, cancelled ones included.
+pub fn series_all(conn: &Connection, series_id: &str) -> rusqlite::Result<Vec<Booking>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLS} {FROM} WHERE b.series_id = ?1 ORDER BY b.starts_at"))?;
+    stmt.query_map([series_id], row_to_booking)?.collect()
+}

@@ -1,0 +1,1235 @@
+//! The booking pages: the day grid (and its refreshable fragment), a court's week, the printable
+//! day sheet, the booking form and details, and weekly series.
+
+use askama::Template;
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+use rocket::form::FromForm;
+use rocket::http::Status as HttpStatus;
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+use uuid::Uuid;
+
+use super::commands::{
+    CancelBooking, CreateBooking, CreateSeries, EditSeries, EndSeries, SeriesSpec, SetAttendance, UpdateBooking,
+};
+use super::grid::{self, DayGrid, GridInput};
+use super::model::{Kind, LocalSlot, Player, Source, Status, day_bounds};
+use super::store::{self, Booking};
+use crate::app::App;
+use crate::commands::AnyCommand;
+use crate::core::Outcome;
+use crate::courts::model::{BookingRules, DayMinute};
+use crate::courts::store::{self as courts, Court};
+use crate::error::AppError;
+use crate::members::store as members;
+use crate::members::web::card_label;
+use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, rejection_text};
+use crate::web::guards::{Reception, Staff};
+use crate::web::page::{Html, PageCtx, ok, render};
+
+type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
+
+fn go(to: String, kind: &str, message: String) -> Page {
+    Ok(Either::Right(Flash::new(Redirect::to(to), kind, message)))
+}
+
+fn today(ctx: &PageCtx) -> Date {
+    ctx.now.to_zoned_datetime(ctx.tz.clone()).date()
+}
+
+fn parse_day(raw: Option<&str>, ctx: &PageCtx) -> Date {
+    raw.and_then(|d| d.trim().parse().ok()).unwrap_or_else(|| today(ctx))
+}
+
+fn kind_label(ctx: &PageCtx, k: &Kind) -> String {
+    ctx.t(&format!("kind-{}-label", k.as_str()))
+}
+
+fn status_label(ctx: &PageCtx, s: &Status) -> String {
+    ctx.t(&format!("status-{}", s.as_str()))
+}
+
+fn court_detail(ctx: &PageCtx, c: &Court) -> String {
+    let mut parts = vec![ctx.t(&format!("surface-{}", c.draft.surface.as_str()))];
+    if c.draft.indoor {
+        parts.push(ctx.t("court-indoor"));
+    }
+    if c.draft.floodlights {
+        parts.push("💡".into());
+    }
+    parts.join(" · ")
+}
+
+/// Everything the grid of `day` needs, in one read.
+async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppError> {
+    let tz = ctx.tz.clone();
+    let (from, to) = day_bounds(day, &tz).ok_or(AppError::NotFound)?;
+    let (court_list, rules, week, closures, bookings) = app
+        .db
+        .read(move |c| {
+            let bookings = store::between(c, from, to)?;
+            let mut with_players = Vec::with_capacity(bookings.len());
+            for b in bookings {
+                let names = store::players(c, &b.id)?.into_iter().map(|(_, n)| n).collect();
+                with_players.push((b, names));
+            }
+            Ok((courts::courts(c)?, courts::rules(c)?, courts::week(c)?, courts::closures_from(c, day)?, with_players))
+        })
+        .await?;
+    let input = GridInput {
+        day,
+        tz: &tz,
+        courts: &court_list,
+        rules,
+        week: &week,
+        closures: &closures,
+        bookings: &bookings,
+        now: ctx.now,
+    };
+    Ok(grid::build(&input, |c| court_detail(ctx, c)))
+}
+
+// ---- the day grid ----
+
+#[derive(Template)]
+#[template(path = "bookings/day.html")]
+struct DayPage {
+    ctx: PageCtx,
+    grid: DayGrid,
+}
+
+#[derive(Template)]
+#[template(path = "bookings/grid.html")]
+struct GridFragment {
+    ctx: PageCtx,
+    grid: DayGrid,
+}
+
+/// Helpers shared by the page and the fragment.
+trait GridView {
+    fn ctx(&self) -> &PageCtx;
+    fn g(&self) -> &DayGrid;
+
+    fn day_title(&self) -> String {
+        let d = self.g().day;
+        format!(
+            "{}, {}",
+            self.ctx().t(&format!("weekday-{}", d.weekday().to_monday_one_offset())),
+            crate::i18n::date(self.ctx().locale, d)
+        )
+    }
+
+    fn day_param(&self, offset: i64) -> String {
+        self.g().day.checked_add(jiff::Span::new().days(offset)).unwrap_or(self.g().day).to_string()
+    }
+
+    fn kind_class(&self, k: &Kind) -> &'static str {
+        k.as_str()
+    }
+
+    fn kind_name(&self, k: &Kind) -> String {
+        kind_label(self.ctx(), k)
+    }
+
+    fn status_name(&self, s: &Status) -> String {
+        status_label(self.ctx(), s)
+    }
+
+    fn now_style(&self) -> String {
+        self.g().now_row.map(|r| format!("top: calc(var(--head) + ({r} - 1) * var(--row))")).unwrap_or_default()
+    }
+
+    fn grid_style(&self) -> String {
+        // Rows keep a similar height in time whatever the step: 15 min = 0.8rem, 30 = 1.45rem, 60 = 2.6rem.
+        let row = match self.g().step {
+            15 => "0.8rem",
+            60 => "2.6rem",
+            _ => "1.45rem",
+        };
+        format!("--courts: {}; --rows: {}; --row: {row}", self.g().courts.len().max(1), self.g().rows)
+    }
+}
+
+impl GridView for DayPage {
+    fn ctx(&self) -> &PageCtx {
+        &self.ctx
+    }
+    fn g(&self) -> &DayGrid {
+        &self.grid
+    }
+}
+
+impl GridView for GridFragment {
+    fn ctx(&self) -> &PageCtx {
+        &self.ctx
+    }
+    fn g(&self) -> &DayGrid {
+        &self.grid
+    }
+}
+
+#[get("/grid?<date>")]
+async fn day(_s: Staff, ctx: PageCtx, app: &State<App>, date: Option<String>) -> Result<Html, AppError> {
+    let day = parse_day(date.as_deref(), &ctx);
+    let grid = day_grid(app, &ctx, day).await?;
+    ok(&DayPage { ctx, grid })
+}
+
+/// The grid alone, for refreshing it in place.
+#[get("/grid/fragment?<date>")]
+async fn fragment(_s: Staff, ctx: PageCtx, app: &State<App>, date: Option<String>) -> Result<Html, AppError> {
+    let day = parse_day(date.as_deref(), &ctx);
+    let grid = day_grid(app, &ctx, day).await?;
+    ok(&GridFragment { ctx, grid })
+}
+
+// ---- one court's week ----
+
+struct WeekDay {
+    day: Date,
+    title: String,
+    bookings: Vec<(Booking, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "bookings/week.html")]
+struct WeekPage {
+    ctx: PageCtx,
+    court: Court,
+    courts: Vec<Court>,
+    monday: Date,
+    days: Vec<WeekDay>,
+}
+
+impl WeekPage {
+    fn shift(&self, weeks: i64) -> String {
+        self.monday.checked_add(jiff::Span::new().weeks(weeks)).unwrap_or(self.monday).to_string()
+    }
+
+    fn kind_name(&self, k: &Kind) -> String {
+        kind_label(&self.ctx, k)
+    }
+}
+
+#[get("/grid/week?<court>&<date>")]
+async fn week(
+    _s: Staff,
+    ctx: PageCtx,
+    app: &State<App>,
+    court: Option<String>,
+    date: Option<String>,
+) -> Result<Html, AppError> {
+    let day = parse_day(date.as_deref(), &ctx);
+    let monday =
+        day.checked_sub(jiff::Span::new().days(i64::from(day.weekday().to_monday_zero_offset()))).unwrap_or(day);
+    let tz = ctx.tz.clone();
+    let (from, _) = day_bounds(monday, &tz).ok_or(AppError::NotFound)?;
+    let (to, _) =
+        day_bounds(monday.checked_add(jiff::Span::new().days(7)).unwrap_or(monday), &tz).ok_or(AppError::NotFound)?;
+    let all = app.db.read(|c| Ok(courts::courts(c)?)).await?;
+    let court = court
+        .and_then(|id| all.iter().find(|c| c.id == id).cloned())
+        .or_else(|| all.first().cloned())
+        .ok_or(AppError::NotFound)?;
+    let court_id = court.id.clone();
+    let bookings = app.db.read(move |c| Ok(store::between(c, from, to)?)).await?;
+    let mut days: Vec<WeekDay> = (0..7)
+        .map(|i| {
+            let d = monday.checked_add(jiff::Span::new().days(i)).unwrap_or(monday);
+            WeekDay {
+                day: d,
+                title: format!("{} {}", ctx.t(&format!("weekday-{}", i + 1)), crate::i18n::date(ctx.locale, d)),
+                bookings: Vec::new(),
+            }
+        })
+        .collect();
+    for b in bookings.into_iter().filter(|b| b.court_id == court_id && b.status != Status::Cancelled) {
+        let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, &tz);
+        if let Some(d) = days.iter_mut().find(|d| d.day == slot.day) {
+            let end =
+                DayMinute::new((slot.start.minutes() + slot.minutes).min(1440)).unwrap_or(DayMinute::MIDNIGHT_END);
+            d.bookings.push((b, format!("{}–{}", slot.start, end)));
+        }
+    }
+    ok(&WeekPage { ctx, court, courts: all, monday, days })
+}
+
+// ---- printable day sheet ----
+
+struct SheetCourt {
+    name: String,
+    lines: Vec<(String, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "bookings/print.html")]
+struct PrintPage {
+    ctx: PageCtx,
+    title: String,
+    courts: Vec<SheetCourt>,
+}
+
+#[get("/grid/print?<date>")]
+async fn print(_s: Staff, ctx: PageCtx, app: &State<App>, date: Option<String>) -> Result<Html, AppError> {
+    let day = parse_day(date.as_deref(), &ctx);
+    let g = day_grid(app, &ctx, day).await?;
+    let title = format!("{} — {}", ctx.club.name, crate::i18n::date(ctx.locale, day));
+    let courts = g
+        .courts
+        .iter()
+        .map(|c| SheetCourt {
+            name: c.name.clone(),
+            lines: g
+                .blocks
+                .iter()
+                .filter(|b| b.column == c.column)
+                .map(|b| (b.time.clone(), b.title.clone(), kind_label(&ctx, &b.kind), b.players.clone()))
+                .collect(),
+        })
+        .collect();
+    ok(&PrintPage { ctx, title, courts })
+}
+
+// ---- the booking form ----
+
+#[derive(FromForm, Default, Clone)]
+struct BookingForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    court_id: String,
+    #[field(default = String::new())]
+    date: String,
+    #[field(default = String::new())]
+    start: String,
+    #[field(default = String::new())]
+    minutes: String,
+    #[field(default = String::new())]
+    kind: String,
+    /// What was typed in the booker field, and the member picked from the suggestions.
+    #[field(default = String::new())]
+    booker: String,
+    #[field(default = String::new())]
+    booker_id: String,
+    /// Extra players: typed text and picked member ids, by position.
+    #[field(default = Vec::new())]
+    player: Vec<String>,
+    #[field(default = Vec::new())]
+    player_id: Vec<String>,
+    #[field(default = String::new())]
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "bookings/form.html")]
+struct FormPage {
+    ctx: PageCtx,
+    booking_id: Option<String>,
+    form: BookingForm,
+    courts: Vec<Court>,
+    rules: BookingRules,
+    errors: FieldErrors,
+}
+
+impl FormPage {
+    fn starts(&self) -> Vec<(String, bool)> {
+        let step = self.rules.slot_minutes;
+        (0..1440 / step)
+            .map(|i| DayMinute::new(i * step).map(|m| m.to_string()).unwrap_or_default())
+            .map(|t| {
+                let selected = t == self.form.start;
+                (t, selected)
+            })
+            .collect()
+    }
+
+    fn lengths(&self) -> Vec<(u16, String, bool)> {
+        let r = self.rules;
+        (r.min_minutes..=r.max_minutes)
+            .step_by(usize::from(r.slot_minutes))
+            .map(|m| (m, duration_label(&self.ctx, m), self.form.minutes == m.to_string()))
+            .collect()
+    }
+
+    fn kinds(&self) -> Vec<(&'static str, String, bool)> {
+        Kind::ALL.iter().map(|k| (k.as_str(), kind_label(&self.ctx, k), self.form.kind == k.as_str())).collect()
+    }
+
+    fn court_options(&self) -> Vec<(&str, &str, bool)> {
+        self.courts
+            .iter()
+            .filter(|c| c.draft.active || c.id == self.form.court_id)
+            .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == self.form.court_id))
+            .collect()
+    }
+
+    /// Three rows of extra players: (position, typed, picked id).
+    fn player_rows(&self) -> Vec<(usize, String, String)> {
+        (0..3)
+            .map(|i| {
+                (
+                    i + 1,
+                    self.form.player.get(i).cloned().unwrap_or_default(),
+                    self.form.player_id.get(i).cloned().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    fn action(&self) -> String {
+        self.booking_id.as_ref().map_or_else(|| "/bookings".to_owned(), |id| format!("/bookings/{id}"))
+    }
+
+    fn series_link(&self) -> String {
+        format!(
+            "/series/new?court={}&date={}&start={}&minutes={}&booker_id={}",
+            self.form.court_id, self.form.date, self.form.start, self.form.minutes, self.form.booker_id
+        )
+    }
+}
+
+pub fn duration_label(ctx: &PageCtx, minutes: u16) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => ctx.ta("minutes", "n", m),
+        (h, 0) => ctx.ta("hours-n", "n", h),
+        (h, m) => format!("{} {}", ctx.ta("hours-n", "n", h), ctx.ta("minutes", "n", m)),
+    }
+}
+
+async fn form_data(app: &App) -> anyhow::Result<(Vec<Court>, BookingRules)> {
+    app.db.read(|c| Ok((courts::courts(c)?, courts::rules(c)?))).await
+}
+
+#[get("/bookings/new?<court>&<date>&<start>&<minutes>")]
+async fn new_page(
+    _r: Reception,
+    ctx: PageCtx,
+    app: &State<App>,
+    court: Option<String>,
+    date: Option<String>,
+    start: Option<String>,
+    minutes: Option<String>,
+) -> Result<Html, AppError> {
+    let (courts, rules) = form_data(app).await?;
+    let form = BookingForm {
+        command_id: fresh_id(),
+        court_id: court.or_else(|| courts.iter().find(|c| c.draft.active).map(|c| c.id.clone())).unwrap_or_default(),
+        date: parse_day(date.as_deref(), &ctx).to_string(),
+        start: start.unwrap_or_else(|| "18:00".into()),
+        minutes: minutes.unwrap_or_else(|| rules.min_minutes.max(60.min(rules.max_minutes)).to_string()),
+        kind: "play".into(),
+        ..Default::default()
+    };
+    ok(&FormPage { ctx, booking_id: None, form, courts, rules, errors: FieldErrors::default() })
+}
+
+/// A booker typed but not picked from the list: a card number, or a name or phone that
+/// finds exactly one member.
+async fn resolve_member(app: &App, typed: &str) -> anyhow::Result<Result<Option<String>, &'static str>> {
+    let typed = typed.trim().to_owned();
+    if typed.is_empty() {
+        return Ok(Ok(None));
+    }
+    let found = app.db.read(move |c| Ok(members::search(c, &typed, false, 2)?)).await?;
+    Ok(match found.as_slice() {
+        [one] => Ok(Some(one.id.clone())),
+        [] => Err("booker-unknown"),
+        _ => Err("booker-ambiguous"),
+    })
+}
+
+struct Parsed {
+    court_id: String,
+    slot: LocalSlot,
+    kind: Kind,
+    booker_id: Option<String>,
+    players: Vec<Player>,
+    note: String,
+}
+
+async fn parse_form(
+    app: &App,
+    ctx: &PageCtx,
+    f: &BookingForm,
+    errors: &mut FieldErrors,
+) -> anyhow::Result<Option<Parsed>> {
+    let day = f.date.trim().parse::<Date>().map_err(|_| errors.add(ctx.locale, "date", "date-invalid")).ok();
+    let start = DayMinute::parse(&f.start).or_else(|| {
+        errors.add(ctx.locale, "start", "hours-invalid");
+        None
+    });
+    let minutes =
+        f.minutes.trim().parse::<u16>().map_err(|_| errors.add(ctx.locale, "minutes", "slot-length-misaligned")).ok();
+    let kind = Kind::parse(&f.kind).unwrap_or(Kind::Play);
+    let booker_id = if !f.booker_id.trim().is_empty() {
+        Some(f.booker_id.trim().to_owned())
+    } else {
+        match resolve_member(app, &f.booker).await? {
+            Ok(id) => id,
+            Err(code) => {
+                errors.add(ctx.locale, "booker", code);
+                None
+            }
+        }
+    };
+    let mut players = Vec::new();
+    for i in 0..3 {
+        let id = f.player_id.get(i).map(|s| s.trim()).unwrap_or_default();
+        let typed = f.player.get(i).map(|s| s.trim()).unwrap_or_default();
+        if !id.is_empty() {
+            players.push(Player::Member(id.to_owned()));
+        } else if !typed.is_empty() {
+            players.push(Player::Guest(typed.to_owned()));
+        }
+    }
+    let (Some(day), Some(start), Some(minutes)) = (day, start, minutes) else { return Ok(None) };
+    if !errors.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Parsed {
+        court_id: f.court_id.clone(),
+        slot: LocalSlot { day, start, minutes },
+        kind,
+        booker_id,
+        players,
+        note: f.note.clone(),
+    }))
+}
+
+async fn form_again(
+    app: &App,
+    ctx: PageCtx,
+    booking_id: Option<String>,
+    mut form: BookingForm,
+    errors: FieldErrors,
+) -> Page {
+    let (courts, rules) = form_data(app).await?;
+    form.command_id = fresh_id();
+    Ok(Either::Left(render(
+        HttpStatus::UnprocessableEntity,
+        &FormPage { ctx, booking_id, form, courts, rules, errors },
+    )?))
+}
+
+fn grid_link(day: Date) -> String {
+    format!("/grid?date={day}")
+}
+
+#[post("/bookings", data = "<form>")]
+async fn create(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<BookingForm>) -> Page {
+    let f = form.0;
+    let mut errors = FieldErrors::default();
+    let Some(p) = parse_form(app, &ctx, &f, &mut errors).await? else {
+        return form_again(app, ctx, None, f, errors).await;
+    };
+    let id = command_id(&f.command_id);
+    let day = p.slot.day;
+    let cmd = AnyCommand::CreateBooking(CreateBooking {
+        booking_id: id.to_string(),
+        court_id: p.court_id,
+        slot: p.slot,
+        kind: p.kind,
+        booker_id: p.booker_id,
+        players: p.players,
+        note: p.note,
+        source: Source::Desk,
+    });
+    match app.run_with_id(id, r.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => go(grid_link(day), "success", ctx.t("booking-created")),
+        Outcome::Rejected(rej) => {
+            errors.rejection(ctx.locale, &rej);
+            form_again(app, ctx, None, f, errors).await
+        }
+    }
+}
+
+// ---- one booking ----
+
+#[derive(Template)]
+#[template(path = "bookings/show.html")]
+struct ShowPage {
+    ctx: PageCtx,
+    b: Booking,
+    court: String,
+    slot: LocalSlot,
+    players: Vec<(Player, String)>,
+    history: Vec<(jiff::Timestamp, String, String)>,
+    command_id: String,
+    errors: FieldErrors,
+}
+
+impl ShowPage {
+    fn when(&self) -> String {
+        let end = DayMinute::new((self.slot.start.minutes() + self.slot.minutes).min(1440))
+            .unwrap_or(DayMinute::MIDNIGHT_END);
+        format!(
+            "{} · {}–{} ({})",
+            crate::i18n::date(self.ctx.locale, self.slot.day),
+            self.slot.start,
+            end,
+            duration_label(&self.ctx, self.slot.minutes)
+        )
+    }
+
+    fn kind_name(&self) -> String {
+        kind_label(&self.ctx, &self.b.kind)
+    }
+
+    fn status_name(&self) -> String {
+        status_label(&self.ctx, &self.b.status)
+    }
+
+    fn source_name(&self) -> String {
+        self.ctx.t(&format!("source-{}", self.b.source.as_str()))
+    }
+
+    fn active(&self) -> bool {
+        self.b.status != Status::Cancelled
+    }
+
+    fn player_link(&self, p: &Player) -> Option<String> {
+        match p {
+            Player::Member(id) => Some(format!("/members/{id}")),
+            Player::Guest(_) => None,
+        }
+    }
+}
+
+async fn show_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<ShowPage, AppError> {
+    let lookup = id.clone();
+    let (b, court, players, records) = app
+        .db
+        .read(move |c| {
+            let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
+            let court = courts::court(c, &b.court_id)?.map(|c| c.draft.name).unwrap_or_default();
+            let players = store::players(c, &b.id)?;
+            let records = crate::core::commands_mentioning(c, &b.id, 30)?;
+            Ok(Some((b, court, players, records)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let history = records
+        .into_iter()
+        .map(|r| {
+            let mut what = ctx.t(&format!("kind-{}", r.kind));
+            if let Outcome::Rejected(rej) = &r.outcome {
+                what = format!("{what} — {}", rejection_text(ctx.locale, rej));
+            }
+            (r.executed_at, r.actor_name, what)
+        })
+        .collect();
+    let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
+    Ok(ShowPage { ctx, b, court, slot, players, history, command_id: fresh_id(), errors })
+}
+
+#[get("/bookings/<id>")]
+async fn show(_s: Staff, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    ok(&show_page(app, ctx, id, FieldErrors::default()).await?)
+}
+
+#[get("/bookings/<id>/edit")]
+async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    let page = show_page(app, ctx, id, FieldErrors::default()).await?;
+    let (courts, rules) = form_data(app).await?;
+    let b = &page.b;
+    let mut form = BookingForm {
+        command_id: fresh_id(),
+        court_id: b.court_id.clone(),
+        date: page.slot.day.to_string(),
+        start: page.slot.start.to_string(),
+        minutes: page.slot.minutes.to_string(),
+        kind: b.kind.as_str().to_owned(),
+        booker: b.booker_name.clone().unwrap_or_default(),
+        booker_id: b.booker_id.clone().unwrap_or_default(),
+        note: b.note.clone(),
+        ..Default::default()
+    };
+    for (p, name) in &page.players {
+        form.player.push(name.clone());
+        form.player_id.push(match p {
+            Player::Member(id) => id.clone(),
+            Player::Guest(_) => String::new(),
+        });
+    }
+    let booking_id = Some(b.id.clone());
+    ok(&FormPage { ctx: page.ctx, booking_id, form, courts, rules, errors: FieldErrors::default() })
+}
+
+#[post("/bookings/<id>", data = "<form>")]
+async fn update(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<BookingForm>) -> Page {
+    let f = form.0;
+    let mut errors = FieldErrors::default();
+    let Some(p) = parse_form(app, &ctx, &f, &mut errors).await? else {
+        return form_again(app, ctx, Some(id), f, errors).await;
+    };
+    let day = p.slot.day;
+    let cmd = AnyCommand::UpdateBooking(UpdateBooking {
+        booking_id: id.clone(),
+        court_id: p.court_id,
+        slot: p.slot,
+        kind: p.kind,
+        booker_id: p.booker_id,
+        players: p.players,
+        note: p.note,
+    });
+    match app.run_with_id(command_id(&f.command_id), r.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => go(grid_link(day), "success", ctx.t("booking-saved")),
+        Outcome::Rejected(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
+        Outcome::Rejected(rej) => {
+            errors.rejection(ctx.locale, &rej);
+            form_again(app, ctx, Some(id), f, errors).await
+        }
+    }
+}
+
+async fn on_booking(
+    app: &App,
+    r: &Reception,
+    ctx: PageCtx,
+    id: String,
+    raw_id: &str,
+    cmd: AnyCommand,
+    done: String,
+) -> Page {
+    match app.run_with_id(command_id(raw_id), r.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => go(format!("/bookings/{id}"), "success", done),
+        Outcome::Rejected(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
+        Outcome::Rejected(rej) => {
+            let mut errors = FieldErrors::default();
+            errors.rejection(ctx.locale, &rej);
+            Ok(Either::Left(render(HttpStatus::UnprocessableEntity, &show_page(app, ctx, id, errors).await?)?))
+        }
+    }
+}
+
+#[derive(FromForm)]
+struct CancelForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    reason: String,
+}
+
+#[post("/bookings/<id>/cancel", data = "<form>")]
+async fn cancel(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CancelForm>) -> Page {
+    let done = ctx.t("booking-cancelled-done");
+    let cmd = AnyCommand::CancelBooking(CancelBooking { booking_id: id.clone(), reason: form.0.reason.clone() });
+    on_booking(app, &r, ctx, id, &form.0.command_id, cmd, done).await
+}
+
+#[derive(FromForm)]
+struct AttendanceForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    status: String,
+}
+
+#[post("/bookings/<id>/attendance", data = "<form>")]
+async fn attendance(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<AttendanceForm>) -> Page {
+    let status = match form.0.status.as_str() {
+        "checked_in" => Status::CheckedIn,
+        "no_show" => Status::NoShow,
+        _ => Status::Booked,
+    };
+    let done = status_label(&ctx, &status);
+    let cmd = AnyCommand::SetAttendance(SetAttendance { booking_id: id.clone(), status });
+    on_booking(app, &r, ctx, id, &form.0.command_id, cmd, done).await
+}
+
+// ---- series ----
+
+#[derive(FromForm, Default, Clone)]
+struct SeriesForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    court_id: String,
+    #[field(default = Vec::new())]
+    weekday: Vec<i8>,
+    #[field(default = String::new())]
+    start: String,
+    #[field(default = String::new())]
+    minutes: String,
+    #[field(default = String::new())]
+    first_day: String,
+    #[field(default = String::new())]
+    last_day: String,
+    #[field(default = String::new())]
+    booker: String,
+    #[field(default = String::new())]
+    booker_id: String,
+    #[field(default = String::new())]
+    kind: String,
+    #[field(default = String::new())]
+    note: String,
+    /// Dates to leave out (conflicts), ticked on the preview.
+    #[field(default = Vec::new())]
+    skip: Vec<String>,
+}
+
+struct PlannedDay {
+    day: String,
+    label: String,
+    problem: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "bookings/series_form.html")]
+struct SeriesPage {
+    ctx: PageCtx,
+    form: SeriesForm,
+    courts: Vec<Court>,
+    rules: BookingRules,
+    plan: Vec<PlannedDay>,
+    errors: FieldErrors,
+}
+
+impl SeriesPage {
+    fn weekdays(&self) -> Vec<(i8, String, bool)> {
+        (1..=7).map(|n| (n, self.ctx.t(&format!("weekday-{n}")), self.form.weekday.contains(&n))).collect()
+    }
+
+    fn starts(&self) -> Vec<(String, bool)> {
+        let step = self.rules.slot_minutes;
+        (0..1440 / step)
+            .filter_map(|i| DayMinute::new(i * step))
+            .map(|m| (m.to_string(), m.to_string() == self.form.start))
+            .collect()
+    }
+
+    fn lengths(&self) -> Vec<(u16, String, bool)> {
+        let r = self.rules;
+        (r.min_minutes..=r.max_minutes)
+            .step_by(usize::from(r.slot_minutes))
+            .map(|m| (m, duration_label(&self.ctx, m), self.form.minutes == m.to_string()))
+            .collect()
+    }
+
+    fn court_options(&self) -> Vec<(&str, &str, bool)> {
+        self.courts
+            .iter()
+            .filter(|c| c.draft.active)
+            .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == self.form.court_id))
+            .collect()
+    }
+
+    fn conflicts(&self) -> usize {
+        self.plan.iter().filter(|p| p.problem.is_some()).count()
+    }
+}
+
+#[get("/series/new?<court>&<date>&<start>&<minutes>&<booker_id>")]
+async fn series_new(
+    _r: Reception,
+    ctx: PageCtx,
+    app: &State<App>,
+    court: Option<String>,
+    date: Option<String>,
+    start: Option<String>,
+    minutes: Option<String>,
+    booker_id: Option<String>,
+) -> Result<Html, AppError> {
+    let (courts, rules) = form_data(app).await?;
+    let first = parse_day(date.as_deref(), &ctx);
+    let booker_id = booker_id.unwrap_or_default();
+    let lookup = booker_id.clone();
+    let booker = app.db.read(move |c| Ok(members::member(c, &lookup)?)).await?.map(|m| m.full_name).unwrap_or_default();
+    let form = SeriesForm {
+        command_id: fresh_id(),
+        court_id: court.unwrap_or_default(),
+        weekday: vec![first.weekday().to_monday_one_offset()],
+        start: start.unwrap_or_else(|| "18:00".into()),
+        minutes: minutes.unwrap_or_else(|| rules.min_minutes.to_string()),
+        first_day: first.to_string(),
+        last_day: first.checked_add(jiff::Span::new().months(3)).unwrap_or(first).to_string(),
+        booker,
+        booker_id,
+        kind: "play".into(),
+        ..Default::default()
+    };
+    ok(&SeriesPage { ctx, form, courts, rules, plan: Vec::new(), errors: FieldErrors::default() })
+}
+
+async fn series_spec(
+    app: &App,
+    ctx: &PageCtx,
+    f: &SeriesForm,
+    errors: &mut FieldErrors,
+) -> anyhow::Result<Option<SeriesSpec>> {
+    let first = f.first_day.parse::<Date>().map_err(|_| errors.add(ctx.locale, "first_day", "date-invalid")).ok();
+    let last = f.last_day.parse::<Date>().map_err(|_| errors.add(ctx.locale, "last_day", "date-invalid")).ok();
+    let start = DayMinute::parse(&f.start).or_else(|| {
+        errors.add(ctx.locale, "start", "hours-invalid");
+        None
+    });
+    let minutes =
+        f.minutes.parse::<u16>().map_err(|_| errors.add(ctx.locale, "minutes", "slot-length-misaligned")).ok();
+    let weekdays: Vec<Weekday> = f.weekday.iter().filter_map(|n| Weekday::from_monday_one_offset(*n).ok()).collect();
+    if weekdays.is_empty() {
+        errors.add(ctx.locale, "weekdays", "series-no-weekdays");
+    }
+    let kind = Kind::parse(&f.kind).unwrap_or(Kind::Play);
+    let booker_id = if !f.booker_id.trim().is_empty() {
+        Some(f.booker_id.trim().to_owned())
+    } else {
+        match resolve_member(app, &f.booker).await? {
+            Ok(id) => id,
+            Err(code) => {
+                errors.add(ctx.locale, "booker", code);
+                None
+            }
+        }
+    };
+    let (Some(first_day), Some(last_day), Some(start), Some(minutes)) = (first, last, start, minutes) else {
+        return Ok(None);
+    };
+    if !errors.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(SeriesSpec {
+        court_id: f.court_id.clone(),
+        weekdays,
+        start,
+        minutes,
+        first_day,
+        last_day,
+        kind,
+        booker_id,
+        players: Vec::new(),
+        note: f.note.clone(),
+    }))
+}
+
+/// Shows every date of the series and which ones cannot be booked; nothing is written.
+#[post("/series/preview", data = "<form>")]
+async fn series_preview(
+    r: Reception,
+    ctx: PageCtx,
+    app: &State<App>,
+    form: Csrf<SeriesForm>,
+) -> Result<Html, AppError> {
+    let mut f = form.0;
+    let (courts, rules) = form_data(app).await?;
+    let mut errors = FieldErrors::default();
+    let mut plan = Vec::new();
+    if let Some(spec) = series_spec(app, &ctx, &f, &mut errors).await? {
+        let actor = r.0.actor();
+        let now = app.now();
+        let result = app
+            .db
+            .read(move |c| {
+                let ctx = crate::core::Ctx { tx: c, actor: &actor, now, command_id: Uuid::nil() };
+                Ok(super::commands::plan_series(&ctx, &spec, None).map_err(|e| match e {
+                    crate::core::CommandError::Rejected(r) => Ok(r),
+                    crate::core::CommandError::Failed(e) => Err(e),
+                }))
+            })
+            .await?;
+        match result {
+            Ok(days) => {
+                f.skip = days.iter().filter(|d| d.problem.is_some()).map(|d| d.day.to_string()).collect();
+                plan = days
+                    .into_iter()
+                    .map(|d| PlannedDay {
+                        day: d.day.to_string(),
+                        label: format!(
+                            "{} {}",
+                            ctx.t(&format!("weekday-{}", d.day.weekday().to_monday_one_offset())),
+                            crate::i18n::date(ctx.locale, d.day)
+                        ),
+                        problem: d.problem.as_ref().map(|p| rejection_text(ctx.locale, p)),
+                    })
+                    .collect();
+            }
+            Err(Ok(rej)) => errors.rejection(ctx.locale, &rej),
+            Err(Err(e)) => return Err(e.into()),
+        }
+    }
+    let status = if errors.is_empty() { HttpStatus::Ok } else { HttpStatus::UnprocessableEntity };
+    f.command_id = fresh_id();
+    render(status, &SeriesPage { ctx, form: f, courts, rules, plan, errors })
+}
+
+#[post("/series", data = "<form>")]
+async fn series_create(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<SeriesForm>) -> Page {
+    let f = form.0;
+    let mut errors = FieldErrors::default();
+    let again = |ctx: PageCtx, f: SeriesForm, errors: FieldErrors, courts: Vec<Court>, rules: BookingRules| -> Page {
+        Ok(Either::Left(render(
+            HttpStatus::UnprocessableEntity,
+            &SeriesPage {
+                ctx,
+                form: SeriesForm { command_id: fresh_id(), ..f },
+                courts,
+                rules,
+                plan: Vec::new(),
+                errors,
+            },
+        )?))
+    };
+    let (courts, rules) = form_data(app).await?;
+    let Some(spec) = series_spec(app, &ctx, &f, &mut errors).await? else {
+        return again(ctx, f, errors, courts, rules);
+    };
+    let skip: Vec<Date> = f.skip.iter().filter_map(|d| d.parse().ok()).collect();
+    let id = command_id(&f.command_id);
+    let cmd = AnyCommand::CreateSeries(CreateSeries { series_id: id.to_string(), spec, skip });
+    match app.run_with_id(id, r.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => go(format!("/series/{id}"), "success", ctx.t("series-created")),
+        Outcome::Rejected(rej) => {
+            let mut text = rejection_text(ctx.locale, &rej);
+            if let Some((_, day)) = rej.args.iter().find(|(k, _)| k == "date") {
+                text = format!("{day}: {text}");
+            }
+            errors.add_text("form", text);
+            again(ctx, f, errors, courts, rules)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "bookings/series.html")]
+struct SeriesShow {
+    ctx: PageCtx,
+    series: store::Series,
+    court: String,
+    booker: String,
+    bookings: Vec<(Booking, String)>,
+    courts: Vec<Court>,
+    rules: BookingRules,
+    command_id: String,
+    errors: FieldErrors,
+}
+
+impl SeriesShow {
+    fn weekday_names(&self) -> String {
+        self.series
+            .weekdays
+            .iter()
+            .map(|d| self.ctx.t(&format!("weekday-{}", d.to_monday_one_offset())))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn status_name(&self, s: &Status) -> String {
+        status_label(&self.ctx, s)
+    }
+
+    fn starts(&self) -> Vec<(String, bool)> {
+        let step = self.rules.slot_minutes;
+        (0..1440 / step)
+            .filter_map(|i| DayMinute::new(i * step))
+            .map(|m| (m.to_string(), m == self.series.start))
+            .collect()
+    }
+
+    fn lengths(&self) -> Vec<(u16, String, bool)> {
+        let r = self.rules;
+        (r.min_minutes..=r.max_minutes)
+            .step_by(usize::from(r.slot_minutes))
+            .map(|m| (m, duration_label(&self.ctx, m), m == self.series.minutes))
+            .collect()
+    }
+
+    fn court_options(&self) -> Vec<(&str, &str, bool)> {
+        self.courts
+            .iter()
+            .filter(|c| c.draft.active)
+            .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == self.series.court_id))
+            .collect()
+    }
+
+    fn today(&self) -> String {
+        today(&self.ctx).to_string()
+    }
+
+    fn next_season(&self) -> (String, String) {
+        let s = &self.series;
+        let length = s.first_day.until(s.last_day).map(|sp| sp.get_days()).unwrap_or(90);
+        let first = s.last_day.tomorrow().unwrap_or(s.last_day);
+        (first.to_string(), first.checked_add(jiff::Span::new().days(i64::from(length))).unwrap_or(first).to_string())
+    }
+}
+
+async fn series_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<SeriesShow, AppError> {
+    let tz: TimeZone = ctx.tz.clone();
+    let lookup = id.clone();
+    let (series, court, booker, bookings, courts, rules) = app
+        .db
+        .read(move |c| {
+            let Some(s) = store::series(c, &lookup)? else { return Ok(None) };
+            let court = courts::court(c, &s.court_id)?.map(|c| c.draft.name).unwrap_or_default();
+            let booker = match &s.booker_id {
+                Some(b) => members::member(c, b)?
+                    .map(|m| format!("{} (№ {})", m.full_name, card_label(m.card_no)))
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            let mut stmt_bookings = store::series_all(c, &s.id)?;
+            stmt_bookings.sort_by_key(|b| b.starts_at);
+            Ok(Some((s, court, booker, stmt_bookings, courts::courts(c)?, courts::rules(c)?)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let bookings = bookings
+        .into_iter()
+        .map(|b| {
+            let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, &tz);
+            let label = format!(
+                "{} {} {}",
+                ctx.t(&format!("weekday-{}", slot.day.weekday().to_monday_one_offset())),
+                crate::i18n::date(ctx.locale, slot.day),
+                slot.start
+            );
+            (b, label)
+        })
+        .collect();
+    Ok(SeriesShow { ctx, series, court, booker, bookings, courts, rules, command_id: fresh_id(), errors })
+}
+
+#[get("/series/<id>")]
+async fn series_show(_s: Staff, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    ok(&series_page(app, ctx, id, FieldErrors::default()).await?)
+}
+
+async fn on_series(
+    app: &App,
+    r: &Reception,
+    ctx: PageCtx,
+    id: String,
+    raw_id: &str,
+    cmd: AnyCommand,
+    to: String,
+    done: String,
+) -> Page {
+    match app.run_with_id(command_id(raw_id), r.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => go(to, "success", done),
+        Outcome::Rejected(rej) if rej.code == "series-not-found" => Err(AppError::NotFound),
+        Outcome::Rejected(rej) => {
+            let mut errors = FieldErrors::default();
+            let mut text = rejection_text(ctx.locale, &rej);
+            if let Some((_, day)) = rej.args.iter().find(|(k, _)| k == "date") {
+                text = format!("{day}: {text}");
+            }
+            errors.add_text("form", text);
+            Ok(Either::Left(render(HttpStatus::UnprocessableEntity, &series_page(app, ctx, id, errors).await?)?))
+        }
+    }
+}
+
+#[derive(FromForm)]
+struct SeriesEditForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    from_day: String,
+    #[field(default = String::new())]
+    court_id: String,
+    #[field(default = String::new())]
+    start: String,
+    #[field(default = String::new())]
+    minutes: String,
+}
+
+#[post("/series/<id>/edit", data = "<form>")]
+async fn series_edit(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<SeriesEditForm>) -> Page {
+    let f = form.0;
+    let (Some(from_day), Some(start), Some(minutes)) =
+        (f.from_day.parse::<Date>().ok(), DayMinute::parse(&f.start), f.minutes.parse::<u16>().ok())
+    else {
+        let mut errors = FieldErrors::default();
+        errors.add(ctx.locale, "form", "date-invalid");
+        return Ok(Either::Left(render(HttpStatus::UnprocessableEntity, &series_page(app, ctx, id, errors).await?)?));
+    };
+    let new_id = command_id(&f.command_id);
+    let cmd = AnyCommand::EditSeries(EditSeries {
+        series_id: id.clone(),
+        new_series_id: new_id.to_string(),
+        from_day,
+        court_id: f.court_id,
+        start,
+        minutes,
+    });
+    // A split series continues under the new id; a whole-series change keeps the old one.
+    let first_day = app
+        .db
+        .read({
+            let id = id.clone();
+            move |c| Ok(store::series(c, &id)?.map(|s| s.first_day))
+        })
+        .await?;
+    let to =
+        if first_day.is_some_and(|d| from_day > d) { format!("/series/{new_id}") } else { format!("/series/{id}") };
+    let done = ctx.t("series-changed");
+    on_series(app, &r, ctx, id, &f.command_id, cmd, to, done).await
+}
+
+#[derive(FromForm)]
+struct SeriesEndForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    last_day: String,
+}
+
+#[post("/series/<id>/end", data = "<form>")]
+async fn series_end(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<SeriesEndForm>) -> Page {
+    let Ok(last_day) = form.0.last_day.parse::<Date>() else {
+        let mut errors = FieldErrors::default();
+        errors.add(ctx.locale, "form", "date-invalid");
+        return Ok(Either::Left(render(HttpStatus::UnprocessableEntity, &series_page(app, ctx, id, errors).await?)?));
+    };
+    let cmd = AnyCommand::EndSeries(EndSeries { series_id: id.clone(), last_day });
+    let done = ctx.t("series-ended");
+    let to = format!("/series/{id}");
+    on_series(app, &r, ctx, id, &form.0.command_id, cmd, to, done).await
+}
+
+/// "Copy to next season": the series form prefilled with the same terms and the next dates.
+#[get("/series/<id>/copy")]
+async fn series_copy(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    let page = series_page(app, ctx, id, FieldErrors::default()).await?;
+    let (first, last) = page.next_season();
+    let s = &page.series;
+    let form = SeriesForm {
+        command_id: fresh_id(),
+        court_id: s.court_id.clone(),
+        weekday: s.weekdays.iter().map(|d| d.to_monday_one_offset()).collect(),
+        start: s.start.to_string(),
+        minutes: s.minutes.to_string(),
+        first_day: first,
+        last_day: last,
+        booker: page.booker.clone(),
+        booker_id: s.booker_id.clone().unwrap_or_default(),
+        kind: s.kind.as_str().to_owned(),
+        note: s.note.clone(),
+        skip: Vec::new(),
+    };
+    let (courts, rules) = (page.courts, page.rules);
+    ok(&SeriesPage { ctx: page.ctx, form, courts, rules, plan: Vec::new(), errors: FieldErrors::default() })
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        day,
+        fragment,
+        week,
+        print,
+        new_page,
+        create,
+        show,
+        edit_page,
+        update,
+        cancel,
+        attendance,
+        series_new,
+        series_preview,
+        series_create,
+        series_show,
+        series_edit,
+        series_end,
+        series_copy
+    ]
+}
