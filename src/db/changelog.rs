@@ -15,6 +15,9 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "member_categories",
     "members",
     "member_links",
+    "series",
+    "bookings",
+    "booking_players",
 ];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions.
