@@ -401,7 +401,7 @@ async fn form_data(app: &App) -> anyhow::Result<(Vec<Court>, BookingRules)> {
     app.db.read(|c| Ok((courts::courts(c)?, courts::rules(c)?))).await
 }
 
-#[get("/bookings/new?<court>&<date>&<start>&<minutes>")]
+#[get("/bookings/new?<court>&<date>&<start>&<minutes>&<booker_id>")]
 async fn new_page(
     _r: Reception,
     ctx: PageCtx,
@@ -410,8 +410,13 @@ async fn new_page(
     date: Option<String>,
     start: Option<String>,
     minutes: Option<String>,
+    booker_id: Option<String>,
 ) -> Result<Html, AppError> {
     let (courts, rules) = form_data(app).await?;
+    // From a member's card the booker comes chosen.
+    let booker_id = booker_id.unwrap_or_default();
+    let lookup = booker_id.clone();
+    let booker = app.db.read(move |c| Ok(members::member(c, &lookup)?)).await?;
     let form = BookingForm {
         command_id: fresh_id(),
         court_id: court.or_else(|| courts.iter().find(|c| c.draft.active).map(|c| c.id.clone())).unwrap_or_default(),
@@ -419,6 +424,8 @@ async fn new_page(
         start: start.unwrap_or_else(|| "18:00".into()),
         minutes: minutes.unwrap_or_else(|| rules.min_minutes.max(60.min(rules.max_minutes)).to_string()),
         kind: "play".into(),
+        booker: booker.as_ref().map(|m| m.full_name.clone()).unwrap_or_default(),
+        booker_id: booker.map(|m| m.id).unwrap_or_default(),
         ..Default::default()
     };
     ok(&FormPage { ctx, booking_id: None, form, courts, rules, errors: FieldErrors::default() })

@@ -531,3 +531,5 @@ reject-series-too-long = A series can last at most about a year; copy it to the 
 reject-series-empty = No date of the series falls in that period.
 reject-series-not-found = This series does not exist.
 reject-series-end-not-earlier = Choose a last day before the series' current end.
+member-upcoming = Upcoming bookings
+member-past = Past bookings

@@ -540,3 +540,5 @@ reject-series-too-long = Постоянная бронь может длитьс
 reject-series-empty = В этом периоде нет ни одной даты.
 reject-series-not-found = Такой постоянной брони нет.
 reject-series-end-not-earlier = Выберите последний день раньше текущего окончания.
+member-upcoming = Предстоящие брони
+member-past = Прошедшие брони

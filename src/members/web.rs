@@ -324,6 +324,15 @@ struct Relative {
     role: &'static str,
 }
 
+/// A booking as the member card lists it.
+struct BookingLine {
+    id: String,
+    when: String,
+    court: String,
+    status: String,
+    cancelled: bool,
+}
+
 struct HistoryLine {
     at: jiff::Timestamp,
     who: String,
@@ -338,6 +347,8 @@ struct CardPage {
     row: Row,
     merged_into: Option<Row>,
     relatives: Vec<Relative>,
+    upcoming: Vec<BookingLine>,
+    past: Vec<BookingLine>,
     history: Vec<HistoryLine>,
     command_id: String,
     errors: FieldErrors,
@@ -361,7 +372,7 @@ impl CardPage {
 
 async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<CardPage, AppError> {
     let lookup = id.clone();
-    let (m, merged_into, relatives, records) = app
+    let (m, merged_into, relatives, records, bookings) = app
         .db
         .read(move |c| {
             let Some(m) = store::member(c, &lookup)? else { return Ok(None) };
@@ -378,7 +389,20 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
                 }
             }
             let records = crate::core::commands_mentioning(c, &m.id, 50)?;
-            Ok(Some((m, merged_into, relatives, records)))
+            let courts = crate::courts::store::courts(c)?;
+            let bookings: Vec<(crate::bookings::store::Booking, String)> =
+                crate::bookings::store::of_member(c, &m.id, 100)?
+                    .into_iter()
+                    .map(|b| {
+                        let court = courts
+                            .iter()
+                            .find(|k| k.id == b.court_id)
+                            .map(|k| k.draft.name.clone())
+                            .unwrap_or_default();
+                        (b, court)
+                    })
+                    .collect();
+            Ok(Some((m, merged_into, relatives, records, bookings)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -392,12 +416,27 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
             HistoryLine { at: r.executed_at, who: r.actor_name, what }
         })
         .collect();
+    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+    for (b, court) in bookings {
+        let slot = crate::bookings::model::LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
+        let line = BookingLine {
+            id: b.id.clone(),
+            when: format!("{} {}", crate::i18n::date(ctx.locale, slot.day), slot.start),
+            court,
+            status: ctx.t(&format!("status-{}", b.status.as_str())),
+            cancelled: b.status == crate::bookings::model::Status::Cancelled,
+        };
+        if b.ends_at > ctx.now { upcoming.push(line) } else { past.push(line) }
+    }
+    upcoming.reverse();
     Ok(CardPage {
         ctx,
         row: Row::from(&m),
         merged_into: merged_into.as_ref().map(Row::from),
         m,
         relatives,
+        upcoming,
+        past,
         history,
         command_id: fresh_id(),
         errors,
