@@ -1,8 +1,10 @@
 //! The JSON API under /api/v1: bearer tokens only, problem+json errors, described by the
 //! OpenAPI document it serves.
 
+mod bookings;
 mod courts;
 mod idempotency;
+mod members;
 mod openapi;
 pub mod problem;
 
@@ -29,7 +31,27 @@ fn openapi_document() -> Json<Value> {
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![me, openapi_document, courts::list, courts::create, courts::update]
+    routes![
+        me,
+        openapi_document,
+        courts::list,
+        courts::create,
+        courts::update,
+        members::search,
+        members::get,
+        members::create,
+        members::update,
+        members::archive,
+        bookings::list,
+        bookings::get,
+        bookings::create,
+        bookings::update,
+        bookings::cancel,
+        bookings::check_in,
+        bookings::create_series,
+        bookings::edit_series,
+        bookings::end_series,
+    ]
 }
 
 /// Every (method, path) the OpenAPI document describes, for the test that keeps it complete.

@@ -41,6 +41,21 @@ pub fn document() -> Value {
                         "active": { "type": "boolean" }
                     }
                 },
+                "Member": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "card_no": { "type": "integer", "readOnly": true }, "full_name": { "type": "string" },
+                    "phone": { "type": ["string", "null"], "description": "E.164; input may be local to the club's phone region" },
+                    "email": { "type": "string" }, "birth_date": { "type": ["string", "null"], "format": "date" },
+                    "category_id": { "type": ["string", "null"] }, "tags": { "type": "array", "items": { "type": "string" } },
+                    "notes": { "type": "string" }, "sms_consent": { "type": "boolean" }, "archived": { "type": "boolean", "readOnly": true } } },
+                "Booking": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "court_id": { "type": "string" }, "start": { "type": "string", "format": "date-time" },
+                    "end": { "type": "string", "format": "date-time" }, "minutes": { "type": "integer" },
+                    "kind": { "type": "string", "enum": ["play", "lesson", "tournament", "block"] },
+                    "status": { "type": "string", "enum": ["booked", "checked_in", "no_show", "cancelled"] },
+                    "member_id": { "type": ["string", "null"] }, "member_name": { "type": ["string", "null"] },
+                    "players": { "type": "array", "items": { "type": "object", "properties": { "member_id": { "type": "string" }, "guest_name": { "type": "string" } } } },
+                    "note": { "type": "string" }, "source": { "type": "string" }, "series_id": { "type": ["string", "null"] } } },
+                "SeriesResult": { "type": "object", "properties": { "id": { "type": "string" }, "booked": { "type": "integer" }, "skipped": { "type": "array", "items": { "type": "string", "format": "date" } } } },
                 "Me": {
                     "type": "object",
                     "required": ["id", "username", "display_name", "role"],
@@ -126,6 +141,52 @@ pub fn document() -> Value {
                     }
                 }
             },
+            "/members": {
+                "get": op("Search members by name, phone digits or card number (prefix matches first)", "searchMembers",
+                    json!([query("q", "string"), query("limit", "integer"), query("archived", "boolean")]), None,
+                    ok_list("members", "Member")),
+                "post": op("Add a member (reception and up)", "createMember", json!([idem()]), Some(("MemberInput", json!({ "full_name": "Anna Smith", "phone": "+7 916 123-45-67" }))),
+                    created("Member"))
+            },
+            "/members/{id}": {
+                "get": op("One member", "getMember", json!([path_id()]), None, ok_one("Member")),
+                "patch": op("Change a member; fields left out keep their value", "updateMember", json!([path_id(), idem()]), Some(("MemberInput", json!({ "email": "anna@example.org" }))), ok_one("Member"))
+            },
+            "/members/{id}/archive": {
+                "post": op("Archive a member (or restore with {\"archived\": false})", "archiveMember", json!([path_id(), idem()]), Some(("Archive", json!({ "archived": true }))), ok_one("Member"))
+            },
+            "/bookings": {
+                "get": op("Bookings of a day (date) or a range (from, to; at most 62 days), optionally one court", "listBookings",
+                    json!([query("date", "string"), query("from", "string"), query("to", "string"), query("court_id", "string")]), None,
+                    ok_list("bookings", "Booking")),
+                "post": op("Book a court. start is RFC 3339 with an offset or club-local YYYY-MM-DDTHH:MM. A taken slot is 409 naming the booking_id that holds it. An Idempotency-Key header (or command_id) makes a retry return the first booking.",
+                    "createBooking", json!([idem()]),
+                    Some(("BookingInput", json!({ "court_id": "…", "member_id": "…", "start": "2026-12-01T18:00", "minutes": 60 }))),
+                    created("Booking"))
+            },
+            "/bookings/{id}": {
+                "get": op("One booking", "getBooking", json!([path_id()]), None, ok_one("Booking")),
+                "patch": op("Move, extend or change a booking (court_id, start, minutes, member_id, players, kind, note); everything is checked again", "updateBooking", json!([path_id(), idem()]), Some(("BookingChange", json!({ "start": "2026-12-01T19:00", "minutes": 90 }))), ok_one("Booking"))
+            },
+            "/bookings/{id}/cancel": {
+                "post": op("Cancel with a reason (kept, with the time of cancellation)", "cancelBooking", json!([path_id(), idem()]), Some(("Cancel", json!({ "reason": "Weather" }))), ok_one("Booking"))
+            },
+            "/bookings/{id}/check-in": {
+                "post": op("Check in (from an hour before the start)", "checkInBooking", json!([path_id(), idem()]), None, ok_one("Booking"))
+            },
+            "/series": {
+                "post": op("Create a weekly series (weekdays 1 = Monday) between two dates, at club wall-clock time across DST. Dates that cannot be booked refuse the series (409) unless skip_conflicts is true.",
+                    "createSeries", json!([idem()]),
+                    Some(("SeriesInput", json!({ "court_id": "…", "weekdays": [2, 4], "start": "19:00", "minutes": 60, "first_day": "2026-12-01", "last_day": "2027-02-28", "member_id": "…", "skip_conflicts": true }))),
+                    created("SeriesResult"))
+            },
+            "/series/{id}/edit": {
+                "post": op("Change court, time or length from from_day on (this and following); earlier dates keep theirs and the rest becomes a new series (id in the answer)", "editSeries", json!([path_id(), idem()]),
+                    Some(("SeriesEdit", json!({ "from_day": "2027-01-10", "court_id": "…", "start": "20:00", "minutes": 60 }))), ok_one("SeriesResult"))
+            },
+            "/series/{id}/end": {
+                "post": op("End a series early: its dates after last_day are cancelled. Cancel one date with /bookings/{id}/cancel.", "endSeries", json!([path_id(), idem()]), Some(("SeriesEnd", json!({ "last_day": "2027-01-31" }))), ok_one("SeriesResult"))
+            },
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -136,6 +197,61 @@ pub fn document() -> Value {
             }
         }
     })
+}
+
+fn query(name: &str, kind: &str) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "schema": { "type": kind } })
+}
+
+fn path_id() -> Value {
+    json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } })
+}
+
+fn idem() -> Value {
+    json!({ "$ref": "#/components/parameters/IdempotencyKey" })
+}
+
+fn problems() -> Value {
+    json!({
+        "401": { "$ref": "#/components/responses/Unauthorized" },
+        "403": { "$ref": "#/components/responses/Problem" },
+        "404": { "$ref": "#/components/responses/Problem" },
+        "409": { "$ref": "#/components/responses/Problem" },
+        "422": { "$ref": "#/components/responses/Problem" }
+    })
+}
+
+fn with_problems(mut ok: Value) -> Value {
+    if let (Some(map), Some(extra)) = (ok.as_object_mut(), problems().as_object()) {
+        map.extend(extra.clone());
+    }
+    ok
+}
+
+fn ok_one(schema: &str) -> Value {
+    with_problems(
+        json!({ "200": { "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } } }),
+    )
+}
+
+fn ok_list(key: &str, schema: &str) -> Value {
+    with_problems(json!({ "200": { "description": "OK", "content": { "application/json": { "schema": {
+        "type": "object", "properties": { key: { "type": "array", "items": { "$ref": format!("#/components/schemas/{schema}") } } } } } } } }))
+}
+
+fn created(schema: &str) -> Value {
+    with_problems(
+        json!({ "201": { "description": "Created", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } } }),
+    )
+}
+
+/// One operation; `body` is (name, example).
+fn op(summary: &str, id: &str, parameters: Value, body: Option<(&str, Value)>, responses: Value) -> Value {
+    let mut o = json!({ "summary": summary, "operationId": id, "parameters": parameters, "responses": responses });
+    if let Some((name, example)) = body {
+        o["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "type": "object", "title": name }, "example": example } } });
+    }
+    o
 }
 
 /// (METHOD, path) pairs in `doc`.

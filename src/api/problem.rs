@@ -14,18 +14,20 @@ pub struct Problem {
     pub detail: String,
     pub code: Option<String>,
     pub field: Option<String>,
+    /// The refusal's details (e.g. `booking_id` of the booking holding a slot).
+    pub args: Vec<(String, String)>,
 }
 
 impl Problem {
     pub fn new(status: Status, detail: impl Into<String>) -> Problem {
-        Problem { status, detail: detail.into(), code: None, field: None }
+        Problem { status, detail: detail.into(), code: None, field: None, args: Vec::new() }
     }
 
     /// A command's refusal: 409 for "already taken", 404 for "not found", 403 for role
     /// refusals, 422 for everything else; the sentence in the API's language (English).
     pub fn rejected(r: &Rejection) -> Problem {
         let status = match r.code.as_str() {
-            c if c.ends_with("-taken") => Status::Conflict,
+            c if c.ends_with("-taken") || c.starts_with("series-conflict") => Status::Conflict,
             c if c.ends_with("-not-found") => Status::NotFound,
             "not-allowed" | "role-not-allowed" => Status::Forbidden,
             _ => Status::UnprocessableEntity,
@@ -35,6 +37,7 @@ impl Problem {
             detail: crate::web::forms::rejection_text(Locale::En, r),
             code: Some(r.code.clone()),
             field: r.field.clone(),
+            args: r.args.clone(),
         }
     }
 
@@ -44,6 +47,7 @@ impl Problem {
             detail: crate::i18n::tr(Locale::En, code),
             code: Some(code.to_owned()),
             field: Some(field.to_owned()),
+            args: Vec::new(),
         }
     }
 }
@@ -57,7 +61,9 @@ impl From<anyhow::Error> for Problem {
 
 impl<'r> Responder<'r, 'static> for Problem {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        let body = json!({
+        let args: serde_json::Map<String, serde_json::Value> =
+            self.args.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        let mut body = json!({
             "type": "about:blank",
             "title": self.status.reason().unwrap_or("Error"),
             "status": self.status.code,
@@ -65,8 +71,15 @@ impl<'r> Responder<'r, 'static> for Problem {
             "code": self.code,
             "field": self.field,
             "instance": req.uri().path().to_string(),
-        })
-        .to_string();
+        });
+        if !args.is_empty() {
+            // The holder of a taken slot is named at the top level too, for scripts.
+            if let Some(id) = args.get("booking") {
+                body["booking_id"] = id.clone();
+            }
+            body["args"] = serde_json::Value::Object(args);
+        }
+        let body = body.to_string();
         Response::build()
             .status(self.status)
             .header(ContentType::new("application", "problem+json"))

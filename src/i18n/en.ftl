@@ -533,3 +533,8 @@ reject-series-not-found = This series does not exist.
 reject-series-end-not-earlier = Choose a last day before the series' current end.
 member-upcoming = Upcoming bookings
 member-past = Past bookings
+api-start-invalid = Give start as RFC 3339 with an offset (2026-12-01T18:00:00+03:00) or as club time (2026-12-01T18:00).
+api-player-invalid = Each player is an object with either member_id or guest_name.
+api-kind-invalid = kind is play, lesson, tournament or block.
+api-date-required = Give date=YYYY-MM-DD, or from and to.
+api-range-invalid = from must not be after to, and the range at most 62 days.

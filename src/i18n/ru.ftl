@@ -542,3 +542,8 @@ reject-series-not-found = Такой постоянной брони нет.
 reject-series-end-not-earlier = Выберите последний день раньше текущего окончания.
 member-upcoming = Предстоящие брони
 member-past = Прошедшие брони
+api-start-invalid = Укажите start в формате RFC 3339 со смещением (2026-12-01T18:00:00+03:00) или по времени клуба (2026-12-01T18:00).
+api-player-invalid = Каждый игрок: объект с member_id или с guest_name.
+api-kind-invalid = kind: play, lesson, tournament или block.
+api-date-required = Укажите date=ГГГГ-ММ-ДД или from и to.
+api-range-invalid = from не может быть позже to, а период не длиннее 62 дней.

@@ -3,6 +3,7 @@
 mod support;
 
 mod api;
+mod api_club;
 mod auth_flow;
 mod bookings;
 mod courts;

@@ -1,0 +1,435 @@
+//! /api/v1/bookings and /api/v1/series: the same commands as the grid and its forms.
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime, Weekday};
+use jiff::tz::TimeZone;
+use rocket::http::Status;
+use rocket::serde::json::{Json, Value, json};
+use rocket::{State, get, patch, post};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::idempotency::IdempotencyKey;
+use super::problem::Problem;
+use crate::app::App;
+use crate::bookings::commands::{
+    CancelBooking, CreateBooking, CreateSeries, EditSeries, EndSeries, SeriesSpec, SetAttendance, UpdateBooking,
+};
+use crate::bookings::model::{Kind, LocalSlot, Player, Source, Status as BookingStatus, day_bounds};
+use crate::bookings::store::{self, Booking};
+use crate::commands::AnyCommand;
+use crate::core::{Ctx, Outcome};
+use crate::courts::model::DayMinute;
+use crate::web::guards::ApiUser;
+
+async fn club_tz(app: &App) -> Result<TimeZone, Problem> {
+    let club = app.club().await?;
+    Ok(TimeZone::get(&club.time_zone).unwrap_or(TimeZone::UTC))
+}
+
+fn rfc3339(t: Timestamp, tz: &TimeZone) -> String {
+    t.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+fn booking_json(b: &Booking, players: &[(Player, String)], tz: &TimeZone) -> Value {
+    let players: Vec<Value> = players
+        .iter()
+        .map(|(p, name)| match p {
+            Player::Member(id) => json!({ "member_id": id, "name": name }),
+            Player::Guest(g) => json!({ "guest_name": g }),
+        })
+        .collect();
+    json!({
+        "id": b.id,
+        "court_id": b.court_id,
+        "start": rfc3339(b.starts_at, tz),
+        "end": rfc3339(b.ends_at, tz),
+        "minutes": b.ends_at.duration_since(b.starts_at).as_mins(),
+        "kind": b.kind.as_str(),
+        "status": b.status.as_str(),
+        "member_id": b.booker_id,
+        "member_name": b.booker_name,
+        "players": players,
+        "note": b.note,
+        "source": b.source.as_str(),
+        "series_id": b.series_id,
+        "cancelled_at": b.cancelled_at.map(|t| rfc3339(t, tz)),
+        "cancel_reason": b.cancel_reason,
+    })
+}
+
+async fn booking_or_404(app: &App, id: String) -> Result<Value, Problem> {
+    let tz = club_tz(app).await?;
+    let found = app
+        .db
+        .read(move |c| {
+            let Some(b) = store::booking(c, &id)? else { return Ok(None) };
+            let players = store::players(c, &b.id)?;
+            Ok(Some((b, players)))
+        })
+        .await?;
+    let (b, players) = found.ok_or_else(|| Problem::new(Status::NotFound, "There is no booking with this id."))?;
+    Ok(booking_json(&b, &players, &tz))
+}
+
+/// `start` as RFC 3339 with an offset, or local `YYYY-MM-DDTHH:MM` in the club's zone.
+fn local_start(raw: &str, tz: &TimeZone) -> Result<(Date, DayMinute), Problem> {
+    let bad = || Problem::invalid("start", "api-start-invalid");
+    let local: DateTime = match raw.parse::<Timestamp>() {
+        Ok(t) => t.to_zoned_datetime(tz.clone()).datetime(),
+        Err(_) => raw.parse::<DateTime>().map_err(|_| bad())?,
+    };
+    if local.second() != 0 || local.subsec_nanosecond() != 0 {
+        return Err(Problem::invalid("start", "slot-start-misaligned"));
+    }
+    let minute =
+        DayMinute::new(u16::try_from(i32::from(local.hour()) * 60 + i32::from(local.minute())).map_err(|_| bad())?)
+            .ok_or_else(bad)?;
+    Ok((local.date(), minute))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlayerInput {
+    member_id: Option<String>,
+    guest_name: Option<String>,
+}
+
+fn players_of(input: Option<Vec<PlayerInput>>) -> Result<Vec<Player>, Problem> {
+    input
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| match (p.member_id, p.guest_name) {
+            (Some(id), None) => Ok(Player::Member(id)),
+            (None, Some(name)) => Ok(Player::Guest(name)),
+            _ => Err(Problem::invalid("players", "api-player-invalid")),
+        })
+        .collect()
+}
+
+fn kind_of(raw: Option<&str>, default: Kind) -> Result<Kind, Problem> {
+    match raw {
+        None => Ok(default),
+        Some(k) => Kind::parse(k).ok_or_else(|| Problem::invalid("kind", "api-kind-invalid")),
+    }
+}
+
+#[get("/bookings?<date>&<from>&<to>&<court_id>")]
+pub async fn list(
+    _u: ApiUser,
+    app: &State<App>,
+    date: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    court_id: Option<String>,
+) -> Result<Json<Value>, Problem> {
+    let tz = club_tz(app).await?;
+    let day = |raw: &str, field: &str| raw.parse::<Date>().map_err(|_| Problem::invalid(field, "date-invalid"));
+    let (first, last) = match (date, from, to) {
+        (Some(d), _, _) => {
+            let d = day(&d, "date")?;
+            (d, d)
+        }
+        (None, Some(f), Some(t)) => (day(&f, "from")?, day(&t, "to")?),
+        _ => return Err(Problem::invalid("date", "api-date-required")),
+    };
+    if last < first || first.until(last).map_or(true, |s| s.get_days() > 62) {
+        return Err(Problem::invalid("to", "api-range-invalid"));
+    }
+    let (start, _) = day_bounds(first, &tz).ok_or_else(|| Problem::invalid("date", "date-invalid"))?;
+    let (_, end) = day_bounds(last, &tz).ok_or_else(|| Problem::invalid("date", "date-invalid"))?;
+    let rows = app
+        .db
+        .read(move |c| {
+            let mut out = Vec::new();
+            for b in store::between(c, start, end)? {
+                if court_id.as_deref().is_none_or(|id| id == b.court_id) && b.starts_at >= start {
+                    let players = store::players(c, &b.id)?;
+                    out.push((b, players));
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(Json(json!({ "bookings": rows.iter().map(|(b, p)| booking_json(b, p, &tz)).collect::<Vec<_>>() })))
+}
+
+#[get("/bookings/<id>")]
+pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+    Ok(Json(booking_or_404(app, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookingInput {
+    court_id: String,
+    member_id: Option<String>,
+    start: String,
+    minutes: u16,
+    kind: Option<String>,
+    players: Option<Vec<PlayerInput>>,
+    note: Option<String>,
+    /// Same as the Idempotency-Key header.
+    command_id: Option<String>,
+}
+
+#[post("/bookings", format = "json", data = "<input>")]
+pub async fn create(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    input: Json<BookingInput>,
+) -> Result<(Status, Json<Value>), Problem> {
+    let input = input.into_inner();
+    let tz = club_tz(app).await?;
+    let (day, start) = local_start(&input.start, &tz)?;
+    let key = if key.0.is_none() { IdempotencyKey(input.command_id.clone()) } else { key };
+    let id = key.command_id(&user.0.id);
+    let cmd = AnyCommand::CreateBooking(CreateBooking {
+        booking_id: id.to_string(),
+        court_id: input.court_id,
+        slot: LocalSlot { day, start, minutes: input.minutes },
+        kind: kind_of(input.kind.as_deref(), Kind::Play)?,
+        booker_id: input.member_id,
+        players: players_of(input.players)?,
+        note: input.note.unwrap_or_default(),
+        source: Source::Api,
+    });
+    match app.run_with_id(id, user.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => Ok((Status::Created, Json(booking_or_404(app, id.to_string()).await?))),
+        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
+    }
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BookingChange {
+    court_id: Option<String>,
+    member_id: Option<String>,
+    start: Option<String>,
+    minutes: Option<u16>,
+    kind: Option<String>,
+    players: Option<Vec<PlayerInput>>,
+    note: Option<String>,
+}
+
+#[patch("/bookings/<id>", format = "json", data = "<input>")]
+pub async fn update(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    id: String,
+    input: Json<BookingChange>,
+) -> Result<Json<Value>, Problem> {
+    let input = input.into_inner();
+    let tz = club_tz(app).await?;
+    let lookup = id.clone();
+    let (b, players) = app
+        .db
+        .read(move |c| {
+            let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
+            let players = store::players(c, &b.id)?;
+            Ok(Some((b, players)))
+        })
+        .await?
+        .ok_or_else(|| Problem::new(Status::NotFound, "There is no booking with this id."))?;
+    let current = LocalSlot::from_instants(b.starts_at, b.ends_at, &tz);
+    let (day, start) = match &input.start {
+        Some(raw) => local_start(raw, &tz)?,
+        None => (current.day, current.start),
+    };
+    let players = match input.players {
+        Some(p) => players_of(Some(p))?,
+        None => players.into_iter().map(|(p, _)| p).collect(),
+    };
+    let cmd = AnyCommand::UpdateBooking(UpdateBooking {
+        booking_id: id.clone(),
+        court_id: input.court_id.unwrap_or(b.court_id),
+        slot: LocalSlot { day, start, minutes: input.minutes.unwrap_or(current.minutes) },
+        kind: kind_of(input.kind.as_deref(), b.kind)?,
+        booker_id: input.member_id.or(b.booker_id),
+        players,
+        note: input.note.unwrap_or(b.note),
+    });
+    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => Ok(Json(booking_or_404(app, id).await?)),
+        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CancelInput {
+    reason: String,
+}
+
+#[post("/bookings/<id>/cancel", format = "json", data = "<input>")]
+pub async fn cancel(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    id: String,
+    input: Json<CancelInput>,
+) -> Result<Json<Value>, Problem> {
+    let cmd = AnyCommand::CancelBooking(CancelBooking { booking_id: id.clone(), reason: input.into_inner().reason });
+    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => Ok(Json(booking_or_404(app, id).await?)),
+        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
+    }
+}
+
+#[post("/bookings/<id>/check-in")]
+pub async fn check_in(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    id: String,
+) -> Result<Json<Value>, Problem> {
+    let cmd = AnyCommand::SetAttendance(SetAttendance { booking_id: id.clone(), status: BookingStatus::CheckedIn });
+    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => Ok(Json(booking_or_404(app, id).await?)),
+        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
+    }
+}
+
+// ---- series ----
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesInput {
+    court_id: String,
+    /// ISO weekday numbers, 1 = Monday.
+    weekdays: Vec<i8>,
+    start: String,
+    minutes: u16,
+    first_day: Date,
+    last_day: Date,
+    member_id: Option<String>,
+    kind: Option<String>,
+    players: Option<Vec<PlayerInput>>,
+    note: Option<String>,
+    /// Skip dates that cannot be booked instead of refusing the series.
+    #[serde(default)]
+    skip_conflicts: bool,
+}
+
+#[post("/series", format = "json", data = "<input>")]
+pub async fn create_series(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    input: Json<SeriesInput>,
+) -> Result<(Status, Json<Value>), Problem> {
+    let input = input.into_inner();
+    let start = DayMinute::parse(&input.start).ok_or_else(|| Problem::invalid("start", "hours-invalid"))?;
+    let weekdays: Vec<Weekday> = input
+        .weekdays
+        .iter()
+        .map(|n| Weekday::from_monday_one_offset(*n))
+        .collect::<Result<_, _>>()
+        .map_err(|_| Problem::invalid("weekdays", "series-no-weekdays"))?;
+    let spec = SeriesSpec {
+        court_id: input.court_id,
+        weekdays,
+        start,
+        minutes: input.minutes,
+        first_day: input.first_day,
+        last_day: input.last_day,
+        kind: kind_of(input.kind.as_deref(), Kind::Play)?,
+        booker_id: input.member_id,
+        players: players_of(input.players)?,
+        note: input.note.unwrap_or_default(),
+    };
+    // Which dates conflict is decided now; the command refuses if that changed meanwhile.
+    let skip: Vec<Date> = if input.skip_conflicts {
+        let (actor, now, plan_spec) = (user.actor(), app.now(), spec.clone());
+        let planned = app
+            .db
+            .read(move |c| {
+                let ctx = Ctx { tx: c, actor: &actor, now, command_id: Uuid::nil() };
+                Ok(crate::bookings::commands::plan_series(&ctx, &plan_spec, None).map_err(|e| match e {
+                    crate::core::CommandError::Rejected(r) => Ok(r),
+                    crate::core::CommandError::Failed(e) => Err(e),
+                }))
+            })
+            .await?;
+        match planned {
+            Ok(days) => days.into_iter().filter(|d| d.problem.is_some()).map(|d| d.day).collect(),
+            Err(Ok(r)) => return Err(Problem::rejected(&r)),
+            Err(Err(e)) => return Err(e.into()),
+        }
+    } else {
+        Vec::new()
+    };
+    let id = key.command_id(&user.0.id);
+    let cmd = AnyCommand::CreateSeries(CreateSeries { series_id: id.to_string(), spec, skip: skip.clone() });
+    match app.run_with_id(id, user.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => {
+            let sid = id.to_string();
+            let booked = app.db.read(move |c| Ok(store::series_all(c, &sid)?.len())).await?;
+            let skipped: Vec<String> = skip.iter().map(ToString::to_string).collect();
+            Ok((Status::Created, Json(json!({ "id": id.to_string(), "booked": booked, "skipped": skipped }))))
+        }
+        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesEdit {
+    from_day: Date,
+    court_id: String,
+    start: String,
+    minutes: u16,
+}
+
+#[post("/series/<id>/edit", format = "json", data = "<input>")]
+pub async fn edit_series(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    id: String,
+    input: Json<SeriesEdit>,
+) -> Result<Json<Value>, Problem> {
+    let input = input.into_inner();
+    let start = DayMinute::parse(&input.start).ok_or_else(|| Problem::invalid("start", "hours-invalid"))?;
+    let command = key.command_id(&user.0.id);
+    let lookup = id.clone();
+    let first_day = app.db.read(move |c| Ok(store::series(c, &lookup)?.map(|s| s.first_day))).await?;
+    let cmd = AnyCommand::EditSeries(EditSeries {
+        series_id: id.clone(),
+        new_series_id: command.to_string(),
+        from_day: input.from_day,
+        court_id: input.court_id,
+        start,
+        minutes: input.minutes,
+    });
+    match app.run_with_id(command, user.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => {
+            let split = first_day.is_some_and(|d| input.from_day > d);
+            Ok(Json(json!({ "id": if split { command.to_string() } else { id }, "split": split })))
+        }
+        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesEnd {
+    last_day: Date,
+}
+
+#[post("/series/<id>/end", format = "json", data = "<input>")]
+pub async fn end_series(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    id: String,
+    input: Json<SeriesEnd>,
+) -> Result<Json<Value>, Problem> {
+    let cmd = AnyCommand::EndSeries(EndSeries { series_id: id.clone(), last_day: input.last_day });
+    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => Ok(Json(json!({ "id": id, "last_day": input.last_day.to_string() }))),
+        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
+    }
+}
