@@ -59,6 +59,18 @@ enum Verb {
     /// Show configuration
     #[command(subcommand)]
     Config(ConfigVerb),
+    /// Fill an empty data folder with a demo club (for trying Courtside out and benchmarks)
+    Demo {
+        #[arg(long, default_value_t = 8)]
+        courts: usize,
+        #[arg(long, default_value_t = 1000)]
+        members: usize,
+        /// Days of bookings, half before today and half after
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Exit 0 if the server answers /health, 1 if not
     Healthcheck {
         /// Server address. Default: the configured bind address
@@ -232,6 +244,20 @@ fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Verb::Healthcheck { url } => healthcheck(url, loaded.config.bind),
+        Verb::Demo { courts, members, days, seed } => {
+            let app = App::open(loaded, clock())?;
+            let started = std::time::Instant::now();
+            let s = crate::demo::fill(&app, &crate::demo::Options { courts, members, days, seed })?;
+            println!(
+                "Demo club ready in {:.0?}: {} courts, {} members, {} weekly series, {} single bookings. Start it with `courtside serve`.",
+                started.elapsed(),
+                s.courts,
+                s.members,
+                s.series,
+                s.bookings
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub mod config;
 pub mod core;
 pub mod courts;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod home;
 pub mod i18n;

@@ -56,7 +56,7 @@ fn court_detail(ctx: &PageCtx, c: &Court) -> String {
         parts.push(ctx.t("court-indoor"));
     }
     if c.draft.floodlights {
-        parts.push("💡".into());
+        parts.push(ctx.t("court-lights-short"));
     }
     parts.join(" · ")
 }

@@ -1,6 +1,6 @@
 # Courtside — English
 fmt-datetime = %-d %b %Y, %H:%M
-fmt-date = %A, %-d %B %Y
+fmt-date = %-d %B %Y
 skip-to-content = Skip to content
 language = Language
 language-club-default = Club default
@@ -538,3 +538,4 @@ api-player-invalid = Each player is an object with either member_id or guest_nam
 api-kind-invalid = kind is play, lesson, tournament or block.
 api-date-required = Give date=YYYY-MM-DD, or from and to.
 api-range-invalid = from must not be after to, and the range at most 62 days.
+court-lights-short = lights

@@ -193,5 +193,6 @@ mod tests {
         let tz = jiff::tz::TimeZone::get("Europe/Moscow").unwrap();
         assert_eq!(datetime(Locale::Ru, at, &tz), "29.11.2026 18:04");
         assert_eq!(datetime(Locale::En, at, &tz), "29 Nov 2026, 18:04");
+        assert_eq!(date(Locale::En, jiff::civil::date(2026, 11, 29)), "29 November 2026");
     }
 }

@@ -547,3 +547,4 @@ api-player-invalid = Каждый игрок: объект с member_id или �
 api-kind-invalid = kind: play, lesson, tournament или block.
 api-date-required = Укажите date=ГГГГ-ММ-ДД или from и to.
 api-range-invalid = from не может быть позже to, а период не длиннее 62 дней.
+court-lights-short = свет

@@ -115,6 +115,10 @@ document.addEventListener("DOMContentLoaded", () => {
     window.location.href = url.toString();
   });
 
+  // Open today's grid at the current time rather than at opening time.
+  const line = holder.querySelector(".now-line");
+  if (line) line.parentElement.scrollTop = Math.max(0, line.offsetTop - 120);
+
   // Refresh in place: every minute, and when the desk comes back to this tab.
   const refresh = async () => {
     if (drag || holder.contains(document.activeElement) && document.activeElement !== document.body) return;

@@ -1,0 +1,244 @@
+//! `courtside demo`: fills an empty data folder with a believable club (courts, members with
+//! Russian and English names, weekly series, a year of bookings) for trying Courtside out and
+//! for benchmarks. Everything goes through the commands, like any other write.
+
+use anyhow::bail;
+use jiff::Span;
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+use uuid::Uuid;
+
+use crate::app::App;
+use crate::bookings::commands::{CreateBooking, CreateSeries, SeriesSpec};
+use crate::bookings::model::{Kind, LocalSlot, Player, Source};
+use crate::commands::AnyCommand;
+use crate::core::{Actor, Outcome};
+use crate::courts::commands::CreateCourt;
+use crate::courts::model::{CourtDraft, DayMinute, Surface};
+use crate::members::commands::CreateMember;
+use crate::members::model::MemberDraft;
+
+pub struct Options {
+    pub courts: usize,
+    pub members: usize,
+    pub days: i64,
+    pub seed: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub courts: usize,
+    pub members: usize,
+    pub series: usize,
+    pub bookings: usize,
+}
+
+const RU_FIRST: &[&str] = &[
+    "Александр",
+    "Мария",
+    "Дмитрий",
+    "Анна",
+    "Сергей",
+    "Елена",
+    "Андрей",
+    "Ольга",
+    "Иван",
+    "Татьяна",
+    "Михаил",
+    "Наталья",
+    "Павел",
+    "Ксения",
+    "Алексей",
+    "Юлия",
+];
+const RU_LAST: &[(&str, &str)] = &[
+    ("Иванов", "Иванова"),
+    ("Смирнов", "Смирнова"),
+    ("Кузнецов", "Кузнецова"),
+    ("Попов", "Попова"),
+    ("Соколов", "Соколова"),
+    ("Лебедев", "Лебедева"),
+    ("Козлов", "Козлова"),
+    ("Новиков", "Новикова"),
+    ("Морозов", "Морозова"),
+    ("Волков", "Волкова"),
+    ("Фёдоров", "Фёдорова"),
+    ("Орлов", "Орлова"),
+];
+const RU_FEMALE: &[&str] = &["Мария", "Анна", "Елена", "Ольга", "Татьяна", "Наталья", "Ксения", "Юлия"];
+const EN_FIRST: &[&str] = &["James", "Emma", "Oliver", "Sophie", "Harry", "Lucy", "George", "Grace", "Thomas", "Chloe"];
+const EN_LAST: &[&str] =
+    &["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Walker", "Wright", "Hughes"];
+
+fn run(app: &App, cmd: AnyCommand) -> anyhow::Result<bool> {
+    Ok(matches!(app.run_blocking(Actor::Console, cmd)?.outcome, Outcome::Applied { .. }))
+}
+
+fn name(rng: &mut fastrand::Rng) -> String {
+    if rng.u8(0..100) < 75 {
+        let first = RU_FIRST[rng.usize(..RU_FIRST.len())];
+        let (male, female) = RU_LAST[rng.usize(..RU_LAST.len())];
+        let last = if RU_FEMALE.contains(&first) { female } else { male };
+        format!("{last} {first}")
+    } else {
+        format!("{} {}", EN_FIRST[rng.usize(..EN_FIRST.len())], EN_LAST[rng.usize(..EN_LAST.len())])
+    }
+}
+
+/// How likely a court is taken at a wall-clock hour: evenings and weekends are busy.
+fn occupancy(hour: u16, weekday: Weekday) -> u8 {
+    let weekend = matches!(weekday, Weekday::Saturday | Weekday::Sunday);
+    match hour {
+        7..=9 => 35,
+        10..=16 if weekend => 70,
+        10..=16 => 30,
+        17..=21 => 85,
+        _ => 40,
+    }
+}
+
+/// Dates of a planned series that cannot be booked (left out, as staff would on the preview).
+fn conflicting_dates(app: &App, spec: &SeriesSpec) -> anyhow::Result<Vec<Date>> {
+    let now = app.now();
+    app.db.read_blocking(|c| {
+        let ctx = crate::core::Ctx { tx: c, actor: &Actor::Console, now, command_id: Uuid::nil() };
+        match crate::bookings::commands::plan_series(&ctx, spec, None) {
+            Ok(days) => Ok(days.into_iter().filter(|d| d.problem.is_some()).map(|d| d.day).collect()),
+            Err(crate::core::CommandError::Rejected(_)) => Ok(Vec::new()),
+            Err(crate::core::CommandError::Failed(e)) => Err(e),
+        }
+    })
+}
+
+fn slot_is_free(app: &App, tz: &TimeZone, court: &str, slot: LocalSlot) -> anyhow::Result<bool> {
+    let Some((start, end)) = slot.instants(tz) else { return Ok(false) };
+    app.db.read_blocking(|c| Ok(crate::bookings::store::active_overlapping(c, court, start, end, "")?.is_empty()))
+}
+
+pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
+    let existing = app.db.read_blocking(|c| Ok(crate::members::store::count(c)?))?;
+    if existing.0 + existing.1 > 0 {
+        bail!("this data folder already has members; `demo` only fills an empty club. Fix: use a new --data folder.");
+    }
+    let mut rng = fastrand::Rng::with_seed(opts.seed);
+    let mut summary = Summary::default();
+    let mut courts = Vec::new();
+    for i in 0..opts.courts {
+        let id = Uuid::now_v7().to_string();
+        let indoor = i < opts.courts / 2;
+        let court = CourtDraft {
+            name: format!("{} {}", if indoor { "Hall" } else { "Court" }, i + 1),
+            surface: if indoor {
+                Surface::Hard
+            } else if i % 2 == 0 {
+                Surface::Clay
+            } else {
+                Surface::ArtificialGrass
+            },
+            indoor,
+            floodlights: indoor || i % 3 != 0,
+            group: if indoor { "Indoor".into() } else { "Outdoor".into() },
+            display_order: i as i64 + 1,
+            active: true,
+        };
+        if run(app, AnyCommand::CreateCourt(CreateCourt { court_id: id.clone(), court }))? {
+            courts.push(id);
+            summary.courts += 1;
+        }
+    }
+    let categories = app.db.read_blocking(|c| Ok(crate::members::store::categories(c)?))?;
+    let mut members = Vec::new();
+    for i in 0..opts.members {
+        let id = Uuid::now_v7().to_string();
+        let phone = if rng.u8(0..100) < 90 {
+            format!("+7 9{:02} {:03}-{:02}-{:02}", rng.u8(0..100), rng.u16(0..1000), i % 100, rng.u8(0..100))
+        } else {
+            String::new()
+        };
+        let member = MemberDraft {
+            full_name: name(&mut rng),
+            phone,
+            email: String::new(),
+            birth_date: Date::new(rng.i16(1950..2016), rng.i8(1..13), rng.i8(1..29)).ok(),
+            category_id: (!categories.is_empty()).then(|| categories[rng.usize(..categories.len())].id.clone()),
+            tags: Vec::new(),
+            notes: String::new(),
+            sms_consent: rng.u8(0..100) < 80,
+        };
+        // A random phone may repeat one already given: then the member goes without.
+        let mut cmd = CreateMember { member_id: id.clone(), member };
+        if !run(app, AnyCommand::CreateMember(cmd.clone()))? {
+            cmd.member.phone.clear();
+            if !run(app, AnyCommand::CreateMember(cmd))? {
+                continue;
+            }
+        }
+        members.push(id);
+        summary.members += 1;
+    }
+    if courts.is_empty() || members.is_empty() {
+        return Ok(summary);
+    }
+    let club = app.db.read_blocking(|c| Ok(crate::club::store::settings(c)?))?;
+    let tz = club.and_then(|(_, s)| TimeZone::get(&s.time_zone).ok()).unwrap_or(TimeZone::UTC);
+    let today = app.now().to_zoned_datetime(tz.clone()).date();
+    let first = today.checked_sub(Span::new().days(opts.days / 2))?;
+    let last = first.checked_add(Span::new().days(opts.days - 1))?;
+    // Permanent bookings: one in eight members plays weekly at the same time all season.
+    for _ in 0..(members.len() / 8) {
+        let spec = SeriesSpec {
+            court_id: courts[rng.usize(..courts.len())].clone(),
+            weekdays: vec![Weekday::from_monday_one_offset(rng.i8(1..8))?],
+            start: DayMinute::new(60 * rng.u16(8..22)).expect("valid"),
+            minutes: 60,
+            first_day: first,
+            last_day: last,
+            kind: if rng.u8(0..100) < 25 { Kind::Lesson } else { Kind::Play },
+            booker_id: Some(members[rng.usize(..members.len())].clone()),
+            players: Vec::new(),
+            note: String::new(),
+        };
+        let skip = conflicting_dates(app, &spec)?;
+        if run(app, AnyCommand::CreateSeries(CreateSeries { series_id: Uuid::now_v7().to_string(), spec, skip }))? {
+            summary.series += 1;
+        }
+    }
+    // Single bookings at realistic occupancy; taken slots are skipped, not refused.
+    let mut day = first;
+    while day <= last {
+        for court in &courts {
+            let mut hour = 7u16;
+            while hour < 23 {
+                let minutes = if hour < 22 && rng.u8(0..100) < 30 { 120 } else { 60 };
+                if rng.u8(0..100) < occupancy(hour, day.weekday()) {
+                    let booker = members[rng.usize(..members.len())].clone();
+                    let players = if rng.u8(0..100) < 40 {
+                        vec![Player::Member(members[rng.usize(..members.len())].clone())]
+                    } else {
+                        Vec::new()
+                    };
+                    let slot = LocalSlot { day, start: DayMinute::new(hour * 60).expect("valid"), minutes };
+                    let free = slot_is_free(app, &tz, court, slot)?;
+                    if free {
+                        let cmd = CreateBooking {
+                            booking_id: Uuid::now_v7().to_string(),
+                            court_id: court.clone(),
+                            slot,
+                            kind: Kind::Play,
+                            booker_id: Some(booker.clone()),
+                            players: players.into_iter().filter(|p| *p != Player::Member(booker.clone())).collect(),
+                            note: String::new(),
+                            source: if rng.u8(0..100) < 20 { Source::Api } else { Source::Desk },
+                        };
+                        if run(app, AnyCommand::CreateBooking(cmd))? {
+                            summary.bookings += 1;
+                        }
+                    }
+                }
+                hour += minutes / 60;
+            }
+        }
+        day = day.tomorrow()?;
+    }
+    Ok(summary)
+}

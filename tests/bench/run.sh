@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmarks the day grid, member search and booking creation against a demo club, with wrk on
+# 127.0.0.1. Full run (the figures in the issue notes): a release binary, 12 courts, 1000
+# members, a year of bookings, 8 connections for 20 s each. BENCH_SHORT=1 (CI) uses a small club
+# and 2-second runs, only to keep this script working; its figures mean nothing.
+#
+#   bash tests/bench/run.sh [path/to/courtside]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+BIN=${1:-target/release/courtside}
+if [ "${BENCH_SHORT:-0}" = 1 ]; then COURTS=3 MEMBERS=100 DAYS=20 SECONDS_EACH=2; else COURTS=12 MEMBERS=1000 DAYS=365 SECONDS_EACH=20; fi
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+[ -x "$BIN" ] || { echo "no binary at $BIN (cargo build --release)" >&2; exit 1; }
+
+DATA=$(mktemp -d)
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
+
+echo "== demo club: $COURTS courts, $MEMBERS members, $DAYS days"
+"$BIN" --data "$DATA" demo --courts "$COURTS" --members "$MEMBERS" --days "$DAYS"
+printf 'bench password 1\n' | "$BIN" --data "$DATA" user add bench --role owner --password-stdin >/dev/null
+TOKEN=$("$BIN" --data "$DATA" token create --user bench 2>/dev/null)
+"$BIN" --data "$DATA" serve --bind "127.0.0.1:$PORT" >/dev/null 2>&1 &
+SERVER=$!
+for _ in $(seq 100); do curl -fs "$BASE/health" >/dev/null && break; sleep 0.1; done
+
+# Log in like a browser: the pre-session CSRF cookie, then the form.
+JAR="$DATA/cookies"
+CSRF=$(curl -s -c "$JAR" "$BASE/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+curl -s -b "$JAR" -c "$JAR" -o /dev/null --data "csrf=$CSRF&username=bench&password=bench+password+1&next=/" "$BASE/login"
+SESSION=$(awk '$6 == "courtside_session" { print $7 }' "$JAR")
+[ -n "$SESSION" ] || { echo "login failed" >&2; exit 1; }
+COOKIE="Cookie: courtside_session=$SESSION"
+DAY=$(date +%F)
+
+echo "== bookings in the club: $(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/bookings?from=$(date -d '-31 days' +%F)&to=$DAY" | grep -o '"id"' | wc -l) in the last month"
+run() {
+    echo "== $1"
+    shift
+    wrk --latency -t2 -c8 -d"${SECONDS_EACH}s" "$@" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors' || true
+}
+run "day grid page (today)" -H "$COOKIE" "$BASE/grid?date=$DAY"
+run "day grid fragment" -H "$COOKIE" "$BASE/grid/fragment?date=$DAY"
+run "member search, 'иван'" -H "$COOKIE" "$BASE/members/search?q=%D0%B8%D0%B2%D0%B0%D0%BD"
+run "member search, phone digits '916'" -H "$COOKIE" "$BASE/members/search?q=916"
+
+# Booking creation: every request a different free slot (a court in a far-future month).
+COURT_IDS=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/courts" | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | tr '\n' ' ')
+MEMBER=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/members?limit=1" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+cat > "$DATA/book.lua" <<LUA
+local courts = {}
+for id in string.gmatch("$COURT_IDS", "%S+") do courts[#courts + 1] = id end
+local n = 0
+request = function()
+  n = n + 1
+  local slot = n - 1
+  local court = courts[(slot % #courts) + 1]
+  local k = math.floor(slot / #courts)
+  local day = 1 + math.floor(k / 14) % 28
+  local month = 3 + math.floor(k / (14 * 28))
+  local hour = 8 + (k % 14)
+  local body = string.format('{"court_id":"%s","member_id":"$MEMBER","start":"2031-%02d-%02dT%02d:00","minutes":60,"command_id":"bench-%d"}',
+      court, month, day, hour, n)
+  return wrk.format("POST", "/api/v1/bookings", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN" }, body)
+end
+LUA
+run "booking creation (POST /api/v1/bookings, 1 thread, each a new slot)" -t1 -c1 -s "$DATA/book.lua" "$BASE/"
+echo "== RSS after the runs: $(awk '/VmRSS/ { print $2 " kB" }' /proc/$SERVER/status)"
