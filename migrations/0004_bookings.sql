@@ -50,15 +50,17 @@ CREATE TABLE booking_players (
 CREATE INDEX booking_players_by_member ON booking_players (member_id);
 
 -- The second line of defence against double booking: whatever the code does, two active
--- bookings can never overlap on one court.
+-- bookings can never overlap on one court. (No booking lasts a day, which keeps the check on
+-- the index.)
 CREATE TRIGGER bookings_no_overlap_insert BEFORE INSERT ON bookings
 WHEN NEW.status <> 'cancelled'
 BEGIN
     SELECT RAISE(ABORT, 'courtside: court already booked for that time')
     WHERE EXISTS (
         SELECT 1 FROM bookings b
-        WHERE b.court_id = NEW.court_id AND b.status <> 'cancelled' AND b.id <> NEW.id
+        WHERE b.court_id = NEW.court_id AND b.starts_at > NEW.starts_at - 86400000
           AND b.starts_at < NEW.ends_at AND NEW.starts_at < b.ends_at
+          AND b.status <> 'cancelled' AND b.id <> NEW.id
     );
 END;
 
@@ -68,7 +70,8 @@ BEGIN
     SELECT RAISE(ABORT, 'courtside: court already booked for that time')
     WHERE EXISTS (
         SELECT 1 FROM bookings b
-        WHERE b.court_id = NEW.court_id AND b.status <> 'cancelled' AND b.id <> NEW.id
+        WHERE b.court_id = NEW.court_id AND b.starts_at > NEW.starts_at - 86400000
           AND b.starts_at < NEW.ends_at AND NEW.starts_at < b.ends_at
+          AND b.status <> 'cancelled' AND b.id <> NEW.id
     );
 END;

@@ -35,6 +35,9 @@ pub struct App {
     pub pinned: Pinned,
     pub throttle: Arc<Throttle>,
     setup_token: Arc<Mutex<Option<String>>>,
+    /// Club settings are read by every page; kept here (with a generation, so a read that
+    /// raced a change cannot store the old value) and dropped whenever they change.
+    club_cache: Arc<std::sync::RwLock<(u64, Option<ClubSettings>)>>,
 }
 
 impl App {
@@ -58,6 +61,7 @@ impl App {
             pinned,
             throttle: Arc::new(Throttle::default()),
             setup_token: Arc::new(Mutex::new(None)),
+            club_cache: Arc::default(),
         };
         app.sync_club_settings()?;
         app.seed_member_categories()?;
@@ -146,6 +150,7 @@ impl App {
     /// Idempotency-Key. The id names one submission, so a repeat of it gets the first outcome
     /// even though it was rebuilt (fresh entity ids, a new password salt) from the same input.
     pub async fn run_with_id(&self, id: Uuid, actor: Actor, command: AnyCommand) -> anyhow::Result<Executed> {
+        let changes_club = matches!(command, AnyCommand::UpdateClubSettings(_));
         let env = Envelope::with_id(id, actor, command, self.now());
         let clock = self.clock.clone();
         let executed = self
@@ -158,18 +163,46 @@ impl App {
                 core::execute(conn, &env, clock.now()).map(|e| (e, env))
             })
             .await;
+        if changes_club {
+            self.forget_club();
+        }
         log_outcome(executed).map(|(e, _)| e)
     }
 
     /// The same as `run`, for the CLI (already on a blocking thread).
     pub fn run_blocking(&self, actor: Actor, command: AnyCommand) -> anyhow::Result<Executed> {
+        let changes_club = matches!(command, AnyCommand::UpdateClubSettings(_));
         let env = Envelope::new(actor, command, self.now());
         let now = self.now();
         let executed = self.db.write_blocking(|conn| core::execute(conn, &env, now).map(|e| (e, env.clone())));
+        if changes_club {
+            self.forget_club();
+        }
         log_outcome(executed).map(|(e, _)| e)
     }
 
+    fn forget_club(&self) {
+        let mut cache = self.club_cache.write().expect("club cache");
+        *cache = (cache.0 + 1, None);
+    }
+
     pub async fn club(&self) -> anyhow::Result<ClubSettings> {
+        let generation = {
+            let cache = self.club_cache.read().expect("club cache");
+            if let Some(club) = &cache.1 {
+                return Ok(club.clone());
+            }
+            cache.0
+        };
+        let club = self.club_from_db().await?;
+        let mut cache = self.club_cache.write().expect("club cache");
+        if cache.0 == generation {
+            cache.1 = Some(club.clone());
+        }
+        Ok(club)
+    }
+
+    async fn club_from_db(&self) -> anyhow::Result<ClubSettings> {
         let fallback = self.config.clone();
         self.db
             .read(move |c| {
