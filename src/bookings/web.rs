@@ -68,12 +68,14 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
     let (court_list, rules, week, closures, bookings) = app
         .db
         .read(move |c| {
-            let bookings = store::between(c, from, to)?;
-            let mut with_players = Vec::with_capacity(bookings.len());
-            for b in bookings {
-                let names = store::players(c, &b.id)?.into_iter().map(|(_, n)| n).collect();
-                with_players.push((b, names));
-            }
+            let mut names = store::player_names_between(c, from, to)?;
+            let with_players: Vec<(Booking, Vec<String>)> = store::between(c, from, to)?
+                .into_iter()
+                .map(|b| {
+                    let players = names.remove(&b.id).unwrap_or_default();
+                    (b, players)
+                })
+                .collect();
             Ok((courts::courts(c)?, courts::rules(c)?, courts::week(c)?, courts::closures_from(c, day)?, with_players))
         })
         .await?;

@@ -22,12 +22,10 @@ pub struct Member {
     pub archived: bool,
     pub merged_into: Option<String>,
     pub created_at: Timestamp,
-    search_name: String,
-    phone_digits: String,
 }
 
 const MEMBER_COLS: &str = "m.id, m.card_no, m.full_name, m.phone, m.email, m.birth_date, m.category_id, c.name, m.tags, \
-     m.notes, m.sms_consent, m.archived, m.merged_into, m.created_at, m.search_name, m.phone_digits";
+     m.notes, m.sms_consent, m.archived, m.merged_into, m.created_at";
 const FROM: &str = "FROM members m LEFT JOIN member_categories c ON c.id = m.category_id";
 
 fn row_to_member(r: &Row<'_>) -> rusqlite::Result<Member> {
@@ -48,13 +46,13 @@ fn row_to_member(r: &Row<'_>) -> rusqlite::Result<Member> {
         archived: r.get(11)?,
         merged_into: r.get(12)?,
         created_at: Timestamp::from_millisecond(r.get(13)?).unwrap_or_default(),
-        search_name: r.get(14)?,
-        phone_digits: r.get(15)?,
     })
 }
 
 pub fn member(conn: &Connection, id: &str) -> rusqlite::Result<Option<Member>> {
-    conn.query_row(&format!("SELECT {MEMBER_COLS} {FROM} WHERE m.id = ?1"), [id], row_to_member).optional()
+    conn.prepare_cached(&format!("SELECT {MEMBER_COLS} {FROM} WHERE m.id = ?1"))?
+        .query_row([id], row_to_member)
+        .optional()
 }
 
 /// The active member holding `phone` (E.164), if any.
@@ -76,7 +74,8 @@ pub fn next_card_no(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 /// Members matching `query` (name, phone digits or card number), best matches first.
-/// The candidate filter is SQL; the ranking is `model::rank`, the one definition of "best".
+/// SQL picks the candidates with a few narrow columns; `model::rank` (the one definition of
+/// "best") orders them; only the `limit` best are then read in full.
 pub fn search(conn: &Connection, query: &str, include_archived: bool, limit: usize) -> rusqlite::Result<Vec<Member>> {
     let q = fold(query);
     if q.is_empty() {
@@ -84,21 +83,37 @@ pub fn search(conn: &Connection, query: &str, include_archived: bool, limit: usi
     }
     let qd = digits(query);
     let like = format!("%{}%", q.replace(['%', '_'], ""));
-    let digits_like = if qd.len() >= 3 { format!("%{qd}%") } else { "\u{0}".into() };
+    // NULL matches nothing: short digit strings would match half the phone book.
+    let digits_like = (qd.len() >= 3).then(|| format!("%{qd}%"));
     let card: i64 = qd.trim_start_matches('0').parse().unwrap_or(-1);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {MEMBER_COLS} {FROM} WHERE (?4 OR m.archived = 0) \
-         AND (m.search_name LIKE ?1 OR m.phone_digits LIKE ?2 OR m.card_no = ?3)"
-    ))?;
-    let mut found: Vec<(u8, Member)> = stmt
-        .query_map(params![like, digits_like, card, include_archived], row_to_member)?
-        .filter_map(|m| m.ok())
-        .filter_map(|m| rank(query, &m.search_name, &m.phone_digits, m.card_no).map(|r| (r, m)))
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, search_name, phone_digits, card_no, archived FROM members WHERE (?4 OR archived = 0) \
+         AND (search_name LIKE ?1 OR phone_digits LIKE ?2 OR card_no = ?3)",
+    )?;
+    let mut found: Vec<(u8, bool, String, String)> = stmt
+        .query_map(params![like, digits_like, card, include_archived], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, bool>(4)?,
+            ))
+        })?
+        .filter_map(Result::ok)
+        .filter_map(|(id, name, phone, card_no, archived)| {
+            rank(query, &name, &phone, card_no).map(|r| (r, archived, name, id))
+        })
         .collect();
-    found.sort_by(|(ra, a), (rb, b)| {
-        ra.cmp(rb).then(a.archived.cmp(&b.archived)).then(a.search_name.cmp(&b.search_name))
-    });
-    Ok(found.into_iter().take(limit).map(|(_, m)| m).collect())
+    found.sort();
+    found.truncate(limit);
+    let mut members = Vec::with_capacity(found.len());
+    for (_, _, _, id) in found {
+        if let Some(m) = member(conn, &id)? {
+            members.push(m);
+        }
+    }
+    Ok(members)
 }
 
 /// Everyone, by name (for the list and the CSV export).

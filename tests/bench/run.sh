@@ -13,14 +13,17 @@ if [ "${BENCH_SHORT:-0}" = 1 ]; then COURTS=3 MEMBERS=100 DAYS=20 SECONDS_EACH=2
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 [ -x "$BIN" ] || { echo "no binary at $BIN (cargo build --release)" >&2; exit 1; }
 
-DATA=$(mktemp -d)
+# BENCH_DATA=DIR keeps the demo club between runs (it takes a minute or two to make).
+DATA=${BENCH_DATA:-$(mktemp -d)}
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
+trap 'kill $SERVER 2>/dev/null || true; [ -n "${BENCH_DATA:-}" ] || rm -rf "$DATA"' EXIT
 
-echo "== demo club: $COURTS courts, $MEMBERS members, $DAYS days"
-"$BIN" --data "$DATA" demo --courts "$COURTS" --members "$MEMBERS" --days "$DAYS"
-printf 'bench password 1\n' | "$BIN" --data "$DATA" user add bench --role owner --password-stdin >/dev/null
+if [ ! -f "$DATA/courtside.db" ]; then
+    echo "== demo club: $COURTS courts, $MEMBERS members, $DAYS days"
+    "$BIN" --data "$DATA" demo --courts "$COURTS" --members "$MEMBERS" --days "$DAYS"
+    printf 'bench password 1\n' | "$BIN" --data "$DATA" user add bench --role owner --password-stdin >/dev/null
+fi
 TOKEN=$("$BIN" --data "$DATA" token create --user bench 2>/dev/null)
 "$BIN" --data "$DATA" serve --bind "127.0.0.1:$PORT" >/dev/null 2>&1 &
 SERVER=$!
