@@ -539,3 +539,20 @@ api-kind-invalid = kind is play, lesson, tournament or block.
 api-date-required = Give date=YYYY-MM-DD, or from and to.
 api-range-invalid = from must not be after to, and the range at most 62 days.
 court-lights-short = lights
+
+nav-backups = Backups
+backups-title = Backups
+backups-intro = Backups are kept in { $folder }. Each is a complete copy of the club's database.
+backups-schedule = A backup is taken every night after { $hour }:00.
+backups-retention = The newest { $daily } daily copies
+backups-retention-weekly = and { $weekly } weekly copies are kept.
+backups-none = No backups yet.
+backups-file = File
+backups-kind = Kind
+backups-size = Size
+backups-download = Download
+backups-kind-nightly = Nightly
+backups-kind-manual = Manual
+backups-kind-pre = Before an upgrade
+backups-kind-other = Other
+backups-restore-hint = To restore one: stop Courtside, run `courtside restore FILE`, start it again. The current database is kept beside it.

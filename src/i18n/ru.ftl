@@ -548,3 +548,20 @@ api-kind-invalid = kind: play, lesson, tournament или block.
 api-date-required = Укажите date=ГГГГ-ММ-ДД или from и to.
 api-range-invalid = from не может быть позже to, а период не длиннее 62 дней.
 court-lights-short = свет
+
+nav-backups = Резервные копии
+backups-title = Резервные копии
+backups-intro = Копии хранятся в { $folder }. Каждая — полная копия базы клуба.
+backups-schedule = Копия делается каждую ночь после { $hour }:00.
+backups-retention = Хранятся последние ежедневные копии ({ $daily })
+backups-retention-weekly = и еженедельные ({ $weekly }).
+backups-none = Копий пока нет.
+backups-file = Файл
+backups-kind = Вид
+backups-size = Размер
+backups-download = Скачать
+backups-kind-nightly = Ночная
+backups-kind-manual = Вручную
+backups-kind-pre = Перед обновлением
+backups-kind-other = Другая
+backups-restore-hint = Чтобы восстановить копию: остановите Courtside, выполните `courtside restore FILE` и запустите снова. Текущая база сохранится рядом.

@@ -53,3 +53,30 @@ async fn expired_sessions_are_swept() {
     courtside::jobs::expire_sessions(&t.app).await.unwrap();
     assert_eq!(t.count("SELECT count(*) FROM sessions").await, 0);
 }
+
+#[rocket::async_test]
+async fn the_owner_lists_and_downloads_backups() {
+    let t = TestApp::new().await;
+    t.setup_owner().await;
+    courtside::jobs::nightly_backup(&t.app).await.unwrap();
+    let name = nightly(&t).remove(0);
+    let page = t.get("/backups").await;
+    assert!(page.has(&name) && page.has("Nightly"), "{}", page.body);
+    let file = t.client.get(format!("/backups/{name}")).dispatch().await;
+    assert_eq!(file.status(), rocket::http::Status::Ok);
+    assert!(file.headers().get_one("Content-Disposition").unwrap().contains(&name));
+    assert!(file.into_bytes().await.unwrap().starts_with(b"SQLite format 3\0"));
+    assert_eq!(t.get("/backups/..%2Fcourtside.db").await.status, rocket::http::Status::NotFound);
+    assert_eq!(t.get("/backups/secret.key").await.status, rocket::http::Status::NotFound);
+
+    t.add_staff("max", "manager", "max first pass1").await;
+    t.logout().await;
+    t.login("max", "max first pass1").await;
+    t.submit(
+        "/profile",
+        "/profile/password",
+        &[("current", "max first pass1"), ("password", "max new password"), ("confirm", "max new password")],
+    )
+    .await;
+    assert_eq!(t.get("/backups").await.status, rocket::http::Status::Forbidden);
+}
