@@ -2,7 +2,7 @@
 //! that no insert, update or delete of club data can happen without a change-log row, and none can
 //! happen outside a command (the triggers abort when no `write_context` row is present).
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// Club data that desks replicate. Every one has a UUIDv7 text primary key named `id`.
 pub const REPLICATED_TABLES: &[&str] = &[
@@ -35,7 +35,8 @@ fn row_image(cols: &[String], alias: &str) -> String {
     format!("json_object({})", pairs.join(", "))
 }
 
-fn trigger_sql(table: &str, cols: &[String]) -> String {
+/// The three change-log triggers of `table` as (name, CREATE statement).
+fn trigger_sql(table: &str, cols: &[String]) -> Vec<(String, String)> {
     let guard = format!(
         "SELECT RAISE(ABORT, 'courtside: {table} can only be changed by a command') \
          WHERE NOT EXISTS (SELECT 1 FROM write_context);"
@@ -48,26 +49,46 @@ fn trigger_sql(table: &str, cols: &[String]) -> String {
         )
     };
     let new_image = row_image(cols, "NEW");
-    format!(
-        "CREATE TRIGGER {table}_log_insert AFTER INSERT ON {table} BEGIN {guard} {ins} END;\n\
-         CREATE TRIGGER {table}_log_update AFTER UPDATE ON {table} BEGIN {guard} {upd_del} {upd} END;\n\
-         CREATE TRIGGER {table}_log_delete AFTER DELETE ON {table} BEGIN {guard} {del} END;",
-        ins = append("NEW", "put", &new_image, "1"),
-        // A changed primary key is a delete of the old row plus a put of the new one.
-        upd_del = append("OLD", "del", "NULL", "OLD.id IS NOT NEW.id"),
-        upd = append("NEW", "put", &new_image, "1"),
-        del = append("OLD", "del", "NULL", "1"),
-    )
+    vec![
+        (
+            format!("{table}_log_insert"),
+            format!(
+                "CREATE TRIGGER {table}_log_insert AFTER INSERT ON {table} BEGIN {guard} {} END",
+                append("NEW", "put", &new_image, "1")
+            ),
+        ),
+        (
+            format!("{table}_log_update"),
+            // A changed primary key is a delete of the old row plus a put of the new one.
+            format!(
+                "CREATE TRIGGER {table}_log_update AFTER UPDATE ON {table} BEGIN {guard} {} {} END",
+                append("OLD", "del", "NULL", "OLD.id IS NOT NEW.id"),
+                append("NEW", "put", &new_image, "1")
+            ),
+        ),
+        (
+            format!("{table}_log_delete"),
+            format!(
+                "CREATE TRIGGER {table}_log_delete AFTER DELETE ON {table} BEGIN {guard} {} END",
+                append("OLD", "del", "NULL", "1")
+            ),
+        ),
+    ]
 }
 
-/// Drops and re-creates the change-log triggers of every replicated table.
+/// Makes the change-log triggers of every replicated table match its current columns,
+/// re-creating only those that differ (so an ordinary start writes nothing).
 pub fn install_triggers(conn: &Connection) -> rusqlite::Result<()> {
     for table in REPLICATED_TABLES {
-        for op in ["insert", "update", "delete"] {
-            conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {table}_log_{op};"))?;
-        }
         let cols = columns(conn, table)?;
-        conn.execute_batch(&trigger_sql(table, &cols))?;
+        for (name, sql) in trigger_sql(table, &cols) {
+            let existing: Option<String> = conn
+                .query_row("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", [&name], |r| r.get(0))
+                .optional()?;
+            if existing.as_deref() != Some(sql.as_str()) {
+                conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}; {sql};"))?;
+            }
+        }
     }
     Ok(())
 }

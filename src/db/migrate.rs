@@ -98,7 +98,11 @@ mod tests {
     fn migrating_twice_is_a_no_op() {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(run(&mut conn).unwrap(), MIGRATIONS.len());
+        let schema_cookie =
+            |c: &Connection| -> i64 { c.pragma_query_value(None, "schema_version", |r| r.get(0)).unwrap() };
+        let before = schema_cookie(&conn);
         assert_eq!(run(&mut conn).unwrap(), 0);
         assert_eq!(schema_version(&conn).unwrap(), latest());
+        assert_eq!(schema_cookie(&conn), before, "an ordinary start rewrites no trigger");
     }
 }
