@@ -93,8 +93,13 @@ fn check_note(note: &str) -> Result<(), Rejection> {
     if note.chars().count() > 500 { Err(Rejection::new("note-too-long").on("note")) } else { Ok(()) }
 }
 
-fn existing(ctx: &Ctx<'_>, id: &str) -> Result<Booking, CommandError> {
-    Ok(store::booking(ctx.tx, id)?.ok_or_else(|| Rejection::new("booking-not-found"))?)
+/// The booking `id`, refusing a missing or cancelled one.
+fn active_booking(ctx: &Ctx<'_>, id: &str) -> Result<Booking, CommandError> {
+    let b = store::booking(ctx.tx, id)?.ok_or_else(|| Rejection::new("booking-not-found"))?;
+    if b.status == Status::Cancelled {
+        return Err(Rejection::new("booking-cancelled").into());
+    }
+    Ok(b)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -155,10 +160,7 @@ pub struct UpdateBooking {
 impl UpdateBooking {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        let b = existing(ctx, &self.booking_id)?;
-        if b.status == Status::Cancelled {
-            return Err(Rejection::new("booking-cancelled").into());
-        }
+        let b = active_booking(ctx, &self.booking_id)?;
         check_note(&self.note)?;
         check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
         let tz = club_tz(ctx)?;
@@ -192,10 +194,7 @@ pub struct CancelBooking {
 impl CancelBooking {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        let b = existing(ctx, &self.booking_id)?;
-        if b.status == Status::Cancelled {
-            return Err(Rejection::new("booking-cancelled").into());
-        }
+        let b = active_booking(ctx, &self.booking_id)?;
         let reason = self.reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(Rejection::new("cancel-reason-required").on("reason").into());
@@ -220,10 +219,7 @@ pub struct SetAttendance {
 impl SetAttendance {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        let b = existing(ctx, &self.booking_id)?;
-        if b.status == Status::Cancelled {
-            return Err(Rejection::new("booking-cancelled").into());
-        }
+        let b = active_booking(ctx, &self.booking_id)?;
         match self.status {
             Status::CheckedIn if ctx.now < b.starts_at - SignedDuration::from_hours(1) => {
                 return Err(Rejection::new("check-in-too-early").into());
