@@ -150,10 +150,6 @@ pub fn closures_from(conn: &Connection, from: Date) -> rusqlite::Result<Vec<Clos
     stmt.query_map([from.to_string()], row_to_closure)?.collect()
 }
 
-pub fn closure(conn: &Connection, id: &str) -> rusqlite::Result<Option<Closure>> {
-    conn.query_row(&format!("SELECT {CLOSURE_COLS} FROM closures WHERE id = ?1"), [id], row_to_closure).optional()
-}
-
 pub fn insert_closure(conn: &Connection, c: &Closure, now: Timestamp) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO closures (id, first_day, last_day, court_id, opens, closes, reason, created_at) \
