@@ -336,22 +336,11 @@ struct FormPage {
 
 impl FormPage {
     fn starts(&self) -> Vec<(String, bool)> {
-        let step = self.rules.slot_minutes;
-        (0..1440 / step)
-            .map(|i| DayMinute::new(i * step).map(|m| m.to_string()).unwrap_or_default())
-            .map(|t| {
-                let selected = t == self.form.start;
-                (t, selected)
-            })
-            .collect()
+        start_options(&self.rules, &self.form.start)
     }
 
     fn lengths(&self) -> Vec<(u16, String, bool)> {
-        let r = self.rules;
-        (r.min_minutes..=r.max_minutes)
-            .step_by(usize::from(r.slot_minutes))
-            .map(|m| (m, duration_label(&self.ctx, m), self.form.minutes == m.to_string()))
-            .collect()
+        length_options(&self.ctx, &self.rules, &self.form.minutes)
     }
 
     fn kinds(&self) -> Vec<(&'static str, String, bool)> {
@@ -359,11 +348,7 @@ impl FormPage {
     }
 
     fn court_options(&self) -> Vec<(&str, &str, bool)> {
-        self.courts
-            .iter()
-            .filter(|c| c.draft.active || c.id == self.form.court_id)
-            .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == self.form.court_id))
-            .collect()
+        court_choices(&self.courts, &self.form.court_id)
     }
 
     /// Three rows of extra players: (position, typed, picked id).
@@ -389,6 +374,32 @@ impl FormPage {
             self.form.court_id, self.form.date, self.form.start, self.form.minutes, self.form.booker_id
         )
     }
+}
+
+/// Start times a form offers: every slot step of the day, `chosen` marked.
+fn start_options(rules: &BookingRules, chosen: &str) -> Vec<(String, bool)> {
+    let step = rules.slot_minutes;
+    (0..1440 / step)
+        .filter_map(|i| DayMinute::new(i * step))
+        .map(|m| (m.to_string(), m.to_string() == chosen))
+        .collect()
+}
+
+/// Lengths a form offers: from the club's shortest to longest booking, `chosen` marked.
+fn length_options(ctx: &PageCtx, rules: &BookingRules, chosen: &str) -> Vec<(u16, String, bool)> {
+    (rules.min_minutes..=rules.max_minutes)
+        .step_by(usize::from(rules.slot_minutes))
+        .map(|m| (m, duration_label(ctx, m), chosen == m.to_string()))
+        .collect()
+}
+
+/// Courts a form offers: the active ones, plus the chosen one if it is no longer in use.
+fn court_choices<'a>(courts: &'a [Court], chosen: &str) -> Vec<(&'a str, &'a str, bool)> {
+    courts
+        .iter()
+        .filter(|c| c.draft.active || c.id == chosen)
+        .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == chosen))
+        .collect()
 }
 
 pub fn duration_label(ctx: &PageCtx, minutes: u16) -> String {
@@ -801,27 +812,15 @@ impl SeriesPage {
     }
 
     fn starts(&self) -> Vec<(String, bool)> {
-        let step = self.rules.slot_minutes;
-        (0..1440 / step)
-            .filter_map(|i| DayMinute::new(i * step))
-            .map(|m| (m.to_string(), m.to_string() == self.form.start))
-            .collect()
+        start_options(&self.rules, &self.form.start)
     }
 
     fn lengths(&self) -> Vec<(u16, String, bool)> {
-        let r = self.rules;
-        (r.min_minutes..=r.max_minutes)
-            .step_by(usize::from(r.slot_minutes))
-            .map(|m| (m, duration_label(&self.ctx, m), self.form.minutes == m.to_string()))
-            .collect()
+        length_options(&self.ctx, &self.rules, &self.form.minutes)
     }
 
     fn court_options(&self) -> Vec<(&str, &str, bool)> {
-        self.courts
-            .iter()
-            .filter(|c| c.draft.active)
-            .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == self.form.court_id))
-            .collect()
+        court_choices(&self.courts, &self.form.court_id)
     }
 
     fn conflicts(&self) -> usize {
@@ -1027,27 +1026,15 @@ impl SeriesShow {
     }
 
     fn starts(&self) -> Vec<(String, bool)> {
-        let step = self.rules.slot_minutes;
-        (0..1440 / step)
-            .filter_map(|i| DayMinute::new(i * step))
-            .map(|m| (m.to_string(), m == self.series.start))
-            .collect()
+        start_options(&self.rules, &self.series.start.to_string())
     }
 
     fn lengths(&self) -> Vec<(u16, String, bool)> {
-        let r = self.rules;
-        (r.min_minutes..=r.max_minutes)
-            .step_by(usize::from(r.slot_minutes))
-            .map(|m| (m, duration_label(&self.ctx, m), m == self.series.minutes))
-            .collect()
+        length_options(&self.ctx, &self.rules, &self.series.minutes.to_string())
     }
 
     fn court_options(&self) -> Vec<(&str, &str, bool)> {
-        self.courts
-            .iter()
-            .filter(|c| c.draft.active)
-            .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == self.series.court_id))
-            .collect()
+        court_choices(&self.courts, &self.series.court_id)
     }
 
     fn today(&self) -> String {
