@@ -345,3 +345,19 @@ async fn merging_members_moves_their_bookings() {
     // Anna (merged) had history, so deleting her archives instead.
     assert!(t.get("/grid?date=2026-12-02").await.has("Иванов Пётр"));
 }
+
+#[rocket::async_test]
+async fn an_empty_club_says_what_to_do_first() {
+    let t = TestApp::new().await;
+    t.setup_owner().await;
+    let grid = t.get("/grid").await;
+    assert_eq!(grid.status, Status::Ok);
+    assert!(grid.has("There are no courts yet.") && grid.has("href=\"/courts/new\""), "{}", grid.body);
+    let members = t.get("/members").await;
+    assert!(members.has("No members yet."), "{}", members.body);
+    assert!(t.get("/members/search?q=").await.has("No members yet."));
+    let courts = t.get("/courts").await;
+    assert!(courts.has("No courts yet. Add the first one."));
+    let booking = t.get("/bookings/new").await;
+    assert_eq!(booking.status, Status::Ok, "the form opens even before courts exist");
+}
