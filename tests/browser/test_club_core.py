@@ -9,10 +9,10 @@ from test_foundation import log_in, log_out, setup_owner
 
 
 def next_slot():
-    """The next half-hour start at least five minutes from now (the server uses this machine's zone)."""
-    now = dt.datetime.now() + dt.timedelta(minutes=5)
-    start = now.replace(second=0, microsecond=0, minute=0) + dt.timedelta(minutes=30 if now.minute < 30 else 60)
-    return start
+    """The half-hour slot we are in now (the server uses this machine's zone), so that after a
+    move of half an hour the booking still starts within the hour and can be checked in."""
+    now = dt.datetime.now()
+    return now.replace(second=0, microsecond=0, minute=0 if now.minute < 30 else 30)
 
 
 def open_all_day(page, server):
