@@ -1,4 +1,5 @@
-//! Commands that change courts and the club's schedule (managers and the owner).
+//! Commands that change courts (reception and up: setting up courts is desk work) and the
+//! club's schedule (managers and the owner: hours, rules and closures are club policy).
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +29,7 @@ pub struct CreateCourt {
 
 impl CreateCourt {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
-        require(ctx.actor, Role::Manager)?;
+        require(ctx.actor, Role::Reception)?;
         let draft = self.court.clone().tidy();
         draft.validate().map_err(first_problem)?;
         name_free(ctx, &draft.name, None)?;
@@ -52,7 +53,7 @@ pub struct UpdateCourt {
 
 impl UpdateCourt {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
-        require(ctx.actor, Role::Manager)?;
+        require(ctx.actor, Role::Reception)?;
         let current = store::court(ctx.tx, &self.court_id)?.ok_or_else(|| Rejection::new("court-not-found"))?;
         let draft = self.court.clone().tidy();
         draft.validate().map_err(first_problem)?;

@@ -19,7 +19,7 @@ use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::error::AppError;
 use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
-use crate::web::guards::Manager;
+use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
 
 type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
@@ -52,7 +52,7 @@ impl ListPage {
 }
 
 #[get("/")]
-async fn list(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+async fn list(_m: Reception, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
     let courts = app.db.read(|c| Ok(store::courts(c)?)).await?;
     ok(&ListPage { ctx, courts })
 }
@@ -190,7 +190,7 @@ async fn groups(app: &App) -> anyhow::Result<Vec<String>> {
 }
 
 #[get("/new")]
-async fn new_page(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+async fn new_page(_m: Reception, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
     let order = app.db.read(|c| Ok(store::next_display_order(c)?)).await?;
     let name = ctx.ta("court-default-name", "number", order);
     let draft = CourtDraft {
@@ -207,7 +207,7 @@ async fn new_page(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, A
 }
 
 #[post("/", data = "<form>")]
-async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<CourtForm>) -> Page {
+async fn create(m: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CourtForm>) -> Page {
     let form = form.0;
     let draft = match parse_court(&form, &ctx) {
         Ok(d) => d,
@@ -226,14 +226,14 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<CourtForm
 }
 
 #[get("/<id>")]
-async fn edit_page(_m: Manager, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+async fn edit_page(_m: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
     let court = app.db.read(move |c| Ok(store::court(c, &id)?)).await?.ok_or(AppError::NotFound)?;
     let groups = groups(app).await?;
     ok(&CourtPage::from_draft(ctx, Some(court.id), &court.draft, groups))
 }
 
 #[post("/<id>", data = "<form>")]
-async fn update(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CourtForm>) -> Page {
+async fn update(m: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CourtForm>) -> Page {
     let form = form.0;
     let draft = match parse_court(&form, &ctx) {
         Ok(d) => d,

@@ -153,7 +153,7 @@ async fn opening_hours_rules_and_closures() {
 }
 
 #[rocket::async_test]
-async fn reception_cannot_change_courts() {
+async fn reception_sets_up_courts_but_not_the_schedule() {
     let t = TestApp::new().await;
     t.setup_owner().await;
     t.add_staff("rita", "reception", "rita first pass").await;
@@ -165,7 +165,11 @@ async fn reception_cannot_change_courts() {
         &[("current", "rita first pass"), ("password", "rita new password"), ("confirm", "rita new password")],
     )
     .await;
-    assert_eq!(t.get("/courts").await.status, Status::Forbidden);
+    assert_eq!(t.get("/courts").await.status, Status::Ok);
+    let made = add_court(&t, "Court 1", "hard").await;
+    assert_eq!(made.location.as_deref(), Some("/courts"), "{}", made.body);
+    assert_eq!(t.count("SELECT count(*) FROM courts").await, 1);
+    assert!(!t.get("/courts").await.body.contains("/courts/schedule"), "no link to a page she cannot open");
     assert_eq!(t.get("/courts/schedule").await.status, Status::Forbidden);
 }
 
@@ -176,6 +180,8 @@ async fn the_courts_api() {
     let owner = t.api_token("olga").await;
     t.add_staff("rita", "reception", "rita first pass").await;
     let reception = t.api_token("rita").await;
+    t.add_staff("carl", "coach", "carl first pass").await;
+    let coach = t.api_token("carl").await;
 
     let created = t
         .api(
@@ -214,7 +220,7 @@ async fn the_courts_api() {
     let garbled = t.api(Method::Post, "/api/v1/courts", &owner, Some(r#"{"name":"#), None).await;
     assert!(garbled.status.code == 400 || garbled.status.code == 422, "{}", garbled.status);
     assert_eq!(garbled.content_type.as_deref(), Some("application/problem+json"));
-    let denied = t.api(Method::Post, "/api/v1/courts", &reception, Some(r#"{"name":"Court 9"}"#), None).await;
+    let denied = t.api(Method::Post, "/api/v1/courts", &coach, Some(r#"{"name":"Court 9"}"#), None).await;
     assert_eq!(denied.status, Status::Forbidden);
     assert_eq!(t.count("SELECT count(*) FROM courts").await, 1, "nothing written by refused requests");
 
