@@ -1,5 +1,9 @@
 //! The day grid as data: courts as columns, slots as rows, bookings as blocks, closed time
 //! shaded. Built from plain values so it can be tested and rendered without a request.
+//!
+//! Bookings are placed on the CSS grid explicitly; free and closed slots are listed in row
+//! order with no position, for the browser's auto-placement to flow into the slots the
+//! bookings leave. That keeps the page small: a busy day has hundreds of slots.
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -17,7 +21,7 @@ pub struct GridCourt {
     pub column: usize,
 }
 
-/// One slot of one court: free (bookable) or closed.
+/// One slot of one court not under a booking: free (bookable) or closed.
 pub struct Cell {
     pub column: usize,
     pub row: usize,
@@ -48,8 +52,6 @@ pub struct DayGrid {
     pub times: Vec<(usize, DayMinute)>,
     pub cells: Vec<Cell>,
     pub blocks: Vec<Block>,
-    /// Row (1-based, fractional) of the current time, when it is on the grid.
-    pub now_row: Option<f64>,
 }
 
 pub struct GridInput<'a> {
@@ -61,7 +63,6 @@ pub struct GridInput<'a> {
     pub closures: &'a [Closure],
     /// Bookings of the day with the names of their extra players.
     pub bookings: &'a [(Booking, Vec<String>)],
-    pub now: Timestamp,
 }
 
 pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> DayGrid {
@@ -82,34 +83,32 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
         if s.day == input.day {
             first = first.min(s.start.minutes());
             last = last.max(u16::try_from(s.end_minute().min(1440)).unwrap_or(1440));
+        } else {
+            // Began the night before: the grid starts at midnight to show the rest of it.
+            first = 0;
+            last = last.max(u16::try_from(s.end_minute().saturating_sub(1440).min(1440)).unwrap_or(1440));
         }
     }
     first -= first % step;
     let rows = usize::from((last.max(first + step) - first).div_ceil(step));
     let row_of = |m: u16| usize::from((m.saturating_sub(first)) / step) + 1;
 
-    let mut cells = Vec::new();
-    for (i, c) in courts.iter().enumerate() {
-        for r in 0..rows {
-            let start = first + step * r as u16;
-            let open = hours[i].is_some_and(|h| start >= h.opens.minutes() && start + step <= h.closes.minutes());
-            cells.push(Cell {
-                column: i + 1,
-                row: r + 1,
-                court_id: c.id.clone(),
-                start: DayMinute::new(start).unwrap_or(DayMinute::MIDNIGHT_END),
-                open,
-            });
-        }
-    }
     let mut blocks = Vec::new();
+    // Which slots bookings cover, row by row, so no cell is listed under a block.
+    let mut covered = vec![false; rows * courts.len()];
     for (b, players, s) in &bookings {
         let Some(column) = courts.iter().position(|c| c.id == b.court_id) else { continue };
-        // A booking that began the day before shows from the top.
-        let start_min = if s.day == input.day { s.start.minutes() } else { first };
-        let end_min = (u32::from(start_min) + u32::from(s.minutes)).min(1440) as u16;
+        // A booking that began the day before shows from the top, for what is left of it.
+        let (start_min, end_min) = if s.day == input.day {
+            (s.start.minutes(), (u32::from(s.start.minutes()) + u32::from(s.minutes)).min(1440) as u16)
+        } else {
+            (first, (u32::from(s.start.minutes()) + u32::from(s.minutes)).saturating_sub(1440).min(1440) as u16)
+        };
         let row = row_of(start_min);
         let span = usize::from((end_min.saturating_sub(start_min)).div_ceil(step)).max(1);
+        for r in row..(row + span).min(rows + 1) {
+            covered[(r - 1) * courts.len() + column] = true;
+        }
         let title = b.booker_name.clone().unwrap_or_default();
         let time = format!("{}–{}", s.start, DayMinute::new(end_min).unwrap_or(DayMinute::MIDNIGHT_END));
         blocks.push(Block {
@@ -125,15 +124,26 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
             series: b.series_id.is_some(),
         });
     }
+    let mut cells = Vec::new();
+    for r in 0..rows {
+        let start = first + step * r as u16;
+        for (i, c) in courts.iter().enumerate() {
+            if covered[r * courts.len() + i] {
+                continue;
+            }
+            let open = hours[i].is_some_and(|h| start >= h.opens.minutes() && start + step <= h.closes.minutes());
+            cells.push(Cell {
+                column: i + 1,
+                row: r + 1,
+                court_id: c.id.clone(),
+                start: DayMinute::new(start).unwrap_or(DayMinute::MIDNIGHT_END),
+                open,
+            });
+        }
+    }
     let times = (0..rows)
         .map(|r| (r + 1, DayMinute::new(first + step * r as u16).unwrap_or(DayMinute::MIDNIGHT_END)))
         .collect();
-    let now = input.now.to_zoned_datetime(input.tz.clone());
-    let now_row = (now.date() == input.day).then(|| {
-        let m = f64::from(now.hour()) * 60.0 + f64::from(now.minute());
-        (m - f64::from(first)) / f64::from(step) + 1.0
-    });
-    let now_row = now_row.filter(|r| *r >= 1.0 && *r <= rows as f64 + 1.0);
     DayGrid {
         day: input.day,
         step,
@@ -152,6 +162,107 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
         times,
         cells,
         blocks,
-        now_row,
+    }
+}
+
+/// Row (1-based, fractional) of `now` on the grid of `day` that starts at `first`, when the
+/// current time is on it: where the red line goes.
+pub fn now_row(day: Date, first: DayMinute, step: u16, rows: usize, now: Timestamp, tz: &TimeZone) -> Option<f64> {
+    let now = now.to_zoned_datetime(tz.clone());
+    let row = (now.date() == day).then(|| {
+        let m = f64::from(now.hour()) * 60.0 + f64::from(now.minute());
+        (m - f64::from(first.minutes())) / f64::from(step) + 1.0
+    });
+    row.filter(|r| *r >= 1.0 && *r <= rows as f64 + 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+    use crate::bookings::model::Source;
+    use crate::courts::model::{CourtDraft, Surface};
+
+    fn court(id: &str) -> Court {
+        let draft = CourtDraft {
+            name: id.to_uppercase(),
+            surface: Surface::Hard,
+            indoor: false,
+            floodlights: false,
+            group: String::new(),
+            display_order: 0,
+            active: true,
+        };
+        Court { id: id.into(), draft }
+    }
+
+    fn booking(court: &str, start: &str, end: &str) -> (Booking, Vec<String>) {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        let b = Booking {
+            id: format!("{court}-{start}"),
+            court_id: court.into(),
+            starts_at: at(start),
+            ends_at: at(end),
+            kind: Kind::Play,
+            status: Status::Booked,
+            booker_id: None,
+            booker_name: Some("Anna".into()),
+            note: String::new(),
+            source: Source::Desk,
+            series_id: None,
+            cancelled_at: None,
+            cancel_reason: None,
+            created_at: at(start),
+        };
+        (b, Vec::new())
+    }
+
+    fn grid_of(day: Date, bookings: &[(Booking, Vec<String>)]) -> DayGrid {
+        let courts = [court("a"), court("b")];
+        let input = GridInput {
+            day,
+            tz: &TimeZone::UTC,
+            courts: &courts,
+            rules: BookingRules::default(),
+            week: &Week::default(),
+            closures: &[],
+            bookings,
+        };
+        build(&input, |_| String::new())
+    }
+
+    #[test]
+    fn slots_under_a_booking_are_not_listed_and_the_rest_come_in_row_order() {
+        let day = date(2026, 11, 30);
+        let g = grid_of(day, &[booking("b", "2026-11-30T09:00Z", "2026-11-30T10:30Z")]);
+        let first = g.first.minutes();
+        assert_eq!(g.blocks.len(), 1);
+        let block = &g.blocks[0];
+        assert_eq!((block.column, block.row, block.span), (2, usize::from((540 - first) / 30) + 1, 3));
+        assert_eq!(g.cells.len(), g.rows * 2 - 3, "three half-hours on court b are under the booking");
+        assert!(g.cells.iter().all(|c| !(c.column == 2 && (block.row..block.row + 3).contains(&c.row))));
+        let order: Vec<(usize, usize)> = g.cells.iter().map(|c| (c.row, c.column)).collect();
+        let mut sorted = order.clone();
+        sorted.sort();
+        assert_eq!(order, sorted, "row by row, courts left to right, as auto-placement fills them");
+    }
+
+    #[test]
+    fn a_booking_from_the_night_before_shows_only_what_is_left_of_it() {
+        let day = date(2026, 11, 30);
+        let g = grid_of(day, &[booking("a", "2026-11-29T23:00Z", "2026-11-30T01:00Z")]);
+        assert_eq!(g.first.minutes(), 0, "the grid opens early to show it");
+        assert_eq!((g.blocks[0].row, g.blocks[0].span), (1, 2), "00:00–01:00 is two half-hour rows");
+    }
+
+    #[test]
+    fn the_now_line_is_drawn_only_on_the_day_and_within_the_grid() {
+        let first = DayMinute::new(8 * 60).unwrap();
+        let now = "2026-11-30T09:15Z".parse().unwrap();
+        let day = date(2026, 11, 30);
+        assert_eq!(now_row(day, first, 30, 28, now, &TimeZone::UTC), Some(3.5));
+        assert_eq!(now_row(date(2026, 12, 1), first, 30, 28, now, &TimeZone::UTC), None);
+        assert_eq!(now_row(day, first, 30, 2, now, &TimeZone::UTC), None, "09:15 is past a grid that ends at 09:00");
     }
 }

@@ -6,6 +6,7 @@ pub mod forms;
 pub mod guards;
 pub mod health;
 pub mod page;
+pub mod render_cache;
 
 use rocket::fairing::AdHoc;
 use rocket::http::Header;
@@ -27,6 +28,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .merge(("limits", rocket::data::Limits::default().limit("form", rocket::data::ByteUnit::Mebibyte(4))));
     rocket::custom(figment)
         .manage(app)
+        .manage(crate::bookings::grid_web::grid_cache())
         .mount("/", health::routes())
         .mount("/", assets::routes())
         .mount("/", crate::home::routes())
@@ -35,6 +37,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/settings", crate::club::web::routes())
         .mount("/courts", crate::courts::web::routes())
         .mount("/members", crate::members::web::routes())
+        .mount("/", crate::bookings::grid_web::routes())
         .mount("/", crate::bookings::web::routes())
         .mount("/audit", crate::audit::web::routes())
         .mount("/backups", crate::backups::web::routes())

@@ -80,8 +80,7 @@ document.addEventListener("DOMContentLoaded", () => {
     const spot = holder.querySelector(`a.cell[data-col="${col}"][data-row="${row}"], a.booking[data-col="${col}"][data-row="${row}"]`)
       || [...holder.querySelectorAll(`a.booking[data-col="${col}"]`)].find((b) => {
         const start = Number(b.dataset.row);
-        const span = Number((b.style.gridRow.split("span")[1] || "1").trim());
-        return row >= start && row < start + span;
+        return row >= start && row < start + Number(b.dataset.span);
       });
     if (spot) spot.focus();
   });

@@ -1,0 +1,64 @@
+//! Rendered fragments kept until the data they show changes.
+//!
+//! Every change to replicated data appends to the change log, so its last `txn_seq` (the data
+//! version) says whether a fragment built earlier is still true. A desk screen asks for the same
+//! day grid again and again; between bookings the answer is the same HTML.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+pub struct RenderCache<K, V> {
+    /// Most recently used first; a few entries (days, languages) are all the desks look at.
+    entries: Mutex<VecDeque<(K, i64, Arc<V>)>>,
+    capacity: usize,
+}
+
+impl<K: PartialEq, V> RenderCache<K, V> {
+    pub fn new(capacity: usize) -> Self {
+        RenderCache { entries: Mutex::new(VecDeque::with_capacity(capacity)), capacity }
+    }
+
+    /// The value kept for `key`, if it was built at data version `version`.
+    pub fn get(&self, key: &K, version: i64) -> Option<Arc<V>> {
+        let mut entries = self.entries.lock().expect("render cache");
+        let at = entries.iter().position(|(k, v, _)| k == key && *v == version)?;
+        let entry = entries.remove(at)?;
+        let value = entry.2.clone();
+        entries.push_front(entry);
+        Some(value)
+    }
+
+    /// Keeps `value` for `key`, built from data at least as new as `version`.
+    pub fn put(&self, key: K, version: i64, value: Arc<V>) {
+        let mut entries = self.entries.lock().expect("render cache");
+        entries.retain(|(k, _, _)| *k != key);
+        entries.push_front((key, version, value));
+        entries.truncate(self.capacity);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_is_served_only_at_its_data_version() {
+        let cache = RenderCache::new(2);
+        cache.put("mon", 7, Arc::new("grid at 7"));
+        assert_eq!(cache.get(&"mon", 7).as_deref(), Some(&"grid at 7"));
+        assert!(cache.get(&"mon", 8).is_none(), "a newer version means the data changed");
+        cache.put("mon", 8, Arc::new("grid at 8"));
+        assert!(cache.get(&"mon", 7).is_none(), "one entry per key");
+    }
+
+    #[test]
+    fn the_least_recently_used_goes_first() {
+        let cache = RenderCache::new(2);
+        cache.put("mon", 1, Arc::new(1));
+        cache.put("tue", 1, Arc::new(2));
+        cache.get(&"mon", 1);
+        cache.put("wed", 1, Arc::new(3));
+        assert!(cache.get(&"tue", 1).is_none());
+        assert!(cache.get(&"mon", 1).is_some() && cache.get(&"wed", 1).is_some());
+    }
+}
