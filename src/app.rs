@@ -17,6 +17,7 @@ use crate::commands::AnyCommand;
 use crate::config::{Config, Loaded};
 use crate::core::{self, Actor, Envelope, Executed, Outcome};
 use crate::db::Db;
+use crate::members::index::MemberIndex;
 
 /// Which club settings the config file, environment or flags pin (read-only on the Settings page).
 #[derive(Debug, Clone, Copy, Default)]
@@ -38,6 +39,8 @@ pub struct App {
     /// Club settings are read by every page; kept here (with a generation, so a read that
     /// raced a change cannot store the old value) and dropped whenever they change.
     club_cache: Arc<std::sync::RwLock<(u64, Option<ClubSettings>)>>,
+    /// Member search reads this, not the table (see `members::index`).
+    pub member_index: Arc<MemberIndex>,
 }
 
 impl App {
@@ -62,6 +65,7 @@ impl App {
             throttle: Arc::new(Throttle::default()),
             setup_token: Arc::new(Mutex::new(None)),
             club_cache: Arc::default(),
+            member_index: Arc::default(),
         };
         app.sync_club_settings()?;
         app.seed_member_categories()?;

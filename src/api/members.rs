@@ -44,13 +44,14 @@ pub async fn search(
     let limit = limit.unwrap_or(20).clamp(1, 200);
     let archived = archived.unwrap_or(false);
     let q = q.unwrap_or_default();
+    let index = app.member_index.clone();
     let found = app
         .db
         .read(move |c| {
             Ok(if q.trim().is_empty() {
-                store::all(c, archived)?.into_iter().take(limit).collect()
+                store::first_by_name(c, archived, limit)?
             } else {
-                store::search(c, &q, archived, limit)?
+                store::search(c, &index, &q, archived, limit)?
             })
         })
         .await?;

@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod csv_io;
 mod history;
+pub mod index;
 pub mod model;
 pub mod store;
 pub mod web;

@@ -111,29 +111,46 @@ fn looks_like_email(s: &str) -> bool {
     }
 }
 
-/// How well a member matches a search: lower is better. `None` = no match.
-/// Name prefix < word prefix < phone/card < anywhere in the name.
-pub fn rank(query: &str, search_name: &str, phone_digits: &str, card_no: i64) -> Option<u8> {
-    let q = fold(query);
-    if q.is_empty() {
-        return None;
-    }
-    let qd = digits(query);
-    if search_name.starts_with(&q) {
-        return Some(0);
-    }
-    if search_name.split(' ').any(|w| w.starts_with(&q)) {
-        return Some(1);
-    }
-    if !qd.is_empty() && qd.len() == q.replace([' ', '-', '(', ')', '+'], "").len() {
-        if card_no.to_string() == qd.trim_start_matches('0') {
-            return Some(2);
+/// A search as typed, prepared once to rank many members.
+pub struct Query {
+    text: String,
+    digits: String,
+    /// Only digits and phone punctuation: may be a card number or part of a phone.
+    numeric: bool,
+}
+
+impl Query {
+    /// `None` for a blank search.
+    pub fn new(raw: &str) -> Option<Query> {
+        let text = fold(raw);
+        if text.is_empty() {
+            return None;
         }
-        if qd.len() >= 3 && phone_digits.contains(&qd) {
-            return Some(3);
-        }
+        let digits = digits(raw);
+        let numeric = !digits.is_empty() && digits.len() == text.replace([' ', '-', '(', ')', '+'], "").len();
+        Some(Query { text, digits, numeric })
     }
-    search_name.contains(&q).then_some(4)
+
+    /// How well a member matches, best first: 0 name starts with the search, 1 a word of the
+    /// name does, 2 card number, 3 phone digits (three or more), 4 the name contains it.
+    /// `None`: no match.
+    pub fn rank(&self, search_name: &str, phone_digits: &str, card_no: i64) -> Option<u8> {
+        if search_name.starts_with(&self.text) {
+            return Some(0);
+        }
+        if search_name.split(' ').any(|w| w.starts_with(&self.text)) {
+            return Some(1);
+        }
+        if self.numeric {
+            if self.digits.trim_start_matches('0').parse() == Ok(card_no) {
+                return Some(2);
+            }
+            if self.digits.len() >= 3 && phone_digits.contains(&self.digits) {
+                return Some(3);
+            }
+        }
+        search_name.contains(&self.text).then_some(4)
+    }
 }
 
 #[cfg(test)]
@@ -199,13 +216,13 @@ mod tests {
     fn search_ranks_prefixes_first() {
         let (name, phone, card) = ("иванов пётр", "79161234567", 42);
         let name = fold(name);
-        assert_eq!(rank("Иван", &name, phone, card), Some(0));
-        assert_eq!(rank("петр", &name, phone, card), Some(1), "ё and е match");
-        assert_eq!(rank("42", &name, phone, card), Some(2), "card number");
-        assert_eq!(rank("000042", &name, phone, card), Some(2));
-        assert_eq!(rank("4567", &name, phone, card), Some(3), "phone digits");
-        assert_eq!(rank("ванов", &name, phone, card), Some(4));
-        assert_eq!(rank("smith", &name, phone, card), None);
-        assert_eq!(rank("  ", &name, phone, card), None);
+        assert_eq!(Query::new("Иван").and_then(|q| q.rank(&name, phone, card)), Some(0));
+        assert_eq!(Query::new("петр").and_then(|q| q.rank(&name, phone, card)), Some(1), "ё and е match");
+        assert_eq!(Query::new("42").and_then(|q| q.rank(&name, phone, card)), Some(2), "card number");
+        assert_eq!(Query::new("000042").and_then(|q| q.rank(&name, phone, card)), Some(2));
+        assert_eq!(Query::new("4567").and_then(|q| q.rank(&name, phone, card)), Some(3), "phone digits");
+        assert_eq!(Query::new("ванов").and_then(|q| q.rank(&name, phone, card)), Some(4));
+        assert_eq!(Query::new("smith").and_then(|q| q.rank(&name, phone, card)), None);
+        assert_eq!(Query::new("  ").and_then(|q| q.rank(&name, phone, card)), None);
     }
 }

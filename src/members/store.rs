@@ -4,7 +4,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::model::{MemberDraft, digits, fold, rank};
+use super::index::MemberIndex;
+use super::model::{MemberDraft, digits, fold};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
@@ -73,45 +74,18 @@ pub fn next_card_no(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT coalesce(max(card_no), 0) + 1 FROM members", [], |r| r.get(0))
 }
 
-/// Members matching `query` (name, phone digits or card number), best matches first.
-/// SQL picks the candidates with a few narrow columns; `model::rank` (the one definition of
-/// "best") orders them; only the `limit` best are then read in full.
-pub fn search(conn: &Connection, query: &str, include_archived: bool, limit: usize) -> rusqlite::Result<Vec<Member>> {
-    let q = fold(query);
-    if q.is_empty() {
-        return Ok(Vec::new());
-    }
-    let qd = digits(query);
-    let like = format!("%{}%", q.replace(['%', '_'], ""));
-    // NULL matches nothing: short digit strings would match half the phone book.
-    let digits_like = (qd.len() >= 3).then(|| format!("%{qd}%"));
-    let card: i64 = qd.trim_start_matches('0').parse().unwrap_or(-1);
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, search_name, phone_digits, card_no, archived FROM members WHERE (?4 OR archived = 0) \
-         AND (search_name LIKE ?1 OR phone_digits LIKE ?2 OR card_no = ?3)",
-    )?;
-    let mut found: Vec<(u8, bool, String, String)> = stmt
-        .query_map(params![like, digits_like, card, include_archived], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, bool>(4)?,
-            ))
-        })?
-        .filter_map(Result::ok)
-        .filter_map(|(id, name, phone, card_no, archived)| {
-            rank(query, &name, &phone, card_no).map(|r| (r, archived, name, id))
-        })
-        .collect();
-    found.sort();
-    found.truncate(limit);
-    let mut members = Vec::with_capacity(found.len());
-    for (_, _, _, id) in found {
-        if let Some(m) = member(conn, &id)? {
-            members.push(m);
-        }
+/// Members matching `query` (name, phone digits or card number), best matches first: the
+/// index picks them, then only those are read in full.
+pub fn search(
+    conn: &Connection,
+    index: &MemberIndex,
+    query: &str,
+    include_archived: bool,
+    limit: usize,
+) -> rusqlite::Result<Vec<Member>> {
+    let mut members = Vec::new();
+    for id in index.search(conn, query, include_archived, limit)? {
+        members.extend(member(conn, &id)?);
     }
     Ok(members)
 }
@@ -122,6 +96,14 @@ pub fn all(conn: &Connection, include_archived: bool) -> rusqlite::Result<Vec<Me
         "SELECT {MEMBER_COLS} {FROM} WHERE (?1 OR m.archived = 0) ORDER BY m.archived, m.search_name"
     ))?;
     stmt.query_map([include_archived], row_to_member)?.collect()
+}
+
+/// The first `limit` members by name (a list before anything is typed).
+pub fn first_by_name(conn: &Connection, include_archived: bool, limit: usize) -> rusqlite::Result<Vec<Member>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MEMBER_COLS} {FROM} WHERE (?1 OR m.archived = 0) ORDER BY m.archived, m.search_name LIMIT ?2"
+    ))?;
+    stmt.query_map(params![include_archived, limit as i64], row_to_member)?.collect()
 }
 
 pub fn count(conn: &Connection) -> rusqlite::Result<(i64, i64)> {

@@ -111,9 +111,11 @@ async fn archive_delete_and_merge_keep_history() {
     assert_eq!(tom.status, Status::SeeOther);
     assert!(t.get(&kid).await.has("archived instead of deleted"));
     let typo = member_url(&t, "Typo Entry").await;
+    assert!(t.get("/members/search?q=typo").await.has("Typo Entry"));
     let deleted = t.submit(&typo, &format!("{typo}/delete"), &[]).await;
     assert_eq!(deleted.location.as_deref(), Some("/members"));
     assert_eq!(t.get(&typo).await.status, Status::NotFound);
+    assert!(!t.get("/members/search?q=typo").await.has("Typo Entry"), "search forgets a deleted member");
 }
 
 #[rocket::async_test]
