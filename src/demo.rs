@@ -184,8 +184,9 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
     let today = app.now().to_zoned_datetime(tz.clone()).date();
     let first = today.checked_sub(Span::new().days(opts.days / 2))?;
     let last = first.checked_add(Span::new().days(opts.days - 1))?;
-    // Permanent bookings: one in eight members plays weekly at the same time all season.
-    for _ in 0..(members.len() / 8) {
+    // Permanent bookings: about ten a court, weekly at the same time all season (fewer in a
+    // small club: one in eight members).
+    for _ in 0..(courts.len() * 10).min(members.len() / 8) {
         let spec = SeriesSpec {
             court_id: courts[rng.usize(..courts.len())].clone(),
             weekdays: vec![Weekday::from_monday_one_offset(rng.i8(1..8))?],
