@@ -131,6 +131,23 @@ impl Query {
         Some(Query { text, digits, numeric })
     }
 
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Digits worth looking for in phone numbers: three or more, typed as a number.
+    pub fn phone_digits(&self) -> Option<&str> {
+        (self.numeric && self.digits.len() >= 3).then_some(self.digits.as_str())
+    }
+
+    /// The card number this search could be (leading zeros as printed on the card).
+    pub fn card_no(&self) -> Option<i64> {
+        if !self.numeric {
+            return None;
+        }
+        self.digits.trim_start_matches('0').parse().ok()
+    }
+
     /// How well a member matches, best first: 0 name starts with the search, 1 a word of the
     /// name does, 2 card number, 3 phone digits (three or more), 4 the name contains it.
     /// `None`: no match.
@@ -141,13 +158,11 @@ impl Query {
         if search_name.split(' ').any(|w| w.starts_with(&self.text)) {
             return Some(1);
         }
-        if self.numeric {
-            if self.digits.trim_start_matches('0').parse() == Ok(card_no) {
-                return Some(2);
-            }
-            if self.digits.len() >= 3 && phone_digits.contains(&self.digits) {
-                return Some(3);
-            }
+        if self.card_no() == Some(card_no) {
+            return Some(2);
+        }
+        if self.phone_digits().is_some_and(|d| phone_digits.contains(d)) {
+            return Some(3);
         }
         search_name.contains(&self.text).then_some(4)
     }
