@@ -9,6 +9,7 @@ use crate::club::commands::*;
 use crate::core::{self, CommandError, Ctx};
 use crate::courts::commands::*;
 use crate::members::commands::*;
+use crate::money::commands::*;
 
 /// Declares `AnyCommand` from (variant, kind) pairs; each variant wraps the struct of the same
 /// name, which has `apply` and `summary`.
@@ -79,6 +80,9 @@ commands! {
     CreateSeries => "create_series",
     EditSeries => "edit_series",
     EndSeries => "end_series",
+    SavePriceRule => "save_price_rule",
+    SetMoneyPolicy => "set_money_policy",
+    SetBookingPrice => "set_booking_price",
 }
 
 impl AnyCommand {

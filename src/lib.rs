@@ -22,6 +22,7 @@ pub mod home;
 pub mod i18n;
 pub mod jobs;
 pub mod members;
+pub mod money;
 pub mod secret_key;
 pub mod staff;
 pub mod web;

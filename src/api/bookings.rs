@@ -22,7 +22,7 @@ use crate::core::{Ctx, Outcome};
 use crate::courts::model::DayMinute;
 use crate::web::guards::ApiUser;
 
-async fn club_tz(app: &App) -> Result<TimeZone, Problem> {
+pub(super) async fn club_tz(app: &App) -> Result<TimeZone, Problem> {
     let club = app.club().await?;
     Ok(TimeZone::get(&club.time_zone).unwrap_or(TimeZone::UTC))
 }
@@ -55,6 +55,8 @@ fn booking_json(b: &Booking, players: &[(Player, String)], tz: &TimeZone) -> Val
         "series_id": b.series_id,
         "cancelled_at": b.cancelled_at.map(|t| rfc3339(t, tz)),
         "cancel_reason": b.cancel_reason,
+        "price": b.price,
+        "price_note": b.price_note,
     })
 }
 
@@ -73,7 +75,7 @@ async fn booking_or_404(app: &App, id: String) -> Result<Value, Problem> {
 }
 
 /// `start` as RFC 3339 with an offset, or local `YYYY-MM-DDTHH:MM` in the club's zone.
-fn local_start(raw: &str, tz: &TimeZone) -> Result<(Date, DayMinute), Problem> {
+pub(super) fn local_start(raw: &str, tz: &TimeZone) -> Result<(Date, DayMinute), Problem> {
     let bad = || Problem::invalid("start", "api-start-invalid");
     let local: DateTime = match raw.parse::<Timestamp>() {
         Ok(t) => t.to_zoned_datetime(tz.clone()).datetime(),

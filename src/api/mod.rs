@@ -6,6 +6,7 @@ mod courts;
 mod idempotency;
 mod members;
 mod openapi;
+mod prices;
 pub mod problem;
 
 use rocket::serde::json::{Json, Value, json};
@@ -51,6 +52,7 @@ pub fn routes() -> Vec<Route> {
         bookings::create_series,
         bookings::edit_series,
         bookings::end_series,
+        prices::quote,
     ]
 }
 

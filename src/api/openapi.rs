@@ -54,7 +54,13 @@ pub fn document() -> Value {
                     "status": { "type": "string", "enum": ["booked", "checked_in", "no_show", "cancelled"] },
                     "member_id": { "type": ["string", "null"] }, "member_name": { "type": ["string", "null"] },
                     "players": { "type": "array", "items": { "type": "object", "properties": { "member_id": { "type": "string" }, "guest_name": { "type": "string" } } } },
-                    "note": { "type": "string" }, "source": { "type": "string" }, "series_id": { "type": ["string", "null"] } } },
+                    "note": { "type": "string" }, "source": { "type": "string" }, "series_id": { "type": ["string", "null"] },
+                    "price": { "type": "integer", "description": "minor units of the club currency" },
+                    "price_note": { "type": "string", "description": "why a manager set the price by hand; empty when the price list decides" } } },
+                "Quote": { "type": "object", "properties": {
+                    "amount": { "type": "integer", "description": "minor units" }, "currency": { "type": "string" },
+                    "lights": { "type": "integer" }, "guests": { "type": "integer" }, "unpriced_minutes": { "type": "integer" },
+                    "lines": { "type": "array", "items": { "type": "object", "properties": { "rule": { "type": "string" }, "minutes": { "type": "integer" }, "amount": { "type": "integer" } } } } } },
                 "SeriesResult": { "type": "object", "properties": { "id": { "type": "string" }, "booked": { "type": "integer" }, "skipped": { "type": "array", "items": { "type": "string", "format": "date" } } } },
                 "Me": {
                     "type": "object",
@@ -173,6 +179,11 @@ pub fn document() -> Value {
             },
             "/bookings/{id}/check-in": {
                 "post": op("Check in (from an hour before the start)", "checkInBooking", json!([path_id(), idem()]), None, ok_one("Booking"))
+            },
+            "/prices/quote": {
+                "get": op("What a booking would cost: court_id, start (as for bookings), minutes, optional member_id (their category's prices) and guests (count)", "quotePrice",
+                    json!([query("court_id", "string"), query("start", "string"), query("minutes", "integer"), query("member_id", "string"), query("guests", "integer")]), None,
+                    ok_one("Quote"))
             },
             "/series": {
                 "post": op("Create a weekly series (weekdays 1 = Monday) between two dates, at club wall-clock time across DST. Dates that cannot be booked refuse the series (409) unless skip_conflicts is true.",

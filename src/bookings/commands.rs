@@ -11,10 +11,10 @@ use crate::core::{CommandError, Ctx, Rejection, Role, require};
 use crate::courts::model::{DayMinute, hours_on};
 use crate::courts::store as courts;
 use crate::members::store as members;
+use crate::money::pricing::reprice;
 
 fn club_tz(ctx: &Ctx<'_>) -> Result<TimeZone, CommandError> {
-    let club = crate::club::store::settings(ctx.tx)?.map(|(_, s)| s);
-    Ok(club.and_then(|c| TimeZone::get(&c.time_zone).ok()).unwrap_or(TimeZone::UTC))
+    Ok(crate::club::store::time_zone(ctx.tx)?)
 }
 
 fn hhmm(t: Timestamp, tz: &TimeZone) -> String {
@@ -137,6 +137,7 @@ impl CreateBooking {
         };
         store::insert(ctx.tx, &new, ctx.now)?;
         store::set_players(ctx.tx, &self.booking_id, &self.players)?;
+        reprice(ctx.tx, &self.booking_id, &tz)?;
         Ok(())
     }
 
@@ -177,6 +178,7 @@ impl UpdateBooking {
             ctx.now,
         )?;
         store::set_players(ctx.tx, &b.id, &self.players)?;
+        reprice(ctx.tx, &b.id, &tz)?;
         Ok(())
     }
 
@@ -327,6 +329,7 @@ fn write_occurrences(ctx: &Ctx<'_>, series_id: &str, spec: &SeriesSpec, skip: &[
         };
         store::insert(ctx.tx, &new, ctx.now)?;
         store::set_players(ctx.tx, &id, &spec.players)?;
+        reprice(ctx.tx, &id, &tz)?;
         made += 1;
     }
     if made == 0 {

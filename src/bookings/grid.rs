@@ -214,6 +214,8 @@ mod tests {
             cancelled_at: None,
             cancel_reason: None,
             created_at: at(start),
+            price: 0,
+            price_note: String::new(),
         };
         (b, Vec::new())
     }

@@ -23,6 +23,10 @@ pub struct Booking {
     pub cancelled_at: Option<Timestamp>,
     pub cancel_reason: Option<String>,
     pub created_at: Timestamp,
+    /// What the booking costs, in minor units: from the price list, or a manager's override.
+    pub price: i64,
+    /// Why a manager set the price by hand; empty while the price list decides.
+    pub price_note: String,
 }
 
 fn ts(ms: i64) -> Timestamp {
@@ -30,7 +34,7 @@ fn ts(ms: i64) -> Timestamp {
 }
 
 const COLS: &str = "b.id, b.court_id, b.starts_at, b.ends_at, b.kind, b.status, b.booker_id, m.full_name, b.note, \
-     b.source, b.series_id, b.cancelled_at, b.cancel_reason, b.created_at";
+     b.source, b.series_id, b.cancelled_at, b.cancel_reason, b.created_at, b.price, b.price_note";
 const FROM: &str = "FROM bookings b LEFT JOIN members m ON m.id = b.booker_id";
 
 fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
@@ -52,7 +56,17 @@ fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
         cancelled_at: r.get::<_, Option<i64>>(11)?.map(ts),
         cancel_reason: r.get(12)?,
         created_at: ts(r.get(13)?),
+        price: r.get(14)?,
+        price_note: r.get(15)?,
     })
+}
+
+pub fn set_price(conn: &Connection, id: &str, price: i64, note: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE bookings SET price = ?2, price_note = ?3 WHERE id = ?1 AND (price <> ?2 OR price_note <> ?3)",
+        params![id, price, note],
+    )?;
+    Ok(())
 }
 
 pub fn booking(conn: &Connection, id: &str) -> rusqlite::Result<Option<Booking>> {

@@ -17,14 +17,15 @@ use super::model::{Kind, LocalSlot, Player, Source, Status};
 use super::store::{self, Booking};
 use crate::app::App;
 use crate::commands::AnyCommand;
-use crate::core::Outcome;
+use crate::core::{Actor, Outcome};
 use crate::courts::model::{BookingRules, DayMinute};
 use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
 use crate::members::store as members;
 use crate::members::web::card_label;
+use crate::money::commands::SetBookingPrice;
 use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, rejection_text};
-use crate::web::guards::{Reception, Staff};
+use crate::web::guards::{Manager, Reception, Staff};
 use crate::web::page::{Html, PageCtx, ok, render};
 
 type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
@@ -88,6 +89,8 @@ struct FormPage {
     courts: Vec<Court>,
     rules: BookingRules,
     errors: FieldErrors,
+    /// What the booking as filled in would cost ("" until court and time are chosen).
+    quote: String,
 }
 
 impl FormPage {
@@ -197,7 +200,8 @@ async fn new_page(
         booker_id: booker.map(|m| m.id).unwrap_or_default(),
         ..Default::default()
     };
-    ok(&FormPage { ctx, booking_id: None, form, courts, rules, errors: FieldErrors::default() })
+    let quote = quote_text(app, &ctx, &form).await?;
+    ok(&FormPage { ctx, booking_id: None, form, courts, rules, errors: FieldErrors::default(), quote })
 }
 
 /// A booker typed but not picked from the list: a card number, or a name or phone that
@@ -283,10 +287,88 @@ async fn form_again(
 ) -> Page {
     let (courts, rules) = form_data(app).await?;
     form.command_id = fresh_id();
+    let quote = quote_text(app, &ctx, &form).await?;
     Ok(Either::Left(render(
         HttpStatus::UnprocessableEntity,
-        &FormPage { ctx, booking_id, form, courts, rules, errors },
+        &FormPage { ctx, booking_id, form, courts, rules, errors, quote },
     )?))
+}
+
+/// The price of the booking as filled in so far, in words; empty while court or time is missing.
+async fn quote_text(app: &App, ctx: &PageCtx, f: &BookingForm) -> Result<String, AppError> {
+    let (Ok(day), Some(start), Ok(minutes)) =
+        (f.date.trim().parse::<Date>(), DayMinute::parse(f.start.trim()), f.minutes.trim().parse::<u16>())
+    else {
+        return Ok(String::new());
+    };
+    if f.court_id.is_empty() || Kind::parse(&f.kind) == Some(Kind::Block) {
+        return Ok(String::new());
+    }
+    let players: Vec<Player> = f
+        .player
+        .iter()
+        .enumerate()
+        .filter_map(|(i, typed)| match f.player_id.get(i).filter(|id| !id.is_empty()) {
+            Some(id) => Some(Player::Member(id.clone())),
+            None => Some(Player::Guest(typed.trim().to_owned())).filter(|_| !typed.trim().is_empty()),
+        })
+        .collect();
+    let (court, booker) = (f.court_id.clone(), Some(f.booker_id.clone()).filter(|b| !b.is_empty()));
+    let slot = LocalSlot { day, start, minutes };
+    let quote = app
+        .db
+        .read(move |c| Ok(crate::money::pricing::quote_for(c, &court, slot, booker.as_deref(), &players)?))
+        .await?;
+    let Some(q) = quote else { return Ok(String::new()) };
+    let currency = &ctx.club.currency;
+    let mut text = ctx.ta("quote-price", "amount", crate::money::amount::show(ctx.locale, q.total, currency));
+    if q.lights > 0 {
+        text.push_str(&ctx.ta("quote-lights", "amount", crate::money::amount::show(ctx.locale, q.lights, currency)));
+    }
+    if q.guests > 0 {
+        text.push_str(&ctx.ta("quote-guests", "amount", crate::money::amount::show(ctx.locale, q.guests, currency)));
+    }
+    if q.unpriced_minutes > 0 {
+        text.push_str(&ctx.ta("quote-unpriced", "minutes", q.unpriced_minutes));
+    }
+    Ok(text)
+}
+
+#[derive(FromForm)]
+struct QuoteQuery {
+    #[field(default = String::new())]
+    court_id: String,
+    #[field(default = String::new())]
+    date: String,
+    #[field(default = String::new())]
+    start: String,
+    #[field(default = String::new())]
+    minutes: String,
+    #[field(default = String::new())]
+    kind: String,
+    #[field(default = String::new())]
+    booker_id: String,
+    #[field(default = Vec::new())]
+    player: Vec<String>,
+    #[field(default = Vec::new())]
+    player_id: Vec<String>,
+}
+
+/// The price line of the booking form, refreshed as staff change court, time or players.
+#[get("/bookings/quote?<q..>")]
+async fn quote(_r: Reception, ctx: PageCtx, app: &State<App>, q: QuoteQuery) -> Result<String, AppError> {
+    let form = BookingForm {
+        court_id: q.court_id,
+        date: q.date,
+        start: q.start,
+        minutes: q.minutes,
+        kind: q.kind,
+        booker_id: q.booker_id,
+        player: q.player,
+        player_id: q.player_id,
+        ..<BookingForm as Default>::default()
+    };
+    quote_text(app, &ctx, &form).await
 }
 
 fn grid_link(day: Date) -> String {
@@ -355,6 +437,14 @@ impl ShowPage {
 
     fn status_name(&self) -> String {
         status_label(&self.ctx, &self.b.status)
+    }
+
+    fn price(&self) -> String {
+        crate::money::amount::show(self.ctx.locale, self.b.price, &self.ctx.club.currency)
+    }
+
+    fn price_plain(&self) -> String {
+        crate::money::amount::plain(self.b.price, &self.ctx.club.currency)
     }
 
     fn source_name(&self) -> String {
@@ -430,7 +520,8 @@ async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) ->
         });
     }
     let booking_id = Some(b.id.clone());
-    ok(&FormPage { ctx: page.ctx, booking_id, form, courts, rules, errors: FieldErrors::default() })
+    let quote = quote_text(app, &page.ctx, &form).await?;
+    ok(&FormPage { ctx: page.ctx, booking_id, form, courts, rules, errors: FieldErrors::default(), quote })
 }
 
 #[post("/bookings/<id>", data = "<form>")]
@@ -462,14 +553,14 @@ async fn update(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: 
 
 async fn on_booking(
     app: &App,
-    r: &Reception,
+    actor: Actor,
     ctx: PageCtx,
     id: String,
     raw_id: &str,
     cmd: AnyCommand,
     done: String,
 ) -> Page {
-    match app.run_with_id(command_id(raw_id), r.0.actor(), cmd).await?.outcome {
+    match app.run_with_id(command_id(raw_id), actor, cmd).await?.outcome {
         Outcome::Applied { .. } => go(format!("/bookings/{id}"), "success", done),
         Outcome::Rejected(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
         Outcome::Rejected(rej) => {
@@ -478,6 +569,43 @@ async fn on_booking(
             Ok(Either::Left(render(HttpStatus::UnprocessableEntity, &show_page(app, ctx, id, errors).await?)?))
         }
     }
+}
+
+#[derive(FromForm)]
+struct PriceForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    price: String,
+    #[field(default = String::new())]
+    reason: String,
+    /// Hands the price back to the price list.
+    #[field(default = false)]
+    list: bool,
+}
+
+/// A manager sets the price of one booking by hand, with a reason, or returns it to the price list.
+#[post("/bookings/<id>/price", data = "<form>")]
+async fn set_price(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PriceForm>) -> Page {
+    let f = form.0;
+    let price = if f.list {
+        None
+    } else {
+        match crate::money::amount::parse(&f.price, &ctx.club.currency) {
+            Ok(p) => Some(p),
+            Err(code) => {
+                let mut errors = FieldErrors::default();
+                errors.add(ctx.locale, "price", code);
+                return Ok(Either::Left(render(
+                    HttpStatus::UnprocessableEntity,
+                    &show_page(app, ctx, id, errors).await?,
+                )?));
+            }
+        }
+    };
+    let cmd = AnyCommand::SetBookingPrice(SetBookingPrice { booking_id: id.clone(), price, reason: f.reason });
+    let done = ctx.t("booking-price-set");
+    on_booking(app, m.0.actor(), ctx, id, &f.command_id, cmd, done).await
 }
 
 #[derive(FromForm)]
@@ -492,7 +620,7 @@ struct CancelForm {
 async fn cancel(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CancelForm>) -> Page {
     let done = ctx.t("booking-cancelled-done");
     let cmd = AnyCommand::CancelBooking(CancelBooking { booking_id: id.clone(), reason: form.0.reason.clone() });
-    on_booking(app, &r, ctx, id, &form.0.command_id, cmd, done).await
+    on_booking(app, r.0.actor(), ctx, id, &form.0.command_id, cmd, done).await
 }
 
 #[derive(FromForm)]
@@ -512,7 +640,7 @@ async fn attendance(r: Reception, ctx: PageCtx, app: &State<App>, id: String, fo
     };
     let done = status_label(&ctx, &status);
     let cmd = AnyCommand::SetAttendance(SetAttendance { booking_id: id.clone(), status });
-    on_booking(app, &r, ctx, id, &form.0.command_id, cmd, done).await
+    on_booking(app, r.0.actor(), ctx, id, &form.0.command_id, cmd, done).await
 }
 
 // ---- series ----
@@ -972,6 +1100,8 @@ pub fn routes() -> Vec<Route> {
         edit_page,
         update,
         cancel,
+        set_price,
+        quote,
         attendance,
         series_new,
         series_preview,

@@ -21,6 +21,12 @@ pub fn settings(conn: &Connection) -> rusqlite::Result<Option<(String, ClubSetti
     .optional()
 }
 
+/// The club's time zone (UTC until one is set).
+pub fn time_zone(conn: &Connection) -> rusqlite::Result<jiff::tz::TimeZone> {
+    let zone = settings(conn)?.and_then(|(_, s)| jiff::tz::TimeZone::get(&s.time_zone).ok());
+    Ok(zone.unwrap_or(jiff::tz::TimeZone::UTC))
+}
+
 pub fn insert(conn: &Connection, id: &str, s: &ClubSettings, now: Timestamp) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO club_settings (id, name, time_zone, locale, currency, phone_region, updated_at) \

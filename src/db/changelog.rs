@@ -18,6 +18,8 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "series",
     "bookings",
     "booking_players",
+    "price_rules",
+    "money_policy",
 ];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions.

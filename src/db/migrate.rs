@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_courts", include_str!("../../migrations/0002_courts.sql")),
     ("0003_members", include_str!("../../migrations/0003_members.sql")),
     ("0004_bookings", include_str!("../../migrations/0004_bookings.sql")),
+    ("0005_money", include_str!("../../migrations/0005_money.sql")),
 ];
 
 pub fn latest() -> i64 {

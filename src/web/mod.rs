@@ -36,6 +36,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/staff", crate::staff::web::routes())
         .mount("/settings", crate::club::web::routes())
         .mount("/courts", crate::courts::web::routes())
+        .mount("/prices", crate::money::web::routes())
         .mount("/members", crate::members::web::routes())
         .mount("/", crate::bookings::grid_web::routes())
         .mount("/", crate::bookings::web::routes())

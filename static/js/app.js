@@ -157,6 +157,8 @@ document.addEventListener("DOMContentLoaded", () => {
       input.value = m.name;
       input.classList.add("picked");
       close();
+      // Whatever depends on who plays (the price line) hears about it.
+      input.dispatchEvent(new Event("change", { bubbles: true }));
     };
     const show = () => {
       list.innerHTML = "";
@@ -204,4 +206,25 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     input.addEventListener("blur", () => setTimeout(close, 150));
   }
+});
+
+// The booking form's price line follows court, time, length, kind and players as they change.
+document.addEventListener("DOMContentLoaded", () => {
+  const quote = document.querySelector("[data-quote]");
+  if (!quote) return;
+  const form = quote.closest("form");
+  let pending = null;
+  const refresh = () => {
+    clearTimeout(pending);
+    pending = setTimeout(async () => {
+      const params = new URLSearchParams();
+      for (const [name, value] of new FormData(form)) {
+        if (name !== "csrf" && name !== "command_id" && name !== "note") params.append(name, value);
+      }
+      const response = await fetch(`${quote.dataset.quote}?${params}`, { headers: { Accept: "text/plain" } });
+      if (response.ok) quote.textContent = await response.text();
+    }, 150);
+  };
+  form.addEventListener("change", refresh);
+  form.addEventListener("input", refresh);
 });

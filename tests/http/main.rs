@@ -9,5 +9,6 @@ mod bookings;
 mod courts;
 mod jobs;
 mod members;
+mod money;
 mod security;
 mod write_path;

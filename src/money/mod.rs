@@ -1,0 +1,9 @@
+//! Money: the price list, passes, the member ledger, payments and the cash desk. Amounts are
+//! integer minor units of the club currency; balances are sums of ledger rows.
+
+pub mod amount;
+pub mod commands;
+pub mod prices;
+pub mod pricing;
+pub mod store;
+pub mod web;

@@ -1,0 +1,54 @@
+//! Prices bookings from the price list, inside the commands that make and change them, so the
+//! price stored with a booking is always the one its court, time and players called for.
+
+use jiff::tz::TimeZone;
+use rusqlite::Connection;
+
+use super::prices::{Quote, QuoteInput, quote};
+use super::store;
+use crate::bookings::model::{Kind, LocalSlot, Player};
+use crate::bookings::store as bookings;
+use crate::courts::store as courts;
+use crate::members::store as members;
+
+/// What a booking of `slot` on `court_id` for these people would cost now.
+pub fn quote_for(
+    conn: &Connection,
+    court_id: &str,
+    slot: LocalSlot,
+    booker_id: Option<&str>,
+    players: &[Player],
+) -> rusqlite::Result<Option<Quote>> {
+    let Some(court) = courts::court(conn, court_id)? else { return Ok(None) };
+    let category = match booker_id {
+        Some(id) => members::member(conn, id)?.and_then(|m| m.category_id),
+        None => None,
+    };
+    let policy = store::policy(conn)?;
+    let input = QuoteInput {
+        court_id,
+        floodlights: court.draft.floodlights,
+        slot,
+        category_id: category.as_deref(),
+        guests: players.iter().filter(|p| matches!(p, Player::Guest(_))).count(),
+        step: courts::rules(conn)?.slot_minutes,
+    };
+    Ok(Some(quote(&store::price_rules(conn)?, &policy.extras(), &input)))
+}
+
+/// Sets booking `id`'s price from the price list, unless a manager set it by hand. Blocks cost
+/// nothing.
+pub fn reprice(conn: &Connection, id: &str, tz: &TimeZone) -> rusqlite::Result<()> {
+    let Some(b) = bookings::booking(conn, id)? else { return Ok(()) };
+    if !b.price_note.is_empty() {
+        return Ok(());
+    }
+    let price = if b.kind == Kind::Block {
+        0
+    } else {
+        let players: Vec<Player> = bookings::players(conn, id)?.into_iter().map(|(p, _)| p).collect();
+        let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, tz);
+        quote_for(conn, &b.court_id, slot, b.booker_id.as_deref(), &players)?.map_or(0, |q| q.total)
+    };
+    bookings::set_price(conn, id, price, "")
+}
