@@ -10,6 +10,7 @@ use crate::core::{self, CommandError, Ctx};
 use crate::courts::commands::*;
 use crate::members::commands::*;
 use crate::money::commands::*;
+use crate::money::payment_commands::*;
 
 /// Declares `AnyCommand` from (variant, kind) pairs; each variant wraps the struct of the same
 /// name, which has `apply` and `summary`.
@@ -83,6 +84,12 @@ commands! {
     SavePriceRule => "save_price_rule",
     SetMoneyPolicy => "set_money_policy",
     SetBookingPrice => "set_booking_price",
+    TakePayment => "take_payment",
+    RefundPayment => "refund_payment",
+    AdjustBalance => "adjust_balance",
+    OpenShift => "open_shift",
+    MoveCash => "move_cash",
+    CloseShift => "close_shift",
 }
 
 impl AnyCommand {

@@ -6,6 +6,7 @@ mod courts;
 mod idempotency;
 mod members;
 mod openapi;
+mod payments;
 mod prices;
 pub mod problem;
 
@@ -53,6 +54,10 @@ pub fn routes() -> Vec<Route> {
         bookings::edit_series,
         bookings::end_series,
         prices::quote,
+        payments::create,
+        payments::get,
+        payments::refund,
+        payments::ledger,
     ]
 }
 

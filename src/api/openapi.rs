@@ -57,6 +57,20 @@ pub fn document() -> Value {
                     "note": { "type": "string" }, "source": { "type": "string" }, "series_id": { "type": ["string", "null"] },
                     "price": { "type": "integer", "description": "minor units of the club currency" },
                     "price_note": { "type": "string", "description": "why a manager set the price by hand; empty when the price list decides" } } },
+                "Payment": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "receipt_no": { "type": "integer" }, "at": { "type": "string", "format": "date-time" },
+                    "member_id": { "type": ["string", "null"] }, "booking_id": { "type": ["string", "null"] },
+                    "purpose": { "type": "string", "enum": ["booking", "top_up"] },
+                    "method": { "type": "string", "enum": ["cash", "card", "transfer", "other", "wallet"] },
+                    "amount": { "type": "integer", "description": "minor units; refunds are negative" },
+                    "refund_of": { "type": ["string", "null"] }, "payer_name": { "type": "string" }, "note": { "type": "string" }, "taken_by": { "type": "string" } } },
+                "Ledger": { "type": "object", "properties": {
+                    "balance": { "type": "integer", "description": "sum of the entries, minor units; negative: the member owes" },
+                    "currency": { "type": "string" },
+                    "entries": { "type": "array", "items": { "type": "object", "properties": {
+                        "id": { "type": "string" }, "at": { "type": "string", "format": "date-time" },
+                        "kind": { "type": "string", "enum": ["payment", "charge", "refund", "payout", "adjustment"] },
+                        "amount": { "type": "integer" }, "booking_id": { "type": ["string", "null"] }, "payment_id": { "type": ["string", "null"] }, "reason": { "type": "string" } } } } } },
                 "Quote": { "type": "object", "properties": {
                     "amount": { "type": "integer", "description": "minor units" }, "currency": { "type": "string" },
                     "lights": { "type": "integer" }, "guests": { "type": "integer" }, "unpriced_minutes": { "type": "integer" },
@@ -184,6 +198,22 @@ pub fn document() -> Value {
                 "get": op("What a booking would cost: court_id, start (as for bookings), minutes, optional member_id (their category's prices) and guests (count)", "quotePrice",
                     json!([query("court_id", "string"), query("start", "string"), query("minutes", "integer"), query("member_id", "string"), query("guests", "integer")]), None,
                     ok_one("Quote"))
+            },
+            "/payments": {
+                "post": op("Take a payment: for a booking (booking_id; at most what is left to pay) or, without booking_id, a top-up of the member's account. method cash needs an open cash desk shift; wallet pays from the member's account. An Idempotency-Key header (or command_id) makes a retry count once.",
+                    "createPayment", json!([idem()]),
+                    Some(("PaymentInput", json!({ "member_id": "…", "booking_id": "…", "amount": 120000, "method": "cash" }))),
+                    created("Payment"))
+            },
+            "/payments/{id}": {
+                "get": op("One payment or refund", "getPayment", json!([path_id()]), None, ok_one("Payment"))
+            },
+            "/payments/{id}/refund": {
+                "post": op("Give back (part of) a payment, the way it was paid or (to_wallet) to the member's account; never more than is left", "refundPayment", json!([path_id(), idem()]),
+                    Some(("RefundInput", json!({ "amount": 50000, "reason": "Rain", "to_wallet": true }))), created("Payment"))
+            },
+            "/members/{id}/ledger": {
+                "get": op("The member's account: every entry and the balance", "getLedger", json!([path_id()]), None, ok_one("Ledger"))
             },
             "/series": {
                 "post": op("Create a weekly series (weekdays 1 = Monday) between two dates, at club wall-clock time across DST. Dates that cannot be booked refuse the series (409) unless skip_conflicts is true.",

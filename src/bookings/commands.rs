@@ -402,6 +402,13 @@ impl EditSeries {
         let from = self.from_day.max(old.first_day);
         let from_instant = from.to_zoned_datetime(tz.clone()).map_err(|e| CommandError::Failed(e.into()))?.timestamp();
         let moving = store::series_bookings_from(ctx.tx, &old.id, from_instant)?;
+        // Paid dates keep their payments: they are moved one by one, not re-made with the series.
+        for b in &moving {
+            if crate::money::till::has_payments(ctx.tx, &b.id)? {
+                let day = LocalSlot::from_instants(b.starts_at, b.ends_at, &tz).day;
+                return Err(Rejection::new("series-date-paid").arg("date", day).into());
+            }
+        }
         let booked_days: Vec<Date> =
             moving.iter().map(|b| LocalSlot::from_instants(b.starts_at, b.ends_at, &tz).day).collect();
         // Free the old dates first, so a booking moved by less than its length does not collide with itself.

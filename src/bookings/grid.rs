@@ -41,6 +41,37 @@ pub struct Block {
     pub time: String,
     pub players: String,
     pub series: bool,
+    pub pay: PayState,
+}
+
+/// How far a booking is paid, for its colour on the grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayState {
+    /// Nothing to pay (a block, or no price).
+    Free,
+    Unpaid,
+    Part,
+    Paid,
+}
+
+impl PayState {
+    pub fn of(price: i64, paid: i64) -> PayState {
+        match (price, paid) {
+            (p, _) if p <= 0 => PayState::Free,
+            (_, 0) => PayState::Unpaid,
+            (p, paid) if paid >= p => PayState::Paid,
+            _ => PayState::Part,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayState::Free => "free",
+            PayState::Unpaid => "unpaid",
+            PayState::Part => "part",
+            PayState::Paid => "paid",
+        }
+    }
 }
 
 pub struct DayGrid {
@@ -63,6 +94,8 @@ pub struct GridInput<'a> {
     pub closures: &'a [Closure],
     /// Bookings of the day with the names of their extra players.
     pub bookings: &'a [(Booking, Vec<String>)],
+    /// What has been paid for each booking, by id.
+    pub paid: &'a std::collections::HashMap<String, i64>,
 }
 
 pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> DayGrid {
@@ -122,6 +155,7 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
             time,
             players: players.join(", "),
             series: b.series_id.is_some(),
+            pay: PayState::of(b.price, input.paid.get(&b.id).copied().unwrap_or(0)),
         });
     }
     let mut cells = Vec::new();
@@ -230,6 +264,7 @@ mod tests {
             week: &Week::default(),
             closures: &[],
             bookings,
+            paid: &Default::default(),
         };
         build(&input, |_| String::new())
     }

@@ -39,7 +39,7 @@ fn court_detail(ctx: &PageCtx, c: &Court) -> String {
 async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppError> {
     let tz = ctx.tz.clone();
     let (from, to) = day_bounds(day, &tz).ok_or(AppError::NotFound)?;
-    let (court_list, rules, week, closures, bookings) = app
+    let (court_list, rules, week, closures, bookings, paid) = app
         .db
         .read(move |c| {
             let mut names = store::player_names_between(c, from, to)?;
@@ -50,11 +50,23 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
                     (b, players)
                 })
                 .collect();
-            Ok((courts::courts(c)?, courts::rules(c)?, courts::week(c)?, courts::closures_from(c, day)?, with_players))
+            // A booking from the night before may still be on today's grid.
+            let paid =
+                crate::money::till::paid_for_bookings_between(c, from - jiff::SignedDuration::from_hours(24), to)?;
+            let (list, rules, week) = (courts::courts(c)?, courts::rules(c)?, courts::week(c)?);
+            Ok((list, rules, week, courts::closures_from(c, day)?, with_players, paid))
         })
         .await?;
-    let input =
-        GridInput { day, tz: &tz, courts: &court_list, rules, week: &week, closures: &closures, bookings: &bookings };
+    let input = GridInput {
+        day,
+        tz: &tz,
+        courts: &court_list,
+        rules,
+        week: &week,
+        closures: &closures,
+        bookings: &bookings,
+        paid: &paid,
+    };
     Ok(grid::build(&input, |c| court_detail(ctx, c)))
 }
 
@@ -101,6 +113,10 @@ impl GridBody<'_> {
 
     fn status_name(&self, s: &Status) -> String {
         status_label(self.ctx, s)
+    }
+
+    fn pay_name(&self, p: &grid::PayState) -> String {
+        self.ctx.t(&format!("grid-pay-{}", p.as_str()))
     }
 }
 

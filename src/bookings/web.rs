@@ -24,6 +24,8 @@ use crate::error::AppError;
 use crate::members::store as members;
 use crate::members::web::card_label;
 use crate::money::commands::SetBookingPrice;
+use crate::money::pay_web::PayForm;
+use crate::money::till::{self, Method, Payment};
 use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, rejection_text};
 use crate::web::guards::{Manager, Reception, Staff};
 use crate::web::page::{Html, PageCtx, ok, render};
@@ -407,7 +409,7 @@ async fn create(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<Booking
 
 #[derive(Template)]
 #[template(path = "bookings/show.html")]
-struct ShowPage {
+pub(crate) struct ShowPage {
     ctx: PageCtx,
     b: Booking,
     court: String,
@@ -416,6 +418,10 @@ struct ShowPage {
     history: Vec<(jiff::Timestamp, String, String)>,
     command_id: String,
     errors: FieldErrors,
+    /// Payments and refunds for this booking, oldest first.
+    payments: Vec<Payment>,
+    /// The payment form, as last typed (or what is left to pay).
+    pub(crate) pay: PayForm,
 }
 
 impl ShowPage {
@@ -455,6 +461,50 @@ impl ShowPage {
         self.b.status != Status::Cancelled
     }
 
+    fn money(&self, minor: impl crate::money::amount::Minor) -> String {
+        crate::money::amount::show(self.ctx.locale, minor.minor(), &self.ctx.club.currency)
+    }
+
+    fn money_plain(&self, minor: i64) -> String {
+        crate::money::amount::plain(minor, &self.ctx.club.currency)
+    }
+
+    fn paid(&self) -> i64 {
+        self.payments.iter().map(|p| p.amount).sum()
+    }
+
+    fn left(&self) -> i64 {
+        self.b.price - self.paid()
+    }
+
+    /// Who can pay: the booker and member players (by id), for the payer choice.
+    fn payers(&self) -> Vec<(String, String, bool)> {
+        let booker = self.b.booker_id.iter().map(|id| (id.clone(), self.b.booker_name.clone().unwrap_or_default()));
+        let players = self.players.iter().filter_map(|(p, name)| match p {
+            Player::Member(id) => Some((id.clone(), name.clone())),
+            Player::Guest(_) => None,
+        });
+        booker.chain(players).map(|(id, name)| (id.clone(), name, self.pay.payer == id)).collect()
+    }
+
+    fn methods(&self) -> Vec<(&'static str, String, bool)> {
+        Method::ALL
+            .iter()
+            .map(|m| (m.as_str(), self.ctx.t(&format!("method-{}", m.as_str())), self.pay.method == m.as_str()))
+            .collect()
+    }
+
+    fn method_name(&self, m: &Method) -> String {
+        self.ctx.t(&format!("method-{}", m.as_str()))
+    }
+
+    fn refundable(&self, p: &Payment) -> i64 {
+        if p.refund_of.is_some() {
+            return 0;
+        }
+        p.amount + self.payments.iter().filter(|r| r.refund_of.as_deref() == Some(&p.id)).map(|r| r.amount).sum::<i64>()
+    }
+
     fn player_link(&self, p: &Player) -> Option<String> {
         match p {
             Player::Member(id) => Some(format!("/members/{id}")),
@@ -463,16 +513,17 @@ impl ShowPage {
     }
 }
 
-async fn show_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<ShowPage, AppError> {
+pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<ShowPage, AppError> {
     let lookup = id.clone();
-    let (b, court, players, records) = app
+    let (b, court, players, records, payments) = app
         .db
         .read(move |c| {
             let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
             let court = courts::court(c, &b.court_id)?.map(|c| c.draft.name).unwrap_or_default();
             let players = store::players(c, &b.id)?;
             let records = crate::core::commands_mentioning(c, &b.id, 30)?;
-            Ok(Some((b, court, players, records)))
+            let payments = till::booking_payments(c, &b.id)?;
+            Ok(Some((b, court, players, records, payments)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -487,7 +538,9 @@ async fn show_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         })
         .collect();
     let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
-    Ok(ShowPage { ctx, b, court, slot, players, history, command_id: fresh_id(), errors })
+    let left = b.price - payments.iter().map(|p| p.amount).sum::<i64>();
+    let pay = PayForm::for_booking(b.booker_id.clone(), left, &ctx.club.currency);
+    Ok(ShowPage { ctx, b, court, slot, players, history, command_id: fresh_id(), errors, payments, pay })
 }
 
 #[get("/bookings/<id>")]

@@ -20,6 +20,10 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "booking_players",
     "price_rules",
     "money_policy",
+    "shifts",
+    "payments",
+    "cash_movements",
+    "ledger",
 ];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions.

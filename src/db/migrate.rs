@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_members", include_str!("../../migrations/0003_members.sql")),
     ("0004_bookings", include_str!("../../migrations/0004_bookings.sql")),
     ("0005_money", include_str!("../../migrations/0005_money.sql")),
+    ("0006_payments", include_str!("../../migrations/0006_payments.sql")),
 ];
 
 pub fn latest() -> i64 {

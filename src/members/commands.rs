@@ -171,7 +171,7 @@ impl MergeMembers {
         if dup.merged_into.is_some() || keep.merged_into.is_some() {
             return Err(Rejection::new("member-merged").into());
         }
-        super::history::move_history(ctx.tx, &dup.id, &keep.id)?;
+        super::history::move_history(ctx.tx, &dup.id, &keep.id, ctx.now)?;
         store::move_links(ctx.tx, &dup.id, &keep.id)?;
         store::set_archived(ctx.tx, &dup.id, true, Some(&keep.id), ctx.now)?;
         let pick = |a: &str, b: &str| if a.is_empty() { b.to_owned() } else { a.to_owned() };

@@ -354,9 +354,15 @@ struct CardPage {
     history: Vec<HistoryLine>,
     command_id: String,
     errors: FieldErrors,
+    /// The member's account balance (money the club holds for them; negative: they owe).
+    balance: i64,
 }
 
 impl CardPage {
+    fn balance_text(&self) -> String {
+        crate::money::amount::show(self.ctx.locale, self.balance, &self.ctx.club.currency)
+    }
+
     fn age(&self) -> Option<i16> {
         let born = self.m.birth_date?;
         let today = self.ctx.now.to_zoned_datetime(self.ctx.tz.clone()).date();
@@ -374,7 +380,7 @@ impl CardPage {
 
 async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<CardPage, AppError> {
     let lookup = id.clone();
-    let (m, merged_into, relatives, records, bookings) = app
+    let (m, merged_into, relatives, records, bookings, balance) = app
         .db
         .read(move |c| {
             let Some(m) = store::member(c, &lookup)? else { return Ok(None) };
@@ -404,7 +410,8 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
                         (b, court)
                     })
                     .collect();
-            Ok(Some((m, merged_into, relatives, records, bookings)))
+            let balance = crate::money::till::balance(c, &m.id)?;
+            Ok(Some((m, merged_into, relatives, records, bookings, balance)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -442,6 +449,7 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         history,
         command_id: fresh_id(),
         errors,
+        balance,
     })
 }
 

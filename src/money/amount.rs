@@ -3,6 +3,23 @@
 
 use crate::i18n::Locale;
 
+/// An amount however a template holds it (a value, or a reference to one, or to that).
+pub trait Minor {
+    fn minor(&self) -> i64;
+}
+
+impl Minor for i64 {
+    fn minor(&self) -> i64 {
+        *self
+    }
+}
+
+impl<T: Minor + ?Sized> Minor for &T {
+    fn minor(&self) -> i64 {
+        (**self).minor()
+    }
+}
+
 /// Minor units per major unit, and how many decimals that is, for an ISO 4217 code.
 pub fn exponent(currency: &str) -> u32 {
     iso_currency::Currency::from_code(currency).and_then(|c| c.exponent()).map_or(2, u32::from)

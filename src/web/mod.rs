@@ -37,6 +37,8 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/settings", crate::club::web::routes())
         .mount("/courts", crate::courts::web::routes())
         .mount("/prices", crate::money::web::routes())
+        .mount("/", crate::money::pay_web::routes())
+        .mount("/cash", crate::money::cash_web::routes())
         .mount("/members", crate::members::web::routes())
         .mount("/", crate::bookings::grid_web::routes())
         .mount("/", crate::bookings::web::routes())

@@ -10,5 +10,6 @@ mod courts;
 mod jobs;
 mod members;
 mod money;
+mod payments;
 mod security;
 mod write_path;

@@ -1,0 +1,227 @@
+//! The cash desk: open a shift with a float, put cash in or take it out, read the X report
+//! while it is open, close it with the cash counted and read the Z report.
+
+use askama::Template;
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+
+use super::amount;
+use super::pay_web::rejection_errors;
+use super::payment_commands::{CloseShift, MoveCash, OpenShift};
+use super::till::{self, Method, Movement, Payment, Purpose, Shift};
+use crate::app::App;
+use crate::commands::AnyCommand;
+use crate::core::{Outcome, Rejection};
+use crate::error::AppError;
+use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
+use crate::web::guards::Reception;
+use crate::web::page::{Html, PageCtx, ok, render};
+
+type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
+
+/// A shift's figures: what came in by method and purpose, what went back, the cash expected.
+pub struct Report {
+    pub shift: Shift,
+    pub payments: Vec<Payment>,
+    pub movements: Vec<Movement>,
+    pub expected_cash: i64,
+}
+
+impl Report {
+    /// (method, taken, refunded) for each method used.
+    pub fn by_method(&self) -> Vec<(Method, i64, i64)> {
+        Method::ALL
+            .into_iter()
+            .map(|m| {
+                let of = self.payments.iter().filter(|p| p.method == m);
+                let taken = of.clone().filter(|p| p.amount > 0).map(|p| p.amount).sum();
+                let refunded = of.filter(|p| p.amount < 0).map(|p| -p.amount).sum();
+                (m, taken, refunded)
+            })
+            .filter(|(_, t, r)| *t != 0 || *r != 0)
+            .collect()
+    }
+
+    /// Net money in per purpose (bookings, top-ups), wallet payments left out: they are not money in.
+    pub fn by_purpose(&self) -> Vec<(Purpose, i64)> {
+        [Purpose::Booking, Purpose::TopUp]
+            .into_iter()
+            .map(|k| {
+                let net = self
+                    .payments
+                    .iter()
+                    .filter(|p| p.purpose == k && p.method != Method::Wallet)
+                    .map(|p| p.amount)
+                    .sum();
+                (k, net)
+            })
+            .collect()
+    }
+}
+
+fn report(conn: &rusqlite::Connection, shift: Shift) -> rusqlite::Result<Report> {
+    Ok(Report {
+        payments: till::shift_payments(conn, &shift.id)?,
+        movements: till::movements(conn, &shift.id)?,
+        expected_cash: till::expected_cash(conn, &shift)?,
+        shift,
+    })
+}
+
+#[derive(FromForm, Default, Clone)]
+struct CashForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    amount: String,
+    #[field(default = String::new())]
+    reason: String,
+    /// "in" or "out" for a cash movement.
+    #[field(default = String::new())]
+    direction: String,
+}
+
+#[derive(Template)]
+#[template(path = "money/cash.html")]
+struct CashPage {
+    ctx: PageCtx,
+    open: Option<Report>,
+    recent: Vec<Shift>,
+    command_id: String,
+    errors: FieldErrors,
+    typed: CashForm,
+}
+
+#[derive(Template)]
+#[template(path = "money/shift.html")]
+struct ShiftPage {
+    ctx: PageCtx,
+    r: Report,
+}
+
+/// Labels and money for the cash page and the shift report.
+trait Labels {
+    fn ctx(&self) -> &PageCtx;
+
+    fn money(&self, minor: impl amount::Minor) -> String {
+        amount::show(self.ctx().locale, minor.minor(), &self.ctx().club.currency)
+    }
+
+    fn method_name(&self, m: &Method) -> String {
+        self.ctx().t(&format!("method-{}", m.as_str()))
+    }
+
+    fn purpose_name(&self, p: &Purpose) -> String {
+        self.ctx().t(&format!("purpose-{}", p.as_str()))
+    }
+}
+
+impl Labels for CashPage {
+    fn ctx(&self) -> &PageCtx {
+        &self.ctx
+    }
+}
+
+impl Labels for ShiftPage {
+    fn ctx(&self) -> &PageCtx {
+        &self.ctx
+    }
+}
+
+async fn cash_page(app: &App, ctx: PageCtx, errors: FieldErrors, typed: CashForm) -> Result<CashPage, AppError> {
+    let (open, recent) = app
+        .db
+        .read(|c| {
+            let open = till::open_shift(c)?.map(|s| report(c, s)).transpose()?;
+            Ok((open, till::recent_shifts(c, 10)?))
+        })
+        .await?;
+    Ok(CashPage { ctx, open, recent, command_id: fresh_id(), errors, typed })
+}
+
+#[get("/")]
+async fn page(_r: Reception, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+    ok(&cash_page(app, ctx, FieldErrors::default(), <CashForm as Default>::default()).await?)
+}
+
+/// Runs a cash desk command; on success goes to `to` with `done`, else shows the page again.
+async fn run(
+    app: &App,
+    r: &Reception,
+    ctx: PageCtx,
+    f: CashForm,
+    cmd: Result<AnyCommand, Rejection>,
+    (to, done): (String, &str),
+) -> Page {
+    let outcome = match cmd {
+        Ok(cmd) => match app.run_with_id(command_id(&f.command_id), r.0.actor(), cmd).await?.outcome {
+            Outcome::Applied { .. } => None,
+            Outcome::Rejected(rej) => Some(rej),
+        },
+        Err(rej) => Some(rej),
+    };
+    match outcome {
+        None => Ok(Either::Right(Flash::success(Redirect::to(to), ctx.t(done)))),
+        Some(rej) => {
+            let errors = rejection_errors(&ctx, &rej);
+            Ok(Either::Left(render(Status::UnprocessableEntity, &cash_page(app, ctx, errors, f).await?)?))
+        }
+    }
+}
+
+fn parse_amount(ctx: &PageCtx, text: &str, field: &str) -> Result<i64, Rejection> {
+    amount::parse(text, &ctx.club.currency).map_err(|code| Rejection::new(code).on(field))
+}
+
+#[post("/open", data = "<form>")]
+async fn open(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm>) -> Page {
+    let f = form.0;
+    let float = if f.amount.trim().is_empty() { Ok(0) } else { parse_amount(&ctx, &f.amount, "float") };
+    let cmd =
+        float.map(|float| AnyCommand::OpenShift(OpenShift { shift_id: command_id(&f.command_id).to_string(), float }));
+    run(app, &r, ctx, f, cmd, ("/cash".into(), "shift-opened")).await
+}
+
+#[post("/move", data = "<form>")]
+async fn move_cash(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm>) -> Page {
+    let f = form.0;
+    let sign = if f.direction == "out" { -1 } else { 1 };
+    let cmd = parse_amount(&ctx, &f.amount, "amount").map(|amount| {
+        AnyCommand::MoveCash(MoveCash {
+            movement_id: command_id(&f.command_id).to_string(),
+            amount: sign * amount,
+            reason: f.reason.clone(),
+        })
+    });
+    run(app, &r, ctx, f, cmd, ("/cash".into(), "cash-moved")).await
+}
+
+#[post("/close", data = "<form>")]
+async fn close(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm>) -> Page {
+    let f = form.0;
+    let shift = app.db.read(|c| Ok(till::open_shift(c)?)).await?;
+    // A closed shift goes straight to its Z report.
+    let to = shift.as_ref().map_or_else(|| "/cash".to_owned(), |s| format!("/cash/shifts/{}", s.id));
+    let cmd = match shift {
+        None => Err(Rejection::new("cash-desk-closed")),
+        Some(s) => parse_amount(&ctx, &f.amount, "counted")
+            .map(|counted| AnyCommand::CloseShift(CloseShift { shift_id: s.id, counted, note: f.reason.clone() })),
+    };
+    run(app, &r, ctx, f, cmd, (to, "shift-closed")).await
+}
+
+#[get("/shifts/<id>")]
+async fn shift(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    let r = app
+        .db
+        .read(move |c| till::shift(c, &id)?.map(|s| report(c, s)).transpose().map_err(Into::into))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    ok(&ShiftPage { ctx, r })
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![page, open, move_cash, close, shift]
+}

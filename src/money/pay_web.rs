@@ -1,0 +1,391 @@
+//! Taking money at the desk: paying a booking (fully, partly, several players), refunds, wallet
+//! top-ups, the member statement and printable receipts.
+
+use askama::Template;
+use rocket::form::FromForm;
+use rocket::http::{ContentType, Status};
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+use uuid::Uuid;
+
+use super::amount;
+use super::payment_commands::{AdjustBalance, RefundPayment, TakePayment};
+use super::till::{self, Entry, Method, Payment, Purpose};
+use crate::app::App;
+use crate::bookings::web::show_page;
+use crate::commands::AnyCommand;
+use crate::core::{Actor, Outcome, Rejection};
+use crate::error::AppError;
+use crate::members::store as members;
+use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
+use crate::web::guards::{Manager, Reception};
+use crate::web::page::{Html, PageCtx, ok, render};
+
+type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
+
+fn done(to: String, message: String) -> Page {
+    Ok(Either::Right(Flash::success(Redirect::to(to), message)))
+}
+
+/// A refusal in words, with amounts shown as money rather than minor units.
+pub fn rejection_errors(ctx: &PageCtx, r: &Rejection) -> FieldErrors {
+    let mut shown = r.clone();
+    for (name, value) in &mut shown.args {
+        if ["due", "balance", "left", "cash"].contains(&name.as_str())
+            && let Ok(minor) = value.parse::<i64>()
+        {
+            *value = amount::show(ctx.locale, minor, &ctx.club.currency);
+        }
+    }
+    let mut errors = FieldErrors::default();
+    errors.rejection(ctx.locale, &shown);
+    errors
+}
+
+async fn run(app: &App, actor: Actor, raw_id: &str, cmd: AnyCommand) -> Result<Option<Rejection>, AppError> {
+    Ok(match app.run_with_id(command_id(raw_id), actor, cmd).await?.outcome {
+        Outcome::Applied { .. } => None,
+        Outcome::Rejected(r) => Some(r),
+    })
+}
+
+// ---- paying a booking ----
+
+#[derive(FromForm, Default, Clone)]
+pub struct PayForm {
+    #[field(default = String::new())]
+    pub command_id: String,
+    #[field(default = String::new())]
+    pub amount: String,
+    #[field(default = String::new())]
+    pub method: String,
+    /// A member id, or empty for a guest named in `payer_name`.
+    #[field(default = String::new())]
+    pub payer: String,
+    #[field(default = String::new())]
+    pub payer_name: String,
+}
+
+impl PayForm {
+    pub fn for_booking(booker: Option<String>, left: i64, currency: &str) -> PayForm {
+        PayForm {
+            command_id: fresh_id(),
+            amount: if left > 0 { amount::plain(left, currency) } else { String::new() },
+            method: Method::Cash.as_str().into(),
+            payer: booker.unwrap_or_default(),
+            payer_name: String::new(),
+        }
+    }
+}
+
+#[post("/bookings/<id>/pay", data = "<form>")]
+async fn pay(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PayForm>) -> Page {
+    let f = form.0;
+    let parsed = amount::parse(&f.amount, &ctx.club.currency);
+    let method = Method::parse(&f.method);
+    let rejection = match (parsed, method) {
+        (Err(code), _) => Some(Rejection::new(code).on("amount")),
+        (_, None) => Some(Rejection::new("method-choose").on("method")),
+        (Ok(amount), Some(method)) => {
+            let cmd = AnyCommand::TakePayment(TakePayment {
+                payment_id: command_id(&f.command_id).to_string(),
+                member_id: Some(f.payer.clone()).filter(|p| !p.is_empty()),
+                booking_id: Some(id.clone()),
+                purpose: Purpose::Booking,
+                method,
+                amount,
+                payer_name: if f.payer.is_empty() { f.payer_name.clone() } else { String::new() },
+                note: String::new(),
+            });
+            run(app, r.0.actor(), &f.command_id, cmd).await?
+        }
+    };
+    match rejection {
+        None => done(format!("/bookings/{id}"), ctx.t("payment-taken")),
+        Some(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
+        Some(rej) => {
+            let errors = rejection_errors(&ctx, &rej);
+            let mut page = show_page(app, ctx, id, errors).await?;
+            page.pay = PayForm { command_id: fresh_id(), ..f };
+            Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
+        }
+    }
+}
+
+#[derive(FromForm)]
+struct RefundForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    amount: String,
+    #[field(default = String::new())]
+    reason: String,
+    #[field(default = false)]
+    to_wallet: bool,
+}
+
+/// Where to go back to after a refund: the booking, or the member for a top-up.
+fn back_from(p: &Payment) -> String {
+    match (&p.booking_id, &p.member_id) {
+        (Some(b), _) => format!("/bookings/{b}"),
+        (None, Some(m)) => format!("/accounts/{m}"),
+        _ => "/cash".into(),
+    }
+}
+
+#[post("/payments/<id>/refund", data = "<form>")]
+async fn refund(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<RefundForm>) -> Page {
+    let f = form.0;
+    let lookup = id.clone();
+    let p = app.db.read(move |c| Ok(till::payment(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
+    let back = back_from(&p);
+    let rejection = match amount::parse(&f.amount, &ctx.club.currency) {
+        Err(code) => Some(Rejection::new(code).on("amount")),
+        Ok(amount) => {
+            let cmd = AnyCommand::RefundPayment(RefundPayment {
+                refund_id: command_id(&f.command_id).to_string(),
+                payment_id: id,
+                amount,
+                to_wallet: f.to_wallet,
+                reason: f.reason,
+            });
+            run(app, r.0.actor(), &f.command_id, cmd).await?
+        }
+    };
+    match rejection {
+        None => done(back, ctx.t("payment-refunded")),
+        Some(rej) => {
+            let mut shown = rej.clone();
+            shown.field = None;
+            let text = rejection_errors(&ctx, &shown).get("form").unwrap_or_default().to_owned();
+            Ok(Either::Right(Flash::error(Redirect::to(back), text)))
+        }
+    }
+}
+
+// ---- receipts ----
+
+#[derive(Template)]
+#[template(path = "money/receipt.html")]
+struct ReceiptPage {
+    ctx: PageCtx,
+    p: Payment,
+    what: String,
+}
+
+impl ReceiptPage {
+    fn money(&self, minor: &i64) -> String {
+        amount::show(self.ctx.locale, *minor, &self.ctx.club.currency)
+    }
+
+    fn method_name(&self) -> String {
+        self.ctx.t(&format!("method-{}", self.p.method.as_str()))
+    }
+}
+
+#[get("/payments/<id>/receipt")]
+async fn receipt(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    let (p, booking) = app
+        .db
+        .read(move |c| {
+            let Some(p) = till::payment(c, &id)? else { return Ok(None) };
+            let booking = match &p.booking_id {
+                Some(b) => crate::bookings::store::booking(c, b)?
+                    .and_then(|b| crate::courts::store::court(c, &b.court_id).ok().flatten().map(|court| (b, court))),
+                None => None,
+            };
+            Ok(Some((p, booking)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let what = match booking {
+        Some((b, court)) => {
+            let slot = crate::bookings::model::LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
+            let (date, start, minutes) =
+                (crate::i18n::date(ctx.locale, slot.day), slot.start.to_string(), slot.minutes.to_string());
+            crate::i18n::tr_args(
+                ctx.locale,
+                "receipt-booking",
+                &[("court", &court.draft.name), ("date", &date), ("start", &start), ("minutes", &minutes)],
+            )
+        }
+        None => ctx.t("receipt-top-up"),
+    };
+    ok(&ReceiptPage { ctx, p, what })
+}
+
+// ---- the member's account ----
+
+#[derive(FromForm)]
+struct TopUpForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    amount: String,
+    #[field(default = String::new())]
+    method: String,
+}
+
+#[derive(FromForm)]
+struct AdjustForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    amount: String,
+    #[field(default = String::new())]
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "money/statement.html")]
+struct StatementPage {
+    ctx: PageCtx,
+    member_id: String,
+    name: String,
+    /// Entries with the balance after each, oldest first.
+    rows: Vec<(Entry, i64)>,
+    balance: i64,
+    command_id: String,
+    errors: FieldErrors,
+    /// The top-up and adjustment forms as typed.
+    typed: (String, String, String),
+}
+
+impl StatementPage {
+    fn money(&self, minor: &i64) -> String {
+        amount::show(self.ctx.locale, *minor, &self.ctx.club.currency)
+    }
+
+    fn kind_name(&self, kind: &str) -> String {
+        self.ctx.t(&format!("entry-{kind}"))
+    }
+
+    fn top_up_methods(&self) -> Vec<(&'static str, String, bool)> {
+        [Method::Cash, Method::Card, Method::Transfer, Method::Other]
+            .iter()
+            .map(|m| (m.as_str(), self.ctx.t(&format!("method-{}", m.as_str())), self.typed.1 == m.as_str()))
+            .collect()
+    }
+}
+
+async fn statement_page(
+    app: &App,
+    ctx: PageCtx,
+    member_id: String,
+    errors: FieldErrors,
+    typed: (String, String, String),
+) -> Result<StatementPage, AppError> {
+    let lookup = member_id.clone();
+    let (name, entries) = app
+        .db
+        .read(move |c| {
+            let Some(m) = members::member(c, &lookup)? else { return Ok(None) };
+            Ok(Some((m.full_name, till::entries(c, &lookup)?)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut balance = 0;
+    let rows = entries
+        .into_iter()
+        .map(|e| {
+            balance += e.amount;
+            (e, balance)
+        })
+        .collect();
+    Ok(StatementPage { ctx, member_id, name, rows, balance, command_id: fresh_id(), errors, typed })
+}
+
+#[get("/accounts/<id>")]
+async fn statement(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    ok(&statement_page(app, ctx, id, FieldErrors::default(), (String::new(), "cash".into(), String::new())).await?)
+}
+
+#[get("/accounts/<id>/statement.csv")]
+async fn statement_csv(
+    _r: Reception,
+    ctx: PageCtx,
+    app: &State<App>,
+    id: String,
+) -> Result<(ContentType, String), AppError> {
+    let page = statement_page(app, ctx, id, FieldErrors::default(), Default::default()).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let currency = &page.ctx.club.currency;
+    let head = ["statement-when", "statement-what", "statement-amount", "statement-balance", "statement-reason"];
+    out.write_record(head.iter().map(|h| page.ctx.t(h))).map_err(anyhow::Error::from)?;
+    for (e, balance) in &page.rows {
+        out.write_record([
+            e.at.to_zoned_datetime(page.ctx.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+            page.kind_name(&e.kind),
+            amount::plain(e.amount, currency),
+            amount::plain(*balance, currency),
+            e.reason.clone(),
+        ])
+        .map_err(anyhow::Error::from)?;
+    }
+    let bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((ContentType::CSV, String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+#[post("/accounts/<id>/top-up", data = "<form>")]
+async fn top_up(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<TopUpForm>) -> Page {
+    let f = form.0;
+    let rejection = match (amount::parse(&f.amount, &ctx.club.currency), Method::parse(&f.method)) {
+        (Err(code), _) => Some(Rejection::new(code).on("amount")),
+        (_, None) => Some(Rejection::new("method-choose").on("method")),
+        (Ok(amount), Some(method)) => {
+            let cmd = AnyCommand::TakePayment(TakePayment {
+                payment_id: command_id(&f.command_id).to_string(),
+                member_id: Some(id.clone()),
+                booking_id: None,
+                purpose: Purpose::TopUp,
+                method,
+                amount,
+                payer_name: String::new(),
+                note: String::new(),
+            });
+            run(app, r.0.actor(), &f.command_id, cmd).await?
+        }
+    };
+    match rejection {
+        None => done(format!("/accounts/{id}"), ctx.t("top-up-done")),
+        Some(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
+        Some(rej) => {
+            let errors = rejection_errors(&ctx, &rej);
+            let page = statement_page(app, ctx, id, errors, (f.amount, f.method, String::new())).await?;
+            Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
+        }
+    }
+}
+
+#[post("/accounts/<id>/adjust", data = "<form>")]
+async fn adjust(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<AdjustForm>) -> Page {
+    let f = form.0;
+    let rejection = match amount::parse(&f.amount, &ctx.club.currency) {
+        Err(code) => Some(Rejection::new(code).on("adjust_amount")),
+        Ok(amount) => {
+            let cmd = AnyCommand::AdjustBalance(AdjustBalance {
+                entry_id: Uuid::now_v7().to_string(),
+                member_id: id.clone(),
+                amount,
+                reason: f.reason.clone(),
+            });
+            run(app, m.0.actor(), &f.command_id, cmd).await?
+        }
+    };
+    match rejection {
+        None => done(format!("/accounts/{id}"), ctx.t("balance-adjusted")),
+        Some(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
+        Some(mut rej) => {
+            if rej.field.as_deref() == Some("amount") {
+                rej.field = Some("adjust_amount".into());
+            }
+            let errors = rejection_errors(&ctx, &rej);
+            let page = statement_page(app, ctx, id, errors, (String::new(), "cash".into(), f.amount)).await?;
+            Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
+        }
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![pay, refund, receipt, statement, statement_csv, top_up, adjust]
+}

@@ -1,0 +1,343 @@
+//! Commands that move money: take a payment (for a booking, or a wallet top-up), refund one,
+//! adjust a balance (managers), and run the cash desk shift. Each payment is a fact under the id
+//! the desk gave it, so sending it twice records it once.
+
+use serde::{Deserialize, Serialize};
+
+use super::amount::MAX_MAJOR;
+use super::till::{self, Method, NewEntry, NewPayment, Purpose};
+use crate::bookings::model::Status;
+use crate::bookings::store as bookings;
+use crate::core::{CommandError, Ctx, Rejection, Role, require};
+use crate::members::store as members;
+
+/// An amount a desk may take or pay out in one go: above zero and not absurd.
+fn check_amount(amount: i64, field: &str) -> Result<(), Rejection> {
+    if amount <= 0 || amount > MAX_MAJOR * 100 {
+        return Err(Rejection::new("amount-out-of-range").on(field));
+    }
+    Ok(())
+}
+
+fn check_text(text: &str, field: &str, code: &str, max: usize) -> Result<(), Rejection> {
+    if text.chars().count() > max { Err(Rejection::new(code).on(field)) } else { Ok(()) }
+}
+
+fn open_shift_id(ctx: &Ctx<'_>, method: Method) -> Result<Option<String>, CommandError> {
+    let shift = till::open_shift(ctx.tx)?;
+    if method == Method::Cash && shift.is_none() {
+        return Err(Rejection::new("cash-desk-closed").on("method").into());
+    }
+    Ok(shift.map(|s| s.id))
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TakePayment {
+    pub payment_id: String,
+    pub member_id: Option<String>,
+    pub booking_id: Option<String>,
+    pub purpose: Purpose,
+    pub method: Method,
+    pub amount: i64,
+    /// Who paid, when it is a guest without a member card.
+    pub payer_name: String,
+    pub note: String,
+}
+
+impl TakePayment {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        if till::payment(ctx.tx, &self.payment_id)?.is_some() {
+            return Err(Rejection::new("id-taken").into());
+        }
+        check_amount(self.amount, "amount")?;
+        check_text(&self.payer_name, "payer_name", "payer-name-too-long", 80)?;
+        check_text(&self.note, "note", "note-too-long", 200)?;
+        if let Some(id) = &self.member_id {
+            members::member(ctx.tx, id)?.ok_or_else(|| Rejection::new("member-not-found").on("member_id"))?;
+        }
+        match self.purpose {
+            Purpose::Booking => {
+                let id = self.booking_id.as_deref().ok_or_else(|| Rejection::new("booking-not-found"))?;
+                let b = bookings::booking(ctx.tx, id)?.ok_or_else(|| Rejection::new("booking-not-found"))?;
+                if b.status == Status::Cancelled {
+                    return Err(Rejection::new("payment-booking-cancelled").into());
+                }
+                let due = b.price - till::paid_for_booking(ctx.tx, id)?;
+                if self.amount > due {
+                    return Err(Rejection::new("payment-more-than-due").on("amount").arg("due", due).into());
+                }
+            }
+            Purpose::TopUp => {
+                if self.member_id.is_none() || self.booking_id.is_some() {
+                    return Err(Rejection::new("top-up-needs-member").on("member_id").into());
+                }
+                if self.method == Method::Wallet {
+                    return Err(Rejection::new("top-up-from-wallet").on("method").into());
+                }
+            }
+        }
+        if self.method == Method::Wallet {
+            let member = self.member_id.as_deref().ok_or_else(|| Rejection::new("wallet-needs-member").on("method"))?;
+            let balance = till::balance(ctx.tx, member)?;
+            if balance < self.amount {
+                return Err(Rejection::new("wallet-not-enough").on("amount").arg("balance", balance).into());
+            }
+        }
+        let shift = open_shift_id(ctx, self.method)?;
+        let by = ctx.actor.display_name();
+        till::insert_payment(
+            ctx.tx,
+            &NewPayment {
+                id: &self.payment_id,
+                receipt_no: till::next_receipt_no(ctx.tx)?,
+                at: ctx.now,
+                member_id: self.member_id.as_deref(),
+                booking_id: self.booking_id.as_deref(),
+                purpose: self.purpose,
+                method: self.method,
+                amount: self.amount,
+                refund_of: None,
+                shift_id: shift.as_deref(),
+                payer_name: self.payer_name.trim(),
+                note: self.note.trim(),
+                taken_by: &by,
+            },
+        )?;
+        if let Some(member) = self.member_id.as_deref() {
+            let entry = |kind, amount| NewEntry {
+                member_id: member,
+                kind,
+                amount,
+                booking_id: self.booking_id.as_deref(),
+                payment_id: Some(&self.payment_id),
+                reason: "",
+            };
+            // Money handed over is paid in; a booking paid for is charged. From the wallet, only the charge.
+            if self.method != Method::Wallet {
+                till::append(ctx.tx, &format!("{}/in", self.payment_id), ctx.now, &entry("payment", self.amount))?;
+            }
+            if self.purpose == Purpose::Booking {
+                till::append(ctx.tx, &format!("{}/charge", self.payment_id), ctx.now, &entry("charge", -self.amount))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{} {} {} ({})", self.purpose.as_str(), self.method.as_str(), self.amount, self.payment_id)
+    }
+}
+
+/// Gives back (part of) a payment: to the member's wallet, or the way it was paid.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefundPayment {
+    pub refund_id: String,
+    pub payment_id: String,
+    pub amount: i64,
+    pub to_wallet: bool,
+    pub reason: String,
+}
+
+impl RefundPayment {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        if till::payment(ctx.tx, &self.refund_id)?.is_some() {
+            return Err(Rejection::new("id-taken").into());
+        }
+        let p = till::payment(ctx.tx, &self.payment_id)?.ok_or_else(|| Rejection::new("payment-not-found"))?;
+        if p.refund_of.is_some() {
+            return Err(Rejection::new("refund-of-refund").into());
+        }
+        check_amount(self.amount, "amount")?;
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(Rejection::new("refund-reason-required").on("reason").into());
+        }
+        let left = till::refundable(ctx.tx, &p.id)?;
+        if self.amount > left {
+            return Err(Rejection::new("refund-more-than-paid").on("amount").arg("left", left).into());
+        }
+        // Wallet money goes back to the wallet; a top-up comes out of it.
+        let method = if self.to_wallet || p.method == Method::Wallet { Method::Wallet } else { p.method };
+        let member = p.member_id.as_deref();
+        if method == Method::Wallet && p.purpose == Purpose::TopUp {
+            return Err(Rejection::new("refund-top-up-to-wallet").on("to_wallet").into());
+        }
+        if method == Method::Wallet && member.is_none() {
+            return Err(Rejection::new("wallet-needs-member").on("to_wallet").into());
+        }
+        if let (Purpose::TopUp, Some(m)) = (p.purpose, member) {
+            let balance = till::balance(ctx.tx, m)?;
+            if balance < self.amount {
+                return Err(Rejection::new("wallet-not-enough").on("amount").arg("balance", balance).into());
+            }
+        }
+        let shift = open_shift_id(ctx, method)?;
+        let by = ctx.actor.display_name();
+        till::insert_payment(
+            ctx.tx,
+            &NewPayment {
+                id: &self.refund_id,
+                receipt_no: till::next_receipt_no(ctx.tx)?,
+                at: ctx.now,
+                member_id: member,
+                booking_id: p.booking_id.as_deref(),
+                purpose: p.purpose,
+                method,
+                amount: -self.amount,
+                refund_of: Some(&p.id),
+                shift_id: shift.as_deref(),
+                payer_name: &p.payer_name,
+                note: reason,
+                taken_by: &by,
+            },
+        )?;
+        if let Some(member) = member {
+            let entry = |kind, amount| NewEntry {
+                member_id: member,
+                kind,
+                amount,
+                booking_id: p.booking_id.as_deref(),
+                payment_id: Some(&self.refund_id),
+                reason,
+            };
+            if p.purpose == Purpose::Booking {
+                till::append(ctx.tx, &format!("{}/refund", self.refund_id), ctx.now, &entry("refund", self.amount))?;
+            }
+            if method != Method::Wallet {
+                till::append(ctx.tx, &format!("{}/out", self.refund_id), ctx.now, &entry("payout", -self.amount))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{} of {}: {}", self.amount, self.payment_id, self.reason)
+    }
+}
+
+/// A manager corrects a member's balance, with the reason.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AdjustBalance {
+    pub entry_id: String,
+    pub member_id: String,
+    pub amount: i64,
+    pub reason: String,
+}
+
+impl AdjustBalance {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Manager)?;
+        members::member(ctx.tx, &self.member_id)?.ok_or_else(|| Rejection::new("member-not-found"))?;
+        check_amount(self.amount.abs(), "amount")?;
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(Rejection::new("adjust-reason-required").on("reason").into());
+        }
+        let entry = NewEntry {
+            member_id: &self.member_id,
+            kind: "adjustment",
+            amount: self.amount,
+            booking_id: None,
+            payment_id: None,
+            reason,
+        };
+        till::append(ctx.tx, &self.entry_id, ctx.now, &entry)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{} {}: {}", self.member_id, self.amount, self.reason)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OpenShift {
+    pub shift_id: String,
+    pub float: i64,
+}
+
+impl OpenShift {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        if till::open_shift(ctx.tx)?.is_some() {
+            return Err(Rejection::new("shift-already-open").into());
+        }
+        if !(0..=MAX_MAJOR * 100).contains(&self.float) {
+            return Err(Rejection::new("amount-out-of-range").on("float").into());
+        }
+        till::insert_shift(ctx.tx, &self.shift_id, ctx.now, &ctx.actor.display_name(), self.float)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("float {}", self.float)
+    }
+}
+
+/// Cash put into the till (positive) or taken out (negative) during the open shift.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MoveCash {
+    pub movement_id: String,
+    pub amount: i64,
+    pub reason: String,
+}
+
+impl MoveCash {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        let shift = till::open_shift(ctx.tx)?.ok_or_else(|| Rejection::new("cash-desk-closed"))?;
+        check_amount(self.amount.abs(), "amount")?;
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(Rejection::new("cash-reason-required").on("reason").into());
+        }
+        let in_till = till::expected_cash(ctx.tx, &shift)?;
+        if in_till + self.amount < 0 {
+            return Err(Rejection::new("till-not-enough").on("amount").arg("cash", in_till).into());
+        }
+        till::insert_movement(
+            ctx.tx,
+            &self.movement_id,
+            &shift.id,
+            ctx.now,
+            self.amount,
+            reason,
+            &ctx.actor.display_name(),
+        )?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{}: {}", self.amount, self.reason)
+    }
+}
+
+/// Closes the open shift with the cash counted in the till; the difference is kept.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CloseShift {
+    pub shift_id: String,
+    pub counted: i64,
+    pub note: String,
+}
+
+impl CloseShift {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        let shift = till::shift(ctx.tx, &self.shift_id)?.ok_or_else(|| Rejection::new("shift-not-found"))?;
+        if shift.closed_at.is_some() {
+            return Err(Rejection::new("shift-already-closed").into());
+        }
+        if !(0..=MAX_MAJOR * 100).contains(&self.counted) {
+            return Err(Rejection::new("amount-out-of-range").on("counted").into());
+        }
+        check_text(&self.note, "note", "note-too-long", 500)?;
+        till::close_shift(ctx.tx, &shift.id, ctx.now, &ctx.actor.display_name(), self.counted, self.note.trim())?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("counted {}", self.counted)
+    }
+}

@@ -1,0 +1,386 @@
+//! SQL for payments, the member ledger and cash desk shifts.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+fn ts(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or_default()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Cash,
+    Card,
+    Transfer,
+    Other,
+    /// From the member's prepaid balance: no money crosses the desk.
+    Wallet,
+}
+
+impl Method {
+    pub const ALL: [Method; 5] = [Method::Cash, Method::Card, Method::Transfer, Method::Other, Method::Wallet];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Cash => "cash",
+            Method::Card => "card",
+            Method::Transfer => "transfer",
+            Method::Other => "other",
+            Method::Wallet => "wallet",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    Booking,
+    TopUp,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Booking => "booking",
+            Purpose::TopUp => "top_up",
+        }
+    }
+
+    fn parse(s: &str) -> Purpose {
+        if s == "top_up" { Purpose::TopUp } else { Purpose::Booking }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Payment {
+    pub id: String,
+    pub receipt_no: i64,
+    pub at: Timestamp,
+    pub member_id: Option<String>,
+    pub member_name: Option<String>,
+    pub booking_id: Option<String>,
+    pub purpose: Purpose,
+    pub method: Method,
+    pub amount: i64,
+    pub refund_of: Option<String>,
+    pub shift_id: Option<String>,
+    pub payer_name: String,
+    pub note: String,
+    pub taken_by: String,
+}
+
+const PAYMENT_COLS: &str = "p.id, p.receipt_no, p.at, p.member_id, m.full_name, p.booking_id, p.purpose, p.method, \
+    p.amount, p.refund_of, p.shift_id, p.payer_name, p.note, p.taken_by";
+const PAYMENT_FROM: &str = "FROM payments p LEFT JOIN members m ON m.id = p.member_id";
+
+fn row_to_payment(r: &Row<'_>) -> rusqlite::Result<Payment> {
+    Ok(Payment {
+        id: r.get(0)?,
+        receipt_no: r.get(1)?,
+        at: ts(r.get(2)?),
+        member_id: r.get(3)?,
+        member_name: r.get(4)?,
+        booking_id: r.get(5)?,
+        purpose: Purpose::parse(&r.get::<_, String>(6)?),
+        method: Method::parse(&r.get::<_, String>(7)?).unwrap_or(Method::Other),
+        amount: r.get(8)?,
+        refund_of: r.get(9)?,
+        shift_id: r.get(10)?,
+        payer_name: r.get(11)?,
+        note: r.get(12)?,
+        taken_by: r.get(13)?,
+    })
+}
+
+pub fn payment(conn: &Connection, id: &str) -> rusqlite::Result<Option<Payment>> {
+    conn.query_row(&format!("SELECT {PAYMENT_COLS} {PAYMENT_FROM} WHERE p.id = ?1"), [id], row_to_payment).optional()
+}
+
+pub fn booking_payments(conn: &Connection, booking_id: &str) -> rusqlite::Result<Vec<Payment>> {
+    conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLS} {PAYMENT_FROM} WHERE p.booking_id = ?1 ORDER BY p.at, p.receipt_no"
+    ))?
+    .query_map([booking_id], row_to_payment)?
+    .collect()
+}
+
+pub fn shift_payments(conn: &Connection, shift_id: &str) -> rusqlite::Result<Vec<Payment>> {
+    conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLS} {PAYMENT_FROM} WHERE p.shift_id = ?1 ORDER BY p.at, p.receipt_no"
+    ))?
+    .query_map([shift_id], row_to_payment)?
+    .collect()
+}
+
+pub fn payments_between(conn: &Connection, from: Timestamp, to: Timestamp) -> rusqlite::Result<Vec<Payment>> {
+    conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLS} {PAYMENT_FROM} WHERE p.at >= ?1 AND p.at < ?2 ORDER BY p.at, p.receipt_no"
+    ))?
+    .query_map([from.as_millisecond(), to.as_millisecond()], row_to_payment)?
+    .collect()
+}
+
+/// What has been paid for a booking, refunds taken off.
+pub fn paid_for_booking(conn: &Connection, booking_id: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT coalesce(sum(amount), 0) FROM payments WHERE booking_id = ?1")?
+        .query_row([booking_id], |r| r.get(0))
+}
+
+/// What has been paid for each booking starting in [from, to), refunds taken off.
+pub fn paid_for_bookings_between(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<std::collections::HashMap<String, i64>> {
+    conn.prepare_cached(
+        "SELECT p.booking_id, sum(p.amount) FROM payments p JOIN bookings b ON b.id = p.booking_id \
+         WHERE b.starts_at >= ?1 AND b.starts_at < ?2 GROUP BY p.booking_id",
+    )?
+    .query_map([from.as_millisecond(), to.as_millisecond()], |r| Ok((r.get(0)?, r.get(1)?)))?
+    .collect()
+}
+
+pub fn has_payments(conn: &Connection, booking_id: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM payments WHERE booking_id = ?1)")?
+        .query_row([booking_id], |r| r.get(0))
+}
+
+/// What is left of payment `id` to refund.
+pub fn refundable(conn: &Connection, id: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "SELECT p.amount + coalesce((SELECT sum(r.amount) FROM payments r WHERE r.refund_of = p.id), 0) \
+         FROM payments p WHERE p.id = ?1",
+    )?
+    .query_row([id], |r| r.get(0))
+    .optional()
+    .map(Option::unwrap_or_default)
+}
+
+/// Receipt numbers are the hub's: one more than the last.
+pub fn next_receipt_no(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT coalesce(max(receipt_no), 0) + 1 FROM payments", [], |r| r.get(0))
+}
+
+pub struct NewPayment<'a> {
+    pub id: &'a str,
+    pub receipt_no: i64,
+    pub at: Timestamp,
+    pub member_id: Option<&'a str>,
+    pub booking_id: Option<&'a str>,
+    pub purpose: Purpose,
+    pub method: Method,
+    pub amount: i64,
+    pub refund_of: Option<&'a str>,
+    pub shift_id: Option<&'a str>,
+    pub payer_name: &'a str,
+    pub note: &'a str,
+    pub taken_by: &'a str,
+}
+
+pub fn insert_payment(conn: &Connection, p: &NewPayment<'_>) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO payments (id, receipt_no, at, member_id, booking_id, purpose, method, amount, refund_of, shift_id, \
+         payer_name, note, taken_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            p.id,
+            p.receipt_no,
+            p.at.as_millisecond(),
+            p.member_id,
+            p.booking_id,
+            p.purpose.as_str(),
+            p.method.as_str(),
+            p.amount,
+            p.refund_of,
+            p.shift_id,
+            p.payer_name,
+            p.note,
+            p.taken_by
+        ],
+    )?;
+    Ok(())
+}
+
+// ---- the ledger ----
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: String,
+    pub at: Timestamp,
+    pub kind: String,
+    pub amount: i64,
+    pub booking_id: Option<String>,
+    pub payment_id: Option<String>,
+    pub reason: String,
+}
+
+pub struct NewEntry<'a> {
+    pub member_id: &'a str,
+    pub kind: &'a str,
+    pub amount: i64,
+    pub booking_id: Option<&'a str>,
+    pub payment_id: Option<&'a str>,
+    pub reason: &'a str,
+}
+
+/// Appends a ledger entry; its id is derived from the command's, so replays cannot duplicate it.
+pub fn append(conn: &Connection, id: &str, at: Timestamp, e: &NewEntry<'_>) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO ledger (id, member_id, at, kind, amount, booking_id, payment_id, reason) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id, e.member_id, at.as_millisecond(), e.kind, e.amount, e.booking_id, e.payment_id, e.reason],
+    )?;
+    Ok(())
+}
+
+pub fn balance(conn: &Connection, member_id: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT coalesce(sum(amount), 0) FROM ledger WHERE member_id = ?1")?
+        .query_row([member_id], |r| r.get(0))
+}
+
+/// A member's entries, oldest first.
+pub fn entries(conn: &Connection, member_id: &str) -> rusqlite::Result<Vec<Entry>> {
+    conn.prepare_cached(
+        "SELECT id, at, kind, amount, booking_id, payment_id, reason FROM ledger WHERE member_id = ?1 ORDER BY at, rowid",
+    )?
+    .query_map([member_id], |r| {
+        Ok(Entry {
+            id: r.get(0)?,
+            at: ts(r.get(1)?),
+            kind: r.get(2)?,
+            amount: r.get(3)?,
+            booking_id: r.get(4)?,
+            payment_id: r.get(5)?,
+            reason: r.get(6)?,
+        })
+    })?
+    .collect()
+}
+
+/// Members who owe the club, most owed first, with their balance.
+pub fn debtors(conn: &Connection) -> rusqlite::Result<Vec<(String, String, i64)>> {
+    conn.prepare(
+        "SELECT l.member_id, m.full_name, sum(l.amount) AS balance FROM ledger l JOIN members m ON m.id = l.member_id \
+         GROUP BY l.member_id HAVING balance < 0 ORDER BY balance",
+    )?
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .collect()
+}
+
+// ---- shifts ----
+
+#[derive(Debug, Clone)]
+pub struct Shift {
+    pub id: String,
+    pub opened_at: Timestamp,
+    pub opened_by: String,
+    pub float: i64,
+    pub closed_at: Option<Timestamp>,
+    pub closed_by: Option<String>,
+    pub counted: Option<i64>,
+    pub note: String,
+}
+
+const SHIFT_COLS: &str = "id, opened_at, opened_by, float, closed_at, closed_by, counted, note";
+
+fn row_to_shift(r: &Row<'_>) -> rusqlite::Result<Shift> {
+    Ok(Shift {
+        id: r.get(0)?,
+        opened_at: ts(r.get(1)?),
+        opened_by: r.get(2)?,
+        float: r.get(3)?,
+        closed_at: r.get::<_, Option<i64>>(4)?.map(ts),
+        closed_by: r.get(5)?,
+        counted: r.get(6)?,
+        note: r.get(7)?,
+    })
+}
+
+pub fn open_shift(conn: &Connection) -> rusqlite::Result<Option<Shift>> {
+    conn.prepare_cached(&format!("SELECT {SHIFT_COLS} FROM shifts WHERE till = 'main' AND closed_at IS NULL"))?
+        .query_row([], row_to_shift)
+        .optional()
+}
+
+pub fn shift(conn: &Connection, id: &str) -> rusqlite::Result<Option<Shift>> {
+    conn.query_row(&format!("SELECT {SHIFT_COLS} FROM shifts WHERE id = ?1"), [id], row_to_shift).optional()
+}
+
+pub fn recent_shifts(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<Shift>> {
+    conn.prepare(&format!("SELECT {SHIFT_COLS} FROM shifts ORDER BY opened_at DESC LIMIT ?1"))?
+        .query_map([limit], row_to_shift)?
+        .collect()
+}
+
+pub fn insert_shift(conn: &Connection, id: &str, at: Timestamp, by: &str, float: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO shifts (id, opened_at, opened_by, float) VALUES (?1, ?2, ?3, ?4)",
+        params![id, at.as_millisecond(), by, float],
+    )?;
+    Ok(())
+}
+
+pub fn close_shift(
+    conn: &Connection,
+    id: &str,
+    at: Timestamp,
+    by: &str,
+    counted: i64,
+    note: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE shifts SET closed_at = ?2, closed_by = ?3, counted = ?4, note = ?5 WHERE id = ?1",
+        params![id, at.as_millisecond(), by, counted, note],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct Movement {
+    pub at: Timestamp,
+    pub amount: i64,
+    pub reason: String,
+    pub taken_by: String,
+}
+
+pub fn movements(conn: &Connection, shift_id: &str) -> rusqlite::Result<Vec<Movement>> {
+    conn.prepare_cached("SELECT at, amount, reason, taken_by FROM cash_movements WHERE shift_id = ?1 ORDER BY at")?
+        .query_map([shift_id], |r| {
+            Ok(Movement { at: ts(r.get(0)?), amount: r.get(1)?, reason: r.get(2)?, taken_by: r.get(3)? })
+        })?
+        .collect()
+}
+
+pub fn insert_movement(
+    conn: &Connection,
+    id: &str,
+    shift_id: &str,
+    at: Timestamp,
+    amount: i64,
+    reason: &str,
+    by: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO cash_movements (id, shift_id, at, amount, reason, taken_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, shift_id, at.as_millisecond(), amount, reason, by],
+    )?;
+    Ok(())
+}
+
+/// Cash the till should hold: the float, cash taken and paid back, and cash moved in or out.
+pub fn expected_cash(conn: &Connection, shift: &Shift) -> rusqlite::Result<i64> {
+    let cash: i64 = conn.query_row(
+        "SELECT coalesce(sum(amount), 0) FROM payments WHERE shift_id = ?1 AND method = 'cash'",
+        [&shift.id],
+        |r| r.get(0),
+    )?;
+    let moved: i64 =
+        conn.query_row("SELECT coalesce(sum(amount), 0) FROM cash_movements WHERE shift_id = ?1", [&shift.id], |r| {
+            r.get(0)
+        })?;
+    Ok(shift.float + cash + moved)
+}
