@@ -10,6 +10,7 @@ use crate::core::{self, CommandError, Ctx};
 use crate::courts::commands::*;
 use crate::members::commands::*;
 use crate::money::commands::*;
+use crate::money::fees::WaiveFee;
 use crate::money::payment_commands::*;
 
 /// Declares `AnyCommand` from (variant, kind) pairs; each variant wraps the struct of the same
@@ -90,6 +91,7 @@ commands! {
     OpenShift => "open_shift",
     MoveCash => "move_cash",
     CloseShift => "close_shift",
+    WaiveFee => "waive_fee",
 }
 
 impl AnyCommand {

@@ -203,6 +203,7 @@ impl CancelBooking {
         }
         // The cancellation time (ctx.now) is kept: late-cancel fees are decided from it.
         store::cancel(ctx.tx, &b.id, reason, ctx.now)?;
+        crate::money::fees::on_cancel(ctx, &b)?;
         Ok(())
     }
 
@@ -232,6 +233,7 @@ impl SetAttendance {
         }
         if b.status != self.status {
             store::set_status(ctx.tx, &b.id, self.status, ctx.now)?;
+            crate::money::fees::on_attendance(ctx, &b, self.status)?;
         }
         Ok(())
     }

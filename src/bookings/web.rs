@@ -422,6 +422,8 @@ pub(crate) struct ShowPage {
     payments: Vec<Payment>,
     /// The payment form, as last typed (or what is left to pay).
     pub(crate) pay: PayForm,
+    /// A late-cancel or no-show fee standing on the booker's account.
+    fee: i64,
 }
 
 impl ShowPage {
@@ -515,7 +517,7 @@ impl ShowPage {
 
 pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<ShowPage, AppError> {
     let lookup = id.clone();
-    let (b, court, players, records, payments) = app
+    let (b, court, players, records, payments, fee) = app
         .db
         .read(move |c| {
             let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
@@ -523,7 +525,8 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
             let players = store::players(c, &b.id)?;
             let records = crate::core::commands_mentioning(c, &b.id, 30)?;
             let payments = till::booking_payments(c, &b.id)?;
-            Ok(Some((b, court, players, records, payments)))
+            let fee = crate::money::fees::open_fee(c, &b.id)?;
+            Ok(Some((b, court, players, records, payments, fee)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -540,7 +543,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
     let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
     let left = b.price - payments.iter().map(|p| p.amount).sum::<i64>();
     let pay = PayForm::for_booking(b.booker_id.clone(), left, &ctx.club.currency);
-    Ok(ShowPage { ctx, b, court, slot, players, history, command_id: fresh_id(), errors, payments, pay })
+    Ok(ShowPage { ctx, b, court, slot, players, history, command_id: fresh_id(), errors, payments, pay, fee })
 }
 
 #[get("/bookings/<id>")]

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_bookings", include_str!("../../migrations/0004_bookings.sql")),
     ("0005_money", include_str!("../../migrations/0005_money.sql")),
     ("0006_payments", include_str!("../../migrations/0006_payments.sql")),
+    ("0007_fees", include_str!("../../migrations/0007_fees.sql")),
 ];
 
 pub fn latest() -> i64 {

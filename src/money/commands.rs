@@ -62,7 +62,10 @@ impl SetMoneyPolicy {
     pub fn summary(&self) -> String {
         let p = &self.policy;
         let from = p.lights_from.map_or_else(|| "-".to_owned(), |m| m.to_string());
-        format!("lights {}/h from {from}, guest {}", p.lights_per_hour, p.guest_fee)
+        format!(
+            "lights {}/h from {from}, guest {}, cancel {} h: {}%, no-show {}%",
+            p.lights_per_hour, p.guest_fee, p.cancel_window_hours, p.late_cancel_pct, p.no_show_pct
+        )
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod amount;
 pub mod cash_web;
 pub mod commands;
+pub mod fees;
 pub mod pay_web;
 pub mod payment_commands;
 pub mod prices;

@@ -9,6 +9,7 @@ use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
 
 use super::amount;
+use super::fees::WaiveFee;
 use super::payment_commands::{AdjustBalance, RefundPayment, TakePayment};
 use super::till::{self, Entry, Method, Payment, Purpose};
 use crate::app::App;
@@ -159,6 +160,28 @@ async fn refund(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: 
             shown.field = None;
             let text = rejection_errors(&ctx, &shown).get("form").unwrap_or_default().to_owned();
             Ok(Either::Right(Flash::error(Redirect::to(back), text)))
+        }
+    }
+}
+
+#[derive(FromForm)]
+struct WaiveForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    reason: String,
+}
+
+#[post("/bookings/<id>/waive", data = "<form>")]
+async fn waive(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<WaiveForm>) -> Page {
+    let f = form.0;
+    let cmd = AnyCommand::WaiveFee(WaiveFee { booking_id: id.clone(), reason: f.reason });
+    match run(app, m.0.actor(), &f.command_id, cmd).await? {
+        None => done(format!("/bookings/{id}"), ctx.t("fee-waived")),
+        Some(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
+        Some(rej) => {
+            let errors = rejection_errors(&ctx, &rej);
+            Ok(Either::Left(render(Status::UnprocessableEntity, &show_page(app, ctx, id, errors).await?)?))
         }
     }
 }
@@ -387,5 +410,5 @@ async fn adjust(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Cs
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![pay, refund, receipt, statement, statement_csv, top_up, adjust]
+    routes![pay, refund, waive, receipt, statement, statement_csv, top_up, adjust]
 }

@@ -7,12 +7,30 @@ use super::prices::{Extras, PriceRule, StoredRule};
 use crate::bookings::model::{weekdays_from_text, weekdays_to_text};
 use crate::courts::model::DayMinute;
 
-/// What the club charges on top of the price list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+/// What the club charges on top of the price list, and for late cancellations and no-shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Policy {
     pub lights_from: Option<DayMinute>,
     pub lights_per_hour: i64,
     pub guest_fee: i64,
+    /// Cancelling later than this many hours before the start costs `late_cancel_pct` of the price.
+    pub cancel_window_hours: i64,
+    pub late_cancel_pct: i64,
+    /// A no-show costs this share of the price, less what was already paid.
+    pub no_show_pct: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            lights_from: None,
+            lights_per_hour: 0,
+            guest_fee: 0,
+            cancel_window_hours: 24,
+            late_cancel_pct: 0,
+            no_show_pct: 0,
+        }
+    }
 }
 
 impl Policy {
@@ -28,19 +46,35 @@ impl Policy {
         if self.guest_fee < 0 {
             return Err(("guest_fee", "amount-negative"));
         }
+        if !(0..=24 * 14).contains(&self.cancel_window_hours) {
+            return Err(("cancel_window_hours", "policy-window-range"));
+        }
+        for (field, pct) in [("late_cancel_pct", self.late_cancel_pct), ("no_show_pct", self.no_show_pct)] {
+            if !(0..=100).contains(&pct) {
+                return Err((field, "policy-pct-range"));
+            }
+        }
         Ok(())
     }
 }
 
 pub fn policy(conn: &Connection) -> rusqlite::Result<Policy> {
     Ok(conn
-        .query_row("SELECT lights_from_min, lights_per_hour, guest_fee FROM money_policy LIMIT 1", [], |r| {
-            Ok(Policy {
-                lights_from: r.get::<_, Option<u16>>(0)?.and_then(DayMinute::new),
-                lights_per_hour: r.get(1)?,
-                guest_fee: r.get(2)?,
-            })
-        })
+        .query_row(
+            "SELECT lights_from_min, lights_per_hour, guest_fee, cancel_window_hours, late_cancel_pct, no_show_pct \
+             FROM money_policy LIMIT 1",
+            [],
+            |r| {
+                Ok(Policy {
+                    lights_from: r.get::<_, Option<u16>>(0)?.and_then(DayMinute::new),
+                    lights_per_hour: r.get(1)?,
+                    guest_fee: r.get(2)?,
+                    cancel_window_hours: r.get(3)?,
+                    late_cancel_pct: r.get(4)?,
+                    no_show_pct: r.get(5)?,
+                })
+            },
+        )
         .optional()?
         .unwrap_or_default())
 }
@@ -49,14 +83,19 @@ pub fn set_policy(conn: &Connection, p: &Policy, new_id: &str, now: Timestamp) -
     let existing: Option<String> =
         conn.query_row("SELECT id FROM money_policy LIMIT 1", [], |r| r.get(0)).optional()?;
     conn.execute(
-        "INSERT INTO money_policy (id, lights_from_min, lights_per_hour, guest_fee, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+        "INSERT INTO money_policy (id, lights_from_min, lights_per_hour, guest_fee, cancel_window_hours, late_cancel_pct, \
+         no_show_pct, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
          ON CONFLICT (id) DO UPDATE SET lights_from_min = excluded.lights_from_min, lights_per_hour = excluded.lights_per_hour, \
-         guest_fee = excluded.guest_fee, updated_at = excluded.updated_at",
+         guest_fee = excluded.guest_fee, cancel_window_hours = excluded.cancel_window_hours, \
+         late_cancel_pct = excluded.late_cancel_pct, no_show_pct = excluded.no_show_pct, updated_at = excluded.updated_at",
         params![
             existing.as_deref().unwrap_or(new_id),
             p.lights_from.map(DayMinute::minutes),
             p.lights_per_hour,
             p.guest_fee,
+            p.cancel_window_hours,
+            p.late_cancel_pct,
+            p.no_show_pct,
             now.as_millisecond()
         ],
     )?;

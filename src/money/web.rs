@@ -1,5 +1,5 @@
-//! The price list and the extras (managers): rules of court × weekday × time band × season ×
-//! category, the floodlight surcharge and the guest fee.
+//! The price list and the money policy (managers): rules of court × weekday × time band ×
+//! season × category, the floodlight surcharge, the guest fee, late-cancel and no-show fees.
 
 use askama::Template;
 use rocket::form::FromForm;
@@ -54,6 +54,12 @@ struct PolicyForm {
     lights_per_hour: String,
     #[field(default = String::new())]
     guest_fee: String,
+    #[field(default = String::new())]
+    cancel_window_hours: String,
+    #[field(default = String::new())]
+    late_cancel_pct: String,
+    #[field(default = String::new())]
+    no_show_pct: String,
 }
 
 impl PolicyForm {
@@ -63,6 +69,9 @@ impl PolicyForm {
             lights_from: p.lights_from.map(|m| m.to_string()).unwrap_or_default(),
             lights_per_hour: amount::plain(p.lights_per_hour, currency),
             guest_fee: amount::plain(p.guest_fee, currency),
+            cancel_window_hours: p.cancel_window_hours.to_string(),
+            late_cancel_pct: p.late_cancel_pct.to_string(),
+            no_show_pct: p.no_show_pct.to_string(),
         }
     }
 }
@@ -161,7 +170,20 @@ fn parse_policy(f: &PolicyForm, ctx: &PageCtx) -> Result<Policy, FieldErrors> {
             None
         }),
     };
-    let policy = Policy { lights_from, lights_per_hour, guest_fee };
+    let mut number = |field: &str, text: &str, code: &str| -> i64 {
+        text.trim().parse().unwrap_or_else(|_| {
+            errors.add(ctx.locale, field, code);
+            0
+        })
+    };
+    let policy = Policy {
+        lights_from,
+        lights_per_hour,
+        guest_fee,
+        cancel_window_hours: number("cancel_window_hours", &f.cancel_window_hours, "policy-window-range"),
+        late_cancel_pct: number("late_cancel_pct", &f.late_cancel_pct, "policy-pct-range"),
+        no_show_pct: number("no_show_pct", &f.no_show_pct, "policy-pct-range"),
+    };
     if let Err((field, code)) = policy.validate()
         && errors.get(field).is_none()
     {

@@ -55,7 +55,14 @@ async fn price_list(t: &TestApp) {
         .submit(
             "/prices",
             "/prices/policy",
-            &[("lights_from", "18:00"), ("lights_per_hour", "300"), ("guest_fee", "500")],
+            &[
+                ("lights_from", "18:00"),
+                ("lights_per_hour", "300"),
+                ("guest_fee", "500"),
+                ("cancel_window_hours", "24"),
+                ("late_cancel_pct", "0"),
+                ("no_show_pct", "0"),
+            ],
         )
         .await;
     assert_eq!(policy.status, Status::SeeOther, "{}", policy.body);
@@ -95,9 +102,29 @@ async fn a_manager_sets_up_prices_and_bad_input_is_explained() {
         assert!(bad.has("value=\"Odd\"") || fields[0].1.is_empty(), "the form keeps what was typed");
     }
     assert_eq!(t.count("SELECT count(*) FROM price_rules").await, 2, "nothing written by refused forms");
-    let bad_policy = t.submit("/prices", "/prices/policy", &[("lights_from", "25:00"), ("guest_fee", "5")]).await;
+    let bad_policy = t
+        .submit(
+            "/prices",
+            "/prices/policy",
+            &[
+                ("lights_from", "25:00"),
+                ("guest_fee", "5"),
+                ("cancel_window_hours", "24"),
+                ("late_cancel_pct", "0"),
+                ("no_show_pct", "0"),
+            ],
+        )
+        .await;
     assert_eq!(bad_policy.status, Status::UnprocessableEntity);
     assert!(bad_policy.has("Enter a time such as 18:00"), "{}", bad_policy.body);
+    let bad_fee = t
+        .submit(
+            "/prices",
+            "/prices/policy",
+            &[("late_cancel_pct", "150"), ("cancel_window_hours", "24"), ("no_show_pct", "0")],
+        )
+        .await;
+    assert!(bad_fee.has("A percentage from 0 to 100") && bad_fee.has("value=\"150\""), "{}", bad_fee.body);
 
     // Reception sees no price list and cannot post to it.
     t.add_staff("rita", "reception", "rita first pass").await;

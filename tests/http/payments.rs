@@ -304,3 +304,49 @@ async fn money_invariants_hold_for_random_operation_sequences() {
     }
     assert!(t.count("SELECT count(*) FROM payments").await > 20, "the sequence did real work");
 }
+
+#[rocket::async_test]
+async fn late_cancellations_and_no_shows_cost_a_fee_that_a_manager_can_waive() {
+    let t = TestApp::new().await;
+    let (court, anna, boris) = club(&t).await;
+    let policy = t
+        .submit(
+            "/prices",
+            "/prices/policy",
+            &[("cancel_window_hours", "24"), ("late_cancel_pct", "50"), ("no_show_pct", "100")],
+        )
+        .await;
+    assert_eq!(policy.status, Status::SeeOther, "{}", policy.body);
+
+    // It is 12:00 in Moscow on 29 November. Anna's 18:00 booking, partly paid, cancelled now: late.
+    let late = book(&t, &court, &anna, "2026-11-29", "18:00").await;
+    assert_eq!(pay(&t, &late, "400", "card", &anna, "").await.status, Status::SeeOther);
+    let page = format!("/bookings/{late}");
+    t.submit(&page, &format!("{page}/cancel"), &[("reason", "Ill")]).await;
+    assert_eq!(balance(&t, &anna).await, 40_000 - 50_000, "what she paid is back on her account, less half the price");
+    assert!(t.get(&page).await.has("A fee of ₽500.00 is on the member"), "the fee shows on the booking");
+    let no_reason = t.submit(&page, &format!("{page}/waive"), &[("reason", " ")]).await;
+    assert!(no_reason.has("Say why the fee is waived"), "{}", no_reason.body);
+    assert_eq!(
+        t.submit(&page, &format!("{page}/waive"), &[("reason", "Doctor's note")]).await.status,
+        Status::SeeOther
+    );
+    assert_eq!(balance(&t, &anna).await, 40_000);
+    assert!(t.get(&format!("/accounts/{anna}")).await.has("Fee waived"));
+
+    // Cancelled well ahead: no fee.
+    let early = book(&t, &court, &boris, "2026-12-05", "10:00").await;
+    t.submit(&format!("/bookings/{early}"), &format!("/bookings/{early}/cancel"), &[("reason", "Trip")]).await;
+    assert_eq!(balance(&t, &boris).await, 0);
+
+    // A no-show costs the whole price less what was paid; taking it back waives the fee.
+    let missed = book(&t, &court, &boris, "2026-11-30", "10:00").await;
+    assert_eq!(pay(&t, &missed, "300", "card", &boris, "").await.status, Status::SeeOther);
+    t.advance(jiff::SignedDuration::from_hours(24));
+    t.login("olga", crate::support::OWNER_PASSWORD).await;
+    let page = format!("/bookings/{missed}");
+    t.submit(&page, &format!("{page}/attendance"), &[("status", "no_show")]).await;
+    assert_eq!(balance(&t, &boris).await, -70_000, "paid 300 of 1000: the fee is the other 700");
+    t.submit(&page, &format!("{page}/attendance"), &[("status", "checked_in")]).await;
+    assert_eq!(balance(&t, &boris).await, 0);
+}

@@ -1,0 +1,133 @@
+//! What cancelling and not showing up cost, applied inside the booking commands: money paid for
+//! a cancelled booking goes back to the member's account, a late cancellation or a no-show is
+//! charged there as a fee, and a manager can waive a fee.
+
+use jiff::SignedDuration;
+use serde::{Deserialize, Serialize};
+
+use super::store;
+use super::till::{self, Method, NewEntry, NewPayment};
+use crate::bookings::model::Status;
+use crate::bookings::store::{self as bookings, Booking};
+use crate::core::{CommandError, Ctx, Rejection, Role, require};
+
+fn share(price: i64, pct: i64) -> i64 {
+    (price * pct + 50).div_euclid(100)
+}
+
+/// The fee still standing on a booking: fees charged less fees waived.
+pub fn open_fee(conn: &rusqlite::Connection, booking_id: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "SELECT -coalesce(sum(amount), 0) FROM ledger WHERE booking_id = ?1 AND kind IN ('fee', 'waiver')",
+    )?
+    .query_row([booking_id], |r| r.get(0))
+}
+
+fn entry<'a>(b: &'a Booking, member: &'a str, kind: &'a str, amount: i64, reason: &'a str) -> NewEntry<'a> {
+    NewEntry { member_id: member, kind, amount, booking_id: Some(&b.id), payment_id: None, reason }
+}
+
+/// Booking `b` has just been cancelled: members' payments for it go back to their accounts, and a
+/// cancellation inside the window costs the booker the late-cancel share of the price.
+pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
+    for p in till::booking_payments(ctx.tx, &b.id)? {
+        let (Some(member), None) = (p.member_id.as_deref(), p.refund_of.as_deref()) else { continue };
+        let left = till::refundable(ctx.tx, &p.id)?;
+        if left <= 0 {
+            continue;
+        }
+        let id = format!("{}/returned", p.id);
+        till::insert_payment(
+            ctx.tx,
+            &NewPayment {
+                id: &id,
+                receipt_no: till::next_receipt_no(ctx.tx)?,
+                at: ctx.now,
+                member_id: Some(member),
+                booking_id: Some(&b.id),
+                purpose: p.purpose,
+                method: Method::Wallet,
+                amount: -left,
+                refund_of: Some(&p.id),
+                shift_id: None,
+                payer_name: "",
+                note: "booking cancelled",
+                taken_by: &ctx.actor.display_name(),
+            },
+        )?;
+        let mut back = entry(b, member, "refund", left, "booking cancelled");
+        back.payment_id = Some(&id);
+        till::append(ctx.tx, &format!("{id}/refund"), ctx.now, &back)?;
+    }
+    let policy = store::policy(ctx.tx)?;
+    let late = ctx.now > b.starts_at - SignedDuration::from_hours(policy.cancel_window_hours);
+    if let (true, Some(member)) = (late, b.booker_id.as_deref()) {
+        let fee = share(b.price, policy.late_cancel_pct);
+        if fee > 0 {
+            let e = entry(b, member, "fee", -fee, "late cancellation");
+            till::append(ctx.tx, &format!("{}/late-fee", ctx.command_id), ctx.now, &e)?;
+        }
+    }
+    Ok(())
+}
+
+/// Booking `b` is marked `status`: a no-show costs the no-show share of the price less what was
+/// paid; taking the no-show back waives what it cost.
+pub fn on_attendance(ctx: &Ctx<'_>, b: &Booking, status: Status) -> Result<(), CommandError> {
+    let Some(member) = b.booker_id.as_deref() else { return Ok(()) };
+    if status == Status::NoShow && b.status != Status::NoShow {
+        let policy = store::policy(ctx.tx)?;
+        let unpaid_share = share(b.price, policy.no_show_pct) - till::paid_for_booking(ctx.tx, &b.id)?;
+        if unpaid_share > 0 {
+            let e = entry(b, member, "fee", -unpaid_share, "no-show");
+            till::append(ctx.tx, &format!("{}/no-show-fee", ctx.command_id), ctx.now, &e)?;
+        }
+    } else if b.status == Status::NoShow && status != Status::NoShow {
+        let open = open_fee(ctx.tx, &b.id)?;
+        if open > 0 {
+            let e = entry(b, member, "waiver", open, "no-show taken back");
+            till::append(ctx.tx, &format!("{}/waiver", ctx.command_id), ctx.now, &e)?;
+        }
+    }
+    Ok(())
+}
+
+/// A manager lets a booking's fee go, with the reason.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WaiveFee {
+    pub booking_id: String,
+    pub reason: String,
+}
+
+impl WaiveFee {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Manager)?;
+        let b = bookings::booking(ctx.tx, &self.booking_id)?.ok_or_else(|| Rejection::new("booking-not-found"))?;
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(Rejection::new("waive-reason-required").on("reason").into());
+        }
+        let open = open_fee(ctx.tx, &b.id)?;
+        let Some(member) = b.booker_id.as_deref().filter(|_| open > 0) else {
+            return Err(Rejection::new("no-fee-to-waive").into());
+        };
+        let e = entry(&b, member, "waiver", open, reason);
+        till::append(ctx.tx, &format!("{}/waiver", ctx.command_id), ctx.now, &e)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{}: {}", self.booking_id, self.reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fees_round_to_the_nearest_minor_unit() {
+        assert_eq!(super::share(1001, 50), 501);
+        assert_eq!(super::share(100_000, 0), 0);
+        assert_eq!(super::share(100_000, 100), 100_000);
+        assert_eq!(super::share(999, 33), 330);
+    }
+}
