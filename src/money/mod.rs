@@ -9,6 +9,7 @@ pub mod pay_web;
 pub mod payment_commands;
 pub mod prices;
 pub mod pricing;
+pub mod reports_web;
 pub mod store;
 pub mod till;
 pub mod web;

@@ -170,6 +170,11 @@ async fn the_desk_takes_splits_and_refunds_payments_and_closes_the_till() {
     let z = t.get(&z_url).await;
     assert!(z.has("Z report") && z.has("₽1,390.00") && z.has("−₽10.00") && z.has("Ten short"), "{}", z.body);
     assert!(t.get("/cash").await.has("The cash desk is closed"));
+    // The day's takings: cash 600 + 400, a card top-up of 1000; money moved inside accounts is not money in.
+    let takings = t.get("/reports?from=2026-11-29&to=2026-11-29").await;
+    assert!(takings.has("Money in: ₽2,000.00") && takings.has("Nobody owes the club"), "{}", takings.body);
+    let csv = t.get("/reports/payments.csv?from=2026-11-29").await;
+    assert!(csv.body.starts_with("Receipt,When,Method,For,Payer,Amount,Served by"), "{}", csv.body);
     let receipt = t.get(&format!("/payments/{anna_payment}/receipt")).await;
     assert!(receipt.has("Receipt № 1") && receipt.has("Court 1") && receipt.has("₽600.00"), "{}", receipt.body);
 }

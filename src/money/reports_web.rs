@@ -1,0 +1,152 @@
+//! Money reports: takings for a day or a date range by method and purpose, per day, as a page
+//! and as CSV; and the members who owe the club.
+
+use askama::Template;
+use jiff::civil::Date;
+use rocket::http::ContentType;
+use rocket::{Route, State, get, routes};
+
+use super::amount;
+use super::till::{self, Method, Payment, Purpose};
+use crate::app::App;
+use crate::bookings::model::day_bounds;
+use crate::error::AppError;
+use crate::web::guards::Manager;
+use crate::web::page::{Html, PageCtx, ok};
+
+/// Takings between two club-local days, inclusive.
+struct Takings {
+    first: Date,
+    last: Date,
+    payments: Vec<Payment>,
+}
+
+impl Takings {
+    /// Money in, by method, less refunds; the wallet is left out (no money crosses the desk).
+    fn by_method(&self) -> Vec<(Method, i64)> {
+        Method::ALL
+            .into_iter()
+            .filter(|m| *m != Method::Wallet)
+            .map(|m| (m, self.payments.iter().filter(|p| p.method == m).map(|p| p.amount).sum()))
+            .collect()
+    }
+
+    fn by_purpose(&self) -> Vec<(Purpose, i64)> {
+        [Purpose::Booking, Purpose::TopUp]
+            .into_iter()
+            .map(|k| {
+                (
+                    k,
+                    self.payments
+                        .iter()
+                        .filter(|p| p.purpose == k && p.method != Method::Wallet)
+                        .map(|p| p.amount)
+                        .sum(),
+                )
+            })
+            .collect()
+    }
+
+    fn total(&self) -> i64 {
+        self.payments.iter().filter(|p| p.method != Method::Wallet).map(|p| p.amount).sum()
+    }
+
+    /// Bookings paid from members' accounts (not money in: it came in as top-ups).
+    fn paid_from_accounts(&self) -> i64 {
+        self.payments.iter().filter(|p| p.method == Method::Wallet).map(|p| p.amount).sum()
+    }
+}
+
+async fn takings(app: &App, ctx: &PageCtx, first: Date, last: Date) -> Result<Takings, AppError> {
+    let (from, _) = day_bounds(first, &ctx.tz).ok_or(AppError::NotFound)?;
+    let (_, to) = day_bounds(last, &ctx.tz).ok_or(AppError::NotFound)?;
+    let payments = app.db.read(move |c| Ok(till::payments_between(c, from, to)?)).await?;
+    Ok(Takings { first, last, payments })
+}
+
+fn range(ctx: &PageCtx, from: Option<String>, to: Option<String>) -> (Date, Date) {
+    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+    let day = |raw: Option<String>| raw.and_then(|d| d.trim().parse::<Date>().ok());
+    let first = day(from).unwrap_or(today);
+    let last = day(to).unwrap_or(first).max(first);
+    // A year at most: the page lists every payment.
+    (first, last.min(first.checked_add(jiff::Span::new().days(366)).unwrap_or(last)))
+}
+
+#[derive(Template)]
+#[template(path = "money/reports.html")]
+struct ReportsPage {
+    ctx: PageCtx,
+    t: Takings,
+    debtors: Vec<(String, String, i64)>,
+}
+
+impl ReportsPage {
+    fn money(&self, minor: impl amount::Minor) -> String {
+        amount::show(self.ctx.locale, minor.minor(), &self.ctx.club.currency)
+    }
+
+    fn method_name(&self, m: &Method) -> String {
+        self.ctx.t(&format!("method-{}", m.as_str()))
+    }
+
+    fn purpose_name(&self, p: &Purpose) -> String {
+        self.ctx.t(&format!("purpose-{}", p.as_str()))
+    }
+}
+
+#[get("/?<from>&<to>")]
+async fn page(
+    _m: Manager,
+    ctx: PageCtx,
+    app: &State<App>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Html, AppError> {
+    let (first, last) = range(&ctx, from, to);
+    let t = takings(app, &ctx, first, last).await?;
+    let debtors = app.db.read(|c| Ok(till::debtors(c)?)).await?;
+    ok(&ReportsPage { ctx, t, debtors })
+}
+
+#[get("/payments.csv?<from>&<to>")]
+async fn csv_export(
+    _m: Manager,
+    ctx: PageCtx,
+    app: &State<App>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<(ContentType, String), AppError> {
+    let (first, last) = range(&ctx, from, to);
+    let t = takings(app, &ctx, first, last).await?;
+    let currency = &ctx.club.currency;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let head = [
+        "report-receipt",
+        "statement-when",
+        "report-method",
+        "report-purpose",
+        "receipt-payer",
+        "payment-amount",
+        "receipt-staff",
+    ];
+    out.write_record(head.iter().map(|h| ctx.t(h))).map_err(anyhow::Error::from)?;
+    for p in &t.payments {
+        out.write_record([
+            p.receipt_no.to_string(),
+            p.at.to_zoned_datetime(ctx.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+            ctx.t(&format!("method-{}", p.method.as_str())),
+            ctx.t(&format!("purpose-{}", p.purpose.as_str())),
+            p.member_name.clone().unwrap_or_else(|| p.payer_name.clone()),
+            amount::plain(p.amount, currency),
+            p.taken_by.clone(),
+        ])
+        .map_err(anyhow::Error::from)?;
+    }
+    let bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((ContentType::CSV, String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![page, csv_export]
+}

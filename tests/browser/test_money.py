@@ -1,0 +1,127 @@
+"""Money at the desk, clicked through as staff would: prices, a guest's cash payment, a refund,
+a late cancellation fee and the end-of-day Z report."""
+
+from playwright.sync_api import expect
+
+from conftest import shot
+from test_club_core import add_courts, add_member, next_slot, open_all_day, pick_member
+from test_foundation import setup_owner
+
+
+def add_price(page, server, name, per_hour, start="00:00", end="24:00", weekdays=(), priority="0"):
+    page.goto(server.base + "/prices/new")
+    page.fill("#name", name)
+    page.fill("#per_hour", per_hour)
+    page.fill("#from", start)
+    page.fill("#to", end)
+    for day in weekdays:
+        page.check(f"input[name=weekday][value='{day}']")
+    page.fill("#priority", priority)
+    page.click("main button[type=submit]")
+
+
+def test_prices_payments_refund_fee_and_z_report(page, server):
+    setup_owner(page, server)
+    open_all_day(page, server)
+    add_courts(page, server, 1)
+    add_price(page, server, "Off-peak", "1000")
+    add_price(page, server, "Peak", "1 600", "17:00", "22:00", weekdays=("1", "2", "3", "4", "5"), priority="1")
+    assert "Peak" in page.locator("table").inner_text()
+    page.fill("#lights_from", "18:00")
+    page.fill("#lights_per_hour", "300")
+    page.fill("#guest_fee", "500")
+    page.fill("#late_cancel_pct", "50")
+    page.click("form[action='/prices/policy'] button")
+    assert page.locator(".flash").inner_text() == "Money rules saved."
+    shot(page, "20-prices")
+    add_member(page, server, "Anna Smith", "")
+
+    # Book the current slot with a guest: the price line follows what is picked.
+    start = next_slot()
+    page.goto(f"{server.base}/bookings/new?date={start.date().isoformat()}&start={start.strftime('%H:%M')}")
+    pick_member(page, "#booker", "Anna", "Anna Smith")
+    page.fill("input[name=player] >> nth=0", "Guest Bob")
+    expect(page.locator("#quote")).to_contain_text("guest fees")
+    assert "Price:" in page.locator("#quote").inner_text()
+    page.click("main button[type=submit]")
+    page.locator("a.booking", has_text="Anna Smith").click()
+    booking_url = page.url
+
+    # Cash needs an open shift: the desk opens one, then takes the guest's fee in cash.
+    page.goto(server.base + "/cash")
+    page.fill("#float", "1000")
+    page.click("form[action='/cash/open'] button")
+    page.goto(booking_url)
+    page.fill(".pay-form input[name=amount]", "500")
+    page.select_option(".pay-form select[name=payer]", "")
+    page.fill(".pay-form input[name=payer_name]", "Guest Bob")
+    page.click(".pay-form button")
+    assert page.locator(".flash").inner_text() == "Payment taken."
+    assert "Guest Bob" in page.locator("#payments").inner_text()
+    shot(page, "21-booking-paid")
+
+    # Refund it: Bob did not play after all.
+    page.click("#payments details summary")
+    page.fill("#payments details input[name=reason]", "Bob did not come")
+    page.once("dialog", lambda d: d.accept())
+    page.click("#payments details button")
+    assert page.locator(".flash").inner_text() == "Refund made."
+
+    # Cancelling now is late: half the price goes on Anna's account as a fee.
+    page.fill("input[name=reason]", "Ill")
+    page.once("dialog", lambda d: d.accept())
+    page.click("form[action$='/cancel'] button")
+    assert "A fee of" in page.locator("main").inner_text()
+    page.click("text=Anna Smith")
+    assert "−" in page.locator("a[href^='/accounts/']").inner_text()
+
+    # Close the till: 1000 float + 500 − 500 = 1000 expected; 990 counted.
+    page.goto(server.base + "/cash")
+    page.fill("#counted", "990")
+    page.fill("#close-note", "Ten short")
+    page.once("dialog", lambda d: d.accept())
+    page.click("form[action='/cash/close'] button")
+    assert page.locator("h1").inner_text() == "Z report (closed shift)"
+    text = page.locator("main").inner_text()
+    assert "£1,000.00" in text or "₽1,000.00" in text or "1,000.00" in text
+    assert "−" in page.locator("dl.facts").inner_text()
+    shot(page, "22-z-report")
+
+
+def test_the_cash_desk_in_russian(page, server):
+    setup_owner(page, server)
+    page.goto(server.base + "/profile")
+    page.select_option("#locale", "ru")
+    page.click("form[action='/profile/language'] button")
+    open_all_day_ru(page, server)
+    add_courts(page, server, 1)
+    add_price(page, server, "Весь день", "1200")
+    add_member(page, server, "Фёдоров Иван", "")
+    page.goto(f"{server.base}/bookings/new?date=2026-12-01&start=18:00")
+    pick_member(page, "#booker", "федор", "Фёдоров Иван")
+    expect(page.locator("#quote")).to_contain_text("Цена")
+    page.click("main button[type=submit]")
+    page.locator("a.booking", has_text="Фёдоров Иван").click()
+    booking_url = page.url
+    page.click(".pay-form button")
+    assert "Касса закрыта" in page.locator("main").inner_text()
+    page.goto(server.base + "/cash")
+    page.fill("#float", "0")
+    page.click("form[action='/cash/open'] button")
+    assert page.locator(".flash").inner_text() == "Смена открыта."
+    page.goto(booking_url)
+    page.click(".pay-form button")
+    assert page.locator(".flash").inner_text() == "Оплата принята."
+    assert "Оплачено" in page.locator("#payments").inner_text()
+    page.goto(server.base + "/cash")
+    assert "X-отчёт" in page.locator("main").inner_text()
+    shot(page, "23-cash-ru")
+
+
+def open_all_day_ru(page, server):
+    page.goto(server.base + "/courts/schedule")
+    for i in range(7):
+        page.check(f"input[name='open[{i}]']")
+        page.fill(f"input[name='opens[{i}]']", "00:00")
+        page.fill(f"input[name='closes[{i}]']", "24:00")
+    page.click("form[action='/courts/schedule/hours'] button")
