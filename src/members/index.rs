@@ -44,9 +44,13 @@ struct Flat {
 }
 
 impl Flat {
+    /// Lines in the order results are wanted on a tie: active before archived, then by name.
     fn of(entries: &HashMap<String, Entry>) -> Flat {
+        let mut sorted: Vec<(&String, &Entry)> = entries.iter().collect();
+        sorted
+            .sort_unstable_by(|a, b| (a.1.archived, &a.1.search_name, a.0).cmp(&(b.1.archived, &b.1.search_name, b.0)));
         let mut flat = Flat::default();
-        for (id, e) in entries {
+        for (id, e) in sorted {
             flat.name_at.push(flat.names.len());
             flat.names.push_str(&e.search_name);
             flat.names.push('\n');
@@ -65,17 +69,26 @@ impl Flat {
         &text[starts[i]..end]
     }
 
-    /// Lines of `text` containing `needle`, each once.
+    /// Lines of `text` containing `needle`, each once, in order.
     fn lines_with(text: &str, starts: &[usize], needle: &str) -> Vec<usize> {
-        let mut found: Vec<usize> =
-            text.match_indices(needle).map(|(at, _)| starts.partition_point(|s| *s <= at) - 1).collect();
-        found.dedup();
+        let mut found = Vec::new();
+        let mut line = 0;
+        for at in memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()) {
+            // Matches come in order, so the line only moves forward.
+            while line + 1 < starts.len() && starts[line + 1] <= at {
+                line += 1;
+            }
+            if found.last() != Some(&line) {
+                found.push(line);
+            }
+        }
         found
     }
 
-    /// Members matching `query`, with their rank; the scans only pick candidates, `Query::rank`
-    /// (the one definition of a match) decides.
-    fn matches(&self, query: &Query, include_archived: bool) -> Vec<(u8, bool, &str, &str)> {
+    /// The best `limit` members matching `query`, best first. The scans only pick candidates;
+    /// `Query::rank` (the one definition of a match) decides. Lines are already in tie order, so
+    /// each rank keeps its first `limit` and the scan stops once the best rank is full.
+    fn best(&self, query: &Query, include_archived: bool, limit: usize) -> Vec<&str> {
         let mut candidates = Flat::lines_with(&self.names, &self.name_at, query.text());
         if let Some(digits) = query.phone_digits() {
             candidates.extend(Flat::lines_with(&self.phones, &self.phone_at, digits));
@@ -85,15 +98,30 @@ impl Flat {
         }
         candidates.sort_unstable();
         candidates.dedup();
-        candidates
-            .into_iter()
-            .filter(|i| include_archived || !self.archived[*i])
-            .filter_map(|i| {
-                let name = Flat::line(&self.names, &self.name_at, i);
-                let phone = Flat::line(&self.phones, &self.phone_at, i);
-                query.rank(name, phone, self.cards[i]).map(|r| (r, self.archived[i], name, self.ids[i].as_str()))
-            })
-            .collect()
+        let mut by_rank: [Vec<usize>; 5] = Default::default();
+        for i in candidates {
+            if !include_archived && self.archived[i] {
+                break; // archived lines come last
+            }
+            let name = Flat::line(&self.names, &self.name_at, i);
+            let phone = Flat::line(&self.phones, &self.phone_at, i);
+            if let Some(r) = query.rank(name, phone, self.cards[i]) {
+                let bucket = &mut by_rank[usize::from(r)];
+                if bucket.len() < limit {
+                    bucket.push(i);
+                }
+                if r == 0 && bucket.len() == limit {
+                    break;
+                }
+            }
+        }
+        let mut out: Vec<(u8, bool, usize)> = Vec::new();
+        for (r, bucket) in by_rank.iter().enumerate() {
+            out.extend(bucket.iter().map(|i| (r as u8, self.archived[*i], *i)));
+        }
+        // Rank first, then active before archived, then line order (the name).
+        out.sort_unstable();
+        out.into_iter().take(limit).map(|(_, _, i)| self.ids[i].as_str()).collect()
     }
 }
 
@@ -123,14 +151,7 @@ impl MemberIndex {
         let Some(query) = Query::new(query) else { return Ok(Vec::new()) };
         self.catch_up(conn)?;
         let state = self.state.read().expect("member index");
-        let mut found = state.flat.matches(&query, include_archived);
-        // Only the best `limit` need sorting; a short search can match thousands.
-        if found.len() > limit {
-            found.select_nth_unstable(limit);
-            found.truncate(limit);
-        }
-        found.sort_unstable();
-        Ok(found.into_iter().map(|(_, _, _, id)| id.to_owned()).collect())
+        Ok(state.flat.best(&query, include_archived, limit).into_iter().map(str::to_owned).collect())
     }
 
     /// Brings the entries up to the change log's head.
@@ -193,9 +214,7 @@ mod tests {
     }
 
     fn ids(f: &Flat, q: &str, archived: bool) -> Vec<String> {
-        let mut found = f.matches(&Query::new(q).unwrap(), archived);
-        found.sort_unstable();
-        found.into_iter().map(|(_, _, _, id)| id.to_owned()).collect()
+        f.best(&Query::new(q).unwrap(), archived, 10).into_iter().map(str::to_owned).collect()
     }
 
     #[test]
@@ -211,5 +230,17 @@ mod tests {
         assert_eq!(ids(&f, "916", false), ["c", "a"], "card 916 before phone digits 916");
         assert_eq!(ids(&f, "2233", false), ["b"]);
         assert!(ids(&f, "петр п", false).is_empty(), "no match across two members' lines");
+    }
+
+    #[test]
+    fn only_the_best_few_are_kept_in_name_order() {
+        let members: Vec<(String, String)> = (0..50).map(|i| (format!("m{i:02}"), format!("иванов {i:02}"))).collect();
+        let rows: Vec<(&str, &str, &str, i64, bool)> =
+            members.iter().map(|(id, name)| (id.as_str(), name.as_str(), "", 1000, false)).collect();
+        let f = flat(&rows);
+        let best = f.best(&Query::new("иван").unwrap(), false, 3);
+        assert_eq!(best, ["m00", "m01", "m02"]);
+        let best = f.best(&Query::new("ванов 4").unwrap(), false, 3);
+        assert_eq!(best, ["m40", "m41", "m42"], "rank 4 (inside the name), by name");
     }
 }
