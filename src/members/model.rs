@@ -34,11 +34,24 @@ pub fn normalize_phone(raw: &str, region: &str) -> Result<Option<String>, &'stat
     Ok(Some(number.format().mode(phonenumber::Mode::E164).to_string()))
 }
 
-/// A phone as people read it: `+7 916 123-45-67`.
+/// A phone as people read it: `+7 916 123-45-67`. Remembered per number: parsing against the
+/// full numbering metadata is the slowest part of showing a list of members.
 pub fn display_phone(e164: &str) -> String {
-    phonenumber::parse(None, e164)
+    static SEEN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, String>>> =
+        std::sync::LazyLock::new(Default::default);
+    if let Some(shown) = SEEN.lock().expect("phone cache").get(e164) {
+        return shown.clone();
+    }
+    let shown = phonenumber::parse(None, e164)
         .map(|n| n.format().mode(phonenumber::Mode::International).to_string())
-        .unwrap_or_else(|_| e164.to_owned())
+        .unwrap_or_else(|_| e164.to_owned());
+    let mut seen = SEEN.lock().expect("phone cache");
+    // A club's members fit many times over; a runaway import cannot grow it without bound.
+    if seen.len() >= 50_000 {
+        seen.clear();
+    }
+    seen.insert(e164.to_owned(), shown.clone());
+    shown
 }
 
 /// What staff enter for a member (the phone already normalised).
