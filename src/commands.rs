@@ -88,6 +88,7 @@ commands! {
     TakePayment => "take_payment",
     RefundPayment => "refund_payment",
     AdjustBalance => "adjust_balance",
+    SetCreditLimit => "set_credit_limit",
     OpenShift => "open_shift",
     MoveCash => "move_cash",
     CloseShift => "close_shift",

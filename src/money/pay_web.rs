@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::amount;
 use super::fees::WaiveFee;
-use super::payment_commands::{AdjustBalance, RefundPayment, TakePayment};
+use super::payment_commands::{AdjustBalance, RefundPayment, SetCreditLimit, TakePayment};
 use super::till::{self, Entry, Method, Payment, Purpose};
 use crate::app::App;
 use crate::bookings::web::show_page;
@@ -268,6 +268,7 @@ struct StatementPage {
     /// Entries with the balance after each, oldest first.
     rows: Vec<(Entry, i64)>,
     balance: i64,
+    credit_limit: i64,
     command_id: String,
     errors: FieldErrors,
     /// The top-up and adjustment forms as typed.
@@ -277,6 +278,10 @@ struct StatementPage {
 impl StatementPage {
     fn money(&self, minor: &i64) -> String {
         amount::show(self.ctx.locale, *minor, &self.ctx.club.currency)
+    }
+
+    fn money_plain(&self, minor: &i64) -> String {
+        amount::plain(*minor, &self.ctx.club.currency)
     }
 
     fn kind_name(&self, kind: &str) -> String {
@@ -299,11 +304,11 @@ async fn statement_page(
     typed: (String, String, String),
 ) -> Result<StatementPage, AppError> {
     let lookup = member_id.clone();
-    let (name, entries) = app
+    let (name, entries, credit_limit) = app
         .db
         .read(move |c| {
             let Some(m) = members::member(c, &lookup)? else { return Ok(None) };
-            Ok(Some((m.full_name, till::entries(c, &lookup)?)))
+            Ok(Some((m.full_name, till::entries(c, &lookup)?, till::credit_limit(c, &lookup)?)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -315,7 +320,7 @@ async fn statement_page(
             (e, balance)
         })
         .collect();
-    Ok(StatementPage { ctx, member_id, name, rows, balance, command_id: fresh_id(), errors, typed })
+    Ok(StatementPage { ctx, member_id, name, rows, balance, credit_limit, command_id: fresh_id(), errors, typed })
 }
 
 #[get("/accounts/<id>")]
@@ -409,6 +414,36 @@ async fn adjust(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Cs
     }
 }
 
+#[derive(FromForm)]
+struct CreditForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    limit: String,
+}
+
+#[post("/accounts/<id>/credit", data = "<form>")]
+async fn credit(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CreditForm>) -> Page {
+    let f = form.0;
+    let limit = if f.limit.trim().is_empty() { Ok(0) } else { amount::parse(&f.limit, &ctx.club.currency) };
+    let rejection = match limit {
+        Err(code) => Some(Rejection::new(code).on("limit")),
+        Ok(limit) => {
+            let cmd = AnyCommand::SetCreditLimit(SetCreditLimit { member_id: id.clone(), limit });
+            run(app, m.0.actor(), &f.command_id, cmd).await?
+        }
+    };
+    match rejection {
+        None => done(format!("/accounts/{id}"), ctx.t("credit-saved")),
+        Some(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
+        Some(rej) => {
+            let errors = rejection_errors(&ctx, &rej);
+            let page = statement_page(app, ctx, id, errors, (String::new(), "cash".into(), String::new())).await?;
+            Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
+        }
+    }
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![pay, refund, waive, receipt, statement, statement_csv, top_up, adjust]
+    routes![pay, refund, waive, receipt, statement, statement_csv, top_up, adjust, credit]
 }

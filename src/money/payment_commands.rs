@@ -80,7 +80,7 @@ impl TakePayment {
         if self.method == Method::Wallet {
             let member = self.member_id.as_deref().ok_or_else(|| Rejection::new("wallet-needs-member").on("method"))?;
             let balance = till::balance(ctx.tx, member)?;
-            if balance < self.amount {
+            if balance + till::credit_limit(ctx.tx, member)? < self.amount {
                 return Err(Rejection::new("wallet-not-enough").on("amount").arg("balance", balance).into());
             }
         }
@@ -214,6 +214,29 @@ impl RefundPayment {
 
     pub fn summary(&self) -> String {
         format!("{} of {}: {}", self.amount, self.payment_id, self.reason)
+    }
+}
+
+/// A manager lets a member's account go below zero by up to `limit` when paying from it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetCreditLimit {
+    pub member_id: String,
+    pub limit: i64,
+}
+
+impl SetCreditLimit {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Manager)?;
+        members::member(ctx.tx, &self.member_id)?.ok_or_else(|| Rejection::new("member-not-found"))?;
+        if !(0..=MAX_MAJOR * 100).contains(&self.limit) {
+            return Err(Rejection::new("amount-out-of-range").on("limit").into());
+        }
+        till::set_credit_limit(ctx.tx, &self.member_id, self.limit)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{}: {}", self.member_id, self.limit)
     }
 }
 

@@ -237,6 +237,22 @@ pub fn append(conn: &Connection, id: &str, at: Timestamp, e: &NewEntry<'_>) -> r
     Ok(())
 }
 
+/// How far below zero the member's account may go (0 unless a manager allowed credit).
+pub fn credit_limit(conn: &Connection, member_id: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT credit_limit FROM members WHERE id = ?1")?
+        .query_row([member_id], |r| r.get(0))
+        .optional()
+        .map(Option::unwrap_or_default)
+}
+
+pub fn set_credit_limit(conn: &Connection, member_id: &str, limit: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE members SET credit_limit = ?2 WHERE id = ?1 AND credit_limit <> ?2",
+        params![member_id, limit],
+    )?;
+    Ok(())
+}
+
 pub fn balance(conn: &Connection, member_id: &str) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT coalesce(sum(amount), 0) FROM ledger WHERE member_id = ?1")?
         .query_row([member_id], |r| r.get(0))

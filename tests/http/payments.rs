@@ -355,3 +355,20 @@ async fn late_cancellations_and_no_shows_cost_a_fee_that_a_manager_can_waive() {
     t.submit(&page, &format!("{page}/attendance"), &[("status", "checked_in")]).await;
     assert_eq!(balance(&t, &boris).await, 0);
 }
+
+#[rocket::async_test]
+async fn a_credit_limit_lets_a_trusted_member_pay_from_an_empty_account() {
+    let t = TestApp::new().await;
+    let (court, _, boris) = club(&t).await;
+    let b = book(&t, &court, &boris, "2026-12-02", "10:00").await;
+    assert!(pay(&t, &b, "1000", "wallet", &boris, "").await.has("Not enough on the account"));
+    let account = format!("/accounts/{boris}");
+    let bad = t.submit(&account, &format!("{account}/credit"), &[("limit", "-5")]).await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert_eq!(t.submit(&account, &format!("{account}/credit"), &[("limit", "1500")]).await.status, Status::SeeOther);
+    assert!(t.get(&account).await.has("May go ₽1,500.00 below zero"));
+    assert_eq!(pay(&t, &b, "1000", "wallet", &boris, "").await.status, Status::SeeOther);
+    assert_eq!(balance(&t, &boris).await, -100_000);
+    let owed = t.get("/reports").await;
+    assert!(owed.has("Boris Petrov") && owed.has("−₽1,000.00"), "{}", owed.body);
+}
