@@ -44,6 +44,10 @@ run() {
     shift
     wrk --latency -t2 -c8 -d"${SECONDS_EACH}s" "$@" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors' || true
 }
+# One request each first: start-up costs (phone metadata, the member index) are not what is measured.
+for path in "/grid?date=$DAY" "/members/search?q=%D0%B8%D0%B2%D0%B0%D0%BD" "/members/search?q=916"; do
+    curl -s -o /dev/null -H "$COOKIE" "$BASE$path"
+done
 run "day grid page (today)" -H "$COOKIE" "$BASE/grid?date=$DAY"
 run "day grid fragment" -H "$COOKIE" "$BASE/grid/fragment?date=$DAY"
 # Each request a different day of the year, so nearly every one is built afresh (not kept).
