@@ -23,6 +23,11 @@ use crate::core::{Actor, Outcome, Role};
 use crate::db::{backup, migrate};
 use crate::i18n::{self, Locale};
 
+/// `serve --service`: the Windows service entry; a child module so it can reuse `serve`.
+#[cfg(windows)]
+#[path = "winservice.rs"]
+mod winservice;
+
 #[derive(Parser)]
 #[command(name = "courtside", version, about = "Courtside: the tennis club in one program")]
 struct Cli {
@@ -43,6 +48,10 @@ enum Verb {
         /// Address and port to listen on. Default: 0.0.0.0:8080
         #[arg(long, value_name = "ADDR:PORT")]
         bind: Option<SocketAddr>,
+        /// Run under the Windows service manager (the installed service's command line)
+        #[cfg(windows)]
+        #[arg(long, hide = true)]
+        service: bool,
     },
     /// Apply database migrations (serve does this too), backing up first
     Migrate,
@@ -138,7 +147,7 @@ pub fn main() -> ExitCode {
     let flags = Flags {
         data: cli.data.clone(),
         bind: match &cli.verb {
-            Verb::Serve { bind } => *bind,
+            Verb::Serve { bind, .. } => *bind,
             _ => None,
         },
         config_file: cli.config.clone(),
@@ -153,7 +162,12 @@ pub fn main() -> ExitCode {
     } else {
         "warn"
     };
-    init_logging(level);
+    #[cfg(windows)]
+    if let Verb::Serve { service: true, .. } = cli.verb {
+        let level = level.to_owned();
+        return winservice::run(loaded, &level).unwrap_or_else(fail);
+    }
+    init_logging(level, std::io::stderr, std::io::stderr().is_terminal());
     match run(cli.verb, &loaded) {
         Ok(code) => code,
         Err(e) => fail(e),
@@ -168,13 +182,16 @@ fn fail(e: anyhow::Error) -> ExitCode {
 /// Libraries that narrate their own start-up at info level; only their problems are of interest.
 const QUIET: &str = "rocket=error,_=error,tokio_cron_scheduler=warn,hyper=warn,reqwest=warn";
 
-fn init_logging(level: &str) {
+fn init_logging<W>(level: &str, writer: W, ansi: bool)
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_new(format!("{level},{QUIET}"))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("info,{QUIET}")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(writer)
+        .with_ansi(ansi)
         .with_target(false)
         .try_init();
 }
@@ -185,7 +202,7 @@ fn clock() -> Arc<dyn Clock> {
 
 fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
     match verb {
-        Verb::Serve { .. } => serve(loaded),
+        Verb::Serve { .. } => serve(loaded, |_| {}),
         Verb::Migrate => {
             let app = App::open(loaded, clock())?;
             let v = app.db.read_blocking(|c| Ok(migrate::schema_version(c)?))?;
@@ -390,7 +407,8 @@ fn reachable_urls(bind: SocketAddr) -> Vec<String> {
     urls
 }
 
-fn serve(loaded: &Loaded) -> anyhow::Result<ExitCode> {
+/// Runs the server until it is shut down; `started` gets its shutdown handle just before it listens.
+fn serve(loaded: &Loaded, started: impl FnOnce(rocket::Shutdown) + Send) -> anyhow::Result<ExitCode> {
     let config = &loaded.config;
     let _lock = lock_data(&config.data)?;
     let app = App::open(loaded, clock())?;
@@ -411,6 +429,7 @@ fn serve(loaded: &Loaded) -> anyhow::Result<ExitCode> {
             tracing::info!(%url, "no staff account yet: open the setup URL to create the owner");
         }
         tracing::info!(bind = %config.bind, data = %config.data.display(), "server started");
+        started(ignited.shutdown());
         let result = ignited.launch().await;
         let mut scheduler = scheduler;
         let _ = scheduler.shutdown().await;
