@@ -19,6 +19,7 @@ short=${PACKAGING_SHORT:-0}
 profile=${PROFILE:-dist}
 if [ "$short" = 1 ]; then targets="amd64 arm64"; else targets="amd64 arm64 armhf windows"; fi
 work=$(mktemp -d /tmp/courtside-packaging.XXXXXX)
+trap 'rm -rf "$work"' EXIT # until the full cleanup below takes over
 dist=$work/dist
 unit=/usr/lib/systemd/system/courtside.service
 conf=/etc/courtside/courtside.toml
