@@ -322,13 +322,12 @@ async fn quote_text(app: &App, ctx: &PageCtx, f: &BookingForm) -> Result<String,
         .read(move |c| Ok(crate::money::pricing::quote_for(c, &court, slot, booker.as_deref(), &players)?))
         .await?;
     let Some(q) = quote else { return Ok(String::new()) };
-    let currency = &ctx.club.currency;
-    let mut text = ctx.ta("quote-price", "amount", crate::money::amount::show(ctx.locale, q.total, currency));
+    let mut text = ctx.ta("quote-price", "amount", ctx.money(q.total));
     if q.lights > 0 {
-        text.push_str(&ctx.ta("quote-lights", "amount", crate::money::amount::show(ctx.locale, q.lights, currency)));
+        text.push_str(&ctx.ta("quote-lights", "amount", ctx.money(q.lights)));
     }
     if q.guests > 0 {
-        text.push_str(&ctx.ta("quote-guests", "amount", crate::money::amount::show(ctx.locale, q.guests, currency)));
+        text.push_str(&ctx.ta("quote-guests", "amount", ctx.money(q.guests)));
     }
     if q.unpriced_minutes > 0 {
         text.push_str(&ctx.ta("quote-unpriced", "minutes", q.unpriced_minutes));
@@ -336,40 +335,10 @@ async fn quote_text(app: &App, ctx: &PageCtx, f: &BookingForm) -> Result<String,
     Ok(text)
 }
 
-#[derive(FromForm)]
-struct QuoteQuery {
-    #[field(default = String::new())]
-    court_id: String,
-    #[field(default = String::new())]
-    date: String,
-    #[field(default = String::new())]
-    start: String,
-    #[field(default = String::new())]
-    minutes: String,
-    #[field(default = String::new())]
-    kind: String,
-    #[field(default = String::new())]
-    booker_id: String,
-    #[field(default = Vec::new())]
-    player: Vec<String>,
-    #[field(default = Vec::new())]
-    player_id: Vec<String>,
-}
-
-/// The price line of the booking form, refreshed as staff change court, time or players.
-#[get("/bookings/quote?<q..>")]
-async fn quote(_r: Reception, ctx: PageCtx, app: &State<App>, q: QuoteQuery) -> Result<String, AppError> {
-    let form = BookingForm {
-        court_id: q.court_id,
-        date: q.date,
-        start: q.start,
-        minutes: q.minutes,
-        kind: q.kind,
-        booker_id: q.booker_id,
-        player: q.player,
-        player_id: q.player_id,
-        ..<BookingForm as Default>::default()
-    };
+/// The price line of the booking form, refreshed as staff change court, time or players (the
+/// form's own fields, sent as a query).
+#[get("/bookings/quote?<form..>")]
+async fn quote(_r: Reception, ctx: PageCtx, app: &State<App>, form: BookingForm) -> Result<String, AppError> {
     quote_text(app, &ctx, &form).await
 }
 
@@ -447,28 +416,12 @@ impl ShowPage {
         status_label(&self.ctx, &self.b.status)
     }
 
-    fn price(&self) -> String {
-        crate::money::amount::show(self.ctx.locale, self.b.price, &self.ctx.club.currency)
-    }
-
-    fn price_plain(&self) -> String {
-        crate::money::amount::plain(self.b.price, &self.ctx.club.currency)
-    }
-
     fn source_name(&self) -> String {
         self.ctx.t(&format!("source-{}", self.b.source.as_str()))
     }
 
     fn active(&self) -> bool {
         self.b.status != Status::Cancelled
-    }
-
-    fn money(&self, minor: impl crate::money::amount::Minor) -> String {
-        crate::money::amount::show(self.ctx.locale, minor.minor(), &self.ctx.club.currency)
-    }
-
-    fn money_plain(&self, minor: i64) -> String {
-        crate::money::amount::plain(minor, &self.ctx.club.currency)
     }
 
     fn paid(&self) -> i64 {

@@ -359,10 +359,6 @@ struct CardPage {
 }
 
 impl CardPage {
-    fn balance_text(&self) -> String {
-        crate::money::amount::show(self.ctx.locale, self.balance, &self.ctx.club.currency)
-    }
-
     fn age(&self) -> Option<i16> {
         let born = self.m.birth_date?;
         let today = self.ctx.now.to_zoned_datetime(self.ctx.tz.clone()).date();

@@ -105,10 +105,6 @@ struct ShiftPage {
 trait Labels {
     fn ctx(&self) -> &PageCtx;
 
-    fn money(&self, minor: impl amount::Minor) -> String {
-        amount::show(self.ctx().locale, minor.minor(), &self.ctx().club.currency)
-    }
-
     fn method_name(&self, m: &Method) -> String {
         self.ctx().t(&format!("method-{}", m.as_str()))
     }

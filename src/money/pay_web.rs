@@ -35,7 +35,7 @@ pub fn rejection_errors(ctx: &PageCtx, r: &Rejection) -> FieldErrors {
         if ["due", "balance", "left", "cash"].contains(&name.as_str())
             && let Ok(minor) = value.parse::<i64>()
         {
-            *value = amount::show(ctx.locale, minor, &ctx.club.currency);
+            *value = ctx.money(minor);
         }
     }
     let mut errors = FieldErrors::default();
@@ -197,10 +197,6 @@ struct ReceiptPage {
 }
 
 impl ReceiptPage {
-    fn money(&self, minor: &i64) -> String {
-        amount::show(self.ctx.locale, *minor, &self.ctx.club.currency)
-    }
-
     fn method_name(&self) -> String {
         self.ctx.t(&format!("method-{}", self.p.method.as_str()))
     }
@@ -276,14 +272,6 @@ struct StatementPage {
 }
 
 impl StatementPage {
-    fn money(&self, minor: &i64) -> String {
-        amount::show(self.ctx.locale, *minor, &self.ctx.club.currency)
-    }
-
-    fn money_plain(&self, minor: &i64) -> String {
-        amount::plain(*minor, &self.ctx.club.currency)
-    }
-
     fn kind_name(&self, kind: &str) -> String {
         self.ctx.t(&format!("entry-{kind}"))
     }

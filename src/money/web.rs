@@ -87,10 +87,6 @@ struct PricesPage {
 }
 
 impl PricesPage {
-    fn money(&self, minor: &i64) -> String {
-        amount::show(self.ctx.locale, *minor, &self.ctx.club.currency)
-    }
-
     fn courts_of(&self, r: &PriceRule) -> String {
         if r.court_ids.is_empty() {
             return self.ctx.t("price-all-courts");

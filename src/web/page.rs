@@ -41,6 +41,16 @@ impl PageCtx {
         i18n::tr_args(self.locale, id, &[(name, &value.to_string())])
     }
 
+    /// An amount in minor units of the club currency, as this page's language writes money.
+    pub fn money(&self, minor: impl crate::money::amount::Minor) -> String {
+        crate::money::amount::show(self.locale, minor.minor(), &self.club.currency)
+    }
+
+    /// An amount for a form field ("1200.50"), in the club currency.
+    pub fn money_plain(&self, minor: impl crate::money::amount::Minor) -> String {
+        crate::money::amount::plain(minor.minor(), &self.club.currency)
+    }
+
     pub fn version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")
     }

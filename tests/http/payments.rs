@@ -372,3 +372,22 @@ async fn a_credit_limit_lets_a_trusted_member_pay_from_an_empty_account() {
     let owed = t.get("/reports").await;
     assert!(owed.has("Boris Petrov") && owed.has("−₽1,000.00"), "{}", owed.body);
 }
+
+#[rocket::async_test]
+async fn an_empty_club_and_garbled_input_at_the_desk() {
+    let t = TestApp::new().await;
+    t.setup_owner().await;
+    assert!(t.get("/reports").await.has("Nobody owes the club") && t.get("/reports").await.has("Nothing yet."));
+    assert!(t.get("/cash").await.has("The cash desk is closed"));
+    let bad = t.submit("/cash", "/cash/open", &[("amount", "сто")]).await;
+    assert_eq!(bad.status, Status::UnprocessableEntity);
+    assert!(bad.has("Enter an amount") && bad.has("value=\"сто\""), "{}", bad.body);
+    assert_eq!(t.count("SELECT count(*) FROM shifts").await, 0);
+    let not_open = t.post_raw("/cash/close", &[("csrf", &t.get("/cash").await.hidden("csrf")), ("amount", "5")]).await;
+    assert!(not_open.has("The cash desk is closed"), "{}", not_open.body);
+    // The price line stays empty while court or time is missing or garbled.
+    for query in ["", "court_id=nope&date=2026-11-30&start=10:00&minutes=60", "date=soon&start=25:00&minutes=x"] {
+        let q = t.get(&format!("/bookings/quote?{query}")).await;
+        assert_eq!((q.status, q.body.as_str()), (Status::Ok, ""), "{query}");
+    }
+}
