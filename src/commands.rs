@@ -12,6 +12,7 @@ use crate::members::commands::*;
 use crate::money::commands::*;
 use crate::money::fees::WaiveFee;
 use crate::money::payment_commands::*;
+use crate::passes::commands::*;
 
 /// Declares `AnyCommand` from (variant, kind) pairs; each variant wraps the struct of the same
 /// name, which has `apply` and `summary`.
@@ -93,6 +94,11 @@ commands! {
     MoveCash => "move_cash",
     CloseShift => "close_shift",
     WaiveFee => "waive_fee",
+    SavePassProduct => "save_pass_product",
+    SellPass => "sell_pass",
+    FreezePass => "freeze_pass",
+    UnfreezePass => "unfreeze_pass",
+    UsePass => "use_pass",
 }
 
 impl AnyCommand {

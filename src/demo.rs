@@ -230,6 +230,7 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
                             players: players.into_iter().filter(|p| *p != Player::Member(booker.clone())).collect(),
                             note: String::new(),
                             source: if rng.u8(0..100) < 20 { Source::Api } else { Source::Desk },
+                            pass_id: None,
                         };
                         if run(app, AnyCommand::CreateBooking(cmd))? {
                             summary.bookings += 1;

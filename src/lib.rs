@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod members;
 pub mod money;
+pub mod passes;
 pub mod secret_key;
 pub mod staff;
 pub mod web;

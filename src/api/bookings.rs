@@ -57,6 +57,7 @@ fn booking_json(b: &Booking, players: &[(Player, String)], tz: &TimeZone) -> Val
         "cancel_reason": b.cancel_reason,
         "price": b.price,
         "price_note": b.price_note,
+        "pass_id": b.pass_id,
     })
 }
 
@@ -171,6 +172,8 @@ pub struct BookingInput {
     kind: Option<String>,
     players: Option<Vec<PlayerInput>>,
     note: Option<String>,
+    /// A pass of the member or a member player to pay with (used now or at check-in, per policy).
+    pass_id: Option<String>,
     /// Same as the Idempotency-Key header.
     command_id: Option<String>,
 }
@@ -196,6 +199,7 @@ pub async fn create(
         players: players_of(input.players)?,
         note: input.note.unwrap_or_default(),
         source: Source::Api,
+        pass_id: input.pass_id,
     });
     match app.run_with_id(id, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok((Status::Created, Json(booking_or_404(app, id.to_string()).await?))),

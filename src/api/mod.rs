@@ -6,9 +6,11 @@ mod courts;
 mod idempotency;
 mod members;
 mod openapi;
+mod passes;
 mod payments;
 mod prices;
 pub mod problem;
+mod shifts;
 
 use rocket::serde::json::{Json, Value, json};
 use rocket::{Route, get, routes};
@@ -58,6 +60,18 @@ pub fn routes() -> Vec<Route> {
         payments::get,
         payments::refund,
         payments::ledger,
+        passes::products,
+        passes::of_member,
+        passes::get,
+        passes::sell,
+        passes::freeze,
+        passes::unfreeze,
+        passes::pay_booking,
+        shifts::current,
+        shifts::get,
+        shifts::open,
+        shifts::move_cash,
+        shifts::close,
     ]
 }
 

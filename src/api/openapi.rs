@@ -4,6 +4,98 @@
 use rocket::serde::json::{Value, json};
 
 pub fn document() -> Value {
+    let mut doc = core();
+    merge(&mut doc["components"]["schemas"], pass_schemas());
+    merge(&mut doc["paths"], pass_paths());
+    doc
+}
+
+fn merge(into: &mut Value, more: Value) {
+    if let (Some(map), Value::Object(extra)) = (into.as_object_mut(), more) {
+        map.extend(extra);
+    }
+}
+
+/// Passes and the cash desk (kept apart: one json! this size exceeds the macro's recursion).
+fn pass_schemas() -> Value {
+    json!({
+                "PassProduct": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "name": { "type": "string" },
+                    "kind": { "type": "string", "enum": ["visits", "hours", "value", "period"] },
+                    "quantity": { "type": "integer", "description": "visits, minutes, or minor units of value (price + bonus); 0 for a period membership" },
+                    "bonus": { "type": "integer" }, "discount_pct": { "type": "integer", "description": "period membership: share of each booking it pays" },
+                    "price": { "type": "integer" }, "valid_days": { "type": "integer" },
+                    "court_ids": { "type": "array", "items": { "type": "string" } }, "weekdays": { "type": "array", "items": { "type": "integer" } },
+                    "from": { "type": "string" }, "to": { "type": "string" }, "active": { "type": "boolean" } } },
+                "Pass": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "member_id": { "type": "string" }, "product_id": { "type": "string" }, "name": { "type": "string" },
+                    "kind": { "type": "string", "enum": ["visits", "hours", "value", "period"] }, "quantity": { "type": "integer" },
+                    "remaining": { "type": ["integer", "null"], "description": "in the kind's unit; null for a period membership" },
+                    "discount_pct": { "type": "integer" }, "price": { "type": "integer" },
+                    "valid_from": { "type": "string", "format": "date" }, "valid_until": { "type": "string", "format": "date" },
+                    "frozen_since": { "type": ["string", "null"], "format": "date" },
+                    "state": { "type": "string", "enum": ["active", "not-started", "frozen", "expired", "used-up", "refunded"] },
+                    "sold_at": { "type": "string", "format": "date-time" } } },
+                "Shift": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "opened_at": { "type": "string", "format": "date-time" }, "opened_by": { "type": "string" },
+                    "float": { "type": "integer" }, "closed_at": { "type": ["string", "null"] }, "closed_by": { "type": ["string", "null"] },
+                    "counted": { "type": ["integer", "null"] }, "difference": { "type": ["integer", "null"], "description": "counted − expected, once closed" },
+                    "note": { "type": "string" }, "expected_cash": { "type": "integer" },
+                    "by_method": { "type": "array", "items": { "type": "object", "properties": { "method": { "type": "string" }, "taken": { "type": "integer" }, "refunded": { "type": "integer" } } } },
+                    "by_purpose": { "type": "array", "items": { "type": "object", "properties": { "purpose": { "type": "string" }, "net": { "type": "integer" } } } },
+                    "movements": { "type": "array", "items": { "type": "object", "properties": { "at": { "type": "string" }, "amount": { "type": "integer" }, "reason": { "type": "string" }, "taken_by": { "type": "string" } } } } } }
+    })
+}
+
+fn pass_paths() -> Value {
+    json!({
+            "/pass-products": {
+                "get": op("The passes and memberships the club sells (managers define them on the Passes page)", "listPassProducts", json!([]), None, ok_list("products", "PassProduct"))
+            },
+            "/passes": {
+                "post": op("Sell a pass to a member: a payment (cash needs an open shift; wallet pays from the member's account). The pass and its payment take the request's id, so a retry with the same Idempotency-Key sells once.",
+                    "sellPass", json!([idem()]),
+                    Some(("SellInput", json!({ "member_id": "…", "product_id": "…", "method": "card", "valid_from": "2026-12-01" }))),
+                    created("Pass"))
+            },
+            "/passes/{id}": {
+                "get": op("One pass with what is left of it", "getPass", json!([path_id()]), None, ok_one("Pass"))
+            },
+            "/passes/{id}/freeze": {
+                "post": op("Freeze a pass from a day (today when not given); it cannot be used until unfrozen", "freezePass", json!([path_id(), idem()]),
+                    Some(("FreezeInput", json!({ "from": "2026-12-10" }))), ok_one("Pass"))
+            },
+            "/passes/{id}/unfreeze": {
+                "post": op("End a freeze today; the frozen days are added to the validity", "unfreezePass", json!([path_id(), idem()]), None, ok_one("Pass"))
+            },
+            "/members/{id}/passes": {
+                "get": op("A member's passes, newest first", "listMemberPasses", json!([path_id()]), None, ok_list("passes", "Pass"))
+            },
+            "/bookings/{id}/pass": {
+                "post": op("Pay what is left on a booking from a pass of the booker or a member player (a payment with method pass)", "payBookingWithPass", json!([path_id(), idem()]),
+                    Some(("UseInput", json!({ "pass_id": "…" }))), created("Payment"))
+            },
+            "/shifts": {
+                "post": op("Open the cash desk with the float counted in the till", "openShift", json!([idem()]), Some(("OpenInput", json!({ "float": 500000 }))), created("Shift"))
+            },
+            "/shifts/current": {
+                "get": op("The open shift with its X report figures (404 when the desk is closed)", "getCurrentShift", json!([]), None, ok_one("Shift"))
+            },
+            "/shifts/current/movements": {
+                "post": op("Put cash into the till (positive) or take it out (negative), with the reason", "moveCash", json!([idem()]),
+                    Some(("MoveInput", json!({ "amount": -20000, "reason": "Bought balls" }))), created("Shift"))
+            },
+            "/shifts/{id}": {
+                "get": op("One shift with its figures: the X report while open, the Z report once closed", "getShift", json!([path_id()]), None, ok_one("Shift"))
+            },
+            "/shifts/{id}/close": {
+                "post": op("Close the shift with the cash counted; the difference is kept", "closeShift", json!([path_id(), idem()]),
+                    Some(("CloseInput", json!({ "counted": 1234000, "note": "" }))), ok_one("Shift"))
+            }
+    })
+}
+
+fn core() -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -56,12 +148,14 @@ pub fn document() -> Value {
                     "players": { "type": "array", "items": { "type": "object", "properties": { "member_id": { "type": "string" }, "guest_name": { "type": "string" } } } },
                     "note": { "type": "string" }, "source": { "type": "string" }, "series_id": { "type": ["string", "null"] },
                     "price": { "type": "integer", "description": "minor units of the club currency" },
-                    "price_note": { "type": "string", "description": "why a manager set the price by hand; empty when the price list decides" } } },
+                    "price_note": { "type": "string", "description": "why a manager set the price by hand; empty when the price list decides" },
+                    "pass_id": { "type": ["string", "null"], "description": "the pass that pays, or will pay at check-in, for the booking" } } },
                 "Payment": { "type": "object", "properties": {
                     "id": { "type": "string" }, "receipt_no": { "type": "integer" }, "at": { "type": "string", "format": "date-time" },
                     "member_id": { "type": ["string", "null"] }, "booking_id": { "type": ["string", "null"] },
-                    "purpose": { "type": "string", "enum": ["booking", "top_up"] },
-                    "method": { "type": "string", "enum": ["cash", "card", "transfer", "other", "wallet"] },
+                    "purpose": { "type": "string", "enum": ["booking", "top_up", "pass"] },
+                    "method": { "type": "string", "enum": ["cash", "card", "transfer", "other", "wallet", "pass"] },
+                    "pass_id": { "type": ["string", "null"], "description": "the pass sold (purpose pass) or used (method pass)" },
                     "amount": { "type": "integer", "description": "minor units; refunds are negative" },
                     "refund_of": { "type": ["string", "null"] }, "payer_name": { "type": "string" }, "note": { "type": "string" }, "taken_by": { "type": "string" } } },
                 "Ledger": { "type": "object", "properties": {
@@ -69,7 +163,7 @@ pub fn document() -> Value {
                     "currency": { "type": "string" },
                     "entries": { "type": "array", "items": { "type": "object", "properties": {
                         "id": { "type": "string" }, "at": { "type": "string", "format": "date-time" },
-                        "kind": { "type": "string", "enum": ["payment", "charge", "refund", "payout", "adjustment"] },
+                        "kind": { "type": "string", "enum": ["payment", "charge", "refund", "payout", "adjustment", "fee", "waiver", "merged", "pass_sale", "pass_use", "pass_return"] },
                         "amount": { "type": "integer" }, "booking_id": { "type": ["string", "null"] }, "payment_id": { "type": ["string", "null"] }, "reason": { "type": "string" } } } } } },
                 "Quote": { "type": "object", "properties": {
                     "amount": { "type": "integer", "description": "minor units" }, "currency": { "type": "string" },
@@ -179,7 +273,7 @@ pub fn document() -> Value {
                 "get": op("Bookings of a day (date) or a range (from, to; at most 62 days), optionally one court", "listBookings",
                     json!([query("date", "string"), query("from", "string"), query("to", "string"), query("court_id", "string")]), None,
                     ok_list("bookings", "Booking")),
-                "post": op("Book a court. start is RFC 3339 with an offset or club-local YYYY-MM-DDTHH:MM. A taken slot is 409 naming the booking_id that holds it. An Idempotency-Key header (or command_id) makes a retry return the first booking.",
+                "post": op("Book a court. start is RFC 3339 with an offset or club-local YYYY-MM-DDTHH:MM. A taken slot is 409 naming the booking_id that holds it. pass_id pays it from a pass of the member or a member player (now, or at check-in, as the club's policy says). An Idempotency-Key header (or command_id) makes a retry return the first booking.",
                     "createBooking", json!([idem()]),
                     Some(("BookingInput", json!({ "court_id": "…", "member_id": "…", "start": "2026-12-01T18:00", "minutes": 60 }))),
                     created("Booking"))

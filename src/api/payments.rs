@@ -14,7 +14,7 @@ use crate::money::payment_commands::{RefundPayment, TakePayment};
 use crate::money::till::{self, Method, Payment, Purpose};
 use crate::web::guards::ApiUser;
 
-fn payment_json(p: &Payment) -> Value {
+pub(super) fn payment_json(p: &Payment) -> Value {
     json!({
         "id": p.id,
         "receipt_no": p.receipt_no,
@@ -28,6 +28,7 @@ fn payment_json(p: &Payment) -> Value {
         "payer_name": p.payer_name,
         "note": p.note,
         "taken_by": p.taken_by,
+        "pass_id": p.pass_id,
     })
 }
 

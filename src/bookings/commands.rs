@@ -12,6 +12,8 @@ use crate::courts::model::{DayMinute, hours_on};
 use crate::courts::store as courts;
 use crate::members::store as members;
 use crate::money::pricing::reprice;
+use crate::money::store::PassUseOn;
+use crate::passes::commands as passes;
 
 fn club_tz(ctx: &Ctx<'_>) -> Result<TimeZone, CommandError> {
     Ok(crate::club::store::time_zone(ctx.tx)?)
@@ -112,6 +114,10 @@ pub struct CreateBooking {
     pub players: Vec<Player>,
     pub note: String,
     pub source: Source,
+    /// A pass of the booker or a member player to pay with: used now, or at check-in, as the
+    /// club's policy says.
+    #[serde(default)]
+    pub pass_id: Option<String>,
 }
 
 impl CreateBooking {
@@ -138,6 +144,18 @@ impl CreateBooking {
         store::insert(ctx.tx, &new, ctx.now)?;
         store::set_players(ctx.tx, &self.booking_id, &self.players)?;
         reprice(ctx.tx, &self.booking_id, &tz)?;
+        if let Some(pass) = self.pass_id.as_deref() {
+            let b = store::booking(ctx.tx, &self.booking_id)?.ok_or_else(|| Rejection::new("booking-not-found"))?;
+            let payment_id = format!("{}/pass", self.booking_id);
+            if crate::money::store::policy(ctx.tx)?.pass_use_on == PassUseOn::Booking {
+                passes::pay_with_pass(ctx, &b, pass, &payment_id)?;
+            } else {
+                let p = crate::passes::store::pass(ctx.tx, pass)?
+                    .ok_or_else(|| Rejection::new("pass-not-found").on("pass_id"))?;
+                passes::check(ctx, &b, &p, b.price)?;
+                store::set_pass(ctx.tx, &b.id, Some(pass))?;
+            }
+        }
         Ok(())
     }
 

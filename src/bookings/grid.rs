@@ -52,11 +52,14 @@ pub enum PayState {
     Unpaid,
     Part,
     Paid,
+    /// Paid, or to be paid at check-in, with a pass.
+    Pass,
 }
 
 impl PayState {
-    pub fn of(price: i64, paid: i64) -> PayState {
+    pub fn of(price: i64, paid: i64, by_pass: bool) -> PayState {
         match (price, paid) {
+            _ if by_pass => PayState::Pass,
             (p, _) if p <= 0 => PayState::Free,
             (_, 0) => PayState::Unpaid,
             (p, paid) if paid >= p => PayState::Paid,
@@ -70,6 +73,7 @@ impl PayState {
             PayState::Unpaid => "unpaid",
             PayState::Part => "part",
             PayState::Paid => "paid",
+            PayState::Pass => "pass",
         }
     }
 }
@@ -155,7 +159,7 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
             time,
             players: players.join(", "),
             series: b.series_id.is_some(),
-            pay: PayState::of(b.price, input.paid.get(&b.id).copied().unwrap_or(0)),
+            pay: PayState::of(b.price, input.paid.get(&b.id).copied().unwrap_or(0), b.pass_id.is_some()),
         });
     }
     let mut cells = Vec::new();
@@ -250,6 +254,7 @@ mod tests {
             created_at: at(start),
             price: 0,
             price_note: String::new(),
+            pass_id: None,
         };
         (b, Vec::new())
     }

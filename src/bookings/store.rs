@@ -27,6 +27,8 @@ pub struct Booking {
     pub price: i64,
     /// Why a manager set the price by hand; empty while the price list decides.
     pub price_note: String,
+    /// The pass that pays (or, with passes used at check-in, will pay) for the booking.
+    pub pass_id: Option<String>,
 }
 
 fn ts(ms: i64) -> Timestamp {
@@ -34,7 +36,7 @@ fn ts(ms: i64) -> Timestamp {
 }
 
 const COLS: &str = "b.id, b.court_id, b.starts_at, b.ends_at, b.kind, b.status, b.booker_id, m.full_name, b.note, \
-     b.source, b.series_id, b.cancelled_at, b.cancel_reason, b.created_at, b.price, b.price_note";
+     b.source, b.series_id, b.cancelled_at, b.cancel_reason, b.created_at, b.price, b.price_note, b.pass_id";
 const FROM: &str = "FROM bookings b LEFT JOIN members m ON m.id = b.booker_id";
 
 fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
@@ -58,7 +60,22 @@ fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
         created_at: ts(r.get(13)?),
         price: r.get(14)?,
         price_note: r.get(15)?,
+        pass_id: r.get(16)?,
     })
+}
+
+pub fn set_pass(conn: &Connection, id: &str, pass_id: Option<&str>) -> rusqlite::Result<()> {
+    conn.execute("UPDATE bookings SET pass_id = ?2 WHERE id = ?1 AND pass_id IS NOT ?2", params![id, pass_id])?;
+    Ok(())
+}
+
+/// Whether a live booking starting at or after `from` is to be paid with pass `pass_id`.
+pub fn pass_bookings_from(conn: &Connection, pass_id: &str, from: Timestamp) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM bookings WHERE pass_id = ?1 AND starts_at >= ?2 AND status <> 'cancelled')",
+        params![pass_id, from.as_millisecond()],
+        |r| r.get(0),
+    )
 }
 
 pub fn set_price(conn: &Connection, id: &str, price: i64, note: &str) -> rusqlite::Result<()> {

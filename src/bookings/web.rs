@@ -26,6 +26,7 @@ use crate::members::web::card_label;
 use crate::money::commands::SetBookingPrice;
 use crate::money::pay_web::PayForm;
 use crate::money::till::{self, Method, Payment};
+use crate::passes::web::Choice as PassChoice;
 use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, rejection_text};
 use crate::web::guards::{Manager, Reception, Staff};
 use crate::web::page::{Html, PageCtx, ok, render};
@@ -80,6 +81,9 @@ struct BookingForm {
     player_id: Vec<String>,
     #[field(default = String::new())]
     note: String,
+    /// A pass of the booker or a member player to pay with (new bookings only).
+    #[field(default = String::new())]
+    pass_id: String,
 }
 
 #[derive(Template)]
@@ -93,6 +97,18 @@ struct FormPage {
     errors: FieldErrors,
     /// What the booking as filled in would cost ("" until court and time are chosen).
     quote: String,
+    /// The passes that could pay for it (new bookings only).
+    pass_choices: Vec<PassChoice>,
+    chosen_pass: String,
+}
+
+/// The pass choice of the booking form, refreshed as staff fill it in.
+#[derive(Template)]
+#[template(path = "bookings/pass_options.html")]
+struct PassOptions {
+    ctx: PageCtx,
+    pass_choices: Vec<PassChoice>,
+    chosen_pass: String,
 }
 
 impl FormPage {
@@ -202,8 +218,19 @@ async fn new_page(
         booker_id: booker.map(|m| m.id).unwrap_or_default(),
         ..Default::default()
     };
-    let quote = quote_text(app, &ctx, &form).await?;
-    ok(&FormPage { ctx, booking_id: None, form, courts, rules, errors: FieldErrors::default(), quote })
+    let (quote, pass_choices) = form_money(app, &ctx, &form, true).await?;
+    let chosen_pass = form.pass_id.clone();
+    ok(&FormPage {
+        ctx,
+        booking_id: None,
+        form,
+        courts,
+        rules,
+        errors: FieldErrors::default(),
+        quote,
+        pass_choices,
+        chosen_pass,
+    })
 }
 
 /// A booker typed but not picked from the list: a card number, or a name or phone that
@@ -289,22 +316,29 @@ async fn form_again(
 ) -> Page {
     let (courts, rules) = form_data(app).await?;
     form.command_id = fresh_id();
-    let quote = quote_text(app, &ctx, &form).await?;
+    let (quote, pass_choices) = form_money(app, &ctx, &form, booking_id.is_none()).await?;
+    let chosen_pass = form.pass_id.clone();
     Ok(Either::Left(render(
         HttpStatus::UnprocessableEntity,
-        &FormPage { ctx, booking_id, form, courts, rules, errors, quote },
+        &FormPage { ctx, booking_id, form, courts, rules, errors, quote, pass_choices, chosen_pass },
     )?))
 }
 
-/// The price of the booking as filled in so far, in words; empty while court or time is missing.
-async fn quote_text(app: &App, ctx: &PageCtx, f: &BookingForm) -> Result<String, AppError> {
+/// The price of the booking as filled in so far, in words (empty while court or time is
+/// missing), and, when `with_passes`, the passes of its members that could pay for it.
+async fn form_money(
+    app: &App,
+    ctx: &PageCtx,
+    f: &BookingForm,
+    with_passes: bool,
+) -> Result<(String, Vec<PassChoice>), AppError> {
     let (Ok(day), Some(start), Ok(minutes)) =
         (f.date.trim().parse::<Date>(), DayMinute::parse(f.start.trim()), f.minutes.trim().parse::<u16>())
     else {
-        return Ok(String::new());
+        return Ok((String::new(), Vec::new()));
     };
     if f.court_id.is_empty() || Kind::parse(&f.kind) == Some(Kind::Block) {
-        return Ok(String::new());
+        return Ok((String::new(), Vec::new()));
     }
     let players: Vec<Player> = f
         .player
@@ -317,11 +351,25 @@ async fn quote_text(app: &App, ctx: &PageCtx, f: &BookingForm) -> Result<String,
         .collect();
     let (court, booker) = (f.court_id.clone(), Some(f.booker_id.clone()).filter(|b| !b.is_empty()));
     let slot = LocalSlot { day, start, minutes };
-    let quote = app
+    let today = today(ctx);
+    let (quote, passes) = app
         .db
-        .read(move |c| Ok(crate::money::pricing::quote_for(c, &court, slot, booker.as_deref(), &players)?))
+        .read(move |c| {
+            let quote = crate::money::pricing::quote_for(c, &court, slot, booker.as_deref(), &players)?;
+            let holders: Vec<&str> = booker
+                .iter()
+                .map(String::as_str)
+                .chain(players.iter().filter_map(|p| match p {
+                    Player::Member(id) => Some(id.as_str()),
+                    Player::Guest(_) => None,
+                }))
+                .collect();
+            let passes = if with_passes { crate::passes::store::live_passes(c, &holders, today)? } else { Vec::new() };
+            Ok((quote, passes))
+        })
         .await?;
-    let Some(q) = quote else { return Ok(String::new()) };
+    let Some(q) = quote else { return Ok((String::new(), Vec::new())) };
+    let choices = crate::passes::web::choices(ctx, &passes, &f.court_id, slot, q.total);
     let mut text = ctx.ta("quote-price", "amount", ctx.money(q.total));
     if q.lights > 0 {
         text.push_str(&ctx.ta("quote-lights", "amount", ctx.money(q.lights)));
@@ -332,14 +380,21 @@ async fn quote_text(app: &App, ctx: &PageCtx, f: &BookingForm) -> Result<String,
     if q.unpriced_minutes > 0 {
         text.push_str(&ctx.ta("quote-unpriced", "minutes", q.unpriced_minutes));
     }
-    Ok(text)
+    Ok((text, choices))
 }
 
 /// The price line of the booking form, refreshed as staff change court, time or players (the
 /// form's own fields, sent as a query).
 #[get("/bookings/quote?<form..>")]
 async fn quote(_r: Reception, ctx: PageCtx, app: &State<App>, form: BookingForm) -> Result<String, AppError> {
-    quote_text(app, &ctx, &form).await
+    Ok(form_money(app, &ctx, &form, false).await?.0)
+}
+
+/// The pass choice of the booking form, refreshed with the price line.
+#[get("/bookings/pass-options?<form..>")]
+async fn pass_options(_r: Reception, ctx: PageCtx, app: &State<App>, form: BookingForm) -> Result<Html, AppError> {
+    let (_, pass_choices) = form_money(app, &ctx, &form, true).await?;
+    ok(&PassOptions { ctx, pass_choices, chosen_pass: form.pass_id })
 }
 
 fn grid_link(day: Date) -> String {
@@ -364,6 +419,7 @@ async fn create(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<Booking
         players: p.players,
         note: p.note,
         source: Source::Desk,
+        pass_id: Some(f.pass_id.clone()).filter(|p| !p.is_empty()),
     });
     match app.run_with_id(id, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go(grid_link(day), "success", ctx.t("booking-created")),
@@ -393,6 +449,10 @@ pub(crate) struct ShowPage {
     pub(crate) pay: PayForm,
     /// A late-cancel or no-show fee standing on the booker's account.
     fee: i64,
+    /// Passes of the booker and member players that could pay what is left.
+    pass_choices: Vec<PassChoice>,
+    /// A late cancellation kept the pass use that paid for the booking.
+    pass_kept: bool,
 }
 
 impl ShowPage {
@@ -445,6 +505,7 @@ impl ShowPage {
     fn methods(&self) -> Vec<(&'static str, String, bool)> {
         Method::ALL
             .iter()
+            .filter(|m| **m != Method::Pass)
             .map(|m| (m.as_str(), self.ctx.t(&format!("method-{}", m.as_str())), self.pay.method == m.as_str()))
             .collect()
     }
@@ -454,10 +515,7 @@ impl ShowPage {
     }
 
     fn refundable(&self, p: &Payment) -> i64 {
-        if p.refund_of.is_some() {
-            return 0;
-        }
-        p.amount + self.payments.iter().filter(|r| r.refund_of.as_deref() == Some(&p.id)).map(|r| r.amount).sum::<i64>()
+        refundable(&self.payments, p)
     }
 
     fn player_link(&self, p: &Player) -> Option<String> {
@@ -468,9 +526,18 @@ impl ShowPage {
     }
 }
 
+/// What is left to refund of `p`, among a booking's `payments`.
+fn refundable(payments: &[Payment], p: &Payment) -> i64 {
+    if p.refund_of.is_some() {
+        return 0;
+    }
+    p.amount + payments.iter().filter(|r| r.refund_of.as_deref() == Some(&p.id)).map(|r| r.amount).sum::<i64>()
+}
+
 pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<ShowPage, AppError> {
     let lookup = id.clone();
-    let (b, court, players, records, payments, fee) = app
+    let today = today(&ctx);
+    let (b, court, players, records, payments, fee, passes) = app
         .db
         .read(move |c| {
             let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
@@ -479,7 +546,17 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
             let records = crate::core::commands_mentioning(c, &b.id, 30)?;
             let payments = till::booking_payments(c, &b.id)?;
             let fee = crate::money::fees::open_fee(c, &b.id)?;
-            Ok(Some((b, court, players, records, payments, fee)))
+            let holders: Vec<&str> = b
+                .booker_id
+                .iter()
+                .map(String::as_str)
+                .chain(players.iter().filter_map(|(p, _)| match p {
+                    Player::Member(id) => Some(id.as_str()),
+                    Player::Guest(_) => None,
+                }))
+                .collect();
+            let passes = crate::passes::store::live_passes(c, &holders, today)?;
+            Ok(Some((b, court, players, records, payments, fee, passes)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -496,7 +573,28 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
     let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
     let left = b.price - payments.iter().map(|p| p.amount).sum::<i64>();
     let pay = PayForm::for_booking(b.booker_id.clone(), left, &ctx.club.currency);
-    Ok(ShowPage { ctx, b, court, slot, players, history, command_id: fresh_id(), errors, payments, pay, fee })
+    let active = b.status != Status::Cancelled;
+    let pass_choices = if active && left > 0 {
+        crate::passes::web::choices(&ctx, &passes, &b.court_id, slot, left)
+    } else {
+        Vec::new()
+    };
+    let pass_kept = !active && payments.iter().any(|p| p.method == Method::Pass && refundable(&payments, p) > 0);
+    Ok(ShowPage {
+        ctx,
+        b,
+        court,
+        slot,
+        players,
+        history,
+        command_id: fresh_id(),
+        errors,
+        payments,
+        pay,
+        fee,
+        pass_choices,
+        pass_kept,
+    })
 }
 
 #[get("/bookings/<id>")]
@@ -529,8 +627,18 @@ async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) ->
         });
     }
     let booking_id = Some(b.id.clone());
-    let quote = quote_text(app, &page.ctx, &form).await?;
-    ok(&FormPage { ctx: page.ctx, booking_id, form, courts, rules, errors: FieldErrors::default(), quote })
+    let (quote, _) = form_money(app, &page.ctx, &form, false).await?;
+    ok(&FormPage {
+        ctx: page.ctx,
+        booking_id,
+        form,
+        courts,
+        rules,
+        errors: FieldErrors::default(),
+        quote,
+        pass_choices: Vec::new(),
+        chosen_pass: String::new(),
+    })
 }
 
 #[post("/bookings/<id>", data = "<form>")]
@@ -1111,6 +1219,7 @@ pub fn routes() -> Vec<Route> {
         cancel,
         set_price,
         quote,
+        pass_options,
         attendance,
         series_new,
         series_preview,

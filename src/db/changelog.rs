@@ -24,6 +24,9 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "payments",
     "cash_movements",
     "ledger",
+    "pass_products",
+    "member_passes",
+    "pass_uses",
 ];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions.

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_money", include_str!("../../migrations/0005_money.sql")),
     ("0006_payments", include_str!("../../migrations/0006_payments.sql")),
     ("0007_fees", include_str!("../../migrations/0007_fees.sql")),
+    ("0008_passes", include_str!("../../migrations/0008_passes.sql")),
 ];
 
 pub fn latest() -> i64 {
@@ -54,25 +55,45 @@ pub fn needs_backup_first(conn: &Connection) -> rusqlite::Result<bool> {
 
 /// Applies every pending migration; returns how many ran. Triggers are regenerated afterwards
 /// so they always match the current columns of the replicated tables.
+///
+/// Foreign keys are off while migrations run, as SQLite's procedure for rebuilding a table asks
+/// (dropping a referenced table would otherwise count its rows as violations); each migration
+/// checks them itself before it commits.
 pub fn run(conn: &mut Connection) -> rusqlite::Result<usize> {
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let applied = apply_pending(conn);
+    conn.pragma_update(None, "foreign_keys", enforced)?;
+    let applied = applied?;
+    let tx = super::immediate(conn)?;
+    changelog::install_triggers(&tx)?;
+    changelog::ensure_log_id(&tx)?;
+    tx.commit()?;
+    Ok(applied)
+}
+
+fn apply_pending(conn: &mut Connection) -> rusqlite::Result<usize> {
     let current = schema_version(conn)?;
     let mut applied = 0;
-    for (index, (_name, sql)) in MIGRATIONS.iter().enumerate() {
+    for (index, (name, sql)) in MIGRATIONS.iter().enumerate() {
         let version = index as i64 + 1;
         if version <= current {
             continue;
         }
         let tx = super::immediate(conn)?;
         tx.execute_batch(sql)?;
+        let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if broken > 0 {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!("migration {name} left {broken} broken references")),
+            ));
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.commit()?;
         applied += 1;
     }
-    let tx = super::immediate(conn)?;
-    changelog::install_triggers(&tx)?;
-    changelog::ensure_log_id(&tx)?;
-    tx.commit()?;
     Ok(applied)
 }
 
@@ -107,5 +128,38 @@ mod tests {
         assert_eq!(run(&mut conn).unwrap(), 0);
         assert_eq!(schema_version(&conn).unwrap(), latest());
         assert_eq!(schema_cookie(&conn), before, "an ordinary start rewrites no trigger");
+    }
+
+    /// 0008 rebuilds the payments table: every payment, refund link and ledger reference of a
+    /// version-7 database survives, and payments stay append-only.
+    #[test]
+    fn rebuilding_payments_keeps_every_payment() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+        for (version, (_, sql)) in MIGRATIONS[..7].iter().enumerate() {
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(sql).unwrap();
+            tx.pragma_update(None, "user_version", version as i64 + 1).unwrap();
+            tx.commit().unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO members (id, card_no, full_name, search_name, created_at, updated_at) VALUES ('m', 1, 'Anna', 'anna', 0, 0);
+             INSERT INTO shifts (id, opened_at, opened_by, float) VALUES ('s', 0, 'olga', 0);
+             INSERT INTO payments (id, receipt_no, at, member_id, purpose, method, amount, shift_id, taken_by)
+                 VALUES ('p', 1, 1, 'm', 'top_up', 'cash', 1000, 's', 'olga');
+             INSERT INTO payments (id, receipt_no, at, member_id, purpose, method, amount, refund_of, shift_id, taken_by)
+                 VALUES ('r', 2, 2, 'm', 'top_up', 'cash', -300, 'p', 's', 'olga');
+             INSERT INTO ledger (id, member_id, at, kind, amount, payment_id) VALUES ('p/in', 'm', 1, 'payment', 1000, 'p');
+             INSERT INTO ledger (id, member_id, at, kind, amount, payment_id) VALUES ('r/out', 'm', 2, 'payout', -300, 'r');",
+        )
+        .unwrap();
+        assert_eq!(run(&mut conn).unwrap(), MIGRATIONS.len() - 7);
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(count("SELECT count(*) FROM payments"), 2);
+        assert_eq!(count("SELECT sum(amount) FROM payments WHERE refund_of = 'p'"), -300);
+        assert_eq!(count("SELECT count(*) FROM ledger JOIN payments p ON p.id = ledger.payment_id"), 2);
+        assert_eq!(count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+        let update = conn.execute("UPDATE payments SET amount = 5 WHERE id = 'p'", []);
+        assert!(update.unwrap_err().to_string().contains("never changed"));
     }
 }

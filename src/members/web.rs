@@ -356,6 +356,8 @@ struct CardPage {
     errors: FieldErrors,
     /// The member's account balance (money the club holds for them; negative: they owe).
     balance: i64,
+    /// Passes still valid (not refunded, not past their last day).
+    passes: Vec<crate::passes::store::StoredPass>,
 }
 
 impl CardPage {
@@ -369,6 +371,14 @@ impl CardPage {
         Some(age)
     }
 
+    fn pass_left(&self, p: &crate::passes::model::Pass) -> String {
+        crate::passes::web::remaining_text(&self.ctx, p)
+    }
+
+    fn pass_until(&self, p: &crate::passes::model::Pass) -> String {
+        self.ctx.ta("pass-until", "date", crate::i18n::date(self.ctx.locale, p.valid_until))
+    }
+
     fn birth(&self) -> String {
         self.m.birth_date.map(|d| crate::i18n::date(self.ctx.locale, d)).unwrap_or_default()
     }
@@ -376,7 +386,8 @@ impl CardPage {
 
 async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<CardPage, AppError> {
     let lookup = id.clone();
-    let (m, merged_into, relatives, records, bookings, balance) = app
+    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+    let (m, merged_into, relatives, records, bookings, balance, passes) = app
         .db
         .read(move |c| {
             let Some(m) = store::member(c, &lookup)? else { return Ok(None) };
@@ -407,7 +418,8 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
                     })
                     .collect();
             let balance = crate::money::till::balance(c, &m.id)?;
-            Ok(Some((m, merged_into, relatives, records, bookings, balance)))
+            let passes = crate::passes::store::live_passes(c, &[m.id.as_str()], today)?;
+            Ok(Some((m, merged_into, relatives, records, bookings, balance, passes)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -446,6 +458,7 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         command_id: fresh_id(),
         errors,
         balance,
+        passes,
     })
 }
 

@@ -44,24 +44,20 @@ impl Report {
             .collect()
     }
 
-    /// Net money in per purpose (bookings, top-ups), wallet payments left out: they are not money in.
+    /// Net money in per purpose (bookings, top-ups, passes); wallet and pass payments are left out: they are not money in.
     pub fn by_purpose(&self) -> Vec<(Purpose, i64)> {
-        [Purpose::Booking, Purpose::TopUp]
+        Purpose::ALL
             .into_iter()
             .map(|k| {
-                let net = self
-                    .payments
-                    .iter()
-                    .filter(|p| p.purpose == k && p.method != Method::Wallet)
-                    .map(|p| p.amount)
-                    .sum();
+                let net =
+                    self.payments.iter().filter(|p| p.purpose == k && p.method.is_money()).map(|p| p.amount).sum();
                 (k, net)
             })
             .collect()
     }
 }
 
-fn report(conn: &rusqlite::Connection, shift: Shift) -> rusqlite::Result<Report> {
+pub fn report(conn: &rusqlite::Connection, shift: Shift) -> rusqlite::Result<Report> {
     Ok(Report {
         payments: till::shift_payments(conn, &shift.id)?,
         movements: till::movements(conn, &shift.id)?,

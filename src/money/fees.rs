@@ -5,11 +5,13 @@
 use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
 
-use super::store;
-use super::till::{self, Method, NewEntry, NewPayment};
+use super::store::{self, PassUseOn};
+use super::till::{self, Method, NewEntry, NewPayment, Payment};
 use crate::bookings::model::Status;
 use crate::bookings::store::{self as bookings, Booking};
 use crate::core::{CommandError, Ctx, Rejection, Role, require};
+use crate::passes::commands as passes;
+use crate::passes::model::PassKind;
 
 fn share(price: i64, pct: i64) -> i64 {
     (price * pct + 50).div_euclid(100)
@@ -27,9 +29,14 @@ fn entry<'a>(b: &'a Booking, member: &'a str, kind: &'a str, amount: i64, reason
     NewEntry { member_id: member, kind, amount, booking_id: Some(&b.id), payment_id: None, reason }
 }
 
-/// Booking `b` has just been cancelled: members' payments for it go back to their accounts, and a
-/// cancellation inside the window costs the booker the late-cancel share of the price.
+/// Booking `b` has just been cancelled: members' payments for it go back to their accounts and
+/// pass uses to their passes. A cancellation inside the window costs the booker the late-cancel
+/// share of the price, taken first from the pass that paid (a visit or hours pass keeps the whole
+/// use; a value card keeps the fee) and the rest from the account.
 pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
+    let policy = store::policy(ctx.tx)?;
+    let late = ctx.now > b.starts_at - SignedDuration::from_hours(policy.cancel_window_hours);
+    let mut fee = if late { share(b.price, policy.late_cancel_pct) } else { 0 };
     for p in till::booking_payments(ctx.tx, &b.id)? {
         let (Some(member), None) = (p.member_id.as_deref(), p.refund_of.as_deref()) else { continue };
         let left = till::refundable(ctx.tx, &p.id)?;
@@ -37,6 +44,18 @@ pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
             continue;
         }
         let id = format!("{}/returned", p.id);
+        if p.method == Method::Pass {
+            let keep = match (fee > 0, pass_kind(ctx, &p)?) {
+                (false, _) => 0,
+                (true, Some(PassKind::Value)) => left.min(fee),
+                (true, _) => left,
+            };
+            fee = (fee - keep).max(0);
+            if keep < left {
+                passes::give_back(ctx, &p, &id, left - keep, "booking cancelled")?;
+            }
+            continue;
+        }
         till::insert_payment(
             ctx.tx,
             &NewPayment {
@@ -53,27 +72,53 @@ pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
                 payer_name: "",
                 note: "booking cancelled",
                 taken_by: &ctx.actor.display_name(),
+                pass_id: None,
             },
         )?;
         let mut back = entry(b, member, "refund", left, "booking cancelled");
         back.payment_id = Some(&id);
         till::append(ctx.tx, &format!("{id}/refund"), ctx.now, &back)?;
     }
-    let policy = store::policy(ctx.tx)?;
-    let late = ctx.now > b.starts_at - SignedDuration::from_hours(policy.cancel_window_hours);
-    if let (true, Some(member)) = (late, b.booker_id.as_deref()) {
-        let fee = share(b.price, policy.late_cancel_pct);
-        if fee > 0 {
-            let e = entry(b, member, "fee", -fee, "late cancellation");
-            till::append(ctx.tx, &format!("{}/late-fee", ctx.command_id), ctx.now, &e)?;
-        }
+    if let (true, Some(member)) = (fee > 0, b.booker_id.as_deref()) {
+        let e = entry(b, member, "fee", -fee, "late cancellation");
+        till::append(ctx.tx, &format!("{}/late-fee", ctx.command_id), ctx.now, &e)?;
     }
     Ok(())
 }
 
+fn pass_kind(ctx: &Ctx<'_>, p: &Payment) -> Result<Option<PassKind>, CommandError> {
+    let Some(id) = p.pass_id.as_deref() else { return Ok(None) };
+    Ok(crate::passes::store::pass(ctx.tx, id)?.map(|s| s.pass.kind))
+}
+
+/// Pass uses a late cancellation kept, on cancelled booking `b`.
+fn kept_pass_uses(ctx: &Ctx<'_>, b: &Booking) -> Result<Vec<(Payment, i64)>, CommandError> {
+    let mut kept = Vec::new();
+    if b.status != Status::Cancelled {
+        return Ok(kept);
+    }
+    for p in till::booking_payments(ctx.tx, &b.id)? {
+        if p.method == Method::Pass && p.refund_of.is_none() {
+            let left = till::refundable(ctx.tx, &p.id)?;
+            if left > 0 {
+                kept.push((p, left));
+            }
+        }
+    }
+    Ok(kept)
+}
+
 /// Booking `b` is marked `status`: a no-show costs the no-show share of the price less what was
-/// paid; taking the no-show back waives what it cost.
+/// paid; taking the no-show back waives what it cost. Checking in a booking made with a pass
+/// uses the pass then, when the club uses passes at check-in.
 pub fn on_attendance(ctx: &Ctx<'_>, b: &Booking, status: Status) -> Result<(), CommandError> {
+    if let (Status::CheckedIn, Some(pass)) = (status, b.pass_id.as_deref())
+        && b.status != Status::CheckedIn
+        && store::policy(ctx.tx)?.pass_use_on == PassUseOn::CheckIn
+        && b.price > till::paid_for_booking(ctx.tx, &b.id)?
+    {
+        passes::pay_with_pass(ctx, b, pass, &format!("{}/pass", ctx.command_id))?;
+    }
     let Some(member) = b.booker_id.as_deref() else { return Ok(()) };
     if status == Status::NoShow && b.status != Status::NoShow {
         let policy = store::policy(ctx.tx)?;
@@ -108,11 +153,17 @@ impl WaiveFee {
             return Err(Rejection::new("waive-reason-required").on("reason").into());
         }
         let open = open_fee(ctx.tx, &b.id)?;
-        let Some(member) = b.booker_id.as_deref().filter(|_| open > 0) else {
+        let kept = kept_pass_uses(ctx, &b)?;
+        if open <= 0 && kept.is_empty() {
             return Err(Rejection::new("no-fee-to-waive").into());
-        };
-        let e = entry(&b, member, "waiver", open, reason);
-        till::append(ctx.tx, &format!("{}/waiver", ctx.command_id), ctx.now, &e)?;
+        }
+        if let (true, Some(member)) = (open > 0, b.booker_id.as_deref()) {
+            let e = entry(&b, member, "waiver", open, reason);
+            till::append(ctx.tx, &format!("{}/waiver", ctx.command_id), ctx.now, &e)?;
+        }
+        for (p, left) in kept {
+            passes::give_back(ctx, &p, &format!("{}/waived", p.id), left, reason)?;
+        }
         Ok(())
     }
 

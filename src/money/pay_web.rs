@@ -15,10 +15,10 @@ use super::till::{self, Entry, Method, Payment, Purpose};
 use crate::app::App;
 use crate::bookings::web::show_page;
 use crate::commands::AnyCommand;
-use crate::core::{Actor, Outcome, Rejection};
+use crate::core::Rejection;
 use crate::error::AppError;
 use crate::members::store as members;
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -41,13 +41,6 @@ pub fn rejection_errors(ctx: &PageCtx, r: &Rejection) -> FieldErrors {
     let mut errors = FieldErrors::default();
     errors.rejection(ctx.locale, &shown);
     errors
-}
-
-async fn run(app: &App, actor: Actor, raw_id: &str, cmd: AnyCommand) -> Result<Option<Rejection>, AppError> {
-    Ok(match app.run_with_id(command_id(raw_id), actor, cmd).await?.outcome {
-        Outcome::Applied { .. } => None,
-        Outcome::Rejected(r) => Some(r),
-    })
 }
 
 // ---- paying a booking ----
@@ -204,21 +197,26 @@ impl ReceiptPage {
 
 #[get("/payments/<id>/receipt")]
 async fn receipt(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
-    let (p, booking) = app
+    let (p, booking, pass) = app
         .db
         .read(move |c| {
             let Some(p) = till::payment(c, &id)? else { return Ok(None) };
+            let pass = match &p.pass_id {
+                Some(id) => crate::passes::store::pass(c, id)?.map(|s| s.name),
+                None => None,
+            };
             let booking = match &p.booking_id {
                 Some(b) => crate::bookings::store::booking(c, b)?
                     .and_then(|b| crate::courts::store::court(c, &b.court_id).ok().flatten().map(|court| (b, court))),
                 None => None,
             };
-            Ok(Some((p, booking)))
+            Ok(Some((p, booking, pass)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
-    let what = match booking {
-        Some((b, court)) => {
+    let what = match (booking, pass) {
+        (None, Some(name)) => ctx.ta("receipt-pass", "name", name),
+        (Some((b, court)), _) => {
             let slot = crate::bookings::model::LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
             let (date, start, minutes) =
                 (crate::i18n::date(ctx.locale, slot.day), slot.start.to_string(), slot.minutes.to_string());
@@ -228,7 +226,7 @@ async fn receipt(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> R
                 &[("court", &court.draft.name), ("date", &date), ("start", &start), ("minutes", &minutes)],
             )
         }
-        None => ctx.t("receipt-top-up"),
+        (None, None) => ctx.t("receipt-top-up"),
     };
     ok(&ReceiptPage { ctx, p, what })
 }

@@ -10,6 +10,7 @@ use crate::bookings::model::Status;
 use crate::bookings::store as bookings;
 use crate::core::{CommandError, Ctx, Rejection, Role, require};
 use crate::members::store as members;
+use crate::passes::commands as passes;
 
 /// An amount a desk may take or pay out in one go: above zero and not absurd.
 fn check_amount(amount: i64, field: &str) -> Result<(), Rejection> {
@@ -51,6 +52,9 @@ impl TakePayment {
             return Err(Rejection::new("id-taken").into());
         }
         check_amount(self.amount, "amount")?;
+        if self.method == Method::Pass {
+            return Err(Rejection::new("method-choose").on("method").into());
+        }
         check_text(&self.payer_name, "payer_name", "payer-name-too-long", 80)?;
         check_text(&self.note, "note", "note-too-long", 200)?;
         if let Some(id) = &self.member_id {
@@ -68,6 +72,7 @@ impl TakePayment {
                     return Err(Rejection::new("payment-more-than-due").on("amount").arg("due", due).into());
                 }
             }
+            Purpose::Pass => return Err(Rejection::new("pass-sold-on-member-page").into()),
             Purpose::TopUp => {
                 if self.member_id.is_none() || self.booking_id.is_some() {
                     return Err(Rejection::new("top-up-needs-member").on("member_id").into());
@@ -102,6 +107,7 @@ impl TakePayment {
                 payer_name: self.payer_name.trim(),
                 note: self.note.trim(),
                 taken_by: &by,
+                pass_id: None,
             },
         )?;
         if let Some(member) = self.member_id.as_deref() {
@@ -158,6 +164,12 @@ impl RefundPayment {
         if self.amount > left {
             return Err(Rejection::new("refund-more-than-paid").on("amount").arg("left", left).into());
         }
+        if p.method == Method::Pass {
+            return passes::give_back(ctx, &p, &self.refund_id, self.amount, reason);
+        }
+        if p.purpose == Purpose::Pass {
+            passes::void_sold(ctx, &p, self.amount)?;
+        }
         // Wallet money goes back to the wallet; a top-up comes out of it.
         let method = if self.to_wallet || p.method == Method::Wallet { Method::Wallet } else { p.method };
         let member = p.member_id.as_deref();
@@ -191,6 +203,7 @@ impl RefundPayment {
                 payer_name: &p.payer_name,
                 note: reason,
                 taken_by: &by,
+                pass_id: p.pass_id.as_deref(),
             },
         )?;
         if let Some(member) = member {
@@ -202,7 +215,7 @@ impl RefundPayment {
                 payment_id: Some(&self.refund_id),
                 reason,
             };
-            if p.purpose == Purpose::Booking {
+            if p.purpose != Purpose::TopUp {
                 till::append(ctx.tx, &format!("{}/refund", self.refund_id), ctx.now, &entry("refund", self.amount))?;
             }
             if method != Method::Wallet {

@@ -22,33 +22,25 @@ struct Takings {
 }
 
 impl Takings {
-    /// Money in, by method, less refunds; the wallet is left out (no money crosses the desk).
+    /// Money in, by method, less refunds; the wallet and passes are left out (no money crosses the desk).
     fn by_method(&self) -> Vec<(Method, i64)> {
-        Method::ALL
+        Method::TAKEN
             .into_iter()
-            .filter(|m| *m != Method::Wallet)
             .map(|m| (m, self.payments.iter().filter(|p| p.method == m).map(|p| p.amount).sum()))
             .collect()
     }
 
     fn by_purpose(&self) -> Vec<(Purpose, i64)> {
-        [Purpose::Booking, Purpose::TopUp]
+        Purpose::ALL
             .into_iter()
             .map(|k| {
-                (
-                    k,
-                    self.payments
-                        .iter()
-                        .filter(|p| p.purpose == k && p.method != Method::Wallet)
-                        .map(|p| p.amount)
-                        .sum(),
-                )
+                (k, self.payments.iter().filter(|p| p.purpose == k && p.method.is_money()).map(|p| p.amount).sum())
             })
             .collect()
     }
 
     fn total(&self) -> i64 {
-        self.payments.iter().filter(|p| p.method != Method::Wallet).map(|p| p.amount).sum()
+        self.payments.iter().filter(|p| p.method.is_money()).map(|p| p.amount).sum()
     }
 
     /// Bookings paid from members' accounts (not money in: it came in as top-ups).

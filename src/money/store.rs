@@ -18,6 +18,30 @@ pub struct Policy {
     pub late_cancel_pct: i64,
     /// A no-show costs this share of the price, less what was already paid.
     pub no_show_pct: i64,
+    /// When a booking made with a pass takes its share of the pass.
+    #[serde(default)]
+    pub pass_use_on: PassUseOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PassUseOn {
+    #[default]
+    Booking,
+    CheckIn,
+}
+
+impl PassUseOn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PassUseOn::Booking => "booking",
+            PassUseOn::CheckIn => "check_in",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PassUseOn> {
+        [PassUseOn::Booking, PassUseOn::CheckIn].into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 impl Default for Policy {
@@ -29,6 +53,7 @@ impl Default for Policy {
             cancel_window_hours: 24,
             late_cancel_pct: 0,
             no_show_pct: 0,
+            pass_use_on: PassUseOn::Booking,
         }
     }
 }
@@ -61,8 +86,8 @@ impl Policy {
 pub fn policy(conn: &Connection) -> rusqlite::Result<Policy> {
     Ok(conn
         .query_row(
-            "SELECT lights_from_min, lights_per_hour, guest_fee, cancel_window_hours, late_cancel_pct, no_show_pct \
-             FROM money_policy LIMIT 1",
+            "SELECT lights_from_min, lights_per_hour, guest_fee, cancel_window_hours, late_cancel_pct, no_show_pct, \
+             pass_use_on FROM money_policy LIMIT 1",
             [],
             |r| {
                 Ok(Policy {
@@ -72,6 +97,7 @@ pub fn policy(conn: &Connection) -> rusqlite::Result<Policy> {
                     cancel_window_hours: r.get(3)?,
                     late_cancel_pct: r.get(4)?,
                     no_show_pct: r.get(5)?,
+                    pass_use_on: PassUseOn::parse(&r.get::<_, String>(6)?).unwrap_or_default(),
                 })
             },
         )
@@ -84,10 +110,11 @@ pub fn set_policy(conn: &Connection, p: &Policy, new_id: &str, now: Timestamp) -
         conn.query_row("SELECT id FROM money_policy LIMIT 1", [], |r| r.get(0)).optional()?;
     conn.execute(
         "INSERT INTO money_policy (id, lights_from_min, lights_per_hour, guest_fee, cancel_window_hours, late_cancel_pct, \
-         no_show_pct, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+         no_show_pct, pass_use_on, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
          ON CONFLICT (id) DO UPDATE SET lights_from_min = excluded.lights_from_min, lights_per_hour = excluded.lights_per_hour, \
          guest_fee = excluded.guest_fee, cancel_window_hours = excluded.cancel_window_hours, \
-         late_cancel_pct = excluded.late_cancel_pct, no_show_pct = excluded.no_show_pct, updated_at = excluded.updated_at",
+         late_cancel_pct = excluded.late_cancel_pct, no_show_pct = excluded.no_show_pct, \
+         pass_use_on = excluded.pass_use_on, updated_at = excluded.updated_at",
         params![
             existing.as_deref().unwrap_or(new_id),
             p.lights_from.map(DayMinute::minutes),
@@ -96,6 +123,7 @@ pub fn set_policy(conn: &Connection, p: &Policy, new_id: &str, now: Timestamp) -
             p.cancel_window_hours,
             p.late_cancel_pct,
             p.no_show_pct,
+            p.pass_use_on.as_str(),
             now.as_millisecond()
         ],
     )?;

@@ -16,10 +16,20 @@ pub enum Method {
     Other,
     /// From the member's prepaid balance: no money crosses the desk.
     Wallet,
+    /// From a pass the member bought earlier: no money crosses the desk.
+    Pass,
 }
 
 impl Method {
-    pub const ALL: [Method; 5] = [Method::Cash, Method::Card, Method::Transfer, Method::Other, Method::Wallet];
+    pub const ALL: [Method; 6] =
+        [Method::Cash, Method::Card, Method::Transfer, Method::Other, Method::Wallet, Method::Pass];
+    /// What a desk can take money by.
+    pub const TAKEN: [Method; 4] = [Method::Cash, Method::Card, Method::Transfer, Method::Other];
+
+    /// Whether money crosses the desk (not so from the wallet or a pass: it came in earlier).
+    pub fn is_money(self) -> bool {
+        Method::TAKEN.contains(&self)
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -28,6 +38,7 @@ impl Method {
             Method::Transfer => "transfer",
             Method::Other => "other",
             Method::Wallet => "wallet",
+            Method::Pass => "pass",
         }
     }
 
@@ -41,18 +52,23 @@ impl Method {
 pub enum Purpose {
     Booking,
     TopUp,
+    /// A pass or membership sold.
+    Pass,
 }
 
 impl Purpose {
+    pub const ALL: [Purpose; 3] = [Purpose::Booking, Purpose::TopUp, Purpose::Pass];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Purpose::Booking => "booking",
             Purpose::TopUp => "top_up",
+            Purpose::Pass => "pass",
         }
     }
 
     fn parse(s: &str) -> Purpose {
-        if s == "top_up" { Purpose::TopUp } else { Purpose::Booking }
+        Purpose::ALL.into_iter().find(|p| p.as_str() == s).unwrap_or(Purpose::Booking)
     }
 }
 
@@ -72,10 +88,11 @@ pub struct Payment {
     pub payer_name: String,
     pub note: String,
     pub taken_by: String,
+    pub pass_id: Option<String>,
 }
 
 const PAYMENT_COLS: &str = "p.id, p.receipt_no, p.at, p.member_id, m.full_name, p.booking_id, p.purpose, p.method, \
-    p.amount, p.refund_of, p.shift_id, p.payer_name, p.note, p.taken_by";
+    p.amount, p.refund_of, p.shift_id, p.payer_name, p.note, p.taken_by, p.pass_id";
 const PAYMENT_FROM: &str = "FROM payments p LEFT JOIN members m ON m.id = p.member_id";
 
 fn row_to_payment(r: &Row<'_>) -> rusqlite::Result<Payment> {
@@ -94,6 +111,7 @@ fn row_to_payment(r: &Row<'_>) -> rusqlite::Result<Payment> {
         payer_name: r.get(11)?,
         note: r.get(12)?,
         taken_by: r.get(13)?,
+        pass_id: r.get(14)?,
     })
 }
 
@@ -123,6 +141,15 @@ pub fn payments_between(conn: &Connection, from: Timestamp, to: Timestamp) -> ru
     ))?
     .query_map([from.as_millisecond(), to.as_millisecond()], row_to_payment)?
     .collect()
+}
+
+/// The payment that sold pass `pass_id` (none for a pass given free).
+pub fn pass_sale(conn: &Connection, pass_id: &str) -> rusqlite::Result<Option<Payment>> {
+    conn.prepare_cached(&format!(
+        "SELECT {PAYMENT_COLS} {PAYMENT_FROM} WHERE p.pass_id = ?1 AND p.purpose = 'pass' AND p.refund_of IS NULL"
+    ))?
+    .query_row([pass_id], row_to_payment)
+    .optional()
 }
 
 /// What has been paid for a booking, refunds taken off.
@@ -180,12 +207,13 @@ pub struct NewPayment<'a> {
     pub payer_name: &'a str,
     pub note: &'a str,
     pub taken_by: &'a str,
+    pub pass_id: Option<&'a str>,
 }
 
 pub fn insert_payment(conn: &Connection, p: &NewPayment<'_>) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO payments (id, receipt_no, at, member_id, booking_id, purpose, method, amount, refund_of, shift_id, \
-         payer_name, note, taken_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         payer_name, note, taken_by, pass_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             p.id,
             p.receipt_no,
@@ -199,7 +227,8 @@ pub fn insert_payment(conn: &Connection, p: &NewPayment<'_>) -> rusqlite::Result
             p.shift_id,
             p.payer_name,
             p.note,
-            p.taken_by
+            p.taken_by,
+            p.pass_id
         ],
     )?;
     Ok(())

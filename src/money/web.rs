@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::amount;
 use super::commands::{SavePriceRule, SetMoneyPolicy};
 use super::prices::{PriceRule, StoredRule};
-use super::store::{self, Policy};
+use super::store::{self, PassUseOn, Policy};
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
@@ -60,6 +60,8 @@ struct PolicyForm {
     late_cancel_pct: String,
     #[field(default = String::new())]
     no_show_pct: String,
+    #[field(default = String::new())]
+    pass_use_on: String,
 }
 
 impl PolicyForm {
@@ -72,6 +74,7 @@ impl PolicyForm {
             cancel_window_hours: p.cancel_window_hours.to_string(),
             late_cancel_pct: p.late_cancel_pct.to_string(),
             no_show_pct: p.no_show_pct.to_string(),
+            pass_use_on: p.pass_use_on.as_str().into(),
         }
     }
 }
@@ -179,6 +182,8 @@ fn parse_policy(f: &PolicyForm, ctx: &PageCtx) -> Result<Policy, FieldErrors> {
         cancel_window_hours: number("cancel_window_hours", &f.cancel_window_hours, "policy-window-range"),
         late_cancel_pct: number("late_cancel_pct", &f.late_cancel_pct, "policy-pct-range"),
         no_show_pct: number("no_show_pct", &f.no_show_pct, "policy-pct-range"),
+        // An old form without the field keeps the default.
+        pass_use_on: PassUseOn::parse(&f.pass_use_on).unwrap_or_default(),
     };
     if let Err((field, code)) = policy.validate()
         && errors.get(field).is_none()

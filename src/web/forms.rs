@@ -102,6 +102,19 @@ pub fn command_id(raw: &str) -> Uuid {
     Uuid::parse_str(raw.trim()).unwrap_or_else(|_| Uuid::now_v7())
 }
 
+/// Runs a form's command under the id the form carried: `None` once applied, else why not.
+pub async fn run(
+    app: &crate::App,
+    actor: crate::core::Actor,
+    raw_id: &str,
+    cmd: crate::commands::AnyCommand,
+) -> Result<Option<Rejection>, crate::error::AppError> {
+    Ok(match app.run_with_id(command_id(raw_id), actor, cmd).await?.outcome {
+        crate::core::Outcome::Applied { .. } => None,
+        crate::core::Outcome::Rejected(r) => Some(r),
+    })
+}
+
 /// A fresh id for the next rendering of a form.
 pub fn fresh_id() -> String {
     Uuid::now_v7().to_string()

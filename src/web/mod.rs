@@ -40,6 +40,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/", crate::money::pay_web::routes())
         .mount("/cash", crate::money::cash_web::routes())
         .mount("/reports", crate::money::reports_web::routes())
+        .mount("/", crate::passes::web::routes())
         .mount("/members", crate::members::web::routes())
         .mount("/", crate::bookings::grid_web::routes())
         .mount("/", crate::bookings::web::routes())

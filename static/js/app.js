@@ -223,8 +223,29 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       const response = await fetch(`${quote.dataset.quote}?${params}`, { headers: { Accept: "text/plain" } });
       if (response.ok) quote.textContent = await response.text();
+      // The passes that could pay follow the same fields (who plays, when, where).
+      for (const select of form.querySelectorAll("select[data-options]")) {
+        const options = await fetch(`${select.dataset.options}?${params}`);
+        if (!options.ok) continue;
+        select.innerHTML = await options.text();
+        const wrapper = select.closest("[hidden], .pass-pick");
+        if (wrapper) wrapper.hidden = select.options.length <= 1;
+      }
     }, 150);
   };
   form.addEventListener("change", refresh);
   form.addEventListener("input", refresh);
+});
+
+// The pass product form shows only the fields its kind uses.
+document.addEventListener("DOMContentLoaded", () => {
+  const kind = document.querySelector("[data-pass-kind]");
+  if (!kind) return;
+  const show = () => {
+    for (const part of document.querySelectorAll("[data-for-kind]")) {
+      part.hidden = !part.dataset.forKind.split(" ").includes(kind.value);
+    }
+  };
+  kind.addEventListener("change", show);
+  show();
 });

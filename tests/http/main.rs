@@ -10,6 +10,7 @@ mod courts;
 mod jobs;
 mod members;
 mod money;
+mod passes;
 mod payments;
 mod security;
 mod write_path;

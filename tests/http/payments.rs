@@ -10,7 +10,7 @@ use rocket::http::{Method as Http, Status};
 use crate::support::TestApp;
 
 /// A court at 1000/h all day, two members, and the owner logged in. Returns (court, anna, boris).
-async fn club(t: &TestApp) -> (String, String, String) {
+pub(crate) async fn club(t: &TestApp) -> (String, String, String) {
     t.setup_owner().await;
     t.submit(
         "/courts/new",
@@ -35,7 +35,7 @@ async fn club(t: &TestApp) -> (String, String, String) {
     (court, ids[0].clone(), ids[1].clone())
 }
 
-async fn book(t: &TestApp, court: &str, member: &str, date: &str, start: &str) -> String {
+pub(crate) async fn book(t: &TestApp, court: &str, member: &str, date: &str, start: &str) -> String {
     let page = t
         .submit(
             &format!("/bookings/new?court={court}&date={date}&start={start}"),
@@ -58,7 +58,14 @@ async fn book(t: &TestApp, court: &str, member: &str, date: &str, start: &str) -
         .unwrap()
 }
 
-async fn pay(t: &TestApp, booking: &str, amount: &str, method: &str, payer: &str, guest: &str) -> crate::support::Page {
+pub(crate) async fn pay(
+    t: &TestApp,
+    booking: &str,
+    amount: &str,
+    method: &str,
+    payer: &str,
+    guest: &str,
+) -> crate::support::Page {
     let page = format!("/bookings/{booking}");
     t.submit(
         &page,
@@ -68,7 +75,7 @@ async fn pay(t: &TestApp, booking: &str, amount: &str, method: &str, payer: &str
     .await
 }
 
-async fn balance(t: &TestApp, member: &str) -> i64 {
+pub(crate) async fn balance(t: &TestApp, member: &str) -> i64 {
     let m = member.to_owned();
     t.app.db.read(move |c| Ok(courtside::money::till::balance(c, &m)?)).await.unwrap()
 }

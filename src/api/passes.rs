@@ -1,0 +1,195 @@
+//! Passes: the club's products, selling one to a member, freezing, and paying a booking with one.
+
+use jiff::civil::Date;
+use rocket::http::Status;
+use rocket::serde::json::{Json, Value, json};
+use rocket::{State, get, post};
+use serde::Deserialize;
+
+use super::idempotency::IdempotencyKey;
+use super::problem::Problem;
+use crate::app::App;
+use crate::commands::AnyCommand;
+use crate::core::{Actor, Outcome};
+use crate::money::till::{self, Method};
+use crate::passes::commands::{FreezePass, SellPass, UnfreezePass, UsePass};
+use crate::passes::store::{self, StoredPass, StoredProduct};
+use crate::web::guards::ApiUser;
+
+fn product_json(p: &StoredProduct) -> Value {
+    let c = &p.product.conditions;
+    json!({
+        "id": p.id,
+        "name": p.product.name,
+        "kind": p.product.kind.as_str(),
+        "quantity": p.product.quantity,
+        "bonus": p.product.bonus,
+        "discount_pct": p.product.discount_pct,
+        "price": p.product.price,
+        "valid_days": p.product.valid_days,
+        "court_ids": c.court_ids,
+        "weekdays": c.weekdays.iter().map(|d| d.to_monday_one_offset()).collect::<Vec<_>>(),
+        "from": c.from.to_string(),
+        "to": c.to.to_string(),
+        "active": p.product.active,
+    })
+}
+
+fn pass_json(p: &StoredPass, today: Date) -> Value {
+    json!({
+        "id": p.id,
+        "member_id": p.member_id,
+        "product_id": p.product_id,
+        "name": p.name,
+        "kind": p.pass.kind.as_str(),
+        "quantity": p.pass.quantity,
+        "remaining": p.pass.remaining(),
+        "discount_pct": p.pass.discount_pct,
+        "price": p.price,
+        "valid_from": p.pass.valid_from.to_string(),
+        "valid_until": p.pass.valid_until.to_string(),
+        "frozen_since": p.pass.frozen_since.map(|d| d.to_string()),
+        "state": p.pass.state(today).as_str(),
+        "sold_at": p.sold_at.to_string(),
+    })
+}
+
+async fn today(app: &App) -> Result<Date, Problem> {
+    let tz = super::bookings::club_tz(app).await?;
+    Ok(app.now().to_zoned_datetime(tz).date())
+}
+
+async fn pass_or_404(app: &App, id: String) -> Result<Value, Problem> {
+    let today = today(app).await?;
+    let p = app.db.read(move |c| Ok(store::pass(c, &id)?)).await?;
+    p.map(|p| pass_json(&p, today)).ok_or_else(|| Problem::new(Status::NotFound, "No such pass."))
+}
+
+async fn execute(app: &App, actor: Actor, id: uuid::Uuid, cmd: AnyCommand) -> Result<(), Problem> {
+    match app.run_with_id(id, actor, cmd).await?.outcome {
+        Outcome::Applied { .. } => Ok(()),
+        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
+    }
+}
+
+#[get("/pass-products")]
+pub async fn products(_u: ApiUser, app: &State<App>) -> Result<Json<Value>, Problem> {
+    let products = app.db.read(|c| Ok(store::products(c)?)).await?;
+    Ok(Json(json!({ "products": products.iter().map(product_json).collect::<Vec<_>>() })))
+}
+
+#[get("/members/<id>/passes")]
+pub async fn of_member(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+    let today = today(app).await?;
+    let found = app
+        .db
+        .read(move |c| {
+            if crate::members::store::member(c, &id)?.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(store::member_passes(c, &id)?))
+        })
+        .await?;
+    let passes = found.ok_or_else(|| Problem::new(Status::NotFound, "No such member."))?;
+    Ok(Json(json!({ "passes": passes.iter().map(|p| pass_json(p, today)).collect::<Vec<_>>() })))
+}
+
+#[get("/passes/<id>")]
+pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+    Ok(Json(pass_or_404(app, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SellInput {
+    member_id: String,
+    product_id: String,
+    method: String,
+    valid_from: Option<Date>,
+    command_id: Option<String>,
+}
+
+/// Sells a pass; the pass and its payment take the request's command id.
+#[post("/passes", format = "json", data = "<input>")]
+pub async fn sell(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    input: Json<SellInput>,
+) -> Result<(Status, Json<Value>), Problem> {
+    let input = input.into_inner();
+    let method = Method::parse(&input.method).ok_or_else(|| Problem::invalid("method", "method-choose"))?;
+    let key = if key.0.is_none() { IdempotencyKey(input.command_id.clone()) } else { key };
+    let id = key.command_id(&user.0.id);
+    let cmd = AnyCommand::SellPass(SellPass {
+        pass_id: id.to_string(),
+        payment_id: id.to_string(),
+        member_id: input.member_id,
+        product_id: input.product_id,
+        method,
+        valid_from: input.valid_from,
+    });
+    execute(app, user.actor(), id, cmd).await?;
+    Ok((Status::Created, Json(pass_or_404(app, id.to_string()).await?)))
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct FreezeInput {
+    from: Option<Date>,
+}
+
+#[post("/passes/<id>/freeze", format = "json", data = "<input>")]
+pub async fn freeze(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    id: String,
+    input: Json<FreezeInput>,
+) -> Result<Json<Value>, Problem> {
+    pass_or_404(app, id.clone()).await?;
+    let cmd = AnyCommand::FreezePass(FreezePass { pass_id: id.clone(), from: input.into_inner().from });
+    execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
+    Ok(Json(pass_or_404(app, id).await?))
+}
+
+#[post("/passes/<id>/unfreeze")]
+pub async fn unfreeze(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    id: String,
+) -> Result<Json<Value>, Problem> {
+    pass_or_404(app, id.clone()).await?;
+    let cmd = AnyCommand::UnfreezePass(UnfreezePass { pass_id: id.clone() });
+    execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
+    Ok(Json(pass_or_404(app, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UseInput {
+    pass_id: String,
+    command_id: Option<String>,
+}
+
+/// Pays what is left on a booking from a pass; answers with the payment.
+#[post("/bookings/<id>/pass", format = "json", data = "<input>")]
+pub async fn pay_booking(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    id: String,
+    input: Json<UseInput>,
+) -> Result<(Status, Json<Value>), Problem> {
+    let input = input.into_inner();
+    let key = if key.0.is_none() { IdempotencyKey(input.command_id.clone()) } else { key };
+    let payment_id = key.command_id(&user.0.id);
+    let cmd =
+        AnyCommand::UsePass(UsePass { payment_id: payment_id.to_string(), booking_id: id, pass_id: input.pass_id });
+    execute(app, user.actor(), payment_id, cmd).await?;
+    let lookup = payment_id.to_string();
+    let p = app.db.read(move |c| Ok(till::payment(c, &lookup)?)).await?;
+    let p = p.ok_or_else(|| Problem::new(Status::NotFound, "No such payment."))?;
+    Ok((Status::Created, Json(super::payments::payment_json(&p))))
+}

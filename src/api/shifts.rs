@@ -1,0 +1,134 @@
+//! The cash desk: open a shift, move cash, close it with the count, and read its X/Z figures.
+
+use rocket::http::Status;
+use rocket::serde::json::{Json, Value, json};
+use rocket::{State, get, post};
+use serde::Deserialize;
+
+use super::idempotency::IdempotencyKey;
+use super::problem::Problem;
+use crate::app::App;
+use crate::commands::AnyCommand;
+use crate::core::{Actor, Outcome};
+use crate::money::cash_web::{Report, report};
+use crate::money::payment_commands::{CloseShift, MoveCash, OpenShift};
+use crate::money::till;
+use crate::web::guards::ApiUser;
+
+/// A shift with its figures: the X report while open, the Z report once closed.
+fn report_json(r: &Report) -> Value {
+    let s = &r.shift;
+    json!({
+        "id": s.id,
+        "opened_at": s.opened_at.to_string(),
+        "opened_by": s.opened_by,
+        "float": s.float,
+        "closed_at": s.closed_at.map(|t| t.to_string()),
+        "closed_by": s.closed_by,
+        "counted": s.counted,
+        "difference": s.counted.map(|c| c - r.expected_cash),
+        "note": s.note,
+        "expected_cash": r.expected_cash,
+        "by_method": r.by_method().iter().map(|(m, taken, refunded)| {
+            json!({ "method": m.as_str(), "taken": taken, "refunded": refunded })
+        }).collect::<Vec<_>>(),
+        "by_purpose": r.by_purpose().iter().map(|(p, net)| json!({ "purpose": p.as_str(), "net": net })).collect::<Vec<_>>(),
+        "movements": r.movements.iter().map(|m| json!({ "at": m.at.to_string(), "amount": m.amount, "reason": m.reason, "taken_by": m.taken_by })).collect::<Vec<_>>(),
+    })
+}
+
+async fn shift_or_404(app: &App, id: Option<String>) -> Result<Value, Problem> {
+    let r = app
+        .db
+        .read(move |c| {
+            let shift = match &id {
+                Some(id) => till::shift(c, id)?,
+                None => till::open_shift(c)?,
+            };
+            Ok(shift.map(|s| report(c, s)).transpose()?)
+        })
+        .await?;
+    r.map(|r| report_json(&r))
+        .ok_or_else(|| Problem::new(Status::NotFound, "No such shift (the cash desk may be closed)."))
+}
+
+async fn execute(app: &App, actor: Actor, id: uuid::Uuid, cmd: AnyCommand) -> Result<(), Problem> {
+    match app.run_with_id(id, actor, cmd).await?.outcome {
+        Outcome::Applied { .. } => Ok(()),
+        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
+    }
+}
+
+#[get("/shifts/current")]
+pub async fn current(_u: ApiUser, app: &State<App>) -> Result<Json<Value>, Problem> {
+    Ok(Json(shift_or_404(app, None).await?))
+}
+
+#[get("/shifts/<id>", rank = 2)]
+pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+    Ok(Json(shift_or_404(app, Some(id)).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenInput {
+    float: i64,
+}
+
+#[post("/shifts", format = "json", data = "<input>")]
+pub async fn open(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    input: Json<OpenInput>,
+) -> Result<(Status, Json<Value>), Problem> {
+    let id = key.command_id(&user.0.id);
+    let cmd = AnyCommand::OpenShift(OpenShift { shift_id: id.to_string(), float: input.float });
+    execute(app, user.actor(), id, cmd).await?;
+    Ok((Status::Created, Json(shift_or_404(app, Some(id.to_string())).await?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveInput {
+    /// Positive: cash put in; negative: taken out.
+    amount: i64,
+    reason: String,
+}
+
+#[post("/shifts/current/movements", format = "json", data = "<input>")]
+pub async fn move_cash(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    input: Json<MoveInput>,
+) -> Result<(Status, Json<Value>), Problem> {
+    let input = input.into_inner();
+    let id = key.command_id(&user.0.id);
+    let cmd =
+        AnyCommand::MoveCash(MoveCash { movement_id: id.to_string(), amount: input.amount, reason: input.reason });
+    execute(app, user.actor(), id, cmd).await?;
+    Ok((Status::Created, Json(shift_or_404(app, None).await?)))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloseInput {
+    counted: i64,
+    #[serde(default)]
+    note: String,
+}
+
+#[post("/shifts/<id>/close", format = "json", data = "<input>")]
+pub async fn close(
+    user: ApiUser,
+    key: IdempotencyKey,
+    app: &State<App>,
+    id: String,
+    input: Json<CloseInput>,
+) -> Result<Json<Value>, Problem> {
+    let input = input.into_inner();
+    let cmd = AnyCommand::CloseShift(CloseShift { shift_id: id.clone(), counted: input.counted, note: input.note });
+    execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
+    Ok(Json(shift_or_404(app, Some(id)).await?))
+}

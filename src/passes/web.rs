@@ -1,0 +1,649 @@
+//! Pass pages: the club's products (managers), a member's passes with selling, freezing and
+//! refunding a sale, and paying a booking with a pass.
+
+use askama::Template;
+use jiff::civil::{Date, Weekday};
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+use uuid::Uuid;
+
+use super::commands::{FreezePass, SavePassProduct, SellPass, UnfreezePass, UsePass};
+use super::model::{Conditions, Pass, PassKind, Product, State as PassState};
+use super::store::{self, StoredPass, StoredProduct};
+use crate::app::App;
+use crate::bookings::model::LocalSlot;
+use crate::commands::AnyCommand;
+use crate::courts::model::DayMinute;
+use crate::courts::store::{self as courts, Court};
+use crate::error::AppError;
+use crate::members::store::{self as members, Member};
+use crate::money::amount;
+use crate::money::pay_web::rejection_errors;
+use crate::money::payment_commands::RefundPayment;
+use crate::money::till::{self, Method, Payment};
+use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, run};
+use crate::web::guards::{Manager, Reception};
+use crate::web::page::{Html, PageCtx, ok, render};
+
+type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
+
+fn done(to: String, message: String) -> Page {
+    Ok(Either::Right(Flash::success(Redirect::to(to), message)))
+}
+
+fn again<T: Template>(page: &T) -> Page {
+    Ok(Either::Left(render(Status::UnprocessableEntity, page)?))
+}
+
+fn today(ctx: &PageCtx) -> Date {
+    ctx.now.to_zoned_datetime(ctx.tz.clone()).date()
+}
+
+/// "9 of 10 visits", "6 h 30 min of 10 h", "4 500 ₽ of 5 500 ₽", or the membership's share.
+pub fn remaining_text(ctx: &PageCtx, p: &Pass) -> String {
+    let hours = |m: i64| crate::bookings::web::duration_label(ctx, m.clamp(0, i64::from(u16::MAX)) as u16);
+    match (p.kind, p.remaining()) {
+        (PassKind::Visits, Some(left)) => crate::i18n::tr_args(
+            ctx.locale,
+            "pass-visits-left",
+            &[("left", &left.to_string()), ("total", &p.quantity.to_string())],
+        ),
+        (PassKind::Hours, Some(left)) => format!("{} / {}", hours(left), hours(p.quantity)),
+        (PassKind::Value, Some(left)) => format!("{} / {}", ctx.money(left), ctx.money(p.quantity)),
+        _ => ctx.ta("pass-period-share", "pct", p.discount_pct),
+    }
+}
+
+/// What a product holds, in words.
+fn holds_text(ctx: &PageCtx, p: &Product) -> String {
+    match p.kind {
+        PassKind::Visits => ctx.ta("pass-holds-visits", "n", p.quantity),
+        PassKind::Hours => crate::bookings::web::duration_label(ctx, p.quantity.clamp(0, i64::from(u16::MAX)) as u16),
+        PassKind::Value if p.bonus > 0 => {
+            format!("{} ({})", ctx.money(p.quantity), ctx.ta("pass-bonus-of", "amount", ctx.money(p.bonus)))
+        }
+        PassKind::Value => ctx.money(p.quantity),
+        PassKind::Period => ctx.ta("pass-period-share", "pct", p.discount_pct),
+    }
+}
+
+fn conditions_text(ctx: &PageCtx, c: &Conditions, courts: &[Court]) -> String {
+    let mut parts = Vec::new();
+    if !c.weekdays.is_empty() {
+        let days: Vec<String> =
+            c.weekdays.iter().map(|d| ctx.t(&format!("weekday-short-{}", d.to_monday_one_offset()))).collect();
+        parts.push(days.join(", "));
+    }
+    if c.from.minutes() > 0 || c.to != DayMinute::MIDNIGHT_END {
+        parts.push(format!("{}–{}", c.from, c.to));
+    }
+    if !c.court_ids.is_empty() {
+        let names: Vec<&str> =
+            courts.iter().filter(|k| c.court_ids.contains(&k.id)).map(|k| k.draft.name.as_str()).collect();
+        parts.push(names.join(", "));
+    }
+    if parts.is_empty() { ctx.t("pass-any-time") } else { parts.join(" · ") }
+}
+
+/// A pass offered to pay a booking: usable, or shown with why not.
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+    pub problem: Option<String>,
+}
+
+/// The live passes of `holders` as choices for paying `due` of a booking of `slot` on `court_id`.
+pub fn choices(ctx: &PageCtx, passes: &[StoredPass], court_id: &str, slot: LocalSlot, due: i64) -> Vec<Choice> {
+    passes
+        .iter()
+        .map(|p| Choice {
+            id: p.id.clone(),
+            label: format!("{} — {}: {}", p.name, p.member_name, remaining_text(ctx, &p.pass)),
+            problem: p.pass.cover(court_id, slot, due).err().map(|code| ctx.t(code)),
+        })
+        .collect()
+}
+
+// ---- products ----
+
+#[derive(Template)]
+#[template(path = "passes/products.html")]
+struct ProductsPage {
+    ctx: PageCtx,
+    products: Vec<StoredProduct>,
+    courts: Vec<Court>,
+}
+
+impl ProductsPage {
+    fn kind_name(&self, p: &Product) -> String {
+        self.ctx.t(&format!("pass-kind-{}", p.kind.as_str()))
+    }
+
+    fn holds(&self, p: &Product) -> String {
+        holds_text(&self.ctx, p)
+    }
+
+    fn conditions(&self, p: &Product) -> String {
+        conditions_text(&self.ctx, &p.conditions, &self.courts)
+    }
+}
+
+#[get("/passes")]
+async fn products(_r: Reception, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+    let (products, courts) = app.db.read(|c| Ok((store::products(c)?, courts::courts(c)?))).await?;
+    ok(&ProductsPage { ctx, products, courts })
+}
+
+#[derive(FromForm, Default, Clone)]
+struct ProductForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    name: String,
+    #[field(default = String::new())]
+    kind: String,
+    /// Visits, or hours (decimals allowed).
+    #[field(default = String::new())]
+    quantity: String,
+    #[field(default = String::new())]
+    price: String,
+    #[field(default = String::new())]
+    bonus: String,
+    #[field(default = String::new())]
+    discount_pct: String,
+    #[field(default = String::new())]
+    valid_days: String,
+    court: Vec<String>,
+    weekday: Vec<i8>,
+    #[field(default = String::new())]
+    from: String,
+    #[field(default = String::new())]
+    to: String,
+    #[field(default = false)]
+    active: bool,
+}
+
+impl ProductForm {
+    fn new_one() -> ProductForm {
+        ProductForm {
+            command_id: fresh_id(),
+            kind: "visits".into(),
+            quantity: "10".into(),
+            discount_pct: "100".into(),
+            valid_days: "90".into(),
+            from: "00:00".into(),
+            to: "24:00".into(),
+            active: true,
+            ..Default::default()
+        }
+    }
+
+    fn of(p: &Product, currency: &str) -> ProductForm {
+        let quantity = match p.kind {
+            PassKind::Visits => p.quantity.to_string(),
+            PassKind::Hours if p.quantity % 60 == 0 => (p.quantity / 60).to_string(),
+            PassKind::Hours => format!("{:.2}", p.quantity as f64 / 60.0),
+            PassKind::Value | PassKind::Period => String::new(),
+        };
+        ProductForm {
+            command_id: fresh_id(),
+            name: p.name.clone(),
+            kind: p.kind.as_str().into(),
+            quantity,
+            price: amount::plain(p.price, currency),
+            bonus: if p.bonus > 0 { amount::plain(p.bonus, currency) } else { String::new() },
+            discount_pct: p.discount_pct.to_string(),
+            valid_days: p.valid_days.to_string(),
+            court: p.conditions.court_ids.clone(),
+            weekday: p.conditions.weekdays.iter().map(|d| d.to_monday_one_offset()).collect(),
+            from: p.conditions.from.to_string(),
+            to: p.conditions.to.to_string(),
+            active: p.active,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "passes/product_form.html")]
+struct ProductPage {
+    ctx: PageCtx,
+    product_id: Option<String>,
+    form: ProductForm,
+    courts: Vec<Court>,
+    errors: FieldErrors,
+}
+
+impl ProductPage {
+    fn kinds(&self) -> Vec<(&'static str, String, bool)> {
+        PassKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), self.ctx.t(&format!("pass-kind-{}", k.as_str())), self.form.kind == k.as_str()))
+            .collect()
+    }
+
+    fn weekdays(&self) -> Vec<(i8, String, bool)> {
+        (1..=7).map(|n| (n, self.ctx.t(&format!("weekday-{n}")), self.form.weekday.contains(&n))).collect()
+    }
+
+    fn court_checks(&self) -> Vec<(&str, &str, bool)> {
+        self.courts.iter().map(|c| (c.id.as_str(), c.draft.name.as_str(), self.form.court.contains(&c.id))).collect()
+    }
+
+    fn action(&self) -> String {
+        self.product_id.as_ref().map_or_else(|| "/passes/products".to_owned(), |id| format!("/passes/products/{id}"))
+    }
+}
+
+/// Hours as typed ("10", "7.5", "7,5") in whole minutes.
+fn parse_hours(text: &str) -> Option<i64> {
+    let hours: f64 = text.trim().replace(',', ".").parse().ok()?;
+    (hours.is_finite() && hours > 0.0 && hours <= 1000.0).then(|| (hours * 60.0).round() as i64)
+}
+
+fn parse_product(f: &ProductForm, ctx: &PageCtx) -> Result<Product, FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let currency = &ctx.club.currency;
+    let kind = PassKind::parse(&f.kind).unwrap_or_else(|| {
+        errors.add(ctx.locale, "kind", "pass-kind-choose");
+        PassKind::Visits
+    });
+    let mut money = |field: &str, text: &str| -> i64 {
+        if text.trim().is_empty() {
+            return 0;
+        }
+        amount::parse(text, currency).unwrap_or_else(|code| {
+            errors.add(ctx.locale, field, code);
+            0
+        })
+    };
+    let price = money("price", &f.price);
+    let bonus = if kind == PassKind::Value { money("bonus", &f.bonus) } else { 0 };
+    let quantity = match kind {
+        PassKind::Visits => f.quantity.trim().parse().unwrap_or_else(|_| {
+            errors.add(ctx.locale, "quantity", "pass-visits-range");
+            0
+        }),
+        PassKind::Hours => parse_hours(&f.quantity).unwrap_or_else(|| {
+            errors.add(ctx.locale, "quantity", "pass-hours-range");
+            0
+        }),
+        PassKind::Value => price + bonus,
+        PassKind::Period => 0,
+    };
+    let mut number = |field: &str, text: &str, code: &str| -> i64 {
+        text.trim().parse().unwrap_or_else(|_| {
+            errors.add(ctx.locale, field, code);
+            0
+        })
+    };
+    let discount_pct =
+        if kind == PassKind::Period { number("discount_pct", &f.discount_pct, "pass-discount-range") } else { 100 };
+    let valid_days = number("valid_days", &f.valid_days, "pass-valid-days-range");
+    let mut time = |field: &str, text: &str, empty: DayMinute| match text.trim() {
+        "" => empty,
+        t => DayMinute::parse(t).unwrap_or_else(|| {
+            errors.add(ctx.locale, field, "time-invalid");
+            empty
+        }),
+    };
+    let from = time("from", &f.from, DayMinute::new(0).unwrap_or(DayMinute::MIDNIGHT_END));
+    let to = time("to", &f.to, DayMinute::MIDNIGHT_END);
+    let product = Product {
+        name: f.name.trim().to_owned(),
+        kind,
+        quantity,
+        bonus,
+        discount_pct,
+        price,
+        valid_days,
+        conditions: Conditions {
+            court_ids: f.court.clone(),
+            weekdays: f.weekday.iter().filter_map(|n| Weekday::from_monday_one_offset(*n).ok()).collect(),
+            from,
+            to,
+        },
+        active: f.active,
+    };
+    if let Err((field, code)) = product.validate()
+        && errors.get(field).is_none()
+    {
+        errors.add(ctx.locale, field, code);
+    }
+    if errors.is_empty() { Ok(product) } else { Err(errors) }
+}
+
+async fn product_page(
+    app: &App,
+    ctx: PageCtx,
+    id: Option<String>,
+    form: ProductForm,
+    errors: FieldErrors,
+) -> Result<ProductPage, AppError> {
+    let courts = app.db.read(|c| Ok(courts::courts(c)?)).await?;
+    Ok(ProductPage { ctx, product_id: id, form, courts, errors })
+}
+
+#[get("/passes/products/new")]
+async fn new_product(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+    ok(&product_page(app, ctx, None, ProductForm::new_one(), FieldErrors::default()).await?)
+}
+
+#[get("/passes/products/<id>")]
+async fn edit_product(_m: Manager, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    let lookup = id.clone();
+    let p = app.db.read(move |c| Ok(store::product(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
+    let form = ProductForm::of(&p.product, &ctx.club.currency);
+    ok(&product_page(app, ctx, Some(id), form, FieldErrors::default()).await?)
+}
+
+async fn save_product(app: &App, m: Manager, ctx: PageCtx, id: Option<String>, f: ProductForm) -> Page {
+    let product = match parse_product(&f, &ctx) {
+        Ok(p) => p,
+        Err(errors) => {
+            let form = ProductForm { command_id: fresh_id(), ..f };
+            return again(&product_page(app, ctx, id, form, errors).await?);
+        }
+    };
+    let product_id = id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
+    let cmd = AnyCommand::SavePassProduct(SavePassProduct { product_id, product });
+    match run(app, m.0.actor(), &f.command_id, cmd).await? {
+        None => done("/passes".into(), ctx.t("pass-product-saved")),
+        Some(rej) => {
+            let errors = rejection_errors(&ctx, &rej);
+            let form = ProductForm { command_id: fresh_id(), ..f };
+            again(&product_page(app, ctx, id, form, errors).await?)
+        }
+    }
+}
+
+#[post("/passes/products", data = "<form>")]
+async fn create_product(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ProductForm>) -> Page {
+    save_product(app, m, ctx, None, form.0).await
+}
+
+#[post("/passes/products/<id>", data = "<form>")]
+async fn update_product(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<ProductForm>) -> Page {
+    save_product(app, m, ctx, Some(id), form.0).await
+}
+
+// ---- a member's passes ----
+
+#[derive(FromForm, Default, Clone)]
+struct SellForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    product_id: String,
+    #[field(default = String::new())]
+    method: String,
+    #[field(default = String::new())]
+    valid_from: String,
+}
+
+/// One pass on the member's page, with its history and its sale.
+struct PassRow {
+    stored: StoredPass,
+    state: PassState,
+    sale: Option<Payment>,
+    uses: Vec<store::Use>,
+}
+
+#[derive(Template)]
+#[template(path = "passes/member.html")]
+struct MemberPage {
+    ctx: PageCtx,
+    m: Member,
+    passes: Vec<PassRow>,
+    products: Vec<StoredProduct>,
+    sell: SellForm,
+    command_id: String,
+    errors: FieldErrors,
+    today: Date,
+}
+
+impl MemberPage {
+    fn product_options(&self) -> Vec<(&str, String, bool)> {
+        self.products
+            .iter()
+            .filter(|p| p.product.active)
+            .map(|p| {
+                let label = format!("{} — {}", p.product.name, self.ctx.money(p.product.price));
+                (p.id.as_str(), label, self.sell.product_id == p.id)
+            })
+            .collect()
+    }
+
+    fn methods(&self) -> Vec<(&'static str, String, bool)> {
+        Method::TAKEN
+            .iter()
+            .chain([Method::Wallet].iter())
+            .map(|m| (m.as_str(), self.ctx.t(&format!("method-{}", m.as_str())), self.sell.method == m.as_str()))
+            .collect()
+    }
+
+    fn remaining(&self, p: &Pass) -> String {
+        remaining_text(&self.ctx, p)
+    }
+
+    fn state_name(&self, s: &PassState) -> String {
+        self.ctx.t(&format!("pass-state-{}", s.as_str()))
+    }
+
+    fn day(&self, d: &Date) -> String {
+        crate::i18n::date(self.ctx.locale, *d)
+    }
+
+    fn units(&self, p: &Pass, units: &i64) -> String {
+        match p.kind {
+            PassKind::Visits => format!("{units:+}"),
+            PassKind::Hours => {
+                let sign = if *units < 0 { "−" } else { "+" };
+                format!(
+                    "{sign}{}",
+                    crate::bookings::web::duration_label(
+                        &self.ctx,
+                        units.unsigned_abs().min(u64::from(u16::MAX)) as u16
+                    )
+                )
+            }
+            PassKind::Value => self.ctx.money(*units),
+            PassKind::Period => "—".into(),
+        }
+    }
+
+    /// A sale can be refunded while the pass was never used.
+    fn refundable_sale(&self, row: &PassRow) -> bool {
+        row.sale.is_some() && row.uses.is_empty() && !row.stored.pass.voided
+    }
+}
+
+async fn member_page(
+    app: &App,
+    ctx: PageCtx,
+    member_id: String,
+    sell: SellForm,
+    errors: FieldErrors,
+) -> Result<MemberPage, AppError> {
+    let today = today(&ctx);
+    let (m, passes, products) = app
+        .db
+        .read(move |c| {
+            let Some(m) = members::member(c, &member_id)? else { return Ok(None) };
+            let mut rows = Vec::new();
+            for stored in store::member_passes(c, &m.id)? {
+                let sale = till::pass_sale(c, &stored.id)?;
+                let uses = store::uses(c, &stored.id)?;
+                let state = stored.pass.state(today);
+                rows.push(PassRow { stored, state, sale, uses });
+            }
+            Ok(Some((m, rows, store::products(c)?)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(MemberPage { ctx, m, passes, products, sell, command_id: fresh_id(), errors, today })
+}
+
+fn new_sell_form() -> SellForm {
+    SellForm { command_id: fresh_id(), method: Method::Cash.as_str().into(), ..Default::default() }
+}
+
+#[get("/members/<id>/passes", rank = 2)]
+async fn member_passes(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    ok(&member_page(app, ctx, id, new_sell_form(), FieldErrors::default()).await?)
+}
+
+fn passes_link(member_id: &str) -> String {
+    format!("/members/{member_id}/passes")
+}
+
+#[post("/members/<id>/passes", data = "<form>", rank = 2)]
+async fn sell(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<SellForm>) -> Page {
+    let f = form.0;
+    let mut errors = FieldErrors::default();
+    let method = Method::parse(&f.method);
+    if method.is_none() {
+        errors.add(ctx.locale, "method", "method-choose");
+    }
+    let valid_from = match f.valid_from.trim() {
+        "" => None,
+        t => t.parse::<Date>().map(Some).unwrap_or_else(|_| {
+            errors.add(ctx.locale, "valid_from", "date-invalid");
+            None
+        }),
+    };
+    let rejection = match method {
+        Some(method) if errors.is_empty() => {
+            let cmd = AnyCommand::SellPass(SellPass {
+                pass_id: Uuid::now_v7().to_string(),
+                payment_id: command_id(&f.command_id).to_string(),
+                member_id: id.clone(),
+                product_id: f.product_id.clone(),
+                method,
+                valid_from,
+            });
+            run(app, r.0.actor(), &f.command_id, cmd).await?
+        }
+        _ => None,
+    };
+    match rejection {
+        None if errors.is_empty() => done(passes_link(&id), ctx.t("pass-sold")),
+        Some(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
+        other => {
+            if let Some(rej) = other {
+                errors = rejection_errors(&ctx, &rej);
+            }
+            let sell = SellForm { command_id: fresh_id(), ..f };
+            again(&member_page(app, ctx, id, sell, errors).await?)
+        }
+    }
+}
+
+#[derive(FromForm)]
+struct PassActionForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    from: String,
+    #[field(default = String::new())]
+    reason: String,
+    #[field(default = false)]
+    to_wallet: bool,
+}
+
+async fn pass_action(
+    app: &App,
+    r: Reception,
+    ctx: PageCtx,
+    pass_id: &str,
+    raw_id: &str,
+    cmd: AnyCommand,
+    message: &str,
+) -> Page {
+    let lookup = pass_id.to_owned();
+    let member = app.db.read(move |c| Ok(store::member_of(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
+    match run(app, r.0.actor(), raw_id, cmd).await? {
+        None => done(passes_link(&member), ctx.t(message)),
+        Some(rej) => {
+            let errors = rejection_errors(&ctx, &rej);
+            again(&member_page(app, ctx, member, new_sell_form(), errors).await?)
+        }
+    }
+}
+
+#[post("/passes/<id>/freeze", data = "<form>", rank = 2)]
+async fn freeze(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PassActionForm>) -> Page {
+    let f = form.0;
+    let from = f.from.trim().parse::<Date>().ok();
+    let cmd = AnyCommand::FreezePass(FreezePass { pass_id: id.clone(), from });
+    pass_action(app, r, ctx, &id, &f.command_id, cmd, "pass-frozen-done").await
+}
+
+#[post("/passes/<id>/unfreeze", data = "<form>", rank = 2)]
+async fn unfreeze(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PassActionForm>) -> Page {
+    let f = form.0;
+    let cmd = AnyCommand::UnfreezePass(UnfreezePass { pass_id: id.clone() });
+    pass_action(app, r, ctx, &id, &f.command_id, cmd, "pass-unfrozen-done").await
+}
+
+/// Refunds a pass sale whole (the pass stops working).
+#[post("/passes/<id>/refund", data = "<form>", rank = 2)]
+async fn refund_sale(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PassActionForm>) -> Page {
+    let f = form.0;
+    let lookup = id.clone();
+    let sale = app.db.read(move |c| Ok(till::pass_sale(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
+    let cmd = AnyCommand::RefundPayment(RefundPayment {
+        refund_id: command_id(&f.command_id).to_string(),
+        payment_id: sale.id,
+        amount: sale.amount,
+        to_wallet: f.to_wallet,
+        reason: f.reason,
+    });
+    pass_action(app, r, ctx, &id, &f.command_id, cmd, "pass-refunded-done").await
+}
+
+// ---- paying a booking with a pass ----
+
+#[derive(FromForm)]
+struct UseForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    pass_id: String,
+}
+
+#[post("/bookings/<id>/use-pass", data = "<form>")]
+async fn use_pass(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<UseForm>) -> Page {
+    let f = form.0;
+    let cmd = AnyCommand::UsePass(UsePass {
+        payment_id: command_id(&f.command_id).to_string(),
+        booking_id: id.clone(),
+        pass_id: f.pass_id,
+    });
+    match run(app, r.0.actor(), &f.command_id, cmd).await? {
+        None => done(format!("/bookings/{id}"), ctx.t("pass-used")),
+        Some(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
+        Some(rej) => {
+            let errors = rejection_errors(&ctx, &rej);
+            let page = crate::bookings::web::show_page(app, ctx, id, errors).await?;
+            again(&page)
+        }
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        products,
+        new_product,
+        edit_product,
+        create_product,
+        update_product,
+        member_passes,
+        sell,
+        freeze,
+        unfreeze,
+        refund_sale,
+        use_pass
+    ]
+}
