@@ -815,7 +815,6 @@ pass-discount = Share of each booking it pays, %
 pass-discount-hint = 100 = unlimited play in the period; 30 = a 30% discount.
 pass-on-sale = On sale
 pass-not-on-sale = not on sale
-pass-terms-hint = Leave days and courts unticked for any; 00:00–24:00 for any time.
 pass-name-required = Give the pass a name (80 characters at most).
 pass-visits-range = Visits: a whole number from 1 to 1000.
 pass-hours-range = Hours: more than 0 and at most 1000.

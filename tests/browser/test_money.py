@@ -1,5 +1,7 @@
-"""Money at the desk, clicked through as staff would: prices, a guest's cash payment, a refund,
-a late cancellation fee and the end-of-day Z report."""
+"""Money at the desk, clicked through as staff would: prices, a 10-visit pass sold and booked
+with, a guest's cash payment, a refund, a late cancellation fee and the end-of-day Z report."""
+
+import datetime as dt
 
 from playwright.sync_api import expect
 
@@ -20,6 +22,36 @@ def add_price(page, server, name, per_hour, start="00:00", end="24:00", weekdays
     page.click("main button[type=submit]")
 
 
+def add_visit_pass(page, server, name, visits, price):
+    """A visit pack through the Passes menu."""
+    page.goto(server.base + "/passes")
+    page.click("a[href='/passes/products/new']")
+    page.fill("#name", name)
+    page.select_option("#kind", "visits")
+    page.fill("#quantity", visits)
+    page.fill("#price", price)
+    page.click("main button[type=submit]")
+    assert name in page.locator("table").inner_text()
+
+
+def sell_pass(page, member_url, method="cash"):
+    """Sells the first product on sale from the member's card; returns the passes page text."""
+    page.goto(member_url)
+    page.click("main a[href$='/passes']")
+    page.select_option("#method", method)
+    page.click("form[action$='/passes'] button[type=submit]")
+    return page.locator("main").inner_text()
+
+
+def book_with_pass(page, server, day, start, typed, name):
+    """A booking whose pass choice appears once the booker is picked."""
+    page.goto(f"{server.base}/bookings/new?date={day}&start={start}")
+    pick_member(page, "#booker", typed, name)
+    expect(page.locator(".pass-pick")).to_be_visible()
+    page.select_option("#pass_id", index=1)
+    page.click("main button[type=submit]")
+
+
 def test_prices_payments_refund_fee_and_z_report(page, server):
     setup_owner(page, server)
     open_all_day(page, server)
@@ -35,6 +67,22 @@ def test_prices_payments_refund_fee_and_z_report(page, server):
     assert page.locator(".flash").inner_text() == "Money rules saved."
     shot(page, "20-prices")
     add_member(page, server, "Anna Smith", "")
+    anna_url = page.url
+
+    # Cash needs an open shift: the desk opens one with 1000 in the till.
+    page.goto(server.base + "/cash")
+    page.fill("#float", "1000")
+    page.click("form[action='/cash/open'] button")
+
+    # A 10-visit pass, sold to Anna for cash, pays for her booking tomorrow.
+    add_visit_pass(page, server, "10 visits", "10", "8000")
+    assert "10 of 10 visits left" in sell_pass(page, anna_url)
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    book_with_pass(page, server, tomorrow, "10:00", "Anna", "Anna Smith")
+    assert page.locator("a.booking.pay-pass", has_text="Anna Smith").count() == 1
+    page.goto(anna_url)
+    assert "9 of 10 visits left" in page.locator("main").inner_text()
+    shot(page, "20b-pass")
 
     # Book the current slot with a guest: the price line follows what is picked.
     start = next_slot()
@@ -47,10 +95,7 @@ def test_prices_payments_refund_fee_and_z_report(page, server):
     page.locator("a.booking", has_text="Anna Smith").click()
     booking_url = page.url
 
-    # Cash needs an open shift: the desk opens one, then takes the guest's fee in cash.
-    page.goto(server.base + "/cash")
-    page.fill("#float", "1000")
-    page.click("form[action='/cash/open'] button")
+    # The guest's fee in cash.
     page.goto(booking_url)
     page.fill(".pay-form input[name=amount]", "500")
     page.select_option(".pay-form select[name=payer]", "")
@@ -75,15 +120,15 @@ def test_prices_payments_refund_fee_and_z_report(page, server):
     page.click("text=Anna Smith")
     assert "−" in page.locator("a[href^='/accounts/']").inner_text()
 
-    # Close the till: 1000 float + 500 − 500 = 1000 expected; 990 counted.
+    # Close the till: 1000 float + 8000 for the pass + 500 − 500 = 9000 expected; 8990 counted.
     page.goto(server.base + "/cash")
-    page.fill("#counted", "990")
+    page.fill("#counted", "8990")
     page.fill("#close-note", "Ten short")
     page.once("dialog", lambda d: d.accept())
     page.click("form[action='/cash/close'] button")
     assert page.locator("h1").inner_text() == "Z report (closed shift)"
     text = page.locator("main").inner_text()
-    assert "£1,000.00" in text or "₽1,000.00" in text or "1,000.00" in text
+    assert "9,000.00" in text and "Passes" in text, text
     assert "−" in page.locator("dl.facts").inner_text()
     shot(page, "22-z-report")
 
@@ -97,6 +142,13 @@ def test_the_cash_desk_in_russian(page, server):
     add_courts(page, server, 1)
     add_price(page, server, "Весь день", "1200")
     add_member(page, server, "Фёдоров Иван", "")
+    member_url = page.url
+    add_visit_pass(page, server, "10 посещений", "10", "9000")
+    assert "Абонементы и членство" in page.locator("h1").inner_text()
+    assert "осталось 10 из 10 посещ." in sell_pass(page, member_url, "card")
+    book_with_pass(page, server, "2026-12-02", "10:00", "федор", "Фёдоров Иван")
+    page.goto(member_url)
+    assert "осталось 9 из 10 посещ." in page.locator("main").inner_text()
     page.goto(f"{server.base}/bookings/new?date=2026-12-01&start=18:00")
     pick_member(page, "#booker", "федор", "Фёдоров Иван")
     expect(page.locator("#quote")).to_contain_text("Цена")
