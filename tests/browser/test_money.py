@@ -6,7 +6,7 @@ import datetime as dt
 from playwright.sync_api import expect
 
 from conftest import shot
-from test_club_core import add_courts, add_member, next_slot, open_all_day, pick_member
+from test_club_core import add_courts, add_member, next_slot, pick_member
 from test_foundation import setup_owner
 
 
@@ -52,9 +52,46 @@ def book_with_pass(page, server, day, start, typed, name):
     page.click("main button[type=submit]")
 
 
-def test_prices_payments_refund_fee_and_z_report(page, server):
+TEXTS = {
+    "en": {
+        "saved": "Money rules saved.",
+        "full": "10 of 10 visits left",
+        "used": "9 of 10 visits left",
+        "price": "Price:",
+        "guests": "guest fees",
+        "taken": "Payment taken.",
+        "refunded": "Refund made.",
+        "fee": "A fee of",
+        "z": "Z report (closed shift)",
+        "passes": "Passes",
+        "expected": "9,000.00",
+    },
+    "ru": {
+        "saved": "Денежные правила сохранены.",
+        "full": "осталось 10 из 10 посещ.",
+        "used": "осталось 9 из 10 посещ.",
+        "price": "Цена",
+        "guests": "гост",
+        "taken": "Оплата принята.",
+        "refunded": "Возврат сделан.",
+        "fee": "штраф",
+        "z": "Z-отчёт (закрытая смена)",
+        "passes": "Абонементы",
+        "expected": "9\u00a0000,00",
+    },
+}
+
+
+def money_day(page, server, lang):
+    """Prices with peak hours and floodlights, a 10-visit pass sold and booked with, a guest's
+    cash payment refunded, a late cancellation fee and the Z report, in `lang`."""
+    t = TEXTS[lang]
     setup_owner(page, server)
-    open_all_day(page, server)
+    if lang == "ru":
+        page.goto(server.base + "/profile")
+        page.select_option("#locale", "ru")
+        page.click("form[action='/profile/language'] button")
+    open_all_day_any(page, server)
     add_courts(page, server, 1)
     add_price(page, server, "Off-peak", "1000")
     add_price(page, server, "Peak", "1 600", "17:00", "22:00", weekdays=("1", "2", "3", "4", "5"), priority="1")
@@ -64,60 +101,60 @@ def test_prices_payments_refund_fee_and_z_report(page, server):
     page.fill("#guest_fee", "500")
     page.fill("#late_cancel_pct", "50")
     page.click("form[action='/prices/policy'] button")
-    assert page.locator(".flash").inner_text() == "Money rules saved."
-    shot(page, "20-prices")
-    add_member(page, server, "Anna Smith", "")
-    anna_url = page.url
+    assert page.locator(".flash").inner_text() == t["saved"]
+    shot(page, f"20-prices-{lang}")
+    name = "Anna Smith" if lang == "en" else "Фёдорова Анна"
+    add_member(page, server, name, "")
+    member_url = page.url
 
     # Cash needs an open shift: the desk opens one with 1000 in the till.
     page.goto(server.base + "/cash")
     page.fill("#float", "1000")
     page.click("form[action='/cash/open'] button")
 
-    # A 10-visit pass, sold to Anna for cash, pays for her booking tomorrow.
+    # A 10-visit pass, sold for cash, pays for a booking tomorrow.
     add_visit_pass(page, server, "10 visits", "10", "8000")
-    assert "10 of 10 visits left" in sell_pass(page, anna_url)
+    assert t["full"] in sell_pass(page, member_url)
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    book_with_pass(page, server, tomorrow, "10:00", "Anna", "Anna Smith")
-    assert page.locator("a.booking.pay-pass", has_text="Anna Smith").count() == 1
-    page.goto(anna_url)
-    assert "9 of 10 visits left" in page.locator("main").inner_text()
-    shot(page, "20b-pass")
+    book_with_pass(page, server, tomorrow, "10:00", name.split()[0][:4].lower(), name)
+    assert page.locator("a.booking.pay-pass", has_text=name).count() == 1
+    page.goto(member_url)
+    assert t["used"] in page.locator("main").inner_text()
+    shot(page, f"20b-pass-{lang}")
 
     # Book the current slot with a guest: the price line follows what is picked.
     start = next_slot()
     page.goto(f"{server.base}/bookings/new?date={start.date().isoformat()}&start={start.strftime('%H:%M')}")
-    pick_member(page, "#booker", "Anna", "Anna Smith")
+    pick_member(page, "#booker", name.split()[0][:4].lower(), name)
     page.fill("input[name=player] >> nth=0", "Guest Bob")
-    expect(page.locator("#quote")).to_contain_text("guest fees")
-    assert "Price:" in page.locator("#quote").inner_text()
+    expect(page.locator("#quote")).to_contain_text(t["guests"])
+    assert t["price"] in page.locator("#quote").inner_text()
     page.click("main button[type=submit]")
-    page.locator("a.booking", has_text="Anna Smith").click()
+    page.locator("a.booking:not(.pay-pass)", has_text=name).click()
     booking_url = page.url
 
     # The guest's fee in cash.
-    page.goto(booking_url)
     page.fill(".pay-form input[name=amount]", "500")
     page.select_option(".pay-form select[name=payer]", "")
     page.fill(".pay-form input[name=payer_name]", "Guest Bob")
     page.click(".pay-form button")
-    assert page.locator(".flash").inner_text() == "Payment taken."
+    assert page.locator(".flash").inner_text() == t["taken"]
     assert "Guest Bob" in page.locator("#payments").inner_text()
-    shot(page, "21-booking-paid")
+    shot(page, f"21-booking-paid-{lang}")
 
     # Refund it: Bob did not play after all.
     page.click("#payments details summary")
     page.fill("#payments details input[name=reason]", "Bob did not come")
     page.once("dialog", lambda d: d.accept())
     page.click("#payments details button")
-    assert page.locator(".flash").inner_text() == "Refund made."
+    assert page.locator(".flash").inner_text() == t["refunded"]
 
-    # Cancelling now is late: half the price goes on Anna's account as a fee.
+    # Cancelling now is late: half the price goes on the member's account as a fee.
     page.fill("input[name=reason]", "Ill")
     page.once("dialog", lambda d: d.accept())
     page.click("form[action$='/cancel'] button")
-    assert "A fee of" in page.locator("main").inner_text()
-    page.click("text=Anna Smith")
+    assert t["fee"] in page.locator("main").inner_text()
+    page.goto(member_url)
     assert "−" in page.locator("a[href^='/accounts/']").inner_text()
 
     # Close the till: 1000 float + 8000 for the pass + 500 − 500 = 9000 expected; 8990 counted.
@@ -126,29 +163,30 @@ def test_prices_payments_refund_fee_and_z_report(page, server):
     page.fill("#close-note", "Ten short")
     page.once("dialog", lambda d: d.accept())
     page.click("form[action='/cash/close'] button")
-    assert page.locator("h1").inner_text() == "Z report (closed shift)"
+    assert page.locator("h1").inner_text() == t["z"]
     text = page.locator("main").inner_text()
-    assert "9,000.00" in text and "Passes" in text, text
+    assert t["expected"] in text and t["passes"] in text, text
     assert "−" in page.locator("dl.facts").inner_text()
-    shot(page, "22-z-report")
+    shot(page, f"22-z-report-{lang}")
 
 
-def test_the_cash_desk_in_russian(page, server):
+def test_a_day_of_money_at_the_desk(page, server):
+    money_day(page, server, "en")
+
+
+def test_the_same_day_in_russian(page, server):
+    money_day(page, server, "ru")
+
+
+def test_an_unpaid_booking_needs_an_open_till_for_cash_in_russian(page, server):
     setup_owner(page, server)
     page.goto(server.base + "/profile")
     page.select_option("#locale", "ru")
     page.click("form[action='/profile/language'] button")
-    open_all_day_ru(page, server)
+    open_all_day_any(page, server)
     add_courts(page, server, 1)
     add_price(page, server, "Весь день", "1200")
     add_member(page, server, "Фёдоров Иван", "")
-    member_url = page.url
-    add_visit_pass(page, server, "10 посещений", "10", "9000")
-    assert "Абонементы и членство" in page.locator("h1").inner_text()
-    assert "осталось 10 из 10 посещ." in sell_pass(page, member_url, "card")
-    book_with_pass(page, server, "2026-12-02", "10:00", "федор", "Фёдоров Иван")
-    page.goto(member_url)
-    assert "осталось 9 из 10 посещ." in page.locator("main").inner_text()
     page.goto(f"{server.base}/bookings/new?date=2026-12-01&start=18:00")
     pick_member(page, "#booker", "федор", "Фёдоров Иван")
     expect(page.locator("#quote")).to_contain_text("Цена")
@@ -170,7 +208,8 @@ def test_the_cash_desk_in_russian(page, server):
     shot(page, "23-cash-ru")
 
 
-def open_all_day_ru(page, server):
+def open_all_day_any(page, server):
+    """Opening hours 00:00–24:00 every day, in whichever language the page is in."""
     page.goto(server.base + "/courts/schedule")
     for i in range(7):
         page.check(f"input[name='open[{i}]']")
