@@ -83,11 +83,18 @@ pub fn search(
     include_archived: bool,
     limit: usize,
 ) -> rusqlite::Result<Vec<Member>> {
-    let mut members = Vec::new();
-    for id in index.search(conn, query, include_archived, limit)? {
-        members.extend(member(conn, &id)?);
+    let ids = index.search(conn, query, include_archived, limit)?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(members)
+    // One statement for all rows, in the index's ranking order.
+    let ids = serde_json::to_string(&ids).unwrap_or_default();
+    conn.prepare_cached(&format!(
+        "SELECT {MEMBER_COLS} FROM json_each(?1) j JOIN members m ON m.id = j.value \
+         LEFT JOIN member_categories c ON c.id = m.category_id ORDER BY j.key"
+    ))?
+    .query_map([ids], row_to_member)?
+    .collect()
 }
 
 /// Everyone, by name (for the list and the CSV export).
