@@ -17,6 +17,19 @@ use rocket::{Route, get, routes};
 
 use crate::web::guards::ApiUser;
 
+/// Runs a command under `id`; a refusal becomes problem+json.
+async fn execute(
+    app: &crate::App,
+    actor: crate::core::Actor,
+    id: uuid::Uuid,
+    cmd: crate::commands::AnyCommand,
+) -> Result<(), problem::Problem> {
+    match app.run_with_id(id, actor, cmd).await?.outcome {
+        crate::core::Outcome::Applied { .. } => Ok(()),
+        crate::core::Outcome::Rejected(r) => Err(problem::Problem::rejected(&r)),
+    }
+}
+
 #[get("/me")]
 fn me(user: ApiUser) -> Json<Value> {
     let u = user.0;

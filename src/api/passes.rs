@@ -10,7 +10,6 @@ use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
 use crate::commands::AnyCommand;
-use crate::core::{Actor, Outcome};
 use crate::money::till::{self, Method};
 use crate::passes::commands::{FreezePass, SellPass, UnfreezePass, UsePass};
 use crate::passes::store::{self, StoredPass, StoredProduct};
@@ -63,13 +62,6 @@ async fn pass_or_404(app: &App, id: String) -> Result<Value, Problem> {
     let today = today(app).await?;
     let p = app.db.read(move |c| Ok(store::pass(c, &id)?)).await?;
     p.map(|p| pass_json(&p, today)).ok_or_else(|| Problem::new(Status::NotFound, "No such pass."))
-}
-
-async fn execute(app: &App, actor: Actor, id: uuid::Uuid, cmd: AnyCommand) -> Result<(), Problem> {
-    match app.run_with_id(id, actor, cmd).await?.outcome {
-        Outcome::Applied { .. } => Ok(()),
-        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
-    }
 }
 
 #[get("/pass-products")]
@@ -129,7 +121,7 @@ pub async fn sell(
         method,
         valid_from: input.valid_from,
     });
-    execute(app, user.actor(), id, cmd).await?;
+    super::execute(app, user.actor(), id, cmd).await?;
     Ok((Status::Created, Json(pass_or_404(app, id.to_string()).await?)))
 }
 
@@ -149,7 +141,7 @@ pub async fn freeze(
 ) -> Result<Json<Value>, Problem> {
     pass_or_404(app, id.clone()).await?;
     let cmd = AnyCommand::FreezePass(FreezePass { pass_id: id.clone(), from: input.into_inner().from });
-    execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
+    super::execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
     Ok(Json(pass_or_404(app, id).await?))
 }
 
@@ -162,7 +154,7 @@ pub async fn unfreeze(
 ) -> Result<Json<Value>, Problem> {
     pass_or_404(app, id.clone()).await?;
     let cmd = AnyCommand::UnfreezePass(UnfreezePass { pass_id: id.clone() });
-    execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
+    super::execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
     Ok(Json(pass_or_404(app, id).await?))
 }
 
@@ -187,7 +179,7 @@ pub async fn pay_booking(
     let payment_id = key.command_id(&user.0.id);
     let cmd =
         AnyCommand::UsePass(UsePass { payment_id: payment_id.to_string(), booking_id: id, pass_id: input.pass_id });
-    execute(app, user.actor(), payment_id, cmd).await?;
+    super::execute(app, user.actor(), payment_id, cmd).await?;
     let lookup = payment_id.to_string();
     let p = app.db.read(move |c| Ok(till::payment(c, &lookup)?)).await?;
     let p = p.ok_or_else(|| Problem::new(Status::NotFound, "No such payment."))?;

@@ -9,7 +9,6 @@ use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
 use crate::commands::AnyCommand;
-use crate::core::{Actor, Outcome};
 use crate::money::cash_web::{Report, report};
 use crate::money::payment_commands::{CloseShift, MoveCash, OpenShift};
 use crate::money::till;
@@ -52,13 +51,6 @@ async fn shift_or_404(app: &App, id: Option<String>) -> Result<Value, Problem> {
         .ok_or_else(|| Problem::new(Status::NotFound, "No such shift (the cash desk may be closed)."))
 }
 
-async fn execute(app: &App, actor: Actor, id: uuid::Uuid, cmd: AnyCommand) -> Result<(), Problem> {
-    match app.run_with_id(id, actor, cmd).await?.outcome {
-        Outcome::Applied { .. } => Ok(()),
-        Outcome::Rejected(r) => Err(Problem::rejected(&r)),
-    }
-}
-
 #[get("/shifts/current")]
 pub async fn current(_u: ApiUser, app: &State<App>) -> Result<Json<Value>, Problem> {
     Ok(Json(shift_or_404(app, None).await?))
@@ -84,7 +76,7 @@ pub async fn open(
 ) -> Result<(Status, Json<Value>), Problem> {
     let id = key.command_id(&user.0.id);
     let cmd = AnyCommand::OpenShift(OpenShift { shift_id: id.to_string(), float: input.float });
-    execute(app, user.actor(), id, cmd).await?;
+    super::execute(app, user.actor(), id, cmd).await?;
     Ok((Status::Created, Json(shift_or_404(app, Some(id.to_string())).await?)))
 }
 
@@ -107,7 +99,7 @@ pub async fn move_cash(
     let id = key.command_id(&user.0.id);
     let cmd =
         AnyCommand::MoveCash(MoveCash { movement_id: id.to_string(), amount: input.amount, reason: input.reason });
-    execute(app, user.actor(), id, cmd).await?;
+    super::execute(app, user.actor(), id, cmd).await?;
     Ok((Status::Created, Json(shift_or_404(app, None).await?)))
 }
 
@@ -129,6 +121,6 @@ pub async fn close(
 ) -> Result<Json<Value>, Problem> {
     let input = input.into_inner();
     let cmd = AnyCommand::CloseShift(CloseShift { shift_id: id.clone(), counted: input.counted, note: input.note });
-    execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
+    super::execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
     Ok(Json(shift_or_404(app, Some(id)).await?))
 }
