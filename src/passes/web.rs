@@ -515,15 +515,17 @@ async fn sell(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Cs
     };
     let rejection = match method {
         Some(method) if errors.is_empty() => {
+            // The pass and its payment take the form's command id, as in the API.
+            let sale_id = command_id(&f.command_id).to_string();
             let cmd = AnyCommand::SellPass(SellPass {
-                pass_id: Uuid::now_v7().to_string(),
-                payment_id: command_id(&f.command_id).to_string(),
+                pass_id: sale_id.clone(),
+                payment_id: sale_id.clone(),
                 member_id: id.clone(),
                 product_id: f.product_id.clone(),
                 method,
                 valid_from,
             });
-            run(app, r.0.actor(), &f.command_id, cmd).await?
+            run(app, r.0.actor(), &sale_id, cmd).await?
         }
         _ => None,
     };

@@ -527,3 +527,18 @@ async fn no_operation_sequence_makes_a_pass_negative() {
     }
     assert!(t.count("SELECT count(*) FROM pass_uses").await > 20, "the sequence did real work");
 }
+
+#[rocket::async_test]
+async fn a_double_submitted_sale_sells_one_pass() {
+    let t = TestApp::new().await;
+    let (_, anna, _) = club(&t).await;
+    let visits = ten_visits(&t).await;
+    let page = t.get(&format!("/members/{anna}/passes")).await;
+    let (csrf, id) = (page.hidden("csrf"), page.hidden("command_id"));
+    let fields = [("csrf", csrf.as_str()), ("command_id", id.as_str()), ("product_id", &visits), ("method", "card")];
+    for _ in 0..2 {
+        assert_eq!(t.post_raw(&format!("/members/{anna}/passes"), &fields).await.status, Status::SeeOther);
+    }
+    assert_eq!(t.count("SELECT count(*) FROM member_passes").await, 1);
+    assert_eq!(t.count("SELECT count(*) FROM payments").await, 1);
+}
