@@ -122,6 +122,7 @@ async fn a_ten_visit_pass_is_sold_booked_with_given_back_and_refunded() {
     assert!(t.get(&format!("/members/{anna}")).await.has("10 of 10 visits left"), "the card shows the balance");
     assert_eq!(balance(&t, &anna).await, 0);
     assert!(t.get(&format!("/accounts/{anna}")).await.has("Pass bought"));
+    assert!(t.get(&format!("/payments/{pass}/receipt")).await.has("Pass: 10 visits"), "the sale's receipt");
     let takings = t.get("/reports").await;
     assert!(takings.has("Passes") && takings.has("₽8,000.00"), "{}", takings.body);
 
