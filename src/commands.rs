@@ -12,6 +12,7 @@ use crate::members::commands::*;
 use crate::money::commands::*;
 use crate::money::fees::WaiveFee;
 use crate::money::payment_commands::*;
+use crate::sms::commands::*;
 
 /// Declares `AnyCommand` from (variant, kind) pairs; each variant wraps the struct of the same
 /// name, which has `apply` and `summary`.
@@ -93,6 +94,17 @@ commands! {
     MoveCash => "move_cash",
     CloseShift => "close_shift",
     WaiveFee => "waive_fee",
+    SaveSmsProvider => "save_sms_provider",
+    ResumeSms => "resume_sms",
+    SaveSmsSettings => "save_sms_settings",
+    SetSmsOptOut => "set_sms_opt_out",
+    SendSms => "send_sms",
+    CreateCampaign => "create_campaign",
+    CancelCampaign => "cancel_campaign",
+    LeaseSms => "lease_sms",
+    RecordSmsBatch => "record_sms_batch",
+    RecoverSmsLeases => "recover_sms_leases",
+    RecordSmsStatuses => "record_sms_statuses",
 }
 
 impl AnyCommand {

@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod members;
 pub mod money;
 pub mod secret_key;
+pub mod sms;
 pub mod staff;
 pub mod web;
 

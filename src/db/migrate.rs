@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_money", include_str!("../../migrations/0005_money.sql")),
     ("0006_payments", include_str!("../../migrations/0006_payments.sql")),
     ("0007_fees", include_str!("../../migrations/0007_fees.sql")),
+    ("0008_sms", include_str!("../../migrations/0008_sms.sql")),
 ];
 
 pub fn latest() -> i64 {

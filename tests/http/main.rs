@@ -1,5 +1,6 @@
 //! HTTP integration tests against the real application on a temporary data folder.
 
+mod fake_sms;
 mod support;
 
 mod api;
@@ -12,4 +13,5 @@ mod members;
 mod money;
 mod payments;
 mod security;
+mod sms;
 mod write_path;
