@@ -585,3 +585,14 @@ pub fn set_campaign_status(conn: &Connection, id: &str, status: &str) -> rusqlit
     conn.execute("UPDATE sms_campaigns SET status = ?2 WHERE id = ?1", params![id, status])?;
     Ok(())
 }
+
+/// What one SMS part cost lately (millionths), from the last priced messages: the basis of a
+/// campaign's cost estimate. `None` until the provider has priced something.
+pub fn recent_cost_per_part(conn: &Connection) -> rusqlite::Result<Option<(i64, String)>> {
+    conn.query_row(
+        "SELECT sum(cost_micros) / max(sum(segments), 1), max(cost_currency) FROM (SELECT cost_micros, segments, \
+         cost_currency FROM sms_messages WHERE cost_micros > 0 ORDER BY final_at DESC LIMIT 200)",
+        [],
+        |r| Ok(r.get::<_, Option<i64>>(0)?.zip(r.get::<_, Option<String>>(1)?)),
+    )
+}

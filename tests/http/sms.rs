@@ -573,3 +573,80 @@ async fn the_settings_page_saves_a_provider_masks_its_key_and_sends_a_test() {
         t.count("SELECT count(*) FROM commands WHERE kind = 'save_sms_provider' AND payload LIKE '%good-key%'").await;
     assert_eq!(secret_in_audit, 1, "the key stays in this hub's own command log (never replicated)");
 }
+
+#[rocket::async_test]
+async fn a_campaign_to_a_category_is_previewed_sent_reported_and_exported() {
+    let fake = Fake::smsru();
+    let t = app_with("smsru", &fake, "good-key").await;
+    let (_court, _anna) = club(&t, "+79000000001").await;
+    let junior: String = t
+        .app
+        .db
+        .read(|c| {
+            Ok(c.query_row("SELECT id FROM member_categories ORDER BY display_order LIMIT 1 OFFSET 1", [], |r| {
+                r.get(0)
+            })?)
+        })
+        .await
+        .unwrap();
+    for (name, phone) in [("Boris Ivanov", "+79000000002"), ("Vera Orlova", "+79000000301"), ("Gleb Titov", "")] {
+        let page = t
+            .submit(
+                "/members/new",
+                "/members",
+                &[("full_name", name), ("phone", phone), ("category_id", &junior), ("sms_consent", "on")],
+            )
+            .await;
+        assert_eq!(page.status, Http::SeeOther, "{}", page.body);
+    }
+    assert_eq!(t.get("/sms").await.status, Http::Ok);
+    let fields = [
+        ("name", "Junior camp"),
+        ("text", "Привет, {name}! Лагерь в субботу."),
+        ("by", "category"),
+        ("category_id", junior.as_str()),
+    ];
+    let mut preview_fields = fields.to_vec();
+    preview_fields.push(("action", "preview"));
+    let page = t.submit("/sms/campaigns/new", "/sms/campaigns", &preview_fields).await;
+    assert_eq!(page.status, Http::Ok, "{}", page.body);
+    assert!(page.has("2 recipients"), "{}", page.body);
+    assert!(page.has("no phone number"), "Gleb is shown as left out");
+    assert!(page.has("Cyrillic or symbols"));
+    // Missing category: the form comes back with a message and the text kept.
+    let page = t
+        .submit(
+            "/sms/campaigns/new",
+            "/sms/campaigns",
+            &[("name", "x"), ("text", "Hi"), ("by", "category"), ("action", "send")],
+        )
+        .await;
+    assert_eq!(page.status, Http::UnprocessableEntity);
+    assert!(page.has("Choose a category."));
+
+    let mut send_fields = fields.to_vec();
+    send_fields.push(("action", "send"));
+    let page = t.submit("/sms/campaigns/new", "/sms/campaigns", &send_fields).await;
+    assert_eq!(page.status, Http::SeeOther, "{}", page.body);
+    let url = page.location.unwrap();
+    let page = t.get(&url).await;
+    assert!(page.has("data-count=\"pending\">2<"), "{}", page.body);
+    assert_eq!(send(&t).await, 2);
+    t.advance(SignedDuration::from_mins(1));
+    poll(&t).await;
+    let page = t.get(&url).await;
+    assert!(page.has("data-count=\"delivered\">1<") && page.has("data-count=\"failed\">1<"), "{}", page.body);
+    let texts: Vec<String> = fake.world.lock().unwrap().accepted.iter().map(|a| a.2.clone()).collect();
+    assert!(texts.contains(&"Привет, Boris! Лагерь в субботу.".to_owned()), "{texts:?}");
+    let csv = t.get(&format!("{url}/export.csv")).await;
+    assert_eq!(csv.status, Http::Ok);
+    assert!(
+        csv.body.contains("+79000000002") && csv.body.contains("delivered") && csv.body.contains("0.50"),
+        "{}",
+        csv.body
+    );
+    let report = t.get("/sms/report").await;
+    assert!(report.has("Boris Ivanov") && report.has("data-status=\"failed\""), "{}", report.body);
+    let csv = t.get("/sms/report.csv").await;
+    assert!(csv.body.lines().count() >= 3);
+}

@@ -1,11 +1,14 @@
 //! SMS pages: settings (provider, club choices, test message, balance), campaigns and reports.
 
+pub mod campaigns;
 pub mod settings;
 
 use rocket::Route;
 
 pub fn routes() -> Vec<Route> {
-    settings::routes()
+    let mut all = settings::routes();
+    all.extend(campaigns::routes());
+    all
 }
 
 /// A cost in millionths as people read it ("0.50 RUB").
