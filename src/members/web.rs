@@ -356,9 +356,16 @@ struct CardPage {
     errors: FieldErrors,
     /// The member's account balance (money the club holds for them; negative: they owe).
     balance: i64,
+    /// The latest SMS to this member, and whether they asked for none.
+    sms: Vec<crate::sms::store::Message>,
+    sms_opted_out: bool,
 }
 
 impl CardPage {
+    fn sms_status(&self, m: &crate::sms::store::Message) -> String {
+        self.ctx.t(&format!("sms-status-{}", m.status.as_str()))
+    }
+
     fn age(&self) -> Option<i16> {
         let born = self.m.birth_date?;
         let today = self.ctx.now.to_zoned_datetime(self.ctx.tz.clone()).date();
@@ -376,7 +383,7 @@ impl CardPage {
 
 async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<CardPage, AppError> {
     let lookup = id.clone();
-    let (m, merged_into, relatives, records, bookings, balance) = app
+    let (m, merged_into, relatives, records, bookings, balance, (sms, sms_opted_out)) = app
         .db
         .read(move |c| {
             let Some(m) = store::member(c, &lookup)? else { return Ok(None) };
@@ -407,7 +414,8 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
                     })
                     .collect();
             let balance = crate::money::till::balance(c, &m.id)?;
-            Ok(Some((m, merged_into, relatives, records, bookings, balance)))
+            let sms = (crate::sms::store::of_member(c, &m.id, 20)?, crate::sms::store::is_opted_out(c, &m.id)?);
+            Ok(Some((m, merged_into, relatives, records, bookings, balance, sms)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -446,6 +454,8 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         command_id: fresh_id(),
         errors,
         balance,
+        sms,
+        sms_opted_out,
     })
 }
 

@@ -650,3 +650,29 @@ async fn a_campaign_to_a_category_is_previewed_sent_reported_and_exported() {
     let csv = t.get("/sms/report.csv").await;
     assert!(csv.body.lines().count() >= 3);
 }
+
+#[rocket::async_test]
+async fn the_member_card_sends_an_sms_shows_its_history_and_records_an_opt_out() {
+    let fake = Fake::smsru();
+    let t = app_with("smsru", &fake, "good-key").await;
+    let (_court, anna) = club(&t, "+79000000001").await;
+    let card = format!("/members/{anna}");
+    let send_page = format!("/sms/members/{anna}/send");
+    assert!(t.get(&card).await.has(&send_page));
+    let page = t.submit(&send_page, &send_page, &[("text", "   ")]).await;
+    assert_eq!(page.status, Http::UnprocessableEntity);
+    assert!(page.has("Write the text of the message."));
+    let page = t.submit(&send_page, &send_page, &[("text", "Your racket is strung")]).await;
+    assert_eq!(page.location.as_deref(), Some(card.as_str()), "{}", page.body);
+    send(&t).await;
+    let page = t.get(&card).await;
+    assert!(page.has("Your racket is strung") && page.has("data-status=\"queued\""), "{}", page.body);
+
+    let page = t.submit(&card, &format!("/sms/members/{anna}/opt-out"), &[("opted_out", "true")]).await;
+    assert_eq!(page.status, Http::SeeOther);
+    let page = t.get(&card).await;
+    assert!(page.has("Wants no SMS") && !page.has(&send_page));
+    let page = t.submit(&send_page, &send_page, &[("text", "Hi again")]).await;
+    assert_eq!(page.status, Http::UnprocessableEntity);
+    assert!(page.has("asked for no SMS"));
+}

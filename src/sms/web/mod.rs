@@ -1,6 +1,7 @@
 //! SMS pages: settings (provider, club choices, test message, balance), campaigns and reports.
 
 pub mod campaigns;
+pub mod member;
 pub mod settings;
 
 use rocket::Route;
@@ -8,6 +9,7 @@ use rocket::Route;
 pub fn routes() -> Vec<Route> {
     let mut all = settings::routes();
     all.extend(campaigns::routes());
+    all.extend(member::routes());
     all
 }
 
