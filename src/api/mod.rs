@@ -9,6 +9,7 @@ mod openapi;
 mod payments;
 mod prices;
 pub mod problem;
+mod sms;
 
 use rocket::serde::json::{Json, Value, json};
 use rocket::{Route, get, routes};
@@ -58,6 +59,11 @@ pub fn routes() -> Vec<Route> {
         payments::get,
         payments::refund,
         payments::ledger,
+        sms::send,
+        sms::get,
+        sms::create_campaign,
+        sms::list_campaigns,
+        sms::get_campaign,
     ]
 }
 

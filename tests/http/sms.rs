@@ -676,3 +676,72 @@ async fn the_member_card_sends_an_sms_shows_its_history_and_records_an_opt_out()
     assert_eq!(page.status, Http::UnprocessableEntity);
     assert!(page.has("asked for no SMS"));
 }
+
+#[rocket::async_test]
+async fn the_api_queues_an_sms_reports_its_status_and_runs_campaigns() {
+    use rocket::http::Method;
+    let fake = Fake::smsru();
+    let t = app_with("smsru", &fake, "good-key").await;
+    let (_court, anna) = club(&t, "+79000000001").await;
+    let token = t.api_token("olga").await;
+    let page = t
+        .api(
+            Method::Post,
+            "/api/v1/sms/messages",
+            &token,
+            Some(r#"{"phone":"+7 900 000-00-02","text":"Привет"}"#),
+            Some("k1"),
+        )
+        .await;
+    assert_eq!(page.status, Http::Accepted, "{}", page.body);
+    let id = page.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(page.json()["status"], "pending");
+    assert_eq!(page.json()["segments"], 1);
+    assert_eq!(page.json()["phone"], "+79000000002");
+    // The same key again: the same message, not a second one.
+    let again = t
+        .api(
+            Method::Post,
+            "/api/v1/sms/messages",
+            &token,
+            Some(r#"{"phone":"+7 900 000-00-02","text":"Привет"}"#),
+            Some("k1"),
+        )
+        .await;
+    assert_eq!(again.json()["id"], id.as_str());
+    assert_eq!(t.count("SELECT count(*) FROM sms_messages").await, 1);
+
+    let page = t
+        .api(
+            Method::Post,
+            "/api/v1/sms/messages",
+            &token,
+            Some(&format!(r#"{{"member_id":"{anna}","text":""}}"#)),
+            None,
+        )
+        .await;
+    assert_eq!(page.status, Http::UnprocessableEntity);
+    assert!(page.content_type.as_deref().unwrap().contains("problem+json"));
+    assert_eq!(page.json()["field"], "text");
+
+    send(&t).await;
+    t.advance(SignedDuration::from_mins(1));
+    poll(&t).await;
+    let page = t.api(Method::Get, &format!("/api/v1/sms/messages/{id}"), &token, None, None).await;
+    assert_eq!((page.json()["status"].as_str(), page.json()["cost"].as_str()), (Some("delivered"), Some("0.50")));
+    assert_eq!(t.api(Method::Get, "/api/v1/sms/messages/nope", &token, None, None).await.status, Http::NotFound);
+
+    let body = r#"{"name":"Open day","text":"{name}, open day on Sunday","audience":{"by":"all_active"}}"#;
+    let page = t.api(Method::Post, "/api/v1/sms/campaigns", &token, Some(body), None).await;
+    assert_eq!(page.status, Http::Created, "{}", page.body);
+    assert_eq!(page.json()["recipients"], 1);
+    let cid = page.json()["id"].as_str().unwrap().to_owned();
+    send(&t).await;
+    let page = t.api(Method::Get, &format!("/api/v1/sms/campaigns/{cid}"), &token, None, None).await;
+    assert_eq!(page.json()["counts"]["sent"], 1, "{}", page.body);
+    let list = t.api(Method::Get, "/api/v1/sms/campaigns", &token, None, None).await;
+    assert_eq!(list.json()["campaigns"].as_array().unwrap().len(), 1);
+    let bad = r#"{"name":"x","text":"hi","audience":{"by":"category","category_id":"nope"}}"#;
+    let page = t.api(Method::Post, "/api/v1/sms/campaigns", &token, Some(bad), None).await;
+    assert_eq!(page.status, Http::NotFound, "{}", page.body);
+}
