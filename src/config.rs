@@ -67,6 +67,10 @@ pub struct SmsConfig {
     /// A send request without an answer after this long is "unknown", never resent blindly.
     pub timeout_secs: u64,
     pub requests_per_second: u32,
+    /// A send without a clear answer is looked up this long after (SMSC, by our id)...
+    pub ambiguous_check_secs: i64,
+    /// ...and resent only once the provider said "not found" for at least this long.
+    pub missing_after_secs: i64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -101,6 +105,8 @@ impl Default for SmsConfig {
             connect_timeout_secs: 5,
             timeout_secs: 30,
             requests_per_second: 5,
+            ambiguous_check_secs: 30,
+            missing_after_secs: 120,
         }
     }
 }
@@ -110,6 +116,13 @@ impl SmsConfig {
         crate::sms::providers::Timeouts {
             connect: std::time::Duration::from_secs(self.connect_timeout_secs.max(1)),
             total: std::time::Duration::from_secs(self.timeout_secs.max(1)),
+        }
+    }
+
+    pub fn resolution(&self) -> crate::sms::model::Resolution {
+        crate::sms::model::Resolution {
+            first_check_secs: self.ambiguous_check_secs.max(1),
+            missing_after_secs: self.missing_after_secs.max(1),
         }
     }
 

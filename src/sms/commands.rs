@@ -6,7 +6,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::audience::{self, Audience};
-use super::model::{self, Kind, MAX_ATTEMPTS, Status};
+use super::model::{self, Kind, MAX_ATTEMPTS, Resolution, Status};
 use super::providers::{ProviderConfig, ProviderKind, StatusUpdate, Submitted};
 use super::store::{self, Change, NewMessage, Settings};
 use crate::core::{Actor, CommandError, Ctx, Rejection, Role, require};
@@ -437,6 +437,8 @@ pub struct RecordSmsBatch {
     pub provider: ProviderKind,
     pub currency: Option<String>,
     pub outcome: BatchOutcome,
+    #[serde(default)]
+    pub resolution: Resolution,
 }
 
 /// A stable spread in [0, 1) from the message id: retries of many messages do not bunch up.
@@ -447,14 +449,20 @@ fn jitter(id: &str) -> f64 {
 
 /// A message that may have reached the provider: SMSC can be asked by our id, so it is polled;
 /// elsewhere it stays unknown, never resent.
-pub fn ambiguous_change<'a>(provider: ProviderKind, batch_id: &'a str, note: &'a str, now: Timestamp) -> Change<'a> {
+pub fn ambiguous_change<'a>(
+    provider: ProviderKind,
+    batch_id: &'a str,
+    note: &'a str,
+    r: Resolution,
+    now: Timestamp,
+) -> Change<'a> {
     let mut c = Change::to(Status::Unknown);
     c.error = Some("ambiguous");
     c.error_note = Some(note);
     c.sent_at = Some(now);
     if provider.finds_by_our_id() {
         c.provider_id = Some(batch_id);
-        c.next_poll_at = Some(now + SignedDuration::from_secs(30));
+        c.next_poll_at = Some(now + SignedDuration::from_secs(r.first_check_secs));
     }
     c
 }
@@ -503,7 +511,13 @@ impl RecordSmsBatch {
                         }
                         Submitted::RetryLater { code, note, after_secs } => retry(m, code, note, Some(*after_secs))?,
                         Submitted::Unanswered => {
-                            let c = ambiguous_change(self.provider, &self.batch_id, "missing from the answer", now);
+                            let c = ambiguous_change(
+                                self.provider,
+                                &self.batch_id,
+                                "missing from the answer",
+                                self.resolution,
+                                now,
+                            );
                             store::apply_change(ctx.tx, &m.id, &c, "unanswered", now)?;
                         }
                     }
@@ -526,7 +540,7 @@ impl RecordSmsBatch {
             }
             BatchOutcome::Ambiguous { note } => {
                 for m in &messages {
-                    let c = ambiguous_change(self.provider, &self.batch_id, note, now);
+                    let c = ambiguous_change(self.provider, &self.batch_id, note, self.resolution, now);
                     store::apply_change(ctx.tx, &m.id, &c, "ambiguous", now)?;
                 }
             }
@@ -545,10 +559,16 @@ impl RecordSmsBatch {
     }
 }
 
-/// Leases that ran out (the hub stopped mid-send): resolved like an ambiguous send.
+/// Leases that ran out (the hub stopped mid-send): resolved like an ambiguous send. At start
+/// every lease is stale, whatever its time: only one hub runs on a data folder, so no sender
+/// holds it any more.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RecoverSmsLeases {
     pub message_ids: Vec<String>,
+    #[serde(default)]
+    pub at_start: bool,
+    #[serde(default)]
+    pub resolution: Resolution,
 }
 
 impl RecoverSmsLeases {
@@ -556,12 +576,12 @@ impl RecoverSmsLeases {
         require_system(ctx.actor)?;
         for id in &self.message_ids {
             let Some(m) = store::message(ctx.tx, id)? else { continue };
-            if m.status != Status::Sending || m.lease_until.is_none_or(|l| l >= ctx.now) {
+            if m.status != Status::Sending || !self.at_start && m.lease_until.is_none_or(|l| l >= ctx.now) {
                 continue;
             }
             let provider = m.provider.as_deref().and_then(ProviderKind::parse).unwrap_or(ProviderKind::Log);
             let batch = m.batch_id.clone().unwrap_or_default();
-            let c = ambiguous_change(provider, &batch, "the hub stopped while sending", ctx.now);
+            let c = ambiguous_change(provider, &batch, "the hub stopped while sending", self.resolution, ctx.now);
             store::apply_change(ctx.tx, &m.id, &c, "lease-expired", ctx.now)?;
         }
         Ok(())
@@ -579,6 +599,8 @@ pub struct RecordSmsStatuses {
     pub polled: Vec<String>,
     pub updates: Vec<StatusUpdate>,
     pub currency: Option<String>,
+    #[serde(default)]
+    pub resolution: Resolution,
 }
 
 impl RecordSmsStatuses {
@@ -589,12 +611,12 @@ impl RecordSmsStatuses {
             let Some(m) = store::message(ctx.tx, id)? else { continue };
             let sent = m.sent_at.unwrap_or(m.created_at);
             let update = self.updates.iter().find(|u| &u.message_id == id);
-            // SMSC proves a send that went ambiguous never arrived: found missing twice over
-            // two minutes after the attempt, it is safe to send again.
+            // SMSC proves a send that went ambiguous never arrived: still missing long enough
+            // after the attempt (two minutes by default), it is safe to send again.
             if let Some(u) = update
                 && u.not_found
                 && m.error.as_deref() == Some("ambiguous")
-                && now.duration_since(sent) >= SignedDuration::from_mins(2)
+                && now.duration_since(sent) >= SignedDuration::from_secs(self.resolution.missing_after_secs)
             {
                 let mut c = Change::to(Status::Pending);
                 c.error = Some("not-found-resent");

@@ -305,6 +305,21 @@ pub fn unknown_variable(template: &str) -> Option<String> {
 
 // ---- retries and money ----
 
+/// How a send that may or may not have reached the provider is settled, for providers that can
+/// look a message up by our id: first asked about after `first_check_secs`; resent only once
+/// the provider has said "not found" for at least `missing_after_secs` after the attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub first_check_secs: i64,
+    pub missing_after_secs: i64,
+}
+
+impl Default for Resolution {
+    fn default() -> Self {
+        Resolution { first_check_secs: 30, missing_after_secs: 120 }
+    }
+}
+
 /// Attempts before a transiently failing message is given up as failed.
 pub const MAX_ATTEMPTS: i64 = 8;
 

@@ -22,6 +22,7 @@ pub async fn poll_due(app: &App) -> anyhow::Result<usize> {
     let (mine, others): (Vec<_>, Vec<_>) = due.into_iter().partition(|m| m.provider.as_deref() == Some(kind.as_str()));
     if !others.is_empty() {
         let cmd = RecordSmsStatuses {
+            resolution: app.config.sms.resolution(),
             polled: others.into_iter().map(|m| m.id).collect(),
             updates: Vec::new(),
             currency: None,
@@ -45,6 +46,7 @@ pub async fn poll_due(app: &App) -> anyhow::Result<usize> {
         };
         asked += chunk.len();
         let cmd = RecordSmsStatuses {
+            resolution: app.config.sms.resolution(),
             polled: chunk.iter().map(|m| m.id.clone()).collect(),
             updates,
             currency: currency(kind),

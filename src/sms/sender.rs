@@ -45,17 +45,22 @@ fn outcome_of(e: &ProviderError) -> BatchOutcome {
     }
 }
 
-/// Resolves leases that ran out (the hub stopped between lease and answer).
-pub async fn recover(app: &App) -> anyhow::Result<usize> {
-    let now = app.now();
+/// Resolves leases that ran out (the hub stopped between lease and answer); `at_start`, every
+/// lease, since no sender of this process holds one yet.
+pub async fn recover(app: &App, at_start: bool) -> anyhow::Result<usize> {
+    let now = if at_start { jiff::Timestamp::MAX } else { app.now() };
     let stale = app.db.read(move |c| Ok(store::stale_leases(c, now)?)).await?;
     if stale.is_empty() {
         return Ok(0);
     }
     let n = stale.len();
     tracing::warn!(messages = n, "SMS leases ran out (the hub stopped while sending): resolving, not resending");
-    run(app, AnyCommand::RecoverSmsLeases(RecoverSmsLeases { message_ids: stale.into_iter().map(|m| m.id).collect() }))
-        .await?;
+    let cmd = RecoverSmsLeases {
+        message_ids: stale.into_iter().map(|m| m.id).collect(),
+        at_start,
+        resolution: app.config.sms.resolution(),
+    };
+    run(app, AnyCommand::RecoverSmsLeases(cmd)).await?;
     Ok(n)
 }
 
@@ -67,7 +72,7 @@ pub async fn send_due(app: &App, max: usize) -> anyhow::Result<usize> {
     if stored.paused.is_some() {
         return Ok(0);
     }
-    recover(app).await?;
+    recover(app, false).await?;
     let cfg = &app.config.sms;
     let provider = Provider::new(&stored.config, cfg.timeouts());
     let kind = provider.kind();
@@ -120,7 +125,13 @@ pub async fn send_due(app: &App, max: usize) -> anyhow::Result<usize> {
         }
         run(
             app,
-            AnyCommand::RecordSmsBatch(RecordSmsBatch { batch_id, provider: kind, currency: currency(kind), outcome }),
+            AnyCommand::RecordSmsBatch(RecordSmsBatch {
+                batch_id,
+                provider: kind,
+                currency: currency(kind),
+                outcome,
+                resolution: cfg.resolution(),
+            }),
         )
         .await?;
         if stop {
@@ -135,6 +146,9 @@ pub async fn send_due(app: &App, max: usize) -> anyhow::Result<usize> {
 /// and retried on the next round; one bad round never stops the loop.
 pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        if let Err(e) = recover(&app, true).await {
+            tracing::error!(error = %format!("{e:#}"), "resolving SMS sends interrupted by the last stop failed");
+        }
         loop {
             if let Err(e) = send_due(&app, 1000).await {
                 tracing::error!(error = %format!("{e:#}"), "SMS sender round failed");

@@ -54,6 +54,8 @@ pub struct World {
     pub faults: Vec<Fault>,
     /// Polls answered "sent" before a message counts as delivered (slow delivery reports).
     pub polls_before_final: usize,
+    /// How long each send request takes to answer (a slow provider, for killing the hub mid-send).
+    pub send_delay: Duration,
     /// provider id -> (phone digits, polls so far)
     pub messages: HashMap<String, (String, usize)>,
     /// Every accepted (provider id, phone, text).
@@ -331,11 +333,14 @@ fn smsc(req: &Req, w: &mut World) -> Reply {
                 w.accepted.push((key, digits(phone), text.clone()));
                 phones.push(format!(r#"{{"phone":"{}","cost":"1.90","status":"0","error":"0"}}"#, digits(phone)));
             }
-            let ok = Reply::json(format!(
-                r#"{{"id":"{id}","cnt":{},"cost":"3.80","balance":"1234.56","phones":[{}]}}"#,
-                texts.len(),
-                phones.join(",")
-            ));
+            let ok = Reply {
+                delay: w.send_delay,
+                ..Reply::json(format!(
+                    r#"{{"id":"{id}","cnt":{},"cost":"3.80","balance":"1234.56","phones":[{}]}}"#,
+                    texts.len(),
+                    phones.join(",")
+                ))
+            };
             match fault {
                 Some(Fault::Stall) => Reply { delay: Duration::from_secs(3), ..ok },
                 Some(f) => fault_reply(f, r#"{"error":"busy","error_code":9}"#),
