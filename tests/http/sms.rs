@@ -606,27 +606,18 @@ async fn a_campaign_to_a_category_is_previewed_sent_reported_and_exported() {
         ("by", "category"),
         ("category_id", junior.as_str()),
     ];
-    let mut preview_fields = fields.to_vec();
-    preview_fields.push(("action", "preview"));
-    let page = t.submit("/sms/campaigns/new", "/sms/campaigns", &preview_fields).await;
+    let page = t.submit("/sms/campaigns/new", "/sms/campaigns/preview", &fields).await;
     assert_eq!(page.status, Http::Ok, "{}", page.body);
     assert!(page.has("2 recipients"), "{}", page.body);
     assert!(page.has("no phone number"), "Gleb is shown as left out");
     assert!(page.has("Cyrillic or symbols"));
     // Missing category: the form comes back with a message and the text kept.
-    let page = t
-        .submit(
-            "/sms/campaigns/new",
-            "/sms/campaigns",
-            &[("name", "x"), ("text", "Hi"), ("by", "category"), ("action", "send")],
-        )
-        .await;
+    let page =
+        t.submit("/sms/campaigns/new", "/sms/campaigns", &[("name", "x"), ("text", "Hi"), ("by", "category")]).await;
     assert_eq!(page.status, Http::UnprocessableEntity);
     assert!(page.has("Choose a category."));
 
-    let mut send_fields = fields.to_vec();
-    send_fields.push(("action", "send"));
-    let page = t.submit("/sms/campaigns/new", "/sms/campaigns", &send_fields).await;
+    let page = t.submit("/sms/campaigns/new", "/sms/campaigns", &fields).await;
     assert_eq!(page.status, Http::SeeOther, "{}", page.body);
     let url = page.location.unwrap();
     let page = t.get(&url).await;

@@ -113,8 +113,6 @@ struct ComposeForm {
     pasted: String,
     #[field(default = String::new())]
     send_at: String,
-    #[field(default = String::new())]
-    action: String,
 }
 
 impl ComposeForm {
@@ -130,7 +128,6 @@ impl ComposeForm {
             played_to: String::new(),
             pasted: String::new(),
             send_at: String::new(),
-            action: String::new(),
         }
     }
 }
@@ -244,12 +241,11 @@ fn parse_audience(f: &ComposeForm, ctx: &PageCtx, errors: &mut FieldErrors) -> O
     }
 }
 
-#[post("/campaigns", data = "<form>")]
-async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeForm>) -> Page {
-    let form = form.0;
+/// The audience and send time of a submitted form, or the form again with its messages.
+fn parse_form(f: &ComposeForm, ctx: &PageCtx) -> Result<(Audience, Option<jiff::Timestamp>), FieldErrors> {
     let mut errors = FieldErrors::default();
-    let audience = parse_audience(&form, &ctx, &mut errors);
-    let send_at = match form.send_at.trim() {
+    let audience = parse_audience(f, ctx, &mut errors);
+    let send_at = match f.send_at.trim() {
         "" => None,
         text => match text.parse::<DateTime>().ok().and_then(|d| d.to_zoned_datetime(ctx.tz.clone()).ok()) {
             Some(z) => Some(z.timestamp()),
@@ -259,19 +255,39 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeFo
             }
         },
     };
-    let Some(audience) = audience.filter(|_| errors.is_empty()) else {
-        return Ok(Either::Left(render(
-            Http::UnprocessableEntity,
-            &compose_page(app, ctx, form, errors, None).await?,
-        )?));
-    };
-    if form.action == "preview" {
-        let region = ctx.club.phone_region.clone();
-        let tz = ctx.tz.clone();
-        let a = audience.clone();
-        let resolved = app.db.read(move |c| Ok(audience::resolve(c, &a, &region, &tz)?)).await?;
-        return Ok(Either::Left(ok(&compose_page(app, ctx, form, errors, Some(resolved)).await?)?));
+    match audience {
+        Some(a) if errors.is_empty() => Ok((a, send_at)),
+        _ => Err(errors),
     }
+}
+
+// The preview has its own address (the button's formaction): a submit button's own value does
+// not survive app.js disabling buttons while a form is sent.
+#[post("/campaigns/preview", data = "<form>")]
+async fn preview(_m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeForm>) -> Result<Html, AppError> {
+    let form = form.0;
+    let (audience, _) = match parse_form(&form, &ctx) {
+        Ok(parsed) => parsed,
+        Err(errors) => return render(Http::UnprocessableEntity, &compose_page(app, ctx, form, errors, None).await?),
+    };
+    let region = ctx.club.phone_region.clone();
+    let tz = ctx.tz.clone();
+    let resolved = app.db.read(move |c| Ok(audience::resolve(c, &audience, &region, &tz)?)).await?;
+    ok(&compose_page(app, ctx, form, FieldErrors::default(), Some(resolved)).await?)
+}
+
+#[post("/campaigns", data = "<form>")]
+async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeForm>) -> Page {
+    let form = form.0;
+    let (audience, send_at) = match parse_form(&form, &ctx) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            return Ok(Either::Left(render(
+                Http::UnprocessableEntity,
+                &compose_page(app, ctx, form, errors, None).await?,
+            )?));
+        }
+    };
     let id = command_id(&form.command_id);
     let cmd = AnyCommand::CreateCampaign(CreateCampaign {
         campaign_id: id.to_string(),
@@ -286,8 +302,9 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeFo
             ctx.t("sms-campaign-created"),
         ))),
         Outcome::Rejected(r) => {
+            let mut errors = FieldErrors::default();
             errors.rejection(ctx.locale, &r);
-            // A used id is spent; the next try needs a fresh one.
+            // A refused id is spent; the next try needs a fresh one.
             let form = ComposeForm { command_id: fresh_id(), ..form };
             Ok(Either::Left(render(Http::UnprocessableEntity, &compose_page(app, ctx, form, errors, None).await?)?))
         }
@@ -333,6 +350,11 @@ impl CampaignPage {
 
     fn sending(&self) -> bool {
         self.c.status != "cancelled" && self.n.pending > 0
+    }
+
+    /// Something may still change: the page keeps itself fresh until every report is in.
+    fn in_flight(&self) -> bool {
+        self.n.pending + self.n.sent > 0
     }
 }
 
@@ -492,5 +514,5 @@ async fn report_csv(
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![list, new, create, show, cancel, campaign_csv, report, report_csv]
+    routes![list, new, preview, create, show, cancel, campaign_csv, report, report_csv]
 }

@@ -228,8 +228,8 @@ async fn save_provider(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Pr
         Outcome::Applied { .. } => done(ctx.t("sms-provider-saved")),
         Outcome::Rejected(r) => {
             errors.rejection(ctx.locale, &r);
-            // The secret typed is not shown again, even on error.
-            let kept = ProviderForm { secret: String::new(), ..form };
+            // The secret typed is not shown again, even on error; a refused id is spent.
+            let kept = ProviderForm { secret: String::new(), command_id: fresh_id(), ..form };
             again(app, ctx, Kept { provider: Some(kept), ..Kept::default() }, errors).await
         }
     }
@@ -276,6 +276,7 @@ async fn save_club(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ClubFo
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
             errors.rejection(ctx.locale, &r);
+            let form = ClubForm { command_id: fresh_id(), ..form };
             again(app, ctx, Kept { club: Some(form), ..Kept::default() }, errors).await
         }
     }
@@ -297,6 +298,7 @@ async fn send_test(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<TestFo
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
             errors.rejection(ctx.locale, &r);
+            let form = TestForm { command_id: fresh_id(), ..form };
             again(app, ctx, Kept { test: Some(form), ..Kept::default() }, errors).await
         }
     }
