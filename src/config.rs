@@ -71,6 +71,8 @@ pub struct SmsConfig {
     pub ambiguous_check_secs: i64,
     /// ...and resent only once the provider said "not found" for at least this long.
     pub missing_after_secs: i64,
+    /// Least time between two status requests; empty: the provider's own rule (SMSC: 60 s).
+    pub min_poll_interval_secs: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -107,6 +109,7 @@ impl Default for SmsConfig {
             requests_per_second: 5,
             ambiguous_check_secs: 30,
             missing_after_secs: 120,
+            min_poll_interval_secs: None,
         }
     }
 }

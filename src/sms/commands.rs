@@ -637,6 +637,7 @@ impl RecordSmsStatuses {
                 _ => {
                     let mut c = Change::to(m.status);
                     c.next_poll_at = next;
+                    c.event = false;
                     if let Some(u) = update
                         && u.cost_micros.is_some()
                     {
@@ -646,6 +647,7 @@ impl RecordSmsStatuses {
                     if next.is_none() && !m.status.is_final() {
                         c.status = Status::Unknown;
                         c.error = Some("no-report");
+                        c.event = true;
                     }
                     store::apply_change(ctx.tx, id, &c, update.map_or("", |u| u.raw.as_str()), now)?;
                 }

@@ -372,6 +372,8 @@ pub struct Change<'a> {
     pub sent_at: Option<Timestamp>,
     /// Give the attempt back (a paused provider did not really try).
     pub refund_attempt: bool,
+    /// Write it to the message's event history (not for a poll that brought no news).
+    pub event: bool,
 }
 
 impl Change<'_> {
@@ -388,6 +390,7 @@ impl Change<'_> {
             next_poll_at: None,
             sent_at: None,
             refund_attempt: false,
+            event: true,
         }
     }
 }

@@ -47,7 +47,7 @@ fn a_hub_killed_mid_campaign_sends_every_message_exactly_once_after_restart() {
         data.join("courtside.toml"),
         format!(
             "time_zone = \"{zone}\"\n[sms]\nprovider = \"smsc\"\nrequests_per_second = 1000\ntimeout_secs = 5\npoll_schedule = \"* * * * * *\"\n\
-             ambiguous_check_secs = 1\nmissing_after_secs = 2\n\
+             ambiguous_check_secs = 1\nmissing_after_secs = 2\nmin_poll_interval_secs = 0\n\
              [sms.smsc]\nlogin = \"club\"\npassword = \"good-key\"\nbase_url = \"{}\"\n",
             fake.url
         ),

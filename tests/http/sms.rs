@@ -736,3 +736,33 @@ async fn the_api_queues_an_sms_reports_its_status_and_runs_campaigns() {
     let page = t.api(Method::Post, "/api/v1/sms/campaigns", &token, Some(bad), None).await;
     assert_eq!(page.status, Http::NotFound, "{}", page.body);
 }
+
+/// `cargo test --release --test http sender_throughput_figure -- --ignored --nocapture`
+#[rocket::async_test]
+#[ignore = "a measurement, not a check: prints how fast the sender hands 10 000 messages to a fake SMS.ru"]
+async fn sender_throughput_figure() {
+    let fake = Fake::smsru();
+    let t = app_with("smsru", &fake, "good-key").await;
+    t.setup_owner().await;
+    set_settings(&t, Settings { quiet: QuietHours { from: 0, to: 0 }, ..Settings::default() }).await;
+    // Last four digits 0001: the fake's "deliver normally" scenario for every number.
+    let list: Vec<String> = (0..10_000).map(|i| format!("+79{i:05}0001")).collect();
+    let cmd = CreateCampaign {
+        campaign_id: uuid::Uuid::now_v7().to_string(),
+        name: "Big".into(),
+        text: "Courts open all weekend".into(),
+        audience: Audience::Pasted { text: list.join("\n") },
+        send_at: None,
+    };
+    run(&t, AnyCommand::CreateCampaign(cmd)).await;
+    let started = std::time::Instant::now();
+    let handed = send(&t).await;
+    let took = started.elapsed();
+    assert_eq!(handed, 10_000);
+    assert_eq!(fake.world.lock().unwrap().accepted.len(), 10_000);
+    println!(
+        "sent 10000 messages in {} requests in {took:?}: {:.0} messages/s",
+        fake.requests_to("/sms/send").len(),
+        10_000.0 / took.as_secs_f64()
+    );
+}
