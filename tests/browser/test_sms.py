@@ -172,3 +172,40 @@ def test_sms_from_settings_to_report(page, sms_server, fake_smsru):
     with page.expect_download() as download:
         page.click("text=Export CSV")
     assert "failed" in open(download.value.path(), encoding="utf-8").read()
+
+
+def test_sms_pages_in_russian(page, server, fake_smsru):
+    """The same pages in Russian: a mistake keeps the input and says what is wrong in Russian;
+    a Cyrillic text is counted as 70 characters per SMS; a test SMS goes out."""
+    setup_owner(page, server)
+    page.goto(server.base + "/profile")
+    page.select_option("#locale", "ru")
+    page.click("form[action='/profile/language'] button")
+    page.goto(server.base + "/sms/settings")
+    assert page.locator("h1").inner_text() == "Настройки SMS"
+    page.select_option("#kind", "smsru")
+    page.fill("#base_url", "ftp://example")
+    page.fill("#secret", "test-key")
+    page.click("form[action='/sms/settings/provider'] button")
+    expect(page.locator(".field-error")).to_contain_text("Адрес должен начинаться с https://")
+    assert page.input_value("#base_url") == "ftp://example"
+    page.fill("#base_url", fake_smsru)
+    page.fill("#secret", "test-key")
+    page.click("form[action='/sms/settings/provider'] button")
+    assert page.locator(".flash").inner_text() == "SMS-провайдер сохранён."
+    page.fill("#phone", "+7 900 000-00-05")
+    page.fill("#text", "Проверка связи")
+    page.click("form[action='/sms/settings/test'] button")
+    assert page.locator(".flash").inner_text() == "Пробное SMS в очереди; его статус — ниже."
+    for _ in range(20):
+        if FakeSmsRu.sent:
+            break
+        page.wait_for_timeout(250)
+    assert FakeSmsRu.sent[0][2] == "Проверка связи"
+
+    page.goto(server.base + "/sms/campaigns/new")
+    page.fill("#text", "я" * 71)
+    expect(page.locator("#text-count")).to_contain_text("2 SMS · 71 знаков (кириллица")
+    page.click("#send-button")
+    expect(page.locator(".field-error").first).to_contain_text("Назовите рассылку")
+    shot(page, "43-campaign-ru")
