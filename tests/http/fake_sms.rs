@@ -56,6 +56,8 @@ pub struct World {
     pub polls_before_final: usize,
     /// How long each send request takes to answer (a slow provider, for killing the hub mid-send).
     pub send_delay: Duration,
+    /// How long each status request takes to answer (slow polling).
+    pub status_delay: Duration,
     /// provider id -> (phone digits, polls so far)
     pub messages: HashMap<String, (String, usize)>,
     /// Every accepted (provider id, phone, text).
@@ -293,10 +295,13 @@ fn smsru(req: &Req, w: &mut World) -> Reply {
                 entries
                     .push(format!(r#""{id}":{{"status":"OK","status_code":{code},"cost":{cost},"status_text":"x"}}"#));
             }
-            Reply::json(format!(
-                r#"{{"status":"OK","status_code":100,"sms":{{{}}},"balance":4122.56}}"#,
-                entries.join(",")
-            ))
+            Reply {
+                delay: w.status_delay,
+                ..Reply::json(format!(
+                    r#"{{"status":"OK","status_code":100,"sms":{{{}}},"balance":4122.56}}"#,
+                    entries.join(",")
+                ))
+            }
         }
         "/my/balance" => Reply::json(r#"{"status":"OK","status_code":100,"balance":4122.56}"#.into()),
         _ => Reply::json(r#"{"status":"ERROR","status_code":211}"#.into()),

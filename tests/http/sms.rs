@@ -766,3 +766,32 @@ async fn sender_throughput_figure() {
         10_000.0 / took.as_secs_f64()
     );
 }
+
+#[rocket::async_test]
+async fn slow_polling_changes_nothing_and_never_holds_up_sending() {
+    let fake = Fake::smsru();
+    let t = app_with("smsru", &fake, "good-key").await;
+    let first = queue(&t, "+79000000001", "one").await;
+    send(&t).await;
+    fake.world.lock().unwrap().status_delay = std::time::Duration::from_secs(3);
+    t.advance(SignedDuration::from_mins(1));
+    let second = queue(&t, "+79000000002", "two").await;
+    let slow_poll = async {
+        let asked = poll(&t).await;
+        (asked, std::time::Instant::now())
+    };
+    let sending = async {
+        let n = send(&t).await;
+        (n, std::time::Instant::now())
+    };
+    let ((asked, polled_at), (sent, sent_at)) = tokio::join!(slow_poll, sending);
+    assert_eq!((asked, sent), (0, 1), "the poll timed out; the send went");
+    assert!(sent_at < polled_at, "sending did not wait for the slow status request");
+    let m = msg(&t, &first).await;
+    assert_eq!(m.status, Status::Queued, "a failed poll changes nothing");
+    assert_eq!(msg(&t, &second).await.status, Status::Queued);
+
+    fake.world.lock().unwrap().status_delay = std::time::Duration::ZERO;
+    poll(&t).await;
+    assert_eq!(msg(&t, &first).await.status, Status::Delivered);
+}
