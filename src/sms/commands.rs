@@ -447,8 +447,8 @@ fn jitter(id: &str) -> f64 {
     0.5 + f64::from(h % 500) / 1000.0
 }
 
-/// A message that may have reached the provider: SMSC can be asked by our id, so it is polled;
-/// elsewhere it stays unknown, never resent.
+/// A message that may have reached the provider: SMSC (by our id) and Twilio (by its list of
+/// messages) can be asked, so it is polled; SMS.ru cannot, so it stays unknown, never resent.
 pub fn ambiguous_change<'a>(
     provider: ProviderKind,
     batch_id: &'a str,
@@ -460,8 +460,9 @@ pub fn ambiguous_change<'a>(
     c.error = Some("ambiguous");
     c.error_note = Some(note);
     c.sent_at = Some(now);
-    if provider.finds_by_our_id() {
-        c.provider_id = Some(batch_id);
+    if provider.looks_up_ambiguous() {
+        // SMSC knows it by the batch id we sent; Twilio's own id is learnt from the lookup.
+        c.provider_id = Some(if provider == ProviderKind::Smsc { batch_id } else { "" });
         c.next_poll_at = Some(now + SignedDuration::from_secs(r.first_check_secs));
     }
     c
@@ -611,8 +612,8 @@ impl RecordSmsStatuses {
             let Some(m) = store::message(ctx.tx, id)? else { continue };
             let sent = m.sent_at.unwrap_or(m.created_at);
             let update = self.updates.iter().find(|u| &u.message_id == id);
-            // SMSC proves a send that went ambiguous never arrived: still missing long enough
-            // after the attempt (two minutes by default), it is safe to send again.
+            // The provider proves a send that went ambiguous never arrived: still missing long
+            // enough after the attempt (two minutes by default), it is safe to send again.
             if let Some(u) = update
                 && u.not_found
                 && m.error.as_deref() == Some("ambiguous")
@@ -628,6 +629,7 @@ impl RecordSmsStatuses {
             match update {
                 Some(u) if !u.not_found && m.status.accepts(u.status) => {
                     let mut c = Change::to(u.status);
+                    c.provider_id = u.provider_id.as_deref();
                     c.cost_micros = u.cost_micros;
                     c.cost_currency = u.cost_micros.and(self.currency.as_deref());
                     c.next_poll_at = if u.status.is_final() { None } else { next };

@@ -91,7 +91,13 @@ pub async fn poll_due(app: &App) -> anyhow::Result<usize> {
         let refs: Vec<PollRef> = chunk
             .iter()
             .filter_map(|m| {
-                Some(PollRef { message_id: m.id.clone(), provider_id: m.provider_id.clone()?, phone: m.phone.clone() })
+                Some(PollRef {
+                    message_id: m.id.clone(),
+                    provider_id: m.provider_id.clone()?,
+                    phone: m.phone.clone(),
+                    text: m.body.clone(),
+                    sent_at: m.sent_at.unwrap_or(m.created_at),
+                })
             })
             .collect();
         run.requested(now);

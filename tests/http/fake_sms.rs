@@ -396,14 +396,30 @@ fn twilio(req: &Req, w: &mut World) -> Reply {
         let sid = format!("SM{:032}", w.next_id);
         w.messages.insert(sid.clone(), (digits(&to), 0));
         w.accepted.push((sid.clone(), digits(&to), req.get("Body").unwrap_or("").to_owned()));
+        // A stall still creates the message: the client gave up after the request went.
+        let stall = !w.faults.is_empty() && w.faults.remove(0) == Fault::Stall;
         return Reply {
             status: 201,
             body: format!(
                 r#"{{"sid":"{sid}","status":"queued","num_segments":"1","price":null,"price_unit":"USD","error_code":null}}"#
             ),
             json: true,
-            delay: Duration::ZERO,
+            delay: if stall { Duration::from_secs(3) } else { Duration::ZERO },
         };
+    }
+    if req.method == "GET" && req.path == format!("{base}/Messages.json") {
+        // The list, filtered by To (DateSent> is accepted and, for a test's day, always true).
+        let to = digits(req.get("To").unwrap_or(""));
+        let listed: Vec<String> = w
+            .accepted
+            .iter()
+            .filter(|(_, p, _)| *p == to)
+            .map(|(sid, _, body)| {
+                let body = serde_json::to_string(body).unwrap();
+                format!(r#"{{"sid":"{sid}","to":"+{to}","body":{body},"status":"delivered","price":"-0.00750"}}"#)
+            })
+            .collect();
+        return Reply::json(format!(r#"{{"messages":[{}],"page":0}}"#, listed.join(",")));
     }
     if let Some(sid) = req.path.strip_prefix(&format!("{base}/Messages/")).and_then(|s| s.strip_suffix(".json")) {
         let Some((phone, _)) = w.messages.get(sid) else {

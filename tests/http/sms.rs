@@ -795,3 +795,44 @@ async fn slow_polling_changes_nothing_and_never_holds_up_sending() {
     poll(&t).await;
     assert_eq!(msg(&t, &first).await.status, Status::Delivered);
 }
+
+#[rocket::async_test]
+async fn twilio_finds_a_timed_out_create_in_its_message_list_and_resends_only_a_lost_one() {
+    let fake = Fake::twilio();
+    fake.world.lock().unwrap().faults = vec![Fault::Stall];
+    let t = app_with("twilio", &fake, "good-token").await;
+    let a = queue(&t, "+79000000001", "Court 2 is free").await;
+    send(&t).await;
+    assert_eq!(msg(&t, &a).await.status, Status::Unknown, "timed out after the request went");
+    t.advance(SignedDuration::from_mins(1));
+    poll(&t).await;
+    let m = msg(&t, &a).await;
+    assert_eq!(m.status, Status::Delivered, "found in the list by number and text");
+    assert!(m.provider_id.unwrap().starts_with("SM"));
+    let list = fake.requests_to("/2010-04-01/Accounts/ACtest/Messages.json");
+    let lookup = list.iter().find(|r| r.method == "GET").unwrap();
+    assert_eq!(lookup.get("To"), Some("+79000000001"));
+    assert!(lookup.get("DateSent>").is_some());
+
+    // A create lost in a crash before it went: not listed for two minutes, then sent once.
+    let b = queue(&t, "+79000000002", "Lights on at 18:00").await;
+    let lease = LeaseSms {
+        batch_id: uuid::Uuid::now_v7().to_string(),
+        message_ids: vec![b.clone()],
+        provider: ProviderKind::Twilio,
+        lease_until: t.app.now() + SignedDuration::from_secs(61),
+    };
+    run(&t, AnyCommand::LeaseSms(lease)).await;
+    t.advance(SignedDuration::from_secs(62));
+    send(&t).await;
+    assert_eq!(msg(&t, &b).await.status, Status::Unknown);
+    t.advance(SignedDuration::from_secs(30));
+    poll(&t).await;
+    assert_eq!(msg(&t, &b).await.status, Status::Unknown, "not listed yet: too soon to be sure");
+    t.advance(SignedDuration::from_mins(3));
+    poll(&t).await;
+    assert_eq!(msg(&t, &b).await.status, Status::Pending);
+    send(&t).await;
+    let w = fake.world.lock().unwrap();
+    assert_eq!((w.times_sent("+79000000001"), w.times_sent("+79000000002")), (1, 1));
+}

@@ -65,10 +65,11 @@ impl ProviderKind {
         }
     }
 
-    /// Whether a message whose send went ambiguous can be looked up by our own id (SMSC lets us
-    /// choose the message id), so it is found or proven missing instead of staying unknown.
-    pub fn finds_by_our_id(self) -> bool {
-        self == ProviderKind::Smsc
+    /// Whether a message whose send went ambiguous can be looked up, so it is found or proven
+    /// missing instead of staying unknown: SMSC by the id we chose, Twilio by listing the
+    /// messages to that number. SMS.ru has no way.
+    pub fn looks_up_ambiguous(self) -> bool {
+        matches!(self, ProviderKind::Smsc | ProviderKind::Twilio)
     }
 
     /// Whether the provider needs a login besides the secret.
@@ -175,6 +176,9 @@ pub struct StatusUpdate {
     pub cost_micros: Option<i64>,
     /// The provider said it has no such message.
     pub not_found: bool,
+    /// The provider's id, when the message was found by a lookup (Twilio's list).
+    #[serde(default)]
+    pub provider_id: Option<String>,
 }
 
 /// What the poller asks about.
@@ -183,6 +187,9 @@ pub struct PollRef {
     pub message_id: String,
     pub provider_id: String,
     pub phone: String,
+    /// For a lookup by content (Twilio): the text, and when the attempt was made.
+    pub text: String,
+    pub sent_at: jiff::Timestamp,
 }
 
 /// A configured provider with its HTTP client.

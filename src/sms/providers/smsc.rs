@@ -168,6 +168,7 @@ impl Smsc {
                     raw: code.to_string(),
                     cost_micros: field(item, "cost").and_then(text_of).and_then(|c| parse_micros(&c)),
                     not_found: code == -3,
+                    provider_id: None,
                 })
             })
             .collect())

@@ -159,6 +159,7 @@ impl SmsRu {
                     raw: code.to_string(),
                     cost_micros: field(entry, "cost").and_then(text_of).and_then(|c| parse_micros(&c)),
                     not_found: code == -1,
+                    provider_id: None,
                 })
             })
             .collect())

@@ -97,9 +97,56 @@ impl Twilio {
         Ok(out)
     }
 
+    /// A message whose create went unanswered, found (or not) among the messages sent to its
+    /// number since the day of the attempt, by its text.
+    async fn look_up(&self, r: &PollRef) -> Result<StatusUpdate, ProviderError> {
+        let day = r.sent_at.to_zoned_datetime(jiff::tz::TimeZone::UTC).date().to_string();
+        let params = [("To", r.phone.as_str()), ("DateSent>", day.as_str()), ("PageSize", "50")];
+        let url = reqwest::Url::parse_with_params(&self.url("/Messages.json"), params)
+            .map_err(|e| ProviderError::Config(format!("provider address: {e}")))?;
+        let req = self.http.get(url).basic_auth(&self.sid, Some(&self.token));
+        let (status, body) = exchange(req, false).await?;
+        if status == 401 {
+            return Err(ProviderError::Auth(format!("HTTP 401: {}", super::excerpt(&body))));
+        }
+        let v: Value = match (status, serde_json::from_str(&body)) {
+            (200, Ok(v)) => v,
+            _ => return Err(unclear(false, status, &body)),
+        };
+        let found = field(&v, "messages")
+            .and_then(Value::as_array)
+            .and_then(|all| all.iter().find(|m| field(m, "body").and_then(text_of).as_deref() == Some(r.text.trim())));
+        Ok(match found {
+            Some(m) => {
+                let st = field(m, "status").and_then(text_of).unwrap_or_default();
+                let code = field(m, "error_code").and_then(int_of);
+                StatusUpdate {
+                    message_id: r.message_id.clone(),
+                    status: delivery_status(&st, code).max_queued(),
+                    raw: st,
+                    cost_micros: field(m, "price").and_then(text_of).and_then(|p| parse_micros(&p)),
+                    not_found: false,
+                    provider_id: field(m, "sid").and_then(text_of),
+                }
+            }
+            None => StatusUpdate {
+                message_id: r.message_id.clone(),
+                status: Status::Unknown,
+                raw: "not listed".into(),
+                cost_micros: None,
+                not_found: true,
+                provider_id: None,
+            },
+        })
+    }
+
     pub async fn poll(&self, refs: &[PollRef]) -> Result<Vec<StatusUpdate>, ProviderError> {
         let mut out = Vec::new();
         for r in refs {
+            if r.provider_id.is_empty() {
+                out.push(self.look_up(r).await?);
+                continue;
+            }
             let req = self
                 .http
                 .get(self.url(&format!("/Messages/{}.json", r.provider_id)))
@@ -116,6 +163,7 @@ impl Twilio {
                         raw: code.map_or_else(|| st.clone(), |c| format!("{st} {c}")),
                         cost_micros: field(&v, "price").and_then(text_of).and_then(|p| parse_micros(&p)),
                         not_found: false,
+                        provider_id: None,
                     });
                 }
                 404 => out.push(StatusUpdate {
@@ -124,6 +172,7 @@ impl Twilio {
                     raw: "404".into(),
                     cost_micros: None,
                     not_found: true,
+                    provider_id: None,
                 }),
                 401 => return Err(ProviderError::Auth(format!("HTTP 401: {}", super::excerpt(&body)))),
                 _ => return Err(unclear(false, status, &body)),
