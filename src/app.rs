@@ -69,6 +69,7 @@ impl App {
         };
         app.sync_club_settings()?;
         app.seed_member_categories()?;
+        crate::sms::apply_pinned_provider(&app)?;
         if app.db.read_blocking(|c| Ok(users::user_count(c)?))? == 0 {
             *app.setup_token.lock().expect("setup lock") = Some(crate::auth::tokens::new_secret());
         }

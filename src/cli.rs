@@ -456,6 +456,7 @@ fn healthcheck(url: Option<String>, bind: SocketAddr) -> anyhow::Result<ExitCode
     });
     let target = format!("{}/health", base.trim_end_matches('/'));
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    crate::sms::providers::install_tls();
     let result = runtime.block_on(async {
         let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build()?;
         let response = client.get(&target).send().await?;

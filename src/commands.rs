@@ -13,6 +13,7 @@ use crate::money::commands::*;
 use crate::money::fees::WaiveFee;
 use crate::money::payment_commands::*;
 use crate::passes::commands::*;
+use crate::sms::commands::*;
 
 /// Declares `AnyCommand` from (variant, kind) pairs; each variant wraps the struct of the same
 /// name, which has `apply` and `summary`.
@@ -99,6 +100,17 @@ commands! {
     FreezePass => "freeze_pass",
     UnfreezePass => "unfreeze_pass",
     UsePass => "use_pass",
+    SaveSmsProvider => "save_sms_provider",
+    ResumeSms => "resume_sms",
+    SaveSmsSettings => "save_sms_settings",
+    SetSmsOptOut => "set_sms_opt_out",
+    SendSms => "send_sms",
+    CreateCampaign => "create_campaign",
+    CancelCampaign => "cancel_campaign",
+    LeaseSms => "lease_sms",
+    RecordSmsBatch => "record_sms_batch",
+    RecoverSmsLeases => "recover_sms_leases",
+    RecordSmsStatuses => "record_sms_statuses",
 }
 
 impl AnyCommand {

@@ -30,6 +30,7 @@ pub struct Config {
     pub log_level: String,
     pub session: SessionConfig,
     pub backup: BackupConfig,
+    pub sms: SmsConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,6 +51,100 @@ pub struct BackupConfig {
     pub keep_weekly: usize,
 }
 
+/// SMS. Setting `provider` here pins the provider and its credentials (the Settings page then
+/// shows them read-only), for unattended installs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SmsConfig {
+    /// "log", "smsru", "smsc" or "twilio"; empty: chosen on the SMS settings page.
+    pub provider: String,
+    pub sender: String,
+    pub smsru: SmsRuConfig,
+    pub smsc: SmscConfig,
+    pub twilio: TwilioConfig,
+    /// When the poller asks for delivery reports (cron with seconds).
+    pub poll_schedule: String,
+    pub connect_timeout_secs: u64,
+    /// A send request without an answer after this long is "unknown", never resent blindly.
+    pub timeout_secs: u64,
+    pub requests_per_second: u32,
+    /// A send without a clear answer is looked up this long after (SMSC, by our id)...
+    pub ambiguous_check_secs: i64,
+    /// ...and resent only once the provider said "not found" for at least this long.
+    pub missing_after_secs: i64,
+    /// Least time between two status requests; empty: the provider's own rule (SMSC: 60 s).
+    pub min_poll_interval_secs: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SmsRuConfig {
+    pub api_id: String,
+    pub base_url: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SmscConfig {
+    pub login: String,
+    pub password: String,
+    pub base_url: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TwilioConfig {
+    pub account_sid: String,
+    pub auth_token: String,
+    pub base_url: String,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        SmsConfig {
+            provider: String::new(),
+            sender: String::new(),
+            smsru: SmsRuConfig::default(),
+            smsc: SmscConfig::default(),
+            twilio: TwilioConfig::default(),
+            poll_schedule: "*/30 * * * * *".into(),
+            connect_timeout_secs: 5,
+            timeout_secs: 30,
+            requests_per_second: 5,
+            ambiguous_check_secs: 30,
+            missing_after_secs: 120,
+            min_poll_interval_secs: None,
+        }
+    }
+}
+
+impl SmsConfig {
+    pub fn timeouts(&self) -> crate::sms::providers::Timeouts {
+        crate::sms::providers::Timeouts {
+            connect: std::time::Duration::from_secs(self.connect_timeout_secs.max(1)),
+            total: std::time::Duration::from_secs(self.timeout_secs.max(1)),
+        }
+    }
+
+    pub fn resolution(&self) -> crate::sms::model::Resolution {
+        crate::sms::model::Resolution {
+            first_check_secs: self.ambiguous_check_secs.max(1),
+            missing_after_secs: self.missing_after_secs.max(1),
+        }
+    }
+
+    /// The provider this file pins, if any.
+    pub fn pinned(&self) -> Option<crate::sms::providers::ProviderConfig> {
+        use crate::sms::providers::{ProviderConfig, ProviderKind};
+        let kind = ProviderKind::parse(&self.provider)?;
+        let (base_url, login, secret) = match kind {
+            ProviderKind::Log => (String::new(), String::new(), String::new()),
+            ProviderKind::Smsru => (self.smsru.base_url.clone(), String::new(), self.smsru.api_id.clone()),
+            ProviderKind::Smsc => (self.smsc.base_url.clone(), self.smsc.login.clone(), self.smsc.password.clone()),
+            ProviderKind::Twilio => {
+                (self.twilio.base_url.clone(), self.twilio.account_sid.clone(), self.twilio.auth_token.clone())
+            }
+        };
+        Some(ProviderConfig { kind, sender: self.sender.clone(), base_url, login, secret })
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -62,6 +157,7 @@ impl Default for Config {
             log_level: "info".into(),
             session: SessionConfig { idle_minutes: 240, max_hours: 24 },
             backup: BackupConfig { dir: None, hour: 3, keep_daily: 7, keep_weekly: 4 },
+            sms: SmsConfig::default(),
         }
     }
 }
@@ -125,6 +221,12 @@ pub fn load(flags: &Flags) -> Result<Loaded, ConfigError> {
     let config: Config = figment.extract().map_err(|e| ConfigError::Invalid(e.to_string()))?;
     if !crate::club::model::is_time_zone(&config.time_zone) {
         return Err(ConfigError::Invalid(format!("time_zone \"{}\" is not an IANA time zone", config.time_zone)));
+    }
+    if !config.sms.provider.is_empty() && crate::sms::providers::ProviderKind::parse(&config.sms.provider).is_none() {
+        return Err(ConfigError::Invalid(format!(
+            "sms.provider \"{}\" is not one of log, smsru, smsc, twilio",
+            config.sms.provider
+        )));
     }
     if !crate::club::model::is_currency(&config.currency) {
         return Err(ConfigError::Invalid(format!("currency \"{}\" is not an ISO 4217 code", config.currency)));

@@ -19,11 +19,17 @@ struct HomePage {
     last_backup: Option<backup::BackupFile>,
     recent: Vec<CommandRecord>,
     backup_hour: i8,
+    /// Why SMS sending stopped (credentials, money, settings), for the manager to act on.
+    sms_paused: Option<(String, String)>,
 }
 
 impl HomePage {
     fn kind_label(&self, r: &CommandRecord) -> String {
         self.ctx.t(&format!("kind-{}", r.kind))
+    }
+
+    fn sms_pause_text(&self, reason: &str) -> String {
+        self.ctx.t(&format!("sms-paused-{reason}"))
     }
 
     fn backup_size(&self, b: &backup::BackupFile) -> String {
@@ -34,12 +40,13 @@ impl HomePage {
 #[get("/")]
 async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
     let backup_dir = app.config.backup_dir();
-    let (staff_count, schema_version, recent) = app
+    let (staff_count, schema_version, recent, sms_paused) = app
         .db
         .read(|c| {
             let staff: i64 = crate::auth::store::all_users(c)?.iter().filter(|u| u.active).count() as i64;
             let recent = core::list_commands(c, &CommandFilter { limit: 8, ..CommandFilter::default() })?;
-            Ok((staff, migrate::schema_version(c)?, recent))
+            let sms_paused = crate::sms::store::provider(c)?.and_then(|p| p.paused).map(|(r, note, _)| (r, note));
+            Ok((staff, migrate::schema_version(c)?, recent, sms_paused))
         })
         .await?;
     let last_backup = tokio::task::spawn_blocking(move || backup::list(&backup_dir))
@@ -47,7 +54,15 @@ async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppErr
         .map_err(anyhow::Error::from)??
         .into_iter()
         .next();
-    ok(&HomePage { ctx, staff_count, schema_version, last_backup, recent, backup_hour: app.config.backup.hour })
+    ok(&HomePage {
+        ctx,
+        staff_count,
+        schema_version,
+        last_backup,
+        recent,
+        backup_hour: app.config.backup.hour,
+        sms_paused,
+    })
 }
 
 pub fn routes() -> Vec<Route> {

@@ -58,6 +58,15 @@ pub async fn start(app: App) -> anyhow::Result<JobScheduler> {
             Box::pin(async move { log_failure("expire_sessions", expire_sessions(&app).await) })
         })?)
         .await?;
+    let a = app.clone();
+    let poll_schedule = app.config.sms.poll_schedule.clone();
+    scheduler
+        .add(Job::new_async(poll_schedule.as_str(), move |_, _| {
+            let app = a.clone();
+            Box::pin(async move { log_failure("sms_poll", crate::sms::poller::poll_due(&app).await.map(|_| ())) })
+        })?)
+        .await?;
+    crate::sms::sender::spawn(app);
     scheduler.start().await?;
     Ok(scheduler)
 }

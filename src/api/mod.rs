@@ -11,6 +11,7 @@ mod payments;
 mod prices;
 pub mod problem;
 mod shifts;
+mod sms;
 
 use rocket::serde::json::{Json, Value, json};
 use rocket::{Route, get, routes};
@@ -85,6 +86,11 @@ pub fn routes() -> Vec<Route> {
         shifts::open,
         shifts::move_cash,
         shifts::close,
+        sms::send,
+        sms::get,
+        sms::create_campaign,
+        sms::list_campaigns,
+        sms::get_campaign,
     ]
 }
 

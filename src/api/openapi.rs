@@ -158,6 +158,25 @@ fn core() -> Value {
                     "pass_id": { "type": ["string", "null"], "description": "the pass sold (purpose pass) or used (method pass)" },
                     "amount": { "type": "integer", "description": "minor units; refunds are negative" },
                     "refund_of": { "type": ["string", "null"] }, "payer_name": { "type": "string" }, "note": { "type": "string" }, "taken_by": { "type": "string" } } },
+                "SmsMessage": { "type": "object", "properties": {
+                    "id": { "type": "string" },
+                    "status": { "type": "string", "enum": ["pending", "sending", "queued", "sent", "delivered", "failed", "expired", "rejected", "unknown", "cancelled"],
+                                "description": "pending/sending: in the hub's outbox; queued..unknown: the providers' statuses in one model; unknown: the provider's answer never came (never resent blindly)" },
+                    "cost": { "type": ["string", "null"], "description": "decimal, in currency; null until the provider prices it" },
+                    "currency": { "type": ["string", "null"] },
+                    "segments": { "type": "integer", "description": "SMS parts: GSM-7 160/153, UCS-2 (any Cyrillic) 70/67" },
+                    "phone": { "type": "string" }, "member_id": { "type": ["string", "null"] },
+                    "kind": { "type": "string", "enum": ["reminder", "confirmation", "cancellation", "campaign", "manual", "code", "test"] },
+                    "campaign_id": { "type": ["string", "null"] }, "booking_id": { "type": ["string", "null"] },
+                    "error": { "type": ["string", "null"], "description": "provider code or our reason" },
+                    "created_at": { "type": "string", "format": "date-time" }, "sent_at": { "type": ["string", "null"], "format": "date-time" } } },
+                "SmsCampaign": { "type": "object", "properties": {
+                    "id": { "type": "string" }, "name": { "type": "string" }, "text": { "type": "string" },
+                    "status": { "type": "string", "enum": ["scheduled", "sending", "cancelled"] },
+                    "send_at": { "type": "string", "format": "date-time" }, "recipients": { "type": "integer" },
+                    "counts": { "type": "object", "properties": { "pending": { "type": "integer" }, "sent": { "type": "integer" }, "delivered": { "type": "integer" },
+                        "failed": { "type": "integer" }, "expired": { "type": "integer" }, "unknown": { "type": "integer" }, "cancelled": { "type": "integer" } } },
+                    "segments": { "type": "integer" }, "cost": { "type": "string" }, "currency": { "type": ["string", "null"] } } },
                 "Ledger": { "type": "object", "properties": {
                     "balance": { "type": "integer", "description": "sum of the entries, minor units; negative: the member owes" },
                     "currency": { "type": "string" },
@@ -322,6 +341,25 @@ fn core() -> Value {
             "/series/{id}/end": {
                 "post": op("End a series early: its dates after last_day are cancelled. Cancel one date with /bookings/{id}/cancel.", "endSeries", json!([path_id(), idem()]), Some(("SeriesEnd", json!({ "last_day": "2027-01-31" }))), ok_one("SeriesResult"))
             },
+            "/sms/messages": {
+                "post": op("Queue one SMS to a member (member_id) or a number (phone, local numbers read in the club's region); the hub's sender hands it to the provider. 202 with the message; follow it with GET.",
+                    "sendSms", json!([idem()]),
+                    Some(("SmsInput", json!({ "phone": "+79161234567", "text": "Your racket is ready" }))),
+                    accepted("SmsMessage"))
+            },
+            "/sms/messages/{id}": {
+                "get": op("One SMS: status, cost, segments", "getSms", json!([path_id()]), None, ok_one("SmsMessage"))
+            },
+            "/sms/campaigns": {
+                "post": op("Create a campaign (managers). audience.by: all_active | category (category_id) | tag (tag) | played_between (from, to: dates) | pass_holders (on: a date) | pasted (text: numbers). Members without SMS consent, who opted out, without a phone, or repeated are left out. The text may use {name} and {club}. send_at: later, or now when absent.",
+                    "createCampaign", json!([idem()]),
+                    Some(("CampaignInput", json!({ "name": "Junior camp", "text": "{name}, camp on Saturday!", "audience": { "by": "category", "category_id": "…" } }))),
+                    created("SmsCampaign")),
+                "get": op("Campaigns, newest first, with delivery counts (managers)", "listCampaigns", json!([]), None, ok_list("campaigns", "SmsCampaign"))
+            },
+            "/sms/campaigns/{id}": {
+                "get": op("One campaign with its delivery counts and cost (managers)", "getCampaign", json!([path_id()]), None, ok_one("SmsCampaign"))
+            },
             "/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -372,6 +410,12 @@ fn ok_one(schema: &str) -> Value {
 fn ok_list(key: &str, schema: &str) -> Value {
     with_problems(json!({ "200": { "description": "OK", "content": { "application/json": { "schema": {
         "type": "object", "properties": { key: { "type": "array", "items": { "$ref": format!("#/components/schemas/{schema}") } } } } } } } }))
+}
+
+fn accepted(schema: &str) -> Value {
+    with_problems(
+        json!({ "202": { "description": "Accepted", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } } }),
+    )
 }
 
 fn created(schema: &str) -> Value {

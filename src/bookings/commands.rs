@@ -14,6 +14,7 @@ use crate::members::store as members;
 use crate::money::pricing::reprice;
 use crate::money::store::PassUseOn;
 use crate::passes::commands as passes;
+use crate::sms::reminders as sms;
 
 fn club_tz(ctx: &Ctx<'_>) -> Result<TimeZone, CommandError> {
     Ok(crate::club::store::time_zone(ctx.tx)?)
@@ -156,6 +157,7 @@ impl CreateBooking {
                 store::set_pass(ctx.tx, &b.id, Some(pass))?;
             }
         }
+        sms::follow(ctx, &self.booking_id, sms::Event::Created)?;
         Ok(())
     }
 
@@ -197,6 +199,7 @@ impl UpdateBooking {
         )?;
         store::set_players(ctx.tx, &b.id, &self.players)?;
         reprice(ctx.tx, &b.id, &tz)?;
+        sms::follow(ctx, &b.id, sms::Event::Changed)?;
         Ok(())
     }
 
@@ -222,6 +225,7 @@ impl CancelBooking {
         // The cancellation time (ctx.now) is kept: late-cancel fees are decided from it.
         store::cancel(ctx.tx, &b.id, reason, ctx.now)?;
         crate::money::fees::on_cancel(ctx, &b)?;
+        sms::follow(ctx, &b.id, sms::Event::Cancelled)?;
         Ok(())
     }
 
@@ -350,6 +354,7 @@ fn write_occurrences(ctx: &Ctx<'_>, series_id: &str, spec: &SeriesSpec, skip: &[
         store::insert(ctx.tx, &new, ctx.now)?;
         store::set_players(ctx.tx, &id, &spec.players)?;
         reprice(ctx.tx, &id, &tz)?;
+        sms::follow(ctx, &id, sms::Event::SeriesCreated)?;
         made += 1;
     }
     if made == 0 {
@@ -434,6 +439,7 @@ impl EditSeries {
         // Free the old dates first, so a booking moved by less than its length does not collide with itself.
         for b in &moving {
             store::cancel(ctx.tx, &b.id, "series changed", ctx.now)?;
+            sms::follow(ctx, &b.id, sms::Event::SeriesReleased)?;
         }
         let spec = SeriesSpec {
             court_id: self.court_id.clone(),
@@ -494,6 +500,7 @@ impl EndSeries {
         let from = after.to_zoned_datetime(tz).map_err(|e| CommandError::Failed(e.into()))?.timestamp();
         for b in store::series_bookings_from(ctx.tx, &s.id, from)? {
             store::cancel(ctx.tx, &b.id, "series ended", ctx.now)?;
+            sms::follow(ctx, &b.id, sms::Event::SeriesReleased)?;
         }
         store::set_series_last_day(ctx.tx, &s.id, self.last_day.max(s.first_day), ctx.now)?;
         Ok(())

@@ -27,11 +27,25 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "pass_products",
     "member_passes",
     "pass_uses",
+    "sms_settings",
+    "sms_optouts",
+    "sms_campaigns",
 ];
 
-/// Tables that stay on this machine: the logs themselves, API tokens, sessions.
-pub const LOCAL_TABLES: &[&str] =
-    &["sync_meta", "sync_txn", "change_log", "write_context", "commands", "api_tokens", "sessions"];
+/// Tables that stay on this machine: the logs themselves, API tokens, sessions, and the SMS
+/// provider's credentials, outbox and events (only the hub talks to providers).
+pub const LOCAL_TABLES: &[&str] = &[
+    "sync_meta",
+    "sync_txn",
+    "change_log",
+    "write_context",
+    "commands",
+    "api_tokens",
+    "sessions",
+    "sms_provider",
+    "sms_messages",
+    "sms_events",
+];
 
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_payments", include_str!("../../migrations/0006_payments.sql")),
     ("0007_fees", include_str!("../../migrations/0007_fees.sql")),
     ("0008_passes", include_str!("../../migrations/0008_passes.sql")),
+    ("0009_sms", include_str!("../../migrations/0009_sms.sql")),
 ];
 
 pub fn latest() -> i64 {

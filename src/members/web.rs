@@ -358,9 +358,16 @@ struct CardPage {
     balance: i64,
     /// Passes still valid (not refunded, not past their last day).
     passes: Vec<crate::passes::store::StoredPass>,
+    /// The latest SMS to this member, and whether they asked for none.
+    sms: Vec<crate::sms::store::Message>,
+    sms_opted_out: bool,
 }
 
 impl CardPage {
+    fn sms_status(&self, m: &crate::sms::store::Message) -> String {
+        self.ctx.t(&format!("sms-status-{}", m.status.as_str()))
+    }
+
     fn age(&self) -> Option<i16> {
         let born = self.m.birth_date?;
         let today = self.ctx.now.to_zoned_datetime(self.ctx.tz.clone()).date();
@@ -387,7 +394,7 @@ impl CardPage {
 async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<CardPage, AppError> {
     let lookup = id.clone();
     let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
-    let (m, merged_into, relatives, records, bookings, balance, passes) = app
+    let (m, merged_into, relatives, records, bookings, balance, passes, (sms, sms_opted_out)) = app
         .db
         .read(move |c| {
             let Some(m) = store::member(c, &lookup)? else { return Ok(None) };
@@ -419,7 +426,8 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
                     .collect();
             let balance = crate::money::till::balance(c, &m.id)?;
             let passes = crate::passes::store::live_passes(c, &[m.id.as_str()], today)?;
-            Ok(Some((m, merged_into, relatives, records, bookings, balance, passes)))
+            let sms = (crate::sms::store::of_member(c, &m.id, 20)?, crate::sms::store::is_opted_out(c, &m.id)?);
+            Ok(Some((m, merged_into, relatives, records, bookings, balance, passes, sms)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -459,6 +467,8 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         errors,
         balance,
         passes,
+        sms,
+        sms_opted_out,
     })
 }
 

@@ -249,3 +249,40 @@ document.addEventListener("DOMContentLoaded", () => {
   kind.addEventListener("change", show);
   show();
 });
+
+// SMS text boxes: a live count of SMS parts, as the server counts them (GSM-7 160/153, with
+// ^{}\[~]|€ taking two; anything else UCS-2 70/67 in UTF-16 units). The server's count is the
+// one that decides; this only saves a round trip while typing.
+(() => {
+  const basic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  const ext = "^{}\\[~]|€\f";
+  const count = (text) => {
+    const chars = Array.from(text.trim());
+    let gsm = true;
+    const widths = chars.map((c) => {
+      if (basic.includes(c)) return 1;
+      if (ext.includes(c)) return 2;
+      gsm = false;
+      return 0;
+    });
+    const units = gsm ? widths : chars.map((c) => c.length);
+    const total = units.reduce((a, b) => a + b, 0);
+    const [single, part] = gsm ? [160, 153] : [70, 67];
+    let parts = total === 0 ? 0 : 1;
+    if (total > single) {
+      let used = 0;
+      for (const w of units) {
+        if (used + w > part) { parts += 1; used = 0; }
+        used += w;
+      }
+    }
+    return { gsm, parts, total };
+  };
+  document.addEventListener("input", (event) => {
+    const box = event.target;
+    if (!box.dataset || !box.dataset.smsCount) return;
+    const out = document.getElementById(box.dataset.smsCount);
+    const c = count(box.value);
+    out.textContent = (c.gsm ? box.dataset.gsm : box.dataset.ucs).replace("{parts}", c.parts).replace("{units}", c.total);
+  });
+})();

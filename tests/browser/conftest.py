@@ -42,9 +42,11 @@ class Server:
         return match.group(1)
 
 
-@pytest.fixture
-def server():
+def start_server(config=""):
+    """The binary on a free port with a fresh data folder; `config` becomes its courtside.toml."""
     data = tempfile.mkdtemp(prefix="courtside-browser-")
+    if config:
+        Path(data, "courtside.toml").write_text(config)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURTSIDE_")}
     process = subprocess.Popen(
@@ -67,9 +69,15 @@ def server():
     os.set_blocking(process.stdout.fileno(), False)
     time.sleep(0.1)
     output = process.stdout.read() or ""
-    yield Server(data, port, process, output)
-    process.kill()
-    process.wait()
+    return Server(data, port, process, output)
+
+
+@pytest.fixture
+def server():
+    s = start_server()
+    yield s
+    s.process.kill()
+    s.process.wait()
 
 
 @pytest.fixture(scope="session")

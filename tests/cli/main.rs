@@ -7,6 +7,12 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+// The same fake providers as the HTTP tests; this binary uses only some of them.
+#[allow(dead_code)]
+#[path = "../http/fake_sms.rs"]
+mod fake_sms;
+mod sms;
+
 const BIN: &str = env!("CARGO_BIN_EXE_courtside");
 
 fn courtside(data: &Path, args: &[&str]) -> Command {

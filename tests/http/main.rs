@@ -1,5 +1,6 @@
 //! HTTP integration tests against the real application on a temporary data folder.
 
+mod fake_sms;
 mod support;
 
 mod api;
@@ -13,4 +14,5 @@ mod money;
 mod passes;
 mod payments;
 mod security;
+mod sms;
 mod write_path;

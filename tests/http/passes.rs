@@ -543,3 +543,31 @@ async fn a_double_submitted_sale_sells_one_pass() {
     assert_eq!(t.count("SELECT count(*) FROM member_passes").await, 1);
     assert_eq!(t.count("SELECT count(*) FROM payments").await, 1);
 }
+
+#[rocket::async_test]
+async fn an_sms_campaign_can_go_to_the_members_holding_a_pass() {
+    let t = TestApp::new().await;
+    let (_, _, _) = club(&t).await;
+    let mut ids = Vec::new();
+    for (name, phone) in [("Vera Pass", "+7 916 000-11-22"), ("Oleg Nopass", "+7 916 000-33-44")] {
+        let page =
+            t.submit("/members/new", "/members", &[("full_name", name), ("phone", phone), ("sms_consent", "on")]).await;
+        ids.push(page.location.unwrap().trim_start_matches("/members/").to_owned());
+    }
+    let visits = ten_visits(&t).await;
+    assert_eq!(sell(&t, &ids[0], &visits, "card").await.status, Status::SeeOther);
+    let on = |d| courtside::sms::audience::Audience::PassHolders { on: d };
+    let who = |audience| async {
+        t.app
+            .db
+            .read(move |c| Ok(courtside::sms::audience::resolve(c, &audience, "RU", &jiff::tz::TimeZone::UTC)?))
+            .await
+            .unwrap()
+            .recipients
+            .into_iter()
+            .map(|r| r.name)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(who(on(jiff::civil::date(2026, 11, 29))).await, ["Vera Pass"]);
+    assert!(who(on(jiff::civil::date(2027, 6, 1))).await.is_empty(), "the pass has run out by then");
+}

@@ -62,9 +62,17 @@ pub fn start_time() -> Timestamp {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        TestApp::with_config("").await
+    }
+
+    /// A test app whose courtside.toml also holds `extra` (e.g. an `[sms]` table).
+    pub async fn with_config(extra: &str) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(config::FILE_NAME), "time_zone = \"Europe/Moscow\"\ncurrency = \"RUB\"\n")
-            .unwrap();
+        std::fs::write(
+            dir.path().join(config::FILE_NAME),
+            format!("time_zone = \"Europe/Moscow\"\ncurrency = \"RUB\"\n{extra}"),
+        )
+        .unwrap();
         let flags =
             Flags { data: Some(dir.path().to_owned()), bind: Some("127.0.0.1:0".parse().unwrap()), config_file: None };
         let loaded = config::load(&flags).unwrap();

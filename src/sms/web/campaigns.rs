@@ -1,0 +1,519 @@
+//! Campaigns (managers): compose with a live segment count and a cost estimate, pick the
+//! audience, preview who gets it and who is left out and why, send now or at a time, and follow
+//! delivery per recipient, with a CSV export. Also the delivery report over a period.
+
+use askama::Template;
+use jiff::civil::{Date, DateTime};
+use rocket::form::FromForm;
+use rocket::http::{ContentType, Status as Http};
+use rocket::response::{Flash, Redirect};
+use rocket::{Either, Route, State, get, post, routes};
+
+use super::show_cost;
+use crate::app::App;
+use crate::commands::AnyCommand;
+use crate::core::Outcome;
+use crate::error::AppError;
+use crate::members::store::{self as members, Category};
+use crate::sms::audience::{self, Audience, LeftOut, Resolved};
+use crate::sms::commands::{CancelCampaign, CreateCampaign};
+use crate::sms::model::{self, Encoding, Status};
+use crate::sms::store::{self, Campaign, Counts, Message};
+use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
+use crate::web::guards::Manager;
+use crate::web::page::{Html, PageCtx, ok, render};
+
+type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
+
+fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Delivered => "ok",
+        Status::Failed | Status::Rejected | Status::Expired => "bad",
+        _ => "",
+    }
+}
+
+/// The reason shown for a message that did not arrive (or waits).
+fn reason(ctx: &PageCtx, m: &Message) -> String {
+    let code = m.error.clone().unwrap_or_default();
+    let id = format!("sms-reason-{code}");
+    let known = if crate::i18n::has(ctx.locale, &id) { ctx.t(&id) } else { code };
+    match &m.error_note {
+        Some(note) if !note.is_empty() => format!("{known} ({note})").trim().to_owned(),
+        _ => known,
+    }
+}
+
+// ---- overview ----
+
+#[derive(Template)]
+#[template(path = "sms/campaigns.html")]
+struct ListPage {
+    ctx: PageCtx,
+    campaigns: Vec<(Campaign, Counts)>,
+}
+
+impl ListPage {
+    fn cost(&self, c: &Counts) -> String {
+        show_cost(Some(c.cost_micros), c.cost_currency.as_deref())
+    }
+
+    fn state(&self, c: &Campaign, n: &Counts) -> String {
+        let key = if c.status == "cancelled" {
+            "cancelled-state"
+        } else if c.send_at > self.ctx.now {
+            "scheduled"
+        } else if n.pending > 0 {
+            "sending"
+        } else {
+            "done"
+        };
+        self.ctx.t(&format!("sms-campaign-{key}"))
+    }
+}
+
+#[get("/")]
+async fn list(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+    let campaigns = app
+        .db
+        .read(|c| {
+            store::campaigns(c, 100)?
+                .into_iter()
+                .map(|camp| {
+                    let n = store::campaign_counts(c, &camp.id)?;
+                    Ok((camp, n))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()
+        })
+        .await?;
+    ok(&ListPage { ctx, campaigns })
+}
+
+// ---- compose ----
+
+#[derive(FromForm, Clone)]
+struct ComposeForm {
+    #[field(default = String::new())]
+    command_id: String,
+    #[field(default = String::new())]
+    name: String,
+    #[field(default = String::new())]
+    text: String,
+    #[field(default = String::new())]
+    by: String,
+    #[field(default = String::new())]
+    category_id: String,
+    #[field(default = String::new())]
+    tag: String,
+    #[field(default = String::new())]
+    played_from: String,
+    #[field(default = String::new())]
+    played_to: String,
+    #[field(default = String::new())]
+    pasted: String,
+    #[field(default = String::new())]
+    send_at: String,
+}
+
+impl ComposeForm {
+    fn blank() -> ComposeForm {
+        ComposeForm {
+            command_id: fresh_id(),
+            name: String::new(),
+            text: String::new(),
+            by: "all_active".into(),
+            category_id: String::new(),
+            tag: String::new(),
+            played_from: String::new(),
+            played_to: String::new(),
+            pasted: String::new(),
+            send_at: String::new(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sms/compose.html")]
+struct ComposePage {
+    ctx: PageCtx,
+    form: ComposeForm,
+    errors: FieldErrors,
+    categories: Vec<Category>,
+    preview: Option<Resolved>,
+    cost_per_part: Option<(i64, String)>,
+}
+
+impl ComposePage {
+    fn by_options(&self) -> [&'static str; 6] {
+        ["all_active", "category", "tag", "played", "passes", "pasted"]
+    }
+
+    fn by_name(&self, by: &&str) -> String {
+        self.ctx.t(&format!("sms-audience-{by}"))
+    }
+
+    fn counter(&self) -> String {
+        let s = model::segments(self.form.text.trim());
+        let key = if s.encoding == Encoding::Gsm7 { "sms-count-gsm" } else { "sms-count-ucs" };
+        crate::i18n::tr_args(self.ctx.locale, key, &[("parts", &s.parts.to_string()), ("units", &s.units.to_string())])
+    }
+
+    fn counter_template(&self, key: &str) -> String {
+        crate::i18n::tr_args(self.ctx.locale, key, &[("parts", "{parts}"), ("units", "{units}")])
+    }
+
+    /// Recipients × parts × what a part cost lately.
+    fn estimate(&self, p: &Resolved) -> String {
+        let parts = model::segments(self.form.text.trim()).parts as i64;
+        let total = p.recipients.len() as i64 * parts;
+        match &self.cost_per_part {
+            Some((micros, cur)) => self.ctx.ta("sms-estimate", "amount", show_cost(Some(micros * total), Some(cur))),
+            None => self.ctx.t("sms-estimate-none"),
+        }
+    }
+
+    fn parts_total(&self, p: &Resolved) -> usize {
+        p.recipients.len() * model::segments(self.form.text.trim()).parts
+    }
+
+    fn left_out_name(&self, why: &LeftOut) -> String {
+        self.ctx.t(&format!("sms-left-{}", why.as_str()))
+    }
+}
+
+async fn compose_page(
+    app: &App,
+    ctx: PageCtx,
+    form: ComposeForm,
+    errors: FieldErrors,
+    preview: Option<Resolved>,
+) -> Result<ComposePage, AppError> {
+    let (categories, cost_per_part) =
+        app.db.read(|c| Ok((members::categories(c)?, store::recent_cost_per_part(c)?))).await?;
+    Ok(ComposePage { ctx, form, errors, categories, preview, cost_per_part })
+}
+
+#[get("/campaigns/new")]
+async fn new(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+    ok(&compose_page(app, ctx, ComposeForm::blank(), FieldErrors::default(), None).await?)
+}
+
+fn parse_audience(f: &ComposeForm, ctx: &PageCtx, errors: &mut FieldErrors) -> Option<Audience> {
+    let day = |field: &str, text: &str, errors: &mut FieldErrors| -> Option<Date> {
+        text.trim().parse().ok().or_else(|| {
+            errors.add(ctx.locale, field, "date-invalid");
+            None
+        })
+    };
+    match f.by.as_str() {
+        "all_active" => Some(Audience::AllActive),
+        "category" if !f.category_id.is_empty() => Some(Audience::Category { category_id: f.category_id.clone() }),
+        "category" => {
+            errors.add(ctx.locale, "category_id", "sms-audience-category-required");
+            None
+        }
+        "tag" if !f.tag.trim().is_empty() => Some(Audience::Tag { tag: f.tag.trim().to_owned() }),
+        "tag" => {
+            errors.add(ctx.locale, "tag", "sms-audience-tag-required");
+            None
+        }
+        "played" => {
+            let from = day("played_from", &f.played_from, errors);
+            let to = day("played_to", &f.played_to, errors);
+            match (from, to) {
+                (Some(from), Some(to)) if from <= to => Some(Audience::PlayedBetween { from, to }),
+                (Some(_), Some(_)) => {
+                    errors.add(ctx.locale, "played_to", "sms-audience-range");
+                    None
+                }
+                _ => None,
+            }
+        }
+        "passes" => Some(Audience::PassHolders { on: ctx.now.to_zoned_datetime(ctx.tz.clone()).date() }),
+        "pasted" if !f.pasted.trim().is_empty() => Some(Audience::Pasted { text: f.pasted.clone() }),
+        "pasted" => {
+            errors.add(ctx.locale, "pasted", "sms-audience-pasted-required");
+            None
+        }
+        _ => {
+            errors.add(ctx.locale, "by", "sms-audience-choose");
+            None
+        }
+    }
+}
+
+/// The audience and send time of a submitted form, or the form again with its messages.
+fn parse_form(f: &ComposeForm, ctx: &PageCtx) -> Result<(Audience, Option<jiff::Timestamp>), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let audience = parse_audience(f, ctx, &mut errors);
+    let send_at = match f.send_at.trim() {
+        "" => None,
+        text => match text.parse::<DateTime>().ok().and_then(|d| d.to_zoned_datetime(ctx.tz.clone()).ok()) {
+            Some(z) => Some(z.timestamp()),
+            None => {
+                errors.add(ctx.locale, "send_at", "sms-send-at-invalid");
+                None
+            }
+        },
+    };
+    match audience {
+        Some(a) if errors.is_empty() => Ok((a, send_at)),
+        _ => Err(errors),
+    }
+}
+
+// The preview has its own address (the button's formaction): a submit button's own value does
+// not survive app.js disabling buttons while a form is sent.
+#[post("/campaigns/preview", data = "<form>")]
+async fn preview(_m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeForm>) -> Result<Html, AppError> {
+    let form = form.0;
+    let (audience, _) = match parse_form(&form, &ctx) {
+        Ok(parsed) => parsed,
+        Err(errors) => return render(Http::UnprocessableEntity, &compose_page(app, ctx, form, errors, None).await?),
+    };
+    let region = ctx.club.phone_region.clone();
+    let tz = ctx.tz.clone();
+    let resolved = app.db.read(move |c| Ok(audience::resolve(c, &audience, &region, &tz)?)).await?;
+    ok(&compose_page(app, ctx, form, FieldErrors::default(), Some(resolved)).await?)
+}
+
+#[post("/campaigns", data = "<form>")]
+async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeForm>) -> Page {
+    let form = form.0;
+    let (audience, send_at) = match parse_form(&form, &ctx) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            return Ok(Either::Left(render(
+                Http::UnprocessableEntity,
+                &compose_page(app, ctx, form, errors, None).await?,
+            )?));
+        }
+    };
+    let id = command_id(&form.command_id);
+    let cmd = AnyCommand::CreateCampaign(CreateCampaign {
+        campaign_id: id.to_string(),
+        name: form.name.clone(),
+        text: form.text.clone(),
+        audience,
+        send_at,
+    });
+    match app.run_with_id(id, m.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => Ok(Either::Right(Flash::success(
+            Redirect::to(format!("/sms/campaigns/{id}")),
+            ctx.t("sms-campaign-created"),
+        ))),
+        Outcome::Rejected(r) => {
+            let mut errors = FieldErrors::default();
+            errors.rejection(ctx.locale, &r);
+            // A refused id is spent; the next try needs a fresh one.
+            let form = ComposeForm { command_id: fresh_id(), ..form };
+            Ok(Either::Left(render(Http::UnprocessableEntity, &compose_page(app, ctx, form, errors, None).await?)?))
+        }
+    }
+}
+
+// ---- one campaign ----
+
+#[derive(Template)]
+#[template(path = "sms/campaign.html")]
+struct CampaignPage {
+    ctx: PageCtx,
+    c: Campaign,
+    n: Counts,
+    rows: Vec<Message>,
+    command_id: String,
+}
+
+impl CampaignPage {
+    fn cost(&self, m: &Message) -> String {
+        show_cost(m.cost_micros, m.cost_currency.as_deref())
+    }
+
+    fn total_cost(&self) -> String {
+        show_cost(Some(self.n.cost_micros), self.n.cost_currency.as_deref())
+    }
+
+    fn status_name(&self, m: &Message) -> String {
+        self.ctx.t(&format!("sms-status-{}", m.status.as_str()))
+    }
+
+    fn status_class(&self, m: &Message) -> &'static str {
+        status_class(m.status)
+    }
+
+    fn reason(&self, m: &Message) -> String {
+        reason(&self.ctx, m)
+    }
+
+    fn done_pct(&self) -> i64 {
+        if self.n.total == 0 { 100 } else { (self.n.total - self.n.pending) * 100 / self.n.total }
+    }
+
+    fn sending(&self) -> bool {
+        self.c.status != "cancelled" && self.n.pending > 0
+    }
+
+    /// Something may still change: the page keeps itself fresh until every report is in.
+    fn in_flight(&self) -> bool {
+        self.n.pending + self.n.sent > 0
+    }
+}
+
+async fn load_campaign(app: &App, id: &str) -> Result<Option<(Campaign, Counts, Vec<Message>)>, AppError> {
+    let id = id.to_owned();
+    Ok(app
+        .db
+        .read(move |c| {
+            let Some(camp) = store::campaign(c, &id)? else { return Ok(None) };
+            Ok(Some((camp, store::campaign_counts(c, &id)?, store::of_campaign(c, &id)?)))
+        })
+        .await?)
+}
+
+#[get("/campaigns/<id>", rank = 2)]
+async fn show(_m: Manager, ctx: PageCtx, app: &State<App>, id: &str) -> Result<Option<Html>, AppError> {
+    let Some((c, n, messages)) = load_campaign(app, id).await? else { return Ok(None) };
+    Ok(Some(ok(&CampaignPage { ctx, c, n, rows: messages, command_id: fresh_id() })?))
+}
+
+#[derive(FromForm)]
+struct CancelForm {
+    #[field(default = String::new())]
+    command_id: String,
+}
+
+#[post("/campaigns/<id>/cancel", data = "<form>")]
+async fn cancel(m: Manager, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf<CancelForm>) -> Page {
+    let cmd = AnyCommand::CancelCampaign(CancelCampaign { campaign_id: id.to_owned() });
+    let to = Redirect::to(format!("/sms/campaigns/{id}"));
+    Ok(Either::Right(match app.run_with_id(command_id(&form.0.command_id), m.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => Flash::success(to, ctx.t("sms-campaign-cancelled")),
+        Outcome::Rejected(r) => Flash::error(to, crate::web::forms::rejection_text(ctx.locale, &r)),
+    }))
+}
+
+fn csv_of(ctx: &PageCtx, messages: &[Message]) -> Result<String, AppError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let head = [
+        "sms-when",
+        "sms-member",
+        "sms-phone",
+        "sms-kind",
+        "sms-status",
+        "sms-reason",
+        "sms-parts",
+        "sms-cost",
+        "sms-text",
+    ];
+    out.write_record(head.iter().map(|h| ctx.t(h))).map_err(anyhow::Error::from)?;
+    for m in messages {
+        out.write_record([
+            m.created_at.to_zoned_datetime(ctx.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
+            m.member_name.clone().unwrap_or_default(),
+            m.phone.clone(),
+            ctx.t(&format!("sms-kind-{}", m.kind.as_str())),
+            ctx.t(&format!("sms-status-{}", m.status.as_str())),
+            reason(ctx, m),
+            m.segments.to_string(),
+            m.cost_micros.map(model::show_micros).unwrap_or_default(),
+            m.body.clone(),
+        ])
+        .map_err(anyhow::Error::from)?;
+    }
+    let bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[get("/campaigns/<id>/export.csv")]
+async fn campaign_csv(
+    _m: Manager,
+    ctx: PageCtx,
+    app: &State<App>,
+    id: &str,
+) -> Result<Option<(ContentType, String)>, AppError> {
+    let Some((_, _, messages)) = load_campaign(app, id).await? else { return Ok(None) };
+    Ok(Some((ContentType::CSV, csv_of(&ctx, &messages)?)))
+}
+
+// ---- the period report ----
+
+#[derive(Template)]
+#[template(path = "sms/report.html")]
+struct ReportPage {
+    ctx: PageCtx,
+    from: Date,
+    to: Date,
+    n: Counts,
+    rows: Vec<Message>,
+}
+
+impl ReportPage {
+    fn cost(&self, m: &Message) -> String {
+        show_cost(m.cost_micros, m.cost_currency.as_deref())
+    }
+
+    fn total_cost(&self) -> String {
+        show_cost(Some(self.n.cost_micros), self.n.cost_currency.as_deref())
+    }
+
+    fn status_name(&self, m: &Message) -> String {
+        self.ctx.t(&format!("sms-status-{}", m.status.as_str()))
+    }
+
+    fn kind_name(&self, m: &Message) -> String {
+        self.ctx.t(&format!("sms-kind-{}", m.kind.as_str()))
+    }
+
+    fn status_class(&self, m: &Message) -> &'static str {
+        status_class(m.status)
+    }
+
+    fn reason(&self, m: &Message) -> String {
+        reason(&self.ctx, m)
+    }
+}
+
+/// The days asked for (default: the last 30 days), as instants [from, to + 1 day).
+fn period(ctx: &PageCtx, from: Option<&str>, to: Option<&str>) -> (Date, Date, jiff::Timestamp, jiff::Timestamp) {
+    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+    let to = to.and_then(|t| t.parse().ok()).unwrap_or(today);
+    let from = from.and_then(|f| f.parse().ok()).unwrap_or_else(|| to.saturating_sub(jiff::Span::new().days(30)));
+    let start = from.to_zoned_datetime(ctx.tz.clone()).map(|z| z.timestamp()).unwrap_or(jiff::Timestamp::MIN);
+    let end = to
+        .tomorrow()
+        .ok()
+        .and_then(|d| d.to_zoned_datetime(ctx.tz.clone()).ok())
+        .map_or(jiff::Timestamp::MAX, |z| z.timestamp());
+    (from, to, start, end)
+}
+
+#[get("/report?<from>&<to>")]
+async fn report(
+    _m: Manager,
+    ctx: PageCtx,
+    app: &State<App>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Html, AppError> {
+    let (from, to, start, end) = period(&ctx, from, to);
+    let (n, messages) =
+        app.db.read(move |c| Ok((store::period_counts(c, start, end)?, store::between(c, start, end, 500)?))).await?;
+    ok(&ReportPage { ctx, from, to, n, rows: messages })
+}
+
+#[get("/report.csv?<from>&<to>")]
+async fn report_csv(
+    _m: Manager,
+    ctx: PageCtx,
+    app: &State<App>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(ContentType, String), AppError> {
+    let (_, _, start, end) = period(&ctx, from, to);
+    let messages = app.db.read(move |c| Ok(store::between(c, start, end, i64::MAX)?)).await?;
+    Ok((ContentType::CSV, csv_of(&ctx, &messages)?))
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![list, new, preview, create, show, cancel, campaign_csv, report, report_csv]
+}

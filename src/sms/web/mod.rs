@@ -1,0 +1,22 @@
+//! SMS pages: settings (provider, club choices, test message, balance), campaigns and reports.
+
+pub mod campaigns;
+pub mod member;
+pub mod settings;
+
+use rocket::Route;
+
+pub fn routes() -> Vec<Route> {
+    let mut all = settings::routes();
+    all.extend(campaigns::routes());
+    all.extend(member::routes());
+    all
+}
+
+/// A cost in millionths as people read it ("0.50 RUB").
+pub fn show_cost(micros: Option<i64>, currency: Option<&str>) -> String {
+    match micros {
+        Some(m) => format!("{} {}", super::model::show_micros(m), currency.unwrap_or("")).trim().to_owned(),
+        None => "—".into(),
+    }
+}
