@@ -555,7 +555,13 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
                     Player::Guest(_) => None,
                 }))
                 .collect();
-            let passes = crate::passes::store::live_passes(c, &holders, today)?;
+            // Passes are offered only while something is left to pay.
+            let left = b.price - payments.iter().map(|p| p.amount).sum::<i64>();
+            let passes = if b.status != Status::Cancelled && left > 0 {
+                crate::passes::store::live_passes(c, &holders, today)?
+            } else {
+                Vec::new()
+            };
             Ok(Some((b, court, players, records, payments, fee, passes)))
         })
         .await?
@@ -574,11 +580,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
     let left = b.price - payments.iter().map(|p| p.amount).sum::<i64>();
     let pay = PayForm::for_booking(b.booker_id.clone(), left, &ctx.club.currency);
     let active = b.status != Status::Cancelled;
-    let pass_choices = if active && left > 0 {
-        crate::passes::web::choices(&ctx, &passes, &b.court_id, slot, left)
-    } else {
-        Vec::new()
-    };
+    let pass_choices = crate::passes::web::choices(&ctx, &passes, &b.court_id, slot, left);
     let pass_kept = !active && payments.iter().any(|p| p.method == Method::Pass && refundable(&payments, p) > 0);
     Ok(ShowPage {
         ctx,

@@ -571,3 +571,21 @@ async fn an_sms_campaign_can_go_to_the_members_holding_a_pass() {
     assert_eq!(who(on(jiff::civil::date(2026, 11, 29))).await, ["Vera Pass"]);
     assert!(who(on(jiff::civil::date(2027, 6, 1))).await.is_empty(), "the pass has run out by then");
 }
+
+#[rocket::async_test]
+async fn an_empty_club_and_a_sale_without_a_product() {
+    let t = TestApp::new().await;
+    let (_, anna, _) = club(&t).await;
+    assert!(t.get("/passes").await.has("The club sells no passes yet."));
+    let page = format!("/members/{anna}/passes");
+    assert!(t.get(&page).await.has("No passes yet."));
+    ten_visits(&t).await;
+    let none = t.submit(&page, &page, &[("product_id", ""), ("method", "card")]).await;
+    assert_eq!(none.status, Status::UnprocessableEntity);
+    assert!(none.has("Choose a pass that is on sale."), "{}", none.body);
+    let bad_day = t.submit(&page, &page, &[("product_id", "x"), ("method", "card"), ("valid_from", "завтра")]).await;
+    assert_eq!(bad_day.status, Status::UnprocessableEntity);
+    assert!(bad_day.has("value=\"завтра\""), "the typed date is kept: {}", bad_day.body);
+    assert_eq!(t.count("SELECT count(*) FROM member_passes").await, 0);
+    assert_eq!(t.count("SELECT count(*) FROM payments").await, 0);
+}

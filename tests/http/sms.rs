@@ -14,6 +14,7 @@ use jiff::SignedDuration;
 use rocket::http::Status as Http;
 
 use crate::fake_sms::{Fake, Fault};
+use crate::payments::book;
 use crate::support::TestApp;
 
 fn config(kind: &str, url: &str, key: &str) -> String {
@@ -292,29 +293,6 @@ async fn club(t: &TestApp, phone: &str) -> (String, String) {
         .await;
     let member = page.location.unwrap().trim_start_matches("/members/").to_owned();
     (court, member)
-}
-
-async fn book(t: &TestApp, court: &str, member: &str, date: &str, start: &str) -> String {
-    let page = t
-        .submit(
-            &format!("/bookings/new?court={court}&date={date}&start={start}"),
-            "/bookings",
-            &[
-                ("court_id", court),
-                ("date", date),
-                ("start", start),
-                ("minutes", "60"),
-                ("kind", "play"),
-                ("booker_id", member),
-            ],
-        )
-        .await;
-    assert_eq!(page.status, Http::SeeOther, "{}", page.body);
-    t.app
-        .db
-        .read(|c| Ok(c.query_row("SELECT id FROM bookings ORDER BY created_at DESC, rowid DESC", [], |r| r.get(0))?))
-        .await
-        .unwrap()
 }
 
 async fn set_settings(t: &TestApp, s: Settings) {

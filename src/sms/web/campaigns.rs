@@ -324,17 +324,21 @@ struct CampaignPage {
     command_id: String,
 }
 
-impl CampaignPage {
+/// What the campaign page and the period report show of each message and of the totals.
+trait MessageRows {
+    fn ctx(&self) -> &PageCtx;
+    fn counts(&self) -> &Counts;
+
     fn cost(&self, m: &Message) -> String {
         show_cost(m.cost_micros, m.cost_currency.as_deref())
     }
 
     fn total_cost(&self) -> String {
-        show_cost(Some(self.n.cost_micros), self.n.cost_currency.as_deref())
+        show_cost(Some(self.counts().cost_micros), self.counts().cost_currency.as_deref())
     }
 
     fn status_name(&self, m: &Message) -> String {
-        self.ctx.t(&format!("sms-status-{}", m.status.as_str()))
+        self.ctx().t(&format!("sms-status-{}", m.status.as_str()))
     }
 
     fn status_class(&self, m: &Message) -> &'static str {
@@ -342,9 +346,31 @@ impl CampaignPage {
     }
 
     fn reason(&self, m: &Message) -> String {
-        reason(&self.ctx, m)
+        reason(self.ctx(), m)
+    }
+}
+
+impl MessageRows for CampaignPage {
+    fn ctx(&self) -> &PageCtx {
+        &self.ctx
     }
 
+    fn counts(&self) -> &Counts {
+        &self.n
+    }
+}
+
+impl MessageRows for ReportPage {
+    fn ctx(&self) -> &PageCtx {
+        &self.ctx
+    }
+
+    fn counts(&self) -> &Counts {
+        &self.n
+    }
+}
+
+impl CampaignPage {
     fn done_pct(&self) -> i64 {
         if self.n.total == 0 { 100 } else { (self.n.total - self.n.pending) * 100 / self.n.total }
     }
@@ -448,28 +474,8 @@ struct ReportPage {
 }
 
 impl ReportPage {
-    fn cost(&self, m: &Message) -> String {
-        show_cost(m.cost_micros, m.cost_currency.as_deref())
-    }
-
-    fn total_cost(&self) -> String {
-        show_cost(Some(self.n.cost_micros), self.n.cost_currency.as_deref())
-    }
-
-    fn status_name(&self, m: &Message) -> String {
-        self.ctx.t(&format!("sms-status-{}", m.status.as_str()))
-    }
-
     fn kind_name(&self, m: &Message) -> String {
         self.ctx.t(&format!("sms-kind-{}", m.kind.as_str()))
-    }
-
-    fn status_class(&self, m: &Message) -> &'static str {
-        status_class(m.status)
-    }
-
-    fn reason(&self, m: &Message) -> String {
-        reason(&self.ctx, m)
     }
 }
 
