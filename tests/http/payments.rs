@@ -398,3 +398,18 @@ async fn an_empty_club_and_garbled_input_at_the_desk() {
         assert_eq!((q.status, q.body.as_str()), (Status::Ok, ""), "{query}");
     }
 }
+
+#[rocket::async_test]
+async fn a_cancelled_booking_cannot_be_paid() {
+    let t = TestApp::new().await;
+    let (court, anna, _) = club(&t).await;
+    let b = book(&t, &court, &anna, "2026-12-04", "10:00").await;
+    let page = format!("/bookings/{b}");
+    t.submit(&page, &format!("{page}/cancel"), &[("reason", "Rain")]).await;
+    let token = t.api_token("olga").await;
+    let body = format!(r#"{{"member_id":"{anna}","booking_id":"{b}","amount":50000,"method":"card"}}"#);
+    let refused = t.api(Http::Post, "/api/v1/payments", &token, Some(&body), None).await;
+    assert_eq!(refused.status, Status::UnprocessableEntity, "{}", refused.body);
+    assert!(refused.has("This booking is cancelled: it cannot be paid."), "{}", refused.body);
+    assert_eq!(t.count("SELECT count(*) FROM payments").await, 0);
+}
