@@ -8,6 +8,7 @@ use anyhow::Context;
 use jiff::Timestamp;
 use uuid::Uuid;
 
+use crate::auth::gate::HashGate;
 use crate::auth::store as users;
 use crate::auth::throttle::Throttle;
 use crate::clock::Clock;
@@ -35,6 +36,8 @@ pub struct App {
     pub config: Arc<Config>,
     pub pinned: Pinned,
     pub throttle: Arc<Throttle>,
+    /// Every password hash run for a request goes through here (see `auth::gate`).
+    pub hash_gate: Arc<HashGate>,
     setup_token: Arc<Mutex<Option<String>>>,
     /// Club settings are read by every page; kept here (with a generation, so a read that
     /// raced a change cannot store the old value) and dropped whenever they change.
@@ -50,7 +53,7 @@ impl App {
     pub fn open(loaded: &Loaded, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
         let config = loaded.config.clone();
         ensure_writable(&config.data)?;
-        let db = Db::open(&config.data, &config.backup_dir(), clock.now())?;
+        let db = Db::open(&config.data, &config.backup_dir(), clock.now(), loaded.init)?;
         let pinned = Pinned {
             name: loaded.is_set("club_name"),
             time_zone: loaded.is_set("time_zone"),
@@ -63,6 +66,7 @@ impl App {
             config: Arc::new(config),
             pinned,
             throttle: Arc::new(Throttle::default()),
+            hash_gate: Arc::new(HashGate::default()),
             setup_token: Arc::new(Mutex::new(None)),
             club_cache: Arc::default(),
             member_index: Arc::default(),
@@ -254,7 +258,7 @@ fn default_phone_region(locale: crate::i18n::Locale) -> &'static str {
 /// Creates the data folder if needed and proves it is writable, with a message naming it.
 pub fn ensure_writable(data: &Path) -> anyhow::Result<()> {
     let fix = "Fix: choose another folder with --data, or give this user write access to it.";
-    std::fs::create_dir_all(data)
+    crate::db::files::create_private_dir(data)
         .with_context(|| format!("cannot create the data folder {}. {fix}", data.display()))?;
     let probe = data.join(".write-test");
     std::fs::write(&probe, b"ok")

@@ -37,6 +37,10 @@ struct Cli {
     /// Configuration file. Default: courtside.toml in the data folder
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Start a new, empty club even though the data folder shows signs of an earlier one
+    /// (a secret key, backups, an interrupted restore) but its database is missing or empty
+    #[arg(long, global = true)]
+    init: bool,
     #[command(subcommand)]
     verb: Verb,
 }
@@ -151,6 +155,7 @@ pub fn main() -> ExitCode {
             _ => None,
         },
         config_file: cli.config.clone(),
+        init: cli.init,
     };
     let loaded = match config::load(&flags) {
         Ok(l) => l,
@@ -466,11 +471,7 @@ fn healthcheck(url: Option<String>, bind: SocketAddr) -> anyhow::Result<ExitCode
     });
     match result {
         Ok((status, body)) if status.is_success() && body["status"] == "ok" => {
-            println!(
-                "ok: {target} (version {}, schema {})",
-                body["version"].as_str().unwrap_or("?"),
-                body["schema_version"]
-            );
+            println!("ok: {target} (schema {})", body["schema_version"]);
             Ok(ExitCode::SUCCESS)
         }
         Ok((status, _)) => {

@@ -20,6 +20,10 @@ pub struct Config {
     pub data: PathBuf,
     /// Where the web server listens.
     pub bind: SocketAddr,
+    /// Addresses of reverse proxies in front of Courtside. Only a request arriving from one of
+    /// these has its `X-Forwarded-For` believed; otherwise the connection's own address counts
+    /// (for login throttling and the session record), whatever headers say.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Club settings used when the database is created. Set here, they also lock the field on
     /// the Settings page (the file wins at every start).
     pub club_name: String,
@@ -150,6 +154,7 @@ impl Default for Config {
         Config {
             data: PathBuf::from("courtside-data"),
             bind: "0.0.0.0:8080".parse().expect("valid address"),
+            trusted_proxies: Vec::new(),
             club_name: "Tennis Club".into(),
             time_zone: crate::club::model::system_time_zone(),
             locale: Locale::En,
@@ -177,6 +182,9 @@ pub struct Flags {
     pub bind: Option<SocketAddr>,
     #[serde(skip)]
     pub config_file: Option<PathBuf>,
+    /// `--init`: create a new, empty club even where signs of an earlier one remain.
+    #[serde(skip)]
+    pub init: bool,
 }
 
 impl Provider for Flags {
@@ -201,6 +209,8 @@ pub enum ConfigError {
 pub struct Loaded {
     pub config: Config,
     pub file: PathBuf,
+    /// See `Flags::init`.
+    pub init: bool,
     figment: Figment,
 }
 
@@ -231,7 +241,7 @@ pub fn load(flags: &Flags) -> Result<Loaded, ConfigError> {
     if !crate::club::model::is_currency(&config.currency) {
         return Err(ConfigError::Invalid(format!("currency \"{}\" is not an ISO 4217 code", config.currency)));
     }
-    Ok(Loaded { config, file, figment })
+    Ok(Loaded { config, file, init: flags.init, figment })
 }
 
 impl Loaded {
@@ -312,7 +322,7 @@ mod tests {
         let flags = Flags {
             data: Some(dir.path().to_owned()),
             bind: Some("127.0.0.1:9100".parse().unwrap()),
-            config_file: None,
+            ..Flags::default()
         };
         let loaded = load(&flags).unwrap();
         assert_eq!(loaded.config.club_name, "Spartak");

@@ -5,6 +5,9 @@ use rocket::http::Status;
 use rocket::request::Request;
 use rocket::response::{self, Responder};
 
+use crate::auth::gate::Busy;
+use crate::db::Trouble;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
@@ -21,6 +24,30 @@ impl From<askama::Error> for AppError {
     }
 }
 
+impl From<Busy> for AppError {
+    fn from(e: Busy) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+/// Seconds for `Retry-After`, left in the request's cache for the catcher that renders the page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RetryAfter(pub Option<u64>);
+
+/// The status a failure means for the client, and when to try again: 429/503 while password
+/// checks are busy, 507 when the disk is full, 503 when the database cannot be used, else 500.
+pub fn status_of(e: &anyhow::Error) -> (Status, Option<u64>) {
+    if let Some(busy) = e.downcast_ref::<Busy>() {
+        let status = if *busy == Busy::Client { Status::TooManyRequests } else { Status::ServiceUnavailable };
+        return (status, Some(busy.retry_after()));
+    }
+    match crate::db::trouble(e) {
+        Some(Trouble::Full) => (Status::InsufficientStorage, Some(60)),
+        Some(Trouble::Unavailable) => (Status::ServiceUnavailable, Some(10)),
+        None => (Status::InternalServerError, None),
+    }
+}
+
 impl<'r, 'o: 'r> Responder<'r, 'o> for AppError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'o> {
         match self {
@@ -28,8 +55,14 @@ impl<'r, 'o: 'r> Responder<'r, 'o> for AppError {
             AppError::Forbidden => Err(Status::Forbidden),
             AppError::Internal(e) => {
                 // The detail goes to the log; the user gets a plain apology page.
-                tracing::error!(path = %req.uri().path(), error = %format!("{e:#}"), "request failed");
-                Err(Status::InternalServerError)
+                let (status, retry_after) = status_of(&e);
+                if status == Status::InternalServerError {
+                    tracing::error!(path = %req.uri().path(), error = %format!("{e:#}"), "request failed");
+                } else {
+                    tracing::warn!(path = %req.uri().path(), error = %format!("{e:#}"), status = status.code, "request refused");
+                }
+                req.local_cache(|| RetryAfter(retry_after));
+                Err(status)
             }
         }
     }

@@ -100,7 +100,8 @@ fn core() -> Value {
         "openapi": "3.1.0",
         "info": {
             "title": "Courtside API",
-            "version": env!("CARGO_PKG_VERSION"),
+            // The API's version, not the program's: the document is served to anyone who asks.
+            "version": "1",
             "description": "JSON API of a Courtside tennis-club hub. Authenticate with `Authorization: Bearer <token>`; \
                             an owner or manager issues tokens per staff user (Staff page, or `courtside token create`). \
                             Errors are application/problem+json (RFC 9457)."

@@ -124,8 +124,9 @@ impl SetStaffActive {
         }
         if !self.active {
             keeps_an_owner(ctx, &user)?;
-            // A disabled account is logged out everywhere at once.
+            // A disabled account is logged out everywhere at once, and its tokens end for good.
             store::delete_sessions_of(ctx.tx, &user.id)?;
+            store::revoke_tokens_of(ctx.tx, &user.id, ctx.now)?;
         }
         store::set_active(ctx.tx, &user.id, self.active, ctx.now)?;
         Ok(())
@@ -152,8 +153,10 @@ impl SetStaffPassword {
             may_manage(ctx.actor, user.role)?;
         }
         store::set_password(ctx.tx, &user.id, &self.password_hash, !own, ctx.now)?;
-        // Every session of the account ends; the web layer opens a fresh one for the user's own change.
+        // Every session and API token of the account ends; the web layer opens a fresh session
+        // for the user's own change.
         store::delete_sessions_of(ctx.tx, &user.id)?;
+        store::revoke_tokens_of(ctx.tx, &user.id, ctx.now)?;
         Ok(())
     }
 
@@ -201,6 +204,9 @@ impl IssueApiToken {
         }
         if !user.active {
             return Err(Rejection::new("user-disabled").on("user_id").into());
+        }
+        if user.must_change_password {
+            return Err(Rejection::new("token-password-change-first").on("name").into());
         }
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 80 {

@@ -240,6 +240,15 @@ pub fn revoke_token(conn: &Connection, id: &str, now: Timestamp) -> rusqlite::Re
     )
 }
 
+/// Ends every live token of a user (a new password, a disabled account): re-enabling the
+/// account later does not bring them back.
+pub fn revoke_tokens_of(conn: &Connection, user_id: &str, now: Timestamp) -> rusqlite::Result<usize> {
+    conn.execute(
+        "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        params![user_id, now.as_millisecond()],
+    )
+}
+
 pub fn token_by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<ApiToken>> {
     conn.query_row(
         "SELECT t.id, t.user_id, u.username, t.name, t.created_at, t.created_by, t.revoked_at \
@@ -270,7 +279,8 @@ pub fn tokens(conn: &Connection) -> rusqlite::Result<Vec<ApiToken>> {
     stmt.query_map([], row_to_token)?.collect()
 }
 
-/// The active user behind a live (unrevoked) token.
+/// The active user behind a live (unrevoked) token. A password reset, which makes an account
+/// change its password before it can work, ends its tokens, and none are issued to it until then.
 pub fn user_by_token(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<StaffUser>> {
     let cols = USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
     conn.query_row(

@@ -8,7 +8,8 @@ use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
 
 use super::model::{Username, check_password, parse_display_name};
-use super::{password, store, tokens};
+use super::gate::Busy;
+use super::{password, store, throttle, tokens};
 use crate::app::App;
 use crate::auth::commands::{CreateStaffUser, SetStaffLocale, SetStaffPassword};
 use crate::commands::AnyCommand;
@@ -98,39 +99,38 @@ async fn login(
     let fail = |ctx: PageCtx, status: Status, message: String, username: String, next: String| -> Page {
         Ok(Either::Left(render(status, &LoginPage { ctx, username, next, error: Some(message), no_users: false })?))
     };
-    if let Err(wait) = app.throttle.check(&form.username, &ip.0, now) {
-        let minutes = (wait.as_secs() + 59) / 60;
-        tracing::warn!(ip = %ip.0, "login throttled");
-        let message = i18n::tr_args(locale, "login-throttled", &[("minutes", &minutes.to_string())]);
-        return fail(ctx, Status::TooManyRequests, message, form.username, next);
-    }
     let username = form.username.clone();
     let user = app.db.read(move |c| Ok(store::user_by_username(c, &username)?)).await?;
-    let password = form.password.clone();
-    let verified = match user {
-        Some(user) => {
-            let hash = user.password_hash.clone();
-            tokio::task::spawn_blocking(move || password::verify(&password, &hash))
-                .await
-                .map_err(anyhow::Error::from)?
-                .then_some(user)
-        }
-        None => {
-            tokio::task::spawn_blocking(move || password::verify_nothing(&password))
-                .await
-                .map_err(anyhow::Error::from)?;
-            None
+    let tag = throttle::password_tag(user.as_ref().map(|u| u.password_hash.as_str()));
+    let fresh_reset = user.as_ref().is_some_and(|u| u.must_change_password);
+    if let Err(wait) = app.throttle.check(&form.username, &ip.0, tag, fresh_reset, now) {
+        tracing::warn!(ip = %ip.0, "login throttled");
+        let seconds = wait.as_secs().unsigned_abs().max(1);
+        let message = if seconds < 60 {
+            i18n::tr_args(locale, "login-throttled-seconds", &[("seconds", &seconds.to_string())])
+        } else {
+            i18n::tr_args(locale, "login-throttled", &[("minutes", &seconds.div_ceil(60).to_string())])
+        };
+        let page = fail(ctx, Status::TooManyRequests, message, form.username, next)?;
+        return Ok(page.map_left(|html| html.retry_after(seconds)));
+    }
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let verified = match password::verify_gated(&app.hash_gate, &ip.0, form.password.clone(), stored).await {
+        Ok(verified) => verified,
+        Err(busy) => {
+            let status = if busy == Busy::Client { Status::TooManyRequests } else { Status::ServiceUnavailable };
+            let page = fail(ctx, status, i18n::tr(locale, "login-busy"), form.username, next)?;
+            return Ok(page.map_left(|html| html.retry_after(busy.retry_after())));
         }
     };
-    let Some(user) = verified else {
-        app.throttle.failed(&form.username, &ip.0, now);
+    // A disabled account answers exactly as a wrong password does: nobody learns whether the
+    // password of a disabled account is right.
+    let Some(user) = user.filter(|u| verified && u.active) else {
+        app.throttle.failed(&form.username, &ip.0, tag, now);
         tracing::info!(ip = %ip.0, "login failed");
         return fail(ctx, Status::Unauthorized, i18n::tr(locale, "login-wrong"), form.username, next);
     };
-    if !user.active {
-        return fail(ctx, Status::Forbidden, i18n::tr(locale, "login-disabled"), form.username, next);
-    }
-    app.throttle.succeeded(&form.username);
+    app.throttle.succeeded(&form.username, &ip.0);
     tracing::info!(user = %user.username, ip = %ip.0, "logged in");
     open_session(app, cookies, user.id.clone(), ip.0, agent.0).await?;
     let to = if user.must_change_password { "/profile".to_owned() } else { next };
@@ -283,7 +283,7 @@ async fn setup(
         display_name: display,
         role: Role::Owner,
         locale: Some(locale),
-        password_hash: password::hash_off_thread(form.password.clone()).await?,
+        password_hash: password::hash_gated(&app.hash_gate, &ip.0, form.password.clone()).await?,
         must_change_password: false,
     });
     match app.run(Actor::Setup, cmd).await? {
@@ -376,8 +376,7 @@ async fn change_password(
     let locale = ctx.locale;
     let mut errors = FieldErrors::default();
     let (current, stored) = (form.current.clone(), user.password_hash.clone());
-    let current_ok =
-        tokio::task::spawn_blocking(move || password::verify(&current, &stored)).await.map_err(anyhow::Error::from)?;
+    let current_ok = password::verify_gated(&app.hash_gate, &ip.0, current, Some(stored)).await?;
     if !current_ok {
         errors.add(locale, "current", "password-current-wrong");
     }
@@ -393,7 +392,7 @@ async fn change_password(
     }
     let cmd = AnyCommand::SetStaffPassword(SetStaffPassword {
         user_id: user.id.clone(),
-        password_hash: password::hash_off_thread(form.password).await?,
+        password_hash: password::hash_gated(&app.hash_gate, &ip.0, form.password).await?,
     });
     match app.run_with_id(command_id(&form.command_id), me.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {

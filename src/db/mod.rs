@@ -3,10 +3,12 @@
 
 pub mod backup;
 pub mod changelog;
+pub mod files;
 pub mod migrate;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -33,6 +35,18 @@ pub enum OpenError {
     Foreign { path: PathBuf },
     #[error("cannot open the database {path}: {source}")]
     Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error(
+        "the data folder {data} has no usable database ({}), but {sign}. It may have been deleted, emptied or moved. \
+         Fix: restore the newest backup with `courtside restore FILE`, put courtside.db back, or start a new, empty \
+         club here with --init.",
+        if *.empty { "courtside.db is empty" } else { "courtside.db is missing" }
+    )]
+    EarlierClub { data: PathBuf, sign: String, empty: bool },
+    #[error(
+        "the database {path} is damaged ({detail}). Fix: stop here and restore the newest backup with \
+         `courtside restore FILE` (the damaged file is kept beside it)."
+    )]
+    Damaged { path: PathBuf, detail: String },
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -43,6 +57,47 @@ pub struct Db {
     // One writer at a time: queue here (async) instead of spinning on SQLITE_BUSY in blocking threads.
     writer: Arc<tokio::sync::Mutex<()>>,
     path: PathBuf,
+    /// The file opened at start: a write to a deleted or replaced file would be acknowledged and lost.
+    file_id: Option<files::FileId>,
+    /// Set when a write failed for a disk reason, until a write (or /health's probe) succeeds.
+    write_trouble: Arc<AtomicBool>,
+}
+
+/// What kind of trouble the database is in, as far as a client should know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trouble {
+    /// The disk is full: 507.
+    Full,
+    /// The database cannot be used (file gone, I/O error, read-only, damaged, no connection): 503.
+    Unavailable,
+}
+
+/// Whether `e` comes from the database's disk or file rather than from a bug or a rule.
+pub fn trouble(e: &anyhow::Error) -> Option<Trouble> {
+    use rusqlite::ErrorCode;
+    e.chain().find_map(|cause| {
+        if cause.is::<files::FileChanged>() || cause.is::<r2d2::Error>() {
+            return Some(Trouble::Unavailable);
+        }
+        match cause.downcast_ref::<rusqlite::Error>()? {
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                ErrorCode::DiskFull => Some(Trouble::Full),
+                ErrorCode::SystemIoFailure
+                | ErrorCode::ReadOnly
+                | ErrorCode::CannotOpen
+                | ErrorCode::NotADatabase
+                | ErrorCode::DatabaseCorrupt
+                | ErrorCode::FileLockingProtocolFailed => Some(Trouble::Unavailable),
+                _ => None,
+            },
+            _ => None,
+        }
+    })
+}
+
+/// What /health reports about the database.
+pub struct Health {
+    pub schema_version: i64,
 }
 
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -60,14 +115,30 @@ pub fn open_connection(path: &Path, flags: OpenFlags) -> rusqlite::Result<Connec
 }
 
 impl Db {
-    /// Opens (creating if needed) the database in `data`, backs it up if migrations are pending,
-    /// migrates it, and returns the pool. Blocking: call before the async runtime starts or inside
+    /// Opens the database in `data`, backs it up if migrations are pending, migrates it, and
+    /// returns the pool. A new database is created only in a folder with no sign of an earlier
+    /// club, or when `init` says so. Blocking: call before the async runtime starts or inside
     /// `spawn_blocking`.
-    pub fn open(data: &Path, backup_dir: &Path, now: jiff::Timestamp) -> Result<Db, OpenError> {
+    pub fn open(data: &Path, backup_dir: &Path, now: jiff::Timestamp, init: bool) -> Result<Db, OpenError> {
         let path = data.join(DB_FILE);
         let sqlite_err = |source| OpenError::Sqlite { path: path.clone(), source };
+        let size = std::fs::metadata(&path).ok().map(|m| m.len());
+        let new = size.is_none_or(|len| len == 0);
+        if new && !init && let Some(sign) = files::earlier_club(data, backup_dir, DB_FILE) {
+            return Err(OpenError::EarlierClub { data: data.to_owned(), sign, empty: size == Some(0) });
+        }
+        if size.is_none() {
+            // SQLite gives its -wal and -shm files the mode of the database file.
+            files::create_private_file(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        }
         let mut conn = open_connection(&path, OpenFlags::default()).map_err(sqlite_err)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(sqlite_err)?;
+        if !new {
+            let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(sqlite_err)?;
+            if check != "ok" {
+                return Err(OpenError::Damaged { path: path.clone(), detail: check });
+            }
+        }
         migrate::check_compatible(&conn, &path)?;
         if migrate::needs_backup_first(&conn).map_err(sqlite_err)? {
             let from = migrate::schema_version(&conn).map_err(sqlite_err)?;
@@ -79,13 +150,48 @@ impl Db {
             tracing::info!(applied, version = migrate::latest(), "database migrated");
         }
         drop(conn);
-        let manager = SqliteConnectionManager::file(&path).with_init(init_connection);
+        let file_id = files::file_id(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        // Without SQLITE_OPEN_CREATE: a connection opened later never makes a new, empty club.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let manager = SqliteConnectionManager::file(&path).with_flags(flags).with_init(init_connection);
         let pool = Pool::builder()
             .max_size(6)
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .context("cannot create the database connection pool")?;
-        Ok(Db { pool, writer: Arc::new(tokio::sync::Mutex::new(())), path })
+        Ok(Db { pool, writer: Arc::new(tokio::sync::Mutex::new(())), path, file_id, write_trouble: Arc::default() })
+    }
+
+    /// Runs a write closure after checking the file is still the one opened, and remembers
+    /// whether it failed for a disk reason.
+    fn guarded_write<T>(&self, f: impl FnOnce(&mut Connection) -> anyhow::Result<T>) -> anyhow::Result<T> {
+        files::still_the_same(&self.path, self.file_id)?;
+        let mut conn = self.pool.get().context("no database connection available")?;
+        let result = f(&mut conn);
+        match &result {
+            Ok(_) => self.write_trouble.store(false, Ordering::Relaxed),
+            Err(e) if trouble(e).is_some() => self.write_trouble.store(true, Ordering::Relaxed),
+            Err(_) => {}
+        }
+        result
+    }
+
+    /// Whether the database can be read and written now: the file is the one opened, the schema
+    /// reads, and after a failed write the data folder takes a write again.
+    pub async fn health(&self) -> anyhow::Result<Health> {
+        let db = self.clone();
+        run_blocking(move || {
+            files::still_the_same(&db.path, db.file_id)?;
+            let conn = db.pool.get().context("no database connection available")?;
+            let schema_version = migrate::schema_version(&conn)?;
+            if db.write_trouble.load(Ordering::Relaxed) {
+                let folder = db.path.parent().unwrap_or(Path::new("."));
+                files::probe_writable(folder)?;
+                db.write_trouble.store(false, Ordering::Relaxed);
+            }
+            Ok(Health { schema_version })
+        })
+        .await
     }
 
     pub fn path(&self) -> &Path {
@@ -114,12 +220,8 @@ impl Db {
         F: FnOnce(&mut Connection) -> anyhow::Result<T> + Send + 'static,
     {
         let _turn = self.writer.clone().lock_owned().await;
-        let pool = self.pool.clone();
-        run_blocking(move || {
-            let mut conn = pool.get().context("no database connection available")?;
-            f(&mut conn)
-        })
-        .await
+        let db = self.clone();
+        run_blocking(move || db.guarded_write(f)).await
     }
 
     /// The same as `read`, for code that is already on a blocking thread (CLI verbs).
@@ -130,8 +232,7 @@ impl Db {
 
     /// The same as `write`, for code that is already on a blocking thread (CLI verbs).
     pub fn write_blocking<T>(&self, f: impl FnOnce(&mut Connection) -> anyhow::Result<T>) -> anyhow::Result<T> {
-        let mut conn = self.pool.get().context("no database connection available")?;
-        f(&mut conn)
+        self.guarded_write(f)
     }
 }
 

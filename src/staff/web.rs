@@ -130,7 +130,7 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NewForm>)
         display_name: display,
         role,
         locale: None,
-        password_hash: password::hash_off_thread(form.password.clone()).await?,
+        password_hash: password::hash_gated(&app.hash_gate, &m.0.user.id, form.password.clone()).await?,
         must_change_password: true,
     });
     let executed = app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?;
@@ -277,7 +277,7 @@ async fn reset_password(m: Manager, ctx: PageCtx, app: &State<App>, id: String, 
     }
     let cmd = AnyCommand::SetStaffPassword(SetStaffPassword {
         user_id: id.clone(),
-        password_hash: password::hash_off_thread(form.password).await?,
+        password_hash: password::hash_gated(&app.hash_gate, &m.0.user.id, form.password).await?,
     });
     run_on_account(&m, ctx, app, id, &form.command_id, cmd, "staff-password-reset").await
 }

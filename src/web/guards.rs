@@ -1,6 +1,8 @@
 //! Request guards: the session behind the cookie, the role ladder, the client's address, and
 //! the bearer token of the JSON API. Every handler's signature says who may call it.
 
+use std::net::IpAddr;
+
 use jiff::SignedDuration;
 use rocket::http::{CookieJar, Status};
 use rocket::request::{FromRequest, Outcome, Request};
@@ -113,15 +115,28 @@ role_guard!(
     Role::Owner
 );
 
-/// The client's address, for throttling and the session record.
+/// The client's address, for throttling and the session record: the connection's address,
+/// unless it is a configured reverse proxy, whose `X-Forwarded-For` then names the client.
 pub struct ClientIp(pub String);
+
+/// The nearest address in `X-Forwarded-For` that is not itself a trusted proxy.
+fn forwarded_for(req: &Request<'_>, trusted: &[IpAddr]) -> Option<IpAddr> {
+    let header = req.headers().get("X-Forwarded-For").collect::<Vec<_>>().join(",");
+    header.rsplit(',').map(str::trim).map_while(|hop| hop.parse::<IpAddr>().ok()).find(|ip| !trusted.contains(ip))
+}
+
+pub fn client_ip(req: &Request<'_>) -> Option<IpAddr> {
+    let remote = req.remote()?.ip();
+    let trusted = &app(req).config.trusted_proxies;
+    if trusted.contains(&remote) { forwarded_for(req, trusted).or(Some(remote)) } else { Some(remote) }
+}
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for ClientIp {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        Outcome::Success(ClientIp(req.client_ip().map_or_else(|| "unknown".into(), |ip| ip.to_string())))
+        Outcome::Success(ClientIp(client_ip(req).map_or_else(|| "unknown".into(), |ip| ip.to_string())))
     }
 }
 

@@ -24,6 +24,8 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .merge(("log_level", rocket::config::LogLevel::Off))
         .merge(("cli_colors", false))
         .merge(("ident", "Courtside"))
+        // No forwarding header is believed by default (see `guards::client_ip`).
+        .merge(("ip_header", false))
         // Forms stay small, except the member import's confirmation, which carries the CSV back.
         .merge(("limits", rocket::data::Limits::default().limit("form", rocket::data::ByteUnit::Mebibyte(4))));
     rocket::custom(figment)

@@ -162,21 +162,33 @@ pub fn pre_session_csrf(req: &Request<'_>) -> String {
 pub struct Html {
     pub status: Status,
     pub body: String,
+    /// Seconds for `Retry-After`, on a "too many" or "busy" answer.
+    retry_after: Option<u64>,
+}
+
+impl Html {
+    pub fn retry_after(self, seconds: u64) -> Html {
+        Html { retry_after: Some(seconds), ..self }
+    }
 }
 
 impl<'r> Responder<'r, 'static> for Html {
     fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
-        Response::build()
+        let mut response = Response::build();
+        response
             .status(self.status)
             .header(ContentType::HTML)
             .raw_header("Cache-Control", "no-store")
-            .sized_body(self.body.len(), std::io::Cursor::new(self.body))
-            .ok()
+            .sized_body(self.body.len(), std::io::Cursor::new(self.body));
+        if let Some(seconds) = self.retry_after {
+            response.raw_header("Retry-After", seconds.to_string());
+        }
+        response.ok()
     }
 }
 
 pub fn render<T: Template>(status: Status, page: &T) -> Result<Html, crate::error::AppError> {
-    Ok(Html { status, body: page.render()? })
+    Ok(Html { status, body: page.render()?, retry_after: None })
 }
 
 pub fn ok<T: Template>(page: &T) -> Result<Html, crate::error::AppError> {

@@ -179,8 +179,10 @@ async fn the_courts_api() {
     t.setup_owner().await;
     let owner = t.api_token("olga").await;
     t.add_staff("rita", "reception", "rita first pass").await;
+    t.choose_password("rita").await;
     let reception = t.api_token("rita").await;
     t.add_staff("carl", "coach", "carl first pass").await;
+    t.choose_password("carl").await;
     let coach = t.api_token("carl").await;
 
     let created = t

@@ -25,6 +25,8 @@ pub struct Page {
     pub body: String,
     pub location: Option<String>,
     pub content_type: Option<String>,
+    pub retry_after: Option<String>,
+    pub allow: Option<String>,
 }
 
 impl Page {
@@ -32,7 +34,9 @@ impl Page {
         let status = r.status();
         let location = r.headers().get_one("Location").map(str::to_owned);
         let content_type = r.headers().get_one("Content-Type").map(str::to_owned);
-        Page { status, location, content_type, body: r.into_string().await.unwrap_or_default() }
+        let retry_after = r.headers().get_one("Retry-After").map(str::to_owned);
+        let allow = r.headers().get_one("Allow").map(str::to_owned);
+        Page { status, location, content_type, retry_after, allow, body: r.into_string().await.unwrap_or_default() }
     }
 
     /// The value of the first hidden input called `name`.
@@ -74,7 +78,7 @@ impl TestApp {
         )
         .unwrap();
         let flags =
-            Flags { data: Some(dir.path().to_owned()), bind: Some("127.0.0.1:0".parse().unwrap()), config_file: None };
+            Flags { data: Some(dir.path().to_owned()), bind: Some("127.0.0.1:0".parse().unwrap()), ..Flags::default() };
         let loaded = config::load(&flags).unwrap();
         let clock = Arc::new(FixedClock::new(start_time()));
         let app = tokio::task::spawn_blocking({
@@ -141,6 +145,19 @@ impl TestApp {
         self.submit("/login", "/login", &[("username", username), ("password", password), ("next", "/")]).await
     }
 
+    /// Logs in from the client address `ip` (port 40000), sending `headers` with the form.
+    pub async fn login_from(&self, ip: &str, username: &str, password: &str, headers: &[(&str, &str)]) -> Page {
+        let remote: std::net::SocketAddr = format!("{ip}:40000").parse().unwrap();
+        let form = Page::from(self.client.get("/login").remote(remote).dispatch().await).await;
+        let csrf = form.hidden("csrf");
+        let body = encode(&[("csrf", &csrf), ("username", username), ("password", password), ("next", "/")]);
+        let mut req = self.client.post("/login").remote(remote).header(ContentType::Form).body(body);
+        for (name, value) in headers {
+            req = req.header(Header::new(name.to_string(), value.to_string()));
+        }
+        Page::from(req.dispatch().await).await
+    }
+
     pub async fn logout(&self) -> Page {
         self.submit("/profile", "/logout", &[]).await
     }
@@ -176,6 +193,19 @@ impl TestApp {
             .unwrap()
             .expect("user exists")
             .id
+    }
+
+    /// `username` chooses their own password (as on the profile page), which ends "must change
+    /// password": until then their sessions reach only the profile and their tokens do not work.
+    pub async fn choose_password(&self, username: &'static str) {
+        use courtside::auth::{commands::SetStaffPassword, password, store};
+        use courtside::commands::AnyCommand;
+        let user = self.app.db.read(move |c| Ok(store::user_by_username(c, username)?)).await.unwrap().unwrap();
+        let me = courtside::core::Actor::Staff { id: user.id.clone(), name: user.username.clone(), role: user.role };
+        let hash = password::hash(&format!("{username} chose this")).unwrap();
+        let cmd = AnyCommand::SetStaffPassword(SetStaffPassword { user_id: user.id, password_hash: hash });
+        let outcome = self.app.run(me, cmd).await.unwrap();
+        assert!(matches!(outcome, courtside::core::Outcome::Applied { .. }), "{outcome:?}");
     }
 
     /// Issues an API token for `username` through the Staff page (the owner must be logged in).
