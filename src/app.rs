@@ -16,7 +16,7 @@ use crate::club::commands::UpdateClubSettings;
 use crate::club::model::ClubSettings;
 use crate::commands::AnyCommand;
 use crate::config::{Config, Loaded};
-use crate::core::{self, Actor, Envelope, Executed, Outcome};
+use crate::core::{self, Actor, Envelope, Executed, Outcome, Submission};
 use crate::db::Db;
 use crate::members::index::MemberIndex;
 
@@ -152,24 +152,26 @@ impl App {
 
     /// Executes a command issued now by `actor` on this hub.
     pub async fn run(&self, actor: Actor, command: AnyCommand) -> anyhow::Result<Outcome> {
-        self.run_with_id(Uuid::now_v7(), actor, command).await.map(|e| e.outcome)
+        let env = Envelope::new(actor, command, self.now());
+        self.execute(env, None).await.map(|e| e.outcome)
     }
 
-    /// Executes a command whose id the caller chose: a form's hidden id or an API
-    /// Idempotency-Key. The id names one submission, so a repeat of it gets the first outcome
-    /// even though it was rebuilt (fresh entity ids, a new password salt) from the same input.
-    pub async fn run_with_id(&self, id: Uuid, actor: Actor, command: AnyCommand) -> anyhow::Result<Executed> {
-        let changes_club = matches!(command, AnyCommand::UpdateClubSettings(_));
-        let env = Envelope::with_id(id, actor, command, self.now());
+    /// Executes a command a request asked for under its key (a form's hidden id, an API
+    /// Idempotency-Key): a retry of the same request gets the first outcome even though the
+    /// command was rebuilt (fresh entity ids, a new password salt); the same key with another
+    /// request is refused with `core::KeyReused`.
+    pub async fn submit(&self, submission: &Submission, actor: Actor, command: AnyCommand) -> anyhow::Result<Executed> {
+        let env = Envelope::with_id(submission.id, actor, command, self.now());
+        self.execute(env, Some(submission.fingerprint.clone())).await
+    }
+
+    async fn execute(&self, env: Envelope<AnyCommand>, fingerprint: Option<String>) -> anyhow::Result<Executed> {
+        let changes_club = matches!(env.command, AnyCommand::UpdateClubSettings(_));
         let clock = self.clock.clone();
         let executed = self
             .db
             .write(move |conn| {
-                // Inside the writer's turn, so a double click cannot slip between check and execute.
-                if let Some(outcome) = core::previous_outcome(conn, &env.id.to_string())? {
-                    return Ok((Executed { outcome, first_time: false }, env));
-                }
-                core::execute(conn, &env, clock.now()).map(|e| (e, env))
+                core::execute_submitted(conn, &env, fingerprint.as_deref(), clock.now()).map(|e| (e, env))
             })
             .await;
         if changes_club {

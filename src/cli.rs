@@ -370,7 +370,11 @@ fn user(verb: UserVerb, app: &App) -> anyhow::Result<ExitCode> {
 fn lock_data(data: &Path) -> anyhow::Result<File> {
     crate::app::ensure_writable(data)?;
     let path = data.join("courtside.lock");
-    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path).with_context(|| format!("cannot create {}", path.display()))?;
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(_) => bail!(
@@ -420,20 +424,28 @@ fn serve(loaded: &Loaded, started: impl FnOnce(rocket::Shutdown) + Send) -> anyh
     let key = crate::secret_key::load_or_create(&config::secret_key_path(&config.data))?;
     let urls = reachable_urls(config.bind);
     let setup = app.setup_token();
-    let rocket = crate::web::build(app.clone(), &key);
+    let banner_app = app.clone();
+    // Said once the port is open (Rocket binds in `launch`): a taken port prints only the failure.
+    let banner = rocket::fairing::AdHoc::on_liftoff("banner", move |_| {
+        Box::pin(async move {
+            let club = banner_app.club().await.map(|c| c.name).unwrap_or_default();
+            println!("Courtside {} is running for {club}. Open:", env!("CARGO_PKG_VERSION"));
+            for url in &urls {
+                println!("  {url}");
+            }
+            if let Some(token) = setup {
+                let url =
+                    format!("{}setup?token={token}", urls.first().map_or("http://127.0.0.1:8080/", String::as_str));
+                println!("First start: create the owner account at\n  {url}");
+                tracing::info!(%url, "no staff account yet: open the setup URL to create the owner");
+            }
+        })
+    });
+    let rocket = crate::web::build(app.clone(), &key).attach(banner);
     rocket::execute(async move {
         let ignited = rocket.ignite().await.map_err(|e| bind_error(e, config.bind))?;
         let scheduler = crate::jobs::start(app.clone()).await?;
-        println!("Courtside {} is running for {}. Open:", env!("CARGO_PKG_VERSION"), app.club().await?.name);
-        for url in &urls {
-            println!("  {url}");
-        }
-        if let Some(token) = setup {
-            let url = format!("{}setup?token={token}", urls.first().map_or("http://127.0.0.1:8080/", String::as_str));
-            println!("First start: create the owner account at\n  {url}");
-            tracing::info!(%url, "no staff account yet: open the setup URL to create the owner");
-        }
-        tracing::info!(bind = %config.bind, data = %config.data.display(), "server started");
+        tracing::info!(bind = %config.bind, data = %config.data.display(), "server starting");
         started(ignited.shutdown());
         let result = ignited.launch().await;
         let mut scheduler = scheduler;

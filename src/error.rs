@@ -6,6 +6,7 @@ use rocket::request::Request;
 use rocket::response::{self, Responder};
 
 use crate::auth::gate::Busy;
+use crate::core::KeyReused;
 use crate::db::Trouble;
 
 #[derive(Debug, thiserror::Error)]
@@ -34,9 +35,21 @@ impl From<Busy> for AppError {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RetryAfter(pub Option<u64>);
 
-/// The status a failure means for the client, and when to try again: 429/503 while password
-/// checks are busy, 507 when the disk is full, 503 when the database cannot be used, else 500.
+/// Why a request was refused, when a guard has more to say than its status (the catcher shows it).
+#[derive(Debug, Clone, Default)]
+pub struct Refusal(pub Option<String>);
+
+/// An error page's own message (its `-title` and `-text` ids) instead of the status's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageMessage(pub Option<&'static str>);
+
+/// The status a failure means for the client, and when to try again: 422 for a command id sent
+/// again with another request, 429/503 while password checks are busy, 507 when the disk is
+/// full, 503 when the database cannot be used, else 500.
 pub fn status_of(e: &anyhow::Error) -> (Status, Option<u64>) {
+    if e.is::<KeyReused>() {
+        return (Status::UnprocessableEntity, None);
+    }
     if let Some(busy) = e.downcast_ref::<Busy>() {
         let status = if *busy == Busy::Client { Status::TooManyRequests } else { Status::ServiceUnavailable };
         return (status, Some(busy.retry_after()));
@@ -62,6 +75,9 @@ impl<'r, 'o: 'r> Responder<'r, 'o> for AppError {
                     tracing::warn!(path = %req.uri().path(), error = %format!("{e:#}"), status = status.code, "request refused");
                 }
                 req.local_cache(|| RetryAfter(retry_after));
+                if e.is::<KeyReused>() {
+                    req.local_cache(|| PageMessage(Some("error-resent")));
+                }
                 Err(status)
             }
         }

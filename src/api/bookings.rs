@@ -9,6 +9,7 @@ use rocket::{State, get, patch, post};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
@@ -183,13 +184,14 @@ pub async fn create(
     user: ApiUser,
     key: IdempotencyKey,
     app: &State<App>,
-    input: Json<BookingInput>,
+    input: JsonBody<BookingInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
-    let input = input.into_inner();
+    let JsonBody { value: input, digest } = input;
     let tz = club_tz(app).await?;
     let (day, start) = local_start(&input.start, &tz)?;
-    let key = if key.0.is_none() { IdempotencyKey(input.command_id.clone()) } else { key };
-    let id = key.command_id(&user.0.id);
+    let key = key.or_body(&input.command_id);
+    let sub = key.submission(&user.0.id, &digest);
+    let id = sub.id;
     let cmd = AnyCommand::CreateBooking(CreateBooking {
         booking_id: id.to_string(),
         court_id: input.court_id,
@@ -201,7 +203,7 @@ pub async fn create(
         source: Source::Api,
         pass_id: input.pass_id,
     });
-    match app.run_with_id(id, user.actor(), cmd).await?.outcome {
+    match app.submit(&sub, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok((Status::Created, Json(booking_or_404(app, id.to_string()).await?))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }
@@ -225,9 +227,9 @@ pub async fn update(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<BookingChange>,
+    input: JsonBody<BookingChange>,
 ) -> Result<Json<Value>, Problem> {
-    let input = input.into_inner();
+    let JsonBody { value: input, digest } = input;
     let tz = club_tz(app).await?;
     let lookup = id.clone();
     let (b, players) = app
@@ -257,7 +259,7 @@ pub async fn update(
         players,
         note: input.note.unwrap_or(b.note),
     });
-    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+    match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(booking_or_404(app, id).await?)),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }
@@ -275,10 +277,11 @@ pub async fn cancel(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<CancelInput>,
+    input: JsonBody<CancelInput>,
 ) -> Result<Json<Value>, Problem> {
-    let cmd = AnyCommand::CancelBooking(CancelBooking { booking_id: id.clone(), reason: input.into_inner().reason });
-    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+    let JsonBody { value: input, digest } = input;
+    let cmd = AnyCommand::CancelBooking(CancelBooking { booking_id: id.clone(), reason: input.reason });
+    match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(booking_or_404(app, id).await?)),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }
@@ -292,7 +295,7 @@ pub async fn check_in(
     id: String,
 ) -> Result<Json<Value>, Problem> {
     let cmd = AnyCommand::SetAttendance(SetAttendance { booking_id: id.clone(), status: BookingStatus::CheckedIn });
-    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+    match app.submit(&key.submission(&user.0.id, &[]), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(booking_or_404(app, id).await?)),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }
@@ -324,9 +327,9 @@ pub async fn create_series(
     user: ApiUser,
     key: IdempotencyKey,
     app: &State<App>,
-    input: Json<SeriesInput>,
+    input: JsonBody<SeriesInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
-    let input = input.into_inner();
+    let JsonBody { value: input, digest } = input;
     let start = DayMinute::parse(&input.start).ok_or_else(|| Problem::invalid("start", "hours-invalid"))?;
     let weekdays: Vec<Weekday> = input
         .weekdays
@@ -367,9 +370,10 @@ pub async fn create_series(
     } else {
         Vec::new()
     };
-    let id = key.command_id(&user.0.id);
+    let sub = key.submission(&user.0.id, &digest);
+    let id = sub.id;
     let cmd = AnyCommand::CreateSeries(CreateSeries { series_id: id.to_string(), spec, skip: skip.clone() });
-    match app.run_with_id(id, user.actor(), cmd).await?.outcome {
+    match app.submit(&sub, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {
             let sid = id.to_string();
             let booked = app.db.read(move |c| Ok(store::series_all(c, &sid)?.len())).await?;
@@ -395,11 +399,12 @@ pub async fn edit_series(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<SeriesEdit>,
+    input: JsonBody<SeriesEdit>,
 ) -> Result<Json<Value>, Problem> {
-    let input = input.into_inner();
+    let JsonBody { value: input, digest } = input;
     let start = DayMinute::parse(&input.start).ok_or_else(|| Problem::invalid("start", "hours-invalid"))?;
-    let command = key.command_id(&user.0.id);
+    let sub = key.submission(&user.0.id, &digest);
+    let command = sub.id;
     let lookup = id.clone();
     let first_day = app.db.read(move |c| Ok(store::series(c, &lookup)?.map(|s| s.first_day))).await?;
     let cmd = AnyCommand::EditSeries(EditSeries {
@@ -410,7 +415,7 @@ pub async fn edit_series(
         start,
         minutes: input.minutes,
     });
-    match app.run_with_id(command, user.actor(), cmd).await?.outcome {
+    match app.submit(&sub, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {
             let split = first_day.is_some_and(|d| input.from_day > d);
             Ok(Json(json!({ "id": if split { command.to_string() } else { id }, "split": split })))
@@ -431,10 +436,11 @@ pub async fn end_series(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<SeriesEnd>,
+    input: JsonBody<SeriesEnd>,
 ) -> Result<Json<Value>, Problem> {
+    let JsonBody { value: input, digest } = input;
     let cmd = AnyCommand::EndSeries(EndSeries { series_id: id.clone(), last_day: input.last_day });
-    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+    match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(json!({ "id": id, "last_day": input.last_day.to_string() }))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }

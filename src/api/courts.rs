@@ -5,6 +5,7 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, patch, post};
 use serde::Deserialize;
 
+use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
@@ -77,8 +78,9 @@ pub async fn create(
     user: ApiUser,
     key: IdempotencyKey,
     app: &State<App>,
-    input: Json<CourtInput>,
+    input: JsonBody<CourtInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
+    let JsonBody { value: input, digest } = input;
     let order = app.db.read(|c| Ok(store::next_display_order(c)?)).await?;
     let base = CourtDraft {
         name: String::new(),
@@ -89,11 +91,12 @@ pub async fn create(
         display_order: order,
         active: true,
     };
-    let draft = input.into_inner().over(base)?;
+    let draft = input.over(base)?;
     // The new court's id is the command's id, so a retried request answers with the same court.
-    let id = key.command_id(&user.0.id);
+    let sub = key.submission(&user.0.id, &digest);
+    let id = sub.id;
     let cmd = AnyCommand::CreateCourt(CreateCourt { court_id: id.to_string(), court: draft });
-    match app.run_with_id(id, user.actor(), cmd).await?.outcome {
+    match app.submit(&sub, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok((Status::Created, Json(court_json(&court_or_404(app, id.to_string()).await?)))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }
@@ -105,12 +108,13 @@ pub async fn update(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<CourtInput>,
+    input: JsonBody<CourtInput>,
 ) -> Result<Json<Value>, Problem> {
+    let JsonBody { value: input, digest } = input;
     let current = court_or_404(app, id.clone()).await?;
-    let draft = input.into_inner().over(current.draft)?;
+    let draft = input.over(current.draft)?;
     let cmd = AnyCommand::UpdateCourt(UpdateCourt { court_id: id.clone(), court: draft });
-    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+    match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(court_json(&court_or_404(app, id).await?))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }

@@ -5,6 +5,7 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, patch, post};
 use serde::Deserialize;
 
+use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
@@ -117,8 +118,9 @@ pub async fn create(
     user: ApiUser,
     key: IdempotencyKey,
     app: &State<App>,
-    input: Json<MemberInput>,
+    input: JsonBody<MemberInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
+    let JsonBody { value: input, digest } = input;
     let blank = MemberDraft {
         full_name: String::new(),
         phone: String::new(),
@@ -129,10 +131,11 @@ pub async fn create(
         notes: String::new(),
         sms_consent: false,
     };
-    let draft = input.into_inner().over(blank);
-    let id = key.command_id(&user.0.id);
+    let draft = input.over(blank);
+    let sub = key.submission(&user.0.id, &digest);
+    let id = sub.id;
     let cmd = AnyCommand::CreateMember(CreateMember { member_id: id.to_string(), member: draft });
-    match app.run_with_id(id, user.actor(), cmd).await?.outcome {
+    match app.submit(&sub, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok((Status::Created, Json(member_json(&member_or_404(app, id.to_string()).await?)))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }
@@ -144,12 +147,13 @@ pub async fn update(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<MemberInput>,
+    input: JsonBody<MemberInput>,
 ) -> Result<Json<Value>, Problem> {
+    let JsonBody { value: input, digest } = input;
     let current = member_or_404(app, id.clone()).await?;
-    let draft = input.into_inner().over(draft_of(&current));
+    let draft = input.over(draft_of(&current));
     let cmd = AnyCommand::UpdateMember(UpdateMember { member_id: id.clone(), member: draft });
-    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+    match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(member_json(&member_or_404(app, id).await?))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }
@@ -171,11 +175,12 @@ pub async fn archive(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<ArchiveInput>,
+    input: JsonBody<ArchiveInput>,
 ) -> Result<Json<Value>, Problem> {
+    let JsonBody { value: input, digest } = input;
     member_or_404(app, id.clone()).await?;
     let cmd = AnyCommand::SetMemberArchived(SetMemberArchived { member_id: id.clone(), archived: input.archived });
-    match app.run_with_id(key.command_id(&user.0.id), user.actor(), cmd).await?.outcome {
+    match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(member_json(&member_or_404(app, id).await?))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }

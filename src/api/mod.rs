@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1: bearer tokens only, problem+json errors, described by the
 //! OpenAPI document it serves.
 
+mod body;
 mod bookings;
 mod courts;
 mod idempotency;
@@ -18,14 +19,14 @@ use rocket::{Route, get, routes};
 
 use crate::web::guards::ApiUser;
 
-/// Runs a command under `id`; a refusal becomes problem+json.
+/// Runs a command as the request's submission; a refusal becomes problem+json.
 async fn execute(
     app: &crate::App,
     actor: crate::core::Actor,
-    id: uuid::Uuid,
+    submission: &crate::core::Submission,
     cmd: crate::commands::AnyCommand,
 ) -> Result<(), problem::Problem> {
-    match app.run_with_id(id, actor, cmd).await?.outcome {
+    match app.submit(submission, actor, cmd).await?.outcome {
         crate::core::Outcome::Applied { .. } => Ok(()),
         crate::core::Outcome::Rejected(r) => Err(problem::Problem::rejected(&r)),
     }

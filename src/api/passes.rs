@@ -6,6 +6,7 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, post};
 use serde::Deserialize;
 
+use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
@@ -107,12 +108,13 @@ pub async fn sell(
     user: ApiUser,
     key: IdempotencyKey,
     app: &State<App>,
-    input: Json<SellInput>,
+    input: JsonBody<SellInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
-    let input = input.into_inner();
+    let JsonBody { value: input, digest } = input;
     let method = Method::parse(&input.method).ok_or_else(|| Problem::invalid("method", "method-choose"))?;
-    let key = if key.0.is_none() { IdempotencyKey(input.command_id.clone()) } else { key };
-    let id = key.command_id(&user.0.id);
+    let key = key.or_body(&input.command_id);
+    let sub = key.submission(&user.0.id, &digest);
+    let id = sub.id;
     let cmd = AnyCommand::SellPass(SellPass {
         pass_id: id.to_string(),
         payment_id: id.to_string(),
@@ -121,7 +123,7 @@ pub async fn sell(
         method,
         valid_from: input.valid_from,
     });
-    super::execute(app, user.actor(), id, cmd).await?;
+    super::execute(app, user.actor(), &sub, cmd).await?;
     Ok((Status::Created, Json(pass_or_404(app, id.to_string()).await?)))
 }
 
@@ -137,11 +139,12 @@ pub async fn freeze(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<FreezeInput>,
+    input: JsonBody<FreezeInput>,
 ) -> Result<Json<Value>, Problem> {
+    let JsonBody { value: input, digest } = input;
     pass_or_404(app, id.clone()).await?;
-    let cmd = AnyCommand::FreezePass(FreezePass { pass_id: id.clone(), from: input.into_inner().from });
-    super::execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
+    let cmd = AnyCommand::FreezePass(FreezePass { pass_id: id.clone(), from: input.from });
+    super::execute(app, user.actor(), &key.submission(&user.0.id, &digest), cmd).await?;
     Ok(Json(pass_or_404(app, id).await?))
 }
 
@@ -154,7 +157,7 @@ pub async fn unfreeze(
 ) -> Result<Json<Value>, Problem> {
     pass_or_404(app, id.clone()).await?;
     let cmd = AnyCommand::UnfreezePass(UnfreezePass { pass_id: id.clone() });
-    super::execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
+    super::execute(app, user.actor(), &key.submission(&user.0.id, &[]), cmd).await?;
     Ok(Json(pass_or_404(app, id).await?))
 }
 
@@ -172,14 +175,15 @@ pub async fn pay_booking(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<UseInput>,
+    input: JsonBody<UseInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
-    let input = input.into_inner();
-    let key = if key.0.is_none() { IdempotencyKey(input.command_id.clone()) } else { key };
-    let payment_id = key.command_id(&user.0.id);
+    let JsonBody { value: input, digest } = input;
+    let key = key.or_body(&input.command_id);
+    let sub = key.submission(&user.0.id, &digest);
+    let payment_id = sub.id;
     let cmd =
         AnyCommand::UsePass(UsePass { payment_id: payment_id.to_string(), booking_id: id, pass_id: input.pass_id });
-    super::execute(app, user.actor(), payment_id, cmd).await?;
+    super::execute(app, user.actor(), &sub, cmd).await?;
     let lookup = payment_id.to_string();
     let p = app.db.read(move |c| Ok(till::payment(c, &lookup)?)).await?;
     let p = p.ok_or_else(|| Problem::new(Status::NotFound, "No such payment."))?;

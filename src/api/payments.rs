@@ -5,6 +5,7 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, post};
 use serde::Deserialize;
 
+use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
@@ -56,12 +57,13 @@ pub async fn create(
     user: ApiUser,
     key: IdempotencyKey,
     app: &State<App>,
-    input: Json<PaymentInput>,
+    input: JsonBody<PaymentInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
-    let input = input.into_inner();
+    let JsonBody { value: input, digest } = input;
     let method = Method::parse(&input.method).ok_or_else(|| Problem::invalid("method", "method-choose"))?;
-    let key = if key.0.is_none() { IdempotencyKey(input.command_id.clone()) } else { key };
-    let id = key.command_id(&user.0.id);
+    let key = key.or_body(&input.command_id);
+    let sub = key.submission(&user.0.id, &digest);
+    let id = sub.id;
     let cmd = AnyCommand::TakePayment(TakePayment {
         payment_id: id.to_string(),
         member_id: input.member_id,
@@ -72,7 +74,7 @@ pub async fn create(
         payer_name: input.payer_name.unwrap_or_default(),
         note: input.note.unwrap_or_default(),
     });
-    match app.run_with_id(id, user.actor(), cmd).await?.outcome {
+    match app.submit(&sub, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok((Status::Created, Json(payment_or_404(app, id.to_string()).await?))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }
@@ -99,12 +101,13 @@ pub async fn refund(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<RefundInput>,
+    input: JsonBody<RefundInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
+    let JsonBody { value: input, digest } = input;
     payment_or_404(app, id.clone()).await?;
-    let input = input.into_inner();
-    let key = if key.0.is_none() { IdempotencyKey(input.command_id.clone()) } else { key };
-    let refund_id = key.command_id(&user.0.id);
+    let key = key.or_body(&input.command_id);
+    let sub = key.submission(&user.0.id, &digest);
+    let refund_id = sub.id;
     let cmd = AnyCommand::RefundPayment(RefundPayment {
         refund_id: refund_id.to_string(),
         payment_id: id,
@@ -112,7 +115,7 @@ pub async fn refund(
         to_wallet: input.to_wallet,
         reason: input.reason,
     });
-    match app.run_with_id(refund_id, user.actor(), cmd).await?.outcome {
+    match app.submit(&sub, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok((Status::Created, Json(payment_or_404(app, refund_id.to_string()).await?))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }

@@ -16,11 +16,13 @@ pub struct Problem {
     pub field: Option<String>,
     /// The refusal's details (e.g. `booking_id` of the booking holding a slot).
     pub args: Vec<(String, String)>,
+    /// Seconds for `Retry-After` (busy, or the database unavailable).
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
     pub fn new(status: Status, detail: impl Into<String>) -> Problem {
-        Problem { status, detail: detail.into(), code: None, field: None, args: Vec::new() }
+        Problem { status, detail: detail.into(), code: None, field: None, args: Vec::new(), retry_after: None }
     }
 
     /// A command's refusal: 409 for "already taken", 404 for "not found", 403 for role
@@ -38,6 +40,7 @@ impl Problem {
             code: Some(r.code.clone()),
             field: r.field.clone(),
             args: r.args.clone(),
+            retry_after: None,
         }
     }
 
@@ -48,14 +51,34 @@ impl Problem {
             code: Some(code.to_owned()),
             field: Some(field.to_owned()),
             args: Vec::new(),
+            retry_after: None,
         }
     }
 }
 
 impl From<anyhow::Error> for Problem {
     fn from(e: anyhow::Error) -> Problem {
-        tracing::error!(error = %format!("{e:#}"), "API request failed");
-        Problem::new(Status::InternalServerError, "The request failed; nothing was half-saved. Try again.")
+        if e.is::<crate::core::KeyReused>() {
+            let detail = "This Idempotency-Key was already used with a different request (another body or \
+                          resource). Use a new key for a new request; nothing was done.";
+            return Problem {
+                code: Some("idempotency-key-reused".into()),
+                ..Problem::new(Status::UnprocessableEntity, detail)
+            };
+        }
+        let (status, retry_after) = crate::error::status_of(&e);
+        let detail = match status.code {
+            500 => {
+                tracing::error!(error = %format!("{e:#}"), "API request failed");
+                "The request failed; nothing was half-saved. Try again."
+            }
+            507 => "The server's disk is full: nothing was saved. Tell the club's IT person, then try again.",
+            _ => "The server cannot take this right now; nothing was saved. Try again shortly.",
+        };
+        if status.code != 500 {
+            tracing::warn!(error = %format!("{e:#}"), status = status.code, "API request refused");
+        }
+        Problem { retry_after, ..Problem::new(status, detail) }
     }
 }
 
@@ -80,10 +103,14 @@ impl<'r> Responder<'r, 'static> for Problem {
             body["args"] = serde_json::Value::Object(args);
         }
         let body = body.to_string();
-        Response::build()
+        let mut response = Response::build();
+        response
             .status(self.status)
             .header(ContentType::new("application", "problem+json"))
-            .sized_body(body.len(), std::io::Cursor::new(body))
-            .ok()
+            .sized_body(body.len(), std::io::Cursor::new(body));
+        if let Some(seconds) = self.retry_after {
+            response.raw_header("Retry-After", seconds.to_string());
+        }
+        response.ok()
     }
 }

@@ -5,6 +5,7 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, post};
 use serde::Deserialize;
 
+use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
@@ -72,11 +73,13 @@ pub async fn open(
     user: ApiUser,
     key: IdempotencyKey,
     app: &State<App>,
-    input: Json<OpenInput>,
+    input: JsonBody<OpenInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
-    let id = key.command_id(&user.0.id);
+    let JsonBody { value: input, digest } = input;
+    let sub = key.submission(&user.0.id, &digest);
+    let id = sub.id;
     let cmd = AnyCommand::OpenShift(OpenShift { shift_id: id.to_string(), float: input.float });
-    super::execute(app, user.actor(), id, cmd).await?;
+    super::execute(app, user.actor(), &sub, cmd).await?;
     Ok((Status::Created, Json(shift_or_404(app, Some(id.to_string())).await?)))
 }
 
@@ -93,13 +96,14 @@ pub async fn move_cash(
     user: ApiUser,
     key: IdempotencyKey,
     app: &State<App>,
-    input: Json<MoveInput>,
+    input: JsonBody<MoveInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
-    let input = input.into_inner();
-    let id = key.command_id(&user.0.id);
+    let JsonBody { value: input, digest } = input;
+    let sub = key.submission(&user.0.id, &digest);
+    let id = sub.id;
     let cmd =
         AnyCommand::MoveCash(MoveCash { movement_id: id.to_string(), amount: input.amount, reason: input.reason });
-    super::execute(app, user.actor(), id, cmd).await?;
+    super::execute(app, user.actor(), &sub, cmd).await?;
     Ok((Status::Created, Json(shift_or_404(app, None).await?)))
 }
 
@@ -117,10 +121,10 @@ pub async fn close(
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
-    input: Json<CloseInput>,
+    input: JsonBody<CloseInput>,
 ) -> Result<Json<Value>, Problem> {
-    let input = input.into_inner();
+    let JsonBody { value: input, digest } = input;
     let cmd = AnyCommand::CloseShift(CloseShift { shift_id: id.clone(), counted: input.counted, note: input.note });
-    super::execute(app, user.actor(), key.command_id(&user.0.id), cmd).await?;
+    super::execute(app, user.actor(), &key.submission(&user.0.id, &digest), cmd).await?;
     Ok(Json(shift_or_404(app, Some(id)).await?))
 }

@@ -7,6 +7,7 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, post};
 use serde::Deserialize;
 
+use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
@@ -87,11 +88,12 @@ pub async fn send(
     user: ApiUser,
     key: IdempotencyKey,
     app: &State<App>,
-    input: Json<MessageInput>,
+    input: JsonBody<MessageInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
-    let input = input.into_inner();
-    let key = if key.0.is_none() { IdempotencyKey(input.command_id.clone()) } else { key };
-    let id = key.command_id(&user.0.id);
+    let JsonBody { value: input, digest } = input;
+    let key = key.or_body(&input.command_id);
+    let sub = key.submission(&user.0.id, &digest);
+    let id = sub.id;
     let cmd = AnyCommand::SendSms(SendSms {
         message_id: id.to_string(),
         member_id: input.member_id,
@@ -99,7 +101,7 @@ pub async fn send(
         text: input.text,
         kind: Kind::Manual,
     });
-    match app.run_with_id(id, user.actor(), cmd).await?.outcome {
+    match app.submit(&sub, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok((Status::Accepted, Json(message_or_404(app, id.to_string()).await?))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }
@@ -125,11 +127,12 @@ pub async fn create_campaign(
     user: ApiUser,
     key: IdempotencyKey,
     app: &State<App>,
-    input: Json<CampaignInput>,
+    input: JsonBody<CampaignInput>,
 ) -> Result<(Status, Json<Value>), Problem> {
-    let input = input.into_inner();
-    let key = if key.0.is_none() { IdempotencyKey(input.command_id.clone()) } else { key };
-    let id = key.command_id(&user.0.id);
+    let JsonBody { value: input, digest } = input;
+    let key = key.or_body(&input.command_id);
+    let sub = key.submission(&user.0.id, &digest);
+    let id = sub.id;
     let cmd = AnyCommand::CreateCampaign(CreateCampaign {
         campaign_id: id.to_string(),
         name: input.name,
@@ -137,7 +140,7 @@ pub async fn create_campaign(
         audience: input.audience,
         send_at: input.send_at,
     });
-    match app.run_with_id(id, user.actor(), cmd).await?.outcome {
+    match app.submit(&sub, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok((Status::Created, Json(campaign_or_404(app, id.to_string()).await?))),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),
     }

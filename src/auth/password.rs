@@ -36,7 +36,12 @@ pub async fn hash_gated(gate: &HashGate, client: &str, password: String) -> anyh
 
 /// Checks a password typed in a request from `client`, through the gate. Without a stored hash
 /// (no such account) it spends the same time and answers false.
-pub async fn verify_gated(gate: &HashGate, client: &str, password: String, stored: Option<String>) -> Result<bool, Busy> {
+pub async fn verify_gated(
+    gate: &HashGate,
+    client: &str,
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, Busy> {
     gate.run(client, move || match stored {
         Some(stored) => verify(&password, &stored),
         None => {

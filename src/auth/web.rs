@@ -7,8 +7,8 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
 
-use super::model::{Username, check_password, parse_display_name};
 use super::gate::Busy;
+use super::model::{Username, check_password, parse_display_name};
 use super::{password, store, throttle, tokens};
 use crate::app::App;
 use crate::auth::commands::{CreateStaffUser, SetStaffLocale, SetStaffPassword};
@@ -16,7 +16,7 @@ use crate::commands::AnyCommand;
 use crate::core::{Actor, Outcome, Role};
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, rejection_text, safe_next};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id, rejection_text, safe_next};
 use crate::web::guards::{ClientIp, SESSION_COOKIE, Staff, end_session};
 use crate::web::page::{Html, LANG_COOKIE, PRE_SESSION_CSRF, PageCtx, ok, render};
 
@@ -151,16 +151,8 @@ impl<'r> rocket::request::FromRequest<'r> for UserAgent {
     }
 }
 
-/// Logout carries nothing but its CSRF token.
-#[derive(FromForm)]
-struct LogoutForm {
-    #[field(default = String::new())]
-    #[allow(dead_code)]
-    csrf: String,
-}
-
 #[post("/logout", data = "<_form>")]
-async fn logout(me: Staff, ctx: PageCtx, app: &State<App>, cookies: &CookieJar<'_>, _form: Csrf<LogoutForm>) -> Page {
+async fn logout(me: Staff, ctx: PageCtx, app: &State<App>, cookies: &CookieJar<'_>, _form: Csrf<NoFields>) -> Page {
     end_session(cookies, app, &me.0).await?;
     tracing::info!(user = %me.0.user.username, "logged out");
     redirect("/login", "success", ctx.t("logout-done"))
@@ -333,8 +325,6 @@ async fn profile(_me: Staff, ctx: PageCtx) -> Result<Html, AppError> {
 #[derive(FromForm)]
 struct LanguageForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     locale: String,
 }
 
@@ -343,7 +333,7 @@ async fn set_language(me: Staff, app: &State<App>, form: Csrf<LanguageForm>) -> 
     let locale = Locale::parse(&form.0.locale);
     let cmd = AnyCommand::SetStaffLocale(SetStaffLocale { user_id: me.0.user.id.clone(), locale });
     let shown = locale.unwrap_or(app.club().await?.locale);
-    match app.run_with_id(command_id(&form.0.command_id), me.0.actor(), cmd).await?.outcome {
+    match app.submit(&form.1, me.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => redirect("/profile", "success", i18n::tr(shown, "profile-language-saved")),
         Outcome::Rejected(r) => redirect("/profile", "error", rejection_text(shown, &r)),
     }
@@ -351,8 +341,6 @@ async fn set_language(me: Staff, app: &State<App>, form: Csrf<LanguageForm>) -> 
 
 #[derive(FromForm)]
 struct PasswordForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     current: String,
     #[field(default = String::new())]
@@ -371,7 +359,7 @@ async fn change_password(
     agent: UserAgent,
     form: Csrf<PasswordForm>,
 ) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let user = me.0.user.clone();
     let locale = ctx.locale;
     let mut errors = FieldErrors::default();
@@ -394,7 +382,7 @@ async fn change_password(
         user_id: user.id.clone(),
         password_hash: password::hash_gated(&app.hash_gate, &ip.0, form.password).await?,
     });
-    match app.run_with_id(command_id(&form.command_id), me.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, me.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {
             // The command ended every session of this account; this device continues in a new one.
             open_session(app, cookies, user.id, ip.0, agent.0).await?;

@@ -17,6 +17,7 @@ use super::model::{Kind, LocalSlot, Player, Source, Status};
 use super::store::{self, Booking};
 use crate::app::App;
 use crate::commands::AnyCommand;
+use crate::core::Submission;
 use crate::core::{Actor, Outcome};
 use crate::courts::model::{BookingRules, DayMinute};
 use crate::courts::store::{self as courts, Court};
@@ -27,7 +28,7 @@ use crate::money::commands::SetBookingPrice;
 use crate::money::pay_web::PayForm;
 use crate::money::till::{self, Method, Payment};
 use crate::passes::web::Choice as PassChoice;
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, fresh_id, rejection_text};
 use crate::web::guards::{Manager, Reception, Staff};
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -403,12 +404,12 @@ fn grid_link(day: Date) -> String {
 
 #[post("/bookings", data = "<form>")]
 async fn create(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<BookingForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let mut errors = FieldErrors::default();
     let Some(p) = parse_form(app, &ctx, &f, &mut errors).await? else {
         return form_again(app, ctx, None, f, errors).await;
     };
-    let id = command_id(&f.command_id);
+    let id = sub.id;
     let day = p.slot.day;
     let cmd = AnyCommand::CreateBooking(CreateBooking {
         booking_id: id.to_string(),
@@ -421,7 +422,7 @@ async fn create(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<Booking
         source: Source::Desk,
         pass_id: Some(f.pass_id.clone()).filter(|p| !p.is_empty()),
     });
-    match app.run_with_id(id, r.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go(grid_link(day), "success", ctx.t("booking-created")),
         Outcome::Rejected(rej) => {
             errors.rejection(ctx.locale, &rej);
@@ -645,7 +646,7 @@ async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) ->
 
 #[post("/bookings/<id>", data = "<form>")]
 async fn update(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<BookingForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let mut errors = FieldErrors::default();
     let Some(p) = parse_form(app, &ctx, &f, &mut errors).await? else {
         return form_again(app, ctx, Some(id), f, errors).await;
@@ -660,7 +661,7 @@ async fn update(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: 
         players: p.players,
         note: p.note,
     });
-    match app.run_with_id(command_id(&f.command_id), r.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go(grid_link(day), "success", ctx.t("booking-saved")),
         Outcome::Rejected(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
         Outcome::Rejected(rej) => {
@@ -675,11 +676,11 @@ async fn on_booking(
     actor: Actor,
     ctx: PageCtx,
     id: String,
-    raw_id: &str,
+    submission: &Submission,
     cmd: AnyCommand,
     done: String,
 ) -> Page {
-    match app.run_with_id(command_id(raw_id), actor, cmd).await?.outcome {
+    match app.submit(submission, actor, cmd).await?.outcome {
         Outcome::Applied { .. } => go(format!("/bookings/{id}"), "success", done),
         Outcome::Rejected(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
         Outcome::Rejected(rej) => {
@@ -693,8 +694,6 @@ async fn on_booking(
 #[derive(FromForm)]
 struct PriceForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     price: String,
     #[field(default = String::new())]
     reason: String,
@@ -706,7 +705,7 @@ struct PriceForm {
 /// A manager sets the price of one booking by hand, with a reason, or returns it to the price list.
 #[post("/bookings/<id>/price", data = "<form>")]
 async fn set_price(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PriceForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let price = if f.list {
         None
     } else {
@@ -724,13 +723,11 @@ async fn set_price(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form:
     };
     let cmd = AnyCommand::SetBookingPrice(SetBookingPrice { booking_id: id.clone(), price, reason: f.reason });
     let done = ctx.t("booking-price-set");
-    on_booking(app, m.0.actor(), ctx, id, &f.command_id, cmd, done).await
+    on_booking(app, m.0.actor(), ctx, id, &sub, cmd, done).await
 }
 
 #[derive(FromForm)]
 struct CancelForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     reason: String,
 }
@@ -739,13 +736,11 @@ struct CancelForm {
 async fn cancel(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CancelForm>) -> Page {
     let done = ctx.t("booking-cancelled-done");
     let cmd = AnyCommand::CancelBooking(CancelBooking { booking_id: id.clone(), reason: form.0.reason.clone() });
-    on_booking(app, r.0.actor(), ctx, id, &form.0.command_id, cmd, done).await
+    on_booking(app, r.0.actor(), ctx, id, &form.1, cmd, done).await
 }
 
 #[derive(FromForm)]
 struct AttendanceForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     status: String,
 }
@@ -759,7 +754,7 @@ async fn attendance(r: Reception, ctx: PageCtx, app: &State<App>, id: String, fo
     };
     let done = status_label(&ctx, &status);
     let cmd = AnyCommand::SetAttendance(SetAttendance { booking_id: id.clone(), status });
-    on_booking(app, r.0.actor(), ctx, id, &form.0.command_id, cmd, done).await
+    on_booking(app, r.0.actor(), ctx, id, &form.1, cmd, done).await
 }
 
 // ---- series ----
@@ -966,7 +961,7 @@ async fn series_preview(
 
 #[post("/series", data = "<form>")]
 async fn series_create(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<SeriesForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let mut errors = FieldErrors::default();
     let again = |ctx: PageCtx, f: SeriesForm, errors: FieldErrors, courts: Vec<Court>, rules: BookingRules| -> Page {
         Ok(Either::Left(render(
@@ -986,9 +981,9 @@ async fn series_create(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<
         return again(ctx, f, errors, courts, rules);
     };
     let skip: Vec<Date> = f.skip.iter().filter_map(|d| d.parse().ok()).collect();
-    let id = command_id(&f.command_id);
+    let id = sub.id;
     let cmd = AnyCommand::CreateSeries(CreateSeries { series_id: id.to_string(), spec, skip });
-    match app.run_with_id(id, r.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go(format!("/series/{id}"), "success", ctx.t("series-created")),
         Outcome::Rejected(rej) => {
             let mut text = rejection_text(ctx.locale, &rej);
@@ -1099,12 +1094,12 @@ async fn on_series(
     r: &Reception,
     ctx: PageCtx,
     id: String,
-    raw_id: &str,
+    submission: &Submission,
     cmd: AnyCommand,
     to: String,
     done: String,
 ) -> Page {
-    match app.run_with_id(command_id(raw_id), r.0.actor(), cmd).await?.outcome {
+    match app.submit(submission, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go(to, "success", done),
         Outcome::Rejected(rej) if rej.code == "series-not-found" => Err(AppError::NotFound),
         Outcome::Rejected(rej) => {
@@ -1122,8 +1117,6 @@ async fn on_series(
 #[derive(FromForm)]
 struct SeriesEditForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     from_day: String,
     #[field(default = String::new())]
     court_id: String,
@@ -1135,7 +1128,7 @@ struct SeriesEditForm {
 
 #[post("/series/<id>/edit", data = "<form>")]
 async fn series_edit(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<SeriesEditForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let (Some(from_day), Some(start), Some(minutes)) =
         (f.from_day.parse::<Date>().ok(), DayMinute::parse(&f.start), f.minutes.parse::<u16>().ok())
     else {
@@ -1143,7 +1136,7 @@ async fn series_edit(r: Reception, ctx: PageCtx, app: &State<App>, id: String, f
         errors.add(ctx.locale, "form", "date-invalid");
         return Ok(Either::Left(render(HttpStatus::UnprocessableEntity, &series_page(app, ctx, id, errors).await?)?));
     };
-    let new_id = command_id(&f.command_id);
+    let new_id = sub.id;
     let cmd = AnyCommand::EditSeries(EditSeries {
         series_id: id.clone(),
         new_series_id: new_id.to_string(),
@@ -1163,13 +1156,11 @@ async fn series_edit(r: Reception, ctx: PageCtx, app: &State<App>, id: String, f
     let to =
         if first_day.is_some_and(|d| from_day > d) { format!("/series/{new_id}") } else { format!("/series/{id}") };
     let done = ctx.t("series-changed");
-    on_series(app, &r, ctx, id, &f.command_id, cmd, to, done).await
+    on_series(app, &r, ctx, id, &sub, cmd, to, done).await
 }
 
 #[derive(FromForm)]
 struct SeriesEndForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     last_day: String,
 }
@@ -1184,7 +1175,7 @@ async fn series_end(r: Reception, ctx: PageCtx, app: &State<App>, id: String, fo
     let cmd = AnyCommand::EndSeries(EndSeries { series_id: id.clone(), last_day });
     let done = ctx.t("series-ended");
     let to = format!("/series/{id}");
-    on_series(app, &r, ctx, id, &form.0.command_id, cmd, to, done).await
+    on_series(app, &r, ctx, id, &form.1, cmd, to, done).await
 }
 
 /// "Copy to next season": the series form prefilled with the same terms and the next dates.

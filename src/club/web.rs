@@ -15,7 +15,7 @@ use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, fresh_id};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -44,8 +44,6 @@ async fn page(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppEr
 #[derive(FromForm)]
 struct SettingsForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     name: String,
     #[field(default = String::new())]
     time_zone: String,
@@ -64,7 +62,7 @@ async fn save(
     app: &State<App>,
     form: Csrf<SettingsForm>,
 ) -> Result<Either<Html, Flash<Redirect>>, AppError> {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let current = ctx.club.clone();
     let pinned = app.pinned;
     // Pinned fields keep their configured value whatever the form says.
@@ -96,7 +94,7 @@ async fn save(
         currency: wanted.currency.clone(),
         phone_region: wanted.phone_region.clone(),
     });
-    match app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {
             Ok(Either::Right(Flash::success(Redirect::to("/settings"), ctx.t("settings-saved"))))
         }

@@ -8,10 +8,8 @@ mod execute;
 mod store;
 
 pub use actor::{Actor, Origin, Role};
-pub use execute::{Executed, Outcome, execute};
-pub use store::{
-    CommandFilter, CommandRecord, command_count, commands_mentioning, head_txn_seq, list_commands, previous_outcome,
-};
+pub use execute::{Executed, KeyReused, Outcome, execute, execute_submitted};
+pub use store::{CommandFilter, CommandRecord, command_count, commands_mentioning, head_txn_seq, list_commands};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -48,6 +46,29 @@ pub trait Command: Serialize {
     /// A short, secret-free description for the audit page.
     fn summary(&self) -> String;
     fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError>;
+}
+
+/// One request that asks for a command: the command id its key names (a form's hidden id, an
+/// API Idempotency-Key scoped to the caller and route) and a fingerprint of what was sent (who,
+/// where, with what body). The same id with the same fingerprint is a retry and gets the first
+/// outcome; the same id with another fingerprint is refused (`KeyReused`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub id: Uuid,
+    pub fingerprint: String,
+}
+
+impl Submission {
+    /// Hashes the parts that make a request what it is into a fingerprint.
+    pub fn new(id: Uuid, parts: &[&[u8]]) -> Submission {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in parts {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        Submission { id, fingerprint: execute::hex(&h.finalize()) }
+    }
 }
 
 /// What a command sees while it runs.

@@ -7,7 +7,8 @@ use super::{Envelope, Outcome, Rejection};
 
 pub(super) struct StoredOutcome {
     pub outcome: Outcome,
-    pub payload_hash: String,
+    /// What the command id was sent with (older rows: the payload's hash).
+    pub request_hash: String,
 }
 
 /// The columns `row_to_outcome` reads, in order.
@@ -32,15 +33,12 @@ fn ms(t: Timestamp) -> i64 {
 }
 
 pub(super) fn outcome_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredOutcome>> {
-    conn.query_row(&format!("SELECT {OUTCOME_COLS}, payload_hash FROM commands WHERE id = ?1"), [id], |r| {
-        Ok(StoredOutcome { outcome: row_to_outcome(r, 0)?, payload_hash: r.get(5)? })
-    })
+    conn.query_row(
+        &format!("SELECT {OUTCOME_COLS}, coalesce(request_hash, payload_hash) FROM commands WHERE id = ?1"),
+        [id],
+        |r| Ok(StoredOutcome { outcome: row_to_outcome(r, 0)?, request_hash: r.get(5)? }),
+    )
     .optional()
-}
-
-/// The recorded outcome of command `id`, if it was executed before.
-pub fn previous_outcome(conn: &Connection, id: &str) -> rusqlite::Result<Option<Outcome>> {
-    Ok(outcome_of(conn, id)?.map(|s| s.outcome))
 }
 
 pub fn head_txn_seq(conn: &Connection) -> rusqlite::Result<i64> {
@@ -114,8 +112,8 @@ pub(super) fn record_command<C>(
     };
     conn.execute(
         "INSERT INTO commands (id, kind, payload, payload_hash, actor_id, actor_name, origin, issued_at, executed_at, \
-         status, reject_code, reject_field, reject_args, txn_seq) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+         status, reject_code, reject_field, reject_args, txn_seq, request_hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             id,
             kind,
@@ -130,7 +128,8 @@ pub(super) fn record_command<C>(
             code,
             field,
             args,
-            txn_seq
+            txn_seq,
+            stored.request_hash
         ],
     )?;
     Ok(())

@@ -17,8 +17,9 @@ use super::store::{self, Court};
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
+use crate::core::Submission;
 use crate::error::AppError;
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -61,8 +62,6 @@ async fn list(_m: Reception, ctx: PageCtx, app: &State<App>) -> Result<Html, App
 
 #[derive(FromForm)]
 struct CourtForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     name: String,
     #[field(default = String::new())]
@@ -208,14 +207,14 @@ async fn new_page(_m: Reception, ctx: PageCtx, app: &State<App>) -> Result<Html,
 
 #[post("/", data = "<form>")]
 async fn create(m: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CourtForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let draft = match parse_court(&form, &ctx) {
         Ok(d) => d,
         Err(errors) => return again(&CourtPage::from_form(ctx, None, form, groups(app).await?, errors)),
     };
     let name = draft.name.clone();
     let cmd = AnyCommand::CreateCourt(CreateCourt { court_id: new_id(), court: draft });
-    match app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => done("/courts", ctx.ta("court-created", "name", name)),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
@@ -234,14 +233,14 @@ async fn edit_page(_m: Reception, ctx: PageCtx, app: &State<App>, id: String) ->
 
 #[post("/<id>", data = "<form>")]
 async fn update(m: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CourtForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let draft = match parse_court(&form, &ctx) {
         Ok(d) => d,
         Err(errors) => return again(&CourtPage::from_form(ctx, Some(id), form, groups(app).await?, errors)),
     };
     let name = draft.name.clone();
     let cmd = AnyCommand::UpdateCourt(UpdateCourt { court_id: id.clone(), court: draft });
-    match app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => done("/courts", ctx.ta("court-saved", "name", name)),
         Outcome::Rejected(r) if r.code == "court-not-found" => Err(AppError::NotFound),
         Outcome::Rejected(r) => {
@@ -352,8 +351,6 @@ async fn schedule(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, A
 
 #[derive(FromForm)]
 struct HoursForm {
-    #[field(default = String::new())]
-    command_id: String,
     /// Keyed by weekday index (0 = Monday): `open[3]=on`, `opens[3]=08:00`, `closes[3]=22:00`.
     /// Unchecked boxes are not sent, hence maps rather than lists.
     #[field(default = HashMap::new())]
@@ -366,7 +363,7 @@ struct HoursForm {
 
 #[post("/schedule/hours", data = "<form>")]
 async fn set_hours(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<HoursForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let mut errors = FieldErrors::default();
     let mut week = Week([None; 7]);
     for (i, _) in WEEKDAYS.iter().enumerate() {
@@ -392,11 +389,18 @@ async fn set_hours(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<HoursF
         return again(&page);
     }
     let cmd = AnyCommand::SetOpeningHours(SetOpeningHours { week, new_ids: std::array::from_fn(|_| new_id()) });
-    run_schedule(app, &m, ctx, &f.command_id, cmd, "hours-saved").await
+    run_schedule(app, &m, ctx, &sub, cmd, "hours-saved").await
 }
 
-async fn run_schedule(app: &App, m: &Manager, ctx: PageCtx, raw_id: &str, cmd: AnyCommand, saved: &str) -> Page {
-    match app.run_with_id(command_id(raw_id), m.0.actor(), cmd).await?.outcome {
+async fn run_schedule(
+    app: &App,
+    m: &Manager,
+    ctx: PageCtx,
+    submission: &Submission,
+    cmd: AnyCommand,
+    saved: &str,
+) -> Page {
+    match app.submit(submission, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => done("/courts/schedule", ctx.t(saved)),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
@@ -409,8 +413,6 @@ async fn run_schedule(app: &App, m: &Manager, ctx: PageCtx, raw_id: &str, cmd: A
 #[derive(FromForm)]
 struct RulesForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     slot_minutes: String,
     #[field(default = String::new())]
     min_minutes: String,
@@ -420,7 +422,7 @@ struct RulesForm {
 
 #[post("/schedule/rules", data = "<form>")]
 async fn set_rules(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<RulesForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let mut errors = FieldErrors::default();
     let mut num = |field: &str, raw: &str| {
         raw.trim().parse::<u16>().map_err(|_| errors.add(ctx.locale, field, "rules-not-multiple")).unwrap_or(0)
@@ -442,13 +444,11 @@ async fn set_rules(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<RulesF
         return again(&page);
     }
     let cmd = AnyCommand::SetBookingRules(SetBookingRules { rules, new_id: new_id() });
-    run_schedule(app, &m, ctx, &f.command_id, cmd, "rules-saved").await
+    run_schedule(app, &m, ctx, &sub, cmd, "rules-saved").await
 }
 
 #[derive(FromForm)]
 struct ClosureForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     first_day: String,
     #[field(default = String::new())]
@@ -467,7 +467,7 @@ struct ClosureForm {
 
 #[post("/schedule/closures", data = "<form>")]
 async fn add_closure(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ClosureForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let mut errors = FieldErrors::default();
     let first =
         f.first_day.trim().parse::<Date>().map_err(|_| errors.add(ctx.locale, "first_day", "date-invalid")).ok();
@@ -504,11 +504,7 @@ async fn add_closure(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Clos
         hours,
         reason: f.reason.clone(),
     };
-    match app
-        .run_with_id(command_id(&f.command_id), m.0.actor(), AnyCommand::AddClosure(AddClosure { closure }))
-        .await?
-        .outcome
-    {
+    match app.submit(&sub, m.0.actor(), AnyCommand::AddClosure(AddClosure { closure })).await?.outcome {
         Outcome::Applied { .. } => done("/courts/schedule", ctx.t("closure-added")),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
@@ -532,16 +528,10 @@ async fn closure_again(app: &App, ctx: PageCtx, f: ClosureForm, errors: FieldErr
     again(&page)
 }
 
-#[derive(FromForm)]
-struct RemoveForm {
-    #[field(default = String::new())]
-    command_id: String,
-}
-
 #[post("/schedule/closures/<id>/remove", data = "<form>")]
-async fn remove_closure(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<RemoveForm>) -> Page {
+async fn remove_closure(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<NoFields>) -> Page {
     let cmd = AnyCommand::RemoveClosure(RemoveClosure { closure_id: id });
-    run_schedule(app, &m, ctx, &form.0.command_id, cmd, "closure-removed").await
+    run_schedule(app, &m, ctx, &form.1, cmd, "closure-removed").await
 }
 
 pub fn routes() -> Vec<Route> {

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use jiff::{Timestamp, tz::TimeZone};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{APPLICATION_ID, DB_FILE, migrate, open_connection};
+use super::{APPLICATION_ID, DB_FILE, files, migrate, open_connection};
 
 const NIGHTLY_PREFIX: &str = "nightly-";
 const EXT: &str = ".sqlite3";
@@ -18,17 +18,23 @@ fn stamp(now: Timestamp) -> String {
     now.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// Writes a consistent copy of the live database to `target` (which must not exist yet).
+/// Writes a consistent copy of the live database to `target` (which must not exist yet),
+/// readable by this user only: a backup holds the whole club.
 pub fn copy_to(conn: &Connection, target: &Path) -> anyhow::Result<()> {
     if target.exists() {
         bail!("{} already exists. Fix: choose another file name.", target.display());
     }
     if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).with_context(|| format!("cannot create the backup folder {}", parent.display()))?;
+        files::create_private_dir(parent)
+            .with_context(|| format!("cannot create the backup folder {}", parent.display()))?;
     }
     let target_str = target.to_str().context("the backup path is not valid UTF-8")?;
-    conn.execute("VACUUM INTO ?1", [target_str])
-        .with_context(|| format!("cannot write the backup {}", target.display()))?;
+    // VACUUM INTO takes an empty file, and keeps the mode it was created with.
+    files::create_private_file(target).with_context(|| format!("cannot create the backup {}", target.display()))?;
+    if let Err(e) = conn.execute("VACUUM INTO ?1", [target_str]) {
+        let _ = fs::remove_file(target);
+        return Err(e).with_context(|| format!("cannot write the backup {}", target.display()));
+    }
     Ok(())
 }
 
@@ -174,19 +180,54 @@ pub fn verify(file: &Path) -> anyhow::Result<i64> {
     Ok(version)
 }
 
-/// Replaces the database in `data` with `file` after verifying it. The current database is kept
-/// beside it as `courtside.db.before-restore-<time>`; returns that path.
+/// Copies `from` to a new private file `to` and flushes it to disk.
+fn copy_synced(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut source = fs::File::open(from)?;
+    let mut target = files::create_private_file(to)?;
+    std::io::copy(&mut source, &mut target)?;
+    target.sync_all()
+}
+
+/// Flushes a folder's entries (a rename in it) to disk, where the system allows it.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+/// Replaces the database in `data` with `file` after verifying it, so that at every moment
+/// `courtside.db` is either the old database or the restored one: the backup is first copied
+/// and flushed beside it (a full disk stops there, nothing replaced), the current database is
+/// kept as `courtside.db.before-restore-<time>` (a hard link, so it costs no space), and only
+/// then does a rename swap the copy in. Returns the kept file's path.
 pub fn restore(data: &Path, file: &Path, now: Timestamp) -> anyhow::Result<Option<PathBuf>> {
     verify(file)?;
     let live = data.join(DB_FILE);
+    let staging = data.join(format!("{DB_FILE}.restoring"));
+    let _ = fs::remove_file(&staging);
+    let copied = copy_synced(file, &staging)
+        .with_context(|| format!("cannot copy {} into {} (is the disk full?)", file.display(), data.display()))
+        .and_then(|()| verify(&staging).map(|_| ()));
+    if let Err(e) = copied {
+        let _ = fs::remove_file(&staging);
+        return Err(e.context("nothing was replaced: the current database is as it was"));
+    }
     let mut kept = None;
     if live.exists() {
-        // Fold the WAL into the main file so the kept copy is complete on its own.
+        // Fold the WAL into the main file so the kept file is complete on its own.
         let conn = open_connection(&live, OpenFlags::default())?;
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         drop(conn);
         let old = data.join(format!("{DB_FILE}.before-restore-{}", stamp(now)));
-        fs::rename(&live, &old).with_context(|| format!("cannot move {} aside", live.display()))?;
+        if fs::hard_link(&live, &old).is_err() {
+            copy_synced(&live, &old).with_context(|| {
+                let _ = fs::remove_file(&old);
+                let _ = fs::remove_file(&staging);
+                format!("cannot keep a copy of {} (is the disk full?); nothing was replaced", live.display())
+            })?;
+        }
         for suffix in ["-wal", "-shm"] {
             let side = data.join(format!("{DB_FILE}{suffix}"));
             if side.exists() {
@@ -195,9 +236,9 @@ pub fn restore(data: &Path, file: &Path, now: Timestamp) -> anyhow::Result<Optio
         }
         kept = Some(old);
     }
-    let staging = data.join(format!("{DB_FILE}.restoring"));
-    fs::copy(file, &staging).with_context(|| format!("cannot copy {} into {}", file.display(), data.display()))?;
-    fs::rename(&staging, &live)?;
+    fs::rename(&staging, &live)
+        .with_context(|| format!("cannot put the restored database in place as {}", live.display()))?;
+    sync_dir(data).with_context(|| format!("cannot flush the folder {}", data.display()))?;
     Ok(kept)
 }
 

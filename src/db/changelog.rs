@@ -32,8 +32,9 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "sms_campaigns",
 ];
 
-/// Tables that stay on this machine: the logs themselves, API tokens, sessions, and the SMS
-/// provider's credentials, outbox and events (only the hub talks to providers).
+/// Tables that stay on this machine: the logs themselves, API tokens, sessions, the SMS
+/// provider's credentials, outbox and events (only the hub talks to providers), and the row
+/// /health writes to prove the database takes writes.
 pub const LOCAL_TABLES: &[&str] = &[
     "sync_meta",
     "sync_txn",
@@ -45,6 +46,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "sms_provider",
     "sms_messages",
     "sms_events",
+    "health_probe",
 ];
 
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {

@@ -2,10 +2,7 @@
 //! identity (so a deleted or replaced file is noticed), and the signs that a club lived here.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-
-use anyhow::Context;
 
 /// Creates `dir` (and its parents) readable by this user only, where the system allows modes.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -75,33 +72,25 @@ pub fn earlier_club(data: &Path, backup_dir: &Path, db_file: &str) -> Option<Str
     if restoring.exists() {
         return Some(format!("an interrupted restore left {}", restoring.display()));
     }
-    let kept = fs::read_dir(data).ok()?.filter_map(Result::ok).find(|e| {
-        e.file_name().to_string_lossy().starts_with(&format!("{db_file}.before-restore-"))
-    });
+    let kept = fs::read_dir(data)
+        .ok()?
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with(&format!("{db_file}.before-restore-")));
     if let Some(kept) = kept {
         return Some(format!("a restore kept the earlier database as {}", kept.path().display()));
+    }
+    let wal = data.join(format!("{db_file}-wal"));
+    if wal.exists() {
+        return Some(format!("its write-ahead log {} is there", wal.display()));
     }
     let key = crate::config::secret_key_path(data);
     if key.exists() {
         return Some(format!("its secret key {} is there", key.display()));
     }
-    let backup = fs::read_dir(backup_dir)
-        .ok()
-        .and_then(|entries| entries.filter_map(Result::ok).find(|e| e.file_name().to_string_lossy().ends_with(".sqlite3")));
+    let backup = fs::read_dir(backup_dir).ok().and_then(|entries| {
+        entries.filter_map(Result::ok).find(|e| e.file_name().to_string_lossy().ends_with(".sqlite3"))
+    });
     backup.map(|b| format!("it holds the backup {}", b.path().display()))
-}
-
-/// Proves the folder still takes a small write (used by /health after a disk failure).
-pub fn probe_writable(dir: &Path) -> anyhow::Result<()> {
-    let probe = dir.join(".health-probe");
-    let _ = fs::remove_file(&probe);
-    let result = (|| {
-        let mut file = create_private_file(&probe)?;
-        file.write_all(&[0u8; 64 * 1024])?;
-        file.sync_all()
-    })();
-    let _ = fs::remove_file(&probe);
-    result.with_context(|| format!("the data folder {} does not take writes", dir.display()))
 }
 
 #[cfg(test)]
@@ -153,6 +142,5 @@ mod tests {
         assert_eq!(fs::metadata(&sub).unwrap().permissions().mode() & 0o777, 0o700);
         create_private_file(&sub.join("f")).unwrap();
         assert_eq!(fs::metadata(sub.join("f")).unwrap().permissions().mode() & 0o777, 0o600);
-        assert!(probe_writable(&sub).is_ok());
     }
 }

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_fees", include_str!("../../migrations/0007_fees.sql")),
     ("0008_passes", include_str!("../../migrations/0008_passes.sql")),
     ("0009_sms", include_str!("../../migrations/0009_sms.sql")),
+    ("0010_hardening", include_str!("../../migrations/0010_hardening.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -124,17 +124,36 @@ impl Db {
         let sqlite_err = |source| OpenError::Sqlite { path: path.clone(), source };
         let size = std::fs::metadata(&path).ok().map(|m| m.len());
         let new = size.is_none_or(|len| len == 0);
-        if new && !init && let Some(sign) = files::earlier_club(data, backup_dir, DB_FILE) {
+        if new
+            && !init
+            && let Some(sign) = files::earlier_club(data, backup_dir, DB_FILE)
+        {
             return Err(OpenError::EarlierClub { data: data.to_owned(), sign, empty: size == Some(0) });
+        }
+        if new {
+            // Frames of an earlier database in a leftover WAL must never be replayed into a new one.
+            for suffix in ["-wal", "-shm"] {
+                let side = data.join(format!("{DB_FILE}{suffix}"));
+                if side.exists() {
+                    std::fs::remove_file(&side).with_context(|| format!("cannot remove {}", side.display()))?;
+                }
+            }
         }
         if size.is_none() {
             // SQLite gives its -wal and -shm files the mode of the database file.
             files::create_private_file(&path).with_context(|| format!("cannot create {}", path.display()))?;
         }
-        let mut conn = open_connection(&path, OpenFlags::default()).map_err(sqlite_err)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(sqlite_err)?;
+        // A damaged file may fail any first statement; say so rather than "cannot open".
+        let damaged_or = |source: rusqlite::Error| match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                OpenError::Damaged { path: path.clone(), detail: source.to_string() }
+            }
+            _ => OpenError::Sqlite { path: path.clone(), source },
+        };
+        let mut conn = open_connection(&path, OpenFlags::default()).map_err(damaged_or)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(damaged_or)?;
         if !new {
-            let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(sqlite_err)?;
+            let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(damaged_or)?;
             if check != "ok" {
                 return Err(OpenError::Damaged { path: path.clone(), detail: check });
             }
@@ -177,21 +196,30 @@ impl Db {
     }
 
     /// Whether the database can be read and written now: the file is the one opened, the schema
-    /// reads, and after a failed write the data folder takes a write again.
-    pub async fn health(&self) -> anyhow::Result<Health> {
+    /// reads, and after a write failed for a disk reason, a small write of its own succeeds.
+    pub async fn health(&self, now: jiff::Timestamp) -> anyhow::Result<Health> {
         let db = self.clone();
-        run_blocking(move || {
+        let schema_version = run_blocking(move || {
             files::still_the_same(&db.path, db.file_id)?;
             let conn = db.pool.get().context("no database connection available")?;
-            let schema_version = migrate::schema_version(&conn)?;
-            if db.write_trouble.load(Ordering::Relaxed) {
-                let folder = db.path.parent().unwrap_or(Path::new("."));
-                files::probe_writable(folder)?;
-                db.write_trouble.store(false, Ordering::Relaxed);
-            }
-            Ok(Health { schema_version })
+            Ok(migrate::schema_version(&conn)?)
         })
-        .await
+        .await?;
+        if self.write_trouble.load(Ordering::Relaxed) {
+            self.write(move |c| {
+                let tx = immediate(c)?;
+                // Fresh random bytes, so every page of it really goes to disk.
+                tx.execute(
+                    "INSERT INTO health_probe (id, at, pad) VALUES (1, ?1, randomblob(65536)) \
+                     ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad",
+                    [now.as_millisecond()],
+                )?;
+                Ok(tx.commit()?)
+            })
+            .await
+            .context("the database does not take writes")?;
+        }
+        Ok(Health { schema_version })
     }
 
     pub fn path(&self) -> &Path {

@@ -198,6 +198,8 @@ error-503-title = Unavailable
 error-503-text = Courtside cannot use its database right now, or it is busy. Try again shortly; if it keeps happening, tell the club's IT person.
 error-507-title = Disk full
 error-507-text = The server's disk is full, so nothing was saved. Tell the club's IT person.
+error-resent-title = Already sent with other values
+error-resent-text = This form was sent before with other values, so it was not done again. Go back, reload the page and enter it afresh.
 error-other-title = Error
 error-other-text = The request failed.
 

@@ -18,9 +18,10 @@ use super::model::{MemberDraft, display_phone, parse_tags};
 use super::store::{self, Category, Member};
 use crate::app::App;
 use crate::commands::AnyCommand;
+use crate::core::Submission;
 use crate::core::{Outcome, Rejection};
 use crate::error::AppError;
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id, rejection_text};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -260,16 +261,16 @@ async fn new_page(_r: Reception, ctx: PageCtx, app: &State<App>, name: Option<St
 
 #[post("/", data = "<form>")]
 async fn create(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<MemberForm>) -> Page {
-    let mut form = form.0;
+    let Csrf(mut form, sub) = form;
     let mut errors = FieldErrors::default();
     let Some(draft) = form.parse(&ctx, &mut errors) else {
         form.command_id = fresh_id();
         return again(&FormPage { ctx, member_id: None, form, categories: categories(app).await?, errors });
     };
     // The new member's id is the command id: a repeated submit lands on the same card.
-    let id = command_id(&form.command_id);
+    let id = sub.id;
     let cmd = AnyCommand::CreateMember(CreateMember { member_id: id.to_string(), member: draft });
-    match app.run_with_id(id, r.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {
             go(format!("/members/{id}"), "success", ctx.ta("member-created", "name", &form.full_name))
         }
@@ -299,14 +300,14 @@ async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) ->
 
 #[post("/<id>", data = "<form>")]
 async fn update(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<MemberForm>) -> Page {
-    let mut form = form.0;
+    let Csrf(mut form, sub) = form;
     let mut errors = FieldErrors::default();
     let Some(draft) = form.parse(&ctx, &mut errors) else {
         form.command_id = fresh_id();
         return again(&FormPage { ctx, member_id: Some(id), form, categories: categories(app).await?, errors });
     };
     let cmd = AnyCommand::UpdateMember(UpdateMember { member_id: id.clone(), member: draft });
-    match app.run_with_id(command_id(&form.command_id), r.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go(format!("/members/{id}"), "success", ctx.t("member-saved")),
         Outcome::Rejected(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
         Outcome::Rejected(rej) => {
@@ -484,11 +485,11 @@ async fn on_card(
     r: &Reception,
     ctx: PageCtx,
     id: String,
-    raw_id: &str,
+    submission: &Submission,
     cmd: AnyCommand,
     done: String,
 ) -> Page {
-    match app.run_with_id(command_id(raw_id), r.0.actor(), cmd).await?.outcome {
+    match app.submit(submission, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go(format!("/members/{id}"), "success", done),
         Outcome::Rejected(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
         Outcome::Rejected(rej) => {
@@ -501,8 +502,6 @@ async fn on_card(
 
 #[derive(FromForm)]
 struct ArchiveForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = true)]
     archived: bool,
 }
@@ -512,25 +511,19 @@ async fn archive(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form:
     let archived = form.0.archived;
     let done = ctx.t(if archived { "member-archived" } else { "member-restored" });
     let cmd = AnyCommand::SetMemberArchived(SetMemberArchived { member_id: id.clone(), archived });
-    on_card(app, &r, ctx, id, &form.0.command_id, cmd, done).await
-}
-
-#[derive(FromForm)]
-struct PlainForm {
-    #[field(default = String::new())]
-    command_id: String,
+    on_card(app, &r, ctx, id, &form.1, cmd, done).await
 }
 
 /// Deletes a member entered by mistake; one with history is archived instead, and told so.
 #[post("/<id>/delete", data = "<form>", rank = 2)]
-async fn delete(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PlainForm>) -> Page {
+async fn delete(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<NoFields>) -> Page {
     let cmd = AnyCommand::DeleteMember(DeleteMember { member_id: id.clone() });
-    match app.run_with_id(command_id(&form.0.command_id), r.0.actor(), cmd).await?.outcome {
+    match app.submit(&form.1, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go("/members".into(), "success", ctx.t("member-deleted")),
         Outcome::Rejected(rej) if rej.code == "member-has-history" => {
             let cmd = AnyCommand::SetMemberArchived(SetMemberArchived { member_id: id.clone(), archived: true });
             let told = rejection_text(ctx.locale, &rej);
-            on_card(app, &r, ctx, id, &fresh_id(), cmd, told).await
+            on_card(app, &r, ctx, id, &Submission::new(Uuid::now_v7(), &[]), cmd, told).await
         }
         Outcome::Rejected(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
         Outcome::Rejected(rej) => go(format!("/members/{id}"), "error", rejection_text(ctx.locale, &rej)),
@@ -539,8 +532,6 @@ async fn delete(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: 
 
 #[derive(FromForm)]
 struct OtherForm {
-    #[field(default = String::new())]
-    command_id: String,
     /// The other member's card number.
     #[field(default = String::new())]
     card: String,
@@ -568,7 +559,7 @@ async fn merge(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: C
     };
     let done = ctx.ta("member-merged-done", "name", &dup.full_name);
     let cmd = AnyCommand::MergeMembers(MergeMembers { keep_id: id.clone(), merge_id: dup.id });
-    on_card(app, &r, ctx, id, &form.0.command_id, cmd, done).await
+    on_card(app, &r, ctx, id, &form.1, cmd, done).await
 }
 
 #[post("/<id>/links", data = "<form>", rank = 2)]
@@ -580,7 +571,7 @@ async fn link(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Cs
         if form.0.relation == "guardian" { (other.id, id.clone()) } else { (id.clone(), other.id) };
     let cmd = AnyCommand::LinkFamily(LinkFamily { link_id: Uuid::now_v7().to_string(), guardian_id, child_id });
     let done = ctx.t("link-added");
-    on_card(app, &r, ctx, id, &form.0.command_id, cmd, done).await
+    on_card(app, &r, ctx, id, &form.1, cmd, done).await
 }
 
 #[post("/<id>/links/<link_id>/remove", data = "<form>")]
@@ -590,10 +581,10 @@ async fn unlink(
     app: &State<App>,
     id: String,
     link_id: String,
-    form: Csrf<PlainForm>,
+    form: Csrf<NoFields>,
 ) -> Page {
     let done = ctx.t("link-removed");
-    on_card(app, &r, ctx, id, &form.0.command_id, AnyCommand::UnlinkFamily(UnlinkFamily { link_id }), done).await
+    on_card(app, &r, ctx, id, &form.1, AnyCommand::UnlinkFamily(UnlinkFamily { link_id }), done).await
 }
 
 // ---- categories ----
@@ -622,15 +613,19 @@ async fn categories_page(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<
 #[derive(FromForm)]
 struct CategoryForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     name: String,
     #[field(default = false)]
     active: bool,
 }
 
-async fn run_category(app: &App, m: &Manager, ctx: PageCtx, form: CategoryForm, cmd: AnyCommand) -> Page {
-    match app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?.outcome {
+async fn run_category(
+    app: &App,
+    m: &Manager,
+    ctx: PageCtx,
+    (form, sub): (CategoryForm, Submission),
+    cmd: AnyCommand,
+) -> Page {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go("/members/categories".into(), "success", ctx.t("category-saved")),
         Outcome::Rejected(rej) => {
             let mut errors = FieldErrors::default();
@@ -648,17 +643,17 @@ async fn run_category(app: &App, m: &Manager, ctx: PageCtx, form: CategoryForm, 
 
 #[post("/categories", data = "<form>")]
 async fn create_category(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<CategoryForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let cmd =
         AnyCommand::CreateCategory(CreateCategory { category_id: Uuid::now_v7().to_string(), name: f.name.clone() });
-    run_category(app, &m, ctx, f, cmd).await
+    run_category(app, &m, ctx, (f, sub), cmd).await
 }
 
 #[post("/categories/<cid>", data = "<form>")]
 async fn update_category(m: Manager, ctx: PageCtx, app: &State<App>, cid: String, form: Csrf<CategoryForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let cmd = AnyCommand::UpdateCategory(UpdateCategory { category_id: cid, name: f.name.clone(), active: f.active });
-    run_category(app, &m, ctx, f, cmd).await
+    run_category(app, &m, ctx, (f, sub), cmd).await
 }
 
 pub fn routes() -> Vec<Route> {
@@ -848,14 +843,12 @@ async fn read_upload(file: &rocket::fs::TempFile<'_>) -> Option<String> {
 #[derive(FromForm)]
 struct ImportConfirm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     text: String,
 }
 
 #[post("/import/confirm", data = "<form>")]
 async fn import_confirm(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ImportConfirm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let rows = match examine(app, &ctx, f.text.clone()).await? {
         Ok(rows) => rows,
         Err(code) => return go("/members/import".into(), "error", ctx.t(code)),
@@ -871,7 +864,7 @@ async fn import_confirm(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<I
         .collect();
     let count = good.len();
     let cmd = AnyCommand::ImportMembers(super::commands::ImportMembers { rows: good });
-    match app.run_with_id(command_id(&f.command_id), m.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go("/members".into(), "success", ctx.ta("import-done", "count", count)),
         Outcome::Rejected(rej) => {
             let line = rej.args.iter().find(|(k, _)| k == "line").map(|(_, v)| v.clone()).unwrap_or_default();

@@ -13,9 +13,10 @@ use super::payment_commands::{CloseShift, MoveCash, OpenShift};
 use super::till::{self, Method, Movement, Payment, Purpose, Shift};
 use crate::app::App;
 use crate::commands::AnyCommand;
+use crate::core::Submission;
 use crate::core::{Outcome, Rejection};
 use crate::error::AppError;
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, fresh_id};
 use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -68,8 +69,6 @@ pub fn report(conn: &rusqlite::Connection, shift: Shift) -> rusqlite::Result<Rep
 
 #[derive(FromForm, Default, Clone)]
 struct CashForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     amount: String,
     #[field(default = String::new())]
@@ -143,12 +142,12 @@ async fn run(
     app: &App,
     r: &Reception,
     ctx: PageCtx,
-    f: CashForm,
+    (f, sub): (CashForm, Submission),
     cmd: Result<AnyCommand, Rejection>,
     (to, done): (String, &str),
 ) -> Page {
     let outcome = match cmd {
-        Ok(cmd) => match app.run_with_id(command_id(&f.command_id), r.0.actor(), cmd).await?.outcome {
+        Ok(cmd) => match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
             Outcome::Applied { .. } => None,
             Outcome::Rejected(rej) => Some(rej),
         },
@@ -169,30 +168,29 @@ fn parse_amount(ctx: &PageCtx, text: &str, field: &str) -> Result<i64, Rejection
 
 #[post("/open", data = "<form>")]
 async fn open(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let float = if f.amount.trim().is_empty() { Ok(0) } else { parse_amount(&ctx, &f.amount, "float") };
-    let cmd =
-        float.map(|float| AnyCommand::OpenShift(OpenShift { shift_id: command_id(&f.command_id).to_string(), float }));
-    run(app, &r, ctx, f, cmd, ("/cash".into(), "shift-opened")).await
+    let cmd = float.map(|float| AnyCommand::OpenShift(OpenShift { shift_id: sub.id.to_string(), float }));
+    run(app, &r, ctx, (f, sub), cmd, ("/cash".into(), "shift-opened")).await
 }
 
 #[post("/move", data = "<form>")]
 async fn move_cash(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let sign = if f.direction == "out" { -1 } else { 1 };
     let cmd = parse_amount(&ctx, &f.amount, "amount").map(|amount| {
         AnyCommand::MoveCash(MoveCash {
-            movement_id: command_id(&f.command_id).to_string(),
+            movement_id: sub.id.to_string(),
             amount: sign * amount,
             reason: f.reason.clone(),
         })
     });
-    run(app, &r, ctx, f, cmd, ("/cash".into(), "cash-moved")).await
+    run(app, &r, ctx, (f, sub), cmd, ("/cash".into(), "cash-moved")).await
 }
 
 #[post("/close", data = "<form>")]
 async fn close(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let shift = app.db.read(|c| Ok(till::open_shift(c)?)).await?;
     // A closed shift goes straight to its Z report.
     let to = shift.as_ref().map_or_else(|| "/cash".to_owned(), |s| format!("/cash/shifts/{}", s.id));
@@ -201,7 +199,7 @@ async fn close(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm
         Some(s) => parse_amount(&ctx, &f.amount, "counted")
             .map(|counted| AnyCommand::CloseShift(CloseShift { shift_id: s.id, counted, note: f.reason.clone() })),
     };
-    run(app, &r, ctx, f, cmd, (to, "shift-closed")).await
+    run(app, &r, ctx, (f, sub), cmd, (to, "shift-closed")).await
 }
 
 #[get("/shifts/<id>")]

@@ -18,7 +18,7 @@ use crate::commands::AnyCommand;
 use crate::core::Rejection;
 use crate::error::AppError;
 use crate::members::store as members;
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, run};
+use crate::web::forms::{Csrf, FieldErrors, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -74,7 +74,7 @@ impl PayForm {
 
 #[post("/bookings/<id>/pay", data = "<form>")]
 async fn pay(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PayForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let parsed = amount::parse(&f.amount, &ctx.club.currency);
     let method = Method::parse(&f.method);
     let rejection = match (parsed, method) {
@@ -82,7 +82,7 @@ async fn pay(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csr
         (_, None) => Some(Rejection::new("method-choose").on("method")),
         (Ok(amount), Some(method)) => {
             let cmd = AnyCommand::TakePayment(TakePayment {
-                payment_id: command_id(&f.command_id).to_string(),
+                payment_id: sub.id.to_string(),
                 member_id: Some(f.payer.clone()).filter(|p| !p.is_empty()),
                 booking_id: Some(id.clone()),
                 purpose: Purpose::Booking,
@@ -91,7 +91,7 @@ async fn pay(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csr
                 payer_name: if f.payer.is_empty() { f.payer_name.clone() } else { String::new() },
                 note: String::new(),
             });
-            run(app, r.0.actor(), &f.command_id, cmd).await?
+            run(app, r.0.actor(), &sub, cmd).await?
         }
     };
     match rejection {
@@ -108,8 +108,6 @@ async fn pay(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csr
 
 #[derive(FromForm)]
 struct RefundForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     amount: String,
     #[field(default = String::new())]
@@ -129,7 +127,7 @@ fn back_from(p: &Payment) -> String {
 
 #[post("/payments/<id>/refund", data = "<form>")]
 async fn refund(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<RefundForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let lookup = id.clone();
     let p = app.db.read(move |c| Ok(till::payment(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
     let back = back_from(&p);
@@ -137,13 +135,13 @@ async fn refund(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: 
         Err(code) => Some(Rejection::new(code).on("amount")),
         Ok(amount) => {
             let cmd = AnyCommand::RefundPayment(RefundPayment {
-                refund_id: command_id(&f.command_id).to_string(),
+                refund_id: sub.id.to_string(),
                 payment_id: id,
                 amount,
                 to_wallet: f.to_wallet,
                 reason: f.reason,
             });
-            run(app, r.0.actor(), &f.command_id, cmd).await?
+            run(app, r.0.actor(), &sub, cmd).await?
         }
     };
     match rejection {
@@ -160,16 +158,14 @@ async fn refund(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: 
 #[derive(FromForm)]
 struct WaiveForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     reason: String,
 }
 
 #[post("/bookings/<id>/waive", data = "<form>")]
 async fn waive(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<WaiveForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let cmd = AnyCommand::WaiveFee(WaiveFee { booking_id: id.clone(), reason: f.reason });
-    match run(app, m.0.actor(), &f.command_id, cmd).await? {
+    match run(app, m.0.actor(), &sub, cmd).await? {
         None => done(format!("/bookings/{id}"), ctx.t("fee-waived")),
         Some(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
         Some(rej) => {
@@ -236,8 +232,6 @@ async fn receipt(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> R
 #[derive(FromForm)]
 struct TopUpForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     amount: String,
     #[field(default = String::new())]
     method: String,
@@ -245,8 +239,6 @@ struct TopUpForm {
 
 #[derive(FromForm)]
 struct AdjustForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     amount: String,
     #[field(default = String::new())]
@@ -342,13 +334,13 @@ async fn statement_csv(
 
 #[post("/accounts/<id>/top-up", data = "<form>")]
 async fn top_up(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<TopUpForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let rejection = match (amount::parse(&f.amount, &ctx.club.currency), Method::parse(&f.method)) {
         (Err(code), _) => Some(Rejection::new(code).on("amount")),
         (_, None) => Some(Rejection::new("method-choose").on("method")),
         (Ok(amount), Some(method)) => {
             let cmd = AnyCommand::TakePayment(TakePayment {
-                payment_id: command_id(&f.command_id).to_string(),
+                payment_id: sub.id.to_string(),
                 member_id: Some(id.clone()),
                 booking_id: None,
                 purpose: Purpose::TopUp,
@@ -357,7 +349,7 @@ async fn top_up(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: 
                 payer_name: String::new(),
                 note: String::new(),
             });
-            run(app, r.0.actor(), &f.command_id, cmd).await?
+            run(app, r.0.actor(), &sub, cmd).await?
         }
     };
     match rejection {
@@ -373,7 +365,7 @@ async fn top_up(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: 
 
 #[post("/accounts/<id>/adjust", data = "<form>")]
 async fn adjust(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<AdjustForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let rejection = match amount::parse(&f.amount, &ctx.club.currency) {
         Err(code) => Some(Rejection::new(code).on("adjust_amount")),
         Ok(amount) => {
@@ -383,7 +375,7 @@ async fn adjust(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Cs
                 amount,
                 reason: f.reason.clone(),
             });
-            run(app, m.0.actor(), &f.command_id, cmd).await?
+            run(app, m.0.actor(), &sub, cmd).await?
         }
     };
     match rejection {
@@ -403,20 +395,18 @@ async fn adjust(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Cs
 #[derive(FromForm)]
 struct CreditForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     limit: String,
 }
 
 #[post("/accounts/<id>/credit", data = "<form>")]
 async fn credit(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CreditForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let limit = if f.limit.trim().is_empty() { Ok(0) } else { amount::parse(&f.limit, &ctx.club.currency) };
     let rejection = match limit {
         Err(code) => Some(Rejection::new(code).on("limit")),
         Ok(limit) => {
             let cmd = AnyCommand::SetCreditLimit(SetCreditLimit { member_id: id.clone(), limit });
-            run(app, m.0.actor(), &f.command_id, cmd).await?
+            run(app, m.0.actor(), &sub, cmd).await?
         }
     };
     match rejection {

@@ -19,7 +19,7 @@ use crate::courts::model::DayMinute;
 use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
 use crate::members::store::{self as members, Category};
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, fresh_id};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -195,13 +195,13 @@ fn parse_policy(f: &PolicyForm, ctx: &PageCtx) -> Result<Policy, FieldErrors> {
 
 #[post("/policy", data = "<form>")]
 async fn set_policy(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<PolicyForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let policy = match parse_policy(&form, &ctx) {
         Ok(p) => p,
         Err(errors) => return again(&prices_page(app, ctx, Some((form, errors))).await?),
     };
     let cmd = AnyCommand::SetMoneyPolicy(SetMoneyPolicy { policy, new_id: Uuid::now_v7().to_string() });
-    match app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => done(ctx.t("policy-saved")),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
@@ -371,7 +371,7 @@ async fn edit_page(_m: Manager, ctx: PageCtx, app: &State<App>, id: String) -> R
     ok(&RulePage { ctx, rule_id: Some(found.id), form, choices: choices(app).await?, errors: FieldErrors::default() })
 }
 
-async fn save(app: &App, m: &Manager, ctx: PageCtx, rule_id: Option<String>, form: RuleForm) -> Page {
+async fn save(app: &App, m: &Manager, ctx: PageCtx, rule_id: Option<String>, Csrf(form, sub): Csrf<RuleForm>) -> Page {
     let rule = match parse_rule(&form, &ctx) {
         Ok(r) => r,
         Err(errors) => return again(&RulePage { ctx, rule_id, form, choices: choices(app).await?, errors }),
@@ -379,7 +379,7 @@ async fn save(app: &App, m: &Manager, ctx: PageCtx, rule_id: Option<String>, for
     let name = rule.name.clone();
     let id = rule_id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
     let cmd = AnyCommand::SavePriceRule(SavePriceRule { rule_id: id, rule });
-    match app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => done(ctx.ta("price-saved", "name", name)),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
@@ -391,14 +391,14 @@ async fn save(app: &App, m: &Manager, ctx: PageCtx, rule_id: Option<String>, for
 
 #[post("/", data = "<form>")]
 async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<RuleForm>) -> Page {
-    save(app, &m, ctx, None, form.0).await
+    save(app, &m, ctx, None, form).await
 }
 
 #[post("/<id>", data = "<form>")]
 async fn update(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<RuleForm>) -> Page {
     let lookup = id.clone();
     app.db.read(move |c| Ok(store::price_rule(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
-    save(app, &m, ctx, Some(id), form.0).await
+    save(app, &m, ctx, Some(id), form).await
 }
 
 pub fn routes() -> Vec<Route> {

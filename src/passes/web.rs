@@ -15,6 +15,7 @@ use super::store::{self, StoredPass, StoredProduct};
 use crate::app::App;
 use crate::bookings::model::LocalSlot;
 use crate::commands::AnyCommand;
+use crate::core::Submission;
 use crate::courts::model::DayMinute;
 use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
@@ -23,7 +24,7 @@ use crate::money::amount;
 use crate::money::pay_web::rejection_errors;
 use crate::money::payment_commands::RefundPayment;
 use crate::money::till::{self, Method, Payment};
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, run};
+use crate::web::forms::{Csrf, FieldErrors, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -338,7 +339,13 @@ async fn edit_product(_m: Manager, ctx: PageCtx, app: &State<App>, id: String) -
     ok(&product_page(app, ctx, Some(id), form, FieldErrors::default()).await?)
 }
 
-async fn save_product(app: &App, m: Manager, ctx: PageCtx, id: Option<String>, f: ProductForm) -> Page {
+async fn save_product(
+    app: &App,
+    m: Manager,
+    ctx: PageCtx,
+    id: Option<String>,
+    Csrf(f, sub): Csrf<ProductForm>,
+) -> Page {
     let product = match parse_product(&f, &ctx) {
         Ok(p) => p,
         Err(errors) => {
@@ -348,7 +355,7 @@ async fn save_product(app: &App, m: Manager, ctx: PageCtx, id: Option<String>, f
     };
     let product_id = id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
     let cmd = AnyCommand::SavePassProduct(SavePassProduct { product_id, product });
-    match run(app, m.0.actor(), &f.command_id, cmd).await? {
+    match run(app, m.0.actor(), &sub, cmd).await? {
         None => done("/passes".into(), ctx.t("pass-product-saved")),
         Some(rej) => {
             let errors = rejection_errors(&ctx, &rej);
@@ -360,12 +367,12 @@ async fn save_product(app: &App, m: Manager, ctx: PageCtx, id: Option<String>, f
 
 #[post("/passes/products", data = "<form>")]
 async fn create_product(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ProductForm>) -> Page {
-    save_product(app, m, ctx, None, form.0).await
+    save_product(app, m, ctx, None, form).await
 }
 
 #[post("/passes/products/<id>", data = "<form>")]
 async fn update_product(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<ProductForm>) -> Page {
-    save_product(app, m, ctx, Some(id), form.0).await
+    save_product(app, m, ctx, Some(id), form).await
 }
 
 // ---- a member's passes ----
@@ -500,7 +507,7 @@ fn passes_link(member_id: &str) -> String {
 
 #[post("/members/<id>/passes", data = "<form>", rank = 2)]
 async fn sell(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<SellForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let mut errors = FieldErrors::default();
     let method = Method::parse(&f.method);
     if method.is_none() {
@@ -516,7 +523,7 @@ async fn sell(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Cs
     let rejection = match method {
         Some(method) if errors.is_empty() => {
             // The pass and its payment take the form's command id, as in the API.
-            let sale_id = command_id(&f.command_id).to_string();
+            let sale_id = sub.id.to_string();
             let cmd = AnyCommand::SellPass(SellPass {
                 pass_id: sale_id.clone(),
                 payment_id: sale_id.clone(),
@@ -525,7 +532,7 @@ async fn sell(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Cs
                 method,
                 valid_from,
             });
-            run(app, r.0.actor(), &sale_id, cmd).await?
+            run(app, r.0.actor(), &sub, cmd).await?
         }
         _ => None,
     };
@@ -545,8 +552,6 @@ async fn sell(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Cs
 #[derive(FromForm)]
 struct PassActionForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     from: String,
     #[field(default = String::new())]
     reason: String,
@@ -559,13 +564,13 @@ async fn pass_action(
     r: Reception,
     ctx: PageCtx,
     pass_id: &str,
-    raw_id: &str,
+    submission: &Submission,
     cmd: AnyCommand,
     message: &str,
 ) -> Page {
     let lookup = pass_id.to_owned();
     let member = app.db.read(move |c| Ok(store::member_of(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
-    match run(app, r.0.actor(), raw_id, cmd).await? {
+    match run(app, r.0.actor(), submission, cmd).await? {
         None => done(passes_link(&member), ctx.t(message)),
         Some(rej) => {
             let errors = rejection_errors(&ctx, &rej);
@@ -576,33 +581,33 @@ async fn pass_action(
 
 #[post("/passes/<id>/freeze", data = "<form>", rank = 2)]
 async fn freeze(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PassActionForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let from = f.from.trim().parse::<Date>().ok();
     let cmd = AnyCommand::FreezePass(FreezePass { pass_id: id.clone(), from });
-    pass_action(app, r, ctx, &id, &f.command_id, cmd, "pass-frozen-done").await
+    pass_action(app, r, ctx, &id, &sub, cmd, "pass-frozen-done").await
 }
 
 #[post("/passes/<id>/unfreeze", data = "<form>", rank = 2)]
 async fn unfreeze(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PassActionForm>) -> Page {
-    let f = form.0;
+    let sub = form.1;
     let cmd = AnyCommand::UnfreezePass(UnfreezePass { pass_id: id.clone() });
-    pass_action(app, r, ctx, &id, &f.command_id, cmd, "pass-unfrozen-done").await
+    pass_action(app, r, ctx, &id, &sub, cmd, "pass-unfrozen-done").await
 }
 
 /// Refunds a pass sale whole (the pass stops working).
 #[post("/passes/<id>/refund", data = "<form>", rank = 2)]
 async fn refund_sale(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PassActionForm>) -> Page {
-    let f = form.0;
+    let Csrf(f, sub) = form;
     let lookup = id.clone();
     let sale = app.db.read(move |c| Ok(till::pass_sale(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
     let cmd = AnyCommand::RefundPayment(RefundPayment {
-        refund_id: command_id(&f.command_id).to_string(),
+        refund_id: sub.id.to_string(),
         payment_id: sale.id,
         amount: sale.amount,
         to_wallet: f.to_wallet,
         reason: f.reason,
     });
-    pass_action(app, r, ctx, &id, &f.command_id, cmd, "pass-refunded-done").await
+    pass_action(app, r, ctx, &id, &sub, cmd, "pass-refunded-done").await
 }
 
 // ---- paying a booking with a pass ----
@@ -610,20 +615,15 @@ async fn refund_sale(r: Reception, ctx: PageCtx, app: &State<App>, id: String, f
 #[derive(FromForm)]
 struct UseForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     pass_id: String,
 }
 
 #[post("/bookings/<id>/use-pass", data = "<form>")]
 async fn use_pass(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<UseForm>) -> Page {
-    let f = form.0;
-    let cmd = AnyCommand::UsePass(UsePass {
-        payment_id: command_id(&f.command_id).to_string(),
-        booking_id: id.clone(),
-        pass_id: f.pass_id,
-    });
-    match run(app, r.0.actor(), &f.command_id, cmd).await? {
+    let Csrf(f, sub) = form;
+    let cmd =
+        AnyCommand::UsePass(UsePass { payment_id: sub.id.to_string(), booking_id: id.clone(), pass_id: f.pass_id });
+    match run(app, r.0.actor(), &sub, cmd).await? {
         None => done(format!("/bookings/{id}"), ctx.t("pass-used")),
         Some(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
         Some(rej) => {

@@ -13,10 +13,11 @@ use crate::auth::model::{Username, assignable_roles, can_manage, check_password,
 use crate::auth::store::{self, ApiToken, StaffUser};
 use crate::auth::{password, tokens};
 use crate::commands::AnyCommand;
+use crate::core::Submission;
 use crate::core::{Outcome, Role};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id, rejection_text};
 use crate::web::guards::{Manager, SessionInfo};
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -58,8 +59,6 @@ struct NewPage {
 #[derive(FromForm)]
 struct NewForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     username: String,
     #[field(default = String::new())]
     display_name: String,
@@ -87,7 +86,7 @@ async fn new_page(m: Manager, ctx: PageCtx) -> Result<Html, AppError> {
 
 #[post("/", data = "<form>")]
 async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NewForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let locale = ctx.locale;
     let mut errors = FieldErrors::default();
     let username = Username::parse(&form.username).map_err(|code| errors.add(locale, "username", code)).ok();
@@ -133,7 +132,7 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NewForm>)
         password_hash: password::hash_gated(&app.hash_gate, &m.0.user.id, form.password.clone()).await?,
         must_change_password: true,
     });
-    let executed = app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?;
+    let executed = app.submit(&sub, m.0.actor(), cmd).await?;
     match executed.outcome {
         Outcome::Applied { .. } => {
             // On a replayed double submit the account exists under the first submission's id.
@@ -204,12 +203,12 @@ async fn run_on_account(
     ctx: PageCtx,
     app: &App,
     id: String,
-    raw_id: &str,
+    submission: &Submission,
     cmd: AnyCommand,
     done: &str,
 ) -> Page {
     let locale = ctx.locale;
-    match app.run_with_id(command_id(raw_id), m.0.actor(), cmd).await?.outcome {
+    match app.submit(submission, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => back(format!("/staff/{id}"), "success", ctx.t(done)),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
@@ -223,8 +222,6 @@ async fn run_on_account(
 #[derive(FromForm)]
 struct RoleForm {
     #[field(default = String::new())]
-    command_id: String,
-    #[field(default = String::new())]
     role: String,
 }
 
@@ -237,13 +234,11 @@ async fn change_role(m: Manager, ctx: PageCtx, app: &State<App>, id: String, for
         return Ok(Either::Left(render(Status::UnprocessableEntity, &page)?));
     };
     let cmd = AnyCommand::ChangeStaffRole(ChangeStaffRole { user_id: id.clone(), role });
-    run_on_account(&m, ctx, app, id, &form.0.command_id, cmd, "staff-role-changed").await
+    run_on_account(&m, ctx, app, id, &form.1, cmd, "staff-role-changed").await
 }
 
 #[derive(FromForm)]
 struct ActiveForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = false)]
     active: bool,
 }
@@ -253,20 +248,18 @@ async fn set_active(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form
     let active = form.0.active;
     let cmd = AnyCommand::SetStaffActive(SetStaffActive { user_id: id.clone(), active });
     let done = if active { "staff-enabled" } else { "staff-disabled" };
-    run_on_account(&m, ctx, app, id, &form.0.command_id, cmd, done).await
+    run_on_account(&m, ctx, app, id, &form.1, cmd, done).await
 }
 
 #[derive(FromForm)]
 struct ResetForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     password: String,
 }
 
 #[post("/<id>/password", data = "<form>")]
 async fn reset_password(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<ResetForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let lookup = id.clone();
     let user = app.db.read(move |c| Ok(store::user_by_id(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
     if let Err(code) = check_password(&form.password, &user.username) {
@@ -279,13 +272,11 @@ async fn reset_password(m: Manager, ctx: PageCtx, app: &State<App>, id: String, 
         user_id: id.clone(),
         password_hash: password::hash_gated(&app.hash_gate, &m.0.user.id, form.password).await?,
     });
-    run_on_account(&m, ctx, app, id, &form.command_id, cmd, "staff-password-reset").await
+    run_on_account(&m, ctx, app, id, &sub, cmd, "staff-password-reset").await
 }
 
 #[derive(FromForm)]
 struct TokenForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     name: String,
 }
@@ -293,7 +284,7 @@ struct TokenForm {
 /// Issues a token and shows it once, on this response only.
 #[post("/<id>/tokens", data = "<form>")]
 async fn issue_token(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<TokenForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let locale = ctx.locale;
     let secret = tokens::new_api_token();
     let cmd = AnyCommand::IssueApiToken(IssueApiToken {
@@ -302,7 +293,7 @@ async fn issue_token(m: Manager, ctx: PageCtx, app: &State<App>, id: String, for
         name: form.name.clone(),
         token_hash: tokens::hash_secret(&secret),
     });
-    let executed = app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?;
+    let executed = app.submit(&sub, m.0.actor(), cmd).await?;
     match executed.outcome {
         // A replayed submit cannot show the secret again (only its hash was kept): say so.
         Outcome::Applied { .. } if !executed.first_time => {
@@ -322,12 +313,6 @@ async fn issue_token(m: Manager, ctx: PageCtx, app: &State<App>, id: String, for
     }
 }
 
-#[derive(FromForm)]
-struct RevokeForm {
-    #[field(default = String::new())]
-    command_id: String,
-}
-
 #[post("/<id>/tokens/<token_id>/revoke", data = "<form>")]
 async fn revoke_token(
     m: Manager,
@@ -335,10 +320,10 @@ async fn revoke_token(
     app: &State<App>,
     id: String,
     token_id: String,
-    form: Csrf<RevokeForm>,
+    form: Csrf<NoFields>,
 ) -> Page {
     let cmd = AnyCommand::RevokeApiToken(RevokeApiToken { token_id });
-    run_on_account(&m, ctx, app, id, &form.0.command_id, cmd, "token-revoked").await
+    run_on_account(&m, ctx, app, id, &form.1, cmd, "token-revoked").await
 }
 
 impl ShowPage {

@@ -11,7 +11,7 @@ use rocket::{Catcher, catch, catchers};
 
 use super::guards;
 use super::page::PageCtx;
-use crate::error::RetryAfter;
+use crate::error::{PageMessage, Refusal, RetryAfter};
 use crate::i18n::{self, Locale};
 
 #[derive(Template)]
@@ -107,17 +107,18 @@ async fn page(status: Status, req: &Request<'_>) -> ErrorResponse {
     let (status, allow) = settle(status, req);
     let code = status.code;
     let known = [400, 403, 404, 405, 413, 415, 422, 429, 500, 503, 507].contains(&code);
-    let key = if known { code.to_string() } else { "other".into() };
+    let key = if known { format!("error-{code}") } else { "error-other".into() };
+    let key = req.local_cache(PageMessage::default).0.map_or(key, str::to_owned);
     let body = match req.guard::<PageCtx>().await.succeeded() {
         Some(ctx) => {
-            let title = ctx.t(&format!("error-{key}-title"));
-            let message = ctx.t(&format!("error-{key}-text"));
+            let title = ctx.t(&format!("{key}-title"));
+            let message = ctx.t(&format!("{key}-text"));
             ErrorPage { ctx, status: code, title, message }.render().ok()
         }
         None => None,
     };
     // If even the page context failed (database down), fall back to plain text.
-    let body = body.unwrap_or_else(|| format!("{code} {}", i18n::tr(Locale::En, &format!("error-{key}-title"))));
+    let body = body.unwrap_or_else(|| format!("{code} {}", i18n::tr(Locale::En, &format!("{key}-title"))));
     let retry_after = req.local_cache(RetryAfter::default).0;
     ErrorResponse { status, content_type: ContentType::HTML, body, allow, retry_after }
 }
@@ -160,6 +161,7 @@ fn api_default(status: Status, req: &Request<'_>) -> ErrorResponse {
         507 => "The server's disk is full: nothing was saved. Tell the club's IT person.".to_owned(),
         _ => "The request failed.".to_owned(),
     };
+    let detail = req.local_cache(Refusal::default).0.clone().unwrap_or(detail);
     let body = json!({
         "type": "about:blank",
         "title": status.reason().unwrap_or("Error"),

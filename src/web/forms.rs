@@ -11,12 +11,15 @@ use uuid::Uuid;
 use super::guards;
 use super::page::pre_session_csrf;
 use crate::auth::tokens::same_secret;
-use crate::core::Rejection;
+use crate::core::{Rejection, Submission};
 use crate::i18n::{self, Locale};
 
 /// A form whose `csrf` field matched the session's token (or, before login, the visitor's
-/// CSRF cookie). Anything else is refused with 403 before the form is even parsed.
-pub struct Csrf<T>(pub T);
+/// CSRF cookie). Anything else is refused with 403 before the form is even parsed. It comes
+/// with its `Submission`: the command id its hidden `command_id` field names, and a fingerprint
+/// of who sent what to which address, so a double submit is one command and a stale form sent
+/// again with other values is refused rather than answered with the first result.
+pub struct Csrf<T>(pub T, pub Submission);
 
 #[derive(Debug)]
 pub enum CsrfError {
@@ -53,10 +56,47 @@ where
             tracing::warn!(path = %req.uri().path(), "form refused: missing or wrong CSRF token");
             return Outcome::Error((Status::Forbidden, CsrfError::Mismatch));
         }
+        let submission = submission_of(req, &body).await;
         match Form::<T>::parse_encoded(RawStr::new(&body)) {
-            Ok(form) => Outcome::Success(Csrf(form)),
+            Ok(form) => Outcome::Success(Csrf(form, submission)),
             Err(errors) => Outcome::Error((Status::UnprocessableEntity, CsrfError::Malformed(errors.to_string()))),
         }
+    }
+}
+
+/// The submission a form body makes: its `command_id` (fresh if missing or garbled) and a
+/// fingerprint of the user, the address and every field but the CSRF token.
+async fn submission_of(req: &Request<'_>, body: &str) -> Submission {
+    let field = |name: &str| {
+        body.split('&')
+            .find_map(|pair| pair.strip_prefix(name).and_then(|v| v.strip_prefix('=')))
+            .map(|v| RawStr::new(v).url_decode_lossy().into_owned())
+    };
+    let id = command_id(&field("command_id").unwrap_or_default());
+    let user = guards::session(req).await.as_ref().map_or_else(String::new, |s| s.user.id.clone());
+    let fields: Vec<&str> = body.split('&').filter(|pair| !pair.starts_with("csrf=")).collect();
+    let uri = req.uri().to_string();
+    Submission::new(
+        id,
+        &[user.as_bytes(), req.method().as_str().as_bytes(), uri.as_bytes(), fields.join("&").as_bytes()],
+    )
+}
+
+/// A form with nothing to read but what `Csrf` takes itself (the token and the command id).
+pub struct NoFields;
+
+#[rocket::async_trait]
+impl<'v> FromForm<'v> for NoFields {
+    type Context = ();
+
+    fn init(_: rocket::form::Options) {}
+
+    fn push_value(_: &mut (), _: rocket::form::ValueField<'v>) {}
+
+    async fn push_data(_: &mut (), _: rocket::form::DataField<'v, '_>) {}
+
+    fn finalize(_: ()) -> rocket::form::Result<'v, Self> {
+        Ok(NoFields)
     }
 }
 
@@ -98,18 +138,18 @@ pub fn rejection_text(locale: Locale, r: &Rejection) -> String {
 }
 
 /// The command id a form carried, or a fresh one if it was missing or garbled.
-pub fn command_id(raw: &str) -> Uuid {
+fn command_id(raw: &str) -> Uuid {
     Uuid::parse_str(raw.trim()).unwrap_or_else(|_| Uuid::now_v7())
 }
 
-/// Runs a form's command under the id the form carried: `None` once applied, else why not.
+/// Runs a form's command as its submission: `None` once applied, else why not.
 pub async fn run(
     app: &crate::App,
     actor: crate::core::Actor,
-    raw_id: &str,
+    submission: &Submission,
     cmd: crate::commands::AnyCommand,
 ) -> Result<Option<Rejection>, crate::error::AppError> {
-    Ok(match app.run_with_id(command_id(raw_id), actor, cmd).await?.outcome {
+    Ok(match app.submit(submission, actor, cmd).await?.outcome {
         crate::core::Outcome::Applied { .. } => None,
         crate::core::Outcome::Rejected(r) => Some(r),
     })

@@ -9,7 +9,7 @@ use crate::app::App;
 
 #[get("/health")]
 async fn health(app: &State<App>) -> (Status, Json<Value>) {
-    match app.db.health().await {
+    match app.db.health(app.now()).await {
         Ok(h) => (Status::Ok, Json(json!({ "status": "ok", "database": "ok", "schema_version": h.schema_version }))),
         Err(e) => {
             tracing::error!(error = %format!("{e:#}"), "health check: the database cannot be used");

@@ -11,12 +11,17 @@ use std::time::{Duration, Instant};
 #[allow(dead_code)]
 #[path = "../http/fake_sms.rs"]
 mod fake_sms;
+mod hardening;
+mod login_flood;
 mod sms;
 
-const BIN: &str = env!("CARGO_BIN_EXE_courtside");
+/// The binary under test: this build's, or another (a release build) named by COURTSIDE_BIN.
+fn bin() -> String {
+    std::env::var("COURTSIDE_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_courtside").to_owned())
+}
 
 fn courtside(data: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = Command::new(bin());
     cmd.arg("--data").arg(data).args(args).env_remove("RUST_LOG");
     for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("COURTSIDE_")) {
         cmd.env_remove(key);
@@ -49,11 +54,26 @@ struct Server {
 impl Server {
     fn start(data: &Path) -> Server {
         let port = free_port();
-        let mut child = courtside(data, &["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        Server::launch(courtside(data, &["serve", "--bind", &format!("127.0.0.1:{port}")]), port)
+    }
+
+    /// Starts `serve` with every file it writes limited to `kib` KiB (as on a full disk: writes
+    /// beyond it fail with EFBIG, which the shell makes the process see instead of a signal).
+    fn start_with_file_limit(data: &Path, kib: u64) -> Server {
+        let port = free_port();
+        let mut cmd = Command::new("bash");
+        cmd.arg("-c")
+            .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""))
+            .arg(bin())
+            .arg("--data")
+            .arg(data)
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .env_remove("RUST_LOG");
+        Server::launch(cmd, port)
+    }
+
+    fn launch(mut cmd: Command, port: u16) -> Server {
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
         let lines = Arc::new(Mutex::new(String::new()));
         let sink = lines.clone();
         let reader = BufReader::new(child.stdout.take().unwrap());
@@ -64,13 +84,13 @@ impl Server {
                 all.push('\n');
             }
         });
-        // The banner is printed before the port opens, so once it accepts, the banner is complete.
+        // The banner is printed once the port is open, in one go.
         let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        while TcpStream::connect(("127.0.0.1", port)).is_err() || !lines.lock().unwrap().contains("is running") {
             assert!(Instant::now() < deadline, "the server did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(200));
         let stdout = lines.lock().unwrap().clone();
         Server { child, port, stdout }
     }

@@ -8,6 +8,7 @@ mod api_club;
 mod auth_flow;
 mod bookings;
 mod courts;
+mod idempotency;
 mod jobs;
 mod members;
 mod money;

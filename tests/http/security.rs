@@ -323,3 +323,41 @@ async fn pages_carry_security_headers_and_assets_are_cached_by_hash() {
     assert_eq!(missing.status, Status::NotFound);
     assert!(missing.has("There is nothing at this address."));
 }
+
+#[rocket::async_test]
+async fn a_wrong_method_or_content_type_is_named_not_called_missing() {
+    let t = TestApp::new().await;
+    t.setup_owner().await;
+    let token = t.api_token("olga").await;
+    let wrong_method = t.api(rocket::http::Method::Delete, "/api/v1/courts", &token, None, None).await;
+    assert_eq!(wrong_method.status, Status::MethodNotAllowed);
+    assert_eq!(wrong_method.allow.as_deref(), Some("GET, HEAD, POST"));
+    assert_eq!(wrong_method.content_type.as_deref(), Some("application/problem+json"));
+    assert!(wrong_method.body.contains("does not take DELETE"), "{}", wrong_method.body);
+
+    let text = t
+        .client
+        .post("/api/v1/courts")
+        .header(Header::new("Authorization", format!("Bearer {token}")))
+        .header(rocket::http::ContentType::Plain)
+        .body(r#"{"name":"Court 1"}"#)
+        .dispatch()
+        .await;
+    assert_eq!(text.status(), Status::UnsupportedMediaType);
+
+    let array = t.api(rocket::http::Method::Post, "/api/v1/courts", &token, Some("[]"), None).await;
+    assert_eq!(array.status, Status::UnprocessableEntity);
+    assert!(array.body.contains("must be a JSON object"), "{}", array.body);
+    let unknown =
+        t.api(rocket::http::Method::Post, "/api/v1/courts", &token, Some(r#"{"name":"C","colour":"red"}"#), None).await;
+    assert_eq!(unknown.status, Status::UnprocessableEntity);
+    assert!(unknown.body.contains("unknown field `colour`"), "{}", unknown.body);
+    assert_eq!(t.count("SELECT count(*) FROM courts").await, 0);
+
+    // Pages too: a form address does not take GET-less methods silently.
+    let put = t.client.put("/members").dispatch().await;
+    assert_eq!(put.status(), Status::MethodNotAllowed);
+    // A real "not found" stays one.
+    assert_eq!(t.get("/api/v1/nothing-here").await.status, Status::NotFound);
+    assert_eq!(t.get("/no-such-page").await.status, Status::NotFound);
+}

@@ -19,7 +19,7 @@ use crate::sms::audience::{self, Audience, LeftOut, Resolved};
 use crate::sms::commands::{CancelCampaign, CreateCampaign};
 use crate::sms::model::{self, Encoding, Status};
 use crate::sms::store::{self, Campaign, Counts, Message};
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -279,7 +279,7 @@ async fn preview(_m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Compose
 
 #[post("/campaigns", data = "<form>")]
 async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let (audience, send_at) = match parse_form(&form, &ctx) {
         Ok(parsed) => parsed,
         Err(errors) => {
@@ -289,7 +289,7 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeFo
             )?));
         }
     };
-    let id = command_id(&form.command_id);
+    let id = sub.id;
     let cmd = AnyCommand::CreateCampaign(CreateCampaign {
         campaign_id: id.to_string(),
         name: form.name.clone(),
@@ -297,7 +297,7 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeFo
         audience,
         send_at,
     });
-    match app.run_with_id(id, m.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Either::Right(Flash::success(
             Redirect::to(format!("/sms/campaigns/{id}")),
             ctx.t("sms-campaign-created"),
@@ -402,17 +402,11 @@ async fn show(_m: Manager, ctx: PageCtx, app: &State<App>, id: &str) -> Result<O
     Ok(Some(ok(&CampaignPage { ctx, c, n, rows: messages, command_id: fresh_id() })?))
 }
 
-#[derive(FromForm)]
-struct CancelForm {
-    #[field(default = String::new())]
-    command_id: String,
-}
-
 #[post("/campaigns/<id>/cancel", data = "<form>")]
-async fn cancel(m: Manager, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf<CancelForm>) -> Page {
+async fn cancel(m: Manager, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf<NoFields>) -> Page {
     let cmd = AnyCommand::CancelCampaign(CancelCampaign { campaign_id: id.to_owned() });
     let to = Redirect::to(format!("/sms/campaigns/{id}"));
-    Ok(Either::Right(match app.run_with_id(command_id(&form.0.command_id), m.0.actor(), cmd).await?.outcome {
+    Ok(Either::Right(match app.submit(&form.1, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Flash::success(to, ctx.t("sms-campaign-cancelled")),
         Outcome::Rejected(r) => Flash::error(to, crate::web::forms::rejection_text(ctx.locale, &r)),
     }))

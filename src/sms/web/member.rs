@@ -15,7 +15,7 @@ use crate::error::AppError;
 use crate::members::store::{self as members, Member};
 use crate::sms::commands::{SendSms, SetSmsOptOut};
 use crate::sms::model::{Encoding, Kind, segments};
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, fresh_id, rejection_text};
 use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -23,8 +23,6 @@ type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
 
 #[derive(FromForm)]
 struct SendForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = String::new())]
     text: String,
 }
@@ -68,9 +66,9 @@ async fn send_page(_r: Reception, ctx: PageCtx, app: &State<App>, id: &str) -> R
 
 #[post("/members/<id>/send", data = "<form>")]
 async fn send(r: Reception, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf<SendForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let m = member(app, id).await?;
-    let message_id = command_id(&form.command_id);
+    let message_id = sub.id;
     let cmd = AnyCommand::SendSms(SendSms {
         message_id: message_id.to_string(),
         member_id: Some(m.id.clone()),
@@ -78,7 +76,7 @@ async fn send(r: Reception, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf
         text: form.text.clone(),
         kind: Kind::Manual,
     });
-    match app.run_with_id(message_id, r.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {
             Ok(Either::Right(Flash::success(Redirect::to(format!("/members/{}", m.id)), ctx.t("sms-member-queued"))))
         }
@@ -94,22 +92,20 @@ async fn send(r: Reception, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf
 
 #[derive(FromForm)]
 struct OptOutForm {
-    #[field(default = String::new())]
-    command_id: String,
     #[field(default = false)]
     opted_out: bool,
 }
 
 #[post("/members/<id>/opt-out", data = "<form>")]
 async fn opt_out(r: Reception, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf<OptOutForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let cmd = AnyCommand::SetSmsOptOut(SetSmsOptOut {
         optout_id: Uuid::now_v7().to_string(),
         member_id: id.to_owned(),
         opted_out: form.opted_out,
     });
     let back = Redirect::to(format!("/members/{id}"));
-    Ok(Either::Right(match app.run_with_id(command_id(&form.command_id), r.0.actor(), cmd).await?.outcome {
+    Ok(Either::Right(match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {
             let key = if form.opted_out { "sms-member-opted-out-saved" } else { "sms-member-opted-in-saved" };
             Flash::success(back, ctx.t(key))

@@ -18,7 +18,7 @@ use crate::sms::commands::{ResumeSms, SaveSmsProvider, SaveSmsSettings, SendSms}
 use crate::sms::model::{Kind, QuietHours};
 use crate::sms::providers::{Provider, ProviderKind};
 use crate::sms::store::{self, Message, Settings, StoredProvider};
-use crate::web::forms::{Csrf, FieldErrors, command_id, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -207,7 +207,7 @@ async fn page(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppEr
 
 #[post("/settings/provider", data = "<form>")]
 async fn save_provider(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ProviderForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let mut errors = FieldErrors::default();
     if app.config.sms.pinned().is_some() {
         errors.add(ctx.locale, "kind", "sms-provider-pinned");
@@ -224,7 +224,7 @@ async fn save_provider(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Pr
         login: form.login.clone(),
         secret: Some(form.secret.clone()).filter(|s| !s.trim().is_empty()),
     });
-    match app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => done(ctx.t("sms-provider-saved")),
         Outcome::Rejected(r) => {
             errors.rejection(ctx.locale, &r);
@@ -265,13 +265,13 @@ fn parse_club(f: &ClubForm, ctx: &PageCtx) -> Result<Settings, FieldErrors> {
 
 #[post("/settings/club", data = "<form>")]
 async fn save_club(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ClubForm>) -> Page {
-    let form = form.0;
+    let Csrf(form, sub) = form;
     let settings = match parse_club(&form, &ctx) {
         Ok(s) => s,
         Err(errors) => return again(app, ctx, Kept { club: Some(form), ..Kept::default() }, errors).await,
     };
     let cmd = AnyCommand::SaveSmsSettings(SaveSmsSettings { settings_id: Uuid::now_v7().to_string(), settings });
-    match app.run_with_id(command_id(&form.command_id), m.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => done(ctx.t("sms-settings-saved")),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
@@ -284,8 +284,8 @@ async fn save_club(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ClubFo
 
 #[post("/settings/test", data = "<form>")]
 async fn send_test(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<TestForm>) -> Page {
-    let form = form.0;
-    let id = command_id(&form.command_id);
+    let Csrf(form, sub) = form;
+    let id = sub.id;
     let cmd = AnyCommand::SendSms(SendSms {
         message_id: id.to_string(),
         member_id: None,
@@ -293,7 +293,7 @@ async fn send_test(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<TestFo
         text: form.text.clone(),
         kind: Kind::Test,
     });
-    match app.run_with_id(id, m.0.actor(), cmd).await?.outcome {
+    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => done(ctx.t("sms-test-queued")),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
@@ -305,7 +305,7 @@ async fn send_test(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<TestFo
 }
 
 #[post("/settings/balance", data = "<form>")]
-async fn balance(_m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Empty>) -> Page {
+async fn balance(_m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NoFields>) -> Page {
     let _ = form;
     let stored = app.db.read(|c| Ok(store::provider(c)?)).await?;
     let Some(stored) = stored else {
@@ -318,16 +318,10 @@ async fn balance(_m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Empty>)
     }))
 }
 
-#[derive(FromForm)]
-struct Empty {
-    #[field(default = String::new())]
-    command_id: String,
-}
-
 #[post("/settings/resume", data = "<form>")]
-async fn resume(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Empty>) -> Page {
+async fn resume(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NoFields>) -> Page {
     let cmd = AnyCommand::ResumeSms(ResumeSms {});
-    app.run_with_id(command_id(&form.0.command_id), m.0.actor(), cmd).await?;
+    app.submit(&form.1, m.0.actor(), cmd).await?;
     done(ctx.t("sms-resumed"))
 }
 

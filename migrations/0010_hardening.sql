@@ -1,0 +1,14 @@
+-- Hardening: idempotency keys are bound to what was sent, and /health can prove a write.
+
+-- A fingerprint of the submission a command id came with (who sent it, to which route, with
+-- what body). A repeat with the same fingerprint gets the first outcome; the same id with a
+-- different one is refused. NULL for commands recorded before: their payload hash stands in.
+ALTER TABLE commands ADD COLUMN request_hash TEXT;
+
+-- Local to this machine: after a write failed for a disk reason, /health writes 64 KiB here
+-- to learn whether the database takes writes of a booking's size again.
+CREATE TABLE health_probe (
+    id  INTEGER PRIMARY KEY CHECK (id = 1),
+    at  INTEGER NOT NULL,
+    pad BLOB NOT NULL
+) STRICT;

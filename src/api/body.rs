@@ -1,0 +1,48 @@
+//! `JsonBody<T>`: a JSON request body read as a JSON object, with a digest of its content for
+//! idempotency. A body that is not JSON, not an object or does not fit `T` is refused with 422
+//! and the reason (the catcher puts it in the problem's detail); other content types get 415.
+
+use rocket::data::{Data, FromData, Outcome, ToByteUnit};
+use rocket::http::Status;
+use rocket::request::Request;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::error::Refusal;
+
+pub struct JsonBody<T> {
+    pub value: T,
+    /// SHA-256 of the body's canonical form (keys sorted, no spacing): equal for equal content.
+    pub digest: Vec<u8>,
+}
+
+fn refuse<'r, T: DeserializeOwned>(req: &'r Request<'_>, status: Status, why: String) -> Outcome<'r, JsonBody<T>> {
+    req.local_cache(|| Refusal(Some(why)));
+    Outcome::Error((status, ()))
+}
+
+#[rocket::async_trait]
+impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
+    type Error = ();
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
+        let limit = req.limits().get("json").unwrap_or(1.mebibytes());
+        let bytes = match data.open(limit).into_bytes().await {
+            Ok(b) if b.is_complete() => b.into_inner(),
+            Ok(_) => return refuse(req, Status::PayloadTooLarge, format!("The body is larger than {limit}.")),
+            Err(e) => return refuse(req, Status::BadRequest, format!("The body could not be read: {e}.")),
+        };
+        let value: serde_json::Value = match serde_json::from_slice(&bytes) {
+            Ok(v) => v,
+            Err(e) => return refuse(req, Status::UnprocessableEntity, format!("The body is not valid JSON: {e}.")),
+        };
+        if !value.is_object() {
+            return refuse(req, Status::UnprocessableEntity, "The body must be a JSON object ({...}).".into());
+        }
+        let digest = Sha256::digest(value.to_string().as_bytes()).to_vec();
+        match serde_json::from_value(value) {
+            Ok(value) => Outcome::Success(JsonBody { value, digest }),
+            Err(e) => refuse(req, Status::UnprocessableEntity, format!("The body does not fit this request: {e}.")),
+        }
+    }
+}
