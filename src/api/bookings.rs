@@ -21,7 +21,7 @@ use crate::bookings::store::{self, Booking};
 use crate::commands::AnyCommand;
 use crate::core::{Ctx, Outcome};
 use crate::courts::model::DayMinute;
-use crate::web::guards::ApiUser;
+use crate::web::guards::{Api, ApiUser, Reception};
 
 pub(super) async fn club_tz(app: &App) -> Result<TimeZone, Problem> {
     let club = app.club().await?;
@@ -181,7 +181,7 @@ pub struct BookingInput {
 
 #[post("/bookings", format = "json", data = "<input>")]
 pub async fn create(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     input: JsonBody<BookingInput>,
@@ -223,7 +223,7 @@ pub struct BookingChange {
 
 #[patch("/bookings/<id>", format = "json", data = "<input>")]
 pub async fn update(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
@@ -273,7 +273,7 @@ pub struct CancelInput {
 
 #[post("/bookings/<id>/cancel", format = "json", data = "<input>")]
 pub async fn cancel(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
@@ -289,7 +289,7 @@ pub async fn cancel(
 
 #[post("/bookings/<id>/check-in")]
 pub async fn check_in(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
@@ -324,7 +324,7 @@ pub struct SeriesInput {
 
 #[post("/series", format = "json", data = "<input>")]
 pub async fn create_series(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     input: JsonBody<SeriesInput>,
@@ -395,7 +395,7 @@ pub struct SeriesEdit {
 
 #[post("/series/<id>/edit", format = "json", data = "<input>")]
 pub async fn edit_series(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
@@ -432,7 +432,7 @@ pub struct SeriesEnd {
 
 #[post("/series/<id>/end", format = "json", data = "<input>")]
 pub async fn end_series(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,

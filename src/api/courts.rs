@@ -14,7 +14,7 @@ use crate::core::Outcome;
 use crate::courts::commands::{CreateCourt, UpdateCourt};
 use crate::courts::model::{CourtDraft, Surface};
 use crate::courts::store::{self, Court};
-use crate::web::guards::ApiUser;
+use crate::web::guards::{Api, ApiUser, Reception};
 
 pub fn court_json(c: &Court) -> Value {
     json!({
@@ -75,7 +75,7 @@ async fn court_or_404(app: &App, id: String) -> Result<Court, Problem> {
 
 #[post("/courts", format = "json", data = "<input>")]
 pub async fn create(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     input: JsonBody<CourtInput>,
@@ -104,7 +104,7 @@ pub async fn create(
 
 #[patch("/courts/<id>", format = "json", data = "<input>")]
 pub async fn update(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,

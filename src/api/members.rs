@@ -14,7 +14,7 @@ use crate::core::Outcome;
 use crate::members::commands::{CreateMember, SetMemberArchived, UpdateMember};
 use crate::members::model::MemberDraft;
 use crate::members::store::{self, Member};
-use crate::web::guards::ApiUser;
+use crate::web::guards::{Api, Reception};
 
 pub fn member_json(m: &Member) -> Value {
     json!({
@@ -36,7 +36,7 @@ pub fn member_json(m: &Member) -> Value {
 
 #[get("/members?<q>&<limit>&<archived>")]
 pub async fn search(
-    _u: ApiUser,
+    _u: Api<Reception>,
     app: &State<App>,
     q: Option<String>,
     limit: Option<usize>,
@@ -67,7 +67,7 @@ async fn member_or_404(app: &App, id: String) -> Result<Member, Problem> {
 }
 
 #[get("/members/<id>")]
-pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
     Ok(Json(member_json(&member_or_404(app, id).await?)))
 }
 
@@ -115,7 +115,7 @@ fn draft_of(m: &Member) -> MemberDraft {
 
 #[post("/members", format = "json", data = "<input>")]
 pub async fn create(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     input: JsonBody<MemberInput>,
@@ -143,7 +143,7 @@ pub async fn create(
 
 #[patch("/members/<id>", format = "json", data = "<input>")]
 pub async fn update(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
@@ -171,7 +171,7 @@ fn yes() -> bool {
 
 #[post("/members/<id>/archive", format = "json", data = "<input>")]
 pub async fn archive(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,

@@ -14,7 +14,7 @@ use crate::commands::AnyCommand;
 use crate::money::till::{self, Method};
 use crate::passes::commands::{FreezePass, SellPass, UnfreezePass, UsePass};
 use crate::passes::store::{self, StoredPass, StoredProduct};
-use crate::web::guards::ApiUser;
+use crate::web::guards::{Api, Reception};
 
 fn product_json(p: &StoredProduct) -> Value {
     let c = &p.product.conditions;
@@ -66,13 +66,13 @@ async fn pass_or_404(app: &App, id: String) -> Result<Value, Problem> {
 }
 
 #[get("/pass-products")]
-pub async fn products(_u: ApiUser, app: &State<App>) -> Result<Json<Value>, Problem> {
+pub async fn products(_u: Api<Reception>, app: &State<App>) -> Result<Json<Value>, Problem> {
     let products = app.db.read(|c| Ok(store::products(c)?)).await?;
     Ok(Json(json!({ "products": products.iter().map(product_json).collect::<Vec<_>>() })))
 }
 
 #[get("/members/<id>/passes")]
-pub async fn of_member(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn of_member(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
     let today = today(app).await?;
     let found = app
         .db
@@ -88,7 +88,7 @@ pub async fn of_member(_u: ApiUser, app: &State<App>, id: String) -> Result<Json
 }
 
 #[get("/passes/<id>")]
-pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
     Ok(Json(pass_or_404(app, id).await?))
 }
 
@@ -105,7 +105,7 @@ pub struct SellInput {
 /// Sells a pass; the pass and its payment take the request's command id.
 #[post("/passes", format = "json", data = "<input>")]
 pub async fn sell(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     input: JsonBody<SellInput>,
@@ -135,7 +135,7 @@ pub struct FreezeInput {
 
 #[post("/passes/<id>/freeze", format = "json", data = "<input>")]
 pub async fn freeze(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
@@ -150,7 +150,7 @@ pub async fn freeze(
 
 #[post("/passes/<id>/unfreeze")]
 pub async fn unfreeze(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
@@ -171,7 +171,7 @@ pub struct UseInput {
 /// Pays what is left on a booking from a pass; answers with the payment.
 #[post("/bookings/<id>/pass", format = "json", data = "<input>")]
 pub async fn pay_booking(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,

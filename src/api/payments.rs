@@ -13,7 +13,7 @@ use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::money::payment_commands::{RefundPayment, TakePayment};
 use crate::money::till::{self, Method, Payment, Purpose};
-use crate::web::guards::ApiUser;
+use crate::web::guards::{Api, Reception};
 
 pub(super) fn payment_json(p: &Payment) -> Value {
     json!({
@@ -54,7 +54,7 @@ pub struct PaymentInput {
 
 #[post("/payments", format = "json", data = "<input>")]
 pub async fn create(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     input: JsonBody<PaymentInput>,
@@ -81,7 +81,7 @@ pub async fn create(
 }
 
 #[get("/payments/<id>")]
-pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
     Ok(Json(payment_or_404(app, id).await?))
 }
 
@@ -97,7 +97,7 @@ pub struct RefundInput {
 
 #[post("/payments/<id>/refund", format = "json", data = "<input>")]
 pub async fn refund(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,
@@ -122,7 +122,7 @@ pub async fn refund(
 }
 
 #[get("/members/<id>/ledger")]
-pub async fn ledger(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn ledger(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
     let found = app
         .db
         .read(move |c| {

@@ -7,11 +7,11 @@ use super::bookings::{club_tz, local_start};
 use super::problem::Problem;
 use crate::app::App;
 use crate::bookings::model::{LocalSlot, Player};
-use crate::web::guards::ApiUser;
+use crate::web::guards::{Api, Reception};
 
 #[get("/prices/quote?<court_id>&<start>&<minutes>&<member_id>&<guests>")]
 pub async fn quote(
-    _u: ApiUser,
+    _u: Api<Reception>,
     app: &State<App>,
     court_id: Option<String>,
     start: Option<String>,

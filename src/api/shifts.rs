@@ -13,7 +13,7 @@ use crate::commands::AnyCommand;
 use crate::money::cash_web::{Report, report};
 use crate::money::payment_commands::{CloseShift, MoveCash, OpenShift};
 use crate::money::till;
-use crate::web::guards::ApiUser;
+use crate::web::guards::{Api, Reception};
 
 /// A shift with its figures: the X report while open, the Z report once closed.
 fn report_json(r: &Report) -> Value {
@@ -53,12 +53,12 @@ async fn shift_or_404(app: &App, id: Option<String>) -> Result<Value, Problem> {
 }
 
 #[get("/shifts/current")]
-pub async fn current(_u: ApiUser, app: &State<App>) -> Result<Json<Value>, Problem> {
+pub async fn current(_u: Api<Reception>, app: &State<App>) -> Result<Json<Value>, Problem> {
     Ok(Json(shift_or_404(app, None).await?))
 }
 
 #[get("/shifts/<id>", rank = 2)]
-pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
     Ok(Json(shift_or_404(app, Some(id)).await?))
 }
 
@@ -70,7 +70,7 @@ pub struct OpenInput {
 
 #[post("/shifts", format = "json", data = "<input>")]
 pub async fn open(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     input: JsonBody<OpenInput>,
@@ -93,7 +93,7 @@ pub struct MoveInput {
 
 #[post("/shifts/current/movements", format = "json", data = "<input>")]
 pub async fn move_cash(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     input: JsonBody<MoveInput>,
@@ -117,7 +117,7 @@ pub struct CloseInput {
 
 #[post("/shifts/<id>/close", format = "json", data = "<input>")]
 pub async fn close(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     id: String,

@@ -12,12 +12,12 @@ use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
 use crate::commands::AnyCommand;
-use crate::core::{Outcome, Role};
+use crate::core::Outcome;
 use crate::sms::audience::Audience;
 use crate::sms::commands::{CreateCampaign, SendSms};
 use crate::sms::model::{Kind, show_micros};
 use crate::sms::store::{self, Campaign, Counts, Message};
-use crate::web::guards::ApiUser;
+use crate::web::guards::{Api, Manager, Reception};
 
 fn message_json(m: &Message) -> Value {
     json!({
@@ -85,7 +85,7 @@ pub struct MessageInput {
 
 #[post("/sms/messages", format = "json", data = "<input>")]
 pub async fn send(
-    user: ApiUser,
+    user: Api<Reception>,
     key: IdempotencyKey,
     app: &State<App>,
     input: JsonBody<MessageInput>,
@@ -108,7 +108,7 @@ pub async fn send(
 }
 
 #[get("/sms/messages/<id>")]
-pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
     Ok(Json(message_or_404(app, id).await?))
 }
 
@@ -124,7 +124,7 @@ pub struct CampaignInput {
 
 #[post("/sms/campaigns", format = "json", data = "<input>")]
 pub async fn create_campaign(
-    user: ApiUser,
+    user: Api<Manager>,
     key: IdempotencyKey,
     app: &State<App>,
     input: JsonBody<CampaignInput>,
@@ -147,10 +147,7 @@ pub async fn create_campaign(
 }
 
 #[get("/sms/campaigns")]
-pub async fn list_campaigns(user: ApiUser, app: &State<App>) -> Result<Json<Value>, Problem> {
-    if user.0.role < Role::Manager {
-        return Err(Problem::new(Status::Forbidden, "Campaigns are for managers."));
-    }
+pub async fn list_campaigns(_m: Api<Manager>, app: &State<App>) -> Result<Json<Value>, Problem> {
     let all = app
         .db
         .read(|c| {
@@ -167,9 +164,6 @@ pub async fn list_campaigns(user: ApiUser, app: &State<App>) -> Result<Json<Valu
 }
 
 #[get("/sms/campaigns/<id>")]
-pub async fn get_campaign(user: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
-    if user.0.role < Role::Manager {
-        return Err(Problem::new(Status::Forbidden, "Campaigns are for managers."));
-    }
+pub async fn get_campaign(_m: Api<Manager>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
     Ok(Json(campaign_or_404(app, id).await?))
 }

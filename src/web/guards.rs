@@ -1,6 +1,7 @@
 //! Request guards: the session behind the cookie, the role ladder, the client's address, and
 //! the bearer token of the JSON API. Every handler's signature says who may call it.
 
+use std::marker::PhantomData;
 use std::net::IpAddr;
 
 use jiff::SignedDuration;
@@ -78,10 +79,20 @@ async fn staff_at_least(req: &Request<'_>, role: Role) -> Outcome<SessionInfo, (
     Outcome::Success(s)
 }
 
+/// A rung of the role ladder: the page guards below, which the API's `Api<R>` names too, so
+/// a page and the API route showing the same data ask for the same role.
+pub trait Rung: Send + Sync + 'static {
+    const ROLE: Role;
+}
+
 macro_rules! role_guard {
     ($(#[$doc:meta])* $name:ident, $role:expr) => {
         $(#[$doc])*
         pub struct $name(pub SessionInfo);
+
+        impl Rung for $name {
+            const ROLE: Role = $role;
+        }
 
         #[rocket::async_trait]
         impl<'r> FromRequest<'r> for $name {
@@ -140,18 +151,22 @@ impl<'r> FromRequest<'r> for ClientIp {
     }
 }
 
-/// A caller of the JSON API, identified by `Authorization: Bearer <token>`. Cookies are never
+/// A caller of the JSON API holding at least the role of rung `R` (`Api<Reception>` may do what
+/// the `Reception` pages may), identified by `Authorization: Bearer <token>`. Cookies are never
 /// accepted there, so the API needs no CSRF protection.
-pub struct ApiUser(pub StaffUser);
+pub struct Api<R>(pub StaffUser, PhantomData<R>);
 
-impl ApiUser {
+/// Any staff member with a token.
+pub type ApiUser = Api<Staff>;
+
+impl<R> Api<R> {
     pub fn actor(&self) -> Actor {
         Actor::Staff { id: self.0.id.clone(), name: self.0.username.clone(), role: self.0.role }
     }
 }
 
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for ApiUser {
+impl<'r, R: Rung> FromRequest<'r> for Api<R> {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
@@ -160,7 +175,8 @@ impl<'r> FromRequest<'r> for ApiUser {
         };
         let hash = hash_secret(token.trim());
         match app(req).db.read(move |c| Ok(store::user_by_token(c, &hash)?)).await {
-            Ok(Some(user)) => Outcome::Success(ApiUser(user)),
+            Ok(Some(user)) if user.role < R::ROLE => Outcome::Error((Status::Forbidden, ())),
+            Ok(Some(user)) => Outcome::Success(Api(user, PhantomData)),
             Ok(None) => Outcome::Error((Status::Unauthorized, ())),
             Err(e) => {
                 tracing::error!(error = %format!("{e:#}"), "token lookup failed");

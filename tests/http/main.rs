@@ -14,6 +14,7 @@ mod members;
 mod money;
 mod passes;
 mod payments;
+mod roles;
 mod security;
 mod sms;
 mod write_path;
