@@ -18,6 +18,7 @@ pub mod courts;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod home;
 pub mod i18n;
 pub mod jobs;

@@ -5,33 +5,30 @@ use jiff::civil::Date;
 
 use super::model::{MemberDraft, display_phone, parse_tags};
 use super::store::Member;
+use crate::export::{Csv, uncell};
 
 const HEADER: [&str; 10] =
     ["card_no", "full_name", "phone", "email", "birth_date", "category", "tags", "notes", "sms_consent", "archived"];
 
-/// UTF-8 with a byte-order mark, so spreadsheet programs show Cyrillic correctly.
+/// The member list as a spreadsheet (see `export::Csv`).
 pub fn export(members: &[Member]) -> anyhow::Result<Vec<u8>> {
-    let mut out = Vec::from(&b"\xEF\xBB\xBF"[..]);
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(HEADER)?;
-        for m in members {
-            w.write_record([
-                format!("{:06}", m.card_no),
-                m.full_name.clone(),
-                m.phone.as_deref().map(display_phone).unwrap_or_default(),
-                m.email.clone(),
-                m.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-                m.category.clone().unwrap_or_default(),
-                m.tags.join(", "),
-                m.notes.clone(),
-                if m.sms_consent { "yes" } else { "no" }.to_owned(),
-                if m.archived { "yes" } else { "no" }.to_owned(),
-            ])?;
-        }
-        w.flush()?;
+    let mut w = Csv::default();
+    w.row(HEADER)?;
+    for m in members {
+        w.row([
+            format!("{:06}", m.card_no),
+            m.full_name.clone(),
+            m.phone.as_deref().map(display_phone).unwrap_or_default(),
+            m.email.clone(),
+            m.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            m.category.clone().unwrap_or_default(),
+            m.tags.join(", "),
+            m.notes.clone(),
+            if m.sms_consent { "yes" } else { "no" }.to_owned(),
+            if m.archived { "yes" } else { "no" }.to_owned(),
+        ])?;
     }
-    Ok(out)
+    w.finish()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,8 +121,10 @@ pub fn read(text: &str, today: Date) -> Result<Vec<ImportRow>, ReadError> {
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        let get =
-            |c: Column| columns.iter().position(|x| *x == Some(c)).and_then(|i| record.get(i)).unwrap_or("").trim();
+        let get = |c: Column| {
+            let field = columns.iter().position(|x| *x == Some(c)).and_then(|i| record.get(i)).unwrap_or("");
+            uncell(field.trim())
+        };
         let mut problems = Vec::new();
         let birth_date = birth(get(Column::Birth)).unwrap_or_else(|_| {
             problems.push("birth-date-invalid");

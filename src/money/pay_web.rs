@@ -17,6 +17,7 @@ use crate::bookings::web::show_page;
 use crate::commands::AnyCommand;
 use crate::core::Rejection;
 use crate::error::AppError;
+use crate::export::Csv;
 use crate::members::store as members;
 use crate::web::forms::{Csrf, FieldErrors, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
@@ -314,22 +315,20 @@ async fn statement_csv(
     id: String,
 ) -> Result<(ContentType, String), AppError> {
     let page = statement_page(app, ctx, id, FieldErrors::default(), Default::default()).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = Csv::default();
     let currency = &page.ctx.club.currency;
     let head = ["statement-when", "statement-what", "statement-amount", "statement-balance", "statement-reason"];
-    out.write_record(head.iter().map(|h| page.ctx.t(h))).map_err(anyhow::Error::from)?;
+    out.row(head.iter().map(|h| page.ctx.t(h)))?;
     for (e, balance) in &page.rows {
-        out.write_record([
+        out.row([
             e.at.to_zoned_datetime(page.ctx.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
             page.kind_name(&e.kind),
             amount::plain(e.amount, currency),
             amount::plain(*balance, currency),
             e.reason.clone(),
-        ])
-        .map_err(anyhow::Error::from)?;
+        ])?;
     }
-    let bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok((ContentType::CSV, String::from_utf8_lossy(&bytes).into_owned()))
+    Ok((ContentType::CSV, String::from_utf8_lossy(&out.finish()?).into_owned()))
 }
 
 #[post("/accounts/<id>/top-up", data = "<form>")]

@@ -11,6 +11,7 @@ use super::till::{self, Method, Payment, Purpose};
 use crate::app::App;
 use crate::bookings::model::day_bounds;
 use crate::error::AppError;
+use crate::export::Csv;
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok};
 
@@ -108,7 +109,7 @@ async fn csv_export(
     let (first, last) = range(&ctx, from, to);
     let t = takings(app, &ctx, first, last).await?;
     let currency = &ctx.club.currency;
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = Csv::default();
     let head = [
         "report-receipt",
         "statement-when",
@@ -118,9 +119,9 @@ async fn csv_export(
         "payment-amount",
         "receipt-staff",
     ];
-    out.write_record(head.iter().map(|h| ctx.t(h))).map_err(anyhow::Error::from)?;
+    out.row(head.iter().map(|h| ctx.t(h)))?;
     for p in &t.payments {
-        out.write_record([
+        out.row([
             p.receipt_no.to_string(),
             p.at.to_zoned_datetime(ctx.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
             ctx.t(&format!("method-{}", p.method.as_str())),
@@ -128,11 +129,9 @@ async fn csv_export(
             p.member_name.clone().unwrap_or_else(|| p.payer_name.clone()),
             amount::plain(p.amount, currency),
             p.taken_by.clone(),
-        ])
-        .map_err(anyhow::Error::from)?;
+        ])?;
     }
-    let bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok((ContentType::CSV, String::from_utf8_lossy(&bytes).into_owned()))
+    Ok((ContentType::CSV, String::from_utf8_lossy(&out.finish()?).into_owned()))
 }
 
 pub fn routes() -> Vec<Route> {

@@ -148,7 +148,11 @@ async fn csv_export_and_import_with_preview() {
     let bytes = export.into_bytes().await.unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM for spreadsheet programs");
     let text = String::from_utf8(bytes).unwrap();
-    assert!(text.contains("card_no,full_name,phone") && text.contains("000001,Иванов Пётр,+7 916 123-45-67"), "{text}");
+    // A leading "+" would make a spreadsheet read the phone as a formula: it is marked as text.
+    assert!(
+        text.contains("card_no,full_name,phone") && text.contains("000001,Иванов Пётр,'+7 916 123-45-67"),
+        "{text}"
+    );
 
     // Upload: the preview shows every row; nothing is written yet.
     let csrf = t.get("/members/import").await.hidden("csrf");

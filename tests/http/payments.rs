@@ -155,7 +155,7 @@ async fn the_desk_takes_splits_and_refunds_payments_and_closes_the_till() {
     let s = t.get(&statement).await;
     assert!(s.has("Balance: <span class=\"\">₽200.00</span>") && s.has("Refund to the account"), "{}", s.body);
     let csv = t.get(&format!("/accounts/{anna}/statement.csv")).await;
-    assert!(csv.body.starts_with("When,What,Amount,Balance,Note"), "{}", csv.body);
+    assert!(csv.body.starts_with("\u{feff}When,What,Amount,Balance,Note"), "{}", csv.body);
     assert!(csv.body.contains("Paid in,1000,1200,"), "{}", csv.body);
     let kept = t.submit(&format!("/members/{anna}"), &format!("/members/{anna}/delete"), &[]).await;
     assert_eq!(kept.status, Status::SeeOther);
@@ -181,7 +181,7 @@ async fn the_desk_takes_splits_and_refunds_payments_and_closes_the_till() {
     let takings = t.get("/reports?from=2026-11-29&to=2026-11-29").await;
     assert!(takings.has("Money in: ₽2,000.00") && takings.has("Nobody owes the club"), "{}", takings.body);
     let csv = t.get("/reports/payments.csv?from=2026-11-29").await;
-    assert!(csv.body.starts_with("Receipt,When,Method,For,Payer,Amount,Served by"), "{}", csv.body);
+    assert!(csv.body.starts_with("\u{feff}Receipt,When,Method,For,Payer,Amount,Served by"), "{}", csv.body);
     let receipt = t.get(&format!("/payments/{anna_payment}/receipt")).await;
     assert!(receipt.has("Receipt № 1") && receipt.has("Court 1") && receipt.has("₽600.00"), "{}", receipt.body);
 }

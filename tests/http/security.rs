@@ -361,3 +361,58 @@ async fn a_wrong_method_or_content_type_is_named_not_called_missing() {
     assert_eq!(t.get("/api/v1/nothing-here").await.status, Status::NotFound);
     assert_eq!(t.get("/no-such-page").await.status, Status::NotFound);
 }
+
+#[rocket::async_test]
+async fn exported_spreadsheets_never_run_what_someone_typed() {
+    let t = TestApp::new().await;
+    let (court, anna, _) = crate::payments::club(&t).await;
+    let evil = "=HYPERLINK(\"http://evil.example\",\"Open\")";
+    let made = t.submit("/members/new", "/members", &[("full_name", evil), ("notes", "@SUM(A1:A9)")]).await;
+    assert_eq!(made.status, Status::SeeOther, "{}", made.body);
+    let adjust = t
+        .submit(
+            &format!("/accounts/{anna}"),
+            &format!("/accounts/{anna}/adjust"),
+            &[("amount", "50"), ("reason", "-2+3+cmd|' /C calc'!A0")],
+        )
+        .await;
+    assert_eq!(adjust.status, Status::SeeOther, "{}", adjust.body);
+    t.submit("/cash", "/cash/open", &[("amount", "0")]).await;
+    let booking = crate::payments::book(&t, &court, &anna, "2026-11-30", "10:00").await;
+    let paid = crate::payments::pay(&t, &booking, "1000", "cash", "", "+SUM(1+1)*cmd").await;
+    assert_eq!(paid.status, Status::SeeOther, "{}", paid.body);
+    let sms = courtside::commands::AnyCommand::SendSms(courtside::sms::commands::SendSms {
+        message_id: uuid::Uuid::now_v7().to_string(),
+        member_id: None,
+        phone: Some("+79160000000".into()),
+        text: "=1+1 see you".into(),
+        kind: courtside::sms::model::Kind::Test,
+    });
+    let owner = courtside::core::Actor::Staff {
+        id: t.user_id("olga").await,
+        name: "olga".into(),
+        role: courtside::core::Role::Owner,
+    };
+    t.app.run(owner, sms).await.unwrap();
+
+    for (path, typed) in [
+        ("/members/export.csv".to_owned(), evil),
+        ("/members/export.csv".to_owned(), "@SUM(A1:A9)"),
+        (format!("/accounts/{anna}/statement.csv"), "-2+3+cmd|' /C calc'!A0"),
+        ("/reports/payments.csv?from=2026-11-29&to=2026-12-31".to_owned(), "+SUM(1+1)*cmd"),
+        ("/sms/report.csv".to_owned(), "=1+1 see you"),
+    ] {
+        let csv = t.get(&path).await;
+        assert_eq!(csv.status, Status::Ok, "{path}");
+        assert!(csv.body.starts_with('\u{feff}'), "{path}: a byte-order mark for spreadsheets");
+        let cells: Vec<String> = csv::Reader::from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .flat_map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+            .collect();
+        assert!(cells.contains(&format!("'{typed}")), "{path}: {typed} is written as text: {cells:?}");
+        assert!(
+            !cells.iter().any(|c| c.starts_with(['=', '+', '@']) && c.parse::<f64>().is_err()),
+            "{path}: {cells:?}"
+        );
+    }
+}

@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::error::AppError;
+use crate::export::Csv;
 use crate::members::store::{self as members, Category};
 use crate::sms::audience::{self, Audience, LeftOut, Resolved};
 use crate::sms::commands::{CancelCampaign, CreateCampaign};
@@ -413,7 +414,7 @@ async fn cancel(m: Manager, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf
 }
 
 fn csv_of(ctx: &PageCtx, messages: &[Message]) -> Result<String, AppError> {
-    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut out = Csv::default();
     let head = [
         "sms-when",
         "sms-member",
@@ -425,9 +426,9 @@ fn csv_of(ctx: &PageCtx, messages: &[Message]) -> Result<String, AppError> {
         "sms-cost",
         "sms-text",
     ];
-    out.write_record(head.iter().map(|h| ctx.t(h))).map_err(anyhow::Error::from)?;
+    out.row(head.iter().map(|h| ctx.t(h)))?;
     for m in messages {
-        out.write_record([
+        out.row([
             m.created_at.to_zoned_datetime(ctx.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string(),
             m.member_name.clone().unwrap_or_default(),
             m.phone.clone(),
@@ -437,11 +438,9 @@ fn csv_of(ctx: &PageCtx, messages: &[Message]) -> Result<String, AppError> {
             m.segments.to_string(),
             m.cost_micros.map(model::show_micros).unwrap_or_default(),
             m.body.clone(),
-        ])
-        .map_err(anyhow::Error::from)?;
+        ])?;
     }
-    let bytes = out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(String::from_utf8_lossy(&out.finish()?).into_owned())
 }
 
 #[get("/campaigns/<id>/export.csv")]
