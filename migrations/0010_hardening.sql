@@ -12,3 +12,8 @@ CREATE TABLE health_probe (
     at  INTEGER NOT NULL,
     pad BLOB NOT NULL
 ) STRICT;
+
+-- The SMS provider's credential was recorded in the command log in plain text: removed there.
+-- (The stored credential itself is sealed with the data folder's key at the next start.)
+UPDATE commands SET payload = json_set(payload, '$.secret', NULL)
+ WHERE kind = 'save_sms_provider' AND json_extract(payload, '$.secret') IS NOT NULL;

@@ -19,6 +19,7 @@ use crate::config::{Config, Loaded};
 use crate::core::{self, Actor, Envelope, Executed, Outcome, Submission};
 use crate::db::Db;
 use crate::members::index::MemberIndex;
+use crate::sealed::Sealer;
 
 /// Which club settings the config file, environment or flags pin (read-only on the Settings page).
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,6 +45,10 @@ pub struct App {
     club_cache: Arc<std::sync::RwLock<(u64, Option<ClubSettings>)>>,
     /// Member search reads this, not the table (see `members::index`).
     pub member_index: Arc<MemberIndex>,
+    /// The data folder's `secret.key`: Rocket's cookie key, and the root of `sealer`.
+    pub secret_key: Arc<Vec<u8>>,
+    /// Seals the secrets the database keeps (the SMS provider's credential).
+    pub sealer: Arc<Sealer>,
 }
 
 impl App {
@@ -54,6 +59,7 @@ impl App {
         let config = loaded.config.clone();
         ensure_writable(&config.data)?;
         let db = Db::open(&config.data, &config.backup_dir(), clock.now(), loaded.init)?;
+        let secret_key = crate::secret_key::load_or_create(&crate::config::secret_key_path(&config.data))?;
         let pinned = Pinned {
             name: loaded.is_set("club_name"),
             time_zone: loaded.is_set("time_zone"),
@@ -70,10 +76,12 @@ impl App {
             setup_token: Arc::new(Mutex::new(None)),
             club_cache: Arc::default(),
             member_index: Arc::default(),
+            sealer: Arc::new(Sealer::new(&secret_key)),
+            secret_key: Arc::new(secret_key),
         };
         app.sync_club_settings()?;
         app.seed_member_categories()?;
-        crate::sms::apply_pinned_provider(&app)?;
+        crate::sms::prepare_provider(&app)?;
         if app.db.read_blocking(|c| Ok(users::user_count(c)?))? == 0 {
             *app.setup_token.lock().expect("setup lock") = Some(crate::auth::tokens::new_secret());
         }

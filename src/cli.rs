@@ -421,7 +421,6 @@ fn serve(loaded: &Loaded, started: impl FnOnce(rocket::Shutdown) + Send) -> anyh
     let config = &loaded.config;
     let _lock = lock_data(&config.data)?;
     let app = App::open(loaded, clock())?;
-    let key = crate::secret_key::load_or_create(&config::secret_key_path(&config.data))?;
     let urls = reachable_urls(config.bind);
     let setup = app.setup_token();
     let banner_app = app.clone();
@@ -441,7 +440,7 @@ fn serve(loaded: &Loaded, started: impl FnOnce(rocket::Shutdown) + Send) -> anyh
             }
         })
     });
-    let rocket = crate::web::build(app.clone(), &key).attach(banner);
+    let rocket = crate::web::build(app.clone(), &app.secret_key.clone()).attach(banner);
     rocket::execute(async move {
         let ignited = rocket.ignite().await.map_err(|e| bind_error(e, config.bind))?;
         let scheduler = crate::jobs::start(app.clone()).await?;

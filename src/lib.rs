@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod members;
 pub mod money;
 pub mod passes;
+pub mod sealed;
 pub mod secret_key;
 pub mod sms;
 pub mod staff;

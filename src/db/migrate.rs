@@ -132,6 +132,30 @@ mod tests {
         assert_eq!(schema_cookie(&conn), before, "an ordinary start rewrites no trigger");
     }
 
+    /// 0010 takes the SMS credential out of the command log of an older club.
+    #[test]
+    fn the_sms_credential_leaves_the_command_log() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (version, (_, sql)) in MIGRATIONS[..9].iter().enumerate() {
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(sql).unwrap();
+            tx.pragma_update(None, "user_version", version as i64 + 1).unwrap();
+            tx.commit().unwrap();
+        }
+        conn.execute_batch(
+            r#"INSERT INTO commands (id, kind, payload, payload_hash, actor_name, origin, issued_at, executed_at, status)
+               VALUES ('c1', 'save_sms_provider', '{"type":"save_sms_provider","kind":"smsru","secret":"api-123"}', 'h', 'olga', 'hub', 0, 0, 'applied'),
+                      ('c2', 'create_court', '{"type":"create_court","secret":"not a credential"}', 'h', 'olga', 'hub', 0, 0, 'applied');"#,
+        )
+        .unwrap();
+        run(&mut conn).unwrap();
+        let payload = |id: &str| -> String {
+            conn.query_row("SELECT payload FROM commands WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+        };
+        assert_eq!(payload("c1"), r#"{"type":"save_sms_provider","kind":"smsru","secret":null}"#);
+        assert!(payload("c2").contains("not a credential"), "other commands are left alone");
+    }
+
     /// 0008 rebuilds the payments table: every payment, refund link and ledger reference of a
     /// version-7 database survives, and payments stay append-only.
     #[test]

@@ -921,6 +921,7 @@ sms-default-cancellation = { "{" }name{ "}" }, your booking of { "{" }court{ "}"
 reject-sms-text-required = Write the text of the message.
 reject-sms-text-too-long = The text would take { $parts } SMS; at most 8 are allowed.
 reject-sms-secret-required = Enter the provider's key or password.
+reject-sms-secret-again = Enter the secret again: it is not kept when the provider, its address or the login changes.
 reject-sms-login-required = Enter the login (SMSC) or account SID (Twilio).
 reject-sms-base-url-invalid = The address must start with https:// or http://.
 reject-sms-sender-too-long = The sender name is at most 20 characters.

@@ -930,6 +930,7 @@ sms-default-cancellation = { "{" }name{ "}" }, ваша бронь: { "{" }court
 reject-sms-text-required = Напишите текст сообщения.
 reject-sms-text-too-long = Текст займёт { $parts } SMS; можно не больше 8.
 reject-sms-secret-required = Введите ключ или пароль провайдера.
+reject-sms-secret-again = Введите секрет заново: он не сохраняется при смене провайдера, его адреса или логина.
 reject-sms-login-required = Введите логин (SMSC) или Account SID (Twilio).
 reject-sms-base-url-invalid = Адрес должен начинаться с https:// или http://.
 reject-sms-sender-too-long = Имя отправителя — не больше 20 символов.

@@ -31,8 +31,9 @@ fn check_text(text: &str, field: &str) -> Result<i64, Rejection> {
 
 // ---- settings ----
 
-/// Chooses the provider and its credentials. `secret: None` keeps the stored one (the form
-/// never shows it back).
+/// Chooses the provider and its credentials. `secret` is sealed (see `sealed`); `None` keeps
+/// the stored one (the form never shows it back), but only for the same provider at the same
+/// address with the same login: otherwise the stored credential could be sent somewhere else.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SaveSmsProvider {
     pub kind: ProviderKind,
@@ -46,12 +47,19 @@ impl SaveSmsProvider {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Manager)?;
         let old = store::provider(ctx.tx)?;
+        let same_place = |o: &store::StoredProvider| {
+            o.config.kind == self.kind
+                && o.config.base_url.trim() == self.base_url.trim()
+                && o.config.login.trim() == self.login.trim()
+        };
         let secret = match &self.secret {
             Some(s) if !s.trim().is_empty() => s.trim().to_owned(),
-            _ => old.filter(|o| o.config.kind == self.kind).map(|o| o.config.secret).unwrap_or_default(),
+            _ => old.as_ref().filter(|o| same_place(o)).map(|o| o.config.secret.clone()).unwrap_or_default(),
         };
         if self.kind != ProviderKind::Log && secret.is_empty() {
-            return Err(Rejection::new("sms-secret-required").on("secret").into());
+            let moved = old.as_ref().is_some_and(|o| !o.config.secret.is_empty() && !same_place(o));
+            let code = if moved { "sms-secret-again" } else { "sms-secret-required" };
+            return Err(Rejection::new(code).on("secret").into());
         }
         let login = self.login.trim();
         if self.kind.needs_login() && login.is_empty() {

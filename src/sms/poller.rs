@@ -62,7 +62,7 @@ impl Drop for Running {
 /// Polls what is due; returns how many messages were asked about. The scheduled job's body.
 pub async fn poll_due(app: &App) -> anyhow::Result<usize> {
     let Some(run) = Running::start(app.db.path().to_owned()) else { return Ok(0) };
-    let Some(stored) = app.db.read(|c| Ok(store::provider(c)?)).await? else { return Ok(0) };
+    let Some(stored) = super::provider(app).await? else { return Ok(0) };
     let provider = Provider::new(&stored.config, app.config.sms.timeouts());
     let kind = provider.kind();
     let now = app.now();

@@ -68,7 +68,7 @@ pub async fn recover(app: &App, at_start: bool) -> anyhow::Result<usize> {
 /// rate limit). Returns how many messages were handed over. The job body the sender loop
 /// calls; tests call it with a fixed clock.
 pub async fn send_due(app: &App, max: usize) -> anyhow::Result<usize> {
-    let Some(stored) = app.db.read(|c| Ok(store::provider(c)?)).await? else { return Ok(0) };
+    let Some(stored) = super::provider(app).await? else { return Ok(0) };
     if stored.paused.is_some() {
         return Ok(0);
     }

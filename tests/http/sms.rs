@@ -547,9 +547,65 @@ async fn the_settings_page_saves_a_provider_masks_its_key_and_sends_a_test() {
     )
     .await;
     assert_eq!(t.get("/sms/settings").await.status, Http::Forbidden);
-    let secret_in_audit =
-        t.count("SELECT count(*) FROM commands WHERE kind = 'save_sms_provider' AND payload LIKE '%good-key%'").await;
-    assert_eq!(secret_in_audit, 1, "the key stays in this hub's own command log (never replicated)");
+    // The key is kept sealed: neither the command log nor the database (nor so a backup) holds it.
+    assert_eq!(t.count("SELECT count(*) FROM commands WHERE payload LIKE '%good-key%'").await, 0);
+    assert_eq!(t.count("SELECT count(*) FROM sms_provider WHERE secret LIKE '%good-key%'").await, 0);
+}
+
+#[rocket::async_test]
+async fn a_key_an_older_version_kept_in_plain_text_is_sealed_at_start() {
+    let fake = Fake::smsru();
+    let t = TestApp::new().await;
+    t.setup_owner().await;
+    let url = fake.url.clone();
+    t.app
+        .db
+        .write(move |c| {
+            c.execute(
+                "INSERT INTO sms_provider (id, kind, base_url, secret, updated_at) VALUES (1, 'smsru', ?1, 'plain-key', 0)",
+                [url],
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let app = t.app.clone();
+    tokio::task::spawn_blocking(move || courtside::sms::prepare_provider(&app)).await.unwrap().unwrap();
+    assert_eq!(t.count("SELECT count(*) FROM sms_provider WHERE secret LIKE '%plain-key%'").await, 0);
+    assert_eq!(t.count("SELECT count(*) FROM commands WHERE payload LIKE '%plain-key%'").await, 0);
+    t.submit("/sms/settings", "/sms/settings/balance", &[]).await;
+    assert_eq!(fake.requests_to("/my/balance")[0].get("api_id"), Some("plain-key"), "and it still works");
+}
+
+#[rocket::async_test]
+async fn a_stored_key_is_never_sent_to_another_address() {
+    let fake = Fake::smsru();
+    let elsewhere = Fake::smsru();
+    let t = TestApp::new().await;
+    t.setup_owner().await;
+    let save = |url: String, secret: &'static str| {
+        let t = &t;
+        async move {
+            let fields = [("kind", "smsru"), ("sender", "Club"), ("base_url", url.as_str()), ("secret", secret)];
+            t.submit("/sms/settings", "/sms/settings/provider", &fields).await
+        }
+    };
+    assert_eq!(save(fake.url.clone(), "good-key").await.status, Http::SeeOther);
+    // A manager points the provider at another address and leaves the key blank: refused.
+    let moved = save(elsewhere.url.clone(), "").await;
+    assert_eq!(moved.status, Http::UnprocessableEntity);
+    assert!(moved.has("Enter the secret again: it is not kept when the provider"), "{}", moved.body);
+    t.submit("/sms/settings", "/sms/settings/balance", &[]).await;
+    assert!(elsewhere.requests_to("/my/balance").is_empty(), "the other address never saw the key");
+    assert_eq!(fake.requests_to("/my/balance").len(), 1, "the balance is asked where the key belongs");
+    assert_eq!(fake.requests_to("/my/balance")[0].get("api_id"), Some("good-key"));
+
+    // A backup of this club does not hold the key either.
+    let file = t.app.db.path().with_file_name("backup-check.sqlite3");
+    let target = file.clone();
+    t.app.db.read(move |c| courtside::db::backup::copy_to(c, &target)).await.unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(!bytes.windows(8).any(|w| w == b"good-key"), "the backup holds only the sealed key");
 }
 
 #[rocket::async_test]

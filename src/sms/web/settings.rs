@@ -222,7 +222,8 @@ async fn save_provider(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Pr
         sender: form.sender.clone(),
         base_url: form.base_url.clone(),
         login: form.login.clone(),
-        secret: Some(form.secret.clone()).filter(|s| !s.trim().is_empty()),
+        // Sealed here, so the command log and backups never hold the credential itself.
+        secret: Some(form.secret.trim()).filter(|s| !s.is_empty()).map(|s| app.sealer.seal(s)),
     });
     match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => done(ctx.t("sms-provider-saved")),
@@ -307,8 +308,7 @@ async fn send_test(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<TestFo
 #[post("/settings/balance", data = "<form>")]
 async fn balance(_m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NoFields>) -> Page {
     let _ = form;
-    let stored = app.db.read(|c| Ok(store::provider(c)?)).await?;
-    let Some(stored) = stored else {
+    let Some(stored) = crate::sms::provider(app).await? else {
         return Ok(Either::Right(Flash::error(Redirect::to("/sms/settings"), ctx.t("sms-no-provider"))));
     };
     let provider = Provider::new(&stored.config, app.config.sms.timeouts());
