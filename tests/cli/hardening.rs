@@ -21,11 +21,23 @@ fn club(data: &Path) -> String {
     token
 }
 
+/// Runs `serve`, which should refuse to start; one still running after 15 s is stopped and
+/// reported as started (its output then says "is running").
 fn serve_once(data: &Path, extra: &[&str]) -> std::process::Output {
     let bind = format!("127.0.0.1:{}", free_port());
     let mut args = extra.to_vec();
     args.extend(["serve", "--bind", &bind]);
-    super::courtside(data, &args).output().unwrap()
+    let mut child = super::courtside(data, &args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    child.wait_with_output().unwrap()
 }
 
 #[test]
