@@ -184,8 +184,9 @@ fn fail(e: anyhow::Error) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Libraries that narrate their own start-up at info level; only their problems are of interest.
-const QUIET: &str = "rocket=error,_=error,tokio_cron_scheduler=warn,hyper=warn,reqwest=warn";
+/// Libraries that narrate their own work. Rocket logs every unmatched request at error level, so
+/// anyone could fill the journal: it is silent, and the server's own log says what matters.
+const QUIET: &str = "rocket=off,_=off,tokio_cron_scheduler=warn,hyper=warn,reqwest=warn";
 
 fn init_logging<W>(level: &str, writer: W, ansi: bool)
 where

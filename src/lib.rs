@@ -29,6 +29,7 @@ pub mod sealed;
 pub mod secret_key;
 pub mod sms;
 pub mod staff;
+pub mod text;
 pub mod web;
 
 pub use app::App;

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::error::Refusal;
+use crate::text;
 
 pub struct JsonBody<T> {
     pub value: T,
@@ -19,6 +20,19 @@ pub struct JsonBody<T> {
 fn refuse<'r, T: DeserializeOwned>(req: &'r Request<'_>, status: Status, why: String) -> Outcome<'r, JsonBody<T>> {
     req.local_cache(|| Refusal(Some(why)));
     Outcome::Error((status, ()))
+}
+
+/// Every string in `value`, keys included, without unwanted characters (`text::clean`).
+fn cleaned(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(text::clean(&s).into_owned()),
+        Value::Array(items) => Value::Array(items.into_iter().map(cleaned).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (text::clean(&k).into_owned(), cleaned(v))).collect())
+        }
+        other => other,
+    }
 }
 
 #[rocket::async_trait]
@@ -36,6 +50,7 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
             Ok(v) => v,
             Err(e) => return refuse(req, Status::UnprocessableEntity, format!("The body is not valid JSON: {e}.")),
         };
+        let value = cleaned(value);
         if !value.is_object() {
             return refuse(req, Status::UnprocessableEntity, "The body must be a JSON object ({...}).".into());
         }

@@ -39,10 +39,14 @@ pub async fn search(
     _u: Api<Reception>,
     app: &State<App>,
     q: Option<String>,
-    limit: Option<usize>,
+    limit: Option<&str>,
     archived: Option<bool>,
 ) -> Result<Json<Value>, Problem> {
-    let limit = limit.unwrap_or(20).clamp(1, 200);
+    let limit = match limit.map(|l| l.trim().parse::<usize>()) {
+        None => 20,
+        Some(Ok(n)) if (1..=200).contains(&n) => n,
+        Some(_) => return Err(Problem::invalid("limit", "api-limit-invalid")),
+    };
     let archived = archived.unwrap_or(false);
     let q = q.unwrap_or_default();
     let index = app.member_index.clone();

@@ -75,7 +75,8 @@ async fn list(
 ) -> Result<Html, AppError> {
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let (actor, kind, status, from, to) = (clean(actor), clean(kind), clean(status), clean(from), clean(to));
-    let page = page.unwrap_or(0).max(0);
+    // Past the last page shows an empty list; no page number can overflow the offset.
+    let page = page.unwrap_or(0).clamp(0, 1_000_000);
     let filter = CommandFilter {
         actor: actor.clone(),
         kind: kind.clone().filter(|k| AnyCommand::KINDS.contains(&k.as_str())),

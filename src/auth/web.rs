@@ -75,7 +75,7 @@ async fn no_users(app: &App) -> anyhow::Result<bool> {
 
 #[get("/login?<next>")]
 async fn login_page(ctx: PageCtx, app: &State<App>, next: Option<String>) -> Page {
-    let next = safe_next(next.as_deref().unwrap_or("/")).to_owned();
+    let next = safe_next(next.as_deref().unwrap_or("/"));
     if ctx.logged_in() {
         return Ok(Either::Right(Flash::new(Redirect::to(next), "", "")));
     }
@@ -94,7 +94,7 @@ async fn login(
 ) -> Page {
     let form = form.0;
     let now = app.now();
-    let next = safe_next(&form.next).to_owned();
+    let next = safe_next(&form.next);
     let locale = ctx.locale;
     let fail = |ctx: PageCtx, status: Status, message: String, username: String, next: String| -> Page {
         Ok(Either::Left(render(status, &LoginPage { ctx, username, next, error: Some(message), no_users: false })?))
@@ -104,7 +104,7 @@ async fn login(
     let tag = throttle::password_tag(user.as_ref().map(|u| u.password_hash.as_str()));
     let fresh_reset = user.as_ref().is_some_and(|u| u.must_change_password);
     if let Err(wait) = app.throttle.check(&form.username, &ip.0, tag, fresh_reset, now) {
-        tracing::warn!(ip = %ip.0, "login throttled");
+        tracing::debug!(ip = %ip.0, "login throttled");
         let seconds = wait.as_secs().unsigned_abs().max(1);
         let message = if seconds < 60 {
             i18n::tr_args(locale, "login-throttled-seconds", &[("seconds", &seconds.to_string())])
@@ -163,7 +163,7 @@ fn set_anonymous_language(code: &str, next: Option<String>, cookies: &CookieJar<
     if let Some(locale) = Locale::parse(code) {
         cookies.add(Cookie::build((LANG_COOKIE, locale.as_str())).same_site(SameSite::Lax).path("/").permanent());
     }
-    Redirect::to(safe_next(next.as_deref().unwrap_or("/login")).to_owned())
+    Redirect::to(safe_next(next.as_deref().unwrap_or("/login")))
 }
 
 // ---- first-run setup ----

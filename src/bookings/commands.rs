@@ -20,10 +20,6 @@ fn club_tz(ctx: &Ctx<'_>) -> Result<TimeZone, CommandError> {
     Ok(crate::club::store::time_zone(ctx.tx)?)
 }
 
-fn hhmm(t: Timestamp, tz: &TimeZone) -> String {
-    t.to_zoned_datetime(tz.clone()).strftime("%H:%M").to_string()
-}
-
 /// Checks that `slot` on `court_id` fits the rules, the hours and nobody else's booking;
 /// returns its instants. The refusal for a taken slot names the booking that holds it.
 fn bookable(
@@ -49,11 +45,12 @@ fn bookable(
 
 fn taken(holder: &Booking, court: &str, tz: &TimeZone) -> Rejection {
     let who = holder.booker_name.clone().unwrap_or_else(|| holder.kind.as_str().to_owned());
+    let (from, to) = super::model::clock_span(holder.starts_at, holder.ends_at, tz);
     Rejection::new("slot-taken")
         .on("start")
         .arg("court", court)
-        .arg("from", hhmm(holder.starts_at, tz))
-        .arg("to", hhmm(holder.ends_at, tz))
+        .arg("from", from)
+        .arg("to", to)
         .arg("who", who)
         .arg("booking", &holder.id)
 }

@@ -2,7 +2,7 @@
 //! Times are asked for in club-local wall time and stored as UTC instants.
 
 use jiff::civil::{Date, Weekday};
-use jiff::tz::TimeZone;
+use jiff::tz::{AmbiguousOffset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -110,6 +110,9 @@ impl LocalSlot {
 
     /// Checks the slot against the club's step and limits and the court's hours that day.
     pub fn check(&self, rules: &BookingRules, hours: Option<Hours>) -> Result<(), SlotProblem> {
+        if !crate::club::model::in_club_years(self.day) {
+            return Err(("date", "date-out-of-range"));
+        }
         let step = rules.slot_minutes;
         if !self.start.is_aligned(step) {
             return Err(("start", "slot-start-misaligned"));
@@ -131,7 +134,9 @@ impl LocalSlot {
     }
 
     /// The UTC instants of this slot: the start is the wall-clock time in `tz` (so a weekly
-    /// booking stays at 19:00 across DST changes); the end is the length later.
+    /// booking stays at 19:00 across DST changes); the end is the length later. A start the
+    /// clocks skip (spring forward) does not exist: `None`. A start the clocks pass twice (the
+    /// hour they go back) is the first of the two; `span` then shows which.
     pub fn instants(&self, tz: &TimeZone) -> Option<(Timestamp, Timestamp)> {
         let m = self.start.minutes();
         let start = if m == 1440 {
@@ -139,7 +144,11 @@ impl LocalSlot {
         } else {
             self.day.at((m / 60) as i8, (m % 60) as i8, 0, 0)
         };
-        let start = start.to_zoned_datetime(tz.clone()).ok()?.timestamp();
+        let start = tz.to_ambiguous_timestamp(start);
+        if matches!(start.offset(), AmbiguousOffset::Gap { .. }) {
+            return None;
+        }
+        let start = start.earlier().ok()?;
         let end = start.checked_add(SignedDuration::from_mins(i64::from(self.minutes))).ok()?;
         Some((start, end))
     }
@@ -151,6 +160,29 @@ impl LocalSlot {
         let start_min = u16::try_from(i32::from(z.hour()) * 60 + i32::from(z.minute())).unwrap_or(0);
         LocalSlot { day: z.date(), start: DayMinute::new(start_min).unwrap_or(DayMinute::MIDNIGHT_END), minutes }
     }
+}
+
+/// "18:00–19:00" for a booking's instants in `tz` (see `clock_span`).
+pub fn span(start: Timestamp, end: Timestamp, tz: &TimeZone) -> String {
+    let (from, to) = clock_span(start, end, tz);
+    format!("{from}–{to}")
+}
+
+/// The wall-clock start and end of a booking's instants in `tz`: the UTC offset is added to a
+/// time that happens twice that night (clocks going back), and an end at midnight is 24:00.
+pub fn clock_span(start: Timestamp, end: Timestamp, tz: &TimeZone) -> (String, String) {
+    let at = |t: Timestamp, is_end: bool| {
+        let z = t.to_zoned_datetime(tz.clone());
+        let midnight =
+            is_end && z.hour() == 0 && z.minute() == 0 && z.date() > start.to_zoned_datetime(tz.clone()).date();
+        let text = if midnight { "24:00".to_owned() } else { z.strftime("%H:%M").to_string() };
+        if tz.to_ambiguous_timestamp(z.datetime()).is_ambiguous() {
+            format!("{text} ({})", z.strftime("UTC%:z"))
+        } else {
+            text
+        }
+    };
+    (at(start, false), at(end, true))
 }
 
 /// The start and end of a club-local day as instants (23 or 25 hours long on DST days).
@@ -301,6 +333,36 @@ mod tests {
         let tz = TimeZone::get("Europe/Berlin").unwrap();
         let (s, e) = day_bounds(date(2026, 3, 29), &tz).unwrap();
         assert_eq!(e.duration_since(s), SignedDuration::from_hours(23));
+    }
+
+    fn at(day: Date, hour: u16, minute: u16, minutes: u16) -> LocalSlot {
+        LocalSlot { day, start: DayMinute::new(hour * 60 + minute).unwrap(), minutes }
+    }
+
+    #[test]
+    fn a_time_the_clocks_skip_is_refused_and_one_they_pass_twice_is_shown_with_its_offset() {
+        let tz = TimeZone::get("Europe/Berlin").unwrap();
+        // 29 March 2026: 02:00 becomes 03:00, so 02:30 never happens.
+        assert_eq!(at(date(2026, 3, 29), 2, 30, 60).instants(&tz), None);
+        let (s, e) = at(date(2026, 3, 29), 1, 30, 120).instants(&tz).unwrap();
+        assert_eq!(span(s, e, &tz), "01:30–04:30", "two hours from 01:30 end at 04:30 that night");
+        // 25 October 2026: 03:00 becomes 02:00 again; 02:30 is the first 02:30 (summer time).
+        let (s, e) = at(date(2026, 10, 25), 2, 30, 60).instants(&tz).unwrap();
+        assert_eq!(s.to_string(), "2026-10-25T00:30:00Z");
+        assert_eq!(span(s, e, &tz), "02:30 (UTC+02:00)–02:30 (UTC+01:00)");
+        let (s, e) = at(date(2026, 10, 25), 18, 0, 60).instants(&tz).unwrap();
+        assert_eq!(span(s, e, &tz), "18:00–19:00");
+        let (s, e) = at(date(2026, 10, 25), 23, 0, 60).instants(&tz).unwrap();
+        assert_eq!(span(s, e, &tz), "23:00–24:00");
+    }
+
+    #[test]
+    fn dates_outside_the_club_years_are_refused() {
+        let rules = BookingRules { slot_minutes: 30, min_minutes: 30, max_minutes: 240 };
+        let hours = Some(Hours { opens: DayMinute::new(0).unwrap(), closes: DayMinute::MIDNIGHT_END });
+        assert_eq!(at(date(0, 1, 3), 10, 0, 60).check(&rules, hours), Err(("date", "date-out-of-range")));
+        assert_eq!(at(date(2100, 1, 3), 10, 0, 60).check(&rules, hours), Err(("date", "date-out-of-range")));
+        assert_eq!(at(date(2026, 1, 3), 10, 0, 60).check(&rules, hours), Ok(()));
     }
 }
 

@@ -458,13 +458,10 @@ pub(crate) struct ShowPage {
 
 impl ShowPage {
     fn when(&self) -> String {
-        let end = DayMinute::new((self.slot.start.minutes() + self.slot.minutes).min(1440))
-            .unwrap_or(DayMinute::MIDNIGHT_END);
         format!(
-            "{} · {}–{} ({})",
+            "{} · {} ({})",
             crate::i18n::date(self.ctx.locale, self.slot.day),
-            self.slot.start,
-            end,
+            super::model::span(self.b.starts_at, self.b.ends_at, &self.ctx.tz),
             duration_label(&self.ctx, self.slot.minutes)
         )
     }

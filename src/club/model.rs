@@ -14,6 +14,12 @@ pub struct ClubSettings {
     pub phone_region: String,
 }
 
+/// The years club business (bookings, series, closures) may fall in: a typo such as year 0000
+/// or 20026 is refused rather than stored.
+pub fn in_club_years(day: jiff::civil::Date) -> bool {
+    (2000..=2099).contains(&day.year())
+}
+
 /// Field name and message id of each problem found.
 pub type Problems = Vec<(&'static str, &'static str)>;
 

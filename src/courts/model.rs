@@ -218,7 +218,11 @@ pub struct Closure {
 impl Closure {
     pub fn validate(&self, step: u16) -> Result<(), Problems> {
         let mut problems = Vec::new();
-        if self.last_day < self.first_day {
+        if !crate::club::model::in_club_years(self.first_day) {
+            problems.push(("first_day", "date-out-of-range"));
+        } else if !crate::club::model::in_club_years(self.last_day) {
+            problems.push(("last_day", "date-out-of-range"));
+        } else if self.last_day < self.first_day {
             problems.push(("last_day", "closure-dates-reversed"));
         } else if self.first_day.until(self.last_day).map_or(true, |span| span.get_days() > 366) {
             problems.push(("last_day", "closure-too-long"));

@@ -525,6 +525,7 @@ booker-ambiguous = Several members match; pick one from the list.
 series-no-weekdays = Tick at least one weekday.
 reject-slot-taken = { $court } is taken { $from }–{ $to } by { $who }.
 reject-slot-invalid = This time does not exist in the club's time zone.
+date-out-of-range = Choose a date between 2000 and 2099.
 reject-court-inactive = { $court } is not in use.
 reject-booker-required = Choose the member who books.
 reject-too-many-players = At most 3 players besides the booker.
@@ -547,6 +548,7 @@ api-start-invalid = Give start as RFC 3339 with an offset (2026-12-01T18:00:00+0
 api-player-invalid = Each player is an object with either member_id or guest_name.
 api-kind-invalid = kind is play, lesson, tournament or block.
 api-date-required = Give date=YYYY-MM-DD, or from and to.
+api-limit-invalid = limit must be a whole number from 1 to 200.
 api-range-invalid = from must not be after to, and the range at most 62 days.
 court-lights-short = lights
 

@@ -534,6 +534,7 @@ booker-ambiguous = Подходят несколько клиентов; выб�
 series-no-weekdays = Отметьте хотя бы один день недели.
 reject-slot-taken = { $court } занят { $from }–{ $to }: { $who }.
 reject-slot-invalid = Такого времени нет в часовом поясе клуба.
+date-out-of-range = Выберите дату между 2000 и 2099 годом.
 reject-court-inactive = { $court } не работает.
 reject-booker-required = Выберите клиента, который бронирует.
 reject-too-many-players = Не больше 3 игроков кроме бронирующего.
@@ -556,6 +557,7 @@ api-start-invalid = Укажите start в формате RFC 3339 со сме�
 api-player-invalid = Каждый игрок: объект с member_id или с guest_name.
 api-kind-invalid = kind: play, lesson, tournament или block.
 api-date-required = Укажите date=ГГГГ-ММ-ДД или from и to.
+api-limit-invalid = limit — целое число от 1 до 200.
 api-range-invalid = from не может быть позже to, а период не длиннее 62 дней.
 court-lights-short = свет
 

@@ -48,6 +48,14 @@ pub fn parse(text: &str, currency: &str) -> Result<i64, &'static str> {
         Some(at) => (&body[..at], &body[at + 1..]),
         None => (body, ""),
     };
+    // Grouped thousands must be whole groups ("1,200,000"), never "1,5" or "1,5,5".
+    let mut groups = whole.split([',', '.']);
+    let first = groups.next().unwrap_or("");
+    let grouped = whole.len() > first.len();
+    let separator_is_mark = mark.is_some_and(|at| whole.contains(&body[at..=at]));
+    if grouped && (first.is_empty() || first.len() > 3 || separator_is_mark || groups.any(|g| g.len() != 3)) {
+        return Err("amount-invalid");
+    }
     let whole: String = whole.chars().filter(|c| *c != ',' && *c != '.').collect();
     if whole.is_empty() && fraction.is_empty()
         || !whole.chars().all(|c| c.is_ascii_digit())
@@ -125,6 +133,13 @@ mod tests {
             ("1200.5", "RUB", Ok(120_050)),
             ("1,200", "USD", Ok(120_000)),
             ("1,200.25", "USD", Ok(120_025)),
+            ("1.200,50", "EUR", Ok(120_050)),
+            ("1,200,000", "USD", Ok(120_000_000)),
+            ("1,5,5", "RUB", Err("amount-invalid")),
+            ("1,50,5", "RUB", Err("amount-invalid")),
+            ("1,200,50", "RUB", Err("amount-invalid")),
+            ("12,00", "RUB", Ok(1_200)),
+            (",5", "RUB", Ok(50)),
             ("0,5", "EUR", Ok(50)),
             ("-300", "RUB", Ok(-30_000)),
             ("500", "JPY", Ok(500)),

@@ -6,6 +6,8 @@ use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::form::{Form, FromForm};
 use rocket::http::{RawStr, Status};
 use rocket::request::Request;
+use std::borrow::Cow;
+
 use uuid::Uuid;
 
 use super::guards;
@@ -13,6 +15,7 @@ use super::page::pre_session_csrf;
 use crate::auth::tokens::same_secret;
 use crate::core::{Rejection, Submission};
 use crate::i18n::{self, Locale};
+use crate::text;
 
 /// A form whose `csrf` field matched the session's token (or, before login, the visitor's
 /// CSRF cookie). Anything else is refused with 403 before the form is even parsed. It comes
@@ -53,15 +56,38 @@ where
             None => pre_session_csrf(req),
         };
         if sent.is_empty() || !same_secret(&sent, &expected) {
-            tracing::warn!(path = %req.uri().path(), "form refused: missing or wrong CSRF token");
+            // Debug only: anyone can send these, and the journal must not fill with them.
+            tracing::debug!(path = %req.uri().path(), "form refused: missing or wrong CSRF token");
             return Outcome::Error((Status::Forbidden, CsrfError::Mismatch));
         }
         let submission = submission_of(req, &body).await;
+        let body = cleaned(&body);
         match Form::<T>::parse_encoded(RawStr::new(&body)) {
             Ok(form) => Outcome::Success(Csrf(form, submission)),
             Err(errors) => Outcome::Error((Status::UnprocessableEntity, CsrfError::Malformed(errors.to_string()))),
         }
     }
+}
+
+/// The form body with unwanted characters (`text::clean`) taken out of every field; fields
+/// without any are passed on exactly as sent.
+fn cleaned(body: &str) -> Cow<'_, str> {
+    let decode = |part: &str| RawStr::new(&part.replace('+', " ")).url_decode_lossy().into_owned();
+    let mut changed = false;
+    let pairs: Vec<Cow<'_, str>> = body
+        .split('&')
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (name, value) = (decode(name), decode(value));
+            if text::clean(&name) == name && text::clean(&value) == value {
+                return Cow::Borrowed(pair);
+            }
+            changed = true;
+            let encode = |s: &str| RawStr::new(&text::clean(s)).percent_encode().to_string();
+            Cow::Owned(format!("{}={}", encode(&name), encode(&value)))
+        })
+        .collect();
+    if changed { Cow::Owned(pairs.join("&")) } else { Cow::Borrowed(body) }
 }
 
 /// The submission a form body makes: its `command_id` (fresh if missing or garbled) and a
@@ -160,9 +186,24 @@ pub fn fresh_id() -> String {
     Uuid::now_v7().to_string()
 }
 
-/// Only same-site paths may be redirected to after login.
-pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next } else { "/" }
+/// Where to go after login or a language switch: a path on this site, with anything a URI
+/// cannot hold (spaces, control characters, other scripts) percent-encoded; "/" otherwise.
+pub fn safe_next(next: &str) -> String {
+    if !next.starts_with('/') || next.starts_with("//") || next.starts_with("/\\") {
+        return "/".into();
+    }
+    let mut out = String::with_capacity(next.len());
+    for c in next.chars() {
+        if c.is_ascii_graphic() && !"\"<>\\^`{|}".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    if rocket::http::uri::Origin::parse(&out).is_ok() { out } else { "/".into() }
 }
 
 #[cfg(test)]
@@ -175,5 +216,22 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("/members?q=a b"), "/members?q=a%20b");
+        assert_eq!(safe_next("/a\u{1}b"), "/a%01b");
+        assert_eq!(safe_next("/members?q=Иван"), "/members?q=%D0%98%D0%B2%D0%B0%D0%BD");
+    }
+
+    #[test]
+    fn unwanted_characters_leave_form_fields_and_nothing_else_changes() {
+        assert!(matches!(cleaned("csrf=x&full_name=Anna+Smith"), Cow::Borrowed(_)));
+        #[derive(FromForm)]
+        struct Member {
+            full_name: String,
+            note: String,
+        }
+        let body = cleaned("csrf=x&full_name=Anna%00+Smith%E2%80%AE&note=a%2Bb%0A%01");
+        let form = Form::<Member>::parse_encoded(RawStr::new(&body)).unwrap();
+        assert_eq!(form.full_name, "Anna Smith");
+        assert_eq!(form.note, "a+b\n");
     }
 }

@@ -416,3 +416,72 @@ async fn exported_spreadsheets_never_run_what_someone_typed() {
         );
     }
 }
+
+#[rocket::async_test]
+async fn odd_input_gets_a_clear_answer_never_a_server_error() {
+    let t = TestApp::new().await;
+    t.setup_owner().await;
+    let token = t.api_token("olga").await;
+    // A return address with a space or a control character.
+    for next in ["/a%20b", "/a%01b", "/members?q=%D0%98"] {
+        let switched = t.get(&format!("/lang/en?next={next}")).await;
+        assert_eq!(switched.status, Status::SeeOther, "{next}");
+    }
+    t.logout().await;
+    let back = t
+        .submit(
+            "/login",
+            "/login",
+            &[("username", "olga"), ("password", OWNER_PASSWORD), ("next", "/members?q=a b\u{1}")],
+        )
+        .await;
+    assert_eq!(back.status, Status::SeeOther, "{}", back.body);
+    assert_eq!(back.location.as_deref(), Some("/members?q=a%20b"), "the control character is dropped");
+
+    // NUL and direction overrides never reach the database.
+    let made = t.submit("/members/new", "/members", &[("full_name", "\u{202e}htimS\u{0} annA")]).await;
+    assert_eq!(made.status, Status::SeeOther, "{}", made.body);
+    let api = t
+        .api(
+            rocket::http::Method::Post,
+            "/api/v1/members",
+            &token,
+            Some(r#"{"full_name":"Boris\u0000 \u2066Petrov"}"#),
+            None,
+        )
+        .await;
+    assert_eq!(api.json()["full_name"], "Boris Petrov", "{}", api.body);
+    assert_eq!(
+        t.count(
+            "SELECT count(*) FROM members WHERE instr(full_name, char(0)) OR full_name LIKE '%' || char(8238) || '%'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(t.count("SELECT count(*) FROM members WHERE full_name = 'htimS annA'").await, 1);
+
+    // "1,5,5" is not 15.50.
+    let account = made.location.unwrap().replace("/members/", "/accounts/");
+    let top_up = t.submit(&account, &format!("{account}/top-up"), &[("amount", "1,5,5"), ("method", "card")]).await;
+    assert_eq!(top_up.status, Status::UnprocessableEntity, "{}", top_up.body);
+    assert!(top_up.has("Enter an amount"), "{}", top_up.body);
+
+    // Year 0000 is not a day anyone books.
+    let court = t.api(rocket::http::Method::Post, "/api/v1/courts", &token, Some(r#"{"name":"Court 1"}"#), None).await;
+    let anna = api.json()["id"].as_str().unwrap().to_owned();
+    let court = court.json()["id"].as_str().unwrap().to_owned();
+    let body = format!(r#"{{"court_id":"{court}","member_id":"{anna}","start":"0000-03-01T10:00","minutes":60}}"#);
+    let ancient = t.api(rocket::http::Method::Post, "/api/v1/bookings", &token, Some(&body), None).await;
+    assert_eq!(ancient.status, Status::UnprocessableEntity, "{}", ancient.body);
+    assert_eq!(ancient.json()["detail"], "Choose a date between 2000 and 2099.");
+
+    // Limits out of range are refused, not quietly bent.
+    for limit in ["-5", "0", "100000", "many"] {
+        let list =
+            t.api(rocket::http::Method::Get, &format!("/api/v1/members?limit={limit}"), &token, None, None).await;
+        assert_eq!(list.status, Status::UnprocessableEntity, "{limit}: {}", list.body);
+        assert_eq!(list.json()["field"], "limit");
+    }
+    assert_eq!(t.get("/audit?page=9223372036854775807").await.status, Status::Ok);
+    assert_eq!(t.get("/audit?page=-3").await.status, Status::Ok);
+}
