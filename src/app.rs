@@ -252,6 +252,8 @@ fn log_outcome(
                 reason = %r.code, replay = !e.first_time, "command rejected"
             ),
         },
+        // A key sent again with another request is the caller's mistake, told to them.
+        Err(err) if err.is::<core::KeyReused>() => tracing::info!(error = %err, "command refused"),
         Err(err) => tracing::error!(error = %format!("{err:#}"), "command failed"),
     }
     executed

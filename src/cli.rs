@@ -184,9 +184,8 @@ fn fail(e: anyhow::Error) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Libraries that narrate their own work. Rocket logs every unmatched request at error level, so
-/// anyone could fill the journal: it is silent, and the server's own log says what matters.
-const QUIET: &str = "rocket=off,_=off,tokio_cron_scheduler=warn,hyper=warn,reqwest=warn";
+/// Libraries that narrate their own work at info level; only their problems are of interest.
+const QUIET: &str = "tokio_cron_scheduler=warn,hyper=warn";
 
 fn init_logging<W>(level: &str, writer: W, ansi: bool)
 where
@@ -194,12 +193,16 @@ where
 {
     let filter = tracing_subscriber::EnvFilter::try_new(format!("{level},{QUIET}"))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("info,{QUIET}")));
-    let _ = tracing_subscriber::fmt()
+    let subscriber = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
         .with_ansi(ansi)
         .with_target(false)
-        .try_init();
+        .finish();
+    // Set as the tracing subscriber only, without taking over the `log` crate: Rocket (and the
+    // route code it generates) logs through `log` every unmatched request and every refused
+    // guard, which anyone could use to fill the journal. The server's own events say what matters.
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
 fn clock() -> Arc<dyn Clock> {

@@ -6,12 +6,13 @@ use jiff::tz::TimeZone;
 use rocket::http::Status;
 use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, patch, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
-use super::problem::Problem;
+use super::problem::{Problem, Query};
 use crate::app::App;
 use crate::bookings::commands::{
     CancelBooking, CreateBooking, CreateSeries, EditSeries, EndSeries, SeriesSpec, SetAttendance, UpdateBooking,
@@ -92,7 +93,7 @@ pub(super) fn local_start(raw: &str, tz: &TimeZone) -> Result<(Date, DayMinute),
     Ok((local.date(), minute))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlayerInput {
     member_id: Option<String>,
@@ -122,19 +123,24 @@ fn kind_of(raw: Option<&str>, default: Kind) -> Result<Kind, Problem> {
 pub async fn list(
     _u: ApiUser,
     app: &State<App>,
-    date: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    court_id: Option<String>,
+    date: Query<'_, '_>,
+    from: Query<'_, '_>,
+    to: Query<'_, '_>,
+    court_id: Query<'_, '_>,
 ) -> Result<Json<Value>, Problem> {
+    let date = Problem::query::<String>(date, "date")?;
+    let from = Problem::query::<String>(from, "from")?;
+    let to = Problem::query::<String>(to, "to")?;
+    let court_id = Problem::query::<String>(court_id, "court_id")?;
     let tz = club_tz(app).await?;
-    let day = |raw: &str, field: &str| raw.parse::<Date>().map_err(|_| Problem::invalid(field, "date-invalid"));
+    // Every date given is read, used or not: a wrong one is refused, never ignored.
+    let day = |raw: Option<String>, field: &str| {
+        raw.map(|r| r.parse::<Date>().map_err(|_| Problem::invalid(field, "date-invalid"))).transpose()
+    };
+    let (date, from, to) = (day(date, "date")?, day(from, "from")?, day(to, "to")?);
     let (first, last) = match (date, from, to) {
-        (Some(d), _, _) => {
-            let d = day(&d, "date")?;
-            (d, d)
-        }
-        (None, Some(f), Some(t)) => (day(&f, "from")?, day(&t, "to")?),
+        (Some(d), _, _) => (d, d),
+        (None, Some(f), Some(t)) => (f, t),
         _ => return Err(Problem::invalid("date", "api-date-required")),
     };
     if last < first || first.until(last).map_or(true, |s| s.get_days() > 62) {
@@ -163,7 +169,7 @@ pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value
     Ok(Json(booking_or_404(app, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookingInput {
     court_id: String,
@@ -209,7 +215,7 @@ pub async fn create(
     }
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BookingChange {
     court_id: Option<String>,
@@ -265,7 +271,7 @@ pub async fn update(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelInput {
     reason: String,
@@ -303,7 +309,7 @@ pub async fn check_in(
 
 // ---- series ----
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeriesInput {
     court_id: String,
@@ -311,7 +317,9 @@ pub struct SeriesInput {
     weekdays: Vec<i8>,
     start: String,
     minutes: u16,
+    #[schemars(with = "String", extend("format" = "date"))]
     first_day: Date,
+    #[schemars(with = "String", extend("format" = "date"))]
     last_day: Date,
     member_id: Option<String>,
     kind: Option<String>,
@@ -384,9 +392,10 @@ pub async fn create_series(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeriesEdit {
+    #[schemars(with = "String", extend("format" = "date"))]
     from_day: Date,
     court_id: String,
     start: String,
@@ -424,9 +433,10 @@ pub async fn edit_series(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeriesEnd {
+    #[schemars(with = "String", extend("format" = "date"))]
     last_day: Date,
 }
 

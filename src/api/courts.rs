@@ -3,6 +3,7 @@
 use rocket::http::Status;
 use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, patch, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::body::JsonBody;
@@ -36,7 +37,7 @@ pub async fn list(_user: ApiUser, app: &State<App>) -> Result<Json<Value>, Probl
 }
 
 /// Fields of a court; on update, the ones left out keep their value.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CourtInput {
     name: Option<String>,

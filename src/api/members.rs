@@ -3,11 +3,12 @@
 use rocket::http::Status;
 use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, patch, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
-use super::problem::Problem;
+use super::problem::{Problem, Query};
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
@@ -38,17 +39,17 @@ pub fn member_json(m: &Member) -> Value {
 pub async fn search(
     _u: Api<Reception>,
     app: &State<App>,
-    q: Option<String>,
-    limit: Option<&str>,
-    archived: Option<bool>,
+    q: Query<'_, '_>,
+    limit: Query<'_, '_>,
+    archived: Query<'_, '_>,
 ) -> Result<Json<Value>, Problem> {
-    let limit = match limit.map(|l| l.trim().parse::<usize>()) {
-        None => 20,
-        Some(Ok(n)) if (1..=200).contains(&n) => n,
-        Some(_) => return Err(Problem::invalid("limit", "api-limit-invalid")),
+    let limit = match Problem::query::<usize>(limit, "limit") {
+        Ok(None) => 20,
+        Ok(Some(n)) if (1..=200).contains(&n) => n,
+        _ => return Err(Problem::invalid("limit", "api-limit-invalid")),
     };
-    let archived = archived.unwrap_or(false);
-    let q = q.unwrap_or_default();
+    let archived = Problem::query::<bool>(archived, "archived")?.unwrap_or(false);
+    let q = Problem::query::<String>(q, "q")?.unwrap_or_default();
     let index = app.member_index.clone();
     let found = app
         .db
@@ -76,12 +77,13 @@ pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Jso
 }
 
 /// Member fields; on update, the ones left out keep their value.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberInput {
     full_name: Option<String>,
     phone: Option<String>,
     email: Option<String>,
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
     birth_date: Option<jiff::civil::Date>,
     category_id: Option<String>,
     tags: Option<Vec<String>>,
@@ -163,7 +165,8 @@ pub async fn update(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ArchiveInput {
     #[serde(default = "yes")]
     archived: bool,

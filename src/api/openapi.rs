@@ -2,12 +2,45 @@
 //! route cannot be added without being described.
 
 use rocket::serde::json::{Value, json};
+use schemars::JsonSchema;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
 
 pub fn document() -> Value {
-    let mut doc = core();
+    // Request bodies are described from the structs the API reads them into (see `input`).
+    let mut g =
+        SchemaSettings::draft2020_12().with(|s| s.definitions_path = "/components/schemas/".into()).into_generator();
+    let mut doc = core(&mut g);
     merge(&mut doc["components"]["schemas"], pass_schemas());
-    merge(&mut doc["paths"], pass_paths());
+    merge(&mut doc["paths"], pass_paths(&mut g));
+    merge(&mut doc["components"]["schemas"], Value::Object(g.take_definitions(true)));
+    declare_problems(&mut doc);
     doc
+}
+
+/// Every operation may be refused the same ways, whatever it does: each answer is listed on
+/// each operation (413 and 415 only where a body is sent).
+fn declare_problems(doc: &mut Value) {
+    const ALWAYS: [&str; 9] = ["400", "401", "403", "404", "409", "422", "429", "503", "507"];
+    let Some(paths) = doc["paths"].as_object_mut() else { return };
+    for (_, ops) in paths.iter_mut().filter(|(path, _)| path.as_str() != "/openapi.json") {
+        for op in ops.as_object_mut().into_iter().flat_map(|o| o.values_mut()) {
+            let with_body = op.get("requestBody").is_some();
+            let Some(responses) = op["responses"].as_object_mut() else { continue };
+            let extra: &[&str] = if with_body { &["413", "415"] } else { &[] };
+            for code in ALWAYS.iter().chain(extra) {
+                let answer = if *code == "401" { "Unauthorized" } else { "Problem" };
+                responses
+                    .entry(code.to_string())
+                    .or_insert_with(|| json!({ "$ref": format!("#/components/responses/{answer}") }));
+            }
+        }
+    }
+}
+
+/// The schema of a request body: a reference into components/schemas, where its definition
+/// (properties, `required`, `additionalProperties: false` where the server refuses extras) goes.
+fn input<T: JsonSchema>(g: &mut SchemaGenerator) -> Value {
+    g.subschema_for::<T>().to_value()
 }
 
 fn merge(into: &mut Value, more: Value) {
@@ -47,7 +80,7 @@ fn pass_schemas() -> Value {
     })
 }
 
-fn pass_paths() -> Value {
+fn pass_paths(g: &mut SchemaGenerator) -> Value {
     json!({
             "/pass-products": {
                 "get": op("The passes and memberships the club sells (managers define them on the Passes page)", "listPassProducts", json!([]), None, ok_list("products", "PassProduct"))
@@ -55,7 +88,7 @@ fn pass_paths() -> Value {
             "/passes": {
                 "post": op("Sell a pass to a member: a payment (cash needs an open shift; wallet pays from the member's account). The pass and its payment take the request's id, so a retry with the same Idempotency-Key sells once.",
                     "sellPass", json!([idem()]),
-                    Some(("SellInput", json!({ "member_id": "…", "product_id": "…", "method": "card", "valid_from": "2026-12-01" }))),
+                    Some((input::<super::passes::SellInput>(g), json!({ "member_id": "…", "product_id": "…", "method": "card", "valid_from": "2026-12-01" }))),
                     created("Pass"))
             },
             "/passes/{id}": {
@@ -63,7 +96,7 @@ fn pass_paths() -> Value {
             },
             "/passes/{id}/freeze": {
                 "post": op("Freeze a pass from a day (today when not given); it cannot be used until unfrozen", "freezePass", json!([path_id(), idem()]),
-                    Some(("FreezeInput", json!({ "from": "2026-12-10" }))), ok_one("Pass"))
+                    Some((input::<super::passes::FreezeInput>(g), json!({ "from": "2026-12-10" }))), ok_one("Pass"))
             },
             "/passes/{id}/unfreeze": {
                 "post": op("End a freeze today; the frozen days are added to the validity", "unfreezePass", json!([path_id(), idem()]), None, ok_one("Pass"))
@@ -73,29 +106,29 @@ fn pass_paths() -> Value {
             },
             "/bookings/{id}/pass": {
                 "post": op("Pay what is left on a booking from a pass of the booker or a member player (a payment with method pass)", "payBookingWithPass", json!([path_id(), idem()]),
-                    Some(("UseInput", json!({ "pass_id": "…" }))), created("Payment"))
+                    Some((input::<super::passes::UseInput>(g), json!({ "pass_id": "…" }))), created("Payment"))
             },
             "/shifts": {
-                "post": op("Open the cash desk with the float counted in the till", "openShift", json!([idem()]), Some(("OpenInput", json!({ "float": 500000 }))), created("Shift"))
+                "post": op("Open the cash desk with the float counted in the till", "openShift", json!([idem()]), Some((input::<super::shifts::OpenInput>(g), json!({ "float": 500000 }))), created("Shift"))
             },
             "/shifts/current": {
                 "get": op("The open shift with its X report figures (404 when the desk is closed)", "getCurrentShift", json!([]), None, ok_one("Shift"))
             },
             "/shifts/current/movements": {
                 "post": op("Put cash into the till (positive) or take it out (negative), with the reason", "moveCash", json!([idem()]),
-                    Some(("MoveInput", json!({ "amount": -20000, "reason": "Bought balls" }))), created("Shift"))
+                    Some((input::<super::shifts::MoveInput>(g), json!({ "amount": -20000, "reason": "Bought balls" }))), created("Shift"))
             },
             "/shifts/{id}": {
                 "get": op("One shift with its figures: the X report while open, the Z report once closed", "getShift", json!([path_id()]), None, ok_one("Shift"))
             },
             "/shifts/{id}/close": {
                 "post": op("Close the shift with the cash counted; the difference is kept", "closeShift", json!([path_id(), idem()]),
-                    Some(("CloseInput", json!({ "counted": 1234000, "note": "" }))), ok_one("Shift"))
+                    Some((input::<super::shifts::CloseInput>(g), json!({ "counted": 1234000, "note": "" }))), ok_one("Shift"))
             }
     })
 }
 
-fn core() -> Value {
+fn core(g: &mut SchemaGenerator) -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -205,13 +238,13 @@ fn core() -> Value {
             "parameters": {
                 "IdempotencyKey": {
                     "name": "Idempotency-Key", "in": "header", "required": false,
-                    "description": "Any text (or a UUID). A retried request with the same key returns the first result instead of acting twice.",
+                    "description": "Any text. A retried request with the same key returns the first result instead of acting twice. A key belongs to its caller and endpoint; sent again with another body or to another resource it is refused (422, code idempotency-key-reused).",
                     "schema": { "type": "string" }
                 }
             },
             "responses": {
                 "Problem": {
-                    "description": "Refused: 403 role, 404 unknown id, 409 already taken (e.g. a court name), 422 invalid field (`field` names it).",
+                    "description": "Refused, nothing done: 400 unreadable request, 403 role, 404 unknown id, 409 already taken (e.g. a court name), 413 body too large, 415 body not JSON, 422 invalid field (`field` names it; `code` idempotency-key-reused for a key sent again with another request), 429/503 busy or the database unavailable (Retry-After), 507 the server's disk is full.",
                     "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
                 },
                 "Unauthorized": {
@@ -246,7 +279,7 @@ fn core() -> Value {
                     "summary": "Add a court (manager or owner)",
                     "operationId": "createCourt",
                     "parameters": [{ "$ref": "#/components/parameters/IdempotencyKey" }],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Court" }, "example": { "name": "Court 1", "surface": "clay" } } } },
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": input::<super::courts::CourtInput>(g), "example": { "name": "Court 1", "surface": "clay" } } } },
                     "responses": {
                         "201": { "description": "Created", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Court" } } } },
                         "401": { "$ref": "#/components/responses/Unauthorized" },
@@ -264,7 +297,7 @@ fn core() -> Value {
                         { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } },
                         { "$ref": "#/components/parameters/IdempotencyKey" }
                     ],
-                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Court" } } } },
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": input::<super::courts::CourtInput>(g) } } },
                     "responses": {
                         "200": { "description": "The court as saved", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Court" } } } },
                         "401": { "$ref": "#/components/responses/Unauthorized" },
@@ -277,33 +310,33 @@ fn core() -> Value {
             },
             "/members": {
                 "get": op("Search members by name, phone digits or card number (prefix matches first)", "searchMembers",
-                    json!([query("q", "string"), query("limit", "integer"), query("archived", "boolean")]), None,
+                    json!([query("q", "string"), { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 200 } }, query("archived", "boolean")]), None,
                     ok_list("members", "Member")),
-                "post": op("Add a member (reception and up)", "createMember", json!([idem()]), Some(("MemberInput", json!({ "full_name": "Anna Smith", "phone": "+7 916 123-45-67" }))),
+                "post": op("Add a member (reception and up)", "createMember", json!([idem()]), Some((input::<super::members::MemberInput>(g), json!({ "full_name": "Anna Smith", "phone": "+7 916 123-45-67" }))),
                     created("Member"))
             },
             "/members/{id}": {
                 "get": op("One member", "getMember", json!([path_id()]), None, ok_one("Member")),
-                "patch": op("Change a member; fields left out keep their value", "updateMember", json!([path_id(), idem()]), Some(("MemberInput", json!({ "email": "anna@example.org" }))), ok_one("Member"))
+                "patch": op("Change a member; fields left out keep their value", "updateMember", json!([path_id(), idem()]), Some((input::<super::members::MemberInput>(g), json!({ "email": "anna@example.org" }))), ok_one("Member"))
             },
             "/members/{id}/archive": {
-                "post": op("Archive a member (or restore with {\"archived\": false})", "archiveMember", json!([path_id(), idem()]), Some(("Archive", json!({ "archived": true }))), ok_one("Member"))
+                "post": op("Archive a member (or restore with {\"archived\": false})", "archiveMember", json!([path_id(), idem()]), Some((input::<super::members::ArchiveInput>(g), json!({ "archived": true }))), ok_one("Member"))
             },
             "/bookings": {
                 "get": op("Bookings of a day (date) or a range (from, to; at most 62 days), optionally one court", "listBookings",
-                    json!([query("date", "string"), query("from", "string"), query("to", "string"), query("court_id", "string")]), None,
+                    json!([query_date("date"), query_date("from"), query_date("to"), query("court_id", "string")]), None,
                     ok_list("bookings", "Booking")),
                 "post": op("Book a court. start is RFC 3339 with an offset or club-local YYYY-MM-DDTHH:MM. A taken slot is 409 naming the booking_id that holds it. pass_id pays it from a pass of the member or a member player (now, or at check-in, as the club's policy says). An Idempotency-Key header (or command_id) makes a retry return the first booking.",
                     "createBooking", json!([idem()]),
-                    Some(("BookingInput", json!({ "court_id": "…", "member_id": "…", "start": "2026-12-01T18:00", "minutes": 60 }))),
+                    Some((input::<super::bookings::BookingInput>(g), json!({ "court_id": "…", "member_id": "…", "start": "2026-12-01T18:00", "minutes": 60 }))),
                     created("Booking"))
             },
             "/bookings/{id}": {
                 "get": op("One booking", "getBooking", json!([path_id()]), None, ok_one("Booking")),
-                "patch": op("Move, extend or change a booking (court_id, start, minutes, member_id, players, kind, note); everything is checked again", "updateBooking", json!([path_id(), idem()]), Some(("BookingChange", json!({ "start": "2026-12-01T19:00", "minutes": 90 }))), ok_one("Booking"))
+                "patch": op("Move, extend or change a booking (court_id, start, minutes, member_id, players, kind, note); everything is checked again", "updateBooking", json!([path_id(), idem()]), Some((input::<super::bookings::BookingChange>(g), json!({ "start": "2026-12-01T19:00", "minutes": 90 }))), ok_one("Booking"))
             },
             "/bookings/{id}/cancel": {
-                "post": op("Cancel with a reason (kept, with the time of cancellation)", "cancelBooking", json!([path_id(), idem()]), Some(("Cancel", json!({ "reason": "Weather" }))), ok_one("Booking"))
+                "post": op("Cancel with a reason (kept, with the time of cancellation)", "cancelBooking", json!([path_id(), idem()]), Some((input::<super::bookings::CancelInput>(g), json!({ "reason": "Weather" }))), ok_one("Booking"))
             },
             "/bookings/{id}/check-in": {
                 "post": op("Check in (from an hour before the start)", "checkInBooking", json!([path_id(), idem()]), None, ok_one("Booking"))
@@ -316,7 +349,7 @@ fn core() -> Value {
             "/payments": {
                 "post": op("Take a payment: for a booking (booking_id; at most what is left to pay) or, without booking_id, a top-up of the member's account. method cash needs an open cash desk shift; wallet pays from the member's account. An Idempotency-Key header (or command_id) makes a retry count once.",
                     "createPayment", json!([idem()]),
-                    Some(("PaymentInput", json!({ "member_id": "…", "booking_id": "…", "amount": 120000, "method": "cash" }))),
+                    Some((input::<super::payments::PaymentInput>(g), json!({ "member_id": "…", "booking_id": "…", "amount": 120000, "method": "cash" }))),
                     created("Payment"))
             },
             "/payments/{id}": {
@@ -324,7 +357,7 @@ fn core() -> Value {
             },
             "/payments/{id}/refund": {
                 "post": op("Give back (part of) a payment, the way it was paid or (to_wallet) to the member's account; never more than is left", "refundPayment", json!([path_id(), idem()]),
-                    Some(("RefundInput", json!({ "amount": 50000, "reason": "Rain", "to_wallet": true }))), created("Payment"))
+                    Some((input::<super::payments::RefundInput>(g), json!({ "amount": 50000, "reason": "Rain", "to_wallet": true }))), created("Payment"))
             },
             "/members/{id}/ledger": {
                 "get": op("The member's account: every entry and the balance", "getLedger", json!([path_id()]), None, ok_one("Ledger"))
@@ -332,20 +365,20 @@ fn core() -> Value {
             "/series": {
                 "post": op("Create a weekly series (weekdays 1 = Monday) between two dates, at club wall-clock time across DST. Dates that cannot be booked refuse the series (409) unless skip_conflicts is true.",
                     "createSeries", json!([idem()]),
-                    Some(("SeriesInput", json!({ "court_id": "…", "weekdays": [2, 4], "start": "19:00", "minutes": 60, "first_day": "2026-12-01", "last_day": "2027-02-28", "member_id": "…", "skip_conflicts": true }))),
+                    Some((input::<super::bookings::SeriesInput>(g), json!({ "court_id": "…", "weekdays": [2, 4], "start": "19:00", "minutes": 60, "first_day": "2026-12-01", "last_day": "2027-02-28", "member_id": "…", "skip_conflicts": true }))),
                     created("SeriesResult"))
             },
             "/series/{id}/edit": {
                 "post": op("Change court, time or length from from_day on (this and following); earlier dates keep theirs and the rest becomes a new series (id in the answer)", "editSeries", json!([path_id(), idem()]),
-                    Some(("SeriesEdit", json!({ "from_day": "2027-01-10", "court_id": "…", "start": "20:00", "minutes": 60 }))), ok_one("SeriesResult"))
+                    Some((input::<super::bookings::SeriesEdit>(g), json!({ "from_day": "2027-01-10", "court_id": "…", "start": "20:00", "minutes": 60 }))), ok_one("SeriesResult"))
             },
             "/series/{id}/end": {
-                "post": op("End a series early: its dates after last_day are cancelled. Cancel one date with /bookings/{id}/cancel.", "endSeries", json!([path_id(), idem()]), Some(("SeriesEnd", json!({ "last_day": "2027-01-31" }))), ok_one("SeriesResult"))
+                "post": op("End a series early: its dates after last_day are cancelled. Cancel one date with /bookings/{id}/cancel.", "endSeries", json!([path_id(), idem()]), Some((input::<super::bookings::SeriesEnd>(g), json!({ "last_day": "2027-01-31" }))), ok_one("SeriesResult"))
             },
             "/sms/messages": {
                 "post": op("Queue one SMS to a member (member_id) or a number (phone, local numbers read in the club's region); the hub's sender hands it to the provider. 202 with the message; follow it with GET.",
                     "sendSms", json!([idem()]),
-                    Some(("SmsInput", json!({ "phone": "+79161234567", "text": "Your racket is ready" }))),
+                    Some((input::<super::sms::MessageInput>(g), json!({ "phone": "+79161234567", "text": "Your racket is ready" }))),
                     accepted("SmsMessage"))
             },
             "/sms/messages/{id}": {
@@ -354,7 +387,7 @@ fn core() -> Value {
             "/sms/campaigns": {
                 "post": op("Create a campaign (managers). audience.by: all_active | category (category_id) | tag (tag) | played_between (from, to: dates) | pass_holders (on: a date) | pasted (text: numbers). Members without SMS consent, who opted out, without a phone, or repeated are left out. The text may use {name} and {club}. send_at: later, or now when absent.",
                     "createCampaign", json!([idem()]),
-                    Some(("CampaignInput", json!({ "name": "Junior camp", "text": "{name}, camp on Saturday!", "audience": { "by": "category", "category_id": "…" } }))),
+                    Some((input::<super::sms::CampaignInput>(g), json!({ "name": "Junior camp", "text": "{name}, camp on Saturday!", "audience": { "by": "category", "category_id": "…" } }))),
                     created("SmsCampaign")),
                 "get": op("Campaigns, newest first, with delivery counts (managers)", "listCampaigns", json!([]), None, ok_list("campaigns", "SmsCampaign"))
             },
@@ -373,6 +406,10 @@ fn core() -> Value {
     })
 }
 
+fn query_date(name: &str) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "schema": { "type": "string", "format": "date" } })
+}
+
 fn query(name: &str, kind: &str) -> Value {
     json!({ "name": name, "in": "query", "required": false, "schema": { "type": kind } })
 }
@@ -385,51 +422,40 @@ fn idem() -> Value {
     json!({ "$ref": "#/components/parameters/IdempotencyKey" })
 }
 
-fn problems() -> Value {
-    json!({
-        "401": { "$ref": "#/components/responses/Unauthorized" },
-        "403": { "$ref": "#/components/responses/Problem" },
-        "404": { "$ref": "#/components/responses/Problem" },
-        "409": { "$ref": "#/components/responses/Problem" },
-        "422": { "$ref": "#/components/responses/Problem" }
-    })
+fn answer(status: &str, description: &str, schema: Value) -> Value {
+    json!({ status: { "description": description, "content": { "application/json": { "schema": schema } } } })
 }
 
-fn with_problems(mut ok: Value) -> Value {
-    if let (Some(map), Some(extra)) = (ok.as_object_mut(), problems().as_object()) {
-        map.extend(extra.clone());
-    }
-    ok
+fn schema_ref(schema: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{schema}") })
 }
 
 fn ok_one(schema: &str) -> Value {
-    with_problems(
-        json!({ "200": { "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } } }),
-    )
+    answer("200", "OK", schema_ref(schema))
 }
 
 fn ok_list(key: &str, schema: &str) -> Value {
-    with_problems(json!({ "200": { "description": "OK", "content": { "application/json": { "schema": {
-        "type": "object", "properties": { key: { "type": "array", "items": { "$ref": format!("#/components/schemas/{schema}") } } } } } } } }))
+    answer(
+        "200",
+        "OK",
+        json!({ "type": "object", "properties": { key: { "type": "array", "items": schema_ref(schema) } } }),
+    )
 }
 
 fn accepted(schema: &str) -> Value {
-    with_problems(
-        json!({ "202": { "description": "Accepted", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } } }),
-    )
+    answer("202", "Accepted", schema_ref(schema))
 }
 
 fn created(schema: &str) -> Value {
-    with_problems(
-        json!({ "201": { "description": "Created", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } } }),
-    )
+    answer("201", "Created", schema_ref(schema))
 }
 
-/// One operation; `body` is (name, example).
-fn op(summary: &str, id: &str, parameters: Value, body: Option<(&str, Value)>, responses: Value) -> Value {
+/// One operation; `body` is (schema, example).
+fn op(summary: &str, id: &str, parameters: Value, body: Option<(Value, Value)>, responses: Value) -> Value {
     let mut o = json!({ "summary": summary, "operationId": id, "parameters": parameters, "responses": responses });
-    if let Some((name, example)) = body {
-        o["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "type": "object", "title": name }, "example": example } } });
+    if let Some((schema, example)) = body {
+        o["requestBody"] =
+            json!({ "required": true, "content": { "application/json": { "schema": schema, "example": example } } });
     }
     o
 }

@@ -4,6 +4,7 @@ use jiff::civil::Date;
 use rocket::http::Status;
 use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::body::JsonBody;
@@ -92,12 +93,13 @@ pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Jso
     Ok(Json(pass_or_404(app, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SellInput {
     member_id: String,
     product_id: String,
     method: String,
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
     valid_from: Option<Date>,
     command_id: Option<String>,
 }
@@ -127,9 +129,10 @@ pub async fn sell(
     Ok((Status::Created, Json(pass_or_404(app, id.to_string()).await?)))
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FreezeInput {
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
     from: Option<Date>,
 }
 
@@ -161,7 +164,7 @@ pub async fn unfreeze(
     Ok(Json(pass_or_404(app, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UseInput {
     pass_id: String,

@@ -3,6 +3,7 @@
 use rocket::http::Status;
 use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::body::JsonBody;
@@ -38,7 +39,7 @@ async fn payment_or_404(app: &App, id: String) -> Result<Value, Problem> {
     p.map(|p| payment_json(&p)).ok_or_else(|| Problem::new(Status::NotFound, "No such payment."))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentInput {
     member_id: Option<String>,
@@ -85,7 +86,7 @@ pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Jso
     Ok(Json(payment_or_404(app, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefundInput {
     amount: i64,

@@ -4,7 +4,7 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get};
 
 use super::bookings::{club_tz, local_start};
-use super::problem::Problem;
+use super::problem::{Problem, Query};
 use crate::app::App;
 use crate::bookings::model::{LocalSlot, Player};
 use crate::web::guards::{Api, Reception};
@@ -13,12 +13,17 @@ use crate::web::guards::{Api, Reception};
 pub async fn quote(
     _u: Api<Reception>,
     app: &State<App>,
-    court_id: Option<String>,
-    start: Option<String>,
-    minutes: Option<u16>,
-    member_id: Option<String>,
-    guests: Option<usize>,
+    court_id: Query<'_, '_>,
+    start: Query<'_, '_>,
+    minutes: Query<'_, '_>,
+    member_id: Query<'_, '_>,
+    guests: Query<'_, '_>,
 ) -> Result<Json<Value>, Problem> {
+    let court_id = Problem::query::<String>(court_id, "court_id")?;
+    let start = Problem::query::<String>(start, "start")?;
+    let minutes = Problem::query::<u16>(minutes, "minutes")?;
+    let member_id = Problem::query::<String>(member_id, "member_id")?;
+    let guests = Problem::query::<usize>(guests, "guests")?;
     let tz = club_tz(app).await?;
     let court_id = court_id.ok_or_else(|| Problem::invalid("court_id", "court-not-found"))?;
     let (day, start) = local_start(start.as_deref().unwrap_or_default(), &tz)?;

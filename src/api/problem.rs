@@ -8,6 +8,9 @@ use rocket::serde::json::json;
 use crate::core::Rejection;
 use crate::i18n::Locale;
 
+/// How an API route takes a query parameter, so `Problem::query` can tell absent from repeated.
+pub type Query<'v, 'e> = Result<&'v str, rocket::form::Errors<'e>>;
+
 #[derive(Debug)]
 pub struct Problem {
     pub status: Status,
@@ -41,6 +44,17 @@ impl Problem {
             field: r.field.clone(),
             args: r.args.clone(),
             retry_after: None,
+        }
+    }
+
+    /// A query parameter given at most once, as the type it must be: absent is `None`; given
+    /// twice, or unreadable as `T`, it is refused (422 naming it) rather than quietly ignored.
+    pub fn query<T: std::str::FromStr>(raw: Query<'_, '_>, field: &str) -> Result<Option<T>, Problem> {
+        let refused = || Problem::invalid(field, "api-query-invalid");
+        match raw {
+            Ok(text) => text.trim().parse::<T>().map(Some).map_err(|_| refused()),
+            Err(e) if e.iter().all(|e| matches!(e.kind, rocket::form::error::ErrorKind::Missing)) => Ok(None),
+            Err(_) => Err(refused()),
         }
     }
 

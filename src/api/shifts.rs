@@ -3,6 +3,7 @@
 use rocket::http::Status;
 use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::body::JsonBody;
@@ -62,7 +63,7 @@ pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Jso
     Ok(Json(shift_or_404(app, Some(id)).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpenInput {
     float: i64,
@@ -83,7 +84,7 @@ pub async fn open(
     Ok((Status::Created, Json(shift_or_404(app, Some(id.to_string())).await?)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveInput {
     /// Positive: cash put in; negative: taken out.
@@ -107,7 +108,7 @@ pub async fn move_cash(
     Ok((Status::Created, Json(shift_or_404(app, None).await?)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CloseInput {
     counted: i64,

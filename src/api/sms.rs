@@ -5,6 +5,7 @@
 use rocket::http::Status;
 use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, post};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::body::JsonBody;
@@ -74,7 +75,7 @@ async fn campaign_or_404(app: &App, id: String) -> Result<Value, Problem> {
     found.map(|(c, n)| campaign_json(&c, &n)).ok_or_else(|| Problem::new(Status::NotFound, "No such campaign."))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageInput {
     phone: Option<String>,
@@ -112,12 +113,13 @@ pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Jso
     Ok(Json(message_or_404(app, id).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignInput {
     name: String,
     text: String,
     audience: Audience,
+    #[schemars(with = "Option<String>", extend("format" = "date-time"))]
     send_at: Option<jiff::Timestamp>,
     command_id: Option<String>,
 }

@@ -287,6 +287,14 @@ pub struct Occurrence {
     pub problem: Option<Rejection>,
 }
 
+/// A series on a court that does not exist is refused as a whole, not date by date.
+fn court_exists(ctx: &Ctx<'_>, court_id: &str) -> Result<(), CommandError> {
+    match courts::court(ctx.tx, court_id)? {
+        Some(_) => Ok(()),
+        None => Err(Rejection::new("court-not-found").on("court_id").into()),
+    }
+}
+
 /// Every date of the series with its problem, without writing anything (the form's preview).
 pub fn plan_series(
     ctx: &Ctx<'_>,
@@ -302,6 +310,7 @@ pub fn plan_series(
     if spec.first_day.until(spec.last_day).map_or(true, |s| s.get_days() > 400) {
         return Err(Rejection::new("series-too-long").on("last_day").into());
     }
+    court_exists(ctx, &spec.court_id)?;
     let tz = club_tz(ctx)?;
     let mut out = Vec::new();
     for day in series_dates(&spec.weekdays, spec.first_day, spec.last_day) {
@@ -392,6 +401,7 @@ impl CreateSeries {
         }
         check_note(&self.spec.note)?;
         check_people(ctx, self.spec.kind, self.spec.booker_id.as_deref(), &self.spec.players)?;
+        court_exists(ctx, &self.spec.court_id)?;
         store::insert_series(ctx.tx, &series_row(&self.series_id, &self.spec), ctx.now)?;
         write_occurrences(ctx, &self.series_id, &self.spec, &self.skip)?;
         Ok(())
@@ -420,6 +430,7 @@ impl EditSeries {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
         let old = store::series(ctx.tx, &self.series_id)?.ok_or_else(|| Rejection::new("series-not-found"))?;
+        court_exists(ctx, &self.court_id)?;
         let tz = club_tz(ctx)?;
         let from = self.from_day.max(old.first_day);
         let from_instant = from.to_zoned_datetime(tz.clone()).map_err(|e| CommandError::Failed(e.into()))?.timestamp();

@@ -548,6 +548,7 @@ api-start-invalid = Give start as RFC 3339 with an offset (2026-12-01T18:00:00+0
 api-player-invalid = Each player is an object with either member_id or guest_name.
 api-kind-invalid = kind is play, lesson, tournament or block.
 api-date-required = Give date=YYYY-MM-DD, or from and to.
+api-query-invalid = This query parameter does not have a value of its type (a number, true or false).
 api-limit-invalid = limit must be a whole number from 1 to 200.
 api-range-invalid = from must not be after to, and the range at most 62 days.
 court-lights-short = lights

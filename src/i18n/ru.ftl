@@ -557,6 +557,7 @@ api-start-invalid = Укажите start в формате RFC 3339 со сме�
 api-player-invalid = Каждый игрок: объект с member_id или с guest_name.
 api-kind-invalid = kind: play, lesson, tournament или block.
 api-date-required = Укажите date=ГГГГ-ММ-ДД или from и to.
+api-query-invalid = У этого параметра запроса значение не того типа (число, true или false).
 api-limit-invalid = limit — целое число от 1 до 200.
 api-range-invalid = from не может быть позже to, а период не длиннее 62 дней.
 court-lights-short = свет

@@ -266,7 +266,7 @@ impl AdjustBalance {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Manager)?;
         members::member(ctx.tx, &self.member_id)?.ok_or_else(|| Rejection::new("member-not-found"))?;
-        check_amount(self.amount.abs(), "amount")?;
+        check_amount(self.amount.saturating_abs(), "amount")?;
         let reason = self.reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(Rejection::new("adjust-reason-required").on("reason").into());
@@ -324,7 +324,7 @@ impl MoveCash {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
         let shift = till::open_shift(ctx.tx)?.ok_or_else(|| Rejection::new("cash-desk-closed"))?;
-        check_amount(self.amount.abs(), "amount")?;
+        check_amount(self.amount.saturating_abs(), "amount")?;
         let reason = self.reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(Rejection::new("cash-reason-required").on("reason").into());

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::members::model::{fold, normalize_phone};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum Audience {
     /// Every member who is not archived.
@@ -24,11 +24,14 @@ pub enum Audience {
     },
     /// Members who booked or played between these club-local days (inclusive).
     PlayedBetween {
+        #[schemars(with = "String", extend("format" = "date"))]
         from: Date,
+        #[schemars(with = "String", extend("format" = "date"))]
         to: Date,
     },
     /// Members holding a pass or membership valid on this club-local day (not refunded).
     PassHolders {
+        #[schemars(with = "String", extend("format" = "date"))]
         on: Date,
     },
     /// Numbers pasted by the manager, one per line (or separated by commas / semicolons).
