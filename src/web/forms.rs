@@ -2,12 +2,12 @@
 //! re-rendering a form with the input kept, and the hidden command id that makes a double
 //! submit harmless.
 
+use std::borrow::Cow;
+
 use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::form::{Form, FromForm};
 use rocket::http::{RawStr, Status};
 use rocket::request::Request;
-use std::borrow::Cow;
-
 use uuid::Uuid;
 
 use super::guards;

@@ -75,7 +75,7 @@ def test_the_same_in_russian(page, server):
     page.click("text=Русский")
     assert page.locator("label[for=username]").inner_text() == "Логин"
     log_in(page, "olga", "wrong password!")
-    assert page.locator(".alert").inner_text() == "Неверный логин или пароль."
+    assert page.locator(".alert").inner_text() == "Неверный логин или пароль, или учётная запись отключена."
     shot(page, "06-login-ru")
     log_in(page, "olga", "owner password 1")
     page.wait_for_url(server.base + "/")
