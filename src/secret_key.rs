@@ -19,11 +19,8 @@ pub fn load_or_create(path: &Path) -> anyhow::Result<Vec<u8>> {
     }
     let mut key = vec![0u8; 64];
     getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("the operating system's random source failed: {e}"))?;
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).with_context(|| format!("cannot create the secret key {}", path.display()))?;
+    let mut file = crate::db::files::create_private_file(path)
+        .with_context(|| format!("cannot create the secret key {}", path.display()))?;
     file.write_all(&key)?;
     file.sync_all()?;
     Ok(key)

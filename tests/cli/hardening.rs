@@ -50,28 +50,25 @@ fn a_restore_cut_short_leaves_the_club_as_it_was() {
     // Something after the backup, so we can tell which database is in place.
     run(&data, &["user", "add", "late", "--role", "coach", "--password-stdin"], "coach password 1\n");
 
+    // `restore` with files limited to 64 KiB: the shell's `before` decides whether writing past
+    // the limit fails (ignored signal: EFBIG) or kills the process (as a power cut would).
+    let restore_limited = |before: &str| {
+        Command::new("bash")
+            .arg("-c")
+            .arg(format!("{before} ulimit -f 64; exec \"$0\" \"$@\""))
+            .arg(super::bin())
+            .arg("--data")
+            .arg(&data)
+            .args(["restore", backup.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
     // The disk fills while the backup is copied in: the copy fails with a clear message...
-    let full = Command::new("bash")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\"")
-        .arg(super::bin())
-        .arg("--data")
-        .arg(&data)
-        .args(["restore", backup.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let full = restore_limited("trap '' XFSZ;");
     assert!(!full.status.success());
     assert!(text(&full).contains("nothing was replaced"), "{}", text(&full));
     // ...and the power goes while it is copied: the process dies mid-copy.
-    let killed = Command::new("bash")
-        .arg("-c")
-        .arg("ulimit -f 64; exec \"$0\" \"$@\"")
-        .arg(super::bin())
-        .arg("--data")
-        .arg(&data)
-        .args(["restore", backup.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let killed = restore_limited("");
     assert!(!killed.status.success());
     // Either way the current club is still there, whole, and it starts.
     let list = text(&run(&data, &["user", "list"], ""));
