@@ -5,14 +5,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::commands::*;
 use crate::bookings::commands::*;
+use crate::cash::commands::*;
 use crate::club::commands::*;
 use crate::core::{self, CommandError, Ctx};
 use crate::courts::commands::*;
 use crate::members::commands::*;
-use crate::money::commands::*;
-use crate::money::fees::WaiveFee;
-use crate::money::payment_commands::*;
 use crate::passes::commands::*;
+use crate::payments::commands::*;
+use crate::payments::fees::WaiveFee;
+use crate::prices::commands::*;
 use crate::sms::commands::*;
 
 /// Declares `AnyCommand` from (variant, kind) pairs; each variant wraps the struct of the same

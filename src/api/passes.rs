@@ -12,9 +12,10 @@ use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
 use crate::commands::AnyCommand;
-use crate::money::till::{self, Method};
 use crate::passes::commands::{FreezePass, SellPass, UnfreezePass, UsePass};
 use crate::passes::store::{self, StoredPass, StoredProduct};
+use crate::payments::model::Method;
+use crate::payments::store as payments;
 use crate::web::guards::{Api, Reception};
 
 fn product_json(p: &StoredProduct) -> Value {
@@ -188,7 +189,7 @@ pub async fn pay_booking(
         AnyCommand::UsePass(UsePass { payment_id: payment_id.to_string(), booking_id: id, pass_id: input.pass_id });
     super::execute(app, user.actor(), &sub, cmd).await?;
     let lookup = payment_id.to_string();
-    let p = app.db.read(move |c| Ok(till::payment(c, &lookup)?)).await?;
+    let p = app.db.read(move |c| Ok(payments::payment(c, &lookup)?)).await?;
     let p = p.ok_or_else(|| Problem::new(Status::NotFound, "No such payment."))?;
     Ok((Status::Created, Json(super::payments::payment_json(&p))))
 }

@@ -12,8 +12,10 @@ use super::problem::Problem;
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
-use crate::money::payment_commands::{RefundPayment, TakePayment};
-use crate::money::till::{self, Method, Payment, Purpose};
+use crate::payments::commands::{RefundPayment, TakePayment};
+use crate::payments::model::{Method, Purpose};
+use crate::payments::store as payments;
+use crate::payments::store::Payment;
 use crate::web::guards::{Api, Reception};
 
 pub(super) fn payment_json(p: &Payment) -> Value {
@@ -35,7 +37,7 @@ pub(super) fn payment_json(p: &Payment) -> Value {
 }
 
 async fn payment_or_404(app: &App, id: String) -> Result<Value, Problem> {
-    let p = app.db.read(move |c| Ok(till::payment(c, &id)?)).await?;
+    let p = app.db.read(move |c| Ok(payments::payment(c, &id)?)).await?;
     p.map(|p| payment_json(&p)).ok_or_else(|| Problem::new(Status::NotFound, "No such payment."))
 }
 
@@ -130,7 +132,7 @@ pub async fn ledger(_u: Api<Reception>, app: &State<App>, id: String) -> Result<
             if crate::members::store::member(c, &id)?.is_none() {
                 return Ok(None);
             }
-            Ok(Some((till::entries(c, &id)?, till::balance(c, &id)?)))
+            Ok(Some((payments::entries(c, &id)?, payments::balance(c, &id)?)))
         })
         .await?;
     let (entries, balance) = found.ok_or_else(|| Problem::new(Status::NotFound, "No such member."))?;

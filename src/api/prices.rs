@@ -41,7 +41,7 @@ pub async fn quote(
                 Some(id) => crate::members::store::member(c, id)?.is_some(),
                 None => true,
             };
-            Ok((crate::money::pricing::quote_for(c, &court_id, slot, lookup.as_deref(), &players)?, known))
+            Ok((crate::prices::pricing::quote_for(c, &court_id, slot, lookup.as_deref(), &players)?, known))
         })
         .await?;
     if !member_known {

@@ -10,10 +10,11 @@ use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
 use crate::app::App;
+use crate::cash::commands::{CloseShift, MoveCash, OpenShift};
+use crate::cash::model::Report;
+use crate::cash::store as cash;
+use crate::cash::store::report;
 use crate::commands::AnyCommand;
-use crate::money::cash_web::{Report, report};
-use crate::money::payment_commands::{CloseShift, MoveCash, OpenShift};
-use crate::money::till;
 use crate::web::guards::{Api, Reception};
 
 /// A shift with its figures: the X report while open, the Z report once closed.
@@ -43,8 +44,8 @@ async fn shift_or_404(app: &App, id: Option<String>) -> Result<Value, Problem> {
         .db
         .read(move |c| {
             let shift = match &id {
-                Some(id) => till::shift(c, id)?,
-                None => till::open_shift(c)?,
+                Some(id) => cash::shift(c, id)?,
+                None => cash::open_shift(c)?,
             };
             Ok(shift.map(|s| report(c, s)).transpose()?)
         })

@@ -11,9 +11,9 @@ use crate::core::{CommandError, Ctx, Rejection, Role, require};
 use crate::courts::model::{DayMinute, hours_on};
 use crate::courts::store as courts;
 use crate::members::store as members;
-use crate::money::pricing::reprice;
-use crate::money::store::PassUseOn;
 use crate::passes::commands as passes;
+use crate::prices::pricing::reprice;
+use crate::prices::store::PassUseOn;
 use crate::sms::reminders as sms;
 
 fn club_tz(ctx: &Ctx<'_>) -> Result<TimeZone, CommandError> {
@@ -145,7 +145,7 @@ impl CreateBooking {
         if let Some(pass) = self.pass_id.as_deref() {
             let b = store::booking(ctx.tx, &self.booking_id)?.ok_or_else(|| Rejection::new("booking-not-found"))?;
             let payment_id = format!("{}/pass", self.booking_id);
-            if crate::money::store::policy(ctx.tx)?.pass_use_on == PassUseOn::Booking {
+            if crate::prices::store::policy(ctx.tx)?.pass_use_on == PassUseOn::Booking {
                 passes::pay_with_pass(ctx, &b, pass, &payment_id)?;
             } else {
                 let p = crate::passes::store::pass(ctx.tx, pass)?
@@ -221,7 +221,7 @@ impl CancelBooking {
         }
         // The cancellation time (ctx.now) is kept: late-cancel fees are decided from it.
         store::cancel(ctx.tx, &b.id, reason, ctx.now)?;
-        crate::money::fees::on_cancel(ctx, &b)?;
+        crate::payments::fees::on_cancel(ctx, &b)?;
         sms::follow(ctx, &b.id, sms::Event::Cancelled)?;
         Ok(())
     }
@@ -252,7 +252,7 @@ impl SetAttendance {
         }
         if b.status != self.status {
             store::set_status(ctx.tx, &b.id, self.status, ctx.now)?;
-            crate::money::fees::on_attendance(ctx, &b, self.status)?;
+            crate::payments::fees::on_attendance(ctx, &b, self.status)?;
         }
         Ok(())
     }
@@ -437,7 +437,7 @@ impl EditSeries {
         let moving = store::series_bookings_from(ctx.tx, &old.id, from_instant)?;
         // Paid dates keep their payments: they are moved one by one, not re-made with the series.
         for b in &moving {
-            if crate::money::till::has_payments(ctx.tx, &b.id)? {
+            if crate::payments::store::has_payments(ctx.tx, &b.id)? {
                 let day = LocalSlot::from_instants(b.starts_at, b.ends_at, &tz).day;
                 return Err(Rejection::new("series-date-paid").arg("date", day).into());
             }

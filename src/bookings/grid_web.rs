@@ -52,7 +52,7 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
                 .collect();
             // A booking from the night before may still be on today's grid.
             let paid =
-                crate::money::till::paid_for_bookings_between(c, from - jiff::SignedDuration::from_hours(24), to)?;
+                crate::payments::store::paid_for_bookings_between(c, from - jiff::SignedDuration::from_hours(24), to)?;
             let (list, rules, week) = (courts::courts(c)?, courts::rules(c)?, courts::week(c)?);
             Ok((list, rules, week, courts::closures_from(c, day)?, with_players, paid))
         })

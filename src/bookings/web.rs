@@ -24,10 +24,12 @@ use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
 use crate::members::store as members;
 use crate::members::web::card_label;
-use crate::money::commands::SetBookingPrice;
-use crate::money::pay_web::PayForm;
-use crate::money::till::{self, Method, Payment};
 use crate::passes::web::Choice as PassChoice;
+use crate::payments::model::Method;
+use crate::payments::store as payments;
+use crate::payments::store::Payment;
+use crate::payments::web::PayForm;
+use crate::prices::commands::SetBookingPrice;
 use crate::web::forms::{Csrf, FieldErrors, fresh_id, rejection_text};
 use crate::web::guards::{Manager, Reception, Staff};
 use crate::web::page::{Html, PageCtx, ok, render};
@@ -356,7 +358,7 @@ async fn form_money(
     let (quote, passes) = app
         .db
         .read(move |c| {
-            let quote = crate::money::pricing::quote_for(c, &court, slot, booker.as_deref(), &players)?;
+            let quote = crate::prices::pricing::quote_for(c, &court, slot, booker.as_deref(), &players)?;
             let holders: Vec<&str> = booker
                 .iter()
                 .map(String::as_str)
@@ -542,8 +544,8 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
             let court = courts::court(c, &b.court_id)?.map(|c| c.draft.name).unwrap_or_default();
             let players = store::players(c, &b.id)?;
             let records = crate::core::commands_mentioning(c, &b.id, 30)?;
-            let payments = till::booking_payments(c, &b.id)?;
-            let fee = crate::money::fees::open_fee(c, &b.id)?;
+            let payments = payments::booking_payments(c, &b.id)?;
+            let fee = crate::payments::store::open_fee(c, &b.id)?;
             let holders: Vec<&str> = b
                 .booker_id
                 .iter()

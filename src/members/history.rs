@@ -23,9 +23,9 @@ pub fn has_history(conn: &Connection, member_id: &str) -> rusqlite::Result<bool>
 /// recorded under who made them). Family links are moved by the members store.
 pub fn move_history(conn: &Connection, from: &str, to: &str, at: jiff::Timestamp) -> rusqlite::Result<()> {
     crate::bookings::store::move_member(conn, from, to)?;
-    let balance = crate::money::till::balance(conn, from)?;
+    let balance = crate::payments::store::balance(conn, from)?;
     if balance != 0 {
-        use crate::money::till::{NewEntry, append};
+        use crate::payments::store::{NewEntry, append};
         let entry = |member_id, amount| NewEntry {
             member_id,
             kind: "adjustment",

@@ -425,7 +425,7 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
                         (b, court)
                     })
                     .collect();
-            let balance = crate::money::till::balance(c, &m.id)?;
+            let balance = crate::payments::store::balance(c, &m.id)?;
             let passes = crate::passes::store::live_passes(c, &[m.id.as_str()], today)?;
             let sms = (crate::sms::store::of_member(c, &m.id, 20)?, crate::sms::store::is_opted_out(c, &m.id)?);
             Ok(Some((m, merged_into, relatives, records, bookings, balance, passes, sms)))

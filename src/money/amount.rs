@@ -80,6 +80,14 @@ pub fn parse(text: &str, currency: &str) -> Result<i64, &'static str> {
 /// The largest amount one entry may carry, in major units.
 pub const MAX_MAJOR: i64 = 10_000_000;
 
+/// An amount a desk may take or pay out in one go: above zero and not absurd.
+pub fn check_positive(amount: i64, field: &str) -> Result<(), crate::core::Rejection> {
+    if amount <= 0 || amount > MAX_MAJOR * 100 {
+        return Err(crate::core::Rejection::new("amount-out-of-range").on(field));
+    }
+    Ok(())
+}
+
 /// `minor` for a form field: "1200" or "1200.50", no grouping, a '.' mark.
 pub fn plain(minor: i64, currency: &str) -> String {
     let e = exponent(currency) as usize;

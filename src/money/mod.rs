@@ -1,15 +1,6 @@
-//! Money: the price list, passes, the member ledger, payments and the cash desk. Amounts are
-//! integer minor units of the club currency; balances are sums of ledger rows.
+//! Amounts of money: integer minor units of the club currency, read from what staff type and
+//! shown the way each language writes money. The areas that handle money are `prices` (the
+//! price list and quotes), `payments` (payments, refunds, the member ledger, fees) and `cash`
+//! (the cash desk's shifts).
 
 pub mod amount;
-pub mod cash_web;
-pub mod commands;
-pub mod fees;
-pub mod pay_web;
-pub mod payment_commands;
-pub mod prices;
-pub mod pricing;
-pub mod reports_web;
-pub mod store;
-pub mod till;
-pub mod web;

@@ -9,9 +9,12 @@ use super::model::{self, PassKind, Product};
 use super::store::{self, NewPass, NewUse, StoredPass};
 use crate::bookings::model::{LocalSlot, Player, Status, day_bounds};
 use crate::bookings::store::{self as bookings, Booking};
+use crate::cash::store as cash;
 use crate::core::{CommandError, Ctx, Rejection, Role, require};
 use crate::members::store as members;
-use crate::money::till::{self, Method, NewEntry, NewPayment, Payment, Purpose};
+use crate::payments::model::{Method, Purpose};
+use crate::payments::store as payments;
+use crate::payments::store::{NewEntry, NewPayment, Payment};
 
 fn today(ctx: &Ctx<'_>) -> Result<Date, CommandError> {
     let tz = crate::club::store::time_zone(ctx.tx)?;
@@ -59,7 +62,7 @@ pub struct SellPass {
 impl SellPass {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if store::pass(ctx.tx, &self.pass_id)?.is_some() || till::payment(ctx.tx, &self.payment_id)?.is_some() {
+        if store::pass(ctx.tx, &self.pass_id)?.is_some() || payments::payment(ctx.tx, &self.payment_id)?.is_some() {
             return Err(Rejection::new("id-taken").into());
         }
         let member = members::member(ctx.tx, &self.member_id)?
@@ -81,12 +84,12 @@ impl SellPass {
         }
         let price = product.price;
         if self.method == Method::Wallet {
-            let balance = till::balance(ctx.tx, &self.member_id)?;
-            if balance + till::credit_limit(ctx.tx, &self.member_id)? < price {
+            let balance = payments::balance(ctx.tx, &self.member_id)?;
+            if balance + payments::credit_limit(ctx.tx, &self.member_id)? < price {
                 return Err(Rejection::new("wallet-not-enough").on("method").arg("balance", balance).into());
             }
         }
-        let shift = till::open_shift(ctx.tx)?;
+        let shift = cash::open_shift(ctx.tx)?;
         if self.method == Method::Cash && shift.is_none() && price > 0 {
             return Err(Rejection::new("cash-desk-closed").on("method").into());
         }
@@ -107,11 +110,11 @@ impl SellPass {
         if price == 0 {
             return Ok(());
         }
-        till::insert_payment(
+        payments::insert_payment(
             ctx.tx,
             &NewPayment {
                 id: &self.payment_id,
-                receipt_no: till::next_receipt_no(ctx.tx)?,
+                receipt_no: payments::next_receipt_no(ctx.tx)?,
                 at: ctx.now,
                 member_id: Some(&self.member_id),
                 booking_id: None,
@@ -135,9 +138,9 @@ impl SellPass {
             reason: product.name.trim(),
         };
         if self.method != Method::Wallet {
-            till::append(ctx.tx, &format!("{}/in", self.payment_id), ctx.now, &entry("payment", price))?;
+            payments::append(ctx.tx, &format!("{}/in", self.payment_id), ctx.now, &entry("payment", price))?;
         }
-        till::append(ctx.tx, &format!("{}/sale", self.payment_id), ctx.now, &entry("pass_sale", -price))?;
+        payments::append(ctx.tx, &format!("{}/sale", self.payment_id), ctx.now, &entry("pass_sale", -price))?;
         Ok(())
     }
 
@@ -215,7 +218,7 @@ pub struct UsePass {
 impl UsePass {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if till::payment(ctx.tx, &self.payment_id)?.is_some() {
+        if payments::payment(ctx.tx, &self.payment_id)?.is_some() {
             return Err(Rejection::new("id-taken").into());
         }
         let b = bookings::booking(ctx.tx, &self.booking_id)?.ok_or_else(|| Rejection::new("booking-not-found"))?;
@@ -248,14 +251,14 @@ pub fn check(ctx: &Ctx<'_>, b: &Booking, p: &StoredPass, due: i64) -> Result<mod
 /// it.
 pub fn pay_with_pass(ctx: &Ctx<'_>, b: &Booking, pass_id: &str, payment_id: &str) -> Result<(), CommandError> {
     let p = pass_of(ctx, pass_id)?;
-    let due = b.price - till::paid_for_booking(ctx.tx, &b.id)?;
+    let due = b.price - payments::paid_for_booking(ctx.tx, &b.id)?;
     let cover = check(ctx, b, &p, due)?;
     let by = ctx.actor.display_name();
-    till::insert_payment(
+    payments::insert_payment(
         ctx.tx,
         &NewPayment {
             id: payment_id,
-            receipt_no: till::next_receipt_no(ctx.tx)?,
+            receipt_no: payments::next_receipt_no(ctx.tx)?,
             at: ctx.now,
             member_id: Some(&p.member_id),
             booking_id: Some(&b.id),
@@ -291,7 +294,7 @@ pub fn pay_with_pass(ctx: &Ctx<'_>, b: &Booking, pass_id: &str, payment_id: &str
         payment_id: Some(payment_id),
         reason: &reason,
     };
-    till::append(ctx.tx, &format!("{payment_id}/use"), ctx.now, &entry)?;
+    payments::append(ctx.tx, &format!("{payment_id}/use"), ctx.now, &entry)?;
     bookings::set_pass(ctx.tx, &b.id, Some(pass_id))?;
     Ok(())
 }
@@ -307,17 +310,17 @@ fn use_reason(p: &StoredPass, units: i64) -> String {
 pub fn give_back(ctx: &Ctx<'_>, p: &Payment, refund_id: &str, amount: i64, reason: &str) -> Result<(), CommandError> {
     let pass_id = p.pass_id.as_deref().ok_or_else(|| Rejection::new("payment-not-found"))?;
     let pass = pass_of(ctx, pass_id)?;
-    let left = till::refundable(ctx.tx, &p.id)?;
+    let left = payments::refundable(ctx.tx, &p.id)?;
     let units = match pass.pass.kind {
         PassKind::Value => amount,
         _ if amount == left => store::units_standing(ctx.tx, &p.id)?,
         _ => return Err(Rejection::new("refund-pass-use-whole").on("amount").arg("left", left).into()),
     };
-    till::insert_payment(
+    payments::insert_payment(
         ctx.tx,
         &NewPayment {
             id: refund_id,
-            receipt_no: till::next_receipt_no(ctx.tx)?,
+            receipt_no: payments::next_receipt_no(ctx.tx)?,
             at: ctx.now,
             member_id: p.member_id.as_deref(),
             booking_id: p.booking_id.as_deref(),
@@ -354,7 +357,7 @@ pub fn give_back(ctx: &Ctx<'_>, p: &Payment, refund_id: &str, amount: i64, reaso
             payment_id: Some(refund_id),
             reason: &note,
         };
-        till::append(ctx.tx, &format!("{refund_id}/return"), ctx.now, &entry)?;
+        payments::append(ctx.tx, &format!("{refund_id}/return"), ctx.now, &entry)?;
     }
     Ok(())
 }
@@ -365,7 +368,7 @@ pub fn void_sold(ctx: &Ctx<'_>, sale: &Payment, amount: i64) -> Result<(), Comma
     if store::ever_used(ctx.tx, pass_id)? {
         return Err(Rejection::new("refund-pass-used").into());
     }
-    if amount != till::refundable(ctx.tx, &sale.id)? {
+    if amount != payments::refundable(ctx.tx, &sale.id)? {
         return Err(Rejection::new("refund-pass-whole").on("amount").arg("left", sale.amount).into());
     }
     store::void(ctx.tx, pass_id, ctx.now)?;

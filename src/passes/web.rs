@@ -21,9 +21,11 @@ use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
 use crate::members::store::{self as members, Member};
 use crate::money::amount;
-use crate::money::pay_web::rejection_errors;
-use crate::money::payment_commands::RefundPayment;
-use crate::money::till::{self, Method, Payment};
+use crate::payments::commands::RefundPayment;
+use crate::payments::model::Method;
+use crate::payments::store as payments;
+use crate::payments::store::Payment;
+use crate::payments::web::rejection_errors;
 use crate::web::forms::{Csrf, FieldErrors, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
@@ -480,7 +482,7 @@ async fn member_page(
             let Some(m) = members::member(c, &member_id)? else { return Ok(None) };
             let mut rows = Vec::new();
             for stored in store::member_passes(c, &m.id)? {
-                let sale = till::pass_sale(c, &stored.id)?;
+                let sale = payments::pass_sale(c, &stored.id)?;
                 let uses = store::uses(c, &stored.id)?;
                 let state = stored.pass.state(today);
                 rows.push(PassRow { stored, state, sale, uses });
@@ -599,7 +601,7 @@ async fn unfreeze(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form
 async fn refund_sale(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PassActionForm>) -> Page {
     let Csrf(f, sub) = form;
     let lookup = id.clone();
-    let sale = app.db.read(move |c| Ok(till::pass_sale(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
+    let sale = app.db.read(move |c| Ok(payments::pass_sale(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
     let cmd = AnyCommand::RefundPayment(RefundPayment {
         refund_id: sub.id.to_string(),
         payment_id: sale.id,

@@ -5,9 +5,9 @@ use courtside::bookings::commands::{CancelBooking, CreateBooking};
 use courtside::bookings::model::{Kind, LocalSlot, Source};
 use courtside::commands::AnyCommand;
 use courtside::core::Actor;
-use courtside::money::payment_commands::RefundPayment;
-use courtside::money::till::Method;
 use courtside::passes::commands::{SellPass, UsePass};
+use courtside::payments::commands::RefundPayment;
+use courtside::payments::model::Method;
 use rocket::http::{Method as Http, Status};
 
 use crate::payments::{balance, book, club, pay};

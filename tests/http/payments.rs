@@ -3,8 +3,8 @@
 
 use courtside::commands::AnyCommand;
 use courtside::core::{Actor, Outcome};
-use courtside::money::payment_commands::{RefundPayment, TakePayment};
-use courtside::money::till::{Method, Purpose};
+use courtside::payments::commands::{RefundPayment, TakePayment};
+use courtside::payments::model::{Method, Purpose};
 use rocket::http::{Method as Http, Status};
 
 use crate::support::TestApp;
@@ -77,7 +77,7 @@ pub(crate) async fn pay(
 
 pub(crate) async fn balance(t: &TestApp, member: &str) -> i64 {
     let m = member.to_owned();
-    t.app.db.read(move |c| Ok(courtside::money::till::balance(c, &m)?)).await.unwrap()
+    t.app.db.read(move |c| Ok(courtside::payments::store::balance(c, &m)?)).await.unwrap()
 }
 
 #[rocket::async_test]

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::prices::{Extras, PriceRule, StoredRule};
+use super::model::{Extras, PriceRule, StoredRule};
 use crate::bookings::model::{weekdays_from_text, weekdays_to_text};
 use crate::courts::model::DayMinute;
 

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::prices::PriceRule;
+use super::model::PriceRule;
 use super::store::{self, Policy};
 use crate::bookings::model::Status;
 use crate::bookings::store as bookings;
@@ -90,7 +90,7 @@ impl SetBookingPrice {
                 if reason.is_empty() || reason.chars().count() > 200 {
                     return Err(Rejection::new("price-reason-required").on("reason").into());
                 }
-                if !(0..=super::amount::MAX_MAJOR * 100).contains(&price) {
+                if !(0..=crate::money::amount::MAX_MAJOR * 100).contains(&price) {
                     return Err(Rejection::new("amount-out-of-range").on("price").into());
                 }
                 bookings::set_price(ctx.tx, &b.id, price, reason)?;

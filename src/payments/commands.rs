@@ -1,31 +1,25 @@
 //! Commands that move money: take a payment (for a booking, or a wallet top-up), refund one,
-//! adjust a balance (managers), and run the cash desk shift. Each payment is a fact under the id
-//! the desk gave it, so sending it twice records it once.
+//! adjust a balance or a credit limit (managers). Each payment is a fact under the id the desk
+//! gave it, so sending it twice records it once.
 
 use serde::{Deserialize, Serialize};
 
-use super::amount::MAX_MAJOR;
-use super::till::{self, Method, NewEntry, NewPayment, Purpose};
+use super::model::{Method, Purpose};
+use super::store::{self as payments, NewEntry, NewPayment};
 use crate::bookings::model::Status;
 use crate::bookings::store as bookings;
+use crate::cash::store as cash;
 use crate::core::{CommandError, Ctx, Rejection, Role, require};
 use crate::members::store as members;
+use crate::money::amount::{MAX_MAJOR, check_positive as check_amount};
 use crate::passes::commands as passes;
-
-/// An amount a desk may take or pay out in one go: above zero and not absurd.
-fn check_amount(amount: i64, field: &str) -> Result<(), Rejection> {
-    if amount <= 0 || amount > MAX_MAJOR * 100 {
-        return Err(Rejection::new("amount-out-of-range").on(field));
-    }
-    Ok(())
-}
 
 fn check_text(text: &str, field: &str, code: &str, max: usize) -> Result<(), Rejection> {
     if text.chars().count() > max { Err(Rejection::new(code).on(field)) } else { Ok(()) }
 }
 
 fn open_shift_id(ctx: &Ctx<'_>, method: Method) -> Result<Option<String>, CommandError> {
-    let shift = till::open_shift(ctx.tx)?;
+    let shift = cash::open_shift(ctx.tx)?;
     if method == Method::Cash && shift.is_none() {
         return Err(Rejection::new("cash-desk-closed").on("method").into());
     }
@@ -48,7 +42,7 @@ pub struct TakePayment {
 impl TakePayment {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if till::payment(ctx.tx, &self.payment_id)?.is_some() {
+        if payments::payment(ctx.tx, &self.payment_id)?.is_some() {
             return Err(Rejection::new("id-taken").into());
         }
         check_amount(self.amount, "amount")?;
@@ -67,7 +61,7 @@ impl TakePayment {
                 if b.status == Status::Cancelled {
                     return Err(Rejection::new("payment-booking-cancelled").into());
                 }
-                let due = b.price - till::paid_for_booking(ctx.tx, id)?;
+                let due = b.price - payments::paid_for_booking(ctx.tx, id)?;
                 if self.amount > due {
                     return Err(Rejection::new("payment-more-than-due").on("amount").arg("due", due).into());
                 }
@@ -84,18 +78,18 @@ impl TakePayment {
         }
         if self.method == Method::Wallet {
             let member = self.member_id.as_deref().ok_or_else(|| Rejection::new("wallet-needs-member").on("method"))?;
-            let balance = till::balance(ctx.tx, member)?;
-            if balance + till::credit_limit(ctx.tx, member)? < self.amount {
+            let balance = payments::balance(ctx.tx, member)?;
+            if balance + payments::credit_limit(ctx.tx, member)? < self.amount {
                 return Err(Rejection::new("wallet-not-enough").on("amount").arg("balance", balance).into());
             }
         }
         let shift = open_shift_id(ctx, self.method)?;
         let by = ctx.actor.display_name();
-        till::insert_payment(
+        payments::insert_payment(
             ctx.tx,
             &NewPayment {
                 id: &self.payment_id,
-                receipt_no: till::next_receipt_no(ctx.tx)?,
+                receipt_no: payments::next_receipt_no(ctx.tx)?,
                 at: ctx.now,
                 member_id: self.member_id.as_deref(),
                 booking_id: self.booking_id.as_deref(),
@@ -121,10 +115,15 @@ impl TakePayment {
             };
             // Money handed over is paid in; a booking paid for is charged. From the wallet, only the charge.
             if self.method != Method::Wallet {
-                till::append(ctx.tx, &format!("{}/in", self.payment_id), ctx.now, &entry("payment", self.amount))?;
+                payments::append(ctx.tx, &format!("{}/in", self.payment_id), ctx.now, &entry("payment", self.amount))?;
             }
             if self.purpose == Purpose::Booking {
-                till::append(ctx.tx, &format!("{}/charge", self.payment_id), ctx.now, &entry("charge", -self.amount))?;
+                payments::append(
+                    ctx.tx,
+                    &format!("{}/charge", self.payment_id),
+                    ctx.now,
+                    &entry("charge", -self.amount),
+                )?;
             }
         }
         Ok(())
@@ -148,10 +147,10 @@ pub struct RefundPayment {
 impl RefundPayment {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if till::payment(ctx.tx, &self.refund_id)?.is_some() {
+        if payments::payment(ctx.tx, &self.refund_id)?.is_some() {
             return Err(Rejection::new("id-taken").into());
         }
-        let p = till::payment(ctx.tx, &self.payment_id)?.ok_or_else(|| Rejection::new("payment-not-found"))?;
+        let p = payments::payment(ctx.tx, &self.payment_id)?.ok_or_else(|| Rejection::new("payment-not-found"))?;
         if p.refund_of.is_some() {
             return Err(Rejection::new("refund-of-refund").into());
         }
@@ -160,7 +159,7 @@ impl RefundPayment {
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(Rejection::new("refund-reason-required").on("reason").into());
         }
-        let left = till::refundable(ctx.tx, &p.id)?;
+        let left = payments::refundable(ctx.tx, &p.id)?;
         if self.amount > left {
             return Err(Rejection::new("refund-more-than-paid").on("amount").arg("left", left).into());
         }
@@ -180,18 +179,18 @@ impl RefundPayment {
             return Err(Rejection::new("wallet-needs-member").on("to_wallet").into());
         }
         if let (Purpose::TopUp, Some(m)) = (p.purpose, member) {
-            let balance = till::balance(ctx.tx, m)?;
+            let balance = payments::balance(ctx.tx, m)?;
             if balance < self.amount {
                 return Err(Rejection::new("wallet-not-enough").on("amount").arg("balance", balance).into());
             }
         }
         let shift = open_shift_id(ctx, method)?;
         let by = ctx.actor.display_name();
-        till::insert_payment(
+        payments::insert_payment(
             ctx.tx,
             &NewPayment {
                 id: &self.refund_id,
-                receipt_no: till::next_receipt_no(ctx.tx)?,
+                receipt_no: payments::next_receipt_no(ctx.tx)?,
                 at: ctx.now,
                 member_id: member,
                 booking_id: p.booking_id.as_deref(),
@@ -216,10 +215,15 @@ impl RefundPayment {
                 reason,
             };
             if p.purpose != Purpose::TopUp {
-                till::append(ctx.tx, &format!("{}/refund", self.refund_id), ctx.now, &entry("refund", self.amount))?;
+                payments::append(
+                    ctx.tx,
+                    &format!("{}/refund", self.refund_id),
+                    ctx.now,
+                    &entry("refund", self.amount),
+                )?;
             }
             if method != Method::Wallet {
-                till::append(ctx.tx, &format!("{}/out", self.refund_id), ctx.now, &entry("payout", -self.amount))?;
+                payments::append(ctx.tx, &format!("{}/out", self.refund_id), ctx.now, &entry("payout", -self.amount))?;
             }
         }
         Ok(())
@@ -244,7 +248,7 @@ impl SetCreditLimit {
         if !(0..=MAX_MAJOR * 100).contains(&self.limit) {
             return Err(Rejection::new("amount-out-of-range").on("limit").into());
         }
-        till::set_credit_limit(ctx.tx, &self.member_id, self.limit)?;
+        payments::set_credit_limit(ctx.tx, &self.member_id, self.limit)?;
         Ok(())
     }
 
@@ -279,101 +283,11 @@ impl AdjustBalance {
             payment_id: None,
             reason,
         };
-        till::append(ctx.tx, &self.entry_id, ctx.now, &entry)?;
+        payments::append(ctx.tx, &self.entry_id, ctx.now, &entry)?;
         Ok(())
     }
 
     pub fn summary(&self) -> String {
         format!("{} {}: {}", self.member_id, self.amount, self.reason)
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct OpenShift {
-    pub shift_id: String,
-    pub float: i64,
-}
-
-impl OpenShift {
-    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
-        require(ctx.actor, Role::Reception)?;
-        if till::open_shift(ctx.tx)?.is_some() {
-            return Err(Rejection::new("shift-already-open").into());
-        }
-        if !(0..=MAX_MAJOR * 100).contains(&self.float) {
-            return Err(Rejection::new("amount-out-of-range").on("float").into());
-        }
-        till::insert_shift(ctx.tx, &self.shift_id, ctx.now, &ctx.actor.display_name(), self.float)?;
-        Ok(())
-    }
-
-    pub fn summary(&self) -> String {
-        format!("float {}", self.float)
-    }
-}
-
-/// Cash put into the till (positive) or taken out (negative) during the open shift.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct MoveCash {
-    pub movement_id: String,
-    pub amount: i64,
-    pub reason: String,
-}
-
-impl MoveCash {
-    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
-        require(ctx.actor, Role::Reception)?;
-        let shift = till::open_shift(ctx.tx)?.ok_or_else(|| Rejection::new("cash-desk-closed"))?;
-        check_amount(self.amount.saturating_abs(), "amount")?;
-        let reason = self.reason.trim();
-        if reason.is_empty() || reason.chars().count() > 200 {
-            return Err(Rejection::new("cash-reason-required").on("reason").into());
-        }
-        let in_till = till::expected_cash(ctx.tx, &shift)?;
-        if in_till + self.amount < 0 {
-            return Err(Rejection::new("till-not-enough").on("amount").arg("cash", in_till).into());
-        }
-        till::insert_movement(
-            ctx.tx,
-            &self.movement_id,
-            &shift.id,
-            ctx.now,
-            self.amount,
-            reason,
-            &ctx.actor.display_name(),
-        )?;
-        Ok(())
-    }
-
-    pub fn summary(&self) -> String {
-        format!("{}: {}", self.amount, self.reason)
-    }
-}
-
-/// Closes the open shift with the cash counted in the till; the difference is kept.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CloseShift {
-    pub shift_id: String,
-    pub counted: i64,
-    pub note: String,
-}
-
-impl CloseShift {
-    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
-        require(ctx.actor, Role::Reception)?;
-        let shift = till::shift(ctx.tx, &self.shift_id)?.ok_or_else(|| Rejection::new("shift-not-found"))?;
-        if shift.closed_at.is_some() {
-            return Err(Rejection::new("shift-already-closed").into());
-        }
-        if !(0..=MAX_MAJOR * 100).contains(&self.counted) {
-            return Err(Rejection::new("amount-out-of-range").on("counted").into());
-        }
-        check_text(&self.note, "note", "note-too-long", 500)?;
-        till::close_shift(ctx.tx, &shift.id, ctx.now, &ctx.actor.display_name(), self.counted, self.note.trim())?;
-        Ok(())
-    }
-
-    pub fn summary(&self) -> String {
-        format!("counted {}", self.counted)
     }
 }

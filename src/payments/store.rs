@@ -1,75 +1,12 @@
-//! SQL for payments, the member ledger and cash desk shifts.
+//! SQL for payments and the member ledger.
 
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::model::{Method, Purpose};
+
 fn ts(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or_default()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    Cash,
-    Card,
-    Transfer,
-    Other,
-    /// From the member's prepaid balance: no money crosses the desk.
-    Wallet,
-    /// From a pass the member bought earlier: no money crosses the desk.
-    Pass,
-}
-
-impl Method {
-    pub const ALL: [Method; 6] =
-        [Method::Cash, Method::Card, Method::Transfer, Method::Other, Method::Wallet, Method::Pass];
-    /// What a desk can take money by.
-    pub const TAKEN: [Method; 4] = [Method::Cash, Method::Card, Method::Transfer, Method::Other];
-
-    /// Whether money crosses the desk (not so from the wallet or a pass: it came in earlier).
-    pub fn is_money(self) -> bool {
-        Method::TAKEN.contains(&self)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Cash => "cash",
-            Method::Card => "card",
-            Method::Transfer => "transfer",
-            Method::Other => "other",
-            Method::Wallet => "wallet",
-            Method::Pass => "pass",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Method> {
-        Method::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Purpose {
-    Booking,
-    TopUp,
-    /// A pass or membership sold.
-    Pass,
-}
-
-impl Purpose {
-    pub const ALL: [Purpose; 3] = [Purpose::Booking, Purpose::TopUp, Purpose::Pass];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Purpose::Booking => "booking",
-            Purpose::TopUp => "top_up",
-            Purpose::Pass => "pass",
-        }
-    }
-
-    fn parse(s: &str) -> Purpose {
-        Purpose::ALL.into_iter().find(|p| p.as_str() == s).unwrap_or(Purpose::Booking)
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -103,7 +40,7 @@ fn row_to_payment(r: &Row<'_>) -> rusqlite::Result<Payment> {
         member_id: r.get(3)?,
         member_name: r.get(4)?,
         booking_id: r.get(5)?,
-        purpose: Purpose::parse(&r.get::<_, String>(6)?),
+        purpose: Purpose::parse(&r.get::<_, String>(6)?).unwrap_or(Purpose::Booking),
         method: Method::parse(&r.get::<_, String>(7)?).unwrap_or(Method::Other),
         amount: r.get(8)?,
         refund_of: r.get(9)?,
@@ -316,116 +253,10 @@ pub fn debtors(conn: &Connection) -> rusqlite::Result<Vec<(String, String, i64)>
     .collect()
 }
 
-// ---- shifts ----
-
-#[derive(Debug, Clone)]
-pub struct Shift {
-    pub id: String,
-    pub opened_at: Timestamp,
-    pub opened_by: String,
-    pub float: i64,
-    pub closed_at: Option<Timestamp>,
-    pub closed_by: Option<String>,
-    pub counted: Option<i64>,
-    pub note: String,
-}
-
-const SHIFT_COLS: &str = "id, opened_at, opened_by, float, closed_at, closed_by, counted, note";
-
-fn row_to_shift(r: &Row<'_>) -> rusqlite::Result<Shift> {
-    Ok(Shift {
-        id: r.get(0)?,
-        opened_at: ts(r.get(1)?),
-        opened_by: r.get(2)?,
-        float: r.get(3)?,
-        closed_at: r.get::<_, Option<i64>>(4)?.map(ts),
-        closed_by: r.get(5)?,
-        counted: r.get(6)?,
-        note: r.get(7)?,
-    })
-}
-
-pub fn open_shift(conn: &Connection) -> rusqlite::Result<Option<Shift>> {
-    conn.prepare_cached(&format!("SELECT {SHIFT_COLS} FROM shifts WHERE till = 'main' AND closed_at IS NULL"))?
-        .query_row([], row_to_shift)
-        .optional()
-}
-
-pub fn shift(conn: &Connection, id: &str) -> rusqlite::Result<Option<Shift>> {
-    conn.query_row(&format!("SELECT {SHIFT_COLS} FROM shifts WHERE id = ?1"), [id], row_to_shift).optional()
-}
-
-pub fn recent_shifts(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<Shift>> {
-    conn.prepare(&format!("SELECT {SHIFT_COLS} FROM shifts ORDER BY opened_at DESC LIMIT ?1"))?
-        .query_map([limit], row_to_shift)?
-        .collect()
-}
-
-pub fn insert_shift(conn: &Connection, id: &str, at: Timestamp, by: &str, float: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO shifts (id, opened_at, opened_by, float) VALUES (?1, ?2, ?3, ?4)",
-        params![id, at.as_millisecond(), by, float],
-    )?;
-    Ok(())
-}
-
-pub fn close_shift(
-    conn: &Connection,
-    id: &str,
-    at: Timestamp,
-    by: &str,
-    counted: i64,
-    note: &str,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE shifts SET closed_at = ?2, closed_by = ?3, counted = ?4, note = ?5 WHERE id = ?1",
-        params![id, at.as_millisecond(), by, counted, note],
-    )?;
-    Ok(())
-}
-
-#[derive(Debug, Clone)]
-pub struct Movement {
-    pub at: Timestamp,
-    pub amount: i64,
-    pub reason: String,
-    pub taken_by: String,
-}
-
-pub fn movements(conn: &Connection, shift_id: &str) -> rusqlite::Result<Vec<Movement>> {
-    conn.prepare_cached("SELECT at, amount, reason, taken_by FROM cash_movements WHERE shift_id = ?1 ORDER BY at")?
-        .query_map([shift_id], |r| {
-            Ok(Movement { at: ts(r.get(0)?), amount: r.get(1)?, reason: r.get(2)?, taken_by: r.get(3)? })
-        })?
-        .collect()
-}
-
-pub fn insert_movement(
-    conn: &Connection,
-    id: &str,
-    shift_id: &str,
-    at: Timestamp,
-    amount: i64,
-    reason: &str,
-    by: &str,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO cash_movements (id, shift_id, at, amount, reason, taken_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, shift_id, at.as_millisecond(), amount, reason, by],
-    )?;
-    Ok(())
-}
-
-/// Cash the till should hold: the float, cash taken and paid back, and cash moved in or out.
-pub fn expected_cash(conn: &Connection, shift: &Shift) -> rusqlite::Result<i64> {
-    let cash: i64 = conn.query_row(
-        "SELECT coalesce(sum(amount), 0) FROM payments WHERE shift_id = ?1 AND method = 'cash'",
-        [&shift.id],
-        |r| r.get(0),
-    )?;
-    let moved: i64 =
-        conn.query_row("SELECT coalesce(sum(amount), 0) FROM cash_movements WHERE shift_id = ?1", [&shift.id], |r| {
-            r.get(0)
-        })?;
-    Ok(shift.float + cash + moved)
+/// The fee still standing on a booking: fees charged less fees waived.
+pub fn open_fee(conn: &Connection, booking_id: &str) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "SELECT -coalesce(sum(amount), 0) FROM ledger WHERE booking_id = ?1 AND kind IN ('fee', 'waiver')",
+    )?
+    .query_row([booking_id], |r| r.get(0))
 }

@@ -8,10 +8,7 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
 
-use super::amount;
 use super::fees::WaiveFee;
-use super::payment_commands::{AdjustBalance, RefundPayment, SetCreditLimit, TakePayment};
-use super::till::{self, Entry, Method, Payment, Purpose};
 use crate::app::App;
 use crate::bookings::web::show_page;
 use crate::commands::AnyCommand;
@@ -19,6 +16,11 @@ use crate::core::Rejection;
 use crate::error::AppError;
 use crate::export::Csv;
 use crate::members::store as members;
+use crate::money::amount;
+use crate::payments::commands::{AdjustBalance, RefundPayment, SetCreditLimit, TakePayment};
+use crate::payments::model::{Method, Purpose};
+use crate::payments::store as payments;
+use crate::payments::store::{Entry, Payment};
 use crate::web::forms::{Csrf, FieldErrors, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
@@ -130,7 +132,7 @@ fn back_from(p: &Payment) -> String {
 async fn refund(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<RefundForm>) -> Page {
     let Csrf(f, sub) = form;
     let lookup = id.clone();
-    let p = app.db.read(move |c| Ok(till::payment(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
+    let p = app.db.read(move |c| Ok(payments::payment(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
     let back = back_from(&p);
     let rejection = match amount::parse(&f.amount, &ctx.club.currency) {
         Err(code) => Some(Rejection::new(code).on("amount")),
@@ -179,7 +181,7 @@ async fn waive(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csr
 // ---- receipts ----
 
 #[derive(Template)]
-#[template(path = "money/receipt.html")]
+#[template(path = "payments/receipt.html")]
 struct ReceiptPage {
     ctx: PageCtx,
     p: Payment,
@@ -197,7 +199,7 @@ async fn receipt(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> R
     let (p, booking, pass) = app
         .db
         .read(move |c| {
-            let Some(p) = till::payment(c, &id)? else { return Ok(None) };
+            let Some(p) = payments::payment(c, &id)? else { return Ok(None) };
             let pass = match &p.pass_id {
                 Some(id) => crate::passes::store::pass(c, id)?.map(|s| s.name),
                 None => None,
@@ -247,7 +249,7 @@ struct AdjustForm {
 }
 
 #[derive(Template)]
-#[template(path = "money/statement.html")]
+#[template(path = "payments/statement.html")]
 struct StatementPage {
     ctx: PageCtx,
     member_id: String,
@@ -287,7 +289,7 @@ async fn statement_page(
         .db
         .read(move |c| {
             let Some(m) = members::member(c, &lookup)? else { return Ok(None) };
-            Ok(Some((m.full_name, till::entries(c, &lookup)?, till::credit_limit(c, &lookup)?)))
+            Ok(Some((m.full_name, payments::entries(c, &lookup)?, payments::credit_limit(c, &lookup)?)))
         })
         .await?
         .ok_or(AppError::NotFound)?;

@@ -6,12 +6,14 @@ use jiff::civil::Date;
 use rocket::http::ContentType;
 use rocket::{Route, State, get, routes};
 
-use super::amount;
-use super::till::{self, Method, Payment, Purpose};
 use crate::app::App;
 use crate::bookings::model::day_bounds;
 use crate::error::AppError;
 use crate::export::Csv;
+use crate::money::amount;
+use crate::payments::model::{Method, Purpose};
+use crate::payments::store as payments;
+use crate::payments::store::Payment;
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok};
 
@@ -53,7 +55,7 @@ impl Takings {
 async fn takings(app: &App, ctx: &PageCtx, first: Date, last: Date) -> Result<Takings, AppError> {
     let (from, _) = day_bounds(first, &ctx.tz).ok_or(AppError::NotFound)?;
     let (_, to) = day_bounds(last, &ctx.tz).ok_or(AppError::NotFound)?;
-    let payments = app.db.read(move |c| Ok(till::payments_between(c, from, to)?)).await?;
+    let payments = app.db.read(move |c| Ok(payments::payments_between(c, from, to)?)).await?;
     Ok(Takings { first, last, payments })
 }
 
@@ -67,7 +69,7 @@ fn range(ctx: &PageCtx, from: Option<String>, to: Option<String>) -> (Date, Date
 }
 
 #[derive(Template)]
-#[template(path = "money/reports.html")]
+#[template(path = "payments/takings.html")]
 struct ReportsPage {
     ctx: PageCtx,
     t: Takings,
@@ -94,7 +96,7 @@ async fn page(
 ) -> Result<Html, AppError> {
     let (first, last) = range(&ctx, from, to);
     let t = takings(app, &ctx, first, last).await?;
-    let debtors = app.db.read(|c| Ok(till::debtors(c)?)).await?;
+    let debtors = app.db.read(|c| Ok(payments::debtors(c)?)).await?;
     ok(&ReportsPage { ctx, t, debtors })
 }
 

@@ -2,23 +2,23 @@
 //! price stored with a booking is always the one its court, time and players called for.
 
 use jiff::tz::TimeZone;
-use rusqlite::Connection;
 
-use super::prices::{Quote, QuoteInput, quote};
+use super::model::{Quote, QuoteInput, quote};
 use super::store;
 use crate::bookings::model::{Kind, LocalSlot, Player};
 use crate::bookings::store as bookings;
 use crate::courts::store as courts;
+use crate::db::{Conn, SqlError};
 use crate::members::store as members;
 
 /// What a booking of `slot` on `court_id` for these people would cost now.
 pub fn quote_for(
-    conn: &Connection,
+    conn: &Conn,
     court_id: &str,
     slot: LocalSlot,
     booker_id: Option<&str>,
     players: &[Player],
-) -> rusqlite::Result<Option<Quote>> {
+) -> Result<Option<Quote>, SqlError> {
     let Some(court) = courts::court(conn, court_id)? else { return Ok(None) };
     let category = match booker_id {
         Some(id) => members::member(conn, id)?.and_then(|m| m.category_id),
@@ -38,7 +38,7 @@ pub fn quote_for(
 
 /// Sets booking `id`'s price from the price list, unless a manager set it by hand. Blocks cost
 /// nothing.
-pub fn reprice(conn: &Connection, id: &str, tz: &TimeZone) -> rusqlite::Result<()> {
+pub fn reprice(conn: &Conn, id: &str, tz: &TimeZone) -> Result<(), SqlError> {
     let Some(b) = bookings::booking(conn, id)? else { return Ok(()) };
     if !b.price_note.is_empty() {
         return Ok(());

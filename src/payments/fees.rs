@@ -5,24 +5,18 @@
 use jiff::SignedDuration;
 use serde::{Deserialize, Serialize};
 
-use super::store::{self, PassUseOn};
-use super::till::{self, Method, NewEntry, NewPayment, Payment};
 use crate::bookings::model::Status;
 use crate::bookings::store::{self as bookings, Booking};
 use crate::core::{CommandError, Ctx, Rejection, Role, require};
 use crate::passes::commands as passes;
 use crate::passes::model::PassKind;
+use crate::payments::model::Method;
+use crate::payments::store as payments;
+use crate::payments::store::{NewEntry, NewPayment, Payment};
+use crate::prices::store::{self as prices, PassUseOn};
 
 fn share(price: i64, pct: i64) -> i64 {
     (price * pct + 50).div_euclid(100)
-}
-
-/// The fee still standing on a booking: fees charged less fees waived.
-pub fn open_fee(conn: &rusqlite::Connection, booking_id: &str) -> rusqlite::Result<i64> {
-    conn.prepare_cached(
-        "SELECT -coalesce(sum(amount), 0) FROM ledger WHERE booking_id = ?1 AND kind IN ('fee', 'waiver')",
-    )?
-    .query_row([booking_id], |r| r.get(0))
 }
 
 fn entry<'a>(b: &'a Booking, member: &'a str, kind: &'a str, amount: i64, reason: &'a str) -> NewEntry<'a> {
@@ -34,12 +28,12 @@ fn entry<'a>(b: &'a Booking, member: &'a str, kind: &'a str, amount: i64, reason
 /// share of the price, taken first from the pass that paid (a visit or hours pass keeps the whole
 /// use; a value card keeps the fee) and the rest from the account.
 pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
-    let policy = store::policy(ctx.tx)?;
+    let policy = prices::policy(ctx.tx)?;
     let late = ctx.now > b.starts_at - SignedDuration::from_hours(policy.cancel_window_hours);
     let mut fee = if late { share(b.price, policy.late_cancel_pct) } else { 0 };
-    for p in till::booking_payments(ctx.tx, &b.id)? {
+    for p in payments::booking_payments(ctx.tx, &b.id)? {
         let (Some(member), None) = (p.member_id.as_deref(), p.refund_of.as_deref()) else { continue };
-        let left = till::refundable(ctx.tx, &p.id)?;
+        let left = payments::refundable(ctx.tx, &p.id)?;
         if left <= 0 {
             continue;
         }
@@ -56,11 +50,11 @@ pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
             }
             continue;
         }
-        till::insert_payment(
+        payments::insert_payment(
             ctx.tx,
             &NewPayment {
                 id: &id,
-                receipt_no: till::next_receipt_no(ctx.tx)?,
+                receipt_no: payments::next_receipt_no(ctx.tx)?,
                 at: ctx.now,
                 member_id: Some(member),
                 booking_id: Some(&b.id),
@@ -77,11 +71,11 @@ pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
         )?;
         let mut back = entry(b, member, "refund", left, "booking cancelled");
         back.payment_id = Some(&id);
-        till::append(ctx.tx, &format!("{id}/refund"), ctx.now, &back)?;
+        payments::append(ctx.tx, &format!("{id}/refund"), ctx.now, &back)?;
     }
     if let (true, Some(member)) = (fee > 0, b.booker_id.as_deref()) {
         let e = entry(b, member, "fee", -fee, "late cancellation");
-        till::append(ctx.tx, &format!("{}/late-fee", ctx.command_id), ctx.now, &e)?;
+        payments::append(ctx.tx, &format!("{}/late-fee", ctx.command_id), ctx.now, &e)?;
     }
     Ok(())
 }
@@ -97,9 +91,9 @@ fn kept_pass_uses(ctx: &Ctx<'_>, b: &Booking) -> Result<Vec<(Payment, i64)>, Com
     if b.status != Status::Cancelled {
         return Ok(kept);
     }
-    for p in till::booking_payments(ctx.tx, &b.id)? {
+    for p in payments::booking_payments(ctx.tx, &b.id)? {
         if p.method == Method::Pass && p.refund_of.is_none() {
-            let left = till::refundable(ctx.tx, &p.id)?;
+            let left = payments::refundable(ctx.tx, &p.id)?;
             if left > 0 {
                 kept.push((p, left));
             }
@@ -114,24 +108,24 @@ fn kept_pass_uses(ctx: &Ctx<'_>, b: &Booking) -> Result<Vec<(Payment, i64)>, Com
 pub fn on_attendance(ctx: &Ctx<'_>, b: &Booking, status: Status) -> Result<(), CommandError> {
     if let (Status::CheckedIn, Some(pass)) = (status, b.pass_id.as_deref())
         && b.status != Status::CheckedIn
-        && store::policy(ctx.tx)?.pass_use_on == PassUseOn::CheckIn
-        && b.price > till::paid_for_booking(ctx.tx, &b.id)?
+        && prices::policy(ctx.tx)?.pass_use_on == PassUseOn::CheckIn
+        && b.price > payments::paid_for_booking(ctx.tx, &b.id)?
     {
         passes::pay_with_pass(ctx, b, pass, &format!("{}/pass", ctx.command_id))?;
     }
     let Some(member) = b.booker_id.as_deref() else { return Ok(()) };
     if status == Status::NoShow && b.status != Status::NoShow {
-        let policy = store::policy(ctx.tx)?;
-        let unpaid_share = share(b.price, policy.no_show_pct) - till::paid_for_booking(ctx.tx, &b.id)?;
+        let policy = prices::policy(ctx.tx)?;
+        let unpaid_share = share(b.price, policy.no_show_pct) - payments::paid_for_booking(ctx.tx, &b.id)?;
         if unpaid_share > 0 {
             let e = entry(b, member, "fee", -unpaid_share, "no-show");
-            till::append(ctx.tx, &format!("{}/no-show-fee", ctx.command_id), ctx.now, &e)?;
+            payments::append(ctx.tx, &format!("{}/no-show-fee", ctx.command_id), ctx.now, &e)?;
         }
     } else if b.status == Status::NoShow && status != Status::NoShow {
-        let open = open_fee(ctx.tx, &b.id)?;
+        let open = payments::open_fee(ctx.tx, &b.id)?;
         if open > 0 {
             let e = entry(b, member, "waiver", open, "no-show taken back");
-            till::append(ctx.tx, &format!("{}/waiver", ctx.command_id), ctx.now, &e)?;
+            payments::append(ctx.tx, &format!("{}/waiver", ctx.command_id), ctx.now, &e)?;
         }
     }
     Ok(())
@@ -152,14 +146,14 @@ impl WaiveFee {
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(Rejection::new("waive-reason-required").on("reason").into());
         }
-        let open = open_fee(ctx.tx, &b.id)?;
+        let open = payments::open_fee(ctx.tx, &b.id)?;
         let kept = kept_pass_uses(ctx, &b)?;
         if open <= 0 && kept.is_empty() {
             return Err(Rejection::new("no-fee-to-waive").into());
         }
         if let (true, Some(member)) = (open > 0, b.booker_id.as_deref()) {
             let e = entry(&b, member, "waiver", open, reason);
-            till::append(ctx.tx, &format!("{}/waiver", ctx.command_id), ctx.now, &e)?;
+            payments::append(ctx.tx, &format!("{}/waiver", ctx.command_id), ctx.now, &e)?;
         }
         for (p, left) in kept {
             passes::give_back(ctx, &p, &format!("{}/waived", p.id), left, reason)?;

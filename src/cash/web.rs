@@ -7,65 +7,22 @@ use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
-use super::amount;
-use super::pay_web::rejection_errors;
-use super::payment_commands::{CloseShift, MoveCash, OpenShift};
-use super::till::{self, Method, Movement, Payment, Purpose, Shift};
+use super::model::{Report, Shift};
 use crate::app::App;
+use crate::cash::commands::{CloseShift, MoveCash, OpenShift};
+use crate::cash::store as cash;
 use crate::commands::AnyCommand;
 use crate::core::Submission;
 use crate::core::{Outcome, Rejection};
 use crate::error::AppError;
+use crate::money::amount;
+use crate::payments::model::{Method, Purpose};
+use crate::payments::web::rejection_errors;
 use crate::web::forms::{Csrf, FieldErrors, fresh_id};
 use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok, render};
 
 type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
-
-/// A shift's figures: what came in by method and purpose, what went back, the cash expected.
-pub struct Report {
-    pub shift: Shift,
-    pub payments: Vec<Payment>,
-    pub movements: Vec<Movement>,
-    pub expected_cash: i64,
-}
-
-impl Report {
-    /// (method, taken, refunded) for each method used.
-    pub fn by_method(&self) -> Vec<(Method, i64, i64)> {
-        Method::ALL
-            .into_iter()
-            .map(|m| {
-                let of = self.payments.iter().filter(|p| p.method == m);
-                let taken = of.clone().filter(|p| p.amount > 0).map(|p| p.amount).sum();
-                let refunded = of.filter(|p| p.amount < 0).map(|p| -p.amount).sum();
-                (m, taken, refunded)
-            })
-            .filter(|(_, t, r)| *t != 0 || *r != 0)
-            .collect()
-    }
-
-    /// Net money in per purpose (bookings, top-ups, passes); wallet and pass payments are left out: they are not money in.
-    pub fn by_purpose(&self) -> Vec<(Purpose, i64)> {
-        Purpose::ALL
-            .into_iter()
-            .map(|k| {
-                let net =
-                    self.payments.iter().filter(|p| p.purpose == k && p.method.is_money()).map(|p| p.amount).sum();
-                (k, net)
-            })
-            .collect()
-    }
-}
-
-pub fn report(conn: &rusqlite::Connection, shift: Shift) -> rusqlite::Result<Report> {
-    Ok(Report {
-        payments: till::shift_payments(conn, &shift.id)?,
-        movements: till::movements(conn, &shift.id)?,
-        expected_cash: till::expected_cash(conn, &shift)?,
-        shift,
-    })
-}
 
 #[derive(FromForm, Default, Clone)]
 struct CashForm {
@@ -79,7 +36,7 @@ struct CashForm {
 }
 
 #[derive(Template)]
-#[template(path = "money/cash.html")]
+#[template(path = "cash/cash.html")]
 struct CashPage {
     ctx: PageCtx,
     open: Option<Report>,
@@ -90,7 +47,7 @@ struct CashPage {
 }
 
 #[derive(Template)]
-#[template(path = "money/shift.html")]
+#[template(path = "cash/shift.html")]
 struct ShiftPage {
     ctx: PageCtx,
     r: Report,
@@ -125,8 +82,8 @@ async fn cash_page(app: &App, ctx: PageCtx, errors: FieldErrors, typed: CashForm
     let (open, recent) = app
         .db
         .read(|c| {
-            let open = till::open_shift(c)?.map(|s| report(c, s)).transpose()?;
-            Ok((open, till::recent_shifts(c, 10)?))
+            let open = cash::open_shift(c)?.map(|s| cash::report(c, s)).transpose()?;
+            Ok((open, cash::recent_shifts(c, 10)?))
         })
         .await?;
     Ok(CashPage { ctx, open, recent, command_id: fresh_id(), errors, typed })
@@ -191,7 +148,7 @@ async fn move_cash(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<Cash
 #[post("/close", data = "<form>")]
 async fn close(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm>) -> Page {
     let Csrf(f, sub) = form;
-    let shift = app.db.read(|c| Ok(till::open_shift(c)?)).await?;
+    let shift = app.db.read(|c| Ok(cash::open_shift(c)?)).await?;
     // A closed shift goes straight to its Z report.
     let to = shift.as_ref().map_or_else(|| "/cash".to_owned(), |s| format!("/cash/shifts/{}", s.id));
     let cmd = match shift {
@@ -206,7 +163,7 @@ async fn close(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm
 async fn shift(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
     let r = app
         .db
-        .read(move |c| till::shift(c, &id)?.map(|s| report(c, s)).transpose().map_err(Into::into))
+        .read(move |c| cash::shift(c, &id)?.map(|s| cash::report(c, s)).transpose().map_err(Into::into))
         .await?
         .ok_or(AppError::NotFound)?;
     ok(&ShiftPage { ctx, r })

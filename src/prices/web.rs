@@ -8,9 +8,8 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
 
-use super::amount;
 use super::commands::{SavePriceRule, SetMoneyPolicy};
-use super::prices::{PriceRule, StoredRule};
+use super::model::{PriceRule, StoredRule};
 use super::store::{self, PassUseOn, Policy};
 use crate::app::App;
 use crate::commands::AnyCommand;
@@ -19,6 +18,7 @@ use crate::courts::model::DayMinute;
 use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
 use crate::members::store::{self as members, Category};
+use crate::money::amount;
 use crate::web::forms::{Csrf, FieldErrors, fresh_id};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok, render};
@@ -80,7 +80,7 @@ impl PolicyForm {
 }
 
 #[derive(Template)]
-#[template(path = "money/prices.html")]
+#[template(path = "prices/prices.html")]
 struct PricesPage {
     ctx: PageCtx,
     rules: Vec<StoredRule>,
@@ -259,7 +259,7 @@ impl RuleForm {
 }
 
 #[derive(Template)]
-#[template(path = "money/price_form.html")]
+#[template(path = "prices/price_form.html")]
 struct RulePage {
     ctx: PageCtx,
     /// None while creating.

@@ -1,0 +1,100 @@
+//! Commands of the cash desk: open a shift with a float, move cash in or out, close it with the
+//! cash counted.
+
+use serde::{Deserialize, Serialize};
+
+use super::store as cash;
+use crate::core::{CommandError, Ctx, Rejection, Role, require};
+use crate::money::amount::{MAX_MAJOR, check_positive};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OpenShift {
+    pub shift_id: String,
+    pub float: i64,
+}
+
+impl OpenShift {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        if cash::open_shift(ctx.tx)?.is_some() {
+            return Err(Rejection::new("shift-already-open").into());
+        }
+        if !(0..=MAX_MAJOR * 100).contains(&self.float) {
+            return Err(Rejection::new("amount-out-of-range").on("float").into());
+        }
+        cash::insert_shift(ctx.tx, &self.shift_id, ctx.now, &ctx.actor.display_name(), self.float)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("float {}", self.float)
+    }
+}
+
+/// Cash put into the till (positive) or taken out (negative) during the open shift.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MoveCash {
+    pub movement_id: String,
+    pub amount: i64,
+    pub reason: String,
+}
+
+impl MoveCash {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        let shift = cash::open_shift(ctx.tx)?.ok_or_else(|| Rejection::new("cash-desk-closed"))?;
+        check_positive(self.amount.saturating_abs(), "amount")?;
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(Rejection::new("cash-reason-required").on("reason").into());
+        }
+        let in_till = cash::expected_cash(ctx.tx, &shift)?;
+        if in_till + self.amount < 0 {
+            return Err(Rejection::new("till-not-enough").on("amount").arg("cash", in_till).into());
+        }
+        cash::insert_movement(
+            ctx.tx,
+            &self.movement_id,
+            &shift.id,
+            ctx.now,
+            self.amount,
+            reason,
+            &ctx.actor.display_name(),
+        )?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{}: {}", self.amount, self.reason)
+    }
+}
+
+/// Closes the open shift with the cash counted in the till; the difference is kept.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CloseShift {
+    pub shift_id: String,
+    pub counted: i64,
+    pub note: String,
+}
+
+impl CloseShift {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        let shift = cash::shift(ctx.tx, &self.shift_id)?.ok_or_else(|| Rejection::new("shift-not-found"))?;
+        if shift.closed_at.is_some() {
+            return Err(Rejection::new("shift-already-closed").into());
+        }
+        if !(0..=MAX_MAJOR * 100).contains(&self.counted) {
+            return Err(Rejection::new("amount-out-of-range").on("counted").into());
+        }
+        if self.note.chars().count() > 500 {
+            return Err(Rejection::new("note-too-long").on("note").into());
+        }
+        cash::close_shift(ctx.tx, &shift.id, ctx.now, &ctx.actor.display_name(), self.counted, self.note.trim())?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("counted {}", self.counted)
+    }
+}
