@@ -81,7 +81,7 @@ impl App {
         };
         app.sync_club_settings()?;
         app.seed_member_categories()?;
-        crate::sms::prepare_provider(&app)?;
+        crate::sms::pinned::prepare(&app.db, &app.config.sms, &app.sealer, app.now())?;
         if app.db.read_blocking(|c| Ok(users::user_count(c)?))? == 0 {
             *app.setup_token.lock().expect("setup lock") = Some(crate::auth::tokens::new_secret());
         }
@@ -161,7 +161,7 @@ impl App {
     /// Executes a command issued now by `actor` on this hub.
     pub async fn run(&self, actor: Actor, command: AnyCommand) -> anyhow::Result<Outcome> {
         let env = Envelope::new(actor, command, self.now());
-        self.execute(env, None).await.map(|e| e.outcome)
+        self.run_envelope(env, None).await.map(|e| e.outcome)
     }
 
     /// Executes a command a request asked for under its key (a form's hidden id, an API
@@ -170,10 +170,10 @@ impl App {
     /// request is refused with `core::KeyReused`.
     pub async fn submit(&self, submission: &Submission, actor: Actor, command: AnyCommand) -> anyhow::Result<Executed> {
         let env = Envelope::with_id(submission.id, actor, command, self.now());
-        self.execute(env, Some(submission.fingerprint.clone())).await
+        self.run_envelope(env, Some(submission.fingerprint.clone())).await
     }
 
-    async fn execute(&self, env: Envelope<AnyCommand>, fingerprint: Option<String>) -> anyhow::Result<Executed> {
+    async fn run_envelope(&self, env: Envelope<AnyCommand>, fingerprint: Option<String>) -> anyhow::Result<Executed> {
         let changes_club = matches!(env.command, AnyCommand::UpdateClubSettings(_));
         let clock = self.clock.clone();
         let executed = self

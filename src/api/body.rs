@@ -8,8 +8,8 @@ use rocket::request::Request;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
-use crate::error::Refusal;
 use crate::text;
+use crate::web::errors::Refusal;
 
 pub struct JsonBody<T> {
     pub value: T,

@@ -80,7 +80,7 @@ impl From<anyhow::Error> for Problem {
                 ..Problem::new(Status::UnprocessableEntity, detail)
             };
         }
-        let (status, retry_after) = crate::error::status_of(&e);
+        let (status, retry_after) = crate::web::errors::status_of(&e);
         let detail = match status.code {
             500 => {
                 tracing::error!(error = %format!("{e:#}"), "API request failed");

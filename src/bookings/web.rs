@@ -22,13 +22,13 @@ use crate::core::{Actor, Outcome};
 use crate::courts::model::{BookingRules, DayMinute};
 use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
+use crate::members::model::card_label;
 use crate::members::store as members;
-use crate::members::web::card_label;
-use crate::passes::web::Choice as PassChoice;
+use crate::passes::labels::Choice as PassChoice;
 use crate::payments::model::Method;
 use crate::payments::store as payments;
 use crate::payments::store::Payment;
-use crate::payments::web::PayForm;
+use crate::payments::web::pay_form::PayForm;
 use crate::prices::commands::SetBookingPrice;
 use crate::web::forms::{Csrf, FieldErrors, fresh_id, rejection_text};
 use crate::web::guards::{Manager, Reception, Staff};
@@ -169,7 +169,7 @@ fn start_options(rules: &BookingRules, chosen: &str) -> Vec<(String, bool)> {
 fn length_options(ctx: &PageCtx, rules: &BookingRules, chosen: &str) -> Vec<(u16, String, bool)> {
     (rules.min_minutes..=rules.max_minutes)
         .step_by(usize::from(rules.slot_minutes))
-        .map(|m| (m, duration_label(ctx, m), chosen == m.to_string()))
+        .map(|m| (m, ctx.duration(m), chosen == m.to_string()))
         .collect()
 }
 
@@ -180,14 +180,6 @@ fn court_choices<'a>(courts: &'a [Court], chosen: &str) -> Vec<(&'a str, &'a str
         .filter(|c| c.draft.active || c.id == chosen)
         .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == chosen))
         .collect()
-}
-
-pub fn duration_label(ctx: &PageCtx, minutes: u16) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, m) => ctx.ta("minutes", "n", m),
-        (h, 0) => ctx.ta("hours-n", "n", h),
-        (h, m) => format!("{} {}", ctx.ta("hours-n", "n", h), ctx.ta("minutes", "n", m)),
-    }
 }
 
 async fn form_data(app: &App) -> anyhow::Result<(Vec<Court>, BookingRules)> {
@@ -372,7 +364,7 @@ async fn form_money(
         })
         .await?;
     let Some(q) = quote else { return Ok((String::new(), Vec::new())) };
-    let choices = crate::passes::web::choices(ctx, &passes, &f.court_id, slot, q.total);
+    let choices = crate::passes::labels::choices(ctx, &passes, &f.court_id, slot, q.total);
     let mut text = ctx.ta("quote-price", "amount", ctx.money(q.total));
     if q.lights > 0 {
         text.push_str(&ctx.ta("quote-lights", "amount", ctx.money(q.lights)));
@@ -464,7 +456,7 @@ impl ShowPage {
             "{} · {} ({})",
             crate::i18n::date(self.ctx.locale, self.slot.day),
             super::model::span(self.b.starts_at, self.b.ends_at, &self.ctx.tz),
-            duration_label(&self.ctx, self.slot.minutes)
+            self.ctx.duration(self.slot.minutes)
         )
     }
 
@@ -580,7 +572,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
     let left = b.price - payments.iter().map(|p| p.amount).sum::<i64>();
     let pay = PayForm::for_booking(b.booker_id.clone(), left, &ctx.club.currency);
     let active = b.status != Status::Cancelled;
-    let pass_choices = crate::passes::web::choices(&ctx, &passes, &b.court_id, slot, left);
+    let pass_choices = crate::passes::labels::choices(&ctx, &passes, &b.court_id, slot, left);
     let pass_kept = !active && payments.iter().any(|p| p.method == Method::Pass && refundable(&payments, p) > 0);
     Ok(ShowPage {
         ctx,

@@ -17,7 +17,6 @@ use crate::core::{Outcome, Rejection};
 use crate::error::AppError;
 use crate::money::amount;
 use crate::payments::model::{Method, Purpose};
-use crate::payments::web::rejection_errors;
 use crate::web::forms::{Csrf, FieldErrors, fresh_id};
 use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok, render};
@@ -113,7 +112,7 @@ async fn run(
     match outcome {
         None => Ok(Either::Right(Flash::success(Redirect::to(to), ctx.t(done)))),
         Some(rej) => {
-            let errors = rejection_errors(&ctx, &rej);
+            let errors = FieldErrors::of_rejection(&ctx, &rej);
             Ok(Either::Left(render(Status::UnprocessableEntity, &cash_page(app, ctx, errors, f).await?)?))
         }
     }

@@ -3,18 +3,8 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use super::store::{self, StoredOutcome};
-use super::{Command, CommandError, Ctx, Envelope, Rejection};
+use super::{Command, CommandError, Ctx, Envelope, Outcome};
 use crate::db::{self, Conn};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// The command's writes are committed; `txn_seq` is the hub transaction that carries them
-    /// (None when the command changed nothing that replicates).
-    Applied {
-        txn_seq: Option<i64>,
-    },
-    Rejected(Rejection),
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Executed {

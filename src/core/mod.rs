@@ -8,7 +8,7 @@ mod execute;
 mod store;
 
 pub use actor::{Actor, Origin, Role};
-pub use execute::{Executed, KeyReused, Outcome, execute, execute_submitted};
+pub use execute::{Executed, KeyReused, execute, execute_submitted};
 pub use store::{CommandFilter, CommandRecord, command_count, commands_mentioning, head_txn_seq, list_commands};
 
 use jiff::Timestamp;
@@ -77,6 +77,17 @@ pub struct Ctx<'a> {
     pub actor: &'a Actor,
     pub now: Timestamp,
     pub command_id: Uuid,
+}
+
+/// What became of a command: applied, or refused with a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The command's writes are committed; `txn_seq` is the hub transaction that carries them
+    /// (None when the command changed nothing that replicates).
+    Applied {
+        txn_seq: Option<i64>,
+    },
+    Rejected(Rejection),
 }
 
 /// Why a command was refused, as a message id (translated when shown) with arguments and,

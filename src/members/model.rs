@@ -181,6 +181,11 @@ impl Query {
     }
 }
 
+/// A member card number as printed: six digits.
+pub fn card_label(n: i64) -> String {
+    format!("{n:06}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

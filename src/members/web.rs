@@ -14,7 +14,7 @@ use super::commands::{
     CreateCategory, CreateMember, DeleteMember, LinkFamily, MergeMembers, SetMemberArchived, UnlinkFamily,
     UpdateCategory, UpdateMember,
 };
-use super::model::{MemberDraft, display_phone, parse_tags};
+use super::model::{MemberDraft, card_label, display_phone, parse_tags};
 use super::store::{self, Category, Member};
 use crate::app::App;
 use crate::commands::AnyCommand;
@@ -63,10 +63,6 @@ impl From<&Member> for Row {
 }
 
 /// Card numbers as printed on cards: six digits.
-pub fn card_label(n: i64) -> String {
-    format!("{n:06}")
-}
-
 // ---- list and search ----
 
 #[derive(Template)]
@@ -380,7 +376,7 @@ impl CardPage {
     }
 
     fn pass_left(&self, p: &crate::passes::model::Pass) -> String {
-        crate::passes::web::remaining_text(&self.ctx, p)
+        crate::passes::labels::remaining_text(&self.ctx, p)
     }
 
     fn pass_until(&self, p: &crate::passes::model::Pass) -> String {

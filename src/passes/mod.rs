@@ -2,6 +2,7 @@
 //! memberships), the passes members hold, and bookings paid with them.
 
 pub mod commands;
+pub mod labels;
 pub mod model;
 pub mod store;
 pub mod web;

@@ -10,10 +10,10 @@ use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
 
 use super::commands::{FreezePass, SavePassProduct, SellPass, UnfreezePass, UsePass};
+use super::labels::remaining_text;
 use super::model::{Conditions, Pass, PassKind, Product, State as PassState};
 use super::store::{self, StoredPass, StoredProduct};
 use crate::app::App;
-use crate::bookings::model::LocalSlot;
 use crate::commands::AnyCommand;
 use crate::core::Submission;
 use crate::courts::model::DayMinute;
@@ -25,7 +25,6 @@ use crate::payments::commands::RefundPayment;
 use crate::payments::model::Method;
 use crate::payments::store as payments;
 use crate::payments::store::Payment;
-use crate::payments::web::rejection_errors;
 use crate::web::forms::{Csrf, FieldErrors, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
@@ -44,26 +43,11 @@ fn today(ctx: &PageCtx) -> Date {
     ctx.now.to_zoned_datetime(ctx.tz.clone()).date()
 }
 
-/// "9 of 10 visits", "6 h 30 min of 10 h", "4 500 ₽ of 5 500 ₽", or the membership's share.
-pub fn remaining_text(ctx: &PageCtx, p: &Pass) -> String {
-    let hours = |m: i64| crate::bookings::web::duration_label(ctx, m.clamp(0, i64::from(u16::MAX)) as u16);
-    match (p.kind, p.remaining()) {
-        (PassKind::Visits, Some(left)) => crate::i18n::tr_args(
-            ctx.locale,
-            "pass-visits-left",
-            &[("left", &left.to_string()), ("total", &p.quantity.to_string())],
-        ),
-        (PassKind::Hours, Some(left)) => format!("{} / {}", hours(left), hours(p.quantity)),
-        (PassKind::Value, Some(left)) => format!("{} / {}", ctx.money(left), ctx.money(p.quantity)),
-        _ => ctx.ta("pass-period-share", "pct", p.discount_pct),
-    }
-}
-
 /// What a product holds, in words.
 fn holds_text(ctx: &PageCtx, p: &Product) -> String {
     match p.kind {
         PassKind::Visits => ctx.ta("pass-holds-visits", "n", p.quantity),
-        PassKind::Hours => crate::bookings::web::duration_label(ctx, p.quantity.clamp(0, i64::from(u16::MAX)) as u16),
+        PassKind::Hours => ctx.duration(p.quantity.clamp(0, i64::from(u16::MAX)) as u16),
         PassKind::Value if p.bonus > 0 => {
             format!("{} ({})", ctx.money(p.quantity), ctx.ta("pass-bonus-of", "amount", ctx.money(p.bonus)))
         }
@@ -88,25 +72,6 @@ fn conditions_text(ctx: &PageCtx, c: &Conditions, courts: &[Court]) -> String {
         parts.push(names.join(", "));
     }
     if parts.is_empty() { ctx.t("pass-any-time") } else { parts.join(" · ") }
-}
-
-/// A pass offered to pay a booking: usable, or shown with why not.
-pub struct Choice {
-    pub id: String,
-    pub label: String,
-    pub problem: Option<String>,
-}
-
-/// The live passes of `holders` as choices for paying `due` of a booking of `slot` on `court_id`.
-pub fn choices(ctx: &PageCtx, passes: &[StoredPass], court_id: &str, slot: LocalSlot, due: i64) -> Vec<Choice> {
-    passes
-        .iter()
-        .map(|p| Choice {
-            id: p.id.clone(),
-            label: format!("{} — {}: {}", p.name, p.member_name, remaining_text(ctx, &p.pass)),
-            problem: p.pass.cover(court_id, slot, due).err().map(|code| ctx.t(code)),
-        })
-        .collect()
 }
 
 // ---- products ----
@@ -360,7 +325,7 @@ async fn save_product(
     match run(app, m.0.actor(), &sub, cmd).await? {
         None => done("/passes".into(), ctx.t("pass-product-saved")),
         Some(rej) => {
-            let errors = rejection_errors(&ctx, &rej);
+            let errors = FieldErrors::of_rejection(&ctx, &rej);
             let form = ProductForm { command_id: fresh_id(), ..f };
             again(&product_page(app, ctx, id, form, errors).await?)
         }
@@ -449,13 +414,7 @@ impl MemberPage {
             PassKind::Visits => format!("{units:+}"),
             PassKind::Hours => {
                 let sign = if *units < 0 { "−" } else { "+" };
-                format!(
-                    "{sign}{}",
-                    crate::bookings::web::duration_label(
-                        &self.ctx,
-                        units.unsigned_abs().min(u64::from(u16::MAX)) as u16
-                    )
-                )
+                format!("{sign}{}", self.ctx.duration(units.unsigned_abs().min(u64::from(u16::MAX)) as u16))
             }
             PassKind::Value => self.ctx.money(*units),
             PassKind::Period => "—".into(),
@@ -543,7 +502,7 @@ async fn sell(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Cs
         Some(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
         other => {
             if let Some(rej) = other {
-                errors = rejection_errors(&ctx, &rej);
+                errors = FieldErrors::of_rejection(&ctx, &rej);
             }
             let sell = SellForm { command_id: fresh_id(), ..f };
             again(&member_page(app, ctx, id, sell, errors).await?)
@@ -575,7 +534,7 @@ async fn pass_action(
     match run(app, r.0.actor(), submission, cmd).await? {
         None => done(passes_link(&member), ctx.t(message)),
         Some(rej) => {
-            let errors = rejection_errors(&ctx, &rej);
+            let errors = FieldErrors::of_rejection(&ctx, &rej);
             again(&member_page(app, ctx, member, new_sell_form(), errors).await?)
         }
     }
@@ -629,7 +588,7 @@ async fn use_pass(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form
         None => done(format!("/bookings/{id}"), ctx.t("pass-used")),
         Some(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
         Some(rej) => {
-            let errors = rejection_errors(&ctx, &rej);
+            let errors = FieldErrors::of_rejection(&ctx, &rej);
             let page = crate::bookings::web::show_page(app, ctx, id, errors).await?;
             again(&page)
         }

@@ -6,5 +6,4 @@ pub mod commands;
 pub mod fees;
 pub mod model;
 pub mod store;
-pub mod takings_web;
 pub mod web;

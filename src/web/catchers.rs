@@ -9,9 +9,9 @@ use rocket::response::{self, Redirect, Responder, Response};
 use rocket::serde::json::json;
 use rocket::{Catcher, catch, catchers};
 
+use super::errors::{PageMessage, Refusal, RetryAfter};
 use super::guards;
 use super::page::PageCtx;
-use crate::error::{PageMessage, Refusal, RetryAfter};
 use crate::i18n::{self, Locale};
 
 #[derive(Template)]

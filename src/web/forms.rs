@@ -139,6 +139,21 @@ impl FieldErrors {
         self.0.push((field.to_owned(), text));
     }
 
+    /// A refusal in words, next to its field, with amounts shown as money rather than minor units.
+    pub fn of_rejection(ctx: &super::page::PageCtx, r: &Rejection) -> FieldErrors {
+        let mut shown = r.clone();
+        for (name, value) in &mut shown.args {
+            if ["due", "balance", "left", "cash"].contains(&name.as_str())
+                && let Ok(minor) = value.parse::<i64>()
+            {
+                *value = ctx.money(minor);
+            }
+        }
+        let mut errors = FieldErrors::default();
+        errors.rejection(ctx.locale, &shown);
+        errors
+    }
+
     /// A command's rejection, shown next to its field (or at the top of the form).
     pub fn rejection(&mut self, locale: Locale, r: &Rejection) {
         let field = r.field.clone().unwrap_or_else(|| "form".into());

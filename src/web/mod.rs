@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod catchers;
+pub mod errors;
 pub mod forms;
 pub mod guards;
 pub mod health;
@@ -33,7 +34,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .manage(crate::bookings::grid_web::grid_cache())
         .mount("/", health::routes())
         .mount("/", assets::routes())
-        .mount("/", crate::home::routes())
+        .mount("/", crate::home::web::routes())
         .mount("/", crate::auth::web::routes())
         .mount("/staff", crate::staff::web::routes())
         .mount("/settings", crate::club::web::routes())
@@ -41,7 +42,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/prices", crate::prices::web::routes())
         .mount("/", crate::payments::web::routes())
         .mount("/cash", crate::cash::web::routes())
-        .mount("/reports", crate::payments::takings_web::routes())
+        .mount("/reports", crate::payments::web::takings::routes())
         .mount("/", crate::passes::web::routes())
         .mount("/members", crate::members::web::routes())
         .mount("/", crate::bookings::grid_web::routes())

@@ -51,6 +51,15 @@ impl PageCtx {
         crate::money::amount::plain(minor.minor(), &self.club.currency)
     }
 
+    /// "1 h 30 min" for a length in minutes.
+    pub fn duration(&self, minutes: u16) -> String {
+        match (minutes / 60, minutes % 60) {
+            (0, m) => self.ta("minutes", "n", m),
+            (h, 0) => self.ta("hours-n", "n", h),
+            (h, m) => format!("{} {}", self.ta("hours-n", "n", h), self.ta("minutes", "n", m)),
+        }
+    }
+
     pub fn version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")
     }

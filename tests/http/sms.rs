@@ -570,7 +570,12 @@ async fn a_key_an_older_version_kept_in_plain_text_is_sealed_at_start() {
         .await
         .unwrap();
     let app = t.app.clone();
-    tokio::task::spawn_blocking(move || courtside::sms::prepare_provider(&app)).await.unwrap().unwrap();
+    tokio::task::spawn_blocking(move || {
+        courtside::sms::pinned::prepare(&app.db, &app.config.sms, &app.sealer, app.now())
+    })
+    .await
+    .unwrap()
+    .unwrap();
     assert_eq!(t.count("SELECT count(*) FROM sms_provider WHERE secret LIKE '%plain-key%'").await, 0);
     assert_eq!(t.count("SELECT count(*) FROM commands WHERE payload LIKE '%plain-key%'").await, 0);
     t.submit("/sms/settings", "/sms/settings/balance", &[]).await;

@@ -1,12 +1,17 @@
 //! Taking money at the desk: paying a booking (fully, partly, several players), refunds, wallet
 //! top-ups, the member statement and printable receipts.
 
+pub mod pay_form;
+pub mod takings;
+
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::http::{ContentType, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
+
+use pay_form::PayForm;
 
 use super::fees::WaiveFee;
 use crate::app::App;
@@ -31,49 +36,7 @@ fn done(to: String, message: String) -> Page {
     Ok(Either::Right(Flash::success(Redirect::to(to), message)))
 }
 
-/// A refusal in words, with amounts shown as money rather than minor units.
-pub fn rejection_errors(ctx: &PageCtx, r: &Rejection) -> FieldErrors {
-    let mut shown = r.clone();
-    for (name, value) in &mut shown.args {
-        if ["due", "balance", "left", "cash"].contains(&name.as_str())
-            && let Ok(minor) = value.parse::<i64>()
-        {
-            *value = ctx.money(minor);
-        }
-    }
-    let mut errors = FieldErrors::default();
-    errors.rejection(ctx.locale, &shown);
-    errors
-}
-
 // ---- paying a booking ----
-
-#[derive(FromForm, Default, Clone)]
-pub struct PayForm {
-    #[field(default = String::new())]
-    pub command_id: String,
-    #[field(default = String::new())]
-    pub amount: String,
-    #[field(default = String::new())]
-    pub method: String,
-    /// A member id, or empty for a guest named in `payer_name`.
-    #[field(default = String::new())]
-    pub payer: String,
-    #[field(default = String::new())]
-    pub payer_name: String,
-}
-
-impl PayForm {
-    pub fn for_booking(booker: Option<String>, left: i64, currency: &str) -> PayForm {
-        PayForm {
-            command_id: fresh_id(),
-            amount: if left > 0 { amount::plain(left, currency) } else { String::new() },
-            method: Method::Cash.as_str().into(),
-            payer: booker.unwrap_or_default(),
-            payer_name: String::new(),
-        }
-    }
-}
 
 #[post("/bookings/<id>/pay", data = "<form>")]
 async fn pay(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PayForm>) -> Page {
@@ -101,7 +64,7 @@ async fn pay(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csr
         None => done(format!("/bookings/{id}"), ctx.t("payment-taken")),
         Some(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
         Some(rej) => {
-            let errors = rejection_errors(&ctx, &rej);
+            let errors = FieldErrors::of_rejection(&ctx, &rej);
             let mut page = show_page(app, ctx, id, errors).await?;
             page.pay = PayForm { command_id: fresh_id(), ..f };
             Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
@@ -152,7 +115,7 @@ async fn refund(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: 
         Some(rej) => {
             let mut shown = rej.clone();
             shown.field = None;
-            let text = rejection_errors(&ctx, &shown).get("form").unwrap_or_default().to_owned();
+            let text = FieldErrors::of_rejection(&ctx, &shown).get("form").unwrap_or_default().to_owned();
             Ok(Either::Right(Flash::error(Redirect::to(back), text)))
         }
     }
@@ -172,7 +135,7 @@ async fn waive(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csr
         None => done(format!("/bookings/{id}"), ctx.t("fee-waived")),
         Some(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
         Some(rej) => {
-            let errors = rejection_errors(&ctx, &rej);
+            let errors = FieldErrors::of_rejection(&ctx, &rej);
             Ok(Either::Left(render(Status::UnprocessableEntity, &show_page(app, ctx, id, errors).await?)?))
         }
     }
@@ -357,7 +320,7 @@ async fn top_up(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: 
         None => done(format!("/accounts/{id}"), ctx.t("top-up-done")),
         Some(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
         Some(rej) => {
-            let errors = rejection_errors(&ctx, &rej);
+            let errors = FieldErrors::of_rejection(&ctx, &rej);
             let page = statement_page(app, ctx, id, errors, (f.amount, f.method, String::new())).await?;
             Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
         }
@@ -386,7 +349,7 @@ async fn adjust(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Cs
             if rej.field.as_deref() == Some("amount") {
                 rej.field = Some("adjust_amount".into());
             }
-            let errors = rejection_errors(&ctx, &rej);
+            let errors = FieldErrors::of_rejection(&ctx, &rej);
             let page = statement_page(app, ctx, id, errors, (String::new(), "cash".into(), f.amount)).await?;
             Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
         }
@@ -414,7 +377,7 @@ async fn credit(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Cs
         None => done(format!("/accounts/{id}"), ctx.t("credit-saved")),
         Some(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
         Some(rej) => {
-            let errors = rejection_errors(&ctx, &rej);
+            let errors = FieldErrors::of_rejection(&ctx, &rej);
             let page = statement_page(app, ctx, id, errors, (String::new(), "cash".into(), String::new())).await?;
             Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
         }

@@ -1,0 +1,3 @@
+//! The start page after login: today at the club, and for managers the state of the system.
+
+pub mod web;
