@@ -57,7 +57,7 @@ pub async fn search(
             Ok(if q.trim().is_empty() {
                 store::first_by_name(c, archived, limit)?
             } else {
-                store::search(c, &index, &q, archived, limit)?
+                index.search(c, &q, archived, limit)?
             })
         })
         .await?;

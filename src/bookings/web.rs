@@ -236,7 +236,7 @@ async fn resolve_member(app: &App, typed: &str) -> anyhow::Result<Result<Option<
         return Ok(Ok(None));
     }
     let index = app.member_index.clone();
-    let found = app.db.read(move |c| Ok(members::search(c, &index, &typed, false, 2)?)).await?;
+    let found = app.db.read(move |c| Ok(index.search(c, &typed, false, 2)?)).await?;
     Ok(match found.as_slice() {
         [one] => Ok(Some(one.id.clone())),
         [] => Err("booker-unknown"),

@@ -10,17 +10,10 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use rusqlite::{Connection, OptionalExtension, params};
-
 use super::model::Query;
+use super::store::{self, IndexRow as Entry};
 use crate::core::head_txn_seq;
-
-struct Entry {
-    search_name: String,
-    phone_digits: String,
-    card_no: i64,
-    archived: bool,
-}
+use crate::db::{Conn, SqlError};
 
 #[derive(Default)]
 struct State {
@@ -133,21 +126,27 @@ pub struct MemberIndex {
 /// Past this many changed members a full reload is cheaper than one lookup each.
 const RELOAD_AFTER: i64 = 2000;
 
-const COLS: &str = "id, search_name, phone_digits, card_no, archived";
-
-fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, Entry)> {
-    Ok((r.get(0)?, Entry { search_name: r.get(1)?, phone_digits: r.get(2)?, card_no: r.get(3)?, archived: r.get(4)? }))
-}
-
 impl MemberIndex {
-    /// Ids of the members matching `query`, best first (see `Query::rank`), then by name.
+    /// The members matching `query`, best first (see `Query::rank`), then by name.
     pub fn search(
         &self,
-        conn: &Connection,
+        conn: &Conn,
         query: &str,
         include_archived: bool,
         limit: usize,
-    ) -> rusqlite::Result<Vec<String>> {
+    ) -> Result<Vec<store::Member>, SqlError> {
+        let ids = self.matching(conn, query, include_archived, limit)?;
+        store::members_in_order(conn, &ids)
+    }
+
+    /// Ids of the members matching `query`, best first.
+    fn matching(
+        &self,
+        conn: &Conn,
+        query: &str,
+        include_archived: bool,
+        limit: usize,
+    ) -> Result<Vec<String>, SqlError> {
         let Some(query) = Query::new(query) else { return Ok(Vec::new()) };
         self.catch_up(conn)?;
         let state = self.state.read().expect("member index");
@@ -155,7 +154,7 @@ impl MemberIndex {
     }
 
     /// Brings the entries up to the change log's head.
-    fn catch_up(&self, conn: &Connection) -> rusqlite::Result<()> {
+    fn catch_up(&self, conn: &Conn) -> Result<(), SqlError> {
         let head = head_txn_seq(conn)?;
         let since = self.state.read().expect("member index").version;
         if since == Some(head) {
@@ -164,33 +163,21 @@ impl MemberIndex {
         let mut state = self.state.write().expect("member index");
         match state.version {
             Some(v) if v == head => return Ok(()),
-            Some(v) if changed_count(conn, v)? <= RELOAD_AFTER => {
-                let mut changed =
-                    conn.prepare_cached("SELECT DISTINCT pk FROM change_log WHERE txn_seq > ?1 AND tbl = 'members'")?;
-                let ids: Vec<String> = changed.query_map([v], |r| r.get(0))?.collect::<Result<_, _>>()?;
-                let mut one = conn.prepare_cached(&format!("SELECT {COLS} FROM members WHERE id = ?1"))?;
-                for id in ids {
-                    match one.query_row([&id], entry).optional()? {
-                        Some((id, e)) => state.entries.insert(id, e),
+            Some(v) if store::members_changed_since(conn, v)? <= RELOAD_AFTER => {
+                for id in store::member_ids_changed_since(conn, v)? {
+                    match store::index_row(conn, &id)? {
+                        Some(e) => state.entries.insert(id, e),
                         None => state.entries.remove(&id),
                     };
                 }
             }
-            _ => {
-                let mut all = conn.prepare(&format!("SELECT {COLS} FROM members"))?;
-                state.entries = all.query_map([], entry)?.collect::<Result<_, _>>()?;
-            }
+            _ => state.entries = store::index_rows(conn)?,
         }
         state.flat = Flat::of(&state.entries);
         // Changes committed after `head` was read may already be in; the next search re-reads them.
         state.version = Some(head);
         Ok(())
     }
-}
-
-fn changed_count(conn: &Connection, since: i64) -> rusqlite::Result<i64> {
-    conn.prepare_cached("SELECT count(*) FROM change_log WHERE txn_seq > ?1 AND tbl = 'members'")?
-        .query_row(params![since], |r| r.get(0))
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::index::MemberIndex;
 use super::model::{MemberDraft, digits, fold};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,19 +77,12 @@ pub fn next_card_no(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Members matching `query` (name, phone digits or card number), best matches first: the
 /// index picks them, then only those are read in full.
-pub fn search(
-    conn: &Connection,
-    index: &MemberIndex,
-    query: &str,
-    include_archived: bool,
-    limit: usize,
-) -> rusqlite::Result<Vec<Member>> {
-    let ids = index.search(conn, query, include_archived, limit)?;
+/// The members with `ids`, in that order (one statement for all rows).
+pub fn members_in_order(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<Member>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    // One statement for all rows, in the index's ranking order.
-    let ids = serde_json::to_string(&ids).unwrap_or_default();
+    let ids = serde_json::to_string(ids).unwrap_or_default();
     conn.prepare_cached(&format!(
         "SELECT {MEMBER_COLS} FROM json_each(?1) j JOIN members m ON m.id = j.value \
          LEFT JOIN member_categories c ON c.id = m.category_id ORDER BY j.key"
@@ -295,4 +289,50 @@ pub fn move_links(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<(
         }
     }
     Ok(())
+}
+
+// ---- the search index (members::index) ----
+
+/// The columns the in-memory search index keeps of a member.
+pub struct IndexRow {
+    pub search_name: String,
+    pub phone_digits: String,
+    pub card_no: i64,
+    pub archived: bool,
+}
+
+const INDEX_COLS: &str = "id, search_name, phone_digits, card_no, archived";
+
+fn row_to_index(r: &Row<'_>) -> rusqlite::Result<(String, IndexRow)> {
+    let row = IndexRow { search_name: r.get(1)?, phone_digits: r.get(2)?, card_no: r.get(3)?, archived: r.get(4)? };
+    Ok((r.get(0)?, row))
+}
+
+pub fn index_row(conn: &Connection, id: &str) -> rusqlite::Result<Option<IndexRow>> {
+    conn.prepare_cached(&format!("SELECT {INDEX_COLS} FROM members WHERE id = ?1"))?
+        .query_row([id], row_to_index)
+        .optional()
+        .map(|found| found.map(|(_, row)| row))
+}
+
+pub fn index_rows(conn: &Connection) -> rusqlite::Result<HashMap<String, IndexRow>> {
+    conn.prepare(&format!("SELECT {INDEX_COLS} FROM members"))?.query_map([], row_to_index)?.collect()
+}
+
+/// How many member rows the change log shows changed after transaction `since`.
+pub fn members_changed_since(conn: &Connection, since: i64) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT count(*) FROM change_log WHERE txn_seq > ?1 AND tbl = 'members'")?
+        .query_row([since], |r| r.get(0))
+}
+
+pub fn member_ids_changed_since(conn: &Connection, since: i64) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached("SELECT DISTINCT pk FROM change_log WHERE txn_seq > ?1 AND tbl = 'members'")?
+        .query_map([since], |r| r.get(0))?
+        .collect()
+}
+
+/// Whether the member is in a family link (as guardian or child).
+pub fn has_links(conn: &Connection, member_id: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM member_links WHERE guardian_id = ?1 OR child_id = ?1)")?
+        .query_row([member_id], |r| r.get(0))
 }

@@ -203,6 +203,14 @@ pub fn append(conn: &Connection, id: &str, at: Timestamp, e: &NewEntry<'_>) -> r
     Ok(())
 }
 
+/// Whether the member ever paid, or has an account entry.
+pub fn has_money_history(conn: &Connection, member_id: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM ledger WHERE member_id = ?1) OR EXISTS (SELECT 1 FROM payments WHERE member_id = ?1)",
+    )?
+    .query_row([member_id], |r| r.get(0))
+}
+
 /// How far below zero the member's account may go (0 unless a manager allowed credit).
 pub fn credit_limit(conn: &Connection, member_id: &str) -> rusqlite::Result<i64> {
     conn.prepare_cached("SELECT credit_limit FROM members WHERE id = ?1")?

@@ -6,9 +6,10 @@
 use std::collections::HashSet;
 
 use jiff::civil::Date;
-use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 
+use super::store::{self, Candidate};
+use crate::db::{Conn, SqlError};
 use crate::members::model::{fold, normalize_phone};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -82,70 +83,24 @@ impl Resolved {
     }
 }
 
-struct Candidate {
-    member_id: Option<String>,
-    name: String,
-    phone: Option<String>,
-    consent: bool,
-    opted_out: bool,
-}
-
-const MEMBER_SQL: &str = "SELECT m.id, m.full_name, m.phone, m.sms_consent, \
-     EXISTS (SELECT 1 FROM sms_optouts o WHERE o.member_id = m.id) FROM members m \
-     WHERE m.archived = 0 AND m.merged_into IS NULL";
-
-fn members_where(conn: &Connection, clause: &str, p: &[&dyn rusqlite::ToSql]) -> rusqlite::Result<Vec<Candidate>> {
-    let mut stmt = conn.prepare(&format!("{MEMBER_SQL} {clause} ORDER BY m.search_name"))?;
-    stmt.query_map(p, |r| {
-        Ok(Candidate {
-            member_id: Some(r.get(0)?),
-            name: r.get(1)?,
-            phone: r.get(2)?,
-            consent: r.get(3)?,
-            opted_out: r.get(4)?,
-        })
-    })?
-    .collect()
-}
-
 /// Resolves `audience` against the members now. `region` reads pasted numbers without a country
 /// code; `tz` turns the played-between days into instants.
-pub fn resolve(
-    conn: &Connection,
-    audience: &Audience,
-    region: &str,
-    tz: &jiff::tz::TimeZone,
-) -> rusqlite::Result<Resolved> {
+pub fn resolve(conn: &Conn, audience: &Audience, region: &str, tz: &jiff::tz::TimeZone) -> Result<Resolved, SqlError> {
     let mut out = Resolved::default();
     let candidates = match audience {
-        Audience::AllActive => members_where(conn, "", &[])?,
-        Audience::Category { category_id } => members_where(conn, "AND m.category_id = ?1", &[category_id])?,
-        Audience::Tag { tag } => {
-            members_where(conn, "AND (',' || m.tags || ',') LIKE ('%,' || ?1 || ',%')", &[&fold(tag)])?
-        }
+        Audience::AllActive => store::candidates_all(conn)?,
+        Audience::Category { category_id } => store::candidates_in_category(conn, category_id)?,
+        Audience::Tag { tag } => store::candidates_tagged(conn, &fold(tag))?,
         Audience::PlayedBetween { from, to } => {
-            let start = from.to_zoned_datetime(tz.clone()).map(|z| z.timestamp().as_millisecond()).unwrap_or(0);
+            let start = from.to_zoned_datetime(tz.clone()).map_or(jiff::Timestamp::UNIX_EPOCH, |z| z.timestamp());
             let end = to
                 .tomorrow()
                 .ok()
                 .and_then(|d| d.to_zoned_datetime(tz.clone()).ok())
-                .map_or(i64::MAX, |z| z.timestamp().as_millisecond());
-            members_where(
-                conn,
-                "AND m.id IN (SELECT b.booker_id FROM bookings b WHERE b.status IN ('booked', 'checked_in') \
-                 AND b.starts_at >= ?1 AND b.starts_at < ?2 AND b.booker_id IS NOT NULL \
-                 UNION SELECT p.member_id FROM booking_players p JOIN bookings b ON b.id = p.booking_id \
-                 WHERE b.status IN ('booked', 'checked_in') AND b.starts_at >= ?1 AND b.starts_at < ?2 \
-                 AND p.member_id IS NOT NULL)",
-                &[&start, &end],
-            )?
+                .map_or(jiff::Timestamp::MAX, |z| z.timestamp());
+            store::candidates_played_between(conn, start, end)?
         }
-        Audience::PassHolders { on } => members_where(
-            conn,
-            "AND m.id IN (SELECT p.member_id FROM member_passes p WHERE p.voided_at IS NULL \
-             AND p.valid_from <= ?1 AND p.valid_until >= ?1)",
-            &[&on.to_string()],
-        )?,
+        Audience::PassHolders { on } => store::candidates_holding_a_pass(conn, *on)?,
         Audience::Pasted { text } => pasted(conn, text, region, &mut out)?,
     };
     let mut seen: HashSet<String> = HashSet::new();
@@ -169,18 +124,12 @@ pub fn resolve(
     Ok(out)
 }
 
-fn pasted(conn: &Connection, text: &str, region: &str, out: &mut Resolved) -> rusqlite::Result<Vec<Candidate>> {
-    let mut by_phone = conn.prepare_cached(
-        "SELECT m.id, m.full_name, EXISTS (SELECT 1 FROM sms_optouts o WHERE o.member_id = m.id) \
-         FROM members m WHERE m.phone = ?1 AND m.archived = 0",
-    )?;
+fn pasted(conn: &Conn, text: &str, region: &str, out: &mut Resolved) -> Result<Vec<Candidate>, SqlError> {
     let mut list = Vec::new();
     for raw in text.split(['\n', ',', ';']).map(str::trim).filter(|s| !s.is_empty()) {
         match normalize_phone(raw, region) {
             Ok(Some(phone)) => {
-                let member = by_phone
-                    .query_row(params![phone], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))
-                    .ok();
+                let member = store::member_by_phone_for_sms(conn, &phone)?;
                 list.push(match member {
                     Some((id, name, opted_out)) => {
                         Candidate { member_id: Some(id), name, phone: Some(phone), consent: true, opted_out }
