@@ -16,16 +16,9 @@ use crate::commands::AnyCommand;
 use crate::core::{Actor, Outcome, Role};
 use crate::error::AppError;
 use crate::i18n::{self, Locale};
-use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id, rejection_text, safe_next};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id, go, rejection_text, safe_next};
 use crate::web::guards::{ClientIp, SESSION_COOKIE, Staff, end_session};
 use crate::web::page::{Html, LANG_COOKIE, PRE_SESSION_CSRF, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
-
-fn redirect(to: impl Into<String>, kind: &str, message: String) -> Page {
-    let to: String = to.into();
-    Ok(Either::Right(Flash::new(Redirect::to(to), kind, message)))
-}
 
 /// Starts a session for `user_id` and sets its cookie.
 async fn open_session(
@@ -135,7 +128,7 @@ async fn login(
     open_session(app, cookies, user.id.clone(), ip.0, agent.0).await?;
     let to = if user.must_change_password { "/profile".to_owned() } else { next };
     let greeting = i18n::tr_args(user.locale.unwrap_or(locale), "login-welcome", &[("name", &user.display_name)]);
-    redirect(to, "success", greeting)
+    go(to, "success", greeting)
 }
 
 /// The browser's User-Agent, kept with the session so staff can recognise their devices.
@@ -155,7 +148,7 @@ impl<'r> rocket::request::FromRequest<'r> for UserAgent {
 async fn logout(me: Staff, ctx: PageCtx, app: &State<App>, cookies: &CookieJar<'_>, _form: Csrf<NoFields>) -> Page {
     end_session(cookies, app, &me.0).await?;
     tracing::info!(user = %me.0.user.username, "logged out");
-    redirect("/login", "success", ctx.t("logout-done"))
+    go("/login", "success", ctx.t("logout-done"))
 }
 
 #[get("/lang/<code>?<next>")]
@@ -201,7 +194,7 @@ fn setup_token_matches(app: &App, token: &str) -> Option<bool> {
 async fn setup_page(ctx: PageCtx, app: &State<App>, token: Option<String>) -> Page {
     let token = token.unwrap_or_default();
     match setup_token_matches(app, &token) {
-        None => redirect("/login", "info", ctx.t("setup-already-done")),
+        None => go("/login", "info", ctx.t("setup-already-done")),
         Some(valid) => {
             let status = if valid { Status::Ok } else { Status::Forbidden };
             let page = SetupPage {
@@ -228,7 +221,7 @@ async fn setup(
 ) -> Page {
     let form = form.0;
     match setup_token_matches(app, &form.token) {
-        None => return redirect("/login", "info", ctx.t("setup-already-done")),
+        None => return go("/login", "info", ctx.t("setup-already-done")),
         Some(false) => {
             let page = SetupPage {
                 ctx,
@@ -282,9 +275,9 @@ async fn setup(
         Outcome::Applied { .. } => {
             app.finish_setup();
             open_session(app, cookies, user_id, ip.0, agent.0).await?;
-            redirect("/", "success", ctx.t("setup-welcome"))
+            go("/", "success", ctx.t("setup-welcome"))
         }
-        Outcome::Rejected(r) if r.code == "setup-done" => redirect("/login", "info", ctx.t("setup-already-done")),
+        Outcome::Rejected(r) if r.code == "setup-done" => go("/login", "info", ctx.t("setup-already-done")),
         Outcome::Rejected(r) => {
             errors.rejection(locale, &r);
             rerender(ctx, errors, form)
@@ -334,8 +327,8 @@ async fn set_language(me: Staff, app: &State<App>, form: Csrf<LanguageForm>) -> 
     let cmd = AnyCommand::SetStaffLocale(SetStaffLocale { user_id: me.0.user.id.clone(), locale });
     let shown = locale.unwrap_or(app.club().await?.locale);
     match app.submit(&form.1, me.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => redirect("/profile", "success", i18n::tr(shown, "profile-language-saved")),
-        Outcome::Rejected(r) => redirect("/profile", "error", rejection_text(shown, &r)),
+        Outcome::Applied { .. } => go("/profile", "success", i18n::tr(shown, "profile-language-saved")),
+        Outcome::Rejected(r) => go("/profile", "error", rejection_text(shown, &r)),
     }
 }
 
@@ -386,7 +379,7 @@ async fn change_password(
         Outcome::Applied { .. } => {
             // The command ended every session of this account; this device continues in a new one.
             open_session(app, cookies, user.id, ip.0, agent.0).await?;
-            redirect("/", "success", ctx.t("password-changed"))
+            go("/", "success", ctx.t("password-changed"))
         }
         Outcome::Rejected(r) => {
             errors.rejection(locale, &r);

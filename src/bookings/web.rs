@@ -6,7 +6,6 @@ use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
-use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
 
@@ -30,15 +29,9 @@ use crate::payments::store as payments;
 use crate::payments::store::Payment;
 use crate::payments::web::pay_form::PayForm;
 use crate::prices::commands::SetBookingPrice;
-use crate::web::forms::{Csrf, FieldErrors, fresh_id, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go, rejection_text};
 use crate::web::guards::{Manager, Reception, Staff};
 use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
-
-fn go(to: String, kind: &str, message: String) -> Page {
-    Ok(Either::Right(Flash::new(Redirect::to(to), kind, message)))
-}
 
 pub(super) fn today(ctx: &PageCtx) -> Date {
     ctx.now.to_zoned_datetime(ctx.tz.clone()).date()

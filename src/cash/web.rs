@@ -17,11 +17,9 @@ use crate::core::{Outcome, Rejection};
 use crate::error::AppError;
 use crate::money::amount;
 use crate::payments::model::{Method, Purpose};
-use crate::web::forms::{Csrf, FieldErrors, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id};
 use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
 
 #[derive(FromForm, Default, Clone)]
 struct CashForm {

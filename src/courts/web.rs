@@ -6,9 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use jiff::civil::Date;
 use rocket::form::FromForm;
-use rocket::http::Status;
-use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, State, get, post, routes};
+use rocket::{Route, State, get, post, routes};
 use uuid::Uuid;
 
 use super::commands::{AddClosure, CreateCourt, RemoveClosure, SetBookingRules, SetOpeningHours, UpdateCourt};
@@ -19,19 +17,9 @@ use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::core::Submission;
 use crate::error::AppError;
-use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, again, done, fresh_id};
 use crate::web::guards::{Manager, Reception};
-use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
-
-fn done(to: &str, message: String) -> Page {
-    Ok(Either::Right(Flash::success(Redirect::to(to.to_owned()), message)))
-}
-
-fn again<T: Template>(page: &T) -> Page {
-    Ok(Either::Left(render(Status::UnprocessableEntity, page)?))
-}
+use crate::web::page::{Html, PageCtx, ok};
 
 fn new_id() -> String {
     Uuid::now_v7().to_string()

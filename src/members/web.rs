@@ -5,9 +5,8 @@ use askama::Template;
 use jiff::civil::Date;
 use rocket::form::FromForm;
 use rocket::http::Status;
-use rocket::response::{Flash, Redirect};
 use rocket::serde::json::{Json, Value, json};
-use rocket::{Either, Route, State, get, post, routes};
+use rocket::{Route, State, get, post, routes};
 use uuid::Uuid;
 
 use super::commands::{
@@ -21,19 +20,9 @@ use crate::commands::AnyCommand;
 use crate::core::Submission;
 use crate::core::{Outcome, Rejection};
 use crate::error::AppError;
-use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, again, fresh_id, go, rejection_text};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
-
-fn go(to: String, kind: &str, message: String) -> Page {
-    Ok(Either::Right(Flash::new(Redirect::to(to), kind, message)))
-}
-
-fn again<T: Template>(page: &T) -> Page {
-    Ok(Either::Left(render(Status::UnprocessableEntity, page)?))
-}
 
 pub const SEARCH_LIMIT: usize = 30;
 
@@ -515,7 +504,7 @@ async fn archive(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form:
 async fn delete(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<NoFields>) -> Page {
     let cmd = AnyCommand::DeleteMember(DeleteMember { member_id: id.clone() });
     match app.submit(&form.1, r.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => go("/members".into(), "success", ctx.t("member-deleted")),
+        Outcome::Applied { .. } => go("/members", "success", ctx.t("member-deleted")),
         Outcome::Rejected(rej) if rej.code == "member-has-history" => {
             let cmd = AnyCommand::SetMemberArchived(SetMemberArchived { member_id: id.clone(), archived: true });
             let told = rejection_text(ctx.locale, &rej);
@@ -622,7 +611,7 @@ async fn run_category(
     cmd: AnyCommand,
 ) -> Page {
     match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => go("/members/categories".into(), "success", ctx.t("category-saved")),
+        Outcome::Applied { .. } => go("/members/categories", "success", ctx.t("category-saved")),
         Outcome::Rejected(rej) => {
             let mut errors = FieldErrors::default();
             errors.rejection(ctx.locale, &rej);
@@ -847,7 +836,7 @@ async fn import_confirm(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<I
     let Csrf(f, sub) = form;
     let rows = match examine(app, &ctx, f.text.clone()).await? {
         Ok(rows) => rows,
-        Err(code) => return go("/members/import".into(), "error", ctx.t(code)),
+        Err(code) => return go("/members/import", "error", ctx.t(code)),
     };
     let good: Vec<super::commands::ImportedMember> = rows
         .into_iter()
@@ -861,12 +850,12 @@ async fn import_confirm(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<I
     let count = good.len();
     let cmd = AnyCommand::ImportMembers(super::commands::ImportMembers { rows: good });
     match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => go("/members".into(), "success", ctx.ta("import-done", "count", count)),
+        Outcome::Applied { .. } => go("/members", "success", ctx.ta("import-done", "count", count)),
         Outcome::Rejected(rej) => {
             let line = rej.args.iter().find(|(k, _)| k == "line").map(|(_, v)| v.clone()).unwrap_or_default();
             let why = rejection_text(ctx.locale, &rej);
             let message = if line.is_empty() { why } else { format!("{} {why}", ctx.ta("import-row", "line", line)) };
-            go("/members/import".into(), "error", message)
+            go("/members/import", "error", message)
         }
     }
 }

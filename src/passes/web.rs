@@ -4,9 +4,7 @@
 use askama::Template;
 use jiff::civil::{Date, Weekday};
 use rocket::form::FromForm;
-use rocket::http::Status;
-use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, State, get, post, routes};
+use rocket::{Route, State, get, post, routes};
 use uuid::Uuid;
 
 use super::commands::{FreezePass, SavePassProduct, SellPass, UnfreezePass, UsePass};
@@ -25,19 +23,9 @@ use crate::payments::commands::RefundPayment;
 use crate::payments::model::Method;
 use crate::payments::store as payments;
 use crate::payments::store::Payment;
-use crate::web::forms::{Csrf, FieldErrors, fresh_id, run};
+use crate::web::forms::{Csrf, FieldErrors, Page, again, done, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
-use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
-
-fn done(to: String, message: String) -> Page {
-    Ok(Either::Right(Flash::success(Redirect::to(to), message)))
-}
-
-fn again<T: Template>(page: &T) -> Page {
-    Ok(Either::Left(render(Status::UnprocessableEntity, page)?))
-}
+use crate::web::page::{Html, PageCtx, ok};
 
 fn today(ctx: &PageCtx) -> Date {
     ctx.now.to_zoned_datetime(ctx.tz.clone()).date()
@@ -323,7 +311,7 @@ async fn save_product(
     let product_id = id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
     let cmd = AnyCommand::SavePassProduct(SavePassProduct { product_id, product });
     match run(app, m.0.actor(), &sub, cmd).await? {
-        None => done("/passes".into(), ctx.t("pass-product-saved")),
+        None => done("/passes", ctx.t("pass-product-saved")),
         Some(rej) => {
             let errors = FieldErrors::of_rejection(&ctx, &rej);
             let form = ProductForm { command_id: fresh_id(), ..f };

@@ -3,9 +3,7 @@
 
 use askama::Template;
 use rocket::form::FromForm;
-use rocket::http::Status;
-use rocket::response::{Flash, Redirect};
-use rocket::{Either, Route, State, get, post, routes};
+use rocket::{Route, State, get, post, routes};
 use uuid::Uuid;
 
 use super::commands::{SavePriceRule, SetMoneyPolicy};
@@ -19,19 +17,9 @@ use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
 use crate::members::store::{self as members, Category};
 use crate::money::amount;
-use crate::web::forms::{Csrf, FieldErrors, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, Page, again, done, fresh_id};
 use crate::web::guards::Manager;
-use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
-
-fn done(message: String) -> Page {
-    Ok(Either::Right(Flash::success(Redirect::to("/prices"), message)))
-}
-
-fn again<T: Template>(page: &T) -> Page {
-    Ok(Either::Left(render(Status::UnprocessableEntity, page)?))
-}
+use crate::web::page::{Html, PageCtx, ok};
 
 struct Choices {
     courts: Vec<Court>,
@@ -202,7 +190,7 @@ async fn set_policy(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Polic
     };
     let cmd = AnyCommand::SetMoneyPolicy(SetMoneyPolicy { policy, new_id: Uuid::now_v7().to_string() });
     match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done(ctx.t("policy-saved")),
+        Outcome::Applied { .. } => done("/prices", ctx.t("policy-saved")),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
             errors.rejection(ctx.locale, &r);
@@ -380,7 +368,7 @@ async fn save(app: &App, m: &Manager, ctx: PageCtx, rule_id: Option<String>, Csr
     let id = rule_id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
     let cmd = AnyCommand::SavePriceRule(SavePriceRule { rule_id: id, rule });
     match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done(ctx.ta("price-saved", "name", name)),
+        Outcome::Applied { .. } => done("/prices", ctx.ta("price-saved", "name", name)),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
             errors.rejection(ctx.locale, &r);

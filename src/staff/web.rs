@@ -1,7 +1,6 @@
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
-use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
 
@@ -17,15 +16,9 @@ use crate::core::Submission;
 use crate::core::{Outcome, Role};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id, go, rejection_text};
 use crate::web::guards::{Manager, SessionInfo};
 use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
-
-fn back(to: String, kind: &str, message: String) -> Page {
-    Ok(Either::Right(Flash::new(Redirect::to(to), kind, message)))
-}
 
 // ---- list ----
 
@@ -138,7 +131,7 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NewForm>)
             // On a replayed double submit the account exists under the first submission's id.
             let created = app.db.read(move |c| Ok(store::user_by_username(c, username.as_str())?)).await?;
             let id = created.map_or(user_id, |u| u.id);
-            back(format!("/staff/{id}"), "success", ctx.ta("staff-created", "name", &form.username))
+            go(format!("/staff/{id}"), "success", ctx.ta("staff-created", "name", &form.username))
         }
         Outcome::Rejected(r) => {
             errors.rejection(locale, &r);
@@ -209,7 +202,7 @@ async fn run_on_account(
 ) -> Page {
     let locale = ctx.locale;
     match app.submit(submission, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => back(format!("/staff/{id}"), "success", ctx.t(done)),
+        Outcome::Applied { .. } => go(format!("/staff/{id}"), "success", ctx.t(done)),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
             errors.rejection(locale, &r);
@@ -297,7 +290,7 @@ async fn issue_token(m: Manager, ctx: PageCtx, app: &State<App>, id: String, for
     match executed.outcome {
         // A replayed submit cannot show the secret again (only its hash was kept): say so.
         Outcome::Applied { .. } if !executed.first_time => {
-            back(format!("/staff/{id}"), "info", ctx.t("token-already-issued"))
+            go(format!("/staff/{id}"), "info", ctx.t("token-already-issued"))
         }
         Outcome::Applied { .. } => {
             let page = show_page(app, &m.0, ctx, id, FieldErrors::default(), Some(secret)).await?;

@@ -4,16 +4,20 @@
 
 use std::borrow::Cow;
 
+use askama::Template;
+use rocket::Either;
 use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::form::{Form, FromForm};
 use rocket::http::{RawStr, Status};
 use rocket::request::Request;
+use rocket::response::{Flash, Redirect};
 use uuid::Uuid;
 
 use super::guards;
-use super::page::pre_session_csrf;
+use super::page::{Html, PageCtx, pre_session_csrf, render};
 use crate::auth::tokens::same_secret;
 use crate::core::{Rejection, Submission};
+use crate::error::AppError;
 use crate::i18n::{self, Locale};
 use crate::text;
 
@@ -108,6 +112,40 @@ async fn submission_of(req: &Request<'_>, body: &str) -> Submission {
     )
 }
 
+/// What a form's handler answers: the page (again, with what was typed and why it was refused),
+/// or a redirect with a flash message.
+pub type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
+
+/// Goes to `to` with a flash message of `kind` ("success", "error" or "info").
+pub fn go(to: impl Into<String>, kind: &str, message: impl Into<String>) -> Page {
+    Ok(Either::Right(Flash::new(Redirect::to(to.into()), kind, message.into())))
+}
+
+/// Goes to `to` saying `message` was done.
+pub fn done(to: impl Into<String>, message: impl Into<String>) -> Page {
+    go(to, "success", message)
+}
+
+/// The form again (422), with what was typed and why it was refused.
+pub fn again<T: Template>(page: &T) -> Page {
+    Ok(Either::Left(render(Status::UnprocessableEntity, page)?))
+}
+
+/// Runs a form's command as its submission: `Ok` once applied, or the refusal in words next to
+/// its field, for showing the form `again`.
+pub async fn submit(
+    app: &crate::App,
+    ctx: &PageCtx,
+    actor: crate::core::Actor,
+    submission: &Submission,
+    cmd: crate::commands::AnyCommand,
+) -> Result<Result<(), FieldErrors>, AppError> {
+    Ok(match app.submit(submission, actor, cmd).await?.outcome {
+        crate::core::Outcome::Applied { .. } => Ok(()),
+        crate::core::Outcome::Rejected(r) => Err(FieldErrors::of_rejection(ctx, &r)),
+    })
+}
+
 /// A form with nothing to read but what `Csrf` takes itself (the token and the command id).
 pub struct NoFields;
 
@@ -140,7 +178,7 @@ impl FieldErrors {
     }
 
     /// A refusal in words, next to its field, with amounts shown as money rather than minor units.
-    pub fn of_rejection(ctx: &super::page::PageCtx, r: &Rejection) -> FieldErrors {
+    pub fn of_rejection(ctx: &PageCtx, r: &Rejection) -> FieldErrors {
         let mut shown = r.clone();
         for (name, value) in &mut shown.args {
             if ["due", "balance", "left", "cash"].contains(&name.as_str())
@@ -189,7 +227,7 @@ pub async fn run(
     actor: crate::core::Actor,
     submission: &Submission,
     cmd: crate::commands::AnyCommand,
-) -> Result<Option<Rejection>, crate::error::AppError> {
+) -> Result<Option<Rejection>, AppError> {
     Ok(match app.submit(submission, actor, cmd).await?.outcome {
         crate::core::Outcome::Applied { .. } => None,
         crate::core::Outcome::Rejected(r) => Some(r),

@@ -26,15 +26,9 @@ use crate::payments::commands::{AdjustBalance, RefundPayment, SetCreditLimit, Ta
 use crate::payments::model::{Method, Purpose};
 use crate::payments::store as payments;
 use crate::payments::store::{Entry, Payment};
-use crate::web::forms::{Csrf, FieldErrors, fresh_id, run};
+use crate::web::forms::{Csrf, FieldErrors, Page, done, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
-
-fn done(to: String, message: String) -> Page {
-    Ok(Either::Right(Flash::success(Redirect::to(to), message)))
-}
 
 // ---- paying a booking ----
 

@@ -20,11 +20,9 @@ use crate::sms::audience::{self, Audience, LeftOut, Resolved};
 use crate::sms::commands::{CancelCampaign, CreateCampaign};
 use crate::sms::model::{self, Encoding, Status};
 use crate::sms::store::{self, Campaign, Counts, Message};
-use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
 
 fn status_class(s: Status) -> &'static str {
     match s {

@@ -15,11 +15,9 @@ use crate::error::AppError;
 use crate::members::store::{self as members, Member};
 use crate::sms::commands::{SendSms, SetSmsOptOut};
 use crate::sms::model::{Encoding, Kind, segments};
-use crate::web::forms::{Csrf, FieldErrors, fresh_id, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, rejection_text};
 use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
 
 #[derive(FromForm)]
 struct SendForm {

@@ -18,15 +18,9 @@ use crate::sms::commands::{ResumeSms, SaveSmsProvider, SaveSmsSettings, SendSms}
 use crate::sms::model::{Kind, QuietHours};
 use crate::sms::providers::{Provider, ProviderKind};
 use crate::sms::store::{self, Message, Settings, StoredProvider};
-use crate::web::forms::{Csrf, FieldErrors, NoFields, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, done, fresh_id};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok, render};
-
-type Page = Result<Either<Html, Flash<Redirect>>, AppError>;
-
-fn done(message: String) -> Page {
-    Ok(Either::Right(Flash::success(Redirect::to("/sms/settings"), message)))
-}
 
 #[derive(FromForm, Default, Clone)]
 struct ProviderForm {
@@ -226,7 +220,7 @@ async fn save_provider(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Pr
         secret: Some(form.secret.trim()).filter(|s| !s.is_empty()).map(|s| app.sealer.seal(s)),
     });
     match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done(ctx.t("sms-provider-saved")),
+        Outcome::Applied { .. } => done("/sms/settings", ctx.t("sms-provider-saved")),
         Outcome::Rejected(r) => {
             errors.rejection(ctx.locale, &r);
             // The secret typed is not shown again, even on error; a refused id is spent.
@@ -273,7 +267,7 @@ async fn save_club(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ClubFo
     };
     let cmd = AnyCommand::SaveSmsSettings(SaveSmsSettings { settings_id: Uuid::now_v7().to_string(), settings });
     match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done(ctx.t("sms-settings-saved")),
+        Outcome::Applied { .. } => done("/sms/settings", ctx.t("sms-settings-saved")),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
             errors.rejection(ctx.locale, &r);
@@ -295,7 +289,7 @@ async fn send_test(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<TestFo
         kind: Kind::Test,
     });
     match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done(ctx.t("sms-test-queued")),
+        Outcome::Applied { .. } => done("/sms/settings", ctx.t("sms-test-queued")),
         Outcome::Rejected(r) => {
             let mut errors = FieldErrors::default();
             errors.rejection(ctx.locale, &r);
@@ -322,7 +316,7 @@ async fn balance(_m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NoField
 async fn resume(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NoFields>) -> Page {
     let cmd = AnyCommand::ResumeSms(ResumeSms {});
     app.submit(&form.1, m.0.actor(), cmd).await?;
-    done(ctx.t("sms-resumed"))
+    done("/sms/settings", ctx.t("sms-resumed"))
 }
 
 pub fn routes() -> Vec<Route> {
