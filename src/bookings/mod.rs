@@ -3,7 +3,6 @@
 
 pub mod commands;
 pub mod grid;
-pub mod grid_web;
 pub mod model;
 pub mod store;
 pub mod web;

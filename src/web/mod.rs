@@ -31,7 +31,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .merge(("limits", rocket::data::Limits::default().limit("form", rocket::data::ByteUnit::Mebibyte(4))));
     rocket::custom(figment)
         .manage(app)
-        .manage(crate::bookings::grid_web::grid_cache())
+        .manage(crate::bookings::web::grid::grid_cache())
         .mount("/", health::routes())
         .mount("/", assets::routes())
         .mount("/", crate::home::web::routes())
@@ -45,7 +45,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/reports", crate::payments::web::takings::routes())
         .mount("/", crate::passes::web::routes())
         .mount("/members", crate::members::web::routes())
-        .mount("/", crate::bookings::grid_web::routes())
+        .mount("/", crate::bookings::web::grid::routes())
         .mount("/", crate::bookings::web::routes())
         .mount("/audit", crate::audit::web::routes())
         .mount("/backups", crate::backups::web::routes())

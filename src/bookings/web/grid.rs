@@ -11,11 +11,11 @@ use askama::Template;
 use jiff::civil::Date;
 use rocket::{Route, State, get, routes};
 
-use super::grid::{self, DayGrid, GridInput};
-use super::model::{Kind, LocalSlot, Status, day_bounds};
-use super::store::{self, Booking};
-use super::web::{kind_label, parse_day, status_label};
+use super::{kind_label, parse_day, status_label};
 use crate::app::App;
+use crate::bookings::grid::{self, DayGrid, GridInput};
+use crate::bookings::model::{Kind, LocalSlot, Status, day_bounds};
+use crate::bookings::store::{self, Booking};
 use crate::courts::model::DayMinute;
 use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;

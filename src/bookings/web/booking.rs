@@ -1,0 +1,356 @@
+//! One booking: its page, changing it, its price by hand, cancelling and checking in.
+
+use askama::Template;
+use rocket::form::FromForm;
+use rocket::http::Status as HttpStatus;
+use rocket::{Either, State, get, post};
+
+use super::form::{BookingForm, FormPage, form_again, form_data, form_money, grid_link, parse_form};
+use super::{kind_label, status_label, today};
+use crate::app::App;
+use crate::bookings::commands::{CancelBooking, SetAttendance, UpdateBooking};
+use crate::bookings::model::{LocalSlot, Player, Status};
+use crate::bookings::store::{self, Booking};
+use crate::commands::AnyCommand;
+use crate::core::Submission;
+use crate::core::{Actor, Outcome};
+use crate::courts::store::{self as courts};
+use crate::error::AppError;
+use crate::passes::labels::Choice as PassChoice;
+use crate::payments::model::Method;
+use crate::payments::store as payments;
+use crate::payments::store::Payment;
+use crate::payments::web::pay_form::PayForm;
+use crate::prices::commands::SetBookingPrice;
+use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go, rejection_text};
+use crate::web::guards::{Manager, Reception, Staff};
+use crate::web::page::{Html, PageCtx, ok, render};
+
+// ---- one booking ----
+
+#[derive(Template)]
+#[template(path = "bookings/show.html")]
+pub(crate) struct ShowPage {
+    ctx: PageCtx,
+    b: Booking,
+    court: String,
+    slot: LocalSlot,
+    players: Vec<(Player, String)>,
+    history: Vec<(jiff::Timestamp, String, String)>,
+    command_id: String,
+    errors: FieldErrors,
+    /// Payments and refunds for this booking, oldest first.
+    payments: Vec<Payment>,
+    /// The payment form, as last typed (or what is left to pay).
+    pub(crate) pay: PayForm,
+    /// A late-cancel or no-show fee standing on the booker's account.
+    fee: i64,
+    /// Passes of the booker and member players that could pay what is left.
+    pass_choices: Vec<PassChoice>,
+    /// A late cancellation kept the pass use that paid for the booking.
+    pass_kept: bool,
+}
+
+impl ShowPage {
+    fn when(&self) -> String {
+        format!(
+            "{} · {} ({})",
+            crate::i18n::date(self.ctx.locale, self.slot.day),
+            crate::bookings::model::span(self.b.starts_at, self.b.ends_at, &self.ctx.tz),
+            self.ctx.duration(self.slot.minutes)
+        )
+    }
+
+    fn kind_name(&self) -> String {
+        kind_label(&self.ctx, &self.b.kind)
+    }
+
+    fn status_name(&self) -> String {
+        status_label(&self.ctx, &self.b.status)
+    }
+
+    fn source_name(&self) -> String {
+        self.ctx.t(&format!("source-{}", self.b.source.as_str()))
+    }
+
+    fn active(&self) -> bool {
+        self.b.status != Status::Cancelled
+    }
+
+    fn paid(&self) -> i64 {
+        self.payments.iter().map(|p| p.amount).sum()
+    }
+
+    fn left(&self) -> i64 {
+        self.b.price - self.paid()
+    }
+
+    /// Who can pay: the booker and member players (by id), for the payer choice.
+    fn payers(&self) -> Vec<(String, String, bool)> {
+        let booker = self.b.booker_id.iter().map(|id| (id.clone(), self.b.booker_name.clone().unwrap_or_default()));
+        let players = self.players.iter().filter_map(|(p, name)| match p {
+            Player::Member(id) => Some((id.clone(), name.clone())),
+            Player::Guest(_) => None,
+        });
+        booker.chain(players).map(|(id, name)| (id.clone(), name, self.pay.payer == id)).collect()
+    }
+
+    fn methods(&self) -> Vec<(&'static str, String, bool)> {
+        Method::ALL
+            .iter()
+            .filter(|m| **m != Method::Pass)
+            .map(|m| (m.as_str(), self.ctx.t(&format!("method-{}", m.as_str())), self.pay.method == m.as_str()))
+            .collect()
+    }
+
+    fn method_name(&self, m: &Method) -> String {
+        self.ctx.t(&format!("method-{}", m.as_str()))
+    }
+
+    fn refundable(&self, p: &Payment) -> i64 {
+        refundable(&self.payments, p)
+    }
+
+    fn player_link(&self, p: &Player) -> Option<String> {
+        match p {
+            Player::Member(id) => Some(format!("/members/{id}")),
+            Player::Guest(_) => None,
+        }
+    }
+}
+
+/// What is left to refund of `p`, among a booking's `payments`.
+fn refundable(payments: &[Payment], p: &Payment) -> i64 {
+    if p.refund_of.is_some() {
+        return 0;
+    }
+    p.amount + payments.iter().filter(|r| r.refund_of.as_deref() == Some(&p.id)).map(|r| r.amount).sum::<i64>()
+}
+
+pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<ShowPage, AppError> {
+    let lookup = id.clone();
+    let today = today(&ctx);
+    let (b, court, players, records, payments, fee, passes) = app
+        .db
+        .read(move |c| {
+            let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
+            let court = courts::court(c, &b.court_id)?.map(|c| c.draft.name).unwrap_or_default();
+            let players = store::players(c, &b.id)?;
+            let records = crate::core::commands_mentioning(c, &b.id, 30)?;
+            let payments = payments::booking_payments(c, &b.id)?;
+            let fee = crate::payments::store::open_fee(c, &b.id)?;
+            let holders: Vec<&str> = b
+                .booker_id
+                .iter()
+                .map(String::as_str)
+                .chain(players.iter().filter_map(|(p, _)| match p {
+                    Player::Member(id) => Some(id.as_str()),
+                    Player::Guest(_) => None,
+                }))
+                .collect();
+            // Passes are offered only while something is left to pay.
+            let left = b.price - payments.iter().map(|p| p.amount).sum::<i64>();
+            let passes = if b.status != Status::Cancelled && left > 0 {
+                crate::passes::store::live_passes(c, &holders, today)?
+            } else {
+                Vec::new()
+            };
+            Ok(Some((b, court, players, records, payments, fee, passes)))
+        })
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let history = records
+        .into_iter()
+        .map(|r| {
+            let mut what = ctx.t(&format!("kind-{}", r.kind));
+            if let Outcome::Rejected(rej) = &r.outcome {
+                what = format!("{what} — {}", rejection_text(ctx.locale, rej));
+            }
+            (r.executed_at, r.actor_name, what)
+        })
+        .collect();
+    let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
+    let left = b.price - payments.iter().map(|p| p.amount).sum::<i64>();
+    let pay = PayForm::for_booking(b.booker_id.clone(), left, &ctx.club.currency);
+    let active = b.status != Status::Cancelled;
+    let pass_choices = crate::passes::labels::choices(&ctx, &passes, &b.court_id, slot, left);
+    let pass_kept = !active && payments.iter().any(|p| p.method == Method::Pass && refundable(&payments, p) > 0);
+    Ok(ShowPage {
+        ctx,
+        b,
+        court,
+        slot,
+        players,
+        history,
+        command_id: fresh_id(),
+        errors,
+        payments,
+        pay,
+        fee,
+        pass_choices,
+        pass_kept,
+    })
+}
+
+#[get("/bookings/<id>")]
+pub(super) async fn show(_s: Staff, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    ok(&show_page(app, ctx, id, FieldErrors::default()).await?)
+}
+
+#[get("/bookings/<id>/edit")]
+pub(super) async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    let page = show_page(app, ctx, id, FieldErrors::default()).await?;
+    let (courts, rules) = form_data(app).await?;
+    let b = &page.b;
+    let mut form = BookingForm {
+        command_id: fresh_id(),
+        court_id: b.court_id.clone(),
+        date: page.slot.day.to_string(),
+        start: page.slot.start.to_string(),
+        minutes: page.slot.minutes.to_string(),
+        kind: b.kind.as_str().to_owned(),
+        booker: b.booker_name.clone().unwrap_or_default(),
+        booker_id: b.booker_id.clone().unwrap_or_default(),
+        note: b.note.clone(),
+        ..Default::default()
+    };
+    for (p, name) in &page.players {
+        form.player.push(name.clone());
+        form.player_id.push(match p {
+            Player::Member(id) => id.clone(),
+            Player::Guest(_) => String::new(),
+        });
+    }
+    let booking_id = Some(b.id.clone());
+    let (quote, _) = form_money(app, &page.ctx, &form, false).await?;
+    ok(&FormPage {
+        ctx: page.ctx,
+        booking_id,
+        form,
+        courts,
+        rules,
+        errors: FieldErrors::default(),
+        quote,
+        pass_choices: Vec::new(),
+        chosen_pass: String::new(),
+    })
+}
+
+#[post("/bookings/<id>", data = "<form>")]
+pub(super) async fn update(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<BookingForm>) -> Page {
+    let Csrf(f, sub) = form;
+    let mut errors = FieldErrors::default();
+    let Some(p) = parse_form(app, &ctx, &f, &mut errors).await? else {
+        return form_again(app, ctx, Some(id), f, errors).await;
+    };
+    let day = p.slot.day;
+    let cmd = AnyCommand::UpdateBooking(UpdateBooking {
+        booking_id: id.clone(),
+        court_id: p.court_id,
+        slot: p.slot,
+        kind: p.kind,
+        booker_id: p.booker_id,
+        players: p.players,
+        note: p.note,
+    });
+    match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => go(grid_link(day), "success", ctx.t("booking-saved")),
+        Outcome::Rejected(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
+        Outcome::Rejected(rej) => {
+            errors.rejection(ctx.locale, &rej);
+            form_again(app, ctx, Some(id), f, errors).await
+        }
+    }
+}
+
+async fn on_booking(
+    app: &App,
+    actor: Actor,
+    ctx: PageCtx,
+    id: String,
+    submission: &Submission,
+    cmd: AnyCommand,
+    done: String,
+) -> Page {
+    match app.submit(submission, actor, cmd).await?.outcome {
+        Outcome::Applied { .. } => go(format!("/bookings/{id}"), "success", done),
+        Outcome::Rejected(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
+        Outcome::Rejected(rej) => {
+            let mut errors = FieldErrors::default();
+            errors.rejection(ctx.locale, &rej);
+            Ok(Either::Left(render(HttpStatus::UnprocessableEntity, &show_page(app, ctx, id, errors).await?)?))
+        }
+    }
+}
+
+#[derive(FromForm)]
+pub(super) struct PriceForm {
+    #[field(default = String::new())]
+    price: String,
+    #[field(default = String::new())]
+    reason: String,
+    /// Hands the price back to the price list.
+    #[field(default = false)]
+    list: bool,
+}
+
+/// A manager sets the price of one booking by hand, with a reason, or returns it to the price list.
+#[post("/bookings/<id>/price", data = "<form>")]
+pub(super) async fn set_price(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<PriceForm>) -> Page {
+    let Csrf(f, sub) = form;
+    let price = if f.list {
+        None
+    } else {
+        match crate::money::amount::parse(&f.price, &ctx.club.currency) {
+            Ok(p) => Some(p),
+            Err(code) => {
+                let mut errors = FieldErrors::default();
+                errors.add(ctx.locale, "price", code);
+                return Ok(Either::Left(render(
+                    HttpStatus::UnprocessableEntity,
+                    &show_page(app, ctx, id, errors).await?,
+                )?));
+            }
+        }
+    };
+    let cmd = AnyCommand::SetBookingPrice(SetBookingPrice { booking_id: id.clone(), price, reason: f.reason });
+    let done = ctx.t("booking-price-set");
+    on_booking(app, m.0.actor(), ctx, id, &sub, cmd, done).await
+}
+
+#[derive(FromForm)]
+pub(super) struct CancelForm {
+    #[field(default = String::new())]
+    reason: String,
+}
+
+#[post("/bookings/<id>/cancel", data = "<form>")]
+pub(super) async fn cancel(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CancelForm>) -> Page {
+    let done = ctx.t("booking-cancelled-done");
+    let cmd = AnyCommand::CancelBooking(CancelBooking { booking_id: id.clone(), reason: form.0.reason.clone() });
+    on_booking(app, r.0.actor(), ctx, id, &form.1, cmd, done).await
+}
+
+#[derive(FromForm)]
+pub(super) struct AttendanceForm {
+    #[field(default = String::new())]
+    status: String,
+}
+
+#[post("/bookings/<id>/attendance", data = "<form>")]
+pub(super) async fn attendance(
+    r: Reception,
+    ctx: PageCtx,
+    app: &State<App>,
+    id: String,
+    form: Csrf<AttendanceForm>,
+) -> Page {
+    let status = match form.0.status.as_str() {
+        "checked_in" => Status::CheckedIn,
+        "no_show" => Status::NoShow,
+        _ => Status::Booked,
+    };
+    let done = status_label(&ctx, &status);
+    let cmd = AnyCommand::SetAttendance(SetAttendance { booking_id: id.clone(), status });
+    on_booking(app, r.0.actor(), ctx, id, &form.1, cmd, done).await
+}

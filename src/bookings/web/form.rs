@@ -1,0 +1,401 @@
+//! The booking form: a new booking from a grid cell, its live price and pass choices.
+
+use askama::Template;
+use jiff::civil::Date;
+use rocket::form::FromForm;
+use rocket::http::Status as HttpStatus;
+use rocket::{Either, State, get, post};
+
+use super::{kind_label, parse_day, today};
+use crate::app::App;
+use crate::bookings::commands::CreateBooking;
+use crate::bookings::model::{Kind, LocalSlot, Player, Source};
+use crate::commands::AnyCommand;
+use crate::core::Outcome;
+use crate::courts::model::{BookingRules, DayMinute};
+use crate::courts::store::{self as courts, Court};
+use crate::error::AppError;
+use crate::members::store as members;
+use crate::passes::labels::Choice as PassChoice;
+use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go};
+use crate::web::guards::Reception;
+use crate::web::page::{Html, PageCtx, ok, render};
+
+// ---- the booking form ----
+
+#[derive(FromForm, Default, Clone)]
+pub(super) struct BookingForm {
+    #[field(default = String::new())]
+    pub(super) command_id: String,
+    #[field(default = String::new())]
+    pub(super) court_id: String,
+    #[field(default = String::new())]
+    pub(super) date: String,
+    #[field(default = String::new())]
+    pub(super) start: String,
+    #[field(default = String::new())]
+    pub(super) minutes: String,
+    #[field(default = String::new())]
+    pub(super) kind: String,
+    /// What was typed in the booker field, and the member picked from the suggestions.
+    #[field(default = String::new())]
+    pub(super) booker: String,
+    #[field(default = String::new())]
+    pub(super) booker_id: String,
+    /// Extra players: typed text and picked member ids, by position.
+    #[field(default = Vec::new())]
+    pub(super) player: Vec<String>,
+    #[field(default = Vec::new())]
+    pub(super) player_id: Vec<String>,
+    #[field(default = String::new())]
+    pub(super) note: String,
+    /// A pass of the booker or a member player to pay with (new bookings only).
+    #[field(default = String::new())]
+    pub(super) pass_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "bookings/form.html")]
+pub(super) struct FormPage {
+    pub(super) ctx: PageCtx,
+    pub(super) booking_id: Option<String>,
+    pub(super) form: BookingForm,
+    pub(super) courts: Vec<Court>,
+    pub(super) rules: BookingRules,
+    pub(super) errors: FieldErrors,
+    /// What the booking as filled in would cost ("" until court and time are chosen).
+    pub(super) quote: String,
+    /// The passes that could pay for it (new bookings only).
+    pub(super) pass_choices: Vec<PassChoice>,
+    pub(super) chosen_pass: String,
+}
+
+/// The pass choice of the booking form, refreshed as staff fill it in.
+#[derive(Template)]
+#[template(path = "bookings/pass_options.html")]
+struct PassOptions {
+    ctx: PageCtx,
+    pass_choices: Vec<PassChoice>,
+    chosen_pass: String,
+}
+
+impl FormPage {
+    fn starts(&self) -> Vec<(String, bool)> {
+        start_options(&self.rules, &self.form.start)
+    }
+
+    fn lengths(&self) -> Vec<(u16, String, bool)> {
+        length_options(&self.ctx, &self.rules, &self.form.minutes)
+    }
+
+    fn kinds(&self) -> Vec<(&'static str, String, bool)> {
+        Kind::ALL.iter().map(|k| (k.as_str(), kind_label(&self.ctx, k), self.form.kind == k.as_str())).collect()
+    }
+
+    fn court_options(&self) -> Vec<(&str, &str, bool)> {
+        court_choices(&self.courts, &self.form.court_id)
+    }
+
+    /// Three rows of extra players: (position, typed, picked id).
+    fn player_rows(&self) -> Vec<(usize, String, String)> {
+        (0..3)
+            .map(|i| {
+                (
+                    i + 1,
+                    self.form.player.get(i).cloned().unwrap_or_default(),
+                    self.form.player_id.get(i).cloned().unwrap_or_default(),
+                )
+            })
+            .collect()
+    }
+
+    fn action(&self) -> String {
+        self.booking_id.as_ref().map_or_else(|| "/bookings".to_owned(), |id| format!("/bookings/{id}"))
+    }
+
+    fn series_link(&self) -> String {
+        format!(
+            "/series/new?court={}&date={}&start={}&minutes={}&booker_id={}",
+            self.form.court_id, self.form.date, self.form.start, self.form.minutes, self.form.booker_id
+        )
+    }
+}
+
+/// Start times a form offers: every slot step of the day, `chosen` marked.
+pub(super) fn start_options(rules: &BookingRules, chosen: &str) -> Vec<(String, bool)> {
+    let step = rules.slot_minutes;
+    (0..1440 / step)
+        .filter_map(|i| DayMinute::new(i * step))
+        .map(|m| (m.to_string(), m.to_string() == chosen))
+        .collect()
+}
+
+/// Lengths a form offers: from the club's shortest to longest booking, `chosen` marked.
+pub(super) fn length_options(ctx: &PageCtx, rules: &BookingRules, chosen: &str) -> Vec<(u16, String, bool)> {
+    (rules.min_minutes..=rules.max_minutes)
+        .step_by(usize::from(rules.slot_minutes))
+        .map(|m| (m, ctx.duration(m), chosen == m.to_string()))
+        .collect()
+}
+
+/// Courts a form offers: the active ones, plus the chosen one if it is no longer in use.
+pub(super) fn court_choices<'a>(courts: &'a [Court], chosen: &str) -> Vec<(&'a str, &'a str, bool)> {
+    courts
+        .iter()
+        .filter(|c| c.draft.active || c.id == chosen)
+        .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == chosen))
+        .collect()
+}
+
+pub(super) async fn form_data(app: &App) -> anyhow::Result<(Vec<Court>, BookingRules)> {
+    app.db.read(|c| Ok((courts::courts(c)?, courts::rules(c)?))).await
+}
+
+#[get("/bookings/new?<court>&<date>&<start>&<minutes>&<booker_id>")]
+pub(super) async fn new_page(
+    _r: Reception,
+    ctx: PageCtx,
+    app: &State<App>,
+    court: Option<String>,
+    date: Option<String>,
+    start: Option<String>,
+    minutes: Option<String>,
+    booker_id: Option<String>,
+) -> Result<Html, AppError> {
+    let (courts, rules) = form_data(app).await?;
+    // From a member's card the booker comes chosen.
+    let booker_id = booker_id.unwrap_or_default();
+    let lookup = booker_id.clone();
+    let booker = app.db.read(move |c| Ok(members::member(c, &lookup)?)).await?;
+    let form = BookingForm {
+        command_id: fresh_id(),
+        court_id: court.or_else(|| courts.iter().find(|c| c.draft.active).map(|c| c.id.clone())).unwrap_or_default(),
+        date: parse_day(date.as_deref(), &ctx).to_string(),
+        start: start.unwrap_or_else(|| "18:00".into()),
+        minutes: minutes.unwrap_or_else(|| rules.min_minutes.max(60.min(rules.max_minutes)).to_string()),
+        kind: "play".into(),
+        booker: booker.as_ref().map(|m| m.full_name.clone()).unwrap_or_default(),
+        booker_id: booker.map(|m| m.id).unwrap_or_default(),
+        ..Default::default()
+    };
+    let (quote, pass_choices) = form_money(app, &ctx, &form, true).await?;
+    let chosen_pass = form.pass_id.clone();
+    ok(&FormPage {
+        ctx,
+        booking_id: None,
+        form,
+        courts,
+        rules,
+        errors: FieldErrors::default(),
+        quote,
+        pass_choices,
+        chosen_pass,
+    })
+}
+
+/// A booker typed but not picked from the list: a card number, or a name or phone that
+/// finds exactly one member.
+pub(super) async fn resolve_member(app: &App, typed: &str) -> anyhow::Result<Result<Option<String>, &'static str>> {
+    let typed = typed.trim().to_owned();
+    if typed.is_empty() {
+        return Ok(Ok(None));
+    }
+    let index = app.member_index.clone();
+    let found = app.db.read(move |c| Ok(index.search(c, &typed, false, 2)?)).await?;
+    Ok(match found.as_slice() {
+        [one] => Ok(Some(one.id.clone())),
+        [] => Err("booker-unknown"),
+        _ => Err("booker-ambiguous"),
+    })
+}
+
+pub(super) struct Parsed {
+    pub(super) court_id: String,
+    pub(super) slot: LocalSlot,
+    pub(super) kind: Kind,
+    pub(super) booker_id: Option<String>,
+    pub(super) players: Vec<Player>,
+    pub(super) note: String,
+}
+
+pub(super) async fn parse_form(
+    app: &App,
+    ctx: &PageCtx,
+    f: &BookingForm,
+    errors: &mut FieldErrors,
+) -> anyhow::Result<Option<Parsed>> {
+    let day = f.date.trim().parse::<Date>().map_err(|_| errors.add(ctx.locale, "date", "date-invalid")).ok();
+    let start = DayMinute::parse(&f.start).or_else(|| {
+        errors.add(ctx.locale, "start", "hours-invalid");
+        None
+    });
+    let minutes =
+        f.minutes.trim().parse::<u16>().map_err(|_| errors.add(ctx.locale, "minutes", "slot-length-misaligned")).ok();
+    let kind = Kind::parse(&f.kind).unwrap_or(Kind::Play);
+    let booker_id = if !f.booker_id.trim().is_empty() {
+        Some(f.booker_id.trim().to_owned())
+    } else {
+        match resolve_member(app, &f.booker).await? {
+            Ok(id) => id,
+            Err(code) => {
+                errors.add(ctx.locale, "booker", code);
+                None
+            }
+        }
+    };
+    let mut players = Vec::new();
+    for i in 0..3 {
+        let id = f.player_id.get(i).map(|s| s.trim()).unwrap_or_default();
+        let typed = f.player.get(i).map(|s| s.trim()).unwrap_or_default();
+        if !id.is_empty() {
+            players.push(Player::Member(id.to_owned()));
+        } else if !typed.is_empty() {
+            players.push(Player::Guest(typed.to_owned()));
+        }
+    }
+    let (Some(day), Some(start), Some(minutes)) = (day, start, minutes) else { return Ok(None) };
+    if !errors.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Parsed {
+        court_id: f.court_id.clone(),
+        slot: LocalSlot { day, start, minutes },
+        kind,
+        booker_id,
+        players,
+        note: f.note.clone(),
+    }))
+}
+
+pub(super) async fn form_again(
+    app: &App,
+    ctx: PageCtx,
+    booking_id: Option<String>,
+    mut form: BookingForm,
+    errors: FieldErrors,
+) -> Page {
+    let (courts, rules) = form_data(app).await?;
+    form.command_id = fresh_id();
+    let (quote, pass_choices) = form_money(app, &ctx, &form, booking_id.is_none()).await?;
+    let chosen_pass = form.pass_id.clone();
+    Ok(Either::Left(render(
+        HttpStatus::UnprocessableEntity,
+        &FormPage { ctx, booking_id, form, courts, rules, errors, quote, pass_choices, chosen_pass },
+    )?))
+}
+
+/// The price of the booking as filled in so far, in words (empty while court or time is
+/// missing), and, when `with_passes`, the passes of its members that could pay for it.
+pub(super) async fn form_money(
+    app: &App,
+    ctx: &PageCtx,
+    f: &BookingForm,
+    with_passes: bool,
+) -> Result<(String, Vec<PassChoice>), AppError> {
+    let (Ok(day), Some(start), Ok(minutes)) =
+        (f.date.trim().parse::<Date>(), DayMinute::parse(f.start.trim()), f.minutes.trim().parse::<u16>())
+    else {
+        return Ok((String::new(), Vec::new()));
+    };
+    if f.court_id.is_empty() || Kind::parse(&f.kind) == Some(Kind::Block) {
+        return Ok((String::new(), Vec::new()));
+    }
+    let players: Vec<Player> = f
+        .player
+        .iter()
+        .enumerate()
+        .filter_map(|(i, typed)| match f.player_id.get(i).filter(|id| !id.is_empty()) {
+            Some(id) => Some(Player::Member(id.clone())),
+            None => Some(Player::Guest(typed.trim().to_owned())).filter(|_| !typed.trim().is_empty()),
+        })
+        .collect();
+    let (court, booker) = (f.court_id.clone(), Some(f.booker_id.clone()).filter(|b| !b.is_empty()));
+    let slot = LocalSlot { day, start, minutes };
+    let today = today(ctx);
+    let (quote, passes) = app
+        .db
+        .read(move |c| {
+            let quote = crate::prices::pricing::quote_for(c, &court, slot, booker.as_deref(), &players)?;
+            let holders: Vec<&str> = booker
+                .iter()
+                .map(String::as_str)
+                .chain(players.iter().filter_map(|p| match p {
+                    Player::Member(id) => Some(id.as_str()),
+                    Player::Guest(_) => None,
+                }))
+                .collect();
+            let passes = if with_passes { crate::passes::store::live_passes(c, &holders, today)? } else { Vec::new() };
+            Ok((quote, passes))
+        })
+        .await?;
+    let Some(q) = quote else { return Ok((String::new(), Vec::new())) };
+    let choices = crate::passes::labels::choices(ctx, &passes, &f.court_id, slot, q.total);
+    let mut text = ctx.ta("quote-price", "amount", ctx.money(q.total));
+    if q.lights > 0 {
+        text.push_str(&ctx.ta("quote-lights", "amount", ctx.money(q.lights)));
+    }
+    if q.guests > 0 {
+        text.push_str(&ctx.ta("quote-guests", "amount", ctx.money(q.guests)));
+    }
+    if q.unpriced_minutes > 0 {
+        text.push_str(&ctx.ta("quote-unpriced", "minutes", q.unpriced_minutes));
+    }
+    Ok((text, choices))
+}
+
+/// The price line of the booking form, refreshed as staff change court, time or players (the
+/// form's own fields, sent as a query).
+#[get("/bookings/quote?<form..>")]
+pub(super) async fn quote(
+    _r: Reception,
+    ctx: PageCtx,
+    app: &State<App>,
+    form: BookingForm,
+) -> Result<String, AppError> {
+    Ok(form_money(app, &ctx, &form, false).await?.0)
+}
+
+/// The pass choice of the booking form, refreshed with the price line.
+#[get("/bookings/pass-options?<form..>")]
+pub(super) async fn pass_options(
+    _r: Reception,
+    ctx: PageCtx,
+    app: &State<App>,
+    form: BookingForm,
+) -> Result<Html, AppError> {
+    let (_, pass_choices) = form_money(app, &ctx, &form, true).await?;
+    ok(&PassOptions { ctx, pass_choices, chosen_pass: form.pass_id })
+}
+
+pub(super) fn grid_link(day: Date) -> String {
+    format!("/grid?date={day}")
+}
+
+#[post("/bookings", data = "<form>")]
+pub(super) async fn create(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<BookingForm>) -> Page {
+    let Csrf(f, sub) = form;
+    let mut errors = FieldErrors::default();
+    let Some(p) = parse_form(app, &ctx, &f, &mut errors).await? else {
+        return form_again(app, ctx, None, f, errors).await;
+    };
+    let id = sub.id;
+    let day = p.slot.day;
+    let cmd = AnyCommand::CreateBooking(CreateBooking {
+        booking_id: id.to_string(),
+        court_id: p.court_id,
+        slot: p.slot,
+        kind: p.kind,
+        booker_id: p.booker_id,
+        players: p.players,
+        note: p.note,
+        source: Source::Desk,
+        pass_id: Some(f.pass_id.clone()).filter(|p| !p.is_empty()),
+    });
+    match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => go(grid_link(day), "success", ctx.t("booking-created")),
+        Outcome::Rejected(rej) => {
+            errors.rejection(ctx.locale, &rej);
+            form_again(app, ctx, None, f, errors).await
+        }
+    }
+}
