@@ -1,0 +1,65 @@
+//! Member pages (reception and up): search as you type (`list`), the form (`form`), the member
+//! card with family, archive and merge (`card`); categories and CSV import/export (managers).
+
+mod card;
+mod categories;
+mod csv;
+mod form;
+mod list;
+
+use rocket::{Route, routes};
+
+use super::model::{card_label, display_phone};
+use super::store::Member;
+
+pub const SEARCH_LIMIT: usize = 30;
+
+/// A member as lists show them.
+pub struct Row {
+    pub id: String,
+    pub card: String,
+    pub name: String,
+    pub phone: String,
+    pub category: String,
+    pub tags: String,
+    pub archived: bool,
+}
+
+impl From<&Member> for Row {
+    fn from(m: &Member) -> Row {
+        Row {
+            id: m.id.clone(),
+            card: card_label(m.card_no),
+            name: m.full_name.clone(),
+            phone: m.phone.as_deref().map(display_phone).unwrap_or_default(),
+            category: m.category.clone().unwrap_or_default(),
+            tags: m.tags.join(", "),
+            archived: m.archived,
+        }
+    }
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![
+        list::list,
+        list::search,
+        list::suggest,
+        form::new_page,
+        form::create,
+        form::edit_page,
+        form::update,
+        card::card,
+        card::archive,
+        card::delete,
+        card::merge,
+        card::link,
+        card::unlink,
+        categories::categories_page,
+        categories::create_category,
+        categories::update_category,
+        csv::export,
+        csv::import_page,
+        csv::import_preview,
+        csv::import_confirm
+    ]
+}
