@@ -101,12 +101,13 @@ fn occupancy(hour: u16, weekday: Weekday) -> u8 {
 fn conflicting_dates(app: &App, spec: &SeriesSpec) -> anyhow::Result<Vec<Date>> {
     let now = app.now();
     app.db.read_blocking(|c| {
-        let ctx = crate::core::Ctx { tx: c, actor: &Actor::Console, now, command_id: Uuid::nil() };
-        match crate::bookings::commands::plan_series(&ctx, spec, None) {
-            Ok(days) => Ok(days.into_iter().filter(|d| d.problem.is_some()).map(|d| d.day).collect()),
-            Err(crate::core::CommandError::Rejected(_)) => Ok(Vec::new()),
-            Err(crate::core::CommandError::Failed(e)) => Err(e),
-        }
+        let planned = crate::core::dry_run(c, &Actor::Console, now, |ctx| {
+            crate::bookings::commands::plan_series(ctx, spec, None)
+        })?;
+        Ok(planned.map_or_else(
+            |_| Vec::new(),
+            |days| days.into_iter().filter(|d| d.problem.is_some()).map(|d| d.day).collect(),
+        ))
     })
 }
 

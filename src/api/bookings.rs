@@ -8,7 +8,6 @@ use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get, patch, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::body::JsonBody;
 use super::idempotency::IdempotencyKey;
@@ -20,7 +19,7 @@ use crate::bookings::commands::{
 use crate::bookings::model::{Kind, LocalSlot, Player, Source, Status as BookingStatus, day_bounds};
 use crate::bookings::store::{self, Booking};
 use crate::commands::AnyCommand;
-use crate::core::{Ctx, Outcome};
+use crate::core::Outcome;
 use crate::courts::model::DayMinute;
 use crate::web::guards::{Api, ApiUser, Reception};
 
@@ -363,17 +362,14 @@ pub async fn create_series(
         let planned = app
             .db
             .read(move |c| {
-                let ctx = Ctx { tx: c, actor: &actor, now, command_id: Uuid::nil() };
-                Ok(crate::bookings::commands::plan_series(&ctx, &plan_spec, None).map_err(|e| match e {
-                    crate::core::CommandError::Rejected(r) => Ok(r),
-                    crate::core::CommandError::Failed(e) => Err(e),
-                }))
+                crate::core::dry_run(c, &actor, now, |ctx| {
+                    crate::bookings::commands::plan_series(ctx, &plan_spec, None)
+                })
             })
             .await?;
         match planned {
             Ok(days) => days.into_iter().filter(|d| d.problem.is_some()).map(|d| d.day).collect(),
-            Err(Ok(r)) => return Err(Problem::rejected(&r)),
-            Err(Err(e)) => return Err(e.into()),
+            Err(r) => return Err(Problem::rejected(&r)),
         }
     } else {
         Vec::new()

@@ -121,9 +121,7 @@ pub struct CreateBooking {
 impl CreateBooking {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if store::booking(ctx.tx, &self.booking_id)?.is_some() {
-            return Err(Rejection::new("id-taken").into());
-        }
+        crate::core::id_is_new(store::booking(ctx.tx, &self.booking_id)?)?;
         check_note(&self.note)?;
         check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
         let tz = club_tz(ctx)?;
@@ -396,9 +394,7 @@ pub struct CreateSeries {
 impl CreateSeries {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if store::series(ctx.tx, &self.series_id)?.is_some() {
-            return Err(Rejection::new("id-taken").into());
-        }
+        crate::core::id_is_new(store::series(ctx.tx, &self.series_id)?)?;
         check_note(&self.spec.note)?;
         check_people(ctx, self.spec.kind, self.spec.booker_id.as_deref(), &self.spec.players)?;
         court_exists(ctx, &self.spec.court_id)?;

@@ -135,6 +135,33 @@ impl From<crate::db::SqlError> for CommandError {
     }
 }
 
+/// Runs a command's decision without writing anything, as `actor` at `now` over the current
+/// state: what a preview shows (which dates of a series can be booked). `conn` is a read
+/// connection, so any write would be refused by the change-log triggers. A refusal is a
+/// decision (`Ok(Err)`); only a fault is an `Err`.
+pub fn dry_run<T>(
+    conn: &crate::db::Conn,
+    actor: &Actor,
+    now: Timestamp,
+    decide: impl FnOnce(&Ctx<'_>) -> Result<T, CommandError>,
+) -> anyhow::Result<Result<T, Rejection>> {
+    let ctx = Ctx { tx: conn, actor, now, command_id: Uuid::nil() };
+    match decide(&ctx) {
+        Ok(value) => Ok(Ok(value)),
+        Err(CommandError::Rejected(r)) => Ok(Err(r)),
+        Err(CommandError::Failed(e)) => Err(e),
+    }
+}
+
+/// Refuses to create an entity under an id that is already taken (`existing` is what a store
+/// found under it): a command id reused for another command's entity, never silently merged.
+pub fn id_is_new<T>(existing: Option<T>) -> Result<(), Rejection> {
+    match existing {
+        Some(_) => Err(Rejection::new("id-taken")),
+        None => Ok(()),
+    }
+}
+
 /// Shorthand for "refuse unless the actor holds at least `role`".
 pub fn require(actor: &Actor, role: Role) -> Result<(), Rejection> {
     if actor.at_least(role) { Ok(()) } else { Err(Rejection::new("not-allowed")) }

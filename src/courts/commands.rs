@@ -33,9 +33,7 @@ impl CreateCourt {
         let draft = self.court.clone().tidy();
         draft.validate().map_err(first_problem)?;
         name_free(ctx, &draft.name, None)?;
-        if store::court(ctx.tx, &self.court_id)?.is_some() {
-            return Err(Rejection::new("id-taken").into());
-        }
+        crate::core::id_is_new(store::court(ctx.tx, &self.court_id)?)?;
         store::insert_court(ctx.tx, &self.court_id, &draft, ctx.now)?;
         Ok(())
     }

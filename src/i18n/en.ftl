@@ -288,6 +288,7 @@ kind-set_booking_rules = Booking rules changed
 kind-add_closure = Closure added
 kind-remove_closure = Closure removed
 
+reject-id-invalid = This id is not a UUID.
 reject-id-taken = This id is already in use.
 reject-court-name-taken = There is already a court called { $name }.
 reject-court-not-found = This court does not exist.

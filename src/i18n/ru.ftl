@@ -289,6 +289,7 @@ kind-set_booking_rules = Изменены правила бронировани�
 kind-add_closure = Добавлено закрытие
 kind-remove_closure = Удалено закрытие
 
+reject-id-invalid = Этот идентификатор не UUID.
 reject-id-taken = Этот идентификатор уже используется.
 reject-court-name-taken = Корт с названием { $name } уже есть.
 reject-court-not-found = Такого корта нет.

@@ -63,9 +63,7 @@ impl CreateMember {
         require(ctx.actor, Role::Reception)?;
         let draft = self.member.clone().tidy();
         let phone = checked(ctx, &draft, None, true)?;
-        if store::member(ctx.tx, &self.member_id)?.is_some() {
-            return Err(Rejection::new("id-taken").into());
-        }
+        crate::core::id_is_new(store::member(ctx.tx, &self.member_id)?)?;
         // Card numbers are the hub's to give: the next free one.
         let card = store::next_card_no(ctx.tx)?;
         store::insert(ctx.tx, &self.member_id, card, &draft, phone.as_deref(), ctx.now)?;

@@ -62,9 +62,8 @@ pub struct SellPass {
 impl SellPass {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if store::pass(ctx.tx, &self.pass_id)?.is_some() || payments::payment(ctx.tx, &self.payment_id)?.is_some() {
-            return Err(Rejection::new("id-taken").into());
-        }
+        crate::core::id_is_new(store::pass(ctx.tx, &self.pass_id)?)?;
+        crate::core::id_is_new(payments::payment(ctx.tx, &self.payment_id)?)?;
         let member = members::member(ctx.tx, &self.member_id)?
             .ok_or_else(|| Rejection::new("member-not-found").on("member_id"))?;
         if member.archived {
@@ -218,9 +217,7 @@ pub struct UsePass {
 impl UsePass {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if payments::payment(ctx.tx, &self.payment_id)?.is_some() {
-            return Err(Rejection::new("id-taken").into());
-        }
+        crate::core::id_is_new(payments::payment(ctx.tx, &self.payment_id)?)?;
         let b = bookings::booking(ctx.tx, &self.booking_id)?.ok_or_else(|| Rejection::new("booking-not-found"))?;
         pay_with_pass(ctx, &b, &self.pass_id, &self.payment_id)
     }

@@ -42,9 +42,7 @@ pub struct TakePayment {
 impl TakePayment {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if payments::payment(ctx.tx, &self.payment_id)?.is_some() {
-            return Err(Rejection::new("id-taken").into());
-        }
+        crate::core::id_is_new(payments::payment(ctx.tx, &self.payment_id)?)?;
         check_amount(self.amount, "amount")?;
         if self.method == Method::Pass {
             return Err(Rejection::new("method-choose").on("method").into());
@@ -147,9 +145,7 @@ pub struct RefundPayment {
 impl RefundPayment {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if payments::payment(ctx.tx, &self.refund_id)?.is_some() {
-            return Err(Rejection::new("id-taken").into());
-        }
+        crate::core::id_is_new(payments::payment(ctx.tx, &self.refund_id)?)?;
         let p = payments::payment(ctx.tx, &self.payment_id)?.ok_or_else(|| Rejection::new("payment-not-found"))?;
         if p.refund_of.is_some() {
             return Err(Rejection::new("refund-of-refund").into());

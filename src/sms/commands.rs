@@ -200,9 +200,7 @@ impl SendSms {
             Kind::Test | Kind::Code => require(ctx.actor, Role::Manager)?,
             _ => return Err(Rejection::new("not-allowed").into()),
         }
-        if store::message(ctx.tx, &self.message_id)?.is_some() {
-            return Err(Rejection::new("id-taken").into());
-        }
+        crate::core::id_is_new(store::message(ctx.tx, &self.message_id)?)?;
         let segments = check_text(&self.text, "text")?;
         let (member_id, phone) = match (&self.member_id, &self.phone) {
             (Some(id), _) => {
@@ -270,9 +268,7 @@ pub struct CreateCampaign {
 impl CreateCampaign {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Manager)?;
-        if store::campaign(ctx.tx, &self.campaign_id)?.is_some() {
-            return Err(Rejection::new("id-taken").into());
-        }
+        crate::core::id_is_new(store::campaign(ctx.tx, &self.campaign_id)?)?;
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 80 {
             return Err(Rejection::new("sms-campaign-name-required").on("name").into());
@@ -302,7 +298,7 @@ impl CreateCampaign {
         let plain = self.text.trim().to_owned();
         let plain_parts = model::segments(&plain).parts as i64;
         // Message ids follow from the campaign id, so a replay writes the same rows.
-        let base = uuid::Uuid::parse_str(&self.campaign_id).unwrap_or_else(|_| uuid::Uuid::now_v7());
+        let base = uuid::Uuid::parse_str(&self.campaign_id).map_err(|_| Rejection::new("id-invalid"))?;
         for (i, r) in resolved.recipients.iter().enumerate() {
             let (body, parts) = if personal {
                 let vars = model::Vars {

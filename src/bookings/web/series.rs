@@ -7,7 +7,6 @@ use jiff::tz::TimeZone;
 use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
 use rocket::{Either, State, get, post};
-use uuid::Uuid;
 
 use super::form::{court_choices, form_data, length_options, resolve_member, start_options};
 use super::{parse_day, status_label, today};
@@ -197,11 +196,7 @@ pub(super) async fn series_preview(
         let result = app
             .db
             .read(move |c| {
-                let ctx = crate::core::Ctx { tx: c, actor: &actor, now, command_id: Uuid::nil() };
-                Ok(crate::bookings::commands::plan_series(&ctx, &spec, None).map_err(|e| match e {
-                    crate::core::CommandError::Rejected(r) => Ok(r),
-                    crate::core::CommandError::Failed(e) => Err(e),
-                }))
+                crate::core::dry_run(c, &actor, now, |ctx| crate::bookings::commands::plan_series(ctx, &spec, None))
             })
             .await?;
         match result {
@@ -220,8 +215,7 @@ pub(super) async fn series_preview(
                     })
                     .collect();
             }
-            Err(Ok(rej)) => errors.rejection(ctx.locale, &rej),
-            Err(Err(e)) => return Err(e.into()),
+            Err(rej) => errors.rejection(ctx.locale, &rej),
         }
     }
     let status = if errors.is_empty() { HttpStatus::Ok } else { HttpStatus::UnprocessableEntity };
