@@ -32,6 +32,8 @@ pub mod sealed;
 pub mod secret_key;
 pub mod sms;
 pub mod staff;
+#[cfg(test)]
+pub mod testing;
 pub mod text;
 pub mod web;
 

@@ -514,3 +514,55 @@ impl EndSeries {
         format!("{} ends {}", self.series_id, self.last_day)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::AnyCommand;
+    use crate::testing::{TestDb, slot};
+
+    #[test]
+    fn a_slot_is_held_by_one_booking_until_it_is_cancelled() {
+        let mut db = TestDb::new();
+        let court = db.court("Court 1");
+        let anna = db.member("Anna Smith", "");
+        let boris = db.member("Boris Petrov", "");
+        let first = db.book(&court, &anna, slot("2026-12-01", "18:00", 60)).unwrap();
+        let overlap = db.book(&court, &boris, slot("2026-12-01", "18:30", 60)).unwrap_err();
+        assert_eq!(overlap.code, "slot-taken");
+        assert!(overlap.args.contains(&("who".into(), "Anna Smith".into())), "{overlap:?}");
+        assert!(overlap.args.contains(&("booking".into(), first.clone())));
+        assert!(db.book(&court, &boris, slot("2026-12-01", "19:00", 60)).is_ok(), "back to back is fine");
+        db.applied(AnyCommand::CancelBooking(CancelBooking { booking_id: first, reason: "rain".into() }));
+        assert!(db.book(&court, &boris, slot("2026-12-01", "18:00", 60)).is_ok(), "a cancelled booking frees its slot");
+    }
+
+    #[test]
+    fn a_series_preview_writes_nothing_and_names_each_taken_date() {
+        let mut db = TestDb::new();
+        let court = db.court("Court 1");
+        let anna = db.member("Anna Smith", "");
+        db.book(&court, &anna, slot("2026-12-08", "19:00", 60)).unwrap();
+        let spec = SeriesSpec {
+            court_id: court,
+            weekdays: vec![jiff::civil::Weekday::Tuesday],
+            start: crate::courts::model::DayMinute::parse("19:00").unwrap(),
+            minutes: 60,
+            first_day: "2026-12-01".parse().unwrap(),
+            last_day: "2026-12-22".parse().unwrap(),
+            kind: Kind::Play,
+            booker_id: Some(anna),
+            players: Vec::new(),
+            note: String::new(),
+        };
+        let before = crate::core::head_txn_seq(&db.conn).unwrap();
+        let plan =
+            crate::core::dry_run(&db.conn, &crate::testing::reception(), db.now, |ctx| plan_series(ctx, &spec, None))
+                .unwrap()
+                .unwrap();
+        let taken: Vec<String> = plan.iter().filter(|d| d.problem.is_some()).map(|d| d.day.to_string()).collect();
+        assert_eq!(plan.len(), 4);
+        assert_eq!(taken, ["2026-12-08"]);
+        assert_eq!(crate::core::head_txn_seq(&db.conn).unwrap(), before, "a preview writes nothing");
+    }
+}

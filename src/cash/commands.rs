@@ -98,3 +98,34 @@ impl CloseShift {
         format!("counted {}", self.counted)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::AnyCommand;
+    use crate::testing::{TestDb, id};
+
+    #[test]
+    fn a_shift_opens_once_gives_no_more_cash_than_the_till_holds_and_closes_once() {
+        let mut db = TestDb::new();
+        let shift = id();
+        db.applied(AnyCommand::OpenShift(OpenShift { shift_id: shift.clone(), float: 50_000 }));
+        assert_eq!(
+            db.refused(AnyCommand::OpenShift(OpenShift { shift_id: id(), float: 0 })).code,
+            "shift-already-open"
+        );
+        let out = |amount| AnyCommand::MoveCash(MoveCash { movement_id: id(), amount, reason: "Balls".into() });
+        let short = db.refused(out(-60_000));
+        assert_eq!(short.code, "till-not-enough");
+        assert!(short.args.contains(&("cash".into(), "50000".into())));
+        db.applied(out(-20_000));
+        let open = cash::open_shift(&db.conn).unwrap().unwrap();
+        assert_eq!(cash::expected_cash(&db.conn, &open).unwrap(), 30_000);
+        let close =
+            |counted| AnyCommand::CloseShift(CloseShift { shift_id: shift.clone(), counted, note: String::new() });
+        db.applied(close(29_000));
+        assert_eq!(db.refused(close(29_000)).code, "shift-already-closed");
+        let report = cash::report(&db.conn, cash::shift(&db.conn, &shift).unwrap().unwrap()).unwrap();
+        assert_eq!((report.expected_cash, report.shift.counted), (30_000, Some(29_000)));
+    }
+}

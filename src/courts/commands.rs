@@ -171,3 +171,21 @@ impl RemoveClosure {
         self.closure_id.clone()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::AnyCommand;
+    use crate::testing::{TestDb, court_draft, id};
+
+    #[test]
+    fn a_court_name_is_used_once_and_a_court_id_never_twice() {
+        let mut db = TestDb::new();
+        let court = db.court("Court 1");
+        let twin = db.refused(AnyCommand::CreateCourt(CreateCourt { court_id: id(), court: court_draft("court 1") }));
+        assert_eq!((twin.code.as_str(), twin.field.as_deref()), ("court-name-taken", Some("name")));
+        let reused =
+            db.refused(AnyCommand::CreateCourt(CreateCourt { court_id: court, court: court_draft("Court 2") }));
+        assert_eq!(reused.code, "id-taken");
+    }
+}

@@ -342,3 +342,26 @@ impl ImportMembers {
         format!("{} members", self.rows.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::AnyCommand;
+    use crate::testing::{TestDb, id, member_draft};
+
+    #[test]
+    fn a_phone_is_stored_in_e164_and_belongs_to_one_active_member() {
+        let mut db = TestDb::new();
+        let anna = db.member("Anna Smith", "8 916 123-45-67");
+        let stored = store::member(&db.conn, &anna).unwrap().unwrap();
+        assert_eq!(stored.phone.as_deref(), Some("+79161234567"));
+        let twin = db.refused(AnyCommand::CreateMember(CreateMember {
+            member_id: id(),
+            member: member_draft("Anna S.", "+7 916 123 45 67"),
+        }));
+        assert_eq!((twin.code.as_str(), twin.field.as_deref()), ("phone-taken", Some("phone")));
+        let nameless =
+            db.refused(AnyCommand::CreateMember(CreateMember { member_id: id(), member: member_draft("", "") }));
+        assert_eq!(nameless.field.as_deref(), Some("full_name"));
+    }
+}

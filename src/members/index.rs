@@ -183,6 +183,24 @@ impl MemberIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::AnyCommand;
+    use crate::members::commands::SetMemberArchived;
+    use crate::testing::TestDb;
+
+    #[test]
+    fn the_index_follows_the_database_through_the_change_log() {
+        let mut db = TestDb::new();
+        let index = MemberIndex::default();
+        let anna = db.member("Anna Smith", "+79161234567");
+        let names = |found: Vec<store::Member>| found.into_iter().map(|m| m.full_name).collect::<Vec<_>>();
+        assert_eq!(names(index.search(&db.conn, "smi", false, 10).unwrap()), ["Anna Smith"]);
+        db.member("Boris Smirnov", "");
+        assert_eq!(names(index.search(&db.conn, "smi", false, 10).unwrap()), ["Anna Smith", "Boris Smirnov"]);
+        assert_eq!(names(index.search(&db.conn, "4567", false, 10).unwrap()), ["Anna Smith"], "phone digits");
+        db.applied(AnyCommand::SetMemberArchived(SetMemberArchived { member_id: anna, archived: true }));
+        assert_eq!(names(index.search(&db.conn, "smi", false, 10).unwrap()), ["Boris Smirnov"]);
+        assert_eq!(index.search(&db.conn, "smi", true, 10).unwrap().len(), 2, "unless archived are asked for");
+    }
 
     fn flat(members: &[(&str, &str, &str, i64, bool)]) -> Flat {
         let entries = members

@@ -287,3 +287,59 @@ impl AdjustBalance {
         format!("{} {}: {}", self.member_id, self.amount, self.reason)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cash::commands::OpenShift;
+    use crate::commands::AnyCommand;
+    use crate::testing::{TestDb, id, slot};
+
+    fn pay(booking: &str, member: &str, amount: i64, method: Method) -> AnyCommand {
+        AnyCommand::TakePayment(TakePayment {
+            payment_id: id(),
+            member_id: Some(member.into()),
+            booking_id: Some(booking.into()),
+            purpose: Purpose::Booking,
+            method,
+            amount,
+            payer_name: String::new(),
+            note: String::new(),
+        })
+    }
+
+    #[test]
+    fn a_booking_is_paid_up_to_its_price_and_refunds_never_exceed_what_was_paid() {
+        let mut db = TestDb::new();
+        db.price_per_hour(100_000);
+        let court = db.court("Court 1");
+        let anna = db.member("Anna Smith", "");
+        let booking = db.book(&court, &anna, slot("2026-12-01", "10:00", 60)).unwrap();
+
+        let closed = db.refused(pay(&booking, &anna, 60_000, Method::Cash));
+        assert_eq!(closed.code, "cash-desk-closed", "cash needs an open shift");
+        db.applied(AnyCommand::OpenShift(OpenShift { shift_id: id(), float: 0 }));
+        let cash = pay(&booking, &anna, 60_000, Method::Cash);
+        let AnyCommand::TakePayment(TakePayment { payment_id: paid, .. }) = &cash else { unreachable!() };
+        let paid = paid.clone();
+        db.applied(cash);
+        let over = db.refused(pay(&booking, &anna, 50_000, Method::Card));
+        assert_eq!(over.code, "payment-more-than-due");
+        assert!(over.args.contains(&("due".into(), "40000".into())), "{over:?}");
+
+        let refund = |amount| {
+            AnyCommand::RefundPayment(RefundPayment {
+                refund_id: id(),
+                payment_id: paid.clone(),
+                amount,
+                to_wallet: false,
+                reason: "rain".into(),
+            })
+        };
+        assert_eq!(db.refused(refund(70_000)).code, "refund-more-than-paid");
+        db.applied(refund(20_000));
+        assert_eq!(db.refused(refund(50_000)).code, "refund-more-than-paid", "only 400.00 is left");
+        assert_eq!(payments::paid_for_booking(&db.conn, &booking).unwrap(), 40_000);
+        assert_eq!(payments::balance(&db.conn, &anna).unwrap(), 0, "the account nets to zero");
+    }
+}

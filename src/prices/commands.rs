@@ -111,3 +111,19 @@ impl SetBookingPrice {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{TestDb, slot};
+
+    #[test]
+    fn a_booking_takes_its_price_from_the_price_list_when_it_is_made() {
+        let mut db = TestDb::new();
+        db.price_per_hour(120_000);
+        let court = db.court("Court 1");
+        let anna = db.member("Anna Smith", "");
+        let booking = db.book(&court, &anna, slot("2026-12-01", "10:00", 90)).unwrap();
+        let stored = crate::bookings::store::booking(&db.conn, &booking).unwrap().unwrap();
+        assert_eq!(stored.price, 180_000, "an hour and a half at 1,200.00 an hour");
+    }
+}

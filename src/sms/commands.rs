@@ -666,3 +666,33 @@ impl RecordSmsStatuses {
         format!("{} polled, {} updates", self.polled.len(), self.updates.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::AnyCommand;
+    use crate::testing::{TestDb, id};
+
+    fn campaign(campaign_id: &str) -> AnyCommand {
+        AnyCommand::CreateCampaign(CreateCampaign {
+            campaign_id: campaign_id.into(),
+            name: "Camp".into(),
+            text: "{name}, camp on Saturday!".into(),
+            audience: Audience::AllActive,
+            send_at: None,
+        })
+    }
+
+    #[test]
+    fn a_campaign_goes_to_consenting_members_under_ids_that_follow_from_its_own() {
+        let mut db = TestDb::new();
+        db.member("Anna Smith", "+79160000001");
+        assert_eq!(db.refused(campaign("not a uuid")).code, "id-invalid", "never a random id");
+        let first = id();
+        db.applied(campaign(&first));
+        let messages = store::of_campaign(&db.conn, &first).unwrap();
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].body, "Anna, camp on Saturday!");
+        assert_eq!(db.refused(campaign(&first)).code, "id-taken");
+    }
+}
