@@ -30,6 +30,12 @@ pub fn id() -> String {
     Uuid::now_v7().to_string()
 }
 
+impl Default for TestDb {
+    fn default() -> Self {
+        TestDb::new()
+    }
+}
+
 impl TestDb {
     /// A club in Moscow paying in roubles, on 29 November 2026 at 12:00 club time.
     pub fn new() -> TestDb {
