@@ -17,7 +17,7 @@ use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::core::Submission;
 use crate::error::AppError;
-use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, again, done, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, again, done, fresh_id, submit};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok};
 
@@ -202,13 +202,9 @@ async fn create(m: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CourtFo
     };
     let name = draft.name.clone();
     let cmd = AnyCommand::CreateCourt(CreateCourt { court_id: new_id(), court: draft });
-    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done("/courts", ctx.ta("court-created", "name", name)),
-        Outcome::Rejected(r) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(ctx.locale, &r);
-            again(&CourtPage::from_form(ctx, None, form, groups(app).await?, errors))
-        }
+    match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
+        Ok(()) => done("/courts", ctx.ta("court-created", "name", name)),
+        Err(errors) => again(&CourtPage::from_form(ctx, None, form, groups(app).await?, errors)),
     }
 }
 
@@ -388,13 +384,9 @@ async fn run_schedule(
     cmd: AnyCommand,
     saved: &str,
 ) -> Page {
-    match app.submit(submission, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done("/courts/schedule", ctx.t(saved)),
-        Outcome::Rejected(r) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(ctx.locale, &r);
-            again(&schedule_page(app, ctx, errors).await?)
-        }
+    match submit(app, &ctx, m.0.actor(), submission, cmd).await? {
+        Ok(()) => done("/courts/schedule", ctx.t(saved)),
+        Err(errors) => again(&schedule_page(app, ctx, errors).await?),
     }
 }
 

@@ -11,13 +11,12 @@ use super::model::{PriceRule, StoredRule};
 use super::store::{self, PassUseOn, Policy};
 use crate::app::App;
 use crate::commands::AnyCommand;
-use crate::core::Outcome;
 use crate::courts::model::DayMinute;
 use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
 use crate::members::store::{self as members, Category};
 use crate::money::amount;
-use crate::web::forms::{Csrf, FieldErrors, Page, again, done, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, Page, again, done, fresh_id, submit};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok};
 
@@ -189,13 +188,9 @@ async fn set_policy(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<Polic
         Err(errors) => return again(&prices_page(app, ctx, Some((form, errors))).await?),
     };
     let cmd = AnyCommand::SetMoneyPolicy(SetMoneyPolicy { policy, new_id: Uuid::now_v7().to_string() });
-    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done("/prices", ctx.t("policy-saved")),
-        Outcome::Rejected(r) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(ctx.locale, &r);
-            again(&prices_page(app, ctx, Some((form, errors))).await?)
-        }
+    match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
+        Ok(()) => done("/prices", ctx.t("policy-saved")),
+        Err(errors) => again(&prices_page(app, ctx, Some((form, errors))).await?),
     }
 }
 
@@ -367,13 +362,9 @@ async fn save(app: &App, m: &Manager, ctx: PageCtx, rule_id: Option<String>, Csr
     let name = rule.name.clone();
     let id = rule_id.clone().unwrap_or_else(|| Uuid::now_v7().to_string());
     let cmd = AnyCommand::SavePriceRule(SavePriceRule { rule_id: id, rule });
-    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done("/prices", ctx.ta("price-saved", "name", name)),
-        Outcome::Rejected(r) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(ctx.locale, &r);
-            again(&RulePage { ctx, rule_id, form, choices: choices(app).await?, errors })
-        }
+    match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
+        Ok(()) => done("/prices", ctx.ta("price-saved", "name", name)),
+        Err(errors) => again(&RulePage { ctx, rule_id, form, choices: choices(app).await?, errors }),
     }
 }
 

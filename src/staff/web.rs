@@ -16,7 +16,7 @@ use crate::core::Submission;
 use crate::core::{Outcome, Role};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id, go, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id, go, rejection_text, submit};
 use crate::web::guards::{Manager, SessionInfo};
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -200,12 +200,9 @@ async fn run_on_account(
     cmd: AnyCommand,
     done: &str,
 ) -> Page {
-    let locale = ctx.locale;
-    match app.submit(submission, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => go(format!("/staff/{id}"), "success", ctx.t(done)),
-        Outcome::Rejected(r) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(locale, &r);
+    match submit(app, &ctx, m.0.actor(), submission, cmd).await? {
+        Ok(()) => go(format!("/staff/{id}"), "success", ctx.t(done)),
+        Err(errors) => {
             let page = show_page(app, &m.0, ctx, id, errors, None).await?;
             Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
         }

@@ -8,12 +8,11 @@ use uuid::Uuid;
 use super::form::categories;
 use crate::app::App;
 use crate::commands::AnyCommand;
-use crate::core::Outcome;
 use crate::core::Submission;
 use crate::error::AppError;
 use crate::members::commands::{CreateCategory, UpdateCategory};
 use crate::members::store::Category;
-use crate::web::forms::{Csrf, FieldErrors, Page, again, fresh_id, go};
+use crate::web::forms::{Csrf, FieldErrors, Page, again, fresh_id, go, submit};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok};
 
@@ -55,19 +54,15 @@ async fn run_category(
     (form, sub): (CategoryForm, Submission),
     cmd: AnyCommand,
 ) -> Page {
-    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => go("/members/categories", "success", ctx.t("category-saved")),
-        Outcome::Rejected(rej) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(ctx.locale, &rej);
-            again(&CategoriesPage {
-                ctx,
-                categories: categories(app).await?,
-                command_id: fresh_id(),
-                name: form.name,
-                errors,
-            })
-        }
+    match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
+        Ok(()) => go("/members/categories", "success", ctx.t("category-saved")),
+        Err(errors) => again(&CategoriesPage {
+            ctx,
+            categories: categories(app).await?,
+            command_id: fresh_id(),
+            name: form.name,
+            errors,
+        }),
     }
 }
 

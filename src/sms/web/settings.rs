@@ -18,7 +18,7 @@ use crate::sms::commands::{ResumeSms, SaveSmsProvider, SaveSmsSettings, SendSms}
 use crate::sms::model::{Kind, QuietHours};
 use crate::sms::providers::{Provider, ProviderKind};
 use crate::sms::store::{self, Message, Settings, StoredProvider};
-use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, done, fresh_id};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, done, fresh_id, submit};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -266,11 +266,9 @@ async fn save_club(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ClubFo
         Err(errors) => return again(app, ctx, Kept { club: Some(form), ..Kept::default() }, errors).await,
     };
     let cmd = AnyCommand::SaveSmsSettings(SaveSmsSettings { settings_id: Uuid::now_v7().to_string(), settings });
-    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done("/sms/settings", ctx.t("sms-settings-saved")),
-        Outcome::Rejected(r) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(ctx.locale, &r);
+    match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
+        Ok(()) => done("/sms/settings", ctx.t("sms-settings-saved")),
+        Err(errors) => {
             let form = ClubForm { command_id: fresh_id(), ..form };
             again(app, ctx, Kept { club: Some(form), ..Kept::default() }, errors).await
         }
@@ -288,11 +286,9 @@ async fn send_test(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<TestFo
         text: form.text.clone(),
         kind: Kind::Test,
     });
-    match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => done("/sms/settings", ctx.t("sms-test-queued")),
-        Outcome::Rejected(r) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(ctx.locale, &r);
+    match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
+        Ok(()) => done("/sms/settings", ctx.t("sms-test-queued")),
+        Err(errors) => {
             let form = TestForm { command_id: fresh_id(), ..form };
             again(app, ctx, Kept { test: Some(form), ..Kept::default() }, errors).await
         }
