@@ -291,7 +291,7 @@ fn expect_applied(outcome: Outcome) -> anyhow::Result<()> {
     match outcome {
         Outcome::Applied { .. } => Ok(()),
         Outcome::Rejected(r) => {
-            bail!("{}", crate::web::forms::rejection_text(Locale::En, &r))
+            bail!("{}", crate::i18n::rejection_text(Locale::En, &r))
         }
     }
 }

@@ -39,7 +39,7 @@ impl Problem {
         };
         Problem {
             status,
-            detail: crate::web::forms::rejection_text(Locale::En, r),
+            detail: crate::i18n::rejection_text(Locale::En, r),
             code: Some(r.code.clone()),
             field: r.field.clone(),
             args: r.args.clone(),

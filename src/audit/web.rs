@@ -7,7 +7,7 @@ use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::{self, Command, CommandFilter, CommandRecord, Outcome};
 use crate::error::AppError;
-use crate::web::forms::rejection_text;
+use crate::i18n::rejection_text;
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok};
 

@@ -15,8 +15,9 @@ use crate::auth::commands::{CreateStaffUser, SetStaffLocale, SetStaffPassword};
 use crate::commands::AnyCommand;
 use crate::core::{Actor, Outcome, Role};
 use crate::error::AppError;
+use crate::i18n::rejection_text;
 use crate::i18n::{self, Locale};
-use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id, go, rejection_text, safe_next};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id, go, safe_next};
 use crate::web::guards::{ClientIp, SESSION_COOKIE, Staff, end_session};
 use crate::web::page::{Html, LANG_COOKIE, PRE_SESSION_CSRF, PageCtx, ok, render};
 

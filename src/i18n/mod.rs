@@ -116,6 +116,15 @@ pub fn date(locale: Locale, day: jiff::civil::Date) -> String {
     day.strftime(&tr(locale, "fmt-date")).to_string()
 }
 
+/// A command's refusal as a sentence in `locale`.
+pub fn rejection_text(locale: Locale, r: &crate::core::Rejection) -> String {
+    let args: Vec<(&str, &str)> = r.args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // Field rules (a username too short, ...) share their message with the form check.
+    let id = format!("reject-{}", r.code);
+    let id = if has(locale, &id) { id } else { r.code.clone() };
+    tr_args(locale, &id, &args)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,8 @@ use crate::core::Submission;
 use crate::core::{Outcome, Role};
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id, go, rejection_text, submit};
+use crate::i18n::rejection_text;
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id, go, submit};
 use crate::web::guards::{Manager, SessionInfo};
 use crate::web::page::{Html, PageCtx, ok, render};
 

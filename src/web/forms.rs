@@ -195,7 +195,7 @@ impl FieldErrors {
     /// A command's rejection, shown next to its field (or at the top of the form).
     pub fn rejection(&mut self, locale: Locale, r: &Rejection) {
         let field = r.field.clone().unwrap_or_else(|| "form".into());
-        self.0.push((field, rejection_text(locale, r)));
+        self.0.push((field, i18n::rejection_text(locale, r)));
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -205,15 +205,6 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-}
-
-/// A rejection as a sentence in `locale`.
-pub fn rejection_text(locale: Locale, r: &Rejection) -> String {
-    let args: Vec<(&str, &str)> = r.args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    // Field rules (a username too short, ...) share their message with the form check.
-    let id = format!("reject-{}", r.code);
-    let id = if i18n::has(locale, &id) { id } else { r.code.clone() };
-    i18n::tr_args(locale, &id, &args)
 }
 
 /// The command id a form carried, or a fresh one if it was missing or garbled.

@@ -22,7 +22,7 @@ use crate::payments::store as payments;
 use crate::payments::store::Payment;
 use crate::payments::web::pay_form::PayForm;
 use crate::prices::commands::SetBookingPrice;
-use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go};
 use crate::web::guards::{Manager, Reception, Staff};
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -162,10 +162,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
     let history = records
         .into_iter()
         .map(|r| {
-            let mut what = ctx.t(&format!("kind-{}", r.kind));
-            if let Outcome::Rejected(rej) = &r.outcome {
-                what = format!("{what} — {}", rejection_text(ctx.locale, rej));
-            }
+            let what = ctx.history_what(&r);
             (r.executed_at, r.actor_name, what)
         })
         .collect();

@@ -20,9 +20,10 @@ use crate::core::Submission;
 use crate::courts::model::{BookingRules, DayMinute};
 use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
+use crate::i18n::rejection_text;
 use crate::members::model::card_label;
 use crate::members::store as members;
-use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go};
 use crate::web::guards::{Reception, Staff};
 use crate::web::page::{Html, PageCtx, ok, render};
 

@@ -11,9 +11,10 @@ use crate::commands::AnyCommand;
 use crate::core::Submission;
 use crate::core::{Outcome, Rejection};
 use crate::error::AppError;
+use crate::i18n::rejection_text;
 use crate::members::commands::{DeleteMember, LinkFamily, MergeMembers, SetMemberArchived, UnlinkFamily};
 use crate::members::store::{self, Member};
-use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, again, fresh_id, go, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, again, fresh_id, go};
 use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok};
 
@@ -133,13 +134,7 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         .ok_or(AppError::NotFound)?;
     let history = records
         .into_iter()
-        .map(|r| {
-            let mut what = ctx.t(&format!("kind-{}", r.kind));
-            if let Outcome::Rejected(rej) = &r.outcome {
-                what = format!("{what} — {}", rejection_text(ctx.locale, rej));
-            }
-            HistoryLine { at: r.executed_at, who: r.actor_name, what }
-        })
+        .map(|r| HistoryLine { at: r.executed_at, what: ctx.history_what(&r), who: r.actor_name })
         .collect();
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
     for (b, court) in bookings {

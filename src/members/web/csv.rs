@@ -10,9 +10,10 @@ use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::error::AppError;
+use crate::i18n::rejection_text;
 use crate::members::model::display_phone;
 use crate::members::store::{self};
-use crate::web::forms::{Csrf, Page, fresh_id, go, rejection_text};
+use crate::web::forms::{Csrf, Page, fresh_id, go};
 use crate::web::guards::Manager;
 use crate::web::page::{Html, PageCtx, ok, render};
 

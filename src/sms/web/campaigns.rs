@@ -407,7 +407,7 @@ async fn cancel(m: Manager, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf
     let to = Redirect::to(format!("/sms/campaigns/{id}"));
     Ok(Either::Right(match app.submit(&form.1, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Flash::success(to, ctx.t("sms-campaign-cancelled")),
-        Outcome::Rejected(r) => Flash::error(to, crate::web::forms::rejection_text(ctx.locale, &r)),
+        Outcome::Rejected(r) => Flash::error(to, crate::i18n::rejection_text(ctx.locale, &r)),
     }))
 }
 

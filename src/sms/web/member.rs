@@ -12,10 +12,11 @@ use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::error::AppError;
+use crate::i18n::rejection_text;
 use crate::members::store::{self as members, Member};
 use crate::sms::commands::{SendSms, SetSmsOptOut};
 use crate::sms::model::{Encoding, Kind, segments};
-use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, rejection_text};
+use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id};
 use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok, render};
 
