@@ -146,6 +146,23 @@ pub async fn submit(
     })
 }
 
+/// `submit` for a command about the entity a page shows: refused with `not_found` (the entity
+/// is gone), it is a 404; any other refusal is the reason for showing the page again.
+pub async fn submit_on(
+    app: &crate::App,
+    ctx: &PageCtx,
+    actor: crate::core::Actor,
+    submission: &Submission,
+    cmd: crate::commands::AnyCommand,
+    not_found: &str,
+) -> Result<Result<(), FieldErrors>, AppError> {
+    match app.submit(submission, actor, cmd).await?.outcome {
+        crate::core::Outcome::Applied { .. } => Ok(Ok(())),
+        crate::core::Outcome::Rejected(r) if r.code == not_found => Err(AppError::NotFound),
+        crate::core::Outcome::Rejected(r) => Ok(Err(FieldErrors::of_rejection(ctx, &r))),
+    }
+}
+
 /// A form with nothing to read but what `Csrf` takes itself (the token and the command id).
 pub struct NoFields;
 

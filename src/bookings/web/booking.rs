@@ -22,7 +22,7 @@ use crate::payments::store as payments;
 use crate::payments::store::Payment;
 use crate::payments::web::pay_form::PayForm;
 use crate::prices::commands::SetBookingPrice;
-use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go};
+use crate::web::forms::{Csrf, FieldErrors, Page, again, fresh_id, go, submit_on};
 use crate::web::guards::{Manager, Reception, Staff};
 use crate::web::page::{Html, PageCtx, ok, render};
 
@@ -269,14 +269,9 @@ async fn on_booking(
     cmd: AnyCommand,
     done: String,
 ) -> Page {
-    match app.submit(submission, actor, cmd).await?.outcome {
-        Outcome::Applied { .. } => go(format!("/bookings/{id}"), "success", done),
-        Outcome::Rejected(rej) if rej.code == "booking-not-found" => Err(AppError::NotFound),
-        Outcome::Rejected(rej) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(ctx.locale, &rej);
-            Ok(Either::Left(render(HttpStatus::UnprocessableEntity, &show_page(app, ctx, id, errors).await?)?))
-        }
+    match submit_on(app, &ctx, actor, submission, cmd, "booking-not-found").await? {
+        Ok(()) => go(format!("/bookings/{id}"), "success", done),
+        Err(errors) => again(&show_page(app, ctx, id, errors).await?),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::i18n::rejection_text;
 use crate::members::commands::{DeleteMember, LinkFamily, MergeMembers, SetMemberArchived, UnlinkFamily};
 use crate::members::store::{self, Member};
-use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, again, fresh_id, go};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, again, fresh_id, go, submit_on};
 use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok};
 
@@ -183,14 +183,9 @@ async fn on_card(
     cmd: AnyCommand,
     done: String,
 ) -> Page {
-    match app.submit(submission, r.0.actor(), cmd).await?.outcome {
-        Outcome::Applied { .. } => go(format!("/members/{id}"), "success", done),
-        Outcome::Rejected(rej) if rej.code == "member-not-found" => Err(AppError::NotFound),
-        Outcome::Rejected(rej) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(ctx.locale, &rej);
-            again(&card_page(app, ctx, id, errors).await?)
-        }
+    match submit_on(app, &ctx, r.0.actor(), submission, cmd, "member-not-found").await? {
+        Ok(()) => go(format!("/members/{id}"), "success", done),
+        Err(errors) => again(&card_page(app, ctx, id, errors).await?),
     }
 }
 
