@@ -1,6 +1,7 @@
 //! `JsonBody<T>`: a JSON request body read as a JSON object, with a digest of its content for
 //! idempotency. A body that is not JSON, not an object or does not fit `T` is refused with 422
 //! and the reason (the catcher puts it in the problem's detail); other content types get 415.
+//! `Write<R, T>`: everything an API write is made of, the caller, its key and its body.
 
 use rocket::data::{Data, FromData, Outcome, ToByteUnit};
 use rocket::http::Status;
@@ -8,8 +9,10 @@ use rocket::request::Request;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
+use super::idempotency::IdempotencyKey;
 use crate::text;
 use crate::web::errors::Refusal;
+use crate::web::guards::{Api, Rung};
 
 pub struct JsonBody<T> {
     pub value: T,
@@ -59,5 +62,36 @@ impl<'r, T: DeserializeOwned> FromData<'r> for JsonBody<T> {
             Ok(value) => Outcome::Success(JsonBody { value, digest }),
             Err(e) => refuse(req, Status::UnprocessableEntity, format!("The body does not fit this request: {e}.")),
         }
+    }
+}
+
+/// An API write: a caller with role `R` at least, its idempotency key and a `T` body. The caller
+/// is checked before the body is read, as with the guards alone.
+pub struct Write<R, T> {
+    pub user: Api<R>,
+    pub key: IdempotencyKey,
+    pub input: T,
+    pub digest: Vec<u8>,
+}
+
+#[rocket::async_trait]
+impl<'r, R: Rung, T: DeserializeOwned> FromData<'r> for Write<R, T> {
+    type Error = ();
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> Outcome<'r, Self> {
+        let user = match req.guard::<Api<R>>().await {
+            rocket::request::Outcome::Success(user) => user,
+            rocket::request::Outcome::Error((status, ())) => return Outcome::Error((status, ())),
+            rocket::request::Outcome::Forward(status) => return Outcome::Forward((data, status)),
+        };
+        let rocket::request::Outcome::Success(key) = req.guard::<IdempotencyKey>().await else {
+            return Outcome::Error((Status::InternalServerError, ()));
+        };
+        JsonBody::<T>::from_data(req, data).await.map(|body| Write {
+            user,
+            key,
+            input: body.value,
+            digest: body.digest,
+        })
     }
 }

@@ -9,9 +9,10 @@ use rocket::{State, get, patch, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::body::JsonBody;
+use super::body::Write;
 use super::idempotency::IdempotencyKey;
 use super::problem::{Problem, Query};
+use super::{Answer, Created};
 use crate::app::App;
 use crate::bookings::commands::{
     CancelBooking, CreateBooking, CreateSeries, EditSeries, EndSeries, SeriesSpec, SetAttendance, UpdateBooking,
@@ -126,7 +127,7 @@ pub async fn list(
     from: Query<'_, '_>,
     to: Query<'_, '_>,
     court_id: Query<'_, '_>,
-) -> Result<Json<Value>, Problem> {
+) -> Answer {
     let date = Problem::query::<String>(date, "date")?;
     let from = Problem::query::<String>(from, "from")?;
     let to = Problem::query::<String>(to, "to")?;
@@ -164,7 +165,7 @@ pub async fn list(
 }
 
 #[get("/bookings/<id>")]
-pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Answer {
     Ok(Json(booking_or_404(app, id).await?))
 }
 
@@ -185,17 +186,11 @@ pub struct BookingInput {
 }
 
 #[post("/bookings", format = "json", data = "<input>")]
-pub async fn create(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    input: JsonBody<BookingInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn create(app: &State<App>, input: Write<Reception, BookingInput>) -> Created {
+    let Write { user, key, input, digest } = input;
     let tz = club_tz(app).await?;
     let (day, start) = local_start(&input.start, &tz)?;
-    let key = key.or_body(&input.command_id);
-    let sub = key.submission(&user.0.id, &digest);
+    let sub = key.or_body(&input.command_id).submission(&user.0.id, &digest);
     let id = sub.id;
     let cmd = AnyCommand::CreateBooking(CreateBooking {
         booking_id: id.to_string(),
@@ -227,14 +222,8 @@ pub struct BookingChange {
 }
 
 #[patch("/bookings/<id>", format = "json", data = "<input>")]
-pub async fn update(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<BookingChange>,
-) -> Result<Json<Value>, Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn update(app: &State<App>, id: String, input: Write<Reception, BookingChange>) -> Answer {
+    let Write { user, key, input, digest } = input;
     let tz = club_tz(app).await?;
     let lookup = id.clone();
     let (b, players) = app
@@ -277,14 +266,8 @@ pub struct CancelInput {
 }
 
 #[post("/bookings/<id>/cancel", format = "json", data = "<input>")]
-pub async fn cancel(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<CancelInput>,
-) -> Result<Json<Value>, Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn cancel(app: &State<App>, id: String, input: Write<Reception, CancelInput>) -> Answer {
+    let Write { user, key, input, digest } = input;
     let cmd = AnyCommand::CancelBooking(CancelBooking { booking_id: id.clone(), reason: input.reason });
     match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(booking_or_404(app, id).await?)),
@@ -293,12 +276,7 @@ pub async fn cancel(
 }
 
 #[post("/bookings/<id>/check-in")]
-pub async fn check_in(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-) -> Result<Json<Value>, Problem> {
+pub async fn check_in(user: Api<Reception>, key: IdempotencyKey, app: &State<App>, id: String) -> Answer {
     let cmd = AnyCommand::SetAttendance(SetAttendance { booking_id: id.clone(), status: BookingStatus::CheckedIn });
     match app.submit(&key.submission(&user.0.id, &[]), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(booking_or_404(app, id).await?)),
@@ -330,13 +308,8 @@ pub struct SeriesInput {
 }
 
 #[post("/series", format = "json", data = "<input>")]
-pub async fn create_series(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    input: JsonBody<SeriesInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn create_series(app: &State<App>, input: Write<Reception, SeriesInput>) -> Created {
+    let Write { user, key, input, digest } = input;
     let start = DayMinute::parse(&input.start).ok_or_else(|| Problem::invalid("start", "hours-invalid"))?;
     let weekdays: Vec<Weekday> = input
         .weekdays
@@ -399,14 +372,8 @@ pub struct SeriesEdit {
 }
 
 #[post("/series/<id>/edit", format = "json", data = "<input>")]
-pub async fn edit_series(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<SeriesEdit>,
-) -> Result<Json<Value>, Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn edit_series(app: &State<App>, id: String, input: Write<Reception, SeriesEdit>) -> Answer {
+    let Write { user, key, input, digest } = input;
     let start = DayMinute::parse(&input.start).ok_or_else(|| Problem::invalid("start", "hours-invalid"))?;
     let sub = key.submission(&user.0.id, &digest);
     let command = sub.id;
@@ -437,14 +404,8 @@ pub struct SeriesEnd {
 }
 
 #[post("/series/<id>/end", format = "json", data = "<input>")]
-pub async fn end_series(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<SeriesEnd>,
-) -> Result<Json<Value>, Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn end_series(app: &State<App>, id: String, input: Write<Reception, SeriesEnd>) -> Answer {
+    let Write { user, key, input, digest } = input;
     let cmd = AnyCommand::EndSeries(EndSeries { series_id: id.clone(), last_day: input.last_day });
     match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(json!({ "id": id, "last_day": input.last_day.to_string() }))),

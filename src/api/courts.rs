@@ -6,16 +6,16 @@ use rocket::{State, get, patch, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::body::JsonBody;
-use super::idempotency::IdempotencyKey;
+use super::body::Write;
 use super::problem::Problem;
+use super::{Answer, Created};
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::courts::commands::{CreateCourt, UpdateCourt};
 use crate::courts::model::{CourtDraft, Surface};
 use crate::courts::store::{self, Court};
-use crate::web::guards::{Api, ApiUser, Reception};
+use crate::web::guards::{ApiUser, Reception};
 
 pub fn court_json(c: &Court) -> Value {
     json!({
@@ -31,7 +31,7 @@ pub fn court_json(c: &Court) -> Value {
 }
 
 #[get("/courts")]
-pub async fn list(_user: ApiUser, app: &State<App>) -> Result<Json<Value>, Problem> {
+pub async fn list(_user: ApiUser, app: &State<App>) -> Answer {
     let courts = app.db.read(|c| Ok(store::courts(c)?)).await?;
     Ok(Json(json!({ "courts": courts.iter().map(court_json).collect::<Vec<_>>() })))
 }
@@ -75,13 +75,8 @@ async fn court_or_404(app: &App, id: String) -> Result<Court, Problem> {
 }
 
 #[post("/courts", format = "json", data = "<input>")]
-pub async fn create(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    input: JsonBody<CourtInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn create(app: &State<App>, input: Write<Reception, CourtInput>) -> Created {
+    let Write { user, key, input, digest } = input;
     let order = app.db.read(|c| Ok(store::next_display_order(c)?)).await?;
     let base = CourtDraft {
         name: String::new(),
@@ -104,14 +99,8 @@ pub async fn create(
 }
 
 #[patch("/courts/<id>", format = "json", data = "<input>")]
-pub async fn update(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<CourtInput>,
-) -> Result<Json<Value>, Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn update(app: &State<App>, id: String, input: Write<Reception, CourtInput>) -> Answer {
+    let Write { user, key, input, digest } = input;
     let current = court_or_404(app, id.clone()).await?;
     let draft = input.over(current.draft)?;
     let cmd = AnyCommand::UpdateCourt(UpdateCourt { court_id: id.clone(), court: draft });

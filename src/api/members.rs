@@ -6,9 +6,9 @@ use rocket::{State, get, patch, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::body::JsonBody;
-use super::idempotency::IdempotencyKey;
+use super::body::Write;
 use super::problem::{Problem, Query};
+use super::{Answer, Created};
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
@@ -42,7 +42,7 @@ pub async fn search(
     q: Query<'_, '_>,
     limit: Query<'_, '_>,
     archived: Query<'_, '_>,
-) -> Result<Json<Value>, Problem> {
+) -> Answer {
     let limit = match Problem::query::<usize>(limit, "limit") {
         Ok(None) => 20,
         Ok(Some(n)) if (1..=200).contains(&n) => n,
@@ -72,7 +72,7 @@ async fn member_or_404(app: &App, id: String) -> Result<Member, Problem> {
 }
 
 #[get("/members/<id>")]
-pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Answer {
     Ok(Json(member_json(&member_or_404(app, id).await?)))
 }
 
@@ -120,13 +120,8 @@ fn draft_of(m: &Member) -> MemberDraft {
 }
 
 #[post("/members", format = "json", data = "<input>")]
-pub async fn create(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    input: JsonBody<MemberInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn create(app: &State<App>, input: Write<Reception, MemberInput>) -> Created {
+    let Write { user, key, input, digest } = input;
     let blank = MemberDraft {
         full_name: String::new(),
         phone: String::new(),
@@ -148,14 +143,8 @@ pub async fn create(
 }
 
 #[patch("/members/<id>", format = "json", data = "<input>")]
-pub async fn update(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<MemberInput>,
-) -> Result<Json<Value>, Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn update(app: &State<App>, id: String, input: Write<Reception, MemberInput>) -> Answer {
+    let Write { user, key, input, digest } = input;
     let current = member_or_404(app, id.clone()).await?;
     let draft = input.over(draft_of(&current));
     let cmd = AnyCommand::UpdateMember(UpdateMember { member_id: id.clone(), member: draft });
@@ -177,14 +166,8 @@ fn yes() -> bool {
 }
 
 #[post("/members/<id>/archive", format = "json", data = "<input>")]
-pub async fn archive(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<ArchiveInput>,
-) -> Result<Json<Value>, Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn archive(app: &State<App>, id: String, input: Write<Reception, ArchiveInput>) -> Answer {
+    let Write { user, key, input, digest } = input;
     member_or_404(app, id.clone()).await?;
     let cmd = AnyCommand::SetMemberArchived(SetMemberArchived { member_id: id.clone(), archived: input.archived });
     match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {

@@ -19,6 +19,12 @@ use rocket::{Route, get, routes};
 
 use crate::web::guards::ApiUser;
 
+/// What a route that reads answers: the JSON, or problem+json.
+pub type Answer = Result<Json<Value>, problem::Problem>;
+
+/// What a route that creates answers: 201 with the new thing, or problem+json.
+pub type Created = Result<(rocket::http::Status, Json<Value>), problem::Problem>;
+
 /// Runs a command as the request's submission; a refusal becomes problem+json.
 async fn execute(
     app: &crate::App,

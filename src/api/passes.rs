@@ -7,9 +7,10 @@ use rocket::{State, get, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::body::JsonBody;
+use super::body::Write;
 use super::idempotency::IdempotencyKey;
 use super::problem::Problem;
+use super::{Answer, Created};
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::passes::commands::{FreezePass, SellPass, UnfreezePass, UsePass};
@@ -68,13 +69,13 @@ async fn pass_or_404(app: &App, id: String) -> Result<Value, Problem> {
 }
 
 #[get("/pass-products")]
-pub async fn products(_u: Api<Reception>, app: &State<App>) -> Result<Json<Value>, Problem> {
+pub async fn products(_u: Api<Reception>, app: &State<App>) -> Answer {
     let products = app.db.read(|c| Ok(store::products(c)?)).await?;
     Ok(Json(json!({ "products": products.iter().map(product_json).collect::<Vec<_>>() })))
 }
 
 #[get("/members/<id>/passes")]
-pub async fn of_member(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn of_member(_u: Api<Reception>, app: &State<App>, id: String) -> Answer {
     let today = today(app).await?;
     let found = app
         .db
@@ -90,7 +91,7 @@ pub async fn of_member(_u: Api<Reception>, app: &State<App>, id: String) -> Resu
 }
 
 #[get("/passes/<id>")]
-pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Answer {
     Ok(Json(pass_or_404(app, id).await?))
 }
 
@@ -107,16 +108,10 @@ pub struct SellInput {
 
 /// Sells a pass; the pass and its payment take the request's command id.
 #[post("/passes", format = "json", data = "<input>")]
-pub async fn sell(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    input: JsonBody<SellInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn sell(app: &State<App>, input: Write<Reception, SellInput>) -> Created {
+    let Write { user, key, input, digest } = input;
     let method = Method::parse(&input.method).ok_or_else(|| Problem::invalid("method", "method-choose"))?;
-    let key = key.or_body(&input.command_id);
-    let sub = key.submission(&user.0.id, &digest);
+    let sub = key.or_body(&input.command_id).submission(&user.0.id, &digest);
     let id = sub.id;
     let cmd = AnyCommand::SellPass(SellPass {
         pass_id: id.to_string(),
@@ -138,14 +133,8 @@ pub struct FreezeInput {
 }
 
 #[post("/passes/<id>/freeze", format = "json", data = "<input>")]
-pub async fn freeze(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<FreezeInput>,
-) -> Result<Json<Value>, Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn freeze(app: &State<App>, id: String, input: Write<Reception, FreezeInput>) -> Answer {
+    let Write { user, key, input, digest } = input;
     pass_or_404(app, id.clone()).await?;
     let cmd = AnyCommand::FreezePass(FreezePass { pass_id: id.clone(), from: input.from });
     super::execute(app, user.actor(), &key.submission(&user.0.id, &digest), cmd).await?;
@@ -153,12 +142,7 @@ pub async fn freeze(
 }
 
 #[post("/passes/<id>/unfreeze")]
-pub async fn unfreeze(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-) -> Result<Json<Value>, Problem> {
+pub async fn unfreeze(user: Api<Reception>, key: IdempotencyKey, app: &State<App>, id: String) -> Answer {
     pass_or_404(app, id.clone()).await?;
     let cmd = AnyCommand::UnfreezePass(UnfreezePass { pass_id: id.clone() });
     super::execute(app, user.actor(), &key.submission(&user.0.id, &[]), cmd).await?;
@@ -174,16 +158,9 @@ pub struct UseInput {
 
 /// Pays what is left on a booking from a pass; answers with the payment.
 #[post("/bookings/<id>/pass", format = "json", data = "<input>")]
-pub async fn pay_booking(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<UseInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
-    let key = key.or_body(&input.command_id);
-    let sub = key.submission(&user.0.id, &digest);
+pub async fn pay_booking(app: &State<App>, id: String, input: Write<Reception, UseInput>) -> Created {
+    let Write { user, key, input, digest } = input;
+    let sub = key.or_body(&input.command_id).submission(&user.0.id, &digest);
     let payment_id = sub.id;
     let cmd =
         AnyCommand::UsePass(UsePass { payment_id: payment_id.to_string(), booking_id: id, pass_id: input.pass_id });

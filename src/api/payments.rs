@@ -6,9 +6,9 @@ use rocket::{State, get, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::body::JsonBody;
-use super::idempotency::IdempotencyKey;
+use super::body::Write;
 use super::problem::Problem;
+use super::{Answer, Created};
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
@@ -56,16 +56,10 @@ pub struct PaymentInput {
 }
 
 #[post("/payments", format = "json", data = "<input>")]
-pub async fn create(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    input: JsonBody<PaymentInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn create(app: &State<App>, input: Write<Reception, PaymentInput>) -> Created {
+    let Write { user, key, input, digest } = input;
     let method = Method::parse(&input.method).ok_or_else(|| Problem::invalid("method", "method-choose"))?;
-    let key = key.or_body(&input.command_id);
-    let sub = key.submission(&user.0.id, &digest);
+    let sub = key.or_body(&input.command_id).submission(&user.0.id, &digest);
     let id = sub.id;
     let cmd = AnyCommand::TakePayment(TakePayment {
         payment_id: id.to_string(),
@@ -84,7 +78,7 @@ pub async fn create(
 }
 
 #[get("/payments/<id>")]
-pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Answer {
     Ok(Json(payment_or_404(app, id).await?))
 }
 
@@ -99,17 +93,10 @@ pub struct RefundInput {
 }
 
 #[post("/payments/<id>/refund", format = "json", data = "<input>")]
-pub async fn refund(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<RefundInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn refund(app: &State<App>, id: String, input: Write<Reception, RefundInput>) -> Created {
+    let Write { user, key, input, digest } = input;
     payment_or_404(app, id.clone()).await?;
-    let key = key.or_body(&input.command_id);
-    let sub = key.submission(&user.0.id, &digest);
+    let sub = key.or_body(&input.command_id).submission(&user.0.id, &digest);
     let refund_id = sub.id;
     let cmd = AnyCommand::RefundPayment(RefundPayment {
         refund_id: refund_id.to_string(),
@@ -125,7 +112,7 @@ pub async fn refund(
 }
 
 #[get("/members/<id>/ledger")]
-pub async fn ledger(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn ledger(_u: Api<Reception>, app: &State<App>, id: String) -> Answer {
     let found = app
         .db
         .read(move |c| {

@@ -3,6 +3,7 @@
 use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get};
 
+use super::Answer;
 use super::bookings::{club_tz, local_start};
 use super::problem::{Problem, Query};
 use crate::app::App;
@@ -18,7 +19,7 @@ pub async fn quote(
     minutes: Query<'_, '_>,
     member_id: Query<'_, '_>,
     guests: Query<'_, '_>,
-) -> Result<Json<Value>, Problem> {
+) -> Answer {
     let court_id = Problem::query::<String>(court_id, "court_id")?;
     let start = Problem::query::<String>(start, "start")?;
     let minutes = Problem::query::<u16>(minutes, "minutes")?;

@@ -6,9 +6,9 @@ use rocket::{State, get, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::body::JsonBody;
-use super::idempotency::IdempotencyKey;
+use super::body::Write;
 use super::problem::Problem;
+use super::{Answer, Created};
 use crate::app::App;
 use crate::cash::commands::{CloseShift, MoveCash, OpenShift};
 use crate::cash::model::Report;
@@ -55,12 +55,12 @@ async fn shift_or_404(app: &App, id: Option<String>) -> Result<Value, Problem> {
 }
 
 #[get("/shifts/current")]
-pub async fn current(_u: Api<Reception>, app: &State<App>) -> Result<Json<Value>, Problem> {
+pub async fn current(_u: Api<Reception>, app: &State<App>) -> Answer {
     Ok(Json(shift_or_404(app, None).await?))
 }
 
 #[get("/shifts/<id>", rank = 2)]
-pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Answer {
     Ok(Json(shift_or_404(app, Some(id)).await?))
 }
 
@@ -71,13 +71,8 @@ pub struct OpenInput {
 }
 
 #[post("/shifts", format = "json", data = "<input>")]
-pub async fn open(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    input: JsonBody<OpenInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn open(app: &State<App>, input: Write<Reception, OpenInput>) -> Created {
+    let Write { user, key, input, digest } = input;
     let sub = key.submission(&user.0.id, &digest);
     let id = sub.id;
     let cmd = AnyCommand::OpenShift(OpenShift { shift_id: id.to_string(), float: input.float });
@@ -94,13 +89,8 @@ pub struct MoveInput {
 }
 
 #[post("/shifts/current/movements", format = "json", data = "<input>")]
-pub async fn move_cash(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    input: JsonBody<MoveInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn move_cash(app: &State<App>, input: Write<Reception, MoveInput>) -> Created {
+    let Write { user, key, input, digest } = input;
     let sub = key.submission(&user.0.id, &digest);
     let id = sub.id;
     let cmd =
@@ -118,14 +108,8 @@ pub struct CloseInput {
 }
 
 #[post("/shifts/<id>/close", format = "json", data = "<input>")]
-pub async fn close(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    id: String,
-    input: JsonBody<CloseInput>,
-) -> Result<Json<Value>, Problem> {
-    let JsonBody { value: input, digest } = input;
+pub async fn close(app: &State<App>, id: String, input: Write<Reception, CloseInput>) -> Answer {
+    let Write { user, key, input, digest } = input;
     let cmd = AnyCommand::CloseShift(CloseShift { shift_id: id.clone(), counted: input.counted, note: input.note });
     super::execute(app, user.actor(), &key.submission(&user.0.id, &digest), cmd).await?;
     Ok(Json(shift_or_404(app, Some(id)).await?))

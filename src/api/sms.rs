@@ -8,9 +8,9 @@ use rocket::{State, get, post};
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::body::JsonBody;
-use super::idempotency::IdempotencyKey;
+use super::body::Write;
 use super::problem::Problem;
+use super::{Answer, Created};
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
@@ -85,15 +85,9 @@ pub struct MessageInput {
 }
 
 #[post("/sms/messages", format = "json", data = "<input>")]
-pub async fn send(
-    user: Api<Reception>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    input: JsonBody<MessageInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
-    let key = key.or_body(&input.command_id);
-    let sub = key.submission(&user.0.id, &digest);
+pub async fn send(app: &State<App>, input: Write<Reception, MessageInput>) -> Created {
+    let Write { user, key, input, digest } = input;
+    let sub = key.or_body(&input.command_id).submission(&user.0.id, &digest);
     let id = sub.id;
     let cmd = AnyCommand::SendSms(SendSms {
         message_id: id.to_string(),
@@ -109,7 +103,7 @@ pub async fn send(
 }
 
 #[get("/sms/messages/<id>")]
-pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get(_u: Api<Reception>, app: &State<App>, id: String) -> Answer {
     Ok(Json(message_or_404(app, id).await?))
 }
 
@@ -125,15 +119,9 @@ pub struct CampaignInput {
 }
 
 #[post("/sms/campaigns", format = "json", data = "<input>")]
-pub async fn create_campaign(
-    user: Api<Manager>,
-    key: IdempotencyKey,
-    app: &State<App>,
-    input: JsonBody<CampaignInput>,
-) -> Result<(Status, Json<Value>), Problem> {
-    let JsonBody { value: input, digest } = input;
-    let key = key.or_body(&input.command_id);
-    let sub = key.submission(&user.0.id, &digest);
+pub async fn create_campaign(app: &State<App>, input: Write<Manager, CampaignInput>) -> Created {
+    let Write { user, key, input, digest } = input;
+    let sub = key.or_body(&input.command_id).submission(&user.0.id, &digest);
     let id = sub.id;
     let cmd = AnyCommand::CreateCampaign(CreateCampaign {
         campaign_id: id.to_string(),
@@ -149,7 +137,7 @@ pub async fn create_campaign(
 }
 
 #[get("/sms/campaigns")]
-pub async fn list_campaigns(_m: Api<Manager>, app: &State<App>) -> Result<Json<Value>, Problem> {
+pub async fn list_campaigns(_m: Api<Manager>, app: &State<App>) -> Answer {
     let all = app
         .db
         .read(|c| {
@@ -166,6 +154,6 @@ pub async fn list_campaigns(_m: Api<Manager>, app: &State<App>) -> Result<Json<V
 }
 
 #[get("/sms/campaigns/<id>")]
-pub async fn get_campaign(_m: Api<Manager>, app: &State<App>, id: String) -> Result<Json<Value>, Problem> {
+pub async fn get_campaign(_m: Api<Manager>, app: &State<App>, id: String) -> Answer {
     Ok(Json(campaign_or_404(app, id).await?))
 }

@@ -54,6 +54,37 @@ pub fn check_password(password: &str, username: &str) -> Result<(), &'static str
     Ok(())
 }
 
+/// A new account's name and password, checked together so the form shows every mistake at once.
+pub struct NewAccount {
+    pub username: Username,
+    /// The display name, or the username when none was typed.
+    pub display_name: String,
+}
+
+impl NewAccount {
+    /// Every mistake as (field, message code).
+    pub fn parse(
+        username: &str,
+        display_name: &str,
+        password: &str,
+        confirm: &str,
+    ) -> Result<Self, Vec<(&'static str, &'static str)>> {
+        let mut mistakes = Vec::new();
+        let name = Username::parse(username).map_err(|code| mistakes.push(("username", code))).ok();
+        let display = if display_name.trim().is_empty() { username } else { display_name };
+        let display = parse_display_name(display).map_err(|code| mistakes.push(("display_name", code))).ok();
+        if let Err(code) = check_password(password, username) {
+            mistakes.push(("password", code));
+        } else if password != confirm {
+            mistakes.push(("confirm", "password-mismatch"));
+        }
+        match (name, display) {
+            (Some(username), Some(display_name)) if mistakes.is_empty() => Ok(Self { username, display_name }),
+            _ => Err(mistakes),
+        }
+    }
+}
+
 /// Whether someone with `actor` role may create, change or disable an account with `target` role:
 /// the owner manages everyone; others only roles strictly below their own, and only from manager up.
 pub fn can_manage(actor: Role, target: Role) -> bool {
@@ -78,6 +109,20 @@ mod tests {
         assert_eq!(Username::parse("anna smith"), Err("username-bad-chars"));
         assert_eq!(Username::parse(&"x".repeat(33)), Err("username-too-long"));
         assert_eq!(Username::parse("  anna ").unwrap().as_str(), "anna");
+    }
+
+    #[test]
+    fn a_new_account_names_every_mistake_at_once() {
+        let account = NewAccount::parse("anna", "  ", "long enough pass", "long enough pass").unwrap();
+        assert_eq!((account.username.as_str(), account.display_name.as_str()), ("anna", "anna"));
+        assert_eq!(
+            NewAccount::parse("a b", "Anna", "short", "short").err(),
+            Some(vec![("username", "username-bad-chars"), ("password", "password-too-short")])
+        );
+        assert_eq!(
+            NewAccount::parse("anna", "Anna  Petrova", "long enough pass", "other").err(),
+            Some(vec![("confirm", "password-mismatch")])
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
 
 use super::gate::Busy;
-use super::model::{Username, check_password, parse_display_name};
+use super::model::{NewAccount, check_password};
 use super::{password, store, throttle, tokens};
 use crate::app::App;
 use crate::auth::commands::{CreateStaffUser, SetStaffLocale, SetStaffPassword};
@@ -238,16 +238,9 @@ async fn setup(
     }
     let locale = ctx.locale;
     let mut errors = FieldErrors::default();
-    let username = Username::parse(&form.username).map_err(|code| errors.add(locale, "username", code)).ok();
-    let display = if form.display_name.trim().is_empty() { form.username.clone() } else { form.display_name.clone() };
-    if let Err(code) = parse_display_name(&display) {
-        errors.add(locale, "display_name", code);
-    }
-    if let Err(code) = check_password(&form.password, &form.username) {
-        errors.add(locale, "password", code);
-    } else if form.password != form.confirm {
-        errors.add(locale, "confirm", "password-mismatch");
-    }
+    let account = NewAccount::parse(&form.username, &form.display_name, &form.password, &form.confirm)
+        .map_err(|mistakes| errors.add_all(locale, mistakes))
+        .ok();
     let rerender = |ctx: PageCtx, errors: FieldErrors, form: SetupForm| -> Page {
         let page = SetupPage {
             ctx,
@@ -259,14 +252,14 @@ async fn setup(
         };
         Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
     };
-    let Some(username) = username.filter(|_| errors.is_empty()) else {
+    let Some(NewAccount { username, display_name }) = account else {
         return rerender(ctx, errors, form);
     };
     let user_id = Uuid::now_v7().to_string();
     let cmd = AnyCommand::CreateStaffUser(CreateStaffUser {
         user_id: user_id.clone(),
         username: username.as_str().to_owned(),
-        display_name: display,
+        display_name,
         role: Role::Owner,
         locale: Some(locale),
         password_hash: password::hash_gated(&app.hash_gate, &ip.0, form.password.clone()).await?,

@@ -302,7 +302,7 @@ fn weekday_name(ctx: &PageCtx, i: usize) -> String {
 }
 
 async fn schedule_page(app: &App, ctx: PageCtx, errors: FieldErrors) -> Result<SchedulePage, AppError> {
-    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+    let today = ctx.club_day();
     let (week, rules, closures, courts) = app
         .db
         .read(move |c| Ok((store::week(c)?, store::rules(c)?, store::closures_from(c, today)?, store::courts(c)?)))

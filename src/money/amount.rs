@@ -29,6 +29,11 @@ fn symbol(currency: &str) -> String {
     iso_currency::Currency::from_code(currency).map_or_else(|| currency.to_owned(), |c| c.symbol().symbol)
 }
 
+/// An amount a form may leave blank, which means none.
+pub fn parse_or_zero(text: &str, currency: &str) -> Result<i64, &'static str> {
+    if text.trim().is_empty() { Ok(0) } else { parse(text, currency) }
+}
+
 /// Reads an amount typed by staff ("1200", "1 200,50", "1200.5", "-300") into minor units.
 /// Errors are message ids: not a number, more decimals than the currency has, too large.
 pub fn parse(text: &str, currency: &str) -> Result<i64, &'static str> {

@@ -27,10 +27,6 @@ use crate::web::forms::{Csrf, FieldErrors, Page, again, done, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok};
 
-fn today(ctx: &PageCtx) -> Date {
-    ctx.now.to_zoned_datetime(ctx.tz.clone()).date()
-}
-
 /// What a product holds, in words.
 fn holds_text(ctx: &PageCtx, p: &Product) -> String {
     match p.kind {
@@ -206,10 +202,7 @@ fn parse_product(f: &ProductForm, ctx: &PageCtx) -> Result<Product, FieldErrors>
         PassKind::Visits
     });
     let mut money = |field: &str, text: &str| -> i64 {
-        if text.trim().is_empty() {
-            return 0;
-        }
-        amount::parse(text, currency).unwrap_or_else(|code| {
+        amount::parse_or_zero(text, currency).unwrap_or_else(|code| {
             errors.add(ctx.locale, field, code);
             0
         })
@@ -422,7 +415,7 @@ async fn member_page(
     sell: SellForm,
     errors: FieldErrors,
 ) -> Result<MemberPage, AppError> {
-    let today = today(&ctx);
+    let today = ctx.club_day();
     let (m, passes, products) = app
         .db
         .read(move |c| {

@@ -139,10 +139,7 @@ fn parse_policy(f: &PolicyForm, ctx: &PageCtx) -> Result<Policy, FieldErrors> {
     let mut errors = FieldErrors::default();
     let currency = &ctx.club.currency;
     let mut money = |field: &str, text: &str| -> i64 {
-        if text.trim().is_empty() {
-            return 0;
-        }
-        amount::parse(text, currency).unwrap_or_else(|code| {
+        amount::parse_or_zero(text, currency).unwrap_or_else(|code| {
             errors.add(ctx.locale, field, code);
             0
         })

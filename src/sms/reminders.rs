@@ -112,23 +112,8 @@ pub fn follow(ctx: &Ctx<'_>, booking_id: &str, event: Event) -> Result<(), Comma
         // Already sent (or cancelled earlier): exactly one reminder per booking.
         (Some(_), Some(_)) => {}
         (None, Some(at)) => {
-            let id = message_id(&b.id, Kind::Reminder);
-            store::insert_message(
-                ctx.tx,
-                &NewMessage {
-                    id: &id,
-                    member_id: Some(&member_id),
-                    phone: &phone,
-                    body: &body,
-                    segments,
-                    kind: Kind::Reminder,
-                    campaign_id: None,
-                    booking_id: Some(&b.id),
-                    not_before: at,
-                    deadline: Some(b.starts_at),
-                },
-                ctx.now,
-            )?;
+            let to = Recipient { member_id: &member_id, phone: &phone };
+            queue(ctx, &b, to, Kind::Reminder, &body, at, b.starts_at)?;
         }
         (None, None) => {}
     }
@@ -142,25 +127,41 @@ fn queue_now(ctx: &Ctx<'_>, b: &Booking, s: &Settings, kind: Kind, locale: Local
     }
     let Some((member_id, name, phone)) = recipient(ctx, b)? else { return Ok(()) };
     let body = model::fill(&template(s, kind, locale), &vars(ctx, b, &name, locale)?);
-    let id = message_id(&b.id, kind);
     // A confirmation is pointless once the booking started; a cancellation within a day.
     let deadline: Timestamp =
         if kind == Kind::Confirmation { b.starts_at } else { ctx.now + SignedDuration::from_hours(24) };
-    store::insert_message(
-        ctx.tx,
-        &NewMessage {
-            id: &id,
-            member_id: Some(&member_id),
-            phone: &phone,
-            body: &body,
-            segments: model::segments(&body).parts as i64,
-            kind,
-            campaign_id: None,
-            booking_id: Some(&b.id),
-            not_before: ctx.now,
-            deadline: Some(deadline),
-        },
-        ctx.now,
-    )?;
+    let to = Recipient { member_id: &member_id, phone: &phone };
+    queue(ctx, b, to, kind, &body, ctx.now, deadline)?;
+    Ok(())
+}
+
+struct Recipient<'a> {
+    member_id: &'a str,
+    phone: &'a str,
+}
+
+/// Queues one message about booking `b`, to be sent from `not_before` and not after `deadline`.
+fn queue(
+    ctx: &Ctx<'_>,
+    b: &Booking,
+    to: Recipient<'_>,
+    kind: Kind,
+    body: &str,
+    not_before: Timestamp,
+    deadline: Timestamp,
+) -> Result<(), CommandError> {
+    let message = NewMessage {
+        id: &message_id(&b.id, kind),
+        member_id: Some(to.member_id),
+        phone: to.phone,
+        body,
+        segments: model::segments(body).parts as i64,
+        kind,
+        campaign_id: None,
+        booking_id: Some(&b.id),
+        not_before,
+        deadline: Some(deadline),
+    };
+    store::insert_message(ctx.tx, &message, ctx.now)?;
     Ok(())
 }

@@ -8,7 +8,7 @@ use crate::app::App;
 use crate::auth::commands::{
     ChangeStaffRole, CreateStaffUser, IssueApiToken, RevokeApiToken, SetStaffActive, SetStaffPassword,
 };
-use crate::auth::model::{Username, assignable_roles, can_manage, check_password, parse_display_name};
+use crate::auth::model::{NewAccount, assignable_roles, can_manage, check_password};
 use crate::auth::store::{self, ApiToken, StaffUser};
 use crate::auth::{password, tokens};
 use crate::commands::AnyCommand;
@@ -83,20 +83,13 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NewForm>)
     let Csrf(form, sub) = form;
     let locale = ctx.locale;
     let mut errors = FieldErrors::default();
-    let username = Username::parse(&form.username).map_err(|code| errors.add(locale, "username", code)).ok();
-    let display = if form.display_name.trim().is_empty() { form.username.clone() } else { form.display_name.clone() };
-    if let Err(code) = parse_display_name(&display) {
-        errors.add(locale, "display_name", code);
-    }
+    let account = NewAccount::parse(&form.username, &form.display_name, &form.password, &form.confirm)
+        .map_err(|mistakes| errors.add_all(locale, mistakes))
+        .ok();
     let roles = assignable_roles(m.0.user.role);
     let role = Role::parse(&form.role).filter(|r| roles.contains(r));
     if role.is_none() {
         errors.add(locale, "role", "role-choose");
-    }
-    if let Err(code) = check_password(&form.password, &form.username) {
-        errors.add(locale, "password", code);
-    } else if form.password != form.confirm {
-        errors.add(locale, "confirm", "password-mismatch");
     }
     let rerender = |ctx: PageCtx, errors: FieldErrors, form: NewForm| -> Page {
         let page = NewPage {
@@ -110,17 +103,14 @@ async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<NewForm>)
         };
         Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
     };
-    let (Some(username), Some(role)) = (username, role) else {
+    let (Some(NewAccount { username, display_name }), Some(role)) = (account, role) else {
         return rerender(ctx, errors, form);
     };
-    if !errors.is_empty() {
-        return rerender(ctx, errors, form);
-    }
     let user_id = Uuid::now_v7().to_string();
     let cmd = AnyCommand::CreateStaffUser(CreateStaffUser {
         user_id: user_id.clone(),
         username: username.as_str().to_owned(),
-        display_name: display,
+        display_name,
         role,
         locale: None,
         password_hash: password::hash_gated(&app.hash_gate, &m.0.user.id, form.password.clone()).await?,

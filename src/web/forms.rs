@@ -190,6 +190,13 @@ impl FieldErrors {
         self.0.push((field.to_owned(), i18n::tr(locale, message_id)));
     }
 
+    /// Mistakes a model found, as (field, message id) pairs.
+    pub fn add_all(&mut self, locale: Locale, mistakes: Vec<(&str, &str)>) {
+        for (field, message_id) in mistakes {
+            self.add(locale, field, message_id);
+        }
+    }
+
     pub fn add_text(&mut self, field: &str, text: String) {
         self.0.push((field.to_owned(), text));
     }

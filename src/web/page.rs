@@ -89,8 +89,14 @@ impl PageCtx {
         i18n::datetime(self.locale, *at, &self.tz)
     }
 
+    /// Today in the club's time zone, in words.
     pub fn today(&self) -> String {
-        i18n::date(self.locale, self.now.to_zoned_datetime(self.tz.clone()).date())
+        i18n::date(self.locale, self.club_day())
+    }
+
+    /// Today's date in the club's time zone.
+    pub fn club_day(&self) -> jiff::civil::Date {
+        self.now.to_zoned_datetime(self.tz.clone()).date()
     }
 
     pub fn lang(&self) -> &'static str {
@@ -213,4 +219,23 @@ pub fn render<T: Template>(status: Status, page: &T) -> Result<Html, crate::erro
 
 pub fn ok<T: Template>(page: &T) -> Result<Html, crate::error::AppError> {
     render(Status::Ok, page)
+}
+
+/// A spreadsheet download, saved under `name`.
+#[derive(rocket::Responder)]
+pub struct CsvFile {
+    body: Vec<u8>,
+    content_type: ContentType,
+    disposition: rocket::http::Header<'static>,
+}
+
+impl CsvFile {
+    pub fn new(name: &str, body: Vec<u8>) -> Self {
+        let disposition = format!("attachment; filename=\"{name}\"");
+        CsvFile {
+            body,
+            content_type: ContentType::CSV,
+            disposition: rocket::http::Header::new("Content-Disposition", disposition),
+        }
+    }
 }

@@ -6,7 +6,7 @@ use rocket::http::Status as HttpStatus;
 use rocket::{Either, State, get, post};
 
 use super::form::{BookingForm, FormPage, form_again, form_data, form_money, grid_link, parse_form};
-use super::{kind_label, status_label, today};
+use super::{kind_label, status_label};
 use crate::app::App;
 use crate::bookings::commands::{CancelBooking, SetAttendance, UpdateBooking};
 use crate::bookings::model::{LocalSlot, Player, Status};
@@ -129,7 +129,7 @@ fn refundable(payments: &[Payment], p: &Payment) -> i64 {
 
 pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<ShowPage, AppError> {
     let lookup = id.clone();
-    let today = today(&ctx);
+    let today = ctx.club_day();
     let (b, court, players, records, payments, fee, passes) = app
         .db
         .read(move |c| {

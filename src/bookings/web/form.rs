@@ -6,7 +6,7 @@ use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
 use rocket::{Either, State, get, post};
 
-use super::{kind_label, parse_day, today};
+use super::{kind_label, parse_day};
 use crate::app::App;
 use crate::bookings::commands::CreateBooking;
 use crate::bookings::model::{Kind, LocalSlot, Player, Source};
@@ -151,31 +151,49 @@ pub(super) async fn form_data(app: &App) -> anyhow::Result<(Vec<Court>, BookingR
     app.db.read(|c| Ok((courts::courts(c)?, courts::rules(c)?))).await
 }
 
-#[get("/bookings/new?<court>&<date>&<start>&<minutes>&<booker_id>")]
+/// Where a new booking or series form starts: a grid cell's court, day and time, or the
+/// member whose card sent the receptionist here.
+#[derive(FromForm, Default)]
+pub(super) struct Prefill {
+    pub(super) court: Option<String>,
+    pub(super) date: Option<String>,
+    pub(super) start: Option<String>,
+    pub(super) minutes: Option<String>,
+    pub(super) booker_id: Option<String>,
+}
+
+impl Prefill {
+    pub(super) fn start(&self) -> String {
+        self.start.clone().unwrap_or_else(|| "18:00".into())
+    }
+
+    /// The booker as the form shows it (name, id); both empty when none was sent or it is unknown.
+    pub(super) async fn booker(&self, app: &App) -> anyhow::Result<(String, String)> {
+        let lookup = self.booker_id.clone().unwrap_or_default();
+        let member = app.db.read(move |c| Ok(members::member(c, &lookup)?)).await?;
+        Ok(member.map(|m| (m.full_name, m.id)).unwrap_or_default())
+    }
+}
+
+#[get("/bookings/new?<prefill..>")]
 pub(super) async fn new_page(
     _r: Reception,
     ctx: PageCtx,
     app: &State<App>,
-    court: Option<String>,
-    date: Option<String>,
-    start: Option<String>,
-    minutes: Option<String>,
-    booker_id: Option<String>,
+    prefill: Prefill,
 ) -> Result<Html, AppError> {
     let (courts, rules) = form_data(app).await?;
-    // From a member's card the booker comes chosen.
-    let booker_id = booker_id.unwrap_or_default();
-    let lookup = booker_id.clone();
-    let booker = app.db.read(move |c| Ok(members::member(c, &lookup)?)).await?;
+    let (booker, booker_id) = prefill.booker(app).await?;
+    let default_court = || courts.iter().find(|c| c.draft.active).map(|c| c.id.clone());
     let form = BookingForm {
         command_id: fresh_id(),
-        court_id: court.or_else(|| courts.iter().find(|c| c.draft.active).map(|c| c.id.clone())).unwrap_or_default(),
-        date: parse_day(date.as_deref(), &ctx).to_string(),
-        start: start.unwrap_or_else(|| "18:00".into()),
-        minutes: minutes.unwrap_or_else(|| rules.min_minutes.max(60.min(rules.max_minutes)).to_string()),
+        court_id: prefill.court.clone().or_else(default_court).unwrap_or_default(),
+        date: parse_day(prefill.date.as_deref(), &ctx).to_string(),
+        start: prefill.start(),
+        minutes: prefill.minutes.unwrap_or_else(|| rules.min_minutes.max(60.min(rules.max_minutes)).to_string()),
         kind: "play".into(),
-        booker: booker.as_ref().map(|m| m.full_name.clone()).unwrap_or_default(),
-        booker_id: booker.map(|m| m.id).unwrap_or_default(),
+        booker,
+        booker_id,
         ..Default::default()
     };
     let (quote, pass_choices) = form_money(app, &ctx, &form, true).await?;
@@ -193,20 +211,32 @@ pub(super) async fn new_page(
     })
 }
 
-/// A booker typed but not picked from the list: a card number, or a name or phone that
-/// finds exactly one member.
-pub(super) async fn resolve_member(app: &App, typed: &str) -> anyhow::Result<Result<Option<String>, &'static str>> {
-    let typed = typed.trim().to_owned();
+/// The booker of a booking or series form: the member picked from the suggestions, else one
+/// found by what was typed (a card number, or a name or phone that finds exactly one member).
+/// A typed booker that finds none or several is a mistake on the booker field.
+pub(super) async fn booker_of(
+    app: &App,
+    ctx: &PageCtx,
+    picked: &str,
+    typed: &str,
+    errors: &mut FieldErrors,
+) -> anyhow::Result<Option<String>> {
+    let (picked, typed) = (picked.trim(), typed.trim().to_owned());
+    if !picked.is_empty() {
+        return Ok(Some(picked.to_owned()));
+    }
     if typed.is_empty() {
-        return Ok(Ok(None));
+        return Ok(None);
     }
     let index = app.member_index.clone();
     let found = app.db.read(move |c| Ok(index.search(c, &typed, false, 2)?)).await?;
-    Ok(match found.as_slice() {
-        [one] => Ok(Some(one.id.clone())),
-        [] => Err("booker-unknown"),
-        _ => Err("booker-ambiguous"),
-    })
+    let code = match found.as_slice() {
+        [one] => return Ok(Some(one.id.clone())),
+        [] => "booker-unknown",
+        _ => "booker-ambiguous",
+    };
+    errors.add(ctx.locale, "booker", code);
+    Ok(None)
 }
 
 pub(super) struct Parsed {
@@ -232,17 +262,7 @@ pub(super) async fn parse_form(
     let minutes =
         f.minutes.trim().parse::<u16>().map_err(|_| errors.add(ctx.locale, "minutes", "slot-length-misaligned")).ok();
     let kind = Kind::parse(&f.kind).unwrap_or(Kind::Play);
-    let booker_id = if !f.booker_id.trim().is_empty() {
-        Some(f.booker_id.trim().to_owned())
-    } else {
-        match resolve_member(app, &f.booker).await? {
-            Ok(id) => id,
-            Err(code) => {
-                errors.add(ctx.locale, "booker", code);
-                None
-            }
-        }
-    };
+    let booker_id = booker_of(app, ctx, &f.booker_id, &f.booker, errors).await?;
     let mut players = Vec::new();
     for i in 0..3 {
         let id = f.player_id.get(i).map(|s| s.trim()).unwrap_or_default();
@@ -311,7 +331,7 @@ pub(super) async fn form_money(
         .collect();
     let (court, booker) = (f.court_id.clone(), Some(f.booker_id.clone()).filter(|b| !b.is_empty()));
     let slot = LocalSlot { day, start, minutes };
-    let today = today(ctx);
+    let today = ctx.club_day();
     let (quote, passes) = app
         .db
         .read(move |c| {

@@ -14,12 +14,8 @@ use crate::web::page::PageCtx;
 
 pub(crate) use booking::show_page;
 
-pub(crate) fn today(ctx: &PageCtx) -> Date {
-    ctx.now.to_zoned_datetime(ctx.tz.clone()).date()
-}
-
 pub(crate) fn parse_day(raw: Option<&str>, ctx: &PageCtx) -> Date {
-    raw.and_then(|d| d.trim().parse().ok()).unwrap_or_else(|| today(ctx))
+    raw.and_then(|d| d.trim().parse().ok()).unwrap_or_else(|| ctx.club_day())
 }
 
 pub(crate) fn kind_label(ctx: &PageCtx, k: &Kind) -> String {

@@ -8,8 +8,8 @@ use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
 use rocket::{Either, State, get, post};
 
-use super::form::{court_choices, form_data, length_options, resolve_member, start_options};
-use super::{parse_day, status_label, today};
+use super::form::{Prefill, booker_of, court_choices, form_data, length_options, start_options};
+use super::{parse_day, status_label};
 use crate::app::App;
 use crate::bookings::commands::{CreateSeries, EditSeries, EndSeries, SeriesSpec};
 use crate::bookings::model::{Kind, LocalSlot, Status};
@@ -97,28 +97,22 @@ impl SeriesPage {
     }
 }
 
-#[get("/series/new?<court>&<date>&<start>&<minutes>&<booker_id>")]
+#[get("/series/new?<prefill..>")]
 pub(super) async fn series_new(
     _r: Reception,
     ctx: PageCtx,
     app: &State<App>,
-    court: Option<String>,
-    date: Option<String>,
-    start: Option<String>,
-    minutes: Option<String>,
-    booker_id: Option<String>,
+    prefill: Prefill,
 ) -> Result<Html, AppError> {
     let (courts, rules) = form_data(app).await?;
-    let first = parse_day(date.as_deref(), &ctx);
-    let booker_id = booker_id.unwrap_or_default();
-    let lookup = booker_id.clone();
-    let booker = app.db.read(move |c| Ok(members::member(c, &lookup)?)).await?.map(|m| m.full_name).unwrap_or_default();
+    let first = parse_day(prefill.date.as_deref(), &ctx);
+    let (booker, booker_id) = prefill.booker(app).await?;
     let form = SeriesForm {
         command_id: fresh_id(),
-        court_id: court.unwrap_or_default(),
+        court_id: prefill.court.clone().unwrap_or_default(),
         weekday: vec![first.weekday().to_monday_one_offset()],
-        start: start.unwrap_or_else(|| "18:00".into()),
-        minutes: minutes.unwrap_or_else(|| rules.min_minutes.to_string()),
+        start: prefill.start(),
+        minutes: prefill.minutes.unwrap_or_else(|| rules.min_minutes.to_string()),
         first_day: first.to_string(),
         last_day: first.checked_add(jiff::Span::new().months(3)).unwrap_or(first).to_string(),
         booker,
@@ -148,17 +142,7 @@ async fn series_spec(
         errors.add(ctx.locale, "weekdays", "series-no-weekdays");
     }
     let kind = Kind::parse(&f.kind).unwrap_or(Kind::Play);
-    let booker_id = if !f.booker_id.trim().is_empty() {
-        Some(f.booker_id.trim().to_owned())
-    } else {
-        match resolve_member(app, &f.booker).await? {
-            Ok(id) => id,
-            Err(code) => {
-                errors.add(ctx.locale, "booker", code);
-                None
-            }
-        }
-    };
+    let booker_id = booker_of(app, ctx, &f.booker_id, &f.booker, errors).await?;
     let (Some(first_day), Some(last_day), Some(start), Some(minutes)) = (first, last, start, minutes) else {
         return Ok(None);
     };
@@ -302,7 +286,7 @@ impl SeriesShow {
     }
 
     fn today(&self) -> String {
-        today(&self.ctx).to_string()
+        self.ctx.club_day().to_string()
     }
 
     fn next_season(&self) -> (String, String) {

@@ -71,7 +71,7 @@ impl CardPage {
 
     fn age(&self) -> Option<i16> {
         let born = self.m.birth_date?;
-        let today = self.ctx.now.to_zoned_datetime(self.ctx.tz.clone()).date();
+        let today = self.ctx.club_day();
         let mut age = today.year() - born.year();
         if (today.month(), today.day()) < (born.month(), born.day()) {
             age -= 1;
@@ -94,7 +94,7 @@ impl CardPage {
 
 async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<CardPage, AppError> {
     let lookup = id.clone();
-    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+    let today = ctx.club_day();
     let (m, merged_into, relatives, records, bookings, balance, passes, (sms, sms_opted_out)) = app
         .db
         .read(move |c| {

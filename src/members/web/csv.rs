@@ -15,25 +15,15 @@ use crate::members::model::display_phone;
 use crate::members::store::{self};
 use crate::web::forms::{Csrf, Page, fresh_id, go};
 use crate::web::guards::Manager;
-use crate::web::page::{Html, PageCtx, ok, render};
+use crate::web::page::{CsvFile, Html, PageCtx, ok, render};
 
 // ---- CSV export and import (managers) ----
-
-#[derive(rocket::Responder)]
-#[response(content_type = "text/csv")]
-pub(super) struct CsvFile {
-    body: Vec<u8>,
-    disposition: rocket::http::Header<'static>,
-}
 
 #[get("/export.csv")]
 pub(super) async fn export(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<CsvFile, AppError> {
     let members = app.db.read(|c| Ok(store::all(c, true)?)).await?;
     let body = crate::members::csv_io::export(&members)?;
-    let day = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
-    let disposition =
-        rocket::http::Header::new("Content-Disposition", format!("attachment; filename=\"members-{day}.csv\""));
-    Ok(CsvFile { body, disposition })
+    Ok(CsvFile::new(&format!("members-{}.csv", ctx.club_day()), body))
 }
 
 struct PreviewRow {
@@ -78,7 +68,7 @@ async fn examine(
     text: String,
 ) -> anyhow::Result<Result<Vec<(crate::members::csv_io::ImportRow, Option<String>)>, &'static str>> {
     use crate::members::csv_io::{ReadError, read};
-    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+    let today = ctx.club_day();
     let rows = match read(&text, today) {
         Ok(rows) => rows,
         Err(ReadError::Empty) => return Ok(Err("import-empty")),

@@ -77,7 +77,7 @@ impl MemberForm {
             sms_consent: self.sms_consent,
         }
         .tidy();
-        let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+        let today = ctx.club_day();
         if let Err(problems) = draft.validate(today) {
             for (field, code) in problems {
                 errors.add(ctx.locale, field, code);

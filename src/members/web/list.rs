@@ -1,6 +1,7 @@
 //! The member list and search as you type.
 
 use askama::Template;
+use rocket::form::FromForm;
 use rocket::serde::json::{Json, Value, json};
 use rocket::{State, get};
 
@@ -47,32 +48,26 @@ async fn find(app: &App, q: String, archived: bool) -> anyhow::Result<Vec<Row>> 
         .await
 }
 
-#[get("/?<q>&<archived>")]
-pub(super) async fn list(
-    _r: Reception,
-    ctx: PageCtx,
-    app: &State<App>,
+/// The list's search box and its archive switch.
+#[derive(FromForm, Default)]
+pub(super) struct ListQuery {
     q: Option<String>,
     archived: Option<bool>,
-) -> Result<Html, AppError> {
-    let q = q.unwrap_or_default();
-    let archived = archived.unwrap_or(false);
+}
+
+#[get("/?<query..>")]
+pub(super) async fn list(_r: Reception, ctx: PageCtx, app: &State<App>, query: ListQuery) -> Result<Html, AppError> {
+    let (q, archived) = (query.q.unwrap_or_default(), query.archived.unwrap_or(false));
     let rows = find(app, q.clone(), archived).await?;
     let (active_count, archived_count) = app.db.read(|c| Ok(store::count(c)?)).await?;
     ok(&ListPage { ctx, q, archived, rows, active_count, archived_count })
 }
 
 /// The result rows alone, for search as you type.
-#[get("/search?<q>&<archived>")]
-pub(super) async fn search(
-    _r: Reception,
-    ctx: PageCtx,
-    app: &State<App>,
-    q: Option<String>,
-    archived: Option<bool>,
-) -> Result<Html, AppError> {
-    let q = q.unwrap_or_default();
-    let rows = find(app, q.clone(), archived.unwrap_or(false)).await?;
+#[get("/search?<query..>")]
+pub(super) async fn search(_r: Reception, ctx: PageCtx, app: &State<App>, query: ListQuery) -> Result<Html, AppError> {
+    let q = query.q.unwrap_or_default();
+    let rows = find(app, q.clone(), query.archived.unwrap_or(false)).await?;
     ok(&RowsFragment { ctx, rows, q })
 }
 

@@ -6,7 +6,7 @@ pub mod takings;
 
 use askama::Template;
 use rocket::form::FromForm;
-use rocket::http::{ContentType, Status};
+use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
@@ -28,7 +28,7 @@ use crate::payments::store as payments;
 use crate::payments::store::{Entry, Payment};
 use crate::web::forms::{Csrf, FieldErrors, Page, done, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
-use crate::web::page::{Html, PageCtx, ok, render};
+use crate::web::page::{CsvFile, Html, PageCtx, ok, render};
 
 // ---- paying a booking ----
 
@@ -267,12 +267,7 @@ async fn statement(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) ->
 }
 
 #[get("/accounts/<id>/statement.csv")]
-async fn statement_csv(
-    _r: Reception,
-    ctx: PageCtx,
-    app: &State<App>,
-    id: String,
-) -> Result<(ContentType, String), AppError> {
+async fn statement_csv(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<CsvFile, AppError> {
     let page = statement_page(app, ctx, id, FieldErrors::default(), Default::default()).await?;
     let mut out = Csv::default();
     let currency = &page.ctx.club.currency;
@@ -287,7 +282,7 @@ async fn statement_csv(
             e.reason.clone(),
         ])?;
     }
-    Ok((ContentType::CSV, String::from_utf8_lossy(&out.finish()?).into_owned()))
+    Ok(CsvFile::new(&format!("statement-{}.csv", page.ctx.club_day()), out.finish()?))
 }
 
 #[post("/accounts/<id>/top-up", data = "<form>")]
@@ -359,8 +354,7 @@ struct CreditForm {
 #[post("/accounts/<id>/credit", data = "<form>")]
 async fn credit(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CreditForm>) -> Page {
     let Csrf(f, sub) = form;
-    let limit = if f.limit.trim().is_empty() { Ok(0) } else { amount::parse(&f.limit, &ctx.club.currency) };
-    let rejection = match limit {
+    let rejection = match amount::parse_or_zero(&f.limit, &ctx.club.currency) {
         Err(code) => Some(Rejection::new(code).on("limit")),
         Ok(limit) => {
             let cmd = AnyCommand::SetCreditLimit(SetCreditLimit { member_id: id.clone(), limit });

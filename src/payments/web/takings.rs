@@ -3,11 +3,9 @@
 
 use askama::Template;
 use jiff::civil::Date;
-use rocket::http::ContentType;
 use rocket::{Route, State, get, routes};
 
 use crate::app::App;
-use crate::bookings::model::day_bounds;
 use crate::error::AppError;
 use crate::export::Csv;
 use crate::money::amount;
@@ -15,7 +13,8 @@ use crate::payments::model::{Method, Purpose};
 use crate::payments::store as payments;
 use crate::payments::store::Payment;
 use crate::web::guards::Manager;
-use crate::web::page::{Html, PageCtx, ok};
+use crate::web::page::{CsvFile, Html, PageCtx, ok};
+use crate::web::period::PeriodQuery;
 
 /// Takings between two club-local days, inclusive.
 struct Takings {
@@ -52,20 +51,12 @@ impl Takings {
     }
 }
 
-async fn takings(app: &App, ctx: &PageCtx, first: Date, last: Date) -> Result<Takings, AppError> {
-    let (from, _) = day_bounds(first, &ctx.tz).ok_or(AppError::NotFound)?;
-    let (_, to) = day_bounds(last, &ctx.tz).ok_or(AppError::NotFound)?;
+/// One day unless asked otherwise.
+async fn takings(app: &App, ctx: &PageCtx, query: &PeriodQuery) -> Result<Takings, AppError> {
+    let period = query.period(ctx.club_day(), 0);
+    let (from, to) = period.instants(&ctx.tz);
     let payments = app.db.read(move |c| Ok(payments::payments_between(c, from, to)?)).await?;
-    Ok(Takings { first, last, payments })
-}
-
-fn range(ctx: &PageCtx, from: Option<String>, to: Option<String>) -> (Date, Date) {
-    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
-    let day = |raw: Option<String>| raw.and_then(|d| d.trim().parse::<Date>().ok());
-    let first = day(from).unwrap_or(today);
-    let last = day(to).unwrap_or(first).max(first);
-    // A year at most: the page lists every payment.
-    (first, last.min(first.checked_add(jiff::Span::new().days(366)).unwrap_or(last)))
+    Ok(Takings { first: period.first, last: period.last, payments })
 }
 
 #[derive(Template)]
@@ -86,30 +77,16 @@ impl ReportsPage {
     }
 }
 
-#[get("/?<from>&<to>")]
-async fn page(
-    _m: Manager,
-    ctx: PageCtx,
-    app: &State<App>,
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<Html, AppError> {
-    let (first, last) = range(&ctx, from, to);
-    let t = takings(app, &ctx, first, last).await?;
+#[get("/?<query..>")]
+async fn page(_m: Manager, ctx: PageCtx, app: &State<App>, query: PeriodQuery) -> Result<Html, AppError> {
+    let t = takings(app, &ctx, &query).await?;
     let debtors = app.db.read(|c| Ok(payments::debtors(c)?)).await?;
     ok(&ReportsPage { ctx, t, debtors })
 }
 
-#[get("/payments.csv?<from>&<to>")]
-async fn csv_export(
-    _m: Manager,
-    ctx: PageCtx,
-    app: &State<App>,
-    from: Option<String>,
-    to: Option<String>,
-) -> Result<(ContentType, String), AppError> {
-    let (first, last) = range(&ctx, from, to);
-    let t = takings(app, &ctx, first, last).await?;
+#[get("/payments.csv?<query..>")]
+async fn csv_export(_m: Manager, ctx: PageCtx, app: &State<App>, query: PeriodQuery) -> Result<CsvFile, AppError> {
+    let t = takings(app, &ctx, &query).await?;
     let currency = &ctx.club.currency;
     let mut out = Csv::default();
     let head = [
@@ -133,7 +110,7 @@ async fn csv_export(
             p.taken_by.clone(),
         ])?;
     }
-    Ok((ContentType::CSV, String::from_utf8_lossy(&out.finish()?).into_owned()))
+    Ok(CsvFile::new(&format!("payments-{}-{}.csv", t.first, t.last), out.finish()?))
 }
 
 pub fn routes() -> Vec<Route> {

@@ -97,6 +97,16 @@ impl Twilio {
         Ok(out)
     }
 
+    /// A read that only a 200 with JSON answers; nothing it asks can have sent a message.
+    async fn read_json(&self, req: reqwest::RequestBuilder) -> Result<Value, ProviderError> {
+        let (status, body) = exchange(req.basic_auth(&self.sid, Some(&self.token)), false).await?;
+        match (status, serde_json::from_str(&body)) {
+            (200, Ok(v)) => Ok(v),
+            (401, _) => Err(ProviderError::Auth(format!("HTTP 401: {}", super::excerpt(&body)))),
+            _ => Err(unclear(false, status, &body)),
+        }
+    }
+
     /// A message whose create went unanswered, found (or not) among the messages sent to its
     /// number since the day of the attempt, by its text.
     async fn look_up(&self, r: &PollRef) -> Result<StatusUpdate, ProviderError> {
@@ -104,15 +114,7 @@ impl Twilio {
         let params = [("To", r.phone.as_str()), ("DateSent>", day.as_str()), ("PageSize", "50")];
         let url = reqwest::Url::parse_with_params(&self.url("/Messages.json"), params)
             .map_err(|e| ProviderError::Config(format!("provider address: {e}")))?;
-        let req = self.http.get(url).basic_auth(&self.sid, Some(&self.token));
-        let (status, body) = exchange(req, false).await?;
-        if status == 401 {
-            return Err(ProviderError::Auth(format!("HTTP 401: {}", super::excerpt(&body))));
-        }
-        let v: Value = match (status, serde_json::from_str(&body)) {
-            (200, Ok(v)) => v,
-            _ => return Err(unclear(false, status, &body)),
-        };
+        let v = self.read_json(self.http.get(url)).await?;
         let found = field(&v, "messages")
             .and_then(Value::as_array)
             .and_then(|all| all.iter().find(|m| field(m, "body").and_then(text_of).as_deref() == Some(r.text.trim())));
@@ -182,15 +184,7 @@ impl Twilio {
     }
 
     pub async fn balance(&self) -> Result<String, ProviderError> {
-        let req = self.http.get(self.url("/Balance.json")).basic_auth(&self.sid, Some(&self.token));
-        let (status, body) = exchange(req, false).await?;
-        if status == 401 {
-            return Err(ProviderError::Auth(format!("HTTP 401: {}", super::excerpt(&body))));
-        }
-        let v: Value = match (status, serde_json::from_str(&body)) {
-            (200, Ok(v)) => v,
-            _ => return Err(unclear(false, status, &body)),
-        };
+        let v = self.read_json(self.http.get(self.url("/Balance.json"))).await?;
         let amount = field(&v, "balance").and_then(text_of).unwrap_or_default();
         let currency = field(&v, "currency").and_then(text_of).unwrap_or_default();
         Ok(format!("{amount} {currency}"))

@@ -5,7 +5,7 @@
 use askama::Template;
 use jiff::civil::{Date, DateTime};
 use rocket::form::FromForm;
-use rocket::http::{ContentType, Status as Http};
+use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 
@@ -22,7 +22,8 @@ use crate::sms::model::{self, Encoding, Status};
 use crate::sms::store::{self, Campaign, Counts, Message};
 use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id};
 use crate::web::guards::Manager;
-use crate::web::page::{Html, PageCtx, ok, render};
+use crate::web::page::{CsvFile, Html, PageCtx, ok, render};
+use crate::web::period::PeriodQuery;
 
 fn status_class(s: Status) -> &'static str {
     match s {
@@ -228,7 +229,7 @@ fn parse_audience(f: &ComposeForm, ctx: &PageCtx, errors: &mut FieldErrors) -> O
                 _ => None,
             }
         }
-        "passes" => Some(Audience::PassHolders { on: ctx.now.to_zoned_datetime(ctx.tz.clone()).date() }),
+        "passes" => Some(Audience::PassHolders { on: ctx.club_day() }),
         "pasted" if !f.pasted.trim().is_empty() => Some(Audience::Pasted { text: f.pasted.clone() }),
         "pasted" => {
             errors.add(ctx.locale, "pasted", "sms-audience-pasted-required");
@@ -411,7 +412,7 @@ async fn cancel(m: Manager, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf
     }))
 }
 
-fn csv_of(ctx: &PageCtx, messages: &[Message]) -> Result<String, AppError> {
+fn csv_of(ctx: &PageCtx, name: &str, messages: &[Message]) -> Result<CsvFile, AppError> {
     let mut out = Csv::default();
     let head = [
         "sms-when",
@@ -438,18 +439,13 @@ fn csv_of(ctx: &PageCtx, messages: &[Message]) -> Result<String, AppError> {
             m.body.clone(),
         ])?;
     }
-    Ok(String::from_utf8_lossy(&out.finish()?).into_owned())
+    Ok(CsvFile::new(name, out.finish()?))
 }
 
 #[get("/campaigns/<id>/export.csv")]
-async fn campaign_csv(
-    _m: Manager,
-    ctx: PageCtx,
-    app: &State<App>,
-    id: &str,
-) -> Result<Option<(ContentType, String)>, AppError> {
-    let Some((_, _, messages)) = load_campaign(app, id).await? else { return Ok(None) };
-    Ok(Some((ContentType::CSV, csv_of(&ctx, &messages)?)))
+async fn campaign_csv(_m: Manager, ctx: PageCtx, app: &State<App>, id: &str) -> Result<CsvFile, AppError> {
+    let (_, _, messages) = load_campaign(app, id).await?.ok_or(AppError::NotFound)?;
+    csv_of(&ctx, &format!("sms-campaign-{}.csv", ctx.club_day()), &messages)
 }
 
 // ---- the period report ----
@@ -470,45 +466,24 @@ impl ReportPage {
     }
 }
 
-/// The days asked for (default: the last 30 days), as instants [from, to + 1 day).
-fn period(ctx: &PageCtx, from: Option<&str>, to: Option<&str>) -> (Date, Date, jiff::Timestamp, jiff::Timestamp) {
-    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
-    let to = to.and_then(|t| t.parse().ok()).unwrap_or(today);
-    let from = from.and_then(|f| f.parse().ok()).unwrap_or_else(|| to.saturating_sub(jiff::Span::new().days(30)));
-    let start = from.to_zoned_datetime(ctx.tz.clone()).map(|z| z.timestamp()).unwrap_or(jiff::Timestamp::MIN);
-    let end = to
-        .tomorrow()
-        .ok()
-        .and_then(|d| d.to_zoned_datetime(ctx.tz.clone()).ok())
-        .map_or(jiff::Timestamp::MAX, |z| z.timestamp());
-    (from, to, start, end)
-}
+/// Unless asked otherwise, the last 30 days.
+const REPORT_DAYS: i64 = 30;
 
-#[get("/report?<from>&<to>")]
-async fn report(
-    _m: Manager,
-    ctx: PageCtx,
-    app: &State<App>,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<Html, AppError> {
-    let (from, to, start, end) = period(&ctx, from, to);
+#[get("/report?<query..>")]
+async fn report(_m: Manager, ctx: PageCtx, app: &State<App>, query: PeriodQuery) -> Result<Html, AppError> {
+    let period = query.period(ctx.club_day(), REPORT_DAYS);
+    let (start, end) = period.instants(&ctx.tz);
     let (n, messages) =
         app.db.read(move |c| Ok((store::period_counts(c, start, end)?, store::between(c, start, end, 500)?))).await?;
-    ok(&ReportPage { ctx, from, to, n, rows: messages })
+    ok(&ReportPage { ctx, from: period.first, to: period.last, n, rows: messages })
 }
 
-#[get("/report.csv?<from>&<to>")]
-async fn report_csv(
-    _m: Manager,
-    ctx: PageCtx,
-    app: &State<App>,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(ContentType, String), AppError> {
-    let (_, _, start, end) = period(&ctx, from, to);
+#[get("/report.csv?<query..>")]
+async fn report_csv(_m: Manager, ctx: PageCtx, app: &State<App>, query: PeriodQuery) -> Result<CsvFile, AppError> {
+    let period = query.period(ctx.club_day(), REPORT_DAYS);
+    let (start, end) = period.instants(&ctx.tz);
     let messages = app.db.read(move |c| Ok(store::between(c, start, end, i64::MAX)?)).await?;
-    Ok((ContentType::CSV, csv_of(&ctx, &messages)?))
+    csv_of(&ctx, &format!("sms-{}-{}.csv", period.first, period.last), &messages)
 }
 
 pub fn routes() -> Vec<Route> {
