@@ -1,6 +1,8 @@
 //! `courtside demo`: fills an empty data folder with a believable club (courts, members with
-//! Russian and English names, weekly series, a year of bookings) for trying Courtside out and
-//! for benchmarks. Everything goes through the commands, like any other write.
+//! Russian and English names, a price list, weekly series, a year of bookings, and a month of
+//! the front desk's money: payments, refunds, passes, late-cancel and no-show fees) for trying
+//! Courtside out, for benchmarks and for checking that the change log replays. Everything goes
+//! through the commands, like any other write.
 
 use anyhow::bail;
 use jiff::Span;
@@ -18,6 +20,8 @@ use crate::courts::model::{CourtDraft, DayMinute, Surface};
 use crate::members::commands::CreateMember;
 use crate::members::model::MemberDraft;
 
+mod money;
+
 pub struct Options {
     pub courts: usize,
     pub members: usize,
@@ -31,6 +35,7 @@ pub struct Summary {
     pub members: usize,
     pub series: usize,
     pub bookings: usize,
+    pub payments: usize,
 }
 
 const RU_FIRST: &[&str] = &[
@@ -69,6 +74,54 @@ const RU_FEMALE: &[&str] = &["Мария", "Анна", "Елена", "Ольга
 const EN_FIRST: &[&str] = &["James", "Emma", "Oliver", "Sophie", "Harry", "Lucy", "George", "Grace", "Thomas", "Chloe"];
 const EN_LAST: &[&str] =
     &["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Walker", "Wright", "Hughes"];
+
+/// Prices before any booking, so every booking carries one: weekdays by day and evening, and
+/// weekends; cancelling within a day costs half, not coming costs it all.
+fn price_list(app: &App) -> anyhow::Result<()> {
+    use crate::prices::commands::{SavePriceRule, SetMoneyPolicy};
+    use crate::prices::model::PriceRule;
+    use crate::prices::store::{PassUseOn, Policy};
+    use Weekday::*;
+    let hm = |h: u16| DayMinute::new(h * 60).expect("a time of day");
+    let weekdays = vec![Monday, Tuesday, Wednesday, Thursday, Friday];
+    let rules = [
+        ("Weekday daytime", weekdays.clone(), hm(0), hm(17), rub(1200)),
+        ("Weekday evening", weekdays, hm(17), DayMinute::MIDNIGHT_END, rub(1800)),
+        ("Weekend", vec![Saturday, Sunday], hm(0), DayMinute::MIDNIGHT_END, rub(1500)),
+    ];
+    for (name, weekdays, from, to, per_hour) in rules {
+        let rule = PriceRule {
+            name: name.into(),
+            court_ids: Vec::new(),
+            weekdays,
+            from,
+            to,
+            first_day: None,
+            last_day: None,
+            category_id: None,
+            per_hour,
+            priority: 0,
+            active: true,
+        };
+        run(app, AnyCommand::SavePriceRule(SavePriceRule { rule_id: Uuid::now_v7().to_string(), rule }))?;
+    }
+    let policy = Policy {
+        lights_from: None,
+        lights_per_hour: 0,
+        guest_fee: rub(300),
+        cancel_window_hours: 24,
+        late_cancel_pct: 50,
+        no_show_pct: 100,
+        pass_use_on: PassUseOn::Booking,
+    };
+    run(app, AnyCommand::SetMoneyPolicy(SetMoneyPolicy { policy, new_id: Uuid::now_v7().to_string() }))?;
+    Ok(())
+}
+
+/// An amount in roubles, in the kopecks every amount is kept in.
+const fn rub(roubles: i64) -> i64 {
+    roubles * 100
+}
 
 fn run(app: &App, cmd: AnyCommand) -> anyhow::Result<bool> {
     Ok(matches!(app.run_blocking(Actor::Console, cmd)?.outcome, Outcome::Applied { .. }))
@@ -180,6 +233,7 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
     if courts.is_empty() || members.is_empty() {
         return Ok(summary);
     }
+    price_list(app)?;
     let club = app.db.read_blocking(|c| Ok(crate::club::store::settings(c)?))?;
     let tz = club.and_then(|(_, s)| TimeZone::get(&s.time_zone).ok()).unwrap_or(TimeZone::UTC);
     let today = app.now().to_zoned_datetime(tz.clone()).date();
@@ -243,5 +297,6 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
         }
         day = day.tomorrow()?;
     }
+    summary.payments = money::fill(app, &mut rng, &members, &tz)?;
     Ok(summary)
 }

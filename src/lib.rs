@@ -32,6 +32,7 @@ pub mod sealed;
 pub mod secret_key;
 pub mod sms;
 pub mod staff;
+pub mod sync;
 #[cfg(test)]
 pub mod testing;
 pub mod text;

@@ -86,14 +86,7 @@ pub fn execute_submitted<C: Command>(
                 None
             } else {
                 let prev = store::head_hash(&tx)?;
-                let mut h = Sha256::new();
-                h.update(prev.as_bytes());
-                h.update(txn_seq.to_be_bytes());
-                for row in &changes {
-                    h.update(row.as_bytes());
-                    h.update([0u8]);
-                }
-                let hash = hex(&h.finalize());
+                let hash = db::changelog::txn_hash(&prev, txn_seq, &changes);
                 store::record_txn(&tx, txn_seq, now, &id, &env.origin.to_string(), env.actor.user_id(), &prev, &hash)?;
                 Some(txn_seq)
             };

@@ -3,6 +3,7 @@
 //! happen outside a command (the triggers abort when no `write_context` row is present).
 
 use rusqlite::{Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
 
 /// Club data that desks replicate. Every one has a UUIDv7 text primary key named `id`.
 pub const REPLICATED_TABLES: &[&str] = &[
@@ -125,4 +126,23 @@ pub fn ensure_log_id(conn: &Connection) -> rusqlite::Result<()> {
         [uuid::Uuid::now_v7().to_string()],
     )?;
     Ok(())
+}
+
+/// One change row as it is hashed and sent: `tbl|pk|op|row` (an empty row for a delete).
+pub fn row_text(tbl: &str, pk: &str, op: &str, row: Option<&str>) -> String {
+    format!("{tbl}|{pk}|{op}|{}", row.unwrap_or(""))
+}
+
+/// The chain link of transaction `txn_seq`: SHA-256 over the previous link, the sequence number
+/// and the transaction's change rows (`row_text`, in order), in hex. Equal logs give equal links,
+/// so a desk that computes the head's link from what it received knows it holds the same history.
+pub fn txn_hash(prev_hash: &str, txn_seq: i64, rows: &[String]) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(txn_seq.to_be_bytes());
+    for row in rows {
+        h.update(row.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -132,6 +132,45 @@ mod tests {
         assert_eq!(schema_cookie(&conn), before, "an ordinary start rewrites no trigger");
     }
 
+    /// A change row written before a column existed leaves that column out, and replaying it
+    /// (`sync::apply`) gives the column its default: so a column added to a replicated table that
+    /// already has rows must default to a constant, the value every old row got when it was added.
+    #[test]
+    fn columns_added_to_replicated_tables_default_to_a_constant() {
+        use std::collections::HashMap;
+        let columns = |c: &Connection, t: &str| -> Vec<(String, bool, Option<String>)> {
+            let mut s = c.prepare("SELECT name, \"notnull\", dflt_value FROM pragma_table_info(?1)").unwrap();
+            s.query_map([t], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+        };
+        let constant = |d: &str| {
+            d.parse::<f64>().is_ok()
+                || (d.starts_with('\'') && d.ends_with('\'') && !d[1..d.len() - 1].contains('\''))
+                || ["NULL", "TRUE", "FALSE"].contains(&d.to_uppercase().as_str())
+        };
+        let mut conn = Connection::open_in_memory().unwrap();
+        let mut before: HashMap<&str, Vec<String>> = HashMap::new();
+        for (version, (name, sql)) in MIGRATIONS.iter().enumerate() {
+            let tx = conn.transaction().unwrap();
+            tx.execute_batch(sql).unwrap();
+            tx.pragma_update(None, "user_version", version as i64 + 1).unwrap();
+            tx.commit().unwrap();
+            for table in changelog::REPLICATED_TABLES {
+                let now = columns(&conn, table);
+                if let Some(old) = before.get(table) {
+                    for (column, not_null, default) in now.iter().filter(|(c, ..)| !old.contains(c)) {
+                        match default {
+                            Some(d) => assert!(constant(d), "{name}: {table}.{column} defaults to {d}, not a constant"),
+                            None => assert!(!not_null, "{name}: {table}.{column} is NOT NULL without a default"),
+                        }
+                    }
+                }
+                if !now.is_empty() {
+                    before.insert(table, now.into_iter().map(|(c, ..)| c).collect());
+                }
+            }
+        }
+    }
+
     /// 0010 takes the SMS credential out of the command log of an older club.
     #[test]
     fn the_sms_credential_leaves_the_command_log() {

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 mod fake_sms;
 mod hardening;
 mod login_flood;
+mod replay;
 mod sms;
 
 /// The binary under test: this build's, or another (a release build) named by COURTSIDE_BIN.
@@ -353,20 +354,24 @@ fn a_backup_taken_during_writes_restores_a_consistent_club() {
     assert_eq!(applied, bookings, "the command log and the bookings agree");
 }
 
-/// A club written by the first released schema (v4) opens with the current binary: migrated
-/// (with a backup first when anything is pending), nothing lost, its change log intact.
-#[test]
-fn a_database_from_the_first_release_migrates_without_loss() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
+/// Puts the club of tests/fixtures/v0004.sql, as the first released schema wrote it, in `data`.
+fn load_first_release(data: &Path) {
+    std::fs::create_dir_all(data).unwrap();
     let conn = courtside::db::open_connection(&data.join("courtside.db"), Default::default()).unwrap();
     // The dump lists tables alphabetically, so children come before parents: load without FK checks.
     conn.execute_batch("PRAGMA foreign_keys = OFF;").unwrap();
     conn.execute_batch(include_str!("../fixtures/v0004.sql")).unwrap();
     conn.pragma_update(None, "user_version", 4).unwrap();
     conn.pragma_update(None, "application_id", courtside::db::APPLICATION_ID).unwrap();
-    drop(conn);
+}
+
+/// A club written by the first released schema (v4) opens with the current binary: migrated
+/// (with a backup first when anything is pending), nothing lost, its change log intact.
+#[test]
+fn a_database_from_the_first_release_migrates_without_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    load_first_release(&data);
 
     let out = run(&data, &["migrate"], "");
     assert!(out.status.success(), "{}", text(&out));

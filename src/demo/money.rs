@@ -1,0 +1,203 @@
+//! The demo club's last month at the front desk: a shift, payments for most played bookings
+//! (some refunded), check-ins and no-shows, passes sold and used, a few cancellations (late ones
+//! cost a fee), partners dropping out of a few, a duplicate member merged, and the SMS texts set
+//! up with sending left off.
+
+use jiff::SignedDuration;
+use jiff::tz::TimeZone;
+use uuid::Uuid;
+
+use super::{rub, run};
+use crate::app::App;
+use crate::bookings::commands::{CancelBooking, SetAttendance, UpdateBooking};
+use crate::bookings::model::{LocalSlot, Status};
+use crate::bookings::store::Booking;
+use crate::cash::commands::OpenShift;
+use crate::commands::AnyCommand;
+use crate::courts::model::DayMinute;
+use crate::members::commands::{CreateMember, MergeMembers};
+use crate::members::model::MemberDraft;
+use crate::passes::commands::{SavePassProduct, SellPass, UsePass};
+use crate::passes::model::{Conditions, PassKind, Product};
+use crate::payments::commands::{RefundPayment, TakePayment};
+use crate::payments::model::{Method, Purpose};
+use crate::sms::commands::SaveSmsSettings;
+
+fn id() -> String {
+    Uuid::now_v7().to_string()
+}
+
+/// Fills the month; returns how many payments were taken.
+pub(super) fn fill(app: &App, rng: &mut fastrand::Rng, members: &[String], tz: &TimeZone) -> anyhow::Result<usize> {
+    let now = app.now();
+    let month_ago = now - SignedDuration::from_hours(30 * 24);
+    let bookings = app.db.read_blocking(|c| {
+        Ok(crate::bookings::store::between(c, month_ago, now + SignedDuration::from_hours(30 * 24))?)
+    })?;
+    run(app, AnyCommand::OpenShift(OpenShift { shift_id: id(), float: rub(5000) }))?;
+    let holders = sell_passes(app, rng, members)?;
+    let mut payments = 0;
+    for b in bookings.iter().filter(|b| b.booker_id.is_some() && b.status == Status::Booked) {
+        let booker = b.booker_id.clone().unwrap_or_default();
+        if b.starts_at < now {
+            payments += played(app, rng, b, &booker)?;
+        } else {
+            upcoming(app, rng, b, &booker, &holders, tz)?;
+        }
+    }
+    merge_a_duplicate(app, members)?;
+    sms_texts(app)?;
+    Ok(payments)
+}
+
+/// A booking that has been played: mostly paid and checked in, sometimes refunded in part,
+/// sometimes a no-show (which costs its fee).
+fn played(app: &App, rng: &mut fastrand::Rng, b: &Booking, booker: &str) -> anyhow::Result<usize> {
+    let roll = rng.u8(0..100);
+    if roll >= 85 {
+        let cmd = SetAttendance { booking_id: b.id.clone(), status: Status::NoShow };
+        run(app, AnyCommand::SetAttendance(cmd))?;
+        return Ok(0);
+    }
+    let payment_id = id();
+    let paid = b.price > 0
+        && run(
+            app,
+            AnyCommand::TakePayment(TakePayment {
+                payment_id: payment_id.clone(),
+                member_id: Some(booker.to_owned()),
+                booking_id: Some(b.id.clone()),
+                purpose: Purpose::Booking,
+                method: if roll < 50 { Method::Cash } else { Method::Card },
+                amount: b.price,
+                payer_name: String::new(),
+                note: String::new(),
+            }),
+        )?;
+    run(app, AnyCommand::SetAttendance(SetAttendance { booking_id: b.id.clone(), status: Status::CheckedIn }))?;
+    if paid && roll < 3 {
+        let refund = RefundPayment {
+            refund_id: id(),
+            payment_id,
+            amount: b.price / 2,
+            to_wallet: roll < 2,
+            reason: "Court closed early for rain".into(),
+        };
+        run(app, AnyCommand::RefundPayment(refund))?;
+    }
+    Ok(usize::from(paid))
+}
+
+/// A booking still to come: paid from the booker's pass now and then, rarely cancelled (within
+/// the last day, at a fee).
+fn upcoming(
+    app: &App,
+    rng: &mut fastrand::Rng,
+    b: &Booking,
+    booker: &str,
+    holders: &[(String, String)],
+    tz: &TimeZone,
+) -> anyhow::Result<()> {
+    let roll = rng.u8(0..100);
+    if roll < 4 {
+        let reason = if b.starts_at - app.now() < SignedDuration::from_hours(24) { "Ill" } else { "Plans changed" };
+        run(app, AnyCommand::CancelBooking(CancelBooking { booking_id: b.id.clone(), reason: reason.into() }))?;
+    } else if roll < 8 {
+        partner_drops_out(app, b, tz)?;
+    } else if let Some((_, pass_id)) = holders.iter().find(|(member, _)| member == booker).filter(|_| roll < 60) {
+        let cmd = UsePass { payment_id: id(), booking_id: b.id.clone(), pass_id: pass_id.clone() };
+        run(app, AnyCommand::UsePass(cmd))?;
+    }
+    Ok(())
+}
+
+/// The booker plays alone (or finds someone at the club) after the partner named dropped out.
+fn partner_drops_out(app: &App, b: &Booking, tz: &TimeZone) -> anyhow::Result<()> {
+    let id = b.id.clone();
+    if app.db.read_blocking(move |c| Ok(crate::bookings::store::players(c, &id)?))?.is_empty() {
+        return Ok(());
+    }
+    let cmd = UpdateBooking {
+        booking_id: b.id.clone(),
+        court_id: b.court_id.clone(),
+        slot: LocalSlot::from_instants(b.starts_at, b.ends_at, tz),
+        kind: b.kind,
+        booker_id: b.booker_id.clone(),
+        players: Vec::new(),
+        note: "Partner dropped out".into(),
+    };
+    run(app, AnyCommand::UpdateBooking(cmd))?;
+    Ok(())
+}
+
+/// A ten-visit pass, sold to about one member in ten; returns (member, pass).
+fn sell_passes(app: &App, rng: &mut fastrand::Rng, members: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    let product_id = id();
+    let product = Product {
+        name: "10 visits".into(),
+        kind: PassKind::Visits,
+        quantity: 10,
+        bonus: 0,
+        discount_pct: 0,
+        price: rub(12_000),
+        valid_days: 180,
+        conditions: Conditions {
+            court_ids: Vec::new(),
+            weekdays: Vec::new(),
+            from: DayMinute::new(7 * 60).expect("a time of day"),
+            to: DayMinute::MIDNIGHT_END,
+        },
+        active: true,
+    };
+    run(app, AnyCommand::SavePassProduct(SavePassProduct { product_id: product_id.clone(), product }))?;
+    let mut holders = Vec::new();
+    for member in members.iter().filter(|_| rng.u8(0..100) < 10) {
+        let pass_id = id();
+        let sale = SellPass {
+            pass_id: pass_id.clone(),
+            payment_id: id(),
+            member_id: member.clone(),
+            product_id: product_id.clone(),
+            method: Method::Card,
+            valid_from: None,
+        };
+        if run(app, AnyCommand::SellPass(sale))? {
+            holders.push((member.clone(), pass_id));
+        }
+    }
+    Ok(holders)
+}
+
+/// The first member registered a second time without a phone, then merged back.
+fn merge_a_duplicate(app: &App, members: &[String]) -> anyhow::Result<()> {
+    let Some(keep) = members.first() else { return Ok(()) };
+    let Some(original) = app.db.read_blocking(|c| Ok(crate::members::store::member(c, keep)?))? else {
+        return Ok(());
+    };
+    let duplicate = id();
+    let draft = MemberDraft {
+        full_name: original.full_name,
+        phone: String::new(),
+        email: original.email,
+        birth_date: original.birth_date,
+        category_id: original.category_id,
+        tags: Vec::new(),
+        notes: "Registered twice at the desk".into(),
+        sms_consent: false,
+    };
+    if run(app, AnyCommand::CreateMember(CreateMember { member_id: duplicate.clone(), member: draft }))? {
+        run(app, AnyCommand::MergeMembers(MergeMembers { keep_id: keep.clone(), merge_id: duplicate }))?;
+    }
+    Ok(())
+}
+
+/// The club's own SMS texts; reminders and confirmations stay off, so the demo's made-up phone
+/// numbers are never sent anything even after a provider is set up.
+fn sms_texts(app: &App) -> anyhow::Result<()> {
+    let settings = crate::sms::store::Settings {
+        tpl_reminder: "{name}, see you on {court} at {time} on {date}. {club}".into(),
+        ..Default::default()
+    };
+    run(app, AnyCommand::SaveSmsSettings(SaveSmsSettings { settings_id: id(), settings }))?;
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! Reading the change log: transactions after a position, and the history's anchors.
+
+use rusqlite::{Connection, params};
+
+use super::{ChangeRow, LogTxn, Op};
+
+/// Up to `limit` transactions after `after`, oldest first, each with its rows.
+pub fn txns_after(conn: &Connection, after: i64, limit: i64) -> rusqlite::Result<Vec<LogTxn>> {
+    let mut txns = conn.prepare_cached(
+        "SELECT txn_seq, hub_ts, command_id, origin, actor_id, prev_hash, hash FROM sync_txn \
+         WHERE txn_seq > ?1 ORDER BY txn_seq LIMIT ?2",
+    )?;
+    let mut out: Vec<LogTxn> = txns
+        .query_map(params![after, limit], |r| {
+            Ok(LogTxn {
+                txn_seq: r.get(0)?,
+                hub_ts: r.get(1)?,
+                command_id: r.get(2)?,
+                origin: r.get(3)?,
+                actor_id: r.get(4)?,
+                prev_hash: r.get(5)?,
+                hash: r.get(6)?,
+                rows: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let (Some(first), Some(last)) = (out.first().map(|t| t.txn_seq), out.last().map(|t| t.txn_seq)) else {
+        return Ok(out);
+    };
+    let mut rows = conn.prepare_cached(
+        "SELECT txn_seq, tbl, pk, op, row FROM change_log WHERE txn_seq BETWEEN ?1 AND ?2 ORDER BY txn_seq, idx",
+    )?;
+    let mut rows = rows.query(params![first, last])?;
+    let mut at = 0;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        while out[at].txn_seq < seq {
+            at += 1;
+        }
+        let op: String = r.get(3)?;
+        out[at].rows.push(ChangeRow {
+            tbl: r.get(1)?,
+            pk: r.get(2)?,
+            op: Op::parse(&op).ok_or_else(|| rusqlite::Error::InvalidColumnType(3, op, rusqlite::types::Type::Text))?,
+            row: r.get(4)?,
+        });
+    }
+    Ok(out)
+}
+
+/// This history's identity: a new one after a restore or a rewrite of club data.
+pub fn log_id(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row("SELECT v FROM sync_meta WHERE k = 'log_id'", [], |r| r.get(0))
+}
+
+/// The head: the last transaction's number and link.
+pub fn head(conn: &Connection) -> rusqlite::Result<(i64, String)> {
+    let seq: String = conn.query_row("SELECT v FROM sync_meta WHERE k = 'head_txn_seq'", [], |r| r.get(0))?;
+    let hash: String = conn.query_row("SELECT v FROM sync_meta WHERE k = 'head_hash'", [], |r| r.get(0))?;
+    Ok((seq.parse().unwrap_or(0), hash))
+}
