@@ -90,19 +90,7 @@ fn price_list(app: &App) -> anyhow::Result<()> {
         ("Weekend", vec![Saturday, Sunday], hm(0), DayMinute::MIDNIGHT_END, rub(1500)),
     ];
     for (name, weekdays, from, to, per_hour) in rules {
-        let rule = PriceRule {
-            name: name.into(),
-            court_ids: Vec::new(),
-            weekdays,
-            from,
-            to,
-            first_day: None,
-            last_day: None,
-            category_id: None,
-            per_hour,
-            priority: 0,
-            active: true,
-        };
+        let rule = PriceRule::band(name, weekdays, from, to, per_hour);
         run(app, AnyCommand::SavePriceRule(SavePriceRule { rule_id: Uuid::now_v7().to_string(), rule }))?;
     }
     let policy = Policy {

@@ -160,19 +160,8 @@ impl TestDb {
 
     /// One price all day, every day, for every court.
     pub fn price_per_hour(&mut self, per_hour: i64) {
-        let rule = PriceRule {
-            name: "All day".into(),
-            court_ids: Vec::new(),
-            weekdays: Vec::new(),
-            from: DayMinute::parse("00:00").expect("a time"),
-            to: DayMinute::MIDNIGHT_END,
-            first_day: None,
-            last_day: None,
-            category_id: None,
-            per_hour,
-            priority: 0,
-            active: true,
-        };
+        let all_day = (DayMinute::parse("00:00").expect("a time"), DayMinute::MIDNIGHT_END);
+        let rule = PriceRule::band("All day", Vec::new(), all_day.0, all_day.1, per_hour);
         self.applied(AnyCommand::SavePriceRule(SavePriceRule { rule_id: id(), rule }));
     }
 }

@@ -35,6 +35,24 @@ pub struct StoredRule {
 }
 
 impl PriceRule {
+    /// An active rule for every court and category on `weekdays` (all when empty), from `from`
+    /// to `to`, with no first or last day.
+    pub fn band(name: &str, weekdays: Vec<Weekday>, from: DayMinute, to: DayMinute, per_hour: i64) -> PriceRule {
+        PriceRule {
+            name: name.into(),
+            court_ids: Vec::new(),
+            weekdays,
+            from,
+            to,
+            first_day: None,
+            last_day: None,
+            category_id: None,
+            per_hour,
+            priority: 0,
+            active: true,
+        }
+    }
+
     fn covers(&self, court_id: &str, day: Date, minute: u16, category: Option<&str>) -> bool {
         self.active
             && (self.court_ids.is_empty() || self.court_ids.iter().any(|c| c == court_id))
@@ -164,19 +182,7 @@ mod tests {
     }
 
     fn rule(name: &str, from: DayMinute, to: DayMinute, per_hour: i64) -> PriceRule {
-        PriceRule {
-            name: name.into(),
-            court_ids: Vec::new(),
-            weekdays: Vec::new(),
-            from,
-            to,
-            first_day: None,
-            last_day: None,
-            category_id: None,
-            per_hour,
-            priority: 0,
-            active: true,
-        }
+        PriceRule::band(name, Vec::new(), from, to, per_hour)
     }
 
     fn stored(rules: Vec<PriceRule>) -> Vec<StoredRule> {
