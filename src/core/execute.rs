@@ -3,8 +3,8 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use super::store::{self, StoredOutcome};
-use super::{Command, CommandError, Ctx, Envelope, Outcome};
-use crate::db::{self, Conn};
+use super::{Command, CommandError, Ctx, Envelope, Outcome, Rejection};
+use crate::db::{self, Conn, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Executed {
@@ -32,8 +32,8 @@ pub struct KeyReused {
 
 /// Runs one command exactly once: validate and write in a single `BEGIN IMMEDIATE` transaction,
 /// record the outcome, and return it. Running the same command id again returns the first
-/// outcome and writes nothing. An `Err` means nothing was written or recorded (a fault, not a
-/// decision), so the caller may retry with the same id.
+/// outcome and writes nothing. An `Err` means nothing was written or recorded (a fault of the
+/// disk or the database, not a decision), so the caller may retry with the same id.
 ///
 /// `fingerprint` identifies what the caller sent under this id (see `Submission`); commands
 /// that come whole (desks, the console, jobs) are identified by their own payload.
@@ -49,23 +49,67 @@ pub fn execute_submitted<C: Command>(
     fingerprint: Option<&str>,
     now: Timestamp,
 ) -> anyhow::Result<Executed> {
+    let mut tx = db::immediate(conn)?;
+    let executed = execute_in(&mut tx, env, fingerprint, now)??;
+    tx.commit()?;
+    Ok(executed)
+}
+
+/// What became of a batch: the commands decided, in order, and why it stopped early if it did
+/// (a fault such as a full disk: the commands after the last decided one were not looked at and
+/// can be sent again).
+pub struct Batch {
+    pub decided: Vec<Result<Executed, KeyReused>>,
+    pub interrupted: Option<anyhow::Error>,
+}
+
+/// Runs `envs` in order in one `BEGIN IMMEDIATE` transaction, each in its own hub transaction
+/// of the log, as a desk's pushed commands are run: one commit for the lot.
+pub fn execute_batch<C: Command>(conn: &mut Conn, envs: &[Envelope<C>], now: Timestamp) -> anyhow::Result<Batch> {
+    let mut tx = db::immediate(conn)?;
+    let mut batch = Batch { decided: Vec::with_capacity(envs.len()), interrupted: None };
+    for env in envs {
+        match execute_in(&mut tx, env, None, now) {
+            Ok(result) => batch.decided.push(result),
+            Err(e) => {
+                batch.interrupted = Some(e);
+                break;
+            }
+        }
+    }
+    tx.commit()?;
+    Ok(batch)
+}
+
+/// Runs one command inside the caller's transaction `tx`, in a savepoint of its own: decided
+/// (applied or refused) and recorded, or, on an `Err`, left without a trace.
+///
+/// A command that breaks a constraint the schema holds (the overlap trigger, a unique index) or
+/// fails for any other reason than the disk's or the database's state is refused and the refusal
+/// recorded, so the same command sent again gets the same answer rather than failing forever.
+pub fn execute_in<C: Command>(
+    tx: &mut Transaction<'_>,
+    env: &Envelope<C>,
+    fingerprint: Option<&str>,
+    now: Timestamp,
+) -> anyhow::Result<Result<Executed, KeyReused>> {
     let payload = serde_json::to_string(&env.command).context("cannot serialise the command")?;
     let hash = payload_hash(&payload);
     let request_hash = fingerprint.unwrap_or(&hash);
     let id = env.id.to_string();
-    let mut tx = db::immediate(conn)?;
+    let mut command = tx.savepoint()?;
 
-    if let Some(previous) = store::outcome_of(&tx, &id)? {
+    if let Some(previous) = store::outcome_of(&command, &id)? {
         if previous.request_hash != request_hash {
-            return Err(KeyReused { id }.into());
+            return Ok(Err(KeyReused { id }));
         }
-        return Ok(Executed { outcome: previous.outcome, first_time: false });
+        return Ok(Ok(Executed { outcome: previous.outcome, first_time: false }));
     }
 
-    let txn_seq = store::head_txn_seq(&tx)? + 1;
-    store::open_write_context(&tx, txn_seq, &id)?;
+    let txn_seq = store::head_txn_seq(&command)? + 1;
+    store::open_write_context(&command, txn_seq, &id)?;
     let decision = {
-        let sp = tx.savepoint()?;
+        let sp = command.savepoint()?;
         let ctx = Ctx { tx: &sp, actor: &env.actor, now, command_id: env.id };
         match env.command.apply(&ctx) {
             Ok(()) => {
@@ -74,36 +118,156 @@ pub fn execute_submitted<C: Command>(
             }
             // Dropping the savepoint rolls back every write the command made.
             Err(CommandError::Rejected(r)) => Err(r),
-            Err(CommandError::Failed(e)) => return Err(e.context(format!("command {} failed", env.command.kind()))),
+            Err(CommandError::Failed(e)) if db::trouble(&e).is_some() || db::is_busy(&e) => {
+                return Err(e.context(format!("command {} failed", env.command.kind())));
+            }
+            Err(CommandError::Failed(e)) => Err(refusal_of_failure(env.command.kind(), &id, &e)),
         }
     };
-    store::close_write_context(&tx)?;
+    store::close_write_context(&command)?;
 
     let outcome = match decision {
         Ok(()) => {
-            let changes = store::change_rows(&tx, txn_seq)?;
+            let changes = store::change_rows(&command, txn_seq)?;
             let carried = if changes.is_empty() {
                 None
             } else {
-                let prev = store::head_hash(&tx)?;
+                let prev = store::head_hash(&command)?;
                 let hash = db::changelog::txn_hash(&prev, txn_seq, &changes);
-                store::record_txn(&tx, txn_seq, now, &id, &env.origin.to_string(), env.actor.user_id(), &prev, &hash)?;
+                let actor = env.actor.user_id();
+                store::record_txn(&command, txn_seq, now, &id, &env.origin.to_string(), actor, &prev, &hash)?;
                 Some(txn_seq)
             };
             Outcome::Applied { txn_seq: carried }
         }
         Err(rejection) => Outcome::Rejected(rejection),
     };
-    store::record_command(
-        &tx,
-        &id,
-        env.command.kind(),
-        &payload,
-        &hash,
-        env,
-        now,
-        &StoredOutcome { outcome: outcome.clone(), request_hash: request_hash.to_owned() },
-    )?;
-    tx.commit()?;
-    Ok(Executed { outcome, first_time: true })
+    let stored = StoredOutcome { outcome: outcome.clone(), request_hash: request_hash.to_owned() };
+    store::record_command(&command, &id, env.command.kind(), &payload, &hash, env, now, &stored)?;
+    command.commit()?;
+    Ok(Ok(Executed { outcome, first_time: true }))
+}
+
+/// The refusal recorded for a command that failed for a reason of its own: a constraint the
+/// schema holds (which the command's own checks should have caught first), or a bug. Either
+/// would fail the same way every time it is sent, so it is decided, not left to be retried.
+fn refusal_of_failure(kind: &str, id: &str, e: &anyhow::Error) -> Rejection {
+    match db::broken_constraint(e) {
+        Some(detail) => {
+            tracing::warn!(command = kind, id, detail, "command refused by a constraint of the schema");
+            Rejection::new("constraint-violated").arg("detail", detail.trim_start_matches("courtside: "))
+        }
+        None => {
+            tracing::error!(command = kind, id, error = %format!("{e:#}"), "command failed; recorded as refused");
+            Rejection::new("command-failed")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+
+    use super::*;
+    use crate::core::Actor;
+    use crate::testing::{TestDb, court_draft};
+
+    /// A command whose own checks let it through but whose writes break the schema's rule: the
+    /// second court under the same id. `busy` makes it fail as a locked database would instead.
+    #[derive(Serialize)]
+    struct Clash {
+        court_id: String,
+        busy: bool,
+    }
+
+    impl Command for Clash {
+        fn kind(&self) -> &'static str {
+            "clash"
+        }
+
+        fn summary(&self) -> String {
+            self.court_id.clone()
+        }
+
+        fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+            if self.busy {
+                let busy = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY);
+                return Err(CommandError::Failed(rusqlite::Error::SqliteFailure(busy, None).into()));
+            }
+            crate::courts::store::insert_court(ctx.tx, &self.court_id, &court_draft("Court 1"), ctx.now)?;
+            crate::courts::store::insert_court(ctx.tx, &self.court_id, &court_draft("Court 2"), ctx.now)?;
+            Ok(())
+        }
+    }
+
+    fn count(db: &TestDb, sql: &str) -> i64 {
+        db.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    fn clash(busy: bool) -> Envelope<Clash> {
+        Envelope::new(
+            Actor::Console,
+            Clash { court_id: crate::testing::id(), busy },
+            "2026-11-29T09:00:00Z".parse().unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_command_that_breaks_a_constraint_is_refused_once_and_answered_the_same_again() {
+        let mut db = TestDb::new();
+        let env = clash(false);
+        let (head, commands) = (head_txn_seq(&db.conn), count(&db, "SELECT count(*) FROM commands"));
+        let first = execute(&mut db.conn, &env, db.now).unwrap();
+        let again = execute(&mut db.conn, &env, db.now).unwrap();
+        let Outcome::Rejected(r) = &first.outcome else { panic!("{first:?}") };
+        assert_eq!(r.code, "constraint-violated");
+        assert!(r.args[0].1.contains("UNIQUE"), "{r:?}");
+        assert_eq!((first.first_time, again.first_time), (true, false));
+        assert_eq!(first.outcome, again.outcome, "the same answer both times");
+        assert_eq!(count(&db, "SELECT count(*) FROM commands"), commands + 1, "one recorded refusal");
+        assert_eq!(count(&db, "SELECT count(*) FROM courts"), 0, "nothing written");
+        assert_eq!(head_txn_seq(&db.conn), head, "nothing in the log");
+    }
+
+    fn head_txn_seq(conn: &Conn) -> i64 {
+        store::head_txn_seq(conn).unwrap()
+    }
+
+    #[test]
+    fn a_busy_database_is_a_fault_to_retry_and_leaves_no_record() {
+        let mut db = TestDb::new();
+        let commands = count(&db, "SELECT count(*) FROM commands");
+        let err = execute(&mut db.conn, &clash(true), db.now).unwrap_err();
+        assert!(db::is_busy(&err), "{err:#}");
+        assert_eq!(count(&db, "SELECT count(*) FROM commands"), commands);
+        assert_eq!(count(&db, "SELECT count(*) FROM write_context"), 0);
+    }
+
+    #[test]
+    fn a_batch_runs_each_command_in_its_own_log_transaction_and_stops_at_a_fault() {
+        use crate::commands::AnyCommand;
+        use crate::courts::commands::CreateCourt;
+        let mut db = TestDb::new();
+        let court = |name: &str| {
+            let cmd = CreateCourt { court_id: crate::testing::id(), court: court_draft(name) };
+            Envelope::new(crate::testing::owner(), AnyCommand::CreateCourt(cmd), db.now)
+        };
+        let head = head_txn_seq(&db.conn);
+        let envs = vec![court("Court 1"), court("court 1"), court("Court 2")];
+        let batch = execute_batch(&mut db.conn, &envs, db.now).unwrap();
+        assert!(batch.interrupted.is_none());
+        let outcomes: Vec<Outcome> = batch.decided.into_iter().map(|d| d.unwrap().outcome).collect();
+        assert_eq!(outcomes[0], Outcome::Applied { txn_seq: Some(head + 1) });
+        assert!(matches!(&outcomes[1], Outcome::Rejected(r) if r.code == "court-name-taken"));
+        assert_eq!(outcomes[2], Outcome::Applied { txn_seq: Some(head + 2) }, "a refusal takes no place in the log");
+        assert_eq!(crate::sync::chain::verify(&db.conn).unwrap(), head + 2);
+
+        // A fault stops the batch after what was decided; that part is kept.
+        let mixed = [clash(false), clash(true), clash(false)];
+        let batch = execute_batch(&mut db.conn, &mixed, db.now).unwrap();
+        assert_eq!(batch.decided.len(), 1, "the busy command and the one after it are left to resend");
+        assert!(db::is_busy(batch.interrupted.as_ref().unwrap()));
+        assert_eq!(count(&db, "SELECT count(*) FROM commands WHERE kind = 'clash'"), 1);
+        assert_eq!(count(&db, "SELECT count(*) FROM write_context"), 0);
+    }
 }

@@ -8,7 +8,7 @@ mod execute;
 mod store;
 
 pub use actor::{Actor, Origin, Role};
-pub use execute::{Executed, KeyReused, execute, execute_submitted};
+pub use execute::{Batch, Executed, KeyReused, execute, execute_batch, execute_in, execute_submitted};
 pub use store::{CommandFilter, CommandRecord, command_count, commands_mentioning, head_txn_seq, list_commands};
 
 use jiff::Timestamp;

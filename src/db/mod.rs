@@ -95,6 +95,28 @@ pub fn trouble(e: &anyhow::Error) -> Option<Trouble> {
     })
 }
 
+/// Whether `e` is SQLite being busy or locked: the write can simply be tried again.
+pub fn is_busy(e: &anyhow::Error) -> bool {
+    use rusqlite::ErrorCode;
+    e.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<rusqlite::Error>(),
+            Some(rusqlite::Error::SqliteFailure(f, _)) if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        )
+    })
+}
+
+/// The message of the schema constraint `e` broke (a unique index, a check, a trigger's
+/// RAISE), if that is what it is.
+pub fn broken_constraint(e: &anyhow::Error) -> Option<String> {
+    e.chain().find_map(|cause| match cause.downcast_ref::<rusqlite::Error>()? {
+        rusqlite::Error::SqliteFailure(f, message) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            Some(message.clone().unwrap_or_default())
+        }
+        _ => None,
+    })
+}
+
 /// What /health reports about the database.
 pub struct Health {
     pub schema_version: i64,

@@ -290,6 +290,8 @@ kind-remove_closure = Closure removed
 
 reject-id-invalid = This id is not a UUID.
 reject-id-taken = This id is already in use.
+reject-constraint-violated = This could not be saved: it clashes with what is already saved ({ $detail }). Reload the page to see the current state.
+reject-command-failed = This could not be saved because of an error in Courtside. It has been logged; tell whoever looks after the system.
 reject-court-name-taken = There is already a court called { $name }.
 reject-court-not-found = This court does not exist.
 reject-closure-not-found = This closure does not exist (perhaps it was removed already).

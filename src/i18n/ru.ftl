@@ -291,6 +291,8 @@ kind-remove_closure = Удалено закрытие
 
 reject-id-invalid = Этот идентификатор не UUID.
 reject-id-taken = Этот идентификатор уже используется.
+reject-constraint-violated = Не удалось сохранить: это противоречит уже сохранённым данным ({ $detail }). Обновите страницу, чтобы увидеть текущее состояние.
+reject-command-failed = Не удалось сохранить из-за ошибки в Courtside. Она записана в журнал; сообщите тому, кто обслуживает систему.
 reject-court-name-taken = Корт с названием { $name } уже есть.
 reject-court-not-found = Такого корта нет.
 reject-closure-not-found = Такого закрытия нет (возможно, его уже удалили).
