@@ -60,6 +60,14 @@ impl TestDb {
         core::execute(&mut self.conn, &env, self.now).expect("the command runs").outcome
     }
 
+    /// Runs `command` as a desk would send it: issued by reception on desk `desk` at `issued_at`
+    /// (its clock), decided by the hub now.
+    pub fn run_from_desk(&mut self, desk: &str, issued_at: Timestamp, command: AnyCommand) -> Outcome {
+        let mut env = Envelope::new(reception(), command, issued_at);
+        env.origin = crate::core::Origin::Desk(desk.into());
+        core::execute(&mut self.conn, &env, self.now).expect("the command runs").outcome
+    }
+
     /// Runs `command` as the owner; it must be applied.
     pub fn applied(&mut self, command: AnyCommand) {
         self.applied_as(&owner(), command);

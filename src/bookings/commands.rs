@@ -217,7 +217,7 @@ impl CancelBooking {
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(Rejection::new("cancel-reason-required").on("reason").into());
         }
-        // The cancellation time (ctx.now) is kept: late-cancel fees are decided from it.
+        // Whether the cancellation is late is judged when it was made (`Ctx::acted_at`).
         store::cancel(ctx.tx, &b.id, reason, ctx.now)?;
         crate::payments::fees::on_cancel(ctx, &b)?;
         sms::follow(ctx, &b.id, sms::Event::Cancelled)?;
@@ -241,10 +241,10 @@ impl SetAttendance {
         require(ctx.actor, Role::Reception)?;
         let b = active_booking(ctx, &self.booking_id)?;
         match self.status {
-            Status::CheckedIn if ctx.now < b.starts_at - SignedDuration::from_hours(1) => {
+            Status::CheckedIn if ctx.acted_at() < b.starts_at - SignedDuration::from_hours(1) => {
                 return Err(Rejection::new("check-in-too-early").into());
             }
-            Status::NoShow if ctx.now < b.starts_at => return Err(Rejection::new("no-show-too-early").into()),
+            Status::NoShow if ctx.acted_at() < b.starts_at => return Err(Rejection::new("no-show-too-early").into()),
             Status::Cancelled => return Err(Rejection::new("not-allowed").into()),
             _ => {}
         }

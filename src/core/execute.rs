@@ -3,7 +3,7 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use super::store::{self, StoredOutcome};
-use super::{Command, CommandError, Ctx, Envelope, Outcome, Rejection};
+use super::{Command, CommandError, Ctx, Envelope, Outcome, Rejection, Site};
 use crate::db::{self, Conn, Transaction};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +50,7 @@ pub fn execute_submitted<C: Command>(
     now: Timestamp,
 ) -> anyhow::Result<Executed> {
     let mut tx = db::immediate(conn)?;
-    let executed = execute_in(&mut tx, env, fingerprint, now)??;
+    let executed = execute_in(&mut tx, env, fingerprint, Site::Hub, now)??;
     tx.commit()?;
     Ok(executed)
 }
@@ -69,7 +69,7 @@ pub fn execute_batch<C: Command>(conn: &mut Conn, envs: &[Envelope<C>], now: Tim
     let mut tx = db::immediate(conn)?;
     let mut batch = Batch { decided: Vec::with_capacity(envs.len()), interrupted: None };
     for env in envs {
-        match execute_in(&mut tx, env, None, now) {
+        match execute_in(&mut tx, env, None, Site::Hub, now) {
             Ok(result) => batch.decided.push(result),
             Err(e) => {
                 batch.interrupted = Some(e);
@@ -82,7 +82,8 @@ pub fn execute_batch<C: Command>(conn: &mut Conn, envs: &[Envelope<C>], now: Tim
 }
 
 /// Runs one command inside the caller's transaction `tx`, in a savepoint of its own: decided
-/// (applied or refused) and recorded, or, on an `Err`, left without a trace.
+/// (applied or refused) and recorded, or, on an `Err`, left without a trace. On `Site::Desk` it
+/// is a desk's tentative run: the same decision over the replica, without the hub's own tables.
 ///
 /// A command that breaks a constraint the schema holds (the overlap trigger, a unique index) or
 /// fails for any other reason than the disk's or the database's state is refused and the refusal
@@ -91,6 +92,7 @@ pub fn execute_in<C: Command>(
     tx: &mut Transaction<'_>,
     env: &Envelope<C>,
     fingerprint: Option<&str>,
+    site: Site,
     now: Timestamp,
 ) -> anyhow::Result<Result<Executed, KeyReused>> {
     let payload = serde_json::to_string(&env.command).context("cannot serialise the command")?;
@@ -110,7 +112,15 @@ pub fn execute_in<C: Command>(
     store::open_write_context(&command, txn_seq, &id)?;
     let decision = {
         let sp = command.savepoint()?;
-        let ctx = Ctx { tx: &sp, actor: &env.actor, now, command_id: env.id };
+        let ctx = Ctx {
+            tx: &sp,
+            actor: &env.actor,
+            now,
+            command_id: env.id,
+            issued_at: env.issued_at,
+            origin: &env.origin,
+            site,
+        };
         match env.command.apply(&ctx) {
             Ok(()) => {
                 sp.commit()?;
@@ -269,5 +279,76 @@ mod tests {
         assert!(db::is_busy(batch.interrupted.as_ref().unwrap()));
         assert_eq!(count(&db, "SELECT count(*) FROM commands WHERE kind = 'clash'"), 1);
         assert_eq!(count(&db, "SELECT count(*) FROM write_context"), 0);
+    }
+
+    /// A desk's tentative run decides like the hub but leaves the hub's own tables alone: the
+    /// confirmation SMS is queued when the hub decides the booking, not before.
+    #[test]
+    fn a_tentative_run_on_a_desk_queues_no_message() {
+        use crate::commands::AnyCommand;
+        use crate::sms::commands::SaveSmsSettings;
+        let mut db = TestDb::new();
+        let settings = crate::sms::store::Settings { confirmations: true, ..Default::default() };
+        db.applied(AnyCommand::SaveSmsSettings(SaveSmsSettings { settings_id: crate::testing::id(), settings }));
+        let court = db.court("Court 1");
+        let anna = db.member("Anna Smith", "+7 916 123-45-67");
+        let booking = |booking_id: &str, start: &str| {
+            let cmd = crate::bookings::commands::CreateBooking {
+                booking_id: booking_id.into(),
+                court_id: court.clone(),
+                slot: crate::testing::slot("2026-12-01", start, 60),
+                kind: crate::bookings::model::Kind::Play,
+                booker_id: Some(anna.clone()),
+                players: Vec::new(),
+                note: String::new(),
+                source: crate::bookings::model::Source::Desk,
+                pass_id: None,
+            };
+            Envelope::new(crate::testing::reception(), AnyCommand::CreateBooking(cmd), db.now)
+        };
+        let on_hub = crate::testing::id();
+        let (tentative, decided) = (booking(&crate::testing::id(), "10:00"), booking(&on_hub, "12:00"));
+        for (env, site) in [(&tentative, Site::Desk), (&decided, Site::Hub)] {
+            let mut tx = db::immediate(&mut db.conn).unwrap();
+            let done = execute_in(&mut tx, env, None, site, db.now).unwrap().unwrap();
+            assert!(matches!(done.outcome, Outcome::Applied { .. }));
+            tx.commit().unwrap();
+        }
+        assert_eq!(count(&db, "SELECT count(*) FROM bookings"), 2);
+        let queued: Vec<String> = {
+            let mut stmt = db.conn.prepare("SELECT booking_id FROM sms_messages").unwrap();
+            stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        };
+        assert_eq!(queued, vec![on_hub], "only the booking the hub decided has its confirmation queued");
+    }
+
+    /// A desk's command is recorded with the desk and its place in the desk's count, which no
+    /// other command can take.
+    #[test]
+    fn a_desk_command_keeps_its_desk_and_number_and_the_number_is_its_own() {
+        use crate::commands::AnyCommand;
+        use crate::courts::commands::CreateCourt;
+        let mut db = TestDb::new();
+        let from_desk = |name: &str| {
+            let cmd = CreateCourt { court_id: crate::testing::id(), court: court_draft(name) };
+            let mut env = Envelope::new(crate::testing::owner(), AnyCommand::CreateCourt(cmd), db.now);
+            (env.origin, env.desk_seq) = (crate::core::Origin::Desk("desk-2".into()), Some(1));
+            env
+        };
+        let first = from_desk("Court 1");
+        execute(&mut db.conn, &first, db.now).unwrap();
+        let recorded: (String, i64, i64, String) = db
+            .conn
+            .query_row(
+                "SELECT desk_id, desk_seq, payload_version, origin FROM commands WHERE id = ?1",
+                [first.id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(recorded, ("desk-2".into(), 1, crate::core::PAYLOAD_VERSION, "desk:desk-2".into()));
+        let commands = count(&db, "SELECT count(*) FROM commands");
+        assert!(execute(&mut db.conn, &from_desk("Court 2"), db.now).is_err(), "desk-2's number 1 is taken");
+        assert_eq!(count(&db, "SELECT count(*) FROM commands"), commands);
+        assert_eq!(count(&db, "SELECT count(*) FROM courts"), 1);
     }
 }

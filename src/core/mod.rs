@@ -15,6 +15,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The shape of recorded command payloads; a desk sends it with every command, and a change that
+/// old payloads would not read back the same bumps it.
+pub const PAYLOAD_VERSION: i64 = 1;
+
 /// A command with everything needed to execute it exactly once and to audit it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Envelope<C> {
@@ -22,6 +26,9 @@ pub struct Envelope<C> {
     pub actor: Actor,
     pub origin: Origin,
     pub issued_at: Timestamp,
+    /// A desk's own count of the commands it has issued (with `Origin::Desk`), gapless from 1.
+    #[serde(default)]
+    pub desk_seq: Option<i64>,
     pub command: C,
 }
 
@@ -34,7 +41,7 @@ impl<C> Envelope<C> {
     /// A command whose id was chosen earlier (a form's hidden id, an API Idempotency-Key), so a
     /// retry of the same submission is recognised.
     pub fn with_id(id: Uuid, actor: Actor, command: C, now: Timestamp) -> Self {
-        Self { id, actor, origin: Origin::Hub, issued_at: now, command }
+        Self { id, actor, origin: Origin::Hub, issued_at: now, desk_seq: None, command }
     }
 }
 
@@ -71,12 +78,51 @@ impl Submission {
     }
 }
 
+/// Where a command runs: on the hub, which decides, or on a desk as a tentative run over its
+/// replica until the hub's decision arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    Hub,
+    Desk,
+}
+
+/// How long after it was issued a desk's command may still be judged at the time it was issued,
+/// and how far ahead of the hub a desk's clock may run.
+const DESK_DELAY: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
+const DESK_CLOCK_AHEAD: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
+
 /// What a command sees while it runs.
 pub struct Ctx<'a> {
     pub tx: &'a crate::db::Conn,
     pub actor: &'a Actor,
+    /// The hub's clock now: what instants stored in rows record.
     pub now: Timestamp,
     pub command_id: Uuid,
+    /// When the command was issued, by the clock of the machine that issued it.
+    pub issued_at: Timestamp,
+    pub origin: &'a Origin,
+    pub site: Site,
+}
+
+impl Ctx<'_> {
+    /// Whether this run decides: only the hub writes its own tables (the SMS outbox, sessions,
+    /// tokens, the provider row), and only once a command is decided there.
+    pub fn on_hub(&self) -> bool {
+        self.site == Site::Hub
+    }
+
+    /// When the act happened, for the rules that depend on the time of day: a cancellation's
+    /// fee window, the check-in window, whether a pass was valid. On the hub that is now; for a
+    /// desk's command it is when the desk issued it, so a check-in done at the desk while the
+    /// network was down is judged when it happened, unless the desk's clock is not believable
+    /// (ahead of the hub, or more than a week behind).
+    pub fn acted_at(&self) -> Timestamp {
+        let believable = self.now - DESK_DELAY <= self.issued_at && self.issued_at <= self.now + DESK_CLOCK_AHEAD;
+        match self.origin {
+            Origin::Desk(_) if believable => self.issued_at,
+            _ => self.now,
+        }
+    }
 }
 
 /// What became of a command: applied, or refused with a reason.
@@ -145,7 +191,8 @@ pub fn dry_run<T>(
     now: Timestamp,
     decide: impl FnOnce(&Ctx<'_>) -> Result<T, CommandError>,
 ) -> anyhow::Result<Result<T, Rejection>> {
-    let ctx = Ctx { tx: conn, actor, now, command_id: Uuid::nil() };
+    let ctx =
+        Ctx { tx: conn, actor, now, command_id: Uuid::nil(), issued_at: now, origin: &Origin::Hub, site: Site::Hub };
     match decide(&ctx) {
         Ok(value) => Ok(Ok(value)),
         Err(CommandError::Rejected(r)) => Ok(Err(r)),

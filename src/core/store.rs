@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Envelope, Outcome, Rejection};
+use super::{Envelope, Origin, Outcome, PAYLOAD_VERSION, Rejection};
 
 pub(super) struct StoredOutcome {
     pub outcome: Outcome,
@@ -112,8 +112,8 @@ pub(super) fn record_command<C>(
     };
     conn.execute(
         "INSERT INTO commands (id, kind, payload, payload_hash, actor_id, actor_name, origin, issued_at, executed_at, \
-         status, reject_code, reject_field, reject_args, txn_seq, request_hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+         status, reject_code, reject_field, reject_args, txn_seq, request_hash, desk_id, desk_seq, payload_version) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             id,
             kind,
@@ -129,7 +129,13 @@ pub(super) fn record_command<C>(
             field,
             args,
             txn_seq,
-            stored.request_hash
+            stored.request_hash,
+            match &env.origin {
+                Origin::Desk(desk) => Some(desk.as_str()),
+                Origin::Hub => None,
+            },
+            env.desk_seq,
+            PAYLOAD_VERSION
         ],
     )?;
     Ok(())

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_passes", include_str!("../../migrations/0008_passes.sql")),
     ("0009_sms", include_str!("../../migrations/0009_sms.sql")),
     ("0010_hardening", include_str!("../../migrations/0010_hardening.sql")),
+    ("0011_desks", include_str!("../../migrations/0011_desks.sql")),
 ];
 
 pub fn latest() -> i64 {

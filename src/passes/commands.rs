@@ -16,9 +16,10 @@ use crate::payments::model::{Method, Purpose};
 use crate::payments::store as payments;
 use crate::payments::store::{NewEntry, NewPayment, Payment};
 
+/// The club's day the act happened on (`Ctx::acted_at`): a pass is judged valid on that day.
 fn today(ctx: &Ctx<'_>) -> Result<Date, CommandError> {
     let tz = crate::club::store::time_zone(ctx.tx)?;
-    Ok(ctx.now.to_zoned_datetime(tz).date())
+    Ok(ctx.acted_at().to_zoned_datetime(tz).date())
 }
 
 fn pass_of(ctx: &Ctx<'_>, id: &str) -> Result<StoredPass, CommandError> {

@@ -29,7 +29,7 @@ fn entry<'a>(b: &'a Booking, member: &'a str, kind: &'a str, amount: i64, reason
 /// use; a value card keeps the fee) and the rest from the account.
 pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
     let policy = prices::policy(ctx.tx)?;
-    let late = ctx.now > b.starts_at - SignedDuration::from_hours(policy.cancel_window_hours);
+    let late = ctx.acted_at() > b.starts_at - SignedDuration::from_hours(policy.cancel_window_hours);
     let mut fee = if late { share(b.price, policy.late_cancel_pct) } else { 0 };
     for p in payments::booking_payments(ctx.tx, &b.id)? {
         let (Some(member), None) = (p.member_id.as_deref(), p.refund_of.as_deref()) else { continue };
@@ -168,6 +168,93 @@ impl WaiveFee {
 
 #[cfg(test)]
 mod tests {
+    use jiff::{SignedDuration, Timestamp};
+
+    use crate::bookings::commands::{CancelBooking, SetAttendance};
+    use crate::bookings::model::Status;
+    use crate::commands::AnyCommand;
+    use crate::core::Outcome;
+    use crate::prices::commands::SetMoneyPolicy;
+    use crate::prices::store::{PassUseOn, Policy};
+    use crate::testing::{TestDb, id, slot};
+
+    /// A club where cancelling within 24 hours costs half and not coming costs it all, with
+    /// Anna's booking on 30 November at 18:00 (the test clock says 29 November, 12:00).
+    fn club() -> (TestDb, String, String) {
+        let mut db = TestDb::new();
+        db.price_per_hour(100_000);
+        let policy = Policy {
+            lights_from: None,
+            lights_per_hour: 0,
+            guest_fee: 0,
+            cancel_window_hours: 24,
+            late_cancel_pct: 50,
+            no_show_pct: 100,
+            pass_use_on: PassUseOn::Booking,
+        };
+        db.applied(AnyCommand::SetMoneyPolicy(SetMoneyPolicy { policy, new_id: id() }));
+        let court = db.court("Court 1");
+        let anna = db.member("Anna Smith", "");
+        let booking = db.book(&court, &anna, slot("2026-11-30", "18:00", 60)).unwrap();
+        (db, anna, booking)
+    }
+
+    fn fees(db: &TestDb, member: &str) -> i64 {
+        let sql = "SELECT coalesce(sum(amount), 0) FROM ledger WHERE member_id = ?1 AND kind = 'fee'";
+        db.conn.query_row(sql, [member], |r| r.get(0)).unwrap()
+    }
+
+    fn cancel(booking: &str) -> AnyCommand {
+        AnyCommand::CancelBooking(CancelBooking { booking_id: booking.into(), reason: "Ill".into() })
+    }
+
+    /// The desk cancelled 30 hours before the start, while the network was down; the hub hears
+    /// of it 10 hours later, inside the fee window. The cancellation was on time.
+    #[test]
+    fn a_cancellation_made_at_a_desk_offline_is_judged_when_it_was_made() {
+        let (mut db, anna, booking) = club();
+        let made = db.now;
+        db.now += SignedDuration::from_hours(10);
+        assert!(matches!(db.run_from_desk("desk-2", made, cancel(&booking)), Outcome::Applied { .. }));
+        assert_eq!(fees(&db, &anna), 0);
+
+        // The same, cancelled on the hub at that later time, is late.
+        let (mut db, anna, booking) = club();
+        db.now += SignedDuration::from_hours(10);
+        db.applied(cancel(&booking));
+        assert_eq!(fees(&db, &anna), -50_000);
+    }
+
+    /// A desk clock that is ahead of the hub, or a command held more than a week, is judged at
+    /// the hub's time instead.
+    #[test]
+    fn a_desk_clock_that_cannot_be_right_is_not_believed() {
+        for issued in [SignedDuration::from_mins(30), -SignedDuration::from_hours(8 * 24)] {
+            let (mut db, anna, booking) = club();
+            db.now += SignedDuration::from_hours(10);
+            let claimed: Timestamp = db.now + issued;
+            db.run_from_desk("desk-2", claimed, cancel(&booking));
+            assert_eq!(fees(&db, &anna), -50_000, "issued {issued} from the hub's now");
+        }
+    }
+
+    /// A no-show recorded at a desk once the booking started counts even if the hub's clock,
+    /// when it hears of it, is wrong; and one recorded before the start is refused, whenever it arrives.
+    #[test]
+    fn a_no_show_is_judged_at_the_time_the_desk_recorded_it() {
+        let (mut db, anna, booking) = club();
+        let start: Timestamp = "2026-11-30T15:00:00Z".parse().unwrap();
+        db.now = start + SignedDuration::from_hours(2);
+        let early = start - SignedDuration::from_mins(10);
+        let no_show =
+            || AnyCommand::SetAttendance(SetAttendance { booking_id: booking.clone(), status: Status::NoShow });
+        let Outcome::Rejected(r) = db.run_from_desk("desk-2", early, no_show()) else { panic!("applied") };
+        assert_eq!(r.code, "no-show-too-early");
+        let on_time = start + SignedDuration::from_mins(15);
+        assert!(matches!(db.run_from_desk("desk-2", on_time, no_show()), Outcome::Applied { .. }));
+        assert_eq!(fees(&db, &anna), -100_000);
+    }
+
     #[test]
     fn fees_round_to_the_nearest_minor_unit() {
         assert_eq!(super::share(1001, 50), 501);

@@ -69,7 +69,12 @@ fn vars(ctx: &Ctx<'_>, b: &Booking, name: &str, locale: Locale) -> Result<Vars, 
 }
 
 /// Brings the booking's messages in line with what just happened to it.
+/// Only the hub keeps the outbox: a desk's tentative run leaves it alone, and the hub follows
+/// the booking when it decides the command.
 pub fn follow(ctx: &Ctx<'_>, booking_id: &str, event: Event) -> Result<(), CommandError> {
+    if !ctx.on_hub() {
+        return Ok(());
+    }
     let Some(b) = bookings::booking(ctx.tx, booking_id)? else { return Ok(()) };
     let settings = store::settings(ctx.tx)?;
     let locale = crate::club::store::settings(ctx.tx)?.map_or(Locale::En, |(_, s)| s.locale);
