@@ -41,8 +41,9 @@ impl TestDb {
     pub fn new() -> TestDb {
         let mut conn = crate::db::open_connection(std::path::Path::new(":memory:"), Default::default())
             .expect("an in-memory database");
-        crate::db::migrate::run(&mut conn).expect("migrations");
-        let mut db = TestDb { conn, now: "2026-11-29T09:00:00Z".parse().expect("a time") };
+        let now = "2026-11-29T09:00:00Z".parse().expect("a time");
+        crate::db::migrate::run(&mut conn, now).expect("migrations");
+        let mut db = TestDb { conn, now };
         let settings = UpdateClubSettings {
             settings_id: id(),
             name: "Test Club".into(),

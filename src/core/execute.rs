@@ -4,7 +4,7 @@ use sha2::{Digest, Sha256};
 
 use super::store::{self, StoredOutcome};
 use super::{Command, CommandError, Ctx, Envelope, Outcome, Rejection, Site};
-use crate::db::{self, Conn, Transaction};
+use crate::db::{self, Conn, Transaction, changelog};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Executed {
@@ -108,8 +108,8 @@ pub fn execute_in<C: Command>(
         return Ok(Ok(Executed { outcome: previous.outcome, first_time: false }));
     }
 
-    let txn_seq = store::head_txn_seq(&command)? + 1;
-    store::open_write_context(&command, txn_seq, &id)?;
+    let txn_seq = changelog::head(&command)?.0 + 1;
+    changelog::open_write_context(&command, txn_seq, &id)?;
     let decision = {
         let sp = command.savepoint()?;
         let ctx = Ctx {
@@ -134,20 +134,13 @@ pub fn execute_in<C: Command>(
             Err(CommandError::Failed(e)) => Err(refusal_of_failure(env.command.kind(), &id, &e)),
         }
     };
-    store::close_write_context(&command)?;
+    changelog::close_write_context(&command)?;
 
     let outcome = match decision {
         Ok(()) => {
-            let changes = store::change_rows(&command, txn_seq)?;
-            let carried = if changes.is_empty() {
-                None
-            } else {
-                let prev = store::head_hash(&command)?;
-                let hash = db::changelog::txn_hash(&prev, txn_seq, &changes);
-                let actor = env.actor.user_id();
-                store::record_txn(&command, txn_seq, now, &id, &env.origin.to_string(), actor, &prev, &hash)?;
-                Some(txn_seq)
-            };
+            let sealed =
+                changelog::seal_txn(&command, txn_seq, now, &id, &env.origin.to_string(), env.actor.user_id())?;
+            let carried = sealed.then_some(txn_seq);
             Outcome::Applied { txn_seq: carried }
         }
         Err(rejection) => Outcome::Rejected(rejection),

@@ -42,56 +42,7 @@ pub(super) fn outcome_of(conn: &Connection, id: &str) -> rusqlite::Result<Option
 }
 
 pub fn head_txn_seq(conn: &Connection) -> rusqlite::Result<i64> {
-    let v: String = conn.query_row("SELECT v FROM sync_meta WHERE k = 'head_txn_seq'", [], |r| r.get(0))?;
-    Ok(v.parse().unwrap_or(0))
-}
-
-pub(super) fn head_hash(conn: &Connection) -> rusqlite::Result<String> {
-    conn.query_row("SELECT v FROM sync_meta WHERE k = 'head_hash'", [], |r| r.get(0))
-}
-
-pub(super) fn open_write_context(conn: &Connection, txn_seq: i64, command_id: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO write_context (id, txn_seq, command_id) VALUES (1, ?1, ?2)",
-        params![txn_seq, command_id],
-    )?;
-    Ok(())
-}
-
-pub(super) fn close_write_context(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM write_context", [])?;
-    Ok(())
-}
-
-/// The change rows of one transaction, as the exact text that is hashed and sent.
-pub(super) fn change_rows(conn: &Connection, txn_seq: i64) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT tbl || '|' || pk || '|' || op || '|' || coalesce(row, '') FROM change_log WHERE txn_seq = ?1 ORDER BY idx",
-    )?;
-    stmt.query_map([txn_seq], |r| r.get(0))?.collect()
-}
-
-pub(super) fn record_txn(
-    conn: &Connection,
-    txn_seq: i64,
-    now: Timestamp,
-    command_id: &str,
-    origin: &str,
-    actor_id: Option<&str>,
-    prev_hash: &str,
-    hash: &str,
-) -> rusqlite::Result<()> {
-    let head: i64 = head_txn_seq(conn)?;
-    // The gapless rule is what lets a desk detect a missing transaction: make a bug loud.
-    assert_eq!(txn_seq, head + 1, "txn_seq must follow the head without a gap");
-    conn.execute(
-        "INSERT INTO sync_txn (txn_seq, hub_ts, command_id, origin, actor_id, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![txn_seq, ms(now), command_id, origin, actor_id, prev_hash, hash],
-    )?;
-    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'head_txn_seq'", [txn_seq.to_string()])?;
-    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'head_hash'", [hash])?;
-    Ok(())
+    Ok(crate::db::changelog::head(conn)?.0)
 }
 
 pub(super) fn record_command<C>(

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use jiff::{Timestamp, tz::TimeZone};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{APPLICATION_ID, DB_FILE, files, migrate, open_connection};
+use super::{APPLICATION_ID, DB_FILE, changelog, files, migrate, open_connection};
 
 const NIGHTLY_PREFIX: &str = "nightly-";
 const EXT: &str = ".sqlite3";
@@ -197,6 +197,16 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A restored club goes back to a point that desks and open pages may have followed past: it
+/// gets a new `log_id`, so they start again from a copy instead of mixing two histories.
+fn begin_new_history(file: &Path) -> anyhow::Result<()> {
+    let conn = open_connection(file, OpenFlags::default())?;
+    changelog::rotate_log_id(&conn).context("cannot give the restored copy a new log id")?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    drop(conn);
+    fs::File::open(file)?.sync_all().with_context(|| format!("cannot flush {}", file.display()))
+}
+
 /// Replaces the database in `data` with `file` after verifying it, so that at every moment
 /// `courtside.db` is either the old database or the restored one: the backup is first copied
 /// and flushed beside it (a full disk stops there, nothing replaced), the current database is
@@ -209,7 +219,8 @@ pub fn restore(data: &Path, file: &Path, now: Timestamp) -> anyhow::Result<Optio
     let _ = fs::remove_file(&staging);
     let copied = copy_synced(file, &staging)
         .with_context(|| format!("cannot copy {} into {} (is the disk full?)", file.display(), data.display()))
-        .and_then(|()| verify(&staging).map(|_| ()));
+        .and_then(|()| verify(&staging).map(|_| ()))
+        .and_then(|()| begin_new_history(&staging));
     if let Err(e) = copied {
         let _ = fs::remove_file(&staging);
         return Err(e.context("nothing was replaced: the current database is as it was"));

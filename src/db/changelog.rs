@@ -2,7 +2,7 @@
 //! that no insert, update or delete of club data can happen without a change-log row, and none can
 //! happen outside a command (the triggers abort when no `write_context` row is present).
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 /// Club data that desks replicate. Every one has a UUIDv7 text primary key named `id`.
@@ -125,6 +125,121 @@ pub fn ensure_log_id(conn: &Connection) -> rusqlite::Result<()> {
         "INSERT OR IGNORE INTO sync_meta (k, v) VALUES ('log_id', ?1), ('head_txn_seq', '0'), ('head_hash', '')",
         [uuid::Uuid::now_v7().to_string()],
     )?;
+    Ok(())
+}
+
+/// Starts a new history: whoever followed the old one (a desk, an open page) holds positions
+/// that no longer mean the same rows, and must start again from a copy of the data. Used when
+/// the data changes without the log saying how (a restore, a migration that rebuilds a table).
+pub fn rotate_log_id(conn: &Connection) -> rusqlite::Result<String> {
+    let id = uuid::Uuid::now_v7().to_string();
+    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'log_id'", [&id])?;
+    Ok(id)
+}
+
+/// The shape of the replicated tables: SHA-256 over every table's name and its columns' names
+/// and declared types, in order (hex, first 16 characters). Two databases with the same
+/// fingerprint read each other's row images the same way.
+pub fn schema_fingerprint(conn: &Connection) -> rusqlite::Result<String> {
+    let mut h = Sha256::new();
+    let mut stmt = conn.prepare_cached("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")?;
+    for table in REPLICATED_TABLES {
+        h.update(table.as_bytes());
+        h.update([0u8]);
+        let mut rows = stmt.query([table])?;
+        while let Some(r) = rows.next()? {
+            let (name, ty): (String, String) = (r.get(0)?, r.get(1)?);
+            h.update(format!("{name} {ty}").as_bytes());
+            h.update([1u8]);
+        }
+    }
+    Ok(h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
+}
+
+/// Keeps `schema_fingerprint` in `sync_meta` up to date (written only when it changed).
+pub fn record_schema_fingerprint(conn: &Connection) -> rusqlite::Result<()> {
+    let now = schema_fingerprint(conn)?;
+    conn.execute(
+        "INSERT INTO sync_meta (k, v) VALUES ('schema_fingerprint', ?1) ON CONFLICT (k) DO UPDATE SET v = excluded.v \
+         WHERE v IS NOT excluded.v",
+        [now],
+    )?;
+    Ok(())
+}
+
+/// The stored fingerprint (None before the first migration run that wrote it).
+pub fn stored_schema_fingerprint(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT v FROM sync_meta WHERE k = 'schema_fingerprint'", [], |r| r.get(0)).optional()
+}
+
+/// The head of the log: the last transaction's number and link.
+pub fn head(conn: &Connection) -> rusqlite::Result<(i64, String)> {
+    let mut stmt = conn.prepare_cached("SELECT k, v FROM sync_meta WHERE k IN ('head_txn_seq', 'head_hash')")?;
+    let mut head = (0, String::new());
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (k, v): (String, String) = (r.get(0)?, r.get(1)?);
+        match k.as_str() {
+            "head_txn_seq" => head.0 = v.parse().unwrap_or(0),
+            _ => head.1 = v,
+        }
+    }
+    Ok(head)
+}
+
+/// Lets writes to replicated tables through, logged as transaction `txn_seq` of `command_id`.
+pub fn open_write_context(conn: &Connection, txn_seq: i64, command_id: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO write_context (id, txn_seq, command_id) VALUES (1, ?1, ?2)",
+        params![txn_seq, command_id],
+    )?;
+    Ok(())
+}
+
+pub fn close_write_context(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM write_context", [])?;
+    Ok(())
+}
+
+/// Closes transaction `txn_seq` of the log: if the writes since `open_write_context` appended
+/// change rows, records the transaction with its chain link and moves the head to it. Returns
+/// whether there was anything to record (a command that changed nothing takes no number).
+pub fn seal_txn(
+    conn: &Connection,
+    txn_seq: i64,
+    now: jiff::Timestamp,
+    command_id: &str,
+    origin: &str,
+    actor_id: Option<&str>,
+) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare_cached("SELECT tbl, pk, op, row FROM change_log WHERE txn_seq = ?1 ORDER BY idx")?;
+    let rows = stmt
+        .query_map([txn_seq], |r| {
+            let (tbl, pk, op, row): (String, String, String, Option<String>) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            Ok(row_text(&tbl, &pk, &op, row.as_deref()))
+        })?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    if rows.is_empty() {
+        return Ok(false);
+    }
+    let (head, prev_hash) = head(conn)?;
+    // The gapless rule is what lets a desk detect a missing transaction: make a bug loud.
+    assert_eq!(txn_seq, head + 1, "txn_seq must follow the head without a gap");
+    let hash = txn_hash(&prev_hash, txn_seq, &rows);
+    conn.execute(
+        "INSERT INTO sync_txn (txn_seq, hub_ts, command_id, origin, actor_id, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![txn_seq, now.as_millisecond(), command_id, origin, actor_id, prev_hash, hash],
+    )?;
+    set_head(conn, txn_seq, &hash)?;
+    Ok(true)
+}
+
+/// Moves the head to transaction `txn_seq` with link `hash`.
+pub fn set_head(conn: &Connection, txn_seq: i64, hash: &str) -> rusqlite::Result<()> {
+    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'head_txn_seq'", [txn_seq.to_string()])?;
+    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'head_hash'", [hash])?;
     Ok(())
 }
 

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::{APPLICATION_ID, OpenError, changelog};
 
@@ -58,32 +59,49 @@ pub fn needs_backup_first(conn: &Connection) -> rusqlite::Result<bool> {
 
 /// Applies every pending migration; returns how many ran. Triggers are regenerated afterwards
 /// so they always match the current columns of the replicated tables.
+pub fn run(conn: &mut Connection, now: Timestamp) -> rusqlite::Result<usize> {
+    run_list(conn, MIGRATIONS, now)
+}
+
+/// `run` over a given list (tests add migrations of their own to the real ones).
 ///
 /// Foreign keys are off while migrations run, as SQLite's procedure for rebuilding a table asks
 /// (dropping a referenced table would otherwise count its rows as violations); each migration
 /// checks them itself before it commits.
-pub fn run(conn: &mut Connection) -> rusqlite::Result<usize> {
+fn run_list(conn: &mut Connection, migrations: &[(&str, &str)], now: Timestamp) -> rusqlite::Result<usize> {
     let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
     conn.pragma_update(None, "foreign_keys", false)?;
-    let applied = apply_pending(conn);
+    let applied = apply_pending(conn, migrations, now);
     conn.pragma_update(None, "foreign_keys", enforced)?;
     let applied = applied?;
     let tx = super::immediate(conn)?;
     changelog::install_triggers(&tx)?;
     changelog::ensure_log_id(&tx)?;
+    changelog::record_schema_fingerprint(&tx)?;
     tx.commit()?;
     Ok(applied)
 }
 
-fn apply_pending(conn: &mut Connection) -> rusqlite::Result<usize> {
+fn apply_pending(conn: &mut Connection, migrations: &[(&str, &str)], now: Timestamp) -> rusqlite::Result<usize> {
     let current = schema_version(conn)?;
+    // An existing club's database has its guard triggers: a migration that changes club data
+    // does it as a transaction of the log of its own, so desks and open pages hear of it.
+    let logged = current > 0;
     let mut applied = 0;
-    for (index, (name, sql)) in MIGRATIONS.iter().enumerate() {
+    for (index, (name, sql)) in migrations.iter().enumerate() {
         let version = index as i64 + 1;
         if version <= current {
             continue;
         }
         let tx = super::immediate(conn)?;
+        let command_id = format!("migration/{name}");
+        let before = if logged {
+            let txn_seq = changelog::head(&tx)?.0 + 1;
+            changelog::open_write_context(&tx, txn_seq, &command_id)?;
+            Some((txn_seq, stored_tables(&tx)?))
+        } else {
+            None
+        };
         tx.execute_batch(sql)?;
         let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
         if broken > 0 {
@@ -92,12 +110,45 @@ fn apply_pending(conn: &mut Connection) -> rusqlite::Result<usize> {
                 Some(format!("migration {name} left {broken} broken references")),
             ));
         }
+        if let Some((txn_seq, before)) = before {
+            changelog::close_write_context(&tx)?;
+            changelog::seal_txn(&tx, txn_seq, now, &command_id, "hub", None)?;
+            let after = stored_tables(&tx)?;
+            let rebuilt =
+                before.iter().filter(|(t, root, rows)| *rows > 0 && after.iter().all(|a| a.0 != *t || a.1 != *root));
+            if let Some((table, ..)) = rebuilt.into_iter().next() {
+                let log_id = changelog::rotate_log_id(&tx)?;
+                tracing::info!(
+                    migration = name,
+                    table,
+                    log_id,
+                    "a migration rebuilt club data outside the log; the log starts anew"
+                );
+            }
+        }
         tx.pragma_update(None, "user_version", version)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.commit()?;
         applied += 1;
     }
     Ok(applied)
+}
+
+/// Every replicated table that exists, with where its rows are stored and how many there are.
+/// A table rebuilt under the same name (SQLite's way to change a column) gets a new root page,
+/// and the rows it was filled with never passed the triggers.
+fn stored_tables(conn: &Connection) -> rusqlite::Result<Vec<(String, i64, i64)>> {
+    let mut out = Vec::new();
+    for table in changelog::REPLICATED_TABLES {
+        let root: Option<i64> = conn
+            .query_row("SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = ?1", [table], |r| r.get(0))
+            .optional()?;
+        if let Some(root) = root {
+            let rows: i64 = conn.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| r.get(0))?;
+            out.push(((*table).to_owned(), root, rows));
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -124,11 +175,11 @@ mod tests {
     #[test]
     fn migrating_twice_is_a_no_op() {
         let mut conn = Connection::open_in_memory().unwrap();
-        assert_eq!(run(&mut conn).unwrap(), MIGRATIONS.len());
+        assert_eq!(run(&mut conn, Timestamp::UNIX_EPOCH).unwrap(), MIGRATIONS.len());
         let schema_cookie =
             |c: &Connection| -> i64 { c.pragma_query_value(None, "schema_version", |r| r.get(0)).unwrap() };
         let before = schema_cookie(&conn);
-        assert_eq!(run(&mut conn).unwrap(), 0);
+        assert_eq!(run(&mut conn, Timestamp::UNIX_EPOCH).unwrap(), 0);
         assert_eq!(schema_version(&conn).unwrap(), latest());
         assert_eq!(schema_cookie(&conn), before, "an ordinary start rewrites no trigger");
     }
@@ -188,7 +239,7 @@ mod tests {
                       ('c2', 'create_court', '{"type":"create_court","secret":"not a credential"}', 'h', 'olga', 'hub', 0, 0, 'applied');"#,
         )
         .unwrap();
-        run(&mut conn).unwrap();
+        run(&mut conn, Timestamp::UNIX_EPOCH).unwrap();
         let payload = |id: &str| -> String {
             conn.query_row("SELECT payload FROM commands WHERE id = ?1", [id], |r| r.get(0)).unwrap()
         };
@@ -219,7 +270,7 @@ mod tests {
              INSERT INTO ledger (id, member_id, at, kind, amount, payment_id) VALUES ('r/out', 'm', 2, 'payout', -300, 'r');",
         )
         .unwrap();
-        assert_eq!(run(&mut conn).unwrap(), MIGRATIONS.len() - 7);
+        assert_eq!(run(&mut conn, Timestamp::UNIX_EPOCH).unwrap(), MIGRATIONS.len() - 7);
         let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
         assert_eq!(count("SELECT count(*) FROM payments"), 2);
         assert_eq!(count("SELECT sum(amount) FROM payments WHERE refund_of = 'p'"), -300);
@@ -227,5 +278,64 @@ mod tests {
         assert_eq!(count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
         let update = conn.execute("UPDATE payments SET amount = 5 WHERE id = 'p'", []);
         assert!(update.unwrap_err().to_string().contains("never changed"));
+    }
+
+    fn log_id(conn: &Connection) -> String {
+        conn.query_row("SELECT v FROM sync_meta WHERE k = 'log_id'", [], |r| r.get(0)).unwrap()
+    }
+
+    /// A migration that changes the data of a club in use runs with the guard triggers in place:
+    /// its writes are a transaction of the log, the chain still verifies, the history is the same.
+    #[test]
+    fn a_data_migration_of_a_club_in_use_goes_through_the_log() {
+        let mut db = crate::testing::TestDb::new();
+        let anna = db.member("Anna Petrova", "+7 916 123-45-67");
+        let (head, _) = changelog::head(&db.conn).unwrap();
+        let id = log_id(&db.conn);
+        let mut list = MIGRATIONS.to_vec();
+        list.push(("0099_upper_names", "UPDATE members SET full_name = upper(full_name);"));
+        assert_eq!(run_list(&mut db.conn, &list, db.now).unwrap(), 1);
+
+        assert_eq!(changelog::head(&db.conn).unwrap().0, head + 1);
+        let (command, row): (String, String) = db
+            .conn
+            .query_row(
+                "SELECT command_id, row FROM change_log WHERE txn_seq = ?1 AND pk = ?2",
+                (head + 1, &anna),
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(command, "migration/0099_upper_names");
+        assert!(row.contains("ANNA PETROVA"), "{row}");
+        assert_eq!(crate::sync::chain::verify(&db.conn).unwrap(), head + 1);
+        assert_eq!(log_id(&db.conn), id, "the log told everything: the same history goes on");
+    }
+
+    /// A table rebuilt under its own name is filled without the triggers: the log cannot say
+    /// what changed, so the history starts anew (desks and pages take a fresh copy).
+    #[test]
+    fn a_migration_that_rebuilds_club_data_starts_a_new_history() {
+        let mut db = crate::testing::TestDb::new();
+        db.court("Court 1");
+        let id = log_id(&db.conn);
+        let fingerprint = changelog::stored_schema_fingerprint(&db.conn).unwrap().unwrap();
+        let create: String =
+            db.conn.query_row("SELECT sql FROM sqlite_schema WHERE name = 'courts'", [], |r| r.get(0)).unwrap();
+        let rebuild = format!(
+            "{}; INSERT INTO courts_new SELECT * FROM courts; DROP TABLE courts; ALTER TABLE courts_new RENAME TO courts;",
+            create.replacen("courts", "courts_new", 1)
+        );
+        let mut list = MIGRATIONS.to_vec();
+        list.push(("0099_rebuild_courts", &rebuild));
+        assert_eq!(run_list(&mut db.conn, &list, db.now).unwrap(), 1);
+        assert_ne!(log_id(&db.conn), id);
+        assert_eq!(db.conn.query_row("SELECT count(*) FROM courts", [], |r| r.get::<_, i64>(0)).unwrap(), 1);
+        assert_eq!(changelog::stored_schema_fingerprint(&db.conn).unwrap().unwrap(), fingerprint, "same columns");
+
+        // Adding a column changes the shape, and the fingerprint says so; adding a table of
+        // its own to the list would too.
+        list.push(("0100_court_colour", "ALTER TABLE courts ADD COLUMN colour TEXT;"));
+        run_list(&mut db.conn, &list, db.now).unwrap();
+        assert_ne!(changelog::stored_schema_fingerprint(&db.conn).unwrap().unwrap(), fingerprint);
     }
 }

@@ -120,6 +120,9 @@ pub fn broken_constraint(e: &anyhow::Error) -> Option<String> {
 /// What /health reports about the database.
 pub struct Health {
     pub schema_version: i64,
+    /// The replicated tables' shape (`changelog::schema_fingerprint`): a desk syncs only with
+    /// a hub whose fingerprint equals its own.
+    pub schema_fingerprint: Option<String>,
 }
 
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
@@ -186,7 +189,7 @@ impl Db {
             let file = backup::pre_migration(&conn, backup_dir, from, now)?;
             tracing::info!(backup = %file.display(), from, "backed up the database before migrating");
         }
-        let applied = migrate::run(&mut conn).map_err(sqlite_err)?;
+        let applied = migrate::run(&mut conn, now).map_err(sqlite_err)?;
         if applied > 0 {
             tracing::info!(applied, version = migrate::latest(), "database migrated");
         }
@@ -221,10 +224,10 @@ impl Db {
     /// reads, and after a write failed for a disk reason, a small write of its own succeeds.
     pub async fn health(&self, now: jiff::Timestamp) -> anyhow::Result<Health> {
         let db = self.clone();
-        let schema_version = run_blocking(move || {
+        let (schema_version, schema_fingerprint) = run_blocking(move || {
             files::still_the_same(&db.path, db.file_id)?;
             let conn = db.pool.get().context("no database connection available")?;
-            Ok(migrate::schema_version(&conn)?)
+            Ok((migrate::schema_version(&conn)?, changelog::stored_schema_fingerprint(&conn)?))
         })
         .await?;
         if self.write_trouble.load(Ordering::Relaxed) {
@@ -241,7 +244,7 @@ impl Db {
             .await
             .context("the database does not take writes")?;
         }
-        Ok(Health { schema_version })
+        Ok(Health { schema_version, schema_fingerprint })
     }
 
     pub fn path(&self) -> &Path {

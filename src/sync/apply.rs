@@ -101,8 +101,7 @@ impl Applier {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![txn.txn_seq, txn.hub_ts, txn.command_id, txn.origin, txn.actor_id, txn.prev_hash, txn.hash],
         )?;
-        tx.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'head_txn_seq'", [txn.txn_seq.to_string()])?;
-        tx.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'head_hash'", [&txn.hash])?;
+        crate::db::changelog::set_head(tx, txn.txn_seq, &txn.hash)?;
         Ok(())
     }
 
@@ -171,7 +170,7 @@ mod tests {
 
     fn empty() -> Connection {
         let mut conn = crate::db::open_connection(std::path::Path::new(":memory:"), Default::default()).unwrap();
-        crate::db::migrate::run(&mut conn).unwrap();
+        crate::db::migrate::run(&mut conn, jiff::Timestamp::UNIX_EPOCH).unwrap();
         conn
     }
 

@@ -53,9 +53,4 @@ pub fn log_id(conn: &Connection) -> rusqlite::Result<String> {
     conn.query_row("SELECT v FROM sync_meta WHERE k = 'log_id'", [], |r| r.get(0))
 }
 
-/// The head: the last transaction's number and link.
-pub fn head(conn: &Connection) -> rusqlite::Result<(i64, String)> {
-    let seq: String = conn.query_row("SELECT v FROM sync_meta WHERE k = 'head_txn_seq'", [], |r| r.get(0))?;
-    let hash: String = conn.query_row("SELECT v FROM sync_meta WHERE k = 'head_hash'", [], |r| r.get(0))?;
-    Ok((seq.parse().unwrap_or(0), hash))
-}
+pub use crate::db::changelog::head;

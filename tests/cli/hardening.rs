@@ -77,12 +77,19 @@ fn a_restore_cut_short_leaves_the_club_as_it_was() {
     assert!(server.healthcheck(&data).status.success());
     server.kill();
 
-    // A full restore swaps the database in one step and keeps the old one.
+    // A full restore swaps the database in one step and keeps the old one; the restored club
+    // starts a new history, so nothing that followed the old one mixes the two.
+    let log_id = || -> String {
+        let conn = courtside::db::open_connection(&data.join("courtside.db"), Default::default()).unwrap();
+        courtside::sync::store::log_id(&conn).unwrap()
+    };
+    let before = log_id();
     let restored = run(&data, &["restore", backup.to_str().unwrap()], "");
     assert!(restored.status.success(), "{}", text(&restored));
     let list = text(&run(&data, &["user", "list"], ""));
     assert!(list.contains("olga") && !list.contains("late"), "{list}");
     assert!(!data.join("courtside.db.restoring").exists());
+    assert_ne!(log_id(), before, "a restored club has a new log id");
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn replay_matches(data: &Path) {
     assert!(head > 0);
 
     let mut replica = open(&data.join("replica.db"));
-    courtside::db::migrate::run(&mut replica).unwrap();
+    courtside::db::migrate::run(&mut replica, jiff::Timestamp::UNIX_EPOCH).unwrap();
     let applier = Applier::new(&replica).unwrap();
     let mut at = 0;
     loop {

@@ -18,6 +18,8 @@ async fn health_answers_without_login() {
     assert_eq!(body["status"], "ok");
     assert_eq!(body["database"], "ok");
     assert_eq!(body["schema_version"], courtside::db::migrate::latest());
+    let fingerprint = body["schema_fingerprint"].as_str().unwrap();
+    assert!(fingerprint.len() == 16 && fingerprint.chars().all(|c| c.is_ascii_hexdigit()), "{fingerprint}");
     assert!(body.get("version").is_none(), "anyone may ask /health: it does not say which version runs");
 }
 
