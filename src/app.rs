@@ -20,6 +20,7 @@ use crate::core::{self, Actor, Envelope, Executed, Outcome, Submission};
 use crate::db::Db;
 use crate::members::index::MemberIndex;
 use crate::sealed::Sealer;
+use crate::sync::feed::Feed;
 
 /// Which club settings the config file, environment or flags pin (read-only on the Settings page).
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,6 +50,8 @@ pub struct App {
     pub secret_key: Arc<Vec<u8>>,
     /// Seals the secrets the database keeps (the SMS provider's credential).
     pub sealer: Arc<Sealer>,
+    /// Where the log stands, for open pages and caches; told after every commit.
+    pub feed: Arc<Feed>,
 }
 
 impl App {
@@ -59,6 +62,7 @@ impl App {
         let config = loaded.config.clone();
         ensure_writable(&config.data)?;
         let db = Db::open(&config.data, &config.backup_dir(), clock.now(), loaded.init)?;
+        let feed = Arc::new(db.read_blocking(|c| Ok(Feed::open(c)?))?);
         let secret_key = crate::secret_key::load_or_create(&crate::config::secret_key_path(&config.data))?;
         let pinned = Pinned {
             name: loaded.is_set("club_name"),
@@ -78,6 +82,7 @@ impl App {
             member_index: Arc::default(),
             sealer: Arc::new(Sealer::new(&secret_key)),
             secret_key: Arc::new(secret_key),
+            feed,
         };
         app.sync_club_settings()?;
         app.seed_member_categories()?;
@@ -176,10 +181,13 @@ impl App {
     async fn run_envelope(&self, env: Envelope<AnyCommand>, fingerprint: Option<String>) -> anyhow::Result<Executed> {
         let changes_club = matches!(env.command, AnyCommand::UpdateClubSettings(_));
         let clock = self.clock.clone();
+        let feed = self.feed.clone();
         let executed = self
             .db
             .write(move |conn| {
-                core::execute_submitted(conn, &env, fingerprint.as_deref(), clock.now()).map(|e| (e, env))
+                let executed = core::execute_submitted(conn, &env, fingerprint.as_deref(), clock.now())?;
+                tell_feed(&feed, conn, &executed);
+                Ok((executed, env))
             })
             .await;
         if changes_club {
@@ -193,7 +201,11 @@ impl App {
         let changes_club = matches!(command, AnyCommand::UpdateClubSettings(_));
         let env = Envelope::new(actor, command, self.now());
         let now = self.now();
-        let executed = self.db.write_blocking(|conn| core::execute(conn, &env, now).map(|e| (e, env.clone())));
+        let executed = self.db.write_blocking(|conn| {
+            let executed = core::execute(conn, &env, now)?;
+            tell_feed(&self.feed, conn, &executed);
+            Ok((executed, env.clone()))
+        });
         if changes_club {
             self.forget_club();
         }
@@ -234,6 +246,20 @@ impl App {
                 }))
             })
             .await
+    }
+}
+
+/// Tells open pages about a commit, on the connection that made it (so a page asked for next
+/// already keys its caches on the new head). The command stands whatever this says.
+fn tell_feed(feed: &Feed, conn: &rusqlite::Connection, executed: &Executed) {
+    match executed.outcome {
+        Outcome::Applied { txn_seq: Some(_) } if executed.first_time => {
+            if let Err(e) = feed.catch_up(conn) {
+                tracing::warn!(error = %e, "open pages could not be told about a change");
+            }
+        }
+        Outcome::Applied { txn_seq: None } if executed.first_time => feed.local_change(),
+        _ => {}
     }
 }
 

@@ -35,6 +35,21 @@ pub async fn expire_sessions(app: &App) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Every few seconds, brings the feed up to the database: commits this server makes tell it at
+/// once, but another process (the console, a restore) does not.
+fn follow_other_writers(app: App) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let feed = app.feed.clone();
+            if let Err(e) = app.db.read(move |c| Ok(feed.catch_up(c)?)).await {
+                tracing::warn!(error = %format!("{e:#}"), "cannot read the head of the log");
+            }
+        }
+    });
+}
+
 fn log_failure(job: &str, result: anyhow::Result<()>) {
     if let Err(e) = result {
         tracing::error!(job, error = %format!("{e:#}"), "scheduled job failed");
@@ -66,6 +81,7 @@ pub async fn start(app: App) -> anyhow::Result<JobScheduler> {
             Box::pin(async move { log_failure("sms_poll", crate::sms::poller::poll_due(&app).await.map(|_| ())) })
         })?)
         .await?;
+    follow_other_writers(app.clone());
     crate::sms::sender::spawn(app);
     scheduler.start().await?;
     Ok(scheduler)

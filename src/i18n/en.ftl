@@ -14,6 +14,8 @@ nav-settings = Settings
 nav-audit = Audit log
 nav-profile = My profile
 nav-logout = Log out
+live-on = Live
+live-off = Offline — reconnecting
 
 role-owner = Owner
 role-manager = Manager

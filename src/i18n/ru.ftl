@@ -14,6 +14,8 @@ nav-settings = Настройки
 nav-audit = Журнал действий
 nav-profile = Мой профиль
 nav-logout = Выйти
+live-on = Онлайн
+live-off = Нет связи — переподключение
 
 role-owner = Владелец
 role-manager = Менеджер

@@ -12,13 +12,14 @@ use std::sync::RwLock;
 
 use super::model::Query;
 use super::store::{self, IndexRow as Entry};
-use crate::core::head_txn_seq;
+use crate::sync::store::{head, log_id};
 use crate::db::{Conn, SqlError};
 
 #[derive(Default)]
 struct State {
-    /// The change-log position the entries reflect; `None` before the first load.
-    version: Option<i64>,
+    /// The change-log position (history and head) the entries reflect; `None` before the
+    /// first load. Positions of another history (after a restore) mean nothing here.
+    version: Option<(String, i64)>,
     entries: HashMap<String, Entry>,
     flat: Flat,
 }
@@ -155,15 +156,15 @@ impl MemberIndex {
 
     /// Brings the entries up to the change log's head.
     fn catch_up(&self, conn: &Conn) -> Result<(), SqlError> {
-        let head = head_txn_seq(conn)?;
-        let since = self.state.read().expect("member index").version;
-        if since == Some(head) {
+        let head = (log_id(conn)?, head(conn)?.0);
+        if self.state.read().expect("member index").version.as_ref() == Some(&head) {
             return Ok(());
         }
         let mut state = self.state.write().expect("member index");
-        match state.version {
-            Some(v) if v == head => return Ok(()),
-            Some(v) if store::members_changed_since(conn, v)? <= RELOAD_AFTER => {
+        match &state.version {
+            Some(v) if *v == head => return Ok(()),
+            Some((log, v)) if *log == head.0 && store::members_changed_since(conn, *v)? <= RELOAD_AFTER => {
+                let v = *v;
                 for id in store::member_ids_changed_since(conn, v)? {
                     match store::index_row(conn, &id)? {
                         Some(e) => state.entries.insert(id, e),

@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod chain;
+pub mod feed;
 pub mod store;
 
 /// What one change row does to its table's row.

@@ -54,3 +54,20 @@ pub fn log_id(conn: &Connection) -> rusqlite::Result<String> {
 }
 
 pub use crate::db::changelog::head;
+
+/// The tables each transaction in `after + 1 ..= upto` changed, oldest first.
+pub fn tables_touched(conn: &Connection, after: i64, upto: i64) -> rusqlite::Result<Vec<(i64, Vec<String>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT txn_seq, tbl FROM change_log WHERE txn_seq > ?1 AND txn_seq <= ?2 ORDER BY txn_seq",
+    )?;
+    let mut out: Vec<(i64, Vec<String>)> = Vec::new();
+    let mut rows = stmt.query(params![after, upto])?;
+    while let Some(r) = rows.next()? {
+        let (seq, tbl): (i64, String) = (r.get(0)?, r.get(1)?);
+        match out.last_mut() {
+            Some((last, tables)) if *last == seq => tables.push(tbl),
+            _ => out.push((seq, vec![tbl])),
+        }
+    }
+    Ok(out)
+}

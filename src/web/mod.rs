@@ -6,6 +6,7 @@ pub mod errors;
 pub mod forms;
 pub mod guards;
 pub mod health;
+pub mod live;
 pub mod page;
 pub mod period;
 pub mod render_cache;
@@ -33,7 +34,9 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
     rocket::custom(figment)
         .manage(app)
         .manage(crate::bookings::web::grid::grid_cache())
+        .manage(std::sync::Arc::new(live::Sockets::default()))
         .mount("/", health::routes())
+        .mount("/", live::routes())
         .mount("/", assets::routes())
         .mount("/", crate::home::web::routes())
         .mount("/", crate::auth::web::routes())

@@ -30,6 +30,9 @@ pub struct PageCtx {
     /// Path and query, for links that come back here.
     pub uri: String,
     pub now: Timestamp,
+    /// Where the log stood before this page read anything (staff pages): live.js follows the
+    /// log from here, so a change made while the page was being built is not missed.
+    pub live: Option<(std::sync::Arc<str>, i64)>,
 }
 
 impl PageCtx {
@@ -157,6 +160,7 @@ impl<'r> FromRequest<'r> for PageCtx {
             Some(s) => s.csrf.clone(),
             None => pre_session_csrf(req),
         };
+        let live = session.as_ref().map(|_| app.feed.position().of_log());
         let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten();
         let tz = TimeZone::get(&club.time_zone).unwrap_or(TimeZone::UTC);
         Outcome::Success(PageCtx {
@@ -169,6 +173,7 @@ impl<'r> FromRequest<'r> for PageCtx {
             path: req.uri().path().to_string(),
             uri: req.uri().to_string(),
             now: app.now(),
+            live,
         })
     }
 }

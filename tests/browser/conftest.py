@@ -42,12 +42,13 @@ class Server:
         return match.group(1)
 
 
-def start_server(config=""):
-    """The binary on a free port with a fresh data folder; `config` becomes its courtside.toml."""
-    data = tempfile.mkdtemp(prefix="courtside-browser-")
+def start_server(config="", data=None, port=None):
+    """The binary on a free port with a fresh data folder; `config` becomes its courtside.toml.
+    Given the `data` and `port` of a server that was stopped, starts that club again."""
+    data = data or tempfile.mkdtemp(prefix="courtside-browser-")
     if config:
         Path(data, "courtside.toml").write_text(config)
-    port = free_port()
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURTSIDE_")}
     process = subprocess.Popen(
         [str(BINARY), "--data", data, "serve", "--bind", f"127.0.0.1:{port}"],

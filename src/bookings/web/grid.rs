@@ -122,9 +122,9 @@ impl GridBody<'_> {
 
 async fn rendered_grid(app: &App, cache: &GridCache, ctx: &PageCtx, day: Date) -> Result<Arc<RenderedGrid>, AppError> {
     // Read before the grid, so a change racing the build makes the next request rebuild.
-    let version = app.db.read(|c| Ok(crate::core::head_txn_seq(c)?)).await?;
+    let version = app.feed.position().of_log();
     let key = GridKey { day, locale: ctx.locale };
-    if let Some(hit) = cache.get(&key, version) {
+    if let Some(hit) = cache.get(&key, &version) {
         return Ok(hit);
     }
     let grid = day_grid(app, ctx, day).await?;

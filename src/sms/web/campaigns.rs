@@ -378,11 +378,6 @@ impl CampaignPage {
     fn sending(&self) -> bool {
         self.c.status != "cancelled" && self.n.pending > 0
     }
-
-    /// Something may still change: the page keeps itself fresh until every report is in.
-    fn in_flight(&self) -> bool {
-        self.n.pending + self.n.sent > 0
-    }
 }
 
 async fn load_campaign(app: &App, id: &str) -> Result<Option<(Campaign, Counts, Vec<Message>)>, AppError> {
