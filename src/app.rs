@@ -251,7 +251,7 @@ impl App {
 
 /// Tells open pages about a commit, on the connection that made it (so a page asked for next
 /// already keys its caches on the new head). The command stands whatever this says.
-fn tell_feed(feed: &Feed, conn: &rusqlite::Connection, executed: &Executed) {
+fn tell_feed(feed: &Feed, conn: &crate::db::Conn, executed: &Executed) {
     match executed.outcome {
         Outcome::Applied { txn_seq: Some(_) } if executed.first_time => {
             if let Err(e) = feed.catch_up(conn) {

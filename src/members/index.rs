@@ -12,8 +12,8 @@ use std::sync::RwLock;
 
 use super::model::Query;
 use super::store::{self, IndexRow as Entry};
-use crate::sync::store::{head, log_id};
 use crate::db::{Conn, SqlError};
+use crate::sync::store::{head, log_id};
 
 #[derive(Default)]
 struct State {

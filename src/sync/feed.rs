@@ -9,10 +9,10 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::Connection;
 use tokio::sync::watch;
 
 use crate::db::changelog::REPLICATED_TABLES;
+use crate::db::{Conn, SqlError};
 
 /// How many transactions the tail remembers; a page further behind reloads its parts.
 const TAIL: usize = 4096;
@@ -38,9 +38,15 @@ impl Position {
 pub enum Since {
     Current,
     /// The tables touched by transactions `at + 1 ..= head`.
-    Changed { head: i64, tables: Vec<&'static str> },
+    Changed {
+        head: i64,
+        tables: Vec<&'static str>,
+    },
     /// The follower's position means nothing here (another history, or behind the tail).
-    Reset { log_id: Arc<str>, head: i64 },
+    Reset {
+        log_id: Arc<str>,
+        head: i64,
+    },
 }
 
 struct Tail {
@@ -57,7 +63,7 @@ pub struct Feed {
 
 impl Feed {
     /// Starts at the database's current head; pages older than that reload.
-    pub fn open(conn: &Connection) -> rusqlite::Result<Feed> {
+    pub fn open(conn: &Conn) -> Result<Feed, SqlError> {
         let log_id: Arc<str> = super::store::log_id(conn)?.into();
         let (head, _) = super::store::head(conn)?;
         let (watch, _) = watch::channel(Position { log_id, head, local: 0 });
@@ -74,7 +80,7 @@ impl Feed {
 
     /// Reads what was committed since the last look and wakes the followers. Called by whoever
     /// committed (on the connection that did), and every few seconds for other processes.
-    pub fn catch_up(&self, conn: &Connection) -> rusqlite::Result<()> {
+    pub fn catch_up(&self, conn: &Conn) -> Result<(), SqlError> {
         let mut tail = self.tail.lock().expect("feed tail");
         let log_id = super::store::log_id(conn)?;
         let (head, _) = super::store::head(conn)?;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks the day grid, member search and booking creation against a demo club, with wrk on
-# 127.0.0.1. Full run (the figures in the issue notes): a release binary, 12 courts, 10,000
+# 127.0.0.1, and the live pages' WebSocket (tests/bench/live.py: commit → frame on 50 sockets, and
+# the grid with them open). Full run (the figures in the issue notes): a release binary, 12 courts, 10,000
 # members, a year of bookings, 8 connections for 20 s each. BENCH_SHORT=1 (CI) uses a small club
 # and 2-second runs, only to keep this script working; its figures mean nothing.
 #
@@ -84,4 +85,16 @@ request = function()
 end
 LUA
 run "booking creation (POST /api/v1/bookings, 1 thread, each a new slot)" -t1 -c1 -s "$DATA/book.lua" "$BASE/"
+
+# Live pages: commit → frame on 50 open sockets, then the day grid again with them open.
+python3 -c 'import websockets' 2>/dev/null || python3 -m pip install --quiet -r tests/bench/requirements.txt
+LIVE_COURT=$(echo $COURT_IDS | cut -d' ' -f1)
+LIVE_COMMITS=$([ "${BENCH_SHORT:-0}" = 1 ] && echo 20 || echo 300)
+python3 tests/bench/live.py "$BASE" "courtside_session=$SESSION" "$TOKEN" "$LIVE_COURT" "$MEMBER" \
+    --sockets 50 --commits "$LIVE_COMMITS" --hold $((SECONDS_EACH + 5)) > "$DATA/live.out" &
+LIVE=$!
+for _ in $(seq 600); do grep -q holding "$DATA/live.out" && break; sleep 0.1; done
+grep -v holding "$DATA/live.out"
+run "day grid page (today), 50 live sockets open" -H "$COOKIE" "$BASE/grid?date=$DAY"
+wait $LIVE
 echo "== RSS after the runs: $(awk '/VmRSS/ { print $2 " kB" }' /proc/$SERVER/status)"

@@ -135,3 +135,54 @@ def test_two_desks_and_a_member_card_stay_live(browser, server):
 
 def test_the_same_in_russian(browser, server):
     live_day(browser, server, "ru")
+
+
+def test_the_week_the_member_list_a_booking_and_the_cash_desk_follow_too(browser, server):
+    a = new_page(browser)
+    setup_owner(a, server)
+    open_all_day_any(a, server)
+    add_courts(a, server, 1)
+    add_member(a, server, "Anna Smith", "")
+    day = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    a.goto(f"{server.base}/bookings/new?date={day}&start=09:00")
+    pick_member(a, "#booker", "anna", "Anna Smith")
+    a.click("main button[type=submit]")
+    a.locator("a.booking", has_text="Anna Smith").click()
+    booking_url = a.url
+
+    b = new_page(browser)
+    b.goto(server.base + "/login")
+    log_in(b, "olga", "owner password 1")
+    pages = {}
+    for name, path in [("members", "/members"), ("booking", booking_url.replace(server.base, "")), ("cash", "/cash")]:
+        p = b.context.new_page()
+        p.goto(server.base + path)
+        expect(p.locator("#live-status")).to_have_text("Live")
+        pages[name] = p
+    week = b.context.new_page()
+    week.goto(f"{server.base}/grid?date={day}")
+    week.locator(".court-head a").first.click()
+    expect(week.locator("#live-status")).to_have_text("Live")
+    pages["week"] = week
+    for p in pages.values():
+        p.evaluate("window.notReloaded = true")
+
+    # A new member shows in the list; a second booking in the week; the first one checked in
+    # shows on its page; the till opened elsewhere shows on the cash desk.
+    add_member(a, server, "Boris Petrov", "")
+    seen_at_once("member list", lambda ms: expect(pages["members"].locator("#member-rows")).to_contain_text("Boris Petrov", timeout=ms))
+    a.goto(f"{server.base}/bookings/new?date={day}&start=12:00")
+    pick_member(a, "#booker", "bori", "Boris Petrov")
+    a.click("main button[type=submit]")
+    seen_at_once("week", lambda ms: expect(pages["week"].locator("#week")).to_contain_text("Boris Petrov", timeout=ms))
+    a.goto(booking_url)
+    a.fill("input[name=reason]", "Rain")
+    a.once("dialog", lambda d: d.accept())
+    a.click("form[action$='/cancel'] button")
+    seen_at_once("booking page", lambda ms: expect(pages["booking"].locator(".status-badge")).to_have_text("Cancelled", timeout=ms))
+    a.goto(server.base + "/cash")
+    a.fill("#float", "2500")
+    a.click("form[action='/cash/open'] button")
+    seen_at_once("cash desk", lambda ms: expect(pages["cash"].locator("#counted")).to_be_visible(timeout=ms))
+    for name, p in pages.items():
+        assert p.evaluate("window.notReloaded"), f"the {name} page reloaded"

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 #[path = "../http/fake_sms.rs"]
 mod fake_sms;
 mod hardening;
+mod live;
 mod login_flood;
 mod replay;
 mod sms;

@@ -661,9 +661,17 @@ async fn a_campaign_to_a_category_is_previewed_sent_reported_and_exported() {
     let url = page.location.unwrap();
     let page = t.get(&url).await;
     assert!(page.has("data-count=\"pending\">2<"), "{}", page.body);
+    // The progress is a live part of the page: open pages hear when a message is sent or a
+    // report comes in, and refetch it (static/js/live.js).
+    assert!(page.has("id=\"campaign-live\" data-live=\"sms_campaigns local\""), "{}", page.body);
+    let mut heard = t.app.feed.subscribe();
+    heard.mark_unchanged();
     assert_eq!(send(&t).await, 2);
+    assert!(heard.has_changed().unwrap(), "sending wakes the open pages");
+    heard.mark_unchanged();
     t.advance(SignedDuration::from_mins(1));
     poll(&t).await;
+    assert!(heard.has_changed().unwrap(), "delivery reports wake them too");
     let page = t.get(&url).await;
     assert!(page.has("data-count=\"delivered\">1<") && page.has("data-count=\"failed\">1<"), "{}", page.body);
     let texts: Vec<String> = fake.world.lock().unwrap().accepted.iter().map(|a| a.2.clone()).collect();
