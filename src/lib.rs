@@ -18,6 +18,7 @@ pub mod core;
 pub mod courts;
 pub mod db;
 pub mod demo;
+pub mod desk;
 pub mod error;
 pub mod export;
 pub mod home;

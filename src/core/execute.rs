@@ -95,6 +95,28 @@ pub fn execute_in<C: Command>(
     site: Site,
     now: Timestamp,
 ) -> anyhow::Result<Result<Executed, KeyReused>> {
+    decide_in(tx, env, fingerprint, site, now, |ctx| env.command.apply(ctx))
+}
+
+/// Records `rejection` as the decision on `env` without running it (a desk's command whose actor
+/// the hub no longer accepts), so that sending it again gets the same answer.
+pub fn refuse_in<C: Command>(
+    tx: &mut Transaction<'_>,
+    env: &Envelope<C>,
+    rejection: Rejection,
+    now: Timestamp,
+) -> anyhow::Result<Result<Executed, KeyReused>> {
+    decide_in(tx, env, None, Site::Hub, now, |_| Err(rejection.into()))
+}
+
+fn decide_in<C: Command>(
+    tx: &mut Transaction<'_>,
+    env: &Envelope<C>,
+    fingerprint: Option<&str>,
+    site: Site,
+    now: Timestamp,
+    run: impl FnOnce(&Ctx<'_>) -> Result<(), CommandError>,
+) -> anyhow::Result<Result<Executed, KeyReused>> {
     let payload = serde_json::to_string(&env.command).context("cannot serialise the command")?;
     let hash = payload_hash(&payload);
     let request_hash = fingerprint.unwrap_or(&hash);
@@ -121,7 +143,7 @@ pub fn execute_in<C: Command>(
             origin: &env.origin,
             site,
         };
-        match env.command.apply(&ctx) {
+        match run(&ctx) {
             Ok(()) => {
                 sp.commit()?;
                 Ok(())

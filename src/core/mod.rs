@@ -8,8 +8,12 @@ mod execute;
 mod store;
 
 pub use actor::{Actor, Origin, Role};
-pub use execute::{Batch, Executed, KeyReused, execute, execute_batch, execute_in, execute_submitted};
-pub use store::{CommandFilter, CommandRecord, command_count, commands_mentioning, head_txn_seq, list_commands};
+pub(crate) use execute::hex;
+pub use execute::{Batch, Executed, KeyReused, execute, execute_batch, execute_in, execute_submitted, refuse_in};
+pub use store::{
+    CommandFilter, CommandRecord, command_count, commands_mentioning, decided, desk_decisions, head_txn_seq,
+    last_desk_seq, list_commands,
+};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

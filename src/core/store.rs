@@ -41,6 +41,30 @@ pub(super) fn outcome_of(conn: &Connection, id: &str) -> rusqlite::Result<Option
     .optional()
 }
 
+/// The outcome recorded for a command id, if it was decided here.
+pub fn decided(conn: &Connection, id: &str) -> rusqlite::Result<Option<Outcome>> {
+    Ok(outcome_of(conn, id)?.map(|s| s.outcome))
+}
+
+/// The last number of `desk_id`'s commands decided here (0 before its first).
+pub fn last_desk_seq(conn: &Connection, desk_id: &str) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT coalesce(max(desk_seq), 0) FROM commands WHERE desk_id = ?1", [desk_id], |r| r.get(0))
+}
+
+/// `desk_id`'s commands decided here after its number `after`, in order: (id, desk_seq, outcome).
+pub fn desk_decisions(
+    conn: &Connection,
+    desk_id: &str,
+    after: i64,
+    limit: i64,
+) -> rusqlite::Result<Vec<(String, i64, Outcome)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, desk_seq, {OUTCOME_COLS} FROM commands WHERE desk_id = ?1 AND desk_seq > ?2 \
+         ORDER BY desk_seq LIMIT ?3"
+    ))?;
+    stmt.query_map(params![desk_id, after, limit], |r| Ok((r.get(0)?, r.get(1)?, row_to_outcome(r, 2)?)))?.collect()
+}
+
 pub fn head_txn_seq(conn: &Connection) -> rusqlite::Result<i64> {
     Ok(crate::db::changelog::head(conn)?.0)
 }

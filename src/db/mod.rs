@@ -5,6 +5,7 @@ pub mod backup;
 pub mod changelog;
 pub mod files;
 pub mod migrate;
+pub mod snapshot;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -105,6 +105,14 @@ impl Applier {
         Ok(())
     }
 
+    /// Puts a row back as `image` shows it (a desk undoing its tentative work).
+    pub fn put_image(&self, tx: &Connection, tbl: &str, pk: &str, image: &str) -> Result<(), ApplyError> {
+        let Some((tbl, columns)) = self.columns.get_key_value(tbl) else {
+            return Err(ApplyError::UnknownTable { txn_seq: 0, tbl: tbl.to_owned() });
+        };
+        self.put(tx, 0, tbl, columns, pk, Some(image))
+    }
+
     fn put(
         &self,
         tx: &Connection,

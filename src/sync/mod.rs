@@ -5,10 +5,15 @@
 pub mod apply;
 pub mod chain;
 pub mod feed;
+pub mod hub;
+pub mod protocol;
 pub mod store;
 
+use serde::{Deserialize, Serialize};
+
 /// What one change row does to its table's row.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Op {
     /// Insert or update the row to the image.
     Put,
@@ -34,7 +39,7 @@ impl Op {
 }
 
 /// One row of the change log: a table's row image (`put`) or tombstone (`del`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeRow {
     pub tbl: String,
     pub pk: String,
@@ -51,7 +56,7 @@ impl ChangeRow {
 }
 
 /// One committed hub transaction with its change rows, in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogTxn {
     pub txn_seq: i64,
     /// Hub clock at commit, in ms.

@@ -1,6 +1,6 @@
 //! Reading the change log: transactions after a position, and the history's anchors.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{ChangeRow, LogTxn, Op};
 
@@ -70,4 +70,37 @@ pub fn tables_touched(conn: &Connection, after: i64, upto: i64) -> rusqlite::Res
         }
     }
     Ok(out)
+}
+
+/// The chain link after transaction `txn_seq` (empty before the first, or for a number the log
+/// does not hold).
+pub fn link_at(conn: &Connection, txn_seq: i64) -> rusqlite::Result<String> {
+    if txn_seq == 0 {
+        return Ok(String::new());
+    }
+    let hash: Option<String> =
+        conn.query_row("SELECT hash FROM sync_txn WHERE txn_seq = ?1", [txn_seq], |r| r.get(0)).optional()?;
+    Ok(hash.unwrap_or_default())
+}
+
+/// A digest of every replicated table's rows (ordered by id, each as the change log would image
+/// it): equal on two databases exactly when their club data is equal.
+pub fn tables_digest(conn: &Connection) -> rusqlite::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for tbl in crate::db::changelog::REPLICATED_TABLES {
+        let cols: Vec<String> = conn
+            .prepare_cached("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?
+            .query_map([tbl], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let pairs: Vec<String> = cols.iter().map(|c| format!("'{c}', \"{c}\"")).collect();
+        let mut stmt = conn.prepare(&format!("SELECT json_object({}) FROM {tbl} ORDER BY id", pairs.join(", ")))?;
+        let mut rows = stmt.query([])?;
+        h.update(tbl.as_bytes());
+        while let Some(r) = rows.next()? {
+            h.update(r.get::<_, String>(0)?.as_bytes());
+            h.update([0u8]);
+        }
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }

@@ -1,0 +1,8 @@
+//! Desks: a front-desk PC running `courtside desk`, with a replica of the hub's data that it
+//! keeps following, and a journal of the commands taken at it, which reach the hub in order and
+//! are decided there. It keeps working when the hub cannot be reached.
+
+pub mod engine;
+#[cfg(test)]
+mod sim;
+pub mod store;

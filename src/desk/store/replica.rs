@@ -1,0 +1,117 @@
+//! SQL of the desk's replica beyond what a hub database holds: the confirmed position (the hub's
+//! last transaction applied; anything after it is this desk's tentative work), and what undoing
+//! that work needs. The replica keeps the hub's whole log, so the confirmed image of any row is
+//! its latest change row at or before the confirmed position: undo needs no before-images.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::db::changelog;
+
+/// Makes a replica (fresh from a snapshot, or opened again) ready for tentative work. Idempotent.
+pub fn prepare(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS desk_undoing (id INTEGER PRIMARY KEY) STRICT;
+         CREATE INDEX IF NOT EXISTS desk_change_log_by_row ON change_log (tbl, pk, txn_seq);
+         CREATE INDEX IF NOT EXISTS desk_sync_txn_by_command ON sync_txn (command_id);",
+    )?;
+    relax_never_removed(conn)?;
+    let (head, hash) = changelog::head(conn)?;
+    let floor: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM commands", [], |r| r.get(0))?;
+    let mut insert = conn.prepare("INSERT INTO sync_meta (k, v) VALUES (?1, ?2) ON CONFLICT (k) DO NOTHING")?;
+    insert.execute(params!["desk_confirmed_seq", head.to_string()])?;
+    insert.execute(params!["desk_confirmed_hash", hash])?;
+    // Command records above this row are the desk's tentative runs (the hub's records stop at the
+    // snapshot: the command log is not replicated).
+    insert.execute(params!["desk_commands_floor", floor.to_string()])?;
+    Ok(())
+}
+
+/// Rows that must never be removed (payments, ledger entries, pass uses) are removed on a desk
+/// when its tentative work is undone, and only then.
+fn relax_never_removed(conn: &Connection) -> rusqlite::Result<()> {
+    let guards: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%\\_never\\_removed' ESCAPE '\\'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, sql) in guards {
+        if sql.contains("desk_undoing") {
+            continue;
+        }
+        let Some(at) = sql.find("BEGIN") else { continue };
+        let relaxed = format!("{} WHEN NOT EXISTS (SELECT 1 FROM desk_undoing) {}", sql[..at].trim_end(), &sql[at..]);
+        conn.execute_batch(&format!("DROP TRIGGER {name}; {relaxed};"))?;
+    }
+    Ok(())
+}
+
+/// The hub's last transaction this replica holds, and its link.
+pub fn confirmed(conn: &Connection) -> rusqlite::Result<(i64, String)> {
+    let get =
+        |k: &str| conn.query_row("SELECT v FROM sync_meta WHERE k = ?1", [k], |r| r.get::<_, String>(0)).optional();
+    match (get("desk_confirmed_seq")?, get("desk_confirmed_hash")?) {
+        (Some(seq), Some(hash)) => Ok((seq.parse().unwrap_or(0), hash)),
+        _ => changelog::head(conn),
+    }
+}
+
+pub fn set_confirmed(conn: &Connection, txn_seq: i64, hash: &str) -> rusqlite::Result<()> {
+    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'desk_confirmed_seq'", [txn_seq.to_string()])?;
+    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'desk_confirmed_hash'", [hash])?;
+    Ok(())
+}
+
+/// The rows tentative work changed (transactions after `confirmed`), as (table, id), in the
+/// order they were first touched.
+pub fn tentative_rows(conn: &Connection, confirmed: i64) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT tbl, pk FROM change_log WHERE txn_seq > ?1 GROUP BY tbl, pk ORDER BY min(txn_seq * 1000000000 + idx)",
+    )?;
+    stmt.query_map([confirmed], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+}
+
+/// What a row was at `confirmed`: `Some(image)` if it existed, `None` if it did not.
+pub fn confirmed_image(conn: &Connection, tbl: &str, pk: &str, confirmed: i64) -> rusqlite::Result<Option<String>> {
+    let last: Option<(String, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT op, row FROM change_log WHERE tbl = ?1 AND pk = ?2 AND txn_seq <= ?3 \
+             ORDER BY txn_seq DESC, idx DESC LIMIT 1",
+        )?
+        .query_row(params![tbl, pk, confirmed], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(last.and_then(|(op, row)| if op == "put" { row } else { None }))
+}
+
+/// Removes a row tentative work touched (it is put back from its confirmed image after).
+pub fn remove_row(conn: &Connection, tbl: &str, pk: &str) -> rusqlite::Result<()> {
+    // `tbl` comes from the replica's own change log, whose tables the applier checked.
+    conn.prepare_cached(&format!("DELETE FROM \"{tbl}\" WHERE id = ?1"))?.execute([pk])?;
+    Ok(())
+}
+
+/// Lets the removal of rows that are otherwise never removed through, while undoing.
+pub fn begin_undo(conn: &Connection, confirmed: i64) -> rusqlite::Result<()> {
+    // Rows are removed before their confirmed images are put back: references are checked once
+    // everything is in place.
+    conn.execute_batch("PRAGMA defer_foreign_keys = ON; INSERT INTO desk_undoing (id) VALUES (1);")?;
+    changelog::open_write_context(conn, confirmed + 1, "desk/undo")
+}
+
+/// Ends an undo: the tentative transactions, their change rows and their command records go, and
+/// the head is the confirmed position again.
+pub fn end_undo(conn: &Connection, confirmed: i64, hash: &str) -> rusqlite::Result<()> {
+    changelog::close_write_context(conn)?;
+    conn.execute("DELETE FROM desk_undoing", [])?;
+    conn.execute("DELETE FROM change_log WHERE txn_seq > ?1", [confirmed])?;
+    conn.execute("DELETE FROM sync_txn WHERE txn_seq > ?1", [confirmed])?;
+    conn.execute(
+        "DELETE FROM commands WHERE rowid > (SELECT CAST(v AS INTEGER) FROM sync_meta WHERE k = 'desk_commands_floor')",
+        [],
+    )?;
+    changelog::set_head(conn, confirmed, hash)
+}
+
+/// Whether the hub's transaction carrying `command_id` is in the confirmed replica.
+pub fn confirmed_in_log(conn: &Connection, command_id: &str, confirmed: i64) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM sync_txn WHERE command_id = ?1 AND txn_seq <= ?2")?
+        .exists(params![command_id, confirmed])
+}
