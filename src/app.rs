@@ -18,6 +18,14 @@ use crate::commands::AnyCommand;
 use crate::config::{Config, Loaded};
 use crate::core::{self, Actor, Envelope, Executed, Outcome, Submission};
 use crate::db::Db;
+use crate::desk::engine::{Engine, Issued};
+use crate::desk::links::Links;
+use crate::desk::status::DeskState;
+use crate::desk::store::journal::Identity;
+use crate::sync::protocol::Verdict;
+
+/// How long a desk's page waits for the hub's verdict before showing the command as pending.
+const HUB_ANSWER: std::time::Duration = std::time::Duration::from_millis(1500);
 use crate::members::index::MemberIndex;
 use crate::sealed::Sealer;
 use crate::sync::feed::Feed;
@@ -52,6 +60,10 @@ pub struct App {
     pub sealer: Arc<Sealer>,
     /// Where the log stands, for open pages and caches; told after every commit.
     pub feed: Arc<Feed>,
+    /// On a hub: its desks' links while it runs.
+    pub desk_links: Arc<Links>,
+    /// On a desk (`courtside desk`): its engine and link; commands go through it to the hub.
+    pub desk: Option<Arc<DeskState>>,
 }
 
 impl App {
@@ -83,6 +95,8 @@ impl App {
             sealer: Arc::new(Sealer::new(&secret_key)),
             secret_key: Arc::new(secret_key),
             feed,
+            desk_links: Arc::default(),
+            desk: None,
         };
         app.sync_club_settings()?;
         app.seed_member_categories()?;
@@ -91,6 +105,35 @@ impl App {
             *app.setup_token.lock().expect("setup lock") = Some(crate::auth::tokens::new_secret());
         }
         Ok(app)
+    }
+
+    /// Opens a desk's data folder: its replica (made from the hub's snapshot, never migrated or
+    /// seeded here) and its journal. Blocking: call before the server starts.
+    pub fn open_desk(loaded: &Loaded, clock: Arc<dyn Clock>, identity: Identity) -> anyhow::Result<App> {
+        let config = loaded.config.clone();
+        let db = Db::open(&config.data, &config.backup_dir(), clock.now(), false)?;
+        let feed = Arc::new(db.read_blocking(|c| Ok(Feed::open(c)?))?);
+        let journal = crate::desk::store::journal_path(&config.data);
+        let engine = db.write_blocking(|c| Engine::open(&identity.desk_id, &journal, c))?;
+        let secret_key = crate::secret_key::load_or_create(&crate::config::secret_key_path(&config.data))?;
+        let desk = Arc::new(DeskState::new(identity, engine));
+        desk.recount();
+        Ok(App {
+            db,
+            clock,
+            config: Arc::new(config),
+            pinned: Pinned::default(),
+            throttle: Arc::new(Throttle::default()),
+            hash_gate: Arc::new(HashGate::default()),
+            setup_token: Arc::new(Mutex::new(None)),
+            club_cache: Arc::default(),
+            member_index: Arc::default(),
+            sealer: Arc::new(Sealer::new(&secret_key)),
+            secret_key: Arc::new(secret_key),
+            feed,
+            desk_links: Arc::default(),
+            desk: Some(desk),
+        })
     }
 
     pub fn now(&self) -> Timestamp {
@@ -179,6 +222,9 @@ impl App {
     }
 
     async fn run_envelope(&self, env: Envelope<AnyCommand>, fingerprint: Option<String>) -> anyhow::Result<Executed> {
+        if let Some(desk) = self.desk.clone() {
+            return self.run_at_desk(desk, env).await;
+        }
         let changes_club = matches!(env.command, AnyCommand::UpdateClubSettings(_));
         let clock = self.clock.clone();
         let feed = self.feed.clone();
@@ -194,6 +240,51 @@ impl App {
             self.forget_club();
         }
         log_outcome(executed).map(|(e, _)| e)
+    }
+
+    /// A command taken at a desk: journaled and run over the replica, then, if the hub can be
+    /// reached, its verdict awaited for a moment so the page shows what the hub decided. Without
+    /// an answer in time the command stands as pending (the banner counts it).
+    async fn run_at_desk(&self, desk: Arc<DeskState>, env: Envelope<AnyCommand>) -> anyhow::Result<Executed> {
+        let id = env.id;
+        let waiting = desk.status().online.then(|| desk.wait_for(id));
+        let (d, feed, now) = (desk.clone(), self.feed.clone(), self.now());
+        let issued = self
+            .db
+            .write(move |conn| {
+                let issued = d.engine.issue(conn, env, now)?;
+                if let Err(e) = feed.catch_up(conn) {
+                    tracing::warn!(error = %e, "open pages could not be told about a change");
+                }
+                Ok(issued)
+            })
+            .await;
+        let pending = match issued {
+            Ok(Issued::Pending { .. }) => true,
+            Ok(Issued::Refused(r)) => {
+                desk.stop_waiting(id);
+                return Ok(Executed { outcome: Outcome::Rejected(r), first_time: true });
+            }
+            Err(e) => {
+                desk.stop_waiting(id);
+                return Err(e);
+            }
+        };
+        debug_assert!(pending);
+        desk.recount();
+        desk.push_now();
+        if let Some(answer) = waiting {
+            match tokio::time::timeout(HUB_ANSWER, answer).await {
+                Ok(Ok(Verdict::Refused { rejection })) => {
+                    return Ok(Executed { outcome: Outcome::Rejected(rejection), first_time: true });
+                }
+                Ok(Ok(verdict)) => {
+                    return Ok(Executed { outcome: Outcome::Applied { txn_seq: verdict.txn_seq() }, first_time: true });
+                }
+                _ => desk.stop_waiting(id),
+            }
+        }
+        Ok(Executed { outcome: Outcome::Applied { txn_seq: None }, first_time: true })
     }
 
     /// The same as `run`, for the CLI (already on a blocking thread).
@@ -212,7 +303,7 @@ impl App {
         log_outcome(executed).map(|(e, _)| e)
     }
 
-    fn forget_club(&self) {
+    pub fn forget_club(&self) {
         let mut cache = self.club_cache.write().expect("club cache");
         *cache = (cache.0 + 1, None);
     }

@@ -52,11 +52,25 @@ enum Verb {
         /// Address and port to listen on. Default: 0.0.0.0:8080
         #[arg(long, value_name = "ADDR:PORT")]
         bind: Option<SocketAddr>,
+        /// Address and port the desks connect to (TLS). Default: 0.0.0.0:8443
+        #[arg(long, value_name = "ADDR:PORT")]
+        sync_bind: Option<SocketAddr>,
         /// Run under the Windows service manager (the installed service's command line)
         #[cfg(windows)]
         #[arg(long, hide = true)]
         service: bool,
     },
+    /// Run a front desk: its own replica of the hub's data, working on when the hub is away
+    Desk {
+        #[command(subcommand)]
+        verb: Option<DeskVerb>,
+        /// Address and port the desk's pages listen on. Default: 0.0.0.0:8080
+        #[arg(long, value_name = "ADDR:PORT")]
+        bind: Option<SocketAddr>,
+    },
+    /// Make a one-time code that pairs a desk with this hub
+    #[command(subcommand)]
+    DeskCode(DeskCodeVerb),
     /// Apply database migrations (serve does this too), backing up first
     Migrate,
     /// Manage staff accounts
@@ -137,6 +151,30 @@ enum TokenVerb {
 }
 
 #[derive(Subcommand)]
+enum DeskVerb {
+    /// Pair this desk with its hub, using a code made there
+    Pair {
+        /// The hub's address for desks, e.g. 192.168.1.10:8443
+        #[arg(long, value_name = "HOST:PORT")]
+        hub: String,
+        #[arg(long)]
+        code: String,
+        /// What staff call this desk, e.g. "Front desk 2". Default: this computer's name
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeskCodeVerb {
+    /// Print a new pairing code (valid for the given minutes, once)
+    Create {
+        #[arg(long, default_value_t = 15)]
+        minutes: i64,
+    },
+}
+
+#[derive(Subcommand)]
 enum ConfigVerb {
     /// Effective values and where each came from (secrets masked)
     Show,
@@ -150,8 +188,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let flags = Flags {
         data: cli.data.clone(),
+        sync_bind: match &cli.verb {
+            Verb::Serve { sync_bind, .. } => *sync_bind,
+            _ => None,
+        },
         bind: match &cli.verb {
-            Verb::Serve { bind, .. } => *bind,
+            Verb::Serve { bind, .. } | Verb::Desk { bind, .. } => *bind,
             _ => None,
         },
         config_file: cli.config.clone(),
@@ -162,7 +204,8 @@ pub fn main() -> ExitCode {
         Err(e) => return fail(e.into()),
     };
     // Console verbs report in plain sentences; their info-level log would only repeat them.
-    let level = if matches!(cli.verb, Verb::Serve { .. }) || loaded.is_set("log_level") {
+    let level = if matches!(cli.verb, Verb::Serve { .. } | Verb::Desk { verb: None, .. }) || loaded.is_set("log_level")
+    {
         loaded.config.log_level.as_str()
     } else {
         "warn"
@@ -212,6 +255,29 @@ fn clock() -> Arc<dyn Clock> {
 fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
     match verb {
         Verb::Serve { .. } => serve(loaded, |_| {}),
+        Verb::Desk { verb: None, .. } => {
+            let _lock = lock_data(&loaded.config.data)?;
+            let app = crate::desk::console::open_desk(loaded, clock())?;
+            launch(loaded, app, |_| {})
+        }
+        Verb::Desk { verb: Some(DeskVerb::Pair { hub, code, name }), .. } => {
+            let data = &loaded.config.data;
+            let _lock = lock_data(data)?;
+            let name = name.unwrap_or_else(computer_name);
+            let club = crate::desk::console::pair(data, &hub, &code, &name, &SystemClock)?;
+            println!("Paired \"{name}\" with the hub of {club}. Start the desk with `courtside desk`.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Verb::DeskCode(DeskCodeVerb::Create { minutes }) => {
+            let app = App::open(loaded, clock())?;
+            let code = crate::desk::console::create_code(&app, Actor::Console, minutes)?;
+            println!("{code}");
+            eprintln!(
+                "On the desk PC, within {minutes} minutes: courtside desk pair --hub <this computer's address>:{} --code {code}",
+                loaded.config.sync_bind.port()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Verb::Migrate => {
             let app = App::open(loaded, clock())?;
             let v = app.db.read_blocking(|c| Ok(migrate::schema_version(c)?))?;
@@ -422,11 +488,27 @@ fn reachable_urls(bind: SocketAddr) -> Vec<String> {
     urls
 }
 
-/// Runs the server until it is shut down; `started` gets its shutdown handle just before it listens.
+/// What this computer is called, as a desk's default name.
+fn computer_name() -> String {
+    std::env::var("HOSTNAME")
+        .or_else(|_| std::env::var("COMPUTERNAME"))
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()))
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "Front desk".to_owned())
+}
+
+/// Runs the hub until it is shut down; `started` gets its shutdown handle just before it listens.
 fn serve(loaded: &Loaded, started: impl FnOnce(rocket::Shutdown) + Send) -> anyhow::Result<ExitCode> {
-    let config = &loaded.config;
-    let _lock = lock_data(&config.data)?;
+    let _lock = lock_data(&loaded.config.data)?;
     let app = App::open(loaded, clock())?;
+    launch(loaded, app, started)
+}
+
+/// Serves `app`'s pages (and, on a hub, its jobs and the desks' link; on a desk, its link to the
+/// hub) until shut down.
+fn launch(loaded: &Loaded, app: App, started: impl FnOnce(rocket::Shutdown) + Send) -> anyhow::Result<ExitCode> {
+    let config = &loaded.config;
     let urls = reachable_urls(config.bind);
     let setup = app.setup_token();
     let banner_app = app.clone();
@@ -434,7 +516,15 @@ fn serve(loaded: &Loaded, started: impl FnOnce(rocket::Shutdown) + Send) -> anyh
     let banner = rocket::fairing::AdHoc::on_liftoff("banner", move |_| {
         Box::pin(async move {
             let club = banner_app.club().await.map(|c| c.name).unwrap_or_default();
-            println!("Courtside {} is running for {club}. Open:", env!("CARGO_PKG_VERSION"));
+            match &banner_app.desk {
+                Some(desk) => println!(
+                    "Courtside {} desk \"{}\" is running for {club} (hub: {}). Open:",
+                    env!("CARGO_PKG_VERSION"),
+                    desk.identity.name,
+                    desk.identity.hub
+                ),
+                None => println!("Courtside {} is running for {club}. Open:", env!("CARGO_PKG_VERSION")),
+            }
             for url in &urls {
                 println!("  {url}");
             }
@@ -449,10 +539,23 @@ fn serve(loaded: &Loaded, started: impl FnOnce(rocket::Shutdown) + Send) -> anyh
     let rocket = crate::web::build(app.clone(), &app.secret_key.clone()).attach(banner);
     rocket::execute(async move {
         let ignited = rocket.ignite().await.map_err(|e| bind_error(e, config.bind))?;
-        let scheduler = crate::jobs::start(app.clone()).await?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let scheduler = if app.desk.is_some() {
+            crate::desk::link::spawn(app.clone());
+            crate::jobs::start_desk(app.clone()).await?
+        } else {
+            let listener = crate::desk::hub_link::serve(app.clone(), config.sync_bind, stopped);
+            tokio::spawn(async move {
+                if let Err(e) = listener.await {
+                    tracing::error!(error = %format!("{e:#}"), "the desks' link is not available");
+                }
+            });
+            crate::jobs::start(app.clone()).await?
+        };
         tracing::info!(bind = %config.bind, data = %config.data.display(), "server starting");
         started(ignited.shutdown());
         let result = ignited.launch().await;
+        let _ = stop.send(true);
         let mut scheduler = scheduler;
         let _ = scheduler.shutdown().await;
         result.map_err(|e| bind_error(e, config.bind))?;

@@ -9,6 +9,7 @@ use crate::cash::commands::*;
 use crate::club::commands::*;
 use crate::core::{self, CommandError, Ctx};
 use crate::courts::commands::*;
+use crate::desk::commands::*;
 use crate::members::commands::*;
 use crate::passes::commands::*;
 use crate::payments::commands::*;
@@ -141,6 +142,10 @@ commands! {
     RecordSmsBatch => "record_sms_batch" (HubOnly),
     RecoverSmsLeases => "recover_sms_leases" (HubOnly),
     RecordSmsStatuses => "record_sms_statuses" (HubOnly),
+    CreateDeskCode => "create_desk_code" (HubOnly),
+    PairDesk => "pair_desk" (HubOnly),
+    RevokeDesk => "revoke_desk" (HubOnly),
+    SeeDesk => "see_desk" (HubOnly),
 }
 
 impl AnyCommand {

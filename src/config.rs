@@ -20,6 +20,8 @@ pub struct Config {
     pub data: PathBuf,
     /// Where the web server listens.
     pub bind: SocketAddr,
+    /// Where the hub listens for its desks (TLS with the hub's own certificate).
+    pub sync_bind: SocketAddr,
     /// Addresses of reverse proxies in front of Courtside. Only a request arriving from one of
     /// these has its `X-Forwarded-For` believed; otherwise the connection's own address counts
     /// (for login throttling and the session record), whatever headers say.
@@ -154,6 +156,7 @@ impl Default for Config {
         Config {
             data: PathBuf::from("courtside-data"),
             bind: "0.0.0.0:8080".parse().expect("valid address"),
+            sync_bind: "0.0.0.0:8443".parse().expect("valid address"),
             trusted_proxies: Vec::new(),
             club_name: "Tennis Club".into(),
             time_zone: crate::club::model::system_time_zone(),
@@ -180,6 +183,8 @@ pub struct Flags {
     pub data: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bind: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync_bind: Option<SocketAddr>,
     #[serde(skip)]
     pub config_file: Option<PathBuf>,
     /// `--init`: create a new, empty club even where signs of an earlier one remain.

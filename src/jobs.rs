@@ -56,6 +56,22 @@ fn log_failure(job: &str, result: anyhow::Result<()>) {
     }
 }
 
+/// A desk's jobs: its sessions expire and its pages follow the replica; the club's own jobs
+/// (backups, SMS) are the hub's.
+pub async fn start_desk(app: App) -> anyhow::Result<JobScheduler> {
+    let scheduler = JobScheduler::new().await?;
+    let a = app.clone();
+    scheduler
+        .add(Job::new_async("0 7 * * * *", move |_, _| {
+            let app = a.clone();
+            Box::pin(async move { log_failure("expire_sessions", expire_sessions(&app).await) })
+        })?)
+        .await?;
+    follow_other_writers(app);
+    scheduler.start().await?;
+    Ok(scheduler)
+}
+
 /// Registers every job and starts the scheduler.
 pub async fn start(app: App) -> anyhow::Result<JobScheduler> {
     let scheduler = JobScheduler::new().await?;

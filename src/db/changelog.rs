@@ -34,8 +34,8 @@ pub const REPLICATED_TABLES: &[&str] = &[
 ];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions, the SMS
-/// provider's credentials, outbox and events (only the hub talks to providers), and the row
-/// /health writes to prove the database takes writes.
+/// provider's credentials, outbox and events (only the hub talks to providers), the row
+/// /health writes to prove the database takes writes, and the hub's paired desks and codes.
 pub const LOCAL_TABLES: &[&str] = &[
     "sync_meta",
     "sync_txn",
@@ -48,6 +48,8 @@ pub const LOCAL_TABLES: &[&str] = &[
     "sms_messages",
     "sms_events",
     "health_probe",
+    "desks",
+    "desk_codes",
 ];
 
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {

@@ -21,10 +21,16 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_sms", include_str!("../../migrations/0009_sms.sql")),
     ("0010_hardening", include_str!("../../migrations/0010_hardening.sql")),
     ("0011_desks", include_str!("../../migrations/0011_desks.sql")),
+    ("0012_desk_links", include_str!("../../migrations/0012_desk_links.sql")),
 ];
 
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
+}
+
+/// The schema version of the database file at `path`, opened read-only.
+pub fn version_of_file(path: &std::path::Path) -> rusqlite::Result<i64> {
+    schema_version(&super::open_connection(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?)
 }
 
 pub fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {

@@ -33,6 +33,9 @@ pub enum Issued {
 /// What applying the hub's transactions did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Rebased {
+    /// Whether tentative work was taken off and done again (rows open pages show may differ at
+    /// the same log position: they start again).
+    pub undone: bool,
     /// Undecided commands that no longer pass over the new state: the hub will most likely
     /// refuse them.
     pub likely_refused: usize,
@@ -40,7 +43,8 @@ pub struct Rebased {
 
 pub struct Engine {
     pub desk_id: String,
-    applier: Applier,
+    /// Knows the replica's columns; made again when a new snapshot replaces the replica.
+    applier: std::sync::RwLock<Applier>,
     journal: Mutex<Conn>,
     /// The schema this program's code expects: what it tells the hub in its hello.
     schema_fp: String,
@@ -52,16 +56,16 @@ impl Engine {
         replica::prepare(replica)?;
         Ok(Engine {
             desk_id: desk_id.to_owned(),
-            applier: Applier::new(replica)?,
+            applier: std::sync::RwLock::new(Applier::new(replica)?),
             journal: Mutex::new(journal::open(journal_path)?),
             schema_fp: own_schema_fingerprint()?,
         })
     }
 
     /// After a new replica file took the old one's place.
-    pub fn replica_replaced(&mut self, replica: &mut Conn, now: Timestamp) -> anyhow::Result<()> {
+    pub fn replica_replaced(&self, replica: &mut Conn, now: Timestamp) -> anyhow::Result<()> {
         replica::prepare(replica)?;
-        self.applier = Applier::new(replica)?;
+        *self.applier.write().expect("applier") = Applier::new(replica)?;
         self.rebase(replica, &[], now)?;
         Ok(())
     }
@@ -77,6 +81,13 @@ impl Engine {
             return Ok(Issued::Refused(Rejection::new("desk-hub-only")));
         }
         let journal = self.journal();
+        // A form sent twice (a double click, a retry after a timeout) is the same command.
+        if let Some((state, verdict)) = journal::verdict_of(&journal, env.id)? {
+            return Ok(match (state.as_str(), verdict) {
+                ("refused", Some(Verdict::Refused { rejection })) => Issued::Refused(rejection),
+                _ => Issued::Pending { command_id: env.id },
+            });
+        }
         env.origin = Origin::Desk(self.desk_id.clone());
         env.desk_seq = Some(journal::next_desk_seq(&journal)?);
         let mut tx = db::immediate(replica)?;
@@ -102,13 +113,15 @@ impl Engine {
         let journal = self.journal();
         let mut tx = db::immediate(replica)?;
         let (confirmed, hash) = replica::confirmed(&tx)?;
-        self.undo(&tx, confirmed, &hash)?;
+        let undone = self.undo(&tx, confirmed, &hash)?;
+        let applier = self.applier.read().expect("applier");
         for txn in incoming.iter().filter(|t| t.txn_seq > confirmed) {
-            self.applier.apply(&tx, txn)?;
+            applier.apply(&tx, txn)?;
         }
+        drop(applier);
         let (head, head_hash) = changelog::head(&tx)?;
         replica::set_confirmed(&tx, head, &head_hash)?;
-        let mut rebased = Rebased::default();
+        let mut rebased = Rebased { undone, ..Rebased::default() };
         for entry in journal::unconfirmed(&journal, head)? {
             let id = entry.envelope.id.to_string();
             if replica::confirmed_in_log(&tx, &id, head)? {
@@ -127,10 +140,10 @@ impl Engine {
     /// Puts every row tentative work changed back to its confirmed image, and the log back to the
     /// confirmed position. Rows are removed first and put back after, so every state in between
     /// is a part of the confirmed one and no rule of the schema (no overlap, unique names) trips.
-    fn undo(&self, tx: &Conn, confirmed: i64, hash: &str) -> Result<(), RebaseError> {
+    fn undo(&self, tx: &Conn, confirmed: i64, hash: &str) -> Result<bool, RebaseError> {
         let rows = replica::tentative_rows(tx, confirmed)?;
         if rows.is_empty() && changelog::head(tx)?.0 == confirmed {
-            return Ok(());
+            return Ok(false);
         }
         replica::begin_undo(tx, confirmed)?;
         for (tbl, pk) in &rows {
@@ -138,11 +151,11 @@ impl Engine {
         }
         for (tbl, pk) in &rows {
             if let Some(image) = replica::confirmed_image(tx, tbl, pk, confirmed)? {
-                self.applier.put_image(tx, tbl, pk, &image)?;
+                self.applier.read().expect("applier").put_image(tx, tbl, pk, &image)?;
             }
         }
         replica::end_undo(tx, confirmed, hash)?;
-        Ok(())
+        Ok(true)
     }
 
     /// Records the hub's verdicts. A refusal is a conflict for staff unless `shown` says someone
@@ -154,7 +167,7 @@ impl Engine {
         decisions: &[Decision],
         shown: &dyn Fn(Uuid) -> bool,
         now: Timestamp,
-    ) -> Result<(), RebaseError> {
+    ) -> Result<Rebased, RebaseError> {
         let mut undo = false;
         {
             let journal = self.journal();
@@ -171,9 +184,9 @@ impl Engine {
             }
         }
         if undo {
-            self.rebase(replica, &[], now)?;
+            return self.rebase(replica, &[], now);
         }
-        Ok(())
+        Ok(Rebased::default())
     }
 
     /// The hub knows this desk's commands up to `desk_seq` only (it was restored from a backup):

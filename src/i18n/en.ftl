@@ -1093,3 +1093,16 @@ sms-member-opt-out = Wants no SMS from the club
 sms-member-opt-in = Agrees to SMS again
 sms-member-opted-out-saved = Noted: no more SMS to this member; waiting ones were cancelled.
 sms-member-opted-in-saved = Noted: this member gets SMS again.
+
+## Desks
+kind-create_desk_code = Desk pairing code made
+kind-pair_desk = Desk paired
+kind-revoke_desk = Desk revoked
+kind-see_desk = Desk connected
+reject-desk-name-invalid = Give the desk a name of up to 60 characters.
+reject-desk-code-invalid = This pairing code is wrong, used or expired. Make a new one on the hub (Settings → Desks).
+reject-desk-name-taken = There is already a desk called { $name }.
+reject-desk-not-found = There is no such desk.
+reject-desk-already-revoked = This desk was already revoked.
+reject-desk-hub-only = This can be changed only on the hub, not at a desk.
+reject-staff-not-active = This staff account is disabled on the hub.

@@ -1102,3 +1102,16 @@ sms-member-opt-out = Не хочет SMS от клуба
 sms-member-opt-in = Снова согласен на SMS
 sms-member-opted-out-saved = Отмечено: SMS этому клиенту больше не уходят; ожидавшие отменены.
 sms-member-opted-in-saved = Отмечено: клиент снова получает SMS.
+
+## Desks
+kind-create_desk_code = Создан код подключения стойки
+kind-pair_desk = Стойка подключена
+kind-revoke_desk = Стойка отключена
+kind-see_desk = Стойка на связи
+reject-desk-name-invalid = Назовите стойку (до 60 символов).
+reject-desk-code-invalid = Код подключения неверный, уже использован или устарел. Создайте новый на главном компьютере (Настройки → Стойки).
+reject-desk-name-taken = Стойка с названием { $name } уже есть.
+reject-desk-not-found = Такой стойки нет.
+reject-desk-already-revoked = Эта стойка уже отключена.
+reject-desk-hub-only = Это меняется только на главном компьютере, не на стойке.
+reject-staff-not-active = Эта учётная запись сотрудника отключена на главном компьютере.

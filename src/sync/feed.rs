@@ -59,6 +59,8 @@ struct Tail {
 pub struct Feed {
     tail: Mutex<Tail>,
     watch: watch::Sender<Position>,
+    /// How many times a desk's tentative work was undone under open pages (see `rebased`).
+    rebases: std::sync::atomic::AtomicU64,
 }
 
 impl Feed {
@@ -67,7 +69,28 @@ impl Feed {
         let log_id: Arc<str> = super::store::log_id(conn)?.into();
         let (head, _) = super::store::head(conn)?;
         let (watch, _) = watch::channel(Position { log_id, head, local: 0 });
-        Ok(Feed { tail: Mutex::new(Tail { txns: VecDeque::new(), first: head + 1 }), watch })
+        let tail = Mutex::new(Tail { txns: VecDeque::new(), first: head + 1 });
+        Ok(Feed { tail, watch, rebases: Default::default() })
+    }
+
+    /// The name followers see for `log_id`: after a desk undid tentative work, positions of the
+    /// same number may hold other rows, so pages built before must start again.
+    fn named(&self, log_id: &str) -> Arc<str> {
+        match self.rebases.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => log_id.into(),
+            n => format!("{log_id}~{n}").into(),
+        }
+    }
+
+    /// A desk undid its tentative work and applied the hub's: every follower starts again.
+    pub fn rebased(&self, conn: &Conn) -> Result<(), SqlError> {
+        let mut tail = self.tail.lock().expect("feed tail");
+        self.rebases.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let log_id = self.named(&super::store::log_id(conn)?);
+        let (head, _) = super::store::head(conn)?;
+        *tail = Tail { txns: VecDeque::new(), first: head + 1 };
+        self.watch.send_modify(|p| (p.log_id, p.head) = (log_id, head));
+        Ok(())
     }
 
     pub fn position(&self) -> Position {
@@ -82,13 +105,13 @@ impl Feed {
     /// committed (on the connection that did), and every few seconds for other processes.
     pub fn catch_up(&self, conn: &Conn) -> Result<(), SqlError> {
         let mut tail = self.tail.lock().expect("feed tail");
-        let log_id = super::store::log_id(conn)?;
+        let log_id = self.named(&super::store::log_id(conn)?);
         let (head, _) = super::store::head(conn)?;
         let now = self.position();
-        if *now.log_id != *log_id || head < now.head {
+        if now.log_id != log_id || head < now.head {
             *tail = Tail { txns: VecDeque::new(), first: head + 1 };
             self.watch.send_modify(|p| {
-                p.log_id = log_id.into();
+                p.log_id = log_id;
                 p.head = head;
             });
             return Ok(());

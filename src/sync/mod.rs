@@ -8,6 +8,7 @@ pub mod feed;
 pub mod hub;
 pub mod protocol;
 pub mod store;
+pub mod tls;
 
 use serde::{Deserialize, Serialize};
 

@@ -48,10 +48,16 @@ pub enum ToHub {
     Ping {
         nonce: u64,
     },
-    /// Asks for the part of a snapshot from `offset` (resuming a download that was cut).
+    /// Asks for a snapshot file from `offset` (resuming a download that was cut); the hub sends
+    /// the rest as binary frames.
     SnapshotPart {
         name: String,
         offset: u64,
+    },
+    /// A desk that is not paired yet shows its pairing code (the secret part) and its name.
+    Pair {
+        code: String,
+        name: String,
     },
 }
 
@@ -99,12 +105,11 @@ pub enum ToDesk {
         head: i64,
         hub_ts: i64,
     },
-    /// Part of a snapshot file, base64.
-    SnapshotPart {
-        name: String,
-        offset: u64,
-        data: String,
-        last: bool,
+    /// Paired: the desk's id and secret, shown only now.
+    Paired {
+        desk_id: String,
+        secret: String,
+        club: String,
     },
     /// The hub closes the link, and why.
     Bye {

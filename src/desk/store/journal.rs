@@ -147,6 +147,17 @@ pub fn record_verdict(
     Ok(changed == 1)
 }
 
+/// The command's state and the hub's verdict, if the journal holds it.
+pub fn verdict_of(conn: &Connection, command_id: Uuid) -> anyhow::Result<Option<(String, Option<Verdict>)>> {
+    let row: Option<(String, Option<String>)> = conn
+        .query_row("SELECT state, verdict FROM journal WHERE command_id = ?1", [command_id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((state, verdict)) = row else { return Ok(None) };
+    Ok(Some((state, verdict.map(|v| serde_json::from_str(&v)).transpose()?)))
+}
+
 /// Whether the journal holds the command and its state.
 pub fn state_of(conn: &Connection, command_id: Uuid) -> rusqlite::Result<Option<String>> {
     conn.query_row("SELECT state FROM journal WHERE command_id = ?1", [command_id.to_string()], |r| r.get(0)).optional()
@@ -205,4 +216,40 @@ pub fn resolve(
         params![command_id.to_string(), now.as_millisecond(), by, resolution],
     )?;
     Ok(changed == 1)
+}
+
+/// How this desk reaches and proves itself to its hub, from pairing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub desk_id: String,
+    pub name: String,
+    /// `host:port` of the hub's desk link.
+    pub hub: String,
+    pub hub_cert_sha256: String,
+    pub secret: String,
+}
+
+pub fn identity(conn: &Connection) -> rusqlite::Result<Option<Identity>> {
+    conn.query_row("SELECT desk_id, name, hub_url, hub_cert_sha256, secret FROM desk_identity WHERE id = 1", [], |r| {
+        Ok(Identity {
+            desk_id: r.get(0)?,
+            name: r.get(1)?,
+            hub: r.get(2)?,
+            hub_cert_sha256: r.get(3)?,
+            secret: r.get(4)?,
+        })
+    })
+    .optional()
+}
+
+/// Keeps the identity a pairing gave (replacing an earlier one: a desk paired again).
+pub fn save_identity(conn: &Connection, id: &Identity, now: Timestamp) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO desk_identity (id, desk_id, name, hub_url, hub_cert_sha256, secret, paired_at) \
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO UPDATE SET desk_id = excluded.desk_id, \
+         name = excluded.name, hub_url = excluded.hub_url, hub_cert_sha256 = excluded.hub_cert_sha256, \
+         secret = excluded.secret, paired_at = excluded.paired_at",
+        params![id.desk_id, id.name, id.hub, id.hub_cert_sha256, id.secret, now.as_millisecond()],
+    )?;
+    Ok(())
 }

@@ -1,0 +1,109 @@
+//! The console's desk verbs: a pairing code made on the hub, a desk paired with it, and a desk's
+//! data folder made ready to run (its first snapshot downloaded, or a new one after an upgrade).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use jiff::SignedDuration;
+use uuid::Uuid;
+
+use super::commands::CreateDeskCode;
+use super::store::{journal, journal_path};
+use crate::app::App;
+use crate::clock::Clock;
+use crate::commands::AnyCommand;
+use crate::config::Loaded;
+use crate::core::{Actor, Outcome};
+use crate::db::{DB_FILE, migrate};
+use crate::sync::tls;
+
+/// A new pairing code, valid `minutes` and once, as `XXXX-XXXX-FFFF-FFFF-FFFF-FFFF`: a secret
+/// part, then the part that names the hub's certificate.
+pub fn create_code(app: &App, actor: Actor, minutes: i64) -> anyhow::Result<String> {
+    let identity = tls::load_or_create(&app.config.data)?;
+    let mut secret = [0u8; 5];
+    getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let secret = tls::base32(&secret);
+    use sha2::Digest;
+    let code = format!("{secret}{}", tls::code_part(&sha2::Sha256::digest(&identity.cert)));
+    let cmd = AnyCommand::CreateDeskCode(CreateDeskCode {
+        code_id: Uuid::now_v7().to_string(),
+        code_hash: crate::auth::tokens::hash_secret(&secret),
+        expires_at: app.now() + SignedDuration::from_mins(minutes),
+    });
+    match app.run_blocking(actor, cmd)?.outcome {
+        Outcome::Applied { .. } => Ok(grouped(&code)),
+        Outcome::Rejected(r) => bail!("{}", crate::i18n::rejection_text(crate::i18n::Locale::En, &r)),
+    }
+}
+
+fn grouped(code: &str) -> String {
+    code.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+}
+
+/// Pairs the desk whose data folder is `data` with the hub at `hub`. A desk paired before may be
+/// paired again (with a new hub, or after it was revoked) only once its journal holds nothing
+/// the hub has not decided; the old journal is kept beside the new one.
+pub fn pair(data: &Path, hub: &str, code: &str, name: &str, clock: &dyn Clock) -> anyhow::Result<String> {
+    crate::app::ensure_writable(data)?;
+    let path = journal_path(data);
+    if path.exists() {
+        let conn = journal::open(&path)?;
+        let pending = journal::pending_count(&conn)?;
+        if pending > 0 {
+            bail!(
+                "this desk still holds {pending} command(s) its hub has not decided. Fix: start it with `courtside desk` \
+                 while its hub can be reached, so they are sent, then pair it again."
+            );
+        }
+        if journal::identity(&conn)?.is_some() {
+            drop(conn);
+            let kept = data.join(format!("desk.db.before-pairing-{}", clock.now().as_second()));
+            std::fs::rename(&path, &kept)
+                .with_context(|| format!("cannot keep the old journal as {}", kept.display()))?;
+            for side in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(data.join(format!("desk.db{side}")));
+            }
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let (identity, club) = runtime.block_on(super::link::pair(hub, code, name))?;
+    journal::save_identity(&journal::open(&path)?, &identity, clock.now())?;
+    Ok(club)
+}
+
+/// The desk's identity, or how to get one.
+pub fn identity(data: &Path) -> anyhow::Result<journal::Identity> {
+    let path = journal_path(data);
+    let found = if path.exists() { journal::identity(&journal::open(&path)?)? } else { None };
+    found.with_context(|| {
+        format!(
+            "the data folder {} holds no paired desk. Fix: make a code on the hub (Settings → Desks, or \
+             `courtside desk-code create`), then run `courtside desk pair --hub HUB:8443 --code CODE`.",
+            data.display()
+        )
+    })
+}
+
+/// Opens the desk, downloading a first snapshot if the replica is missing or was made for
+/// another version of the program (a desk never migrates its replica: it takes a new copy).
+pub fn open_desk(loaded: &Loaded, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+    let data = &loaded.config.data;
+    let identity = identity(data)?;
+    let replica = data.join(DB_FILE);
+    let usable = replica.exists() && migrate::version_of_file(&replica)? == migrate::latest();
+    if !usable {
+        if replica.exists() {
+            let old = data.join(format!("{DB_FILE}.other-version"));
+            std::fs::rename(&replica, &old)?;
+            for side in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(data.join(format!("{DB_FILE}{side}")));
+            }
+        }
+        eprintln!("Fetching the club's data from the hub at {}…", identity.hub);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        runtime.block_on(super::link::bootstrap(&identity, &journal_path(data), &replica))?;
+    }
+    App::open_desk(loaded, clock, identity)
+}
