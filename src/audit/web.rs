@@ -88,6 +88,7 @@ async fn list(
             .and_then(|d| d.parse::<Date>().ok())
             .and_then(|d| d.tomorrow().ok())
             .and_then(|d| day_start(&d.to_string(), &ctx.tz)),
+        from_desks: false,
         limit: PAGE_SIZE,
         offset: page * PAGE_SIZE,
     };

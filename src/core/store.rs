@@ -141,6 +141,8 @@ pub struct CommandFilter {
     pub status: Option<String>,
     pub since: Option<Timestamp>,
     pub until: Option<Timestamp>,
+    /// Only commands that came from desks.
+    pub from_desks: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -168,6 +170,9 @@ fn filter_sql(f: &CommandFilter) -> (String, Vec<rusqlite::types::Value>) {
     if let Some(t) = f.until {
         clauses.push("executed_at < ?".into());
         values.push(Value::Integer(ms(t)));
+    }
+    if f.from_desks {
+        clauses.push("desk_id IS NOT NULL".into());
     }
     (clauses.join(" AND "), values)
 }

@@ -38,6 +38,24 @@ pub fn create_code(app: &App, actor: Actor, minutes: i64) -> anyhow::Result<Stri
     }
 }
 
+/// The addresses desks on the LAN can reach this hub at (`host:port` of the desks' link).
+pub fn hub_addresses(sync_bind: std::net::SocketAddr) -> Vec<String> {
+    let port = sync_bind.port();
+    if !sync_bind.ip().is_unspecified() {
+        return vec![sync_bind.to_string()];
+    }
+    let mut found: Vec<String> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| !i.is_loopback() && i.ip().is_ipv4())
+        .map(|i| format!("{}:{port}", i.ip()))
+        .collect();
+    if found.is_empty() {
+        found.push(format!("127.0.0.1:{port}"));
+    }
+    found
+}
+
 fn grouped(code: &str) -> String {
     code.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
 }

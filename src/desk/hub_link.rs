@@ -289,6 +289,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                     if heard.elapsed() > SILENCE {
                         anyhow::bail!("the desk went silent");
                     }
+                    let id = self.desk_id.clone();
+                    let desk = self.app.db.read(move |c| Ok(registry::desk_by_id(c, &id)?)).await?;
+                    if desk.is_none_or(|d| d.revoked_at.is_some()) {
+                        return bye(&mut self.ws, ByeCode::Revoked, "this desk was revoked on the hub").await;
+                    }
                 }
                 _ = self.stop.changed() => {
                     return bye(&mut self.ws, ByeCode::ShuttingDown, "the hub is shutting down").await;

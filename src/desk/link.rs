@@ -217,6 +217,14 @@ pub async fn bootstrap(identity: &Identity, journal_path: &Path, replica: &Path)
 
 /// Keeps the desk's link to its hub for as long as the desk runs.
 pub fn spawn(app: App) {
+    // Pages show the link's state in their banner: a change is a "local" change for them.
+    let mut status = app.desk.as_ref().expect("a desk").subscribe();
+    let feed = app.feed.clone();
+    tokio::spawn(async move {
+        while status.changed().await.is_ok() {
+            feed.local_change();
+        }
+    });
     tokio::spawn(async move {
         let desk = app.desk.clone().expect("a desk");
         let mut backoff = Duration::from_millis(500);
@@ -376,7 +384,12 @@ async fn follow(app: &App, desk: &Arc<DeskState>, ws: &mut Ws) -> Result<(), Lin
                         push(desk, ws, &mut pushing).await?;
                     }
                     ToDesk::Pong { .. } | ToDesk::CaughtUp { .. } => {}
-                    ToDesk::Bye { detail, .. } => return Err(LinkError::Refused(detail)),
+                    ToDesk::Bye { code, detail } => {
+                        if code == ByeCode::Revoked {
+                            desk.set_status(|s| s.problem = Some(Problem::Revoked));
+                        }
+                        return Err(LinkError::Refused(detail));
+                    }
                     other => return Err(anyhow::anyhow!("unexpected from the hub: {other:?}").into()),
                 }
             }

@@ -12,3 +12,4 @@ pub mod links;
 mod sim;
 pub mod status;
 pub mod store;
+pub mod web;

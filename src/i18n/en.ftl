@@ -1106,3 +1106,51 @@ reject-desk-not-found = There is no such desk.
 reject-desk-already-revoked = This desk was already revoked.
 reject-desk-hub-only = This can be changed only on the hub, not at a desk.
 reject-staff-not-active = This staff account is disabled on the hub.
+nav-desks = Desks
+desk-banner-offline-since = Offline since { $time }: this desk works on its own and sends its work to the hub when the link returns.
+desk-banner-connecting = Connecting to the hub…
+desk-banner-pending = { $n ->
+    [0] Nothing waiting.
+    [one] 1 change waits for the hub.
+   *[other] { $n } changes wait for the hub.
+}
+desk-banner-sending = { $n ->
+    [one] Sending 1 change to the hub…
+   *[other] Sending { $n } changes to the hub…
+}
+desk-banner-conflicts = { $n ->
+    [one] 1 change made here was refused by the hub: resolve it
+   *[other] { $n } changes made here were refused by the hub: resolve them
+}
+desk-banner-upgrade = The hub runs Courtside { $version }: install the same version on this desk.
+desk-banner-revoked = The hub no longer accepts this desk (it was revoked). Pair it again.
+desk-banner-wrong-hub = The hub's certificate is not the one this desk was paired with: ask the club's IT person.
+desks-title = Desks
+desks-intro = Front desks with their own copy of the club's data: they keep working when the network is down and send their work here when it returns.
+desks-new-code = New pairing code
+desks-code-title = Pairing code
+desks-code-text = Valid for 15 minutes, for one desk. It also proves to the desk that it talks to this computer.
+desks-code-command = On the desk PC, run:
+desks-none = No desk is paired yet.
+desks-name = Desk
+desks-version = Version
+desks-seen = Last seen
+desks-lag = Behind by
+desks-pending = Waiting to send
+desks-revoked = revoked
+desks-revoke = Revoke
+desks-revoke-confirm = Revoke this desk? It will not be able to connect again until it is paired anew.
+desks-refused-title = Refused from desks
+desks-refused-none = Nothing from a desk was refused.
+desk-revoked = Desk revoked: it can no longer connect.
+desk-connected = connected now
+desk-never-seen = never
+desk-conflicts-title = Refused by the hub
+desk-conflicts-intro = Changes made at this desk while the hub could not be reached, which the hub then refused (another desk was first, say). Put each right, then mark it done.
+desk-conflicts-none = Nothing to resolve.
+desk-conflict-made = Made at this desk
+desk-conflict-credited = The money was credited to the member's account.
+desk-conflict-rebook = Book another court or time
+desk-conflict-member = Open the member
+desk-conflict-resolve = Done
+desk-conflict-resolved = Marked as done.

@@ -52,6 +52,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/", crate::bookings::web::grid::routes())
         .mount("/", crate::bookings::web::routes())
         .mount("/audit", crate::audit::web::routes())
+        .mount("/", crate::desk::web::routes())
         .mount("/backups", crate::backups::web::routes())
         .mount("/sms", crate::sms::web::routes())
         .mount("/api/v1", crate::api::routes())

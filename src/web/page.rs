@@ -33,6 +33,8 @@ pub struct PageCtx {
     /// Where the log stood before this page read anything (staff pages): live.js follows the
     /// log from here, so a change made while the page was being built is not missed.
     pub live: Option<(std::sync::Arc<str>, i64)>,
+    /// On a desk: the state of its link to the hub, for the banner.
+    pub desk: Option<crate::desk::status::LinkStatus>,
 }
 
 impl PageCtx {
@@ -135,6 +137,48 @@ impl PageCtx {
         self.t(&format!("role-{}", role.as_str()))
     }
 
+    /// The desk's banner: (css class, text), when this server is a desk with something to say.
+    pub fn desk_banner(&self) -> Option<(&'static str, String)> {
+        use crate::desk::status::Problem;
+        let status = self.desk.as_ref()?;
+        let problem = status.problem.as_ref().map(|p| match p {
+            Problem::Upgrade { hub_version } => self.ta("desk-banner-upgrade", "version", hub_version),
+            Problem::Revoked => self.t("desk-banner-revoked"),
+            Problem::WrongHub => self.t("desk-banner-wrong-hub"),
+        });
+        let since = status
+            .since
+            .map(|t| t.to_zoned_datetime(self.tz.clone()).strftime("%H:%M").to_string())
+            .unwrap_or_default();
+        match (problem, status.online) {
+            (Some(problem), _) => Some((
+                "desk-banner alert",
+                format!("{problem} {}", self.ta("desk-banner-pending", "n", status.pending)),
+            )),
+            (None, false) if status.since.is_some() => Some((
+                "desk-banner warn",
+                format!(
+                    "{} {}",
+                    self.ta("desk-banner-offline-since", "time", since),
+                    self.ta("desk-banner-pending", "n", status.pending)
+                ),
+            )),
+            (None, false) => Some((
+                "desk-banner warn",
+                format!("{} {}", self.t("desk-banner-connecting"), self.ta("desk-banner-pending", "n", status.pending)),
+            )),
+            (None, true) if status.pending > 0 => {
+                Some(("desk-banner", self.ta("desk-banner-sending", "n", status.pending)))
+            }
+            (None, true) => None,
+        }
+    }
+
+    /// On a desk, how many conflicts wait for staff.
+    pub fn desk_conflicts(&self) -> usize {
+        self.desk.as_ref().map_or(0, |d| d.conflicts)
+    }
+
     pub fn locales(&self) -> [Locale; 2] {
         Locale::ALL
     }
@@ -161,6 +205,7 @@ impl<'r> FromRequest<'r> for PageCtx {
             None => pre_session_csrf(req),
         };
         let live = session.as_ref().map(|_| app.feed.position().of_log());
+        let desk = app.desk.as_ref().map(|d| d.status());
         let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten();
         let tz = TimeZone::get(&club.time_zone).unwrap_or(TimeZone::UTC);
         Outcome::Success(PageCtx {
@@ -174,6 +219,7 @@ impl<'r> FromRequest<'r> for PageCtx {
             uri: req.uri().to_string(),
             now: app.now(),
             live,
+            desk,
         })
     }
 }

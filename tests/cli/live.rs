@@ -11,7 +11,7 @@ use tungstenite::{Message, WebSocket};
 use super::{Server, http, json_id, run};
 
 /// Logs in through the form, as a browser does; returns the `Cookie` header of the session.
-fn log_in(port: u16) -> String {
+pub(super) fn log_in(port: u16) -> String {
     let raw = |request: String| -> String {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
         std::io::Write::write_all(&mut stream, request.as_bytes()).unwrap();
