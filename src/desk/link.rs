@@ -394,10 +394,10 @@ async fn follow(app: &App, desk: &Arc<DeskState>, ws: &mut Ws) -> Result<(), Lin
                 }
             }
             _ = desk.push_wanted() => push(desk, ws, &mut pushing).await?,
+            _ = tokio::time::sleep_until(heard + HUB_SILENCE) => {
+                return Err(anyhow::anyhow!("the hub went silent").into());
+            }
             _ = tick.tick() => {
-                if heard.elapsed() > HUB_SILENCE {
-                    return Err(anyhow::anyhow!("the hub went silent").into());
-                }
                 nonce += 1;
                 send(ws, &ToHub::Ping { nonce }).await?;
             }

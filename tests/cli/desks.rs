@@ -13,7 +13,7 @@ use super::live::log_in;
 use super::{Server, courtside, free_port, http, json_id, run, text};
 
 /// One HTTP/1.1 exchange as a logged-in browser: (status, Location, body).
-fn browse(port: u16, cookie: &str, method: &str, path: &str, form: &str) -> (u16, String, String) {
+pub(super) fn browse(port: u16, cookie: &str, method: &str, path: &str, form: &str) -> (u16, String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\
@@ -53,7 +53,7 @@ fn submit(port: u16, cookie: &str, action: &str, fields: &[(&str, &str)]) -> (u1
     (status, location)
 }
 
-fn book(port: u16, cookie: &str, court: &str, member: &str, start: &str) -> String {
+pub(super) fn book(port: u16, cookie: &str, court: &str, member: &str, start: &str) -> String {
     let id = uuid::Uuid::now_v7().to_string();
     let fields = [
         ("command_id", id.as_str()),
@@ -82,7 +82,7 @@ fn price_and_pay(port: u16, cookie: &str, booking: &str, member: &str) -> String
     payment
 }
 
-fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) -> Duration {
+pub(super) fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) -> Duration {
     let started = Instant::now();
     while !done() {
         assert!(started.elapsed() < limit, "{what}: not within {limit:?}");
@@ -96,17 +96,23 @@ fn digest(db: &Path) -> String {
     courtside::sync::store::tables_digest(&conn).unwrap()
 }
 
-fn query(db: &Path, sql: &str) -> i64 {
+pub(super) fn query(db: &Path, sql: &str) -> i64 {
     let conn = courtside::db::open_connection(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
-fn start_hub(data: &Path, port: u16, sync: u16) -> Server {
+pub(super) fn start_hub(data: &Path, port: u16, sync: u16) -> Server {
     let args = ["serve", "--bind", &format!("127.0.0.1:{port}"), "--sync-bind", &format!("127.0.0.1:{sync}")];
     Server::launch(courtside(data, &args), port)
 }
 
 fn pair_and_start(hub: &Path, data: &Path, sync: u16, name: &str) -> Server {
+    pair_and_start_via(hub, data, sync, name)
+}
+
+/// Pairs a desk with the hub whose desks' link is reached at 127.0.0.1:`port` and starts it.
+pub(super) fn pair_and_start_via(hub: &Path, data: &Path, port: u16, name: &str) -> Server {
+    let sync = port;
     let code = run(hub, &["desk-code", "create"], "");
     let code = String::from_utf8(code.stdout).unwrap().trim().to_owned();
     let paired =
@@ -182,7 +188,11 @@ fn two_desks_work_through_a_hub_outage_and_agree_afterwards() {
         1,
         "the losing desk's payment went to the member's account"
     );
-    assert_eq!(query(&hub_db, "SELECT sum(amount) FROM payments"), 2 * 50_000, "both payments (500.00 each), once each");
+    assert_eq!(
+        query(&hub_db, "SELECT sum(amount) FROM payments"),
+        2 * 50_000,
+        "both payments (500.00 each), once each"
+    );
     assert!(query(&loser_dir.join("desk.db"), "SELECT count(*) FROM journal WHERE conflict = 1") >= 1);
     let loser_cookie = log_in(loser.port);
     let (_, _, conflicts) = browse(loser.port, &loser_cookie, "GET", "/desk/conflicts", "");

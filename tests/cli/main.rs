@@ -12,6 +12,7 @@ mod desks;
 #[allow(dead_code)]
 #[path = "../http/fake_sms.rs"]
 mod fake_sms;
+mod faulty_link;
 mod hardening;
 mod live;
 mod login_flood;
