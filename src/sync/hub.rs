@@ -223,3 +223,118 @@ fn compensation(command: &AnyCommand) -> Option<AnyCommand> {
     credit.purpose = Purpose::TopUp;
     Some(AnyCommand::TakePayment(credit))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDb;
+
+    fn position(db: &TestDb) -> DeskPosition {
+        let (applied, applied_hash) = crate::sync::store::head(&db.conn).unwrap();
+        DeskPosition {
+            proto: PROTO,
+            schema_fp: crate::db::changelog::stored_schema_fingerprint(&db.conn).unwrap().unwrap(),
+            log_id: Some(crate::sync::store::log_id(&db.conn).unwrap()),
+            applied,
+            applied_hash,
+            decided_upto: 0,
+        }
+    }
+
+    #[test]
+    fn a_desk_follows_only_from_a_position_on_this_history_and_version() {
+        let mut db = TestDb::new();
+        db.court("Court 1");
+        let at_head = position(&db);
+        assert!(matches!(greet(&db.conn, "d", &at_head).unwrap(), Greeting::Welcome { .. }));
+
+        let cases = [
+            (DeskPosition { proto: PROTO + 1, ..at_head.clone() }, "upgrade"),
+            (DeskPosition { schema_fp: "0123".into(), ..at_head.clone() }, "upgrade"),
+            (DeskPosition { log_id: None, ..at_head.clone() }, "new_desk"),
+            (DeskPosition { log_id: Some("another".into()), ..at_head.clone() }, "log_changed"),
+            (DeskPosition { applied: at_head.applied + 1, ..at_head.clone() }, "ahead_of_hub"),
+            (DeskPosition { applied_hash: "00".into(), ..at_head.clone() }, "hash_mismatch"),
+        ];
+        for (desk, expected) in cases {
+            let said = match greet(&db.conn, "d", &desk).unwrap() {
+                Greeting::Upgrade { .. } => "upgrade".to_owned(),
+                Greeting::Snapshot(reason) => serde_json::to_value(reason).unwrap().as_str().unwrap().to_owned(),
+                Greeting::Welcome { .. } => "welcome".to_owned(),
+            };
+            assert_eq!(said, expected, "{desk:?}");
+        }
+    }
+
+    #[test]
+    fn a_desk_command_is_decided_once_in_its_order_and_a_lost_payment_is_credited() {
+        use crate::payments::commands::TakePayment;
+        use crate::payments::model::{Method, Purpose};
+        let mut db = TestDb::new();
+        let court = db.court("Court 1");
+        let anna = db.member("Anna Smith", "+7 916 123-45-67");
+        db.applied(AnyCommand::CreateStaffUser(crate::auth::commands::CreateStaffUser {
+            user_id: "desk".into(),
+            username: "rita".into(),
+            display_name: "Rita".into(),
+            role: crate::core::Role::Reception,
+            locale: None,
+            password_hash: "x".into(),
+            must_change_password: false,
+        }));
+        let taken = db.book(&court, &anna, crate::testing::slot("2026-12-01", "10:00", 60)).unwrap();
+        let from_desk = |seq: i64, command: AnyCommand| {
+            let mut env = Envelope::new(crate::testing::reception(), command, db.now);
+            env.desk_seq = Some(seq);
+            env
+        };
+        let lost = crate::testing::id();
+        let pay = from_desk(
+            2,
+            AnyCommand::TakePayment(TakePayment {
+                payment_id: crate::testing::id(),
+                member_id: Some(anna.clone()),
+                booking_id: Some(lost),
+                purpose: Purpose::Booking,
+                method: Method::Card,
+                amount: 500,
+                payer_name: String::new(),
+                note: String::new(),
+            }),
+        );
+        let cancel = from_desk(
+            1,
+            AnyCommand::CancelBooking(crate::bookings::commands::CancelBooking {
+                booking_id: taken,
+                reason: "rain".into(),
+            }),
+        );
+
+        // Number 2 before number 1: the hub asks for 1 first and decides nothing.
+        let early = push(&mut db.conn, "d", std::slice::from_ref(&pay), db.now).unwrap().unwrap();
+        assert_eq!((early.decisions.len(), early.expected), (0, Some(1)));
+        let both = push(&mut db.conn, "d", &[cancel.clone(), pay.clone()], db.now).unwrap().unwrap();
+        assert!(matches!(both.decisions[0].verdict, Verdict::Applied { txn_seq: Some(_) }));
+        let Verdict::Compensated { rejection, .. } = &both.decisions[1].verdict else { panic!("{both:?}") };
+        assert_eq!(rejection.code, "booking-not-found");
+
+        // Sent again (a lost answer): the same verdicts, nothing done twice.
+        let head = crate::sync::store::head(&db.conn).unwrap().0;
+        let again = push(&mut db.conn, "d", &[cancel, pay], db.now).unwrap().unwrap();
+        assert_eq!(again.decisions, both.decisions);
+        assert_eq!(crate::sync::store::head(&db.conn).unwrap().0, head);
+        let welcome = greet(&db.conn, "d", &DeskPosition { decided_upto: 0, ..position(&db) }).unwrap();
+        let Greeting::Welcome { desk_seq, decisions, .. } = welcome else { panic!() };
+        assert_eq!((desk_seq, decisions), (2, both.decisions));
+
+        // A reused number with a new command breaks the protocol.
+        let other = from_desk(
+            2,
+            AnyCommand::CancelBooking(crate::bookings::commands::CancelBooking {
+                booking_id: crate::testing::id(),
+                reason: "x".into(),
+            }),
+        );
+        assert!(matches!(push(&mut db.conn, "d", &[other], db.now).unwrap(), Err(PushError::NumberReused { .. })));
+    }
+}
