@@ -42,16 +42,18 @@ class Server:
         return match.group(1)
 
 
-def start_server(config="", data=None, port=None):
+def start_server(config="", data=None, port=None, verb=("serve",), sync_port=None):
     """The binary on a free port with a fresh data folder; `config` becomes its courtside.toml.
-    Given the `data` and `port` of a server that was stopped, starts that club again."""
+    Given the `data` and `port` of a server that was stopped, starts that club again. `verb` is
+    ("desk",) for a desk; a hub listens for desks on `sync_port` (a free one if not given)."""
     data = data or tempfile.mkdtemp(prefix="courtside-browser-")
     if config:
         Path(data, "courtside.toml").write_text(config)
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("COURTSIDE_")}
+    extra = ["--sync-bind", f"127.0.0.1:{sync_port or free_port()}"] if verb == ("serve",) else []
     process = subprocess.Popen(
-        [str(BINARY), "--data", data, "serve", "--bind", f"127.0.0.1:{port}"],
+        [str(BINARY), "--data", data, *verb, "--bind", f"127.0.0.1:{port}", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
