@@ -163,6 +163,8 @@ enum DeskVerb {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Make this desk the club's hub when the hub PC is gone for good (stop the desk first)
+    Promote,
 }
 
 #[derive(Subcommand)]
@@ -266,6 +268,16 @@ fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
             let name = name.unwrap_or_else(computer_name);
             let club = crate::desk::console::pair(data, &hub, &code, &name, &SystemClock)?;
             println!("Paired \"{name}\" with the hub of {club}. Start the desk with `courtside desk`.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Verb::Desk { verb: Some(DeskVerb::Promote), .. } => {
+            let data = &loaded.config.data;
+            let _lock = lock_data(data)?;
+            let (applied, refused) = crate::desk::console::promote(data, &SystemClock)?;
+            println!(
+                "This folder is now the club's hub ({applied} command(s) of this desk applied, {refused} refused). \
+                 Start it with `courtside serve`, then pair the other desks with it (docs/desks.md)."
+            );
             Ok(ExitCode::SUCCESS)
         }
         Verb::DeskCode(DeskCodeVerb::Create { minutes }) => {

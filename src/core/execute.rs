@@ -109,6 +109,16 @@ pub fn refuse_in<C: Command>(
     decide_in(tx, env, None, Site::Hub, now, |_| Err(rejection.into()))
 }
 
+/// Records `env` as applied without running it: its effects are already in the log (a hub
+/// promoted from a desk holds the old hub's transactions but not its command records).
+pub fn acknowledge_in<C: Command>(
+    tx: &mut Transaction<'_>,
+    env: &Envelope<C>,
+    now: Timestamp,
+) -> anyhow::Result<Result<Executed, KeyReused>> {
+    decide_in(tx, env, None, Site::Hub, now, |_| Ok(()))
+}
+
 fn decide_in<C: Command>(
     tx: &mut Transaction<'_>,
     env: &Envelope<C>,

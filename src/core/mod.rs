@@ -9,7 +9,9 @@ mod store;
 
 pub use actor::{Actor, Origin, Role};
 pub(crate) use execute::hex;
-pub use execute::{Batch, Executed, KeyReused, execute, execute_batch, execute_in, execute_submitted, refuse_in};
+pub use execute::{
+    Batch, Executed, KeyReused, acknowledge_in, execute, execute_batch, execute_in, execute_submitted, refuse_in,
+};
 pub use store::{
     CommandFilter, CommandRecord, command_count, commands_mentioning, decided, desk_decisions, head_txn_seq,
     last_desk_seq, list_commands,

@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_hardening", include_str!("../../migrations/0010_hardening.sql")),
     ("0011_desks", include_str!("../../migrations/0011_desks.sql")),
     ("0012_desk_links", include_str!("../../migrations/0012_desk_links.sql")),
+    ("0013_command_effects", include_str!("../../migrations/0013_command_effects.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -201,6 +201,7 @@ pub fn install(packed: &Path, info: &SnapshotInfo, target: &Path) -> anyhow::Res
 pub fn copy_into(from: &Path, to: &mut Connection) -> anyhow::Result<()> {
     let source = open_connection(from, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let backup = rusqlite::backup::Backup::new(&source, to)?;
-    backup.run_to_completion(-1, std::time::Duration::ZERO, None)?;
+    // All pages in one step: one write transaction on the destination.
+    backup.run_to_completion(i32::MAX, std::time::Duration::ZERO, None)?;
     Ok(())
 }

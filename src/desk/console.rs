@@ -61,20 +61,16 @@ fn grouped(code: &str) -> String {
 }
 
 /// Pairs the desk whose data folder is `data` with the hub at `hub`. A desk paired before may be
-/// paired again (with a new hub, or after it was revoked) only once its journal holds nothing
-/// the hub has not decided; the old journal is kept beside the new one.
+/// paired again (with a new hub, or after it was revoked): the old journal is kept beside the new
+/// one, and the commands no hub decided yet are carried over, numbered anew, to be sent.
 pub fn pair(data: &Path, hub: &str, code: &str, name: &str, clock: &dyn Clock) -> anyhow::Result<String> {
     crate::app::ensure_writable(data)?;
     let path = journal_path(data);
+    let mut carried = Vec::new();
     if path.exists() {
         let conn = journal::open(&path)?;
-        let pending = journal::pending_count(&conn)?;
-        if pending > 0 {
-            bail!(
-                "this desk still holds {pending} command(s) its hub has not decided. Fix: start it with `courtside desk` \
-                 while its hub can be reached, so they are sent, then pair it again."
-            );
-        }
+        // Commands the old hub never decided go to the new pairing's hub, in their order.
+        carried = journal::pending(&conn, usize::MAX)?;
         if journal::identity(&conn)?.is_some() {
             drop(conn);
             let kept = data.join(format!("desk.db.before-pairing-{}", clock.now().as_second()));
@@ -87,8 +83,35 @@ pub fn pair(data: &Path, hub: &str, code: &str, name: &str, clock: &dyn Clock) -
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let (identity, club) = runtime.block_on(super::link::pair(hub, code, name))?;
-    journal::save_identity(&journal::open(&path)?, &identity, clock.now())?;
+    let conn = journal::open(&path)?;
+    journal::save_identity(&conn, &identity, clock.now())?;
+    for (n, mut env) in carried.into_iter().enumerate() {
+        env.desk_seq = Some(n as i64 + 1);
+        env.origin = crate::core::Origin::Desk(identity.desk_id.clone());
+        journal::insert(&conn, &env)?;
+    }
     Ok(club)
+}
+
+/// Turns this desk's data folder into the club's hub: run with the desk stopped, then start
+/// `courtside serve` on the same folder. Returns (applied, refused) of the journal's commands.
+pub fn promote(data: &Path, clock: &dyn Clock) -> anyhow::Result<(usize, usize)> {
+    let identity = identity(data)?;
+    let replica_path = data.join(DB_FILE);
+    if !replica_path.exists() {
+        bail!("{} holds no copy of the club's data: there is nothing to promote", data.display());
+    }
+    let mut replica = crate::db::open_connection(&replica_path, Default::default())?;
+    let engine = super::engine::Engine::open(&identity.desk_id, &journal_path(data), &replica)?;
+    let done = engine.promote(&mut replica, clock.now())?;
+    drop((engine, replica));
+    let kept = data.join(format!("desk.db.promoted-{}", clock.now().as_second()));
+    std::fs::rename(journal_path(data), &kept)
+        .with_context(|| format!("cannot keep the journal as {}", kept.display()))?;
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(data.join(format!("desk.db{side}")));
+    }
+    Ok(done)
 }
 
 /// The desk's identity, or how to get one.

@@ -189,6 +189,33 @@ impl Engine {
         Ok(Rebased::default())
     }
 
+    /// Makes this desk's replica the club's new hub database (the hub PC died for good): the
+    /// tentative work is undone, the replica becomes a hub's database with a new history, and every
+    /// command of the journal the old hub's log does not show is decided here, in order, as the
+    /// hub would. Returns how many were applied and refused.
+    pub fn promote(&self, replica: &mut Conn, now: Timestamp) -> anyhow::Result<(usize, usize)> {
+        let journal = self.journal();
+        let confirmed = {
+            let tx = db::immediate(replica)?;
+            let (confirmed, hash) = replica::confirmed(&tx)?;
+            self.undo(&tx, confirmed, &hash)?;
+            replica::unprepare(&tx)?;
+            changelog::rotate_log_id(&tx)?;
+            tx.commit()?;
+            confirmed
+        };
+        let (mut applied, mut refused) = (0, 0);
+        for entry in journal::unconfirmed(&journal, confirmed)? {
+            let id = entry.envelope.id;
+            let executed = core::execute(replica, &entry.envelope, now)?;
+            let verdict = Verdict::of(&executed.outcome);
+            let lost = matches!(verdict, Verdict::Refused { .. });
+            (applied, refused) = if lost { (applied, refused + 1) } else { (applied + 1, refused) };
+            journal::record_verdict(&journal, id, &verdict, lost, now)?;
+        }
+        Ok((applied, refused))
+    }
+
     /// The hub knows this desk's commands up to `desk_seq` only (it was restored from a backup):
     /// the later ones go to it again.
     pub fn hub_knows_upto(&self, desk_seq: i64) -> anyhow::Result<usize> {

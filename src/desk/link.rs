@@ -28,7 +28,8 @@ use crate::sync::tls::{self, Pin};
 
 type Ws = WebSocketStream<TlsStream<TcpStream>>;
 
-const CONNECT: Duration = Duration::from_secs(5);
+/// Connecting, the TLS handshake and opening the link each get this long.
+const CONNECT: Duration = Duration::from_secs(3);
 const PING: Duration = Duration::from_secs(3);
 /// A hub not heard from for this long is taken for gone.
 const HUB_SILENCE: Duration = Duration::from_secs(9);
@@ -230,7 +231,12 @@ pub fn spawn(app: App) {
         let mut backoff = Duration::from_millis(500);
         loop {
             let started = Instant::now();
-            let ended = session(&app, &desk).await;
+            // Its own task: a bug that panics ends one link, not the desk's linking.
+            let (a, d) = (app.clone(), desk.clone());
+            let ended = match tokio::spawn(async move { session(&a, &d).await }).await {
+                Ok(ended) => ended,
+                Err(e) => Err(LinkError::Other(anyhow::anyhow!("the link failed: {e}"))),
+            };
             let now = app.now();
             desk.set_status(|s| {
                 if s.online {

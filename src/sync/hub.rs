@@ -153,7 +153,11 @@ fn decide(
     let mut env = sent.clone();
     // Who the desk is comes from its credential; who acted is checked against the hub's staff.
     env.origin = Origin::Desk(desk_id.to_owned());
+    let id = sent.id.to_string();
+    let done_before = core::decided(tx, &id)?.is_none() && super::store::txn_of_command(tx, &id)?.is_some();
     let decided = match actor_on_hub(tx, &sent.actor, class)? {
+        // Its effects are in this log already (decided by the hub this one was promoted from).
+        _ if done_before => core::acknowledge_in(tx, &env, now)?,
         Ok(actor) => {
             env.actor = actor;
             core::execute_in(tx, &env, None, Site::Hub, now)?

@@ -104,3 +104,8 @@ pub fn tables_digest(conn: &Connection) -> rusqlite::Result<String> {
     }
     Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
+
+/// The transaction that carries `command_id`'s effects, if this log holds one.
+pub fn txn_of_command(conn: &Connection, command_id: &str) -> rusqlite::Result<Option<i64>> {
+    conn.query_row("SELECT txn_seq FROM sync_txn WHERE command_id = ?1 LIMIT 1", [command_id], |r| r.get(0)).optional()
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the day grid, member search and booking creation against a demo club, with wrk on
 # 127.0.0.1, and the live pages' WebSocket (tests/bench/live.py: commit → frame on 50 sockets, and
-# the grid with them open). Full run (the figures in the issue notes): a release binary, 12 courts, 10,000
+# the grid with them open), then desks (tests/bench/desks.py: first start, hub commit → each
+# desk's open page at 20 commands a second, the hub's memory, a desk's catch-up). Full run (the figures in the issue notes): a release binary, 12 courts, 10,000
 # members, a year of bookings, 8 connections for 20 s each. BENCH_SHORT=1 (CI) uses a small club
 # and 2-second runs, only to keep this script working; its figures mean nothing.
 #
@@ -98,3 +99,13 @@ grep -v holding "$DATA/live.out"
 run "day grid page (today), 50 live sockets open" -H "$COOKIE" "$BASE/grid?date=$DAY"
 wait $LIVE
 echo "== RSS after the runs: $(awk '/VmRSS/ { print $2 " kB" }' /proc/$SERVER/status)"
+
+# Desks: the hub stopped, then started again by the script with N desks of its own data folders.
+kill $SERVER 2>/dev/null || true
+wait $SERVER 2>/dev/null || true
+python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet -r tests/bench/requirements.txt
+if [ "${BENCH_SHORT:-0}" = 1 ]; then
+    python3 tests/bench/desks.py "$BIN" "$DATA" --desks 2 --commits 20 --catch-up 50
+else
+    python3 tests/bench/desks.py "$BIN" "$DATA" --desks 5 --commits 300 --rate 20 --catch-up 5000
+fi

@@ -222,3 +222,55 @@ fn two_desks_work_through_a_hub_outage_and_agree_afterwards() {
     });
     drop(hub);
 }
+
+/// The hub PC dies for good: a desk is promoted to hub, the other desk is paired with it and
+/// sends what it took meanwhile; nothing the old hub decided is lost or done twice.
+#[test]
+fn a_desk_promoted_to_hub_takes_over_the_club() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hub_data, d1, d2) = (dir.path().join("hub"), dir.path().join("desk1"), dir.path().join("desk2"));
+    run(&hub_data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+    let token = String::from_utf8(run(&hub_data, &["token", "create", "--user", "olga"], "").stdout).unwrap();
+    let token = token.trim();
+    let (hub_port, sync) = (free_port(), free_port());
+    let hub = start_hub(&hub_data, hub_port, sync);
+    let (_, court) = http(hub_port, "POST", "/api/v1/courts", token, r#"{"name":"Court 1"}"#);
+    let court = json_id(&court);
+    let (_, member) =
+        http(hub_port, "POST", "/api/v1/members", token, r#"{"full_name":"Anna Smith","phone":"+79161234567"}"#);
+    let member = json_id(&member);
+    let desk1 = pair_and_start(&hub_data, &d1, sync, "Desk 1");
+    let desk2 = pair_and_start(&hub_data, &d2, sync, "Desk 2");
+    let (c1, c2) = (log_in(desk1.port), log_in(desk2.port));
+    let from_1 = book(desk1.port, &c1, &court, &member, "10:00");
+    let from_2 = book(desk2.port, &c2, &court, &member, "11:00");
+    wait_for("desk 1 holds desk 2's booking", Duration::from_secs(5), || {
+        query(&d1.join("courtside.db"), &format!("SELECT count(*) FROM bookings WHERE id = '{from_2}'")) == 1
+    });
+
+    // The hub is gone for good; both desks go on.
+    hub.kill();
+    let offline_1 = book(desk1.port, &c1, &court, &member, "12:00");
+    let offline_2 = book(desk2.port, &c2, &court, &member, "13:00");
+    drop(desk1);
+    let promoted = run(&d1, &["desk", "promote"], "");
+    assert!(text(&promoted).contains("now the club's hub"), "{}", text(&promoted));
+    let (new_port, new_sync) = (free_port(), free_port());
+    let new_hub = start_hub(&d1, new_port, new_sync);
+    let new_db = d1.join("courtside.db");
+    for id in [&from_1, &from_2, &offline_1] {
+        assert_eq!(query(&new_db, &format!("SELECT count(*) FROM bookings WHERE id = '{id}'")), 1, "{id}");
+    }
+
+    // Desk 2 is paired with the new hub and sends what it took meanwhile, once.
+    drop(desk2);
+    let desk2 = pair_and_start(&d1, &d2, new_sync, "Desk 2");
+    wait_for("desk 2's offline booking reaches the new hub", Duration::from_secs(20), || {
+        query(&new_db, &format!("SELECT count(*) FROM bookings WHERE id = '{offline_2}'")) == 1
+    });
+    assert_eq!(query(&new_db, "SELECT count(*) FROM bookings WHERE status <> 'cancelled'"), 4);
+    wait_for("desk 2 holds the new hub's data", Duration::from_secs(10), || {
+        digest(&d2.join("courtside.db")) == digest(&new_db)
+    });
+    drop((desk2, new_hub));
+}

@@ -77,7 +77,8 @@ impl Server {
     }
 
     fn launch(mut cmd: Command, port: u16) -> Server {
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+        let stderr = std::env::var_os("COURTSIDE_TEST_LOGS").map_or(Stdio::null(), |_| Stdio::inherit());
+        let mut child = cmd.stdout(Stdio::piped()).stderr(stderr).spawn().unwrap();
         let lines = Arc::new(Mutex::new(String::new()));
         let sink = lines.clone();
         let reader = BufReader::new(child.stdout.take().unwrap());

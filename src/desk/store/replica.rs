@@ -11,8 +11,7 @@ use crate::db::changelog;
 pub fn prepare(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS desk_undoing (id INTEGER PRIMARY KEY) STRICT;
-         CREATE INDEX IF NOT EXISTS desk_change_log_by_row ON change_log (tbl, pk, txn_seq);
-         CREATE INDEX IF NOT EXISTS desk_sync_txn_by_command ON sync_txn (command_id);",
+         CREATE INDEX IF NOT EXISTS desk_change_log_by_row ON change_log (tbl, pk, txn_seq);",
     )?;
     relax_never_removed(conn)?;
     let (head, hash) = changelog::head(conn)?;
@@ -41,6 +40,24 @@ fn relax_never_removed(conn: &Connection) -> rusqlite::Result<()> {
         let relaxed = format!("{} WHEN NOT EXISTS (SELECT 1 FROM desk_undoing) {}", sql[..at].trim_end(), &sql[at..]);
         conn.execute_batch(&format!("DROP TRIGGER {name}; {relaxed};"))?;
     }
+    Ok(())
+}
+
+/// Makes a replica a hub's database again (a desk promoted to hub): the rows that are never
+/// removed are never removed again, and the desk's own marks go.
+pub fn unprepare(conn: &Connection) -> rusqlite::Result<()> {
+    let relaxed: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql LIKE '%desk_undoing%'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, sql) in relaxed {
+        let strict = sql.replace(" WHEN NOT EXISTS (SELECT 1 FROM desk_undoing)", "");
+        conn.execute_batch(&format!("DROP TRIGGER {name}; {strict};"))?;
+    }
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS desk_undoing; DROP INDEX IF EXISTS desk_change_log_by_row;
+         DELETE FROM sync_meta WHERE k LIKE 'desk\\_%' ESCAPE '\\';",
+    )?;
     Ok(())
 }
 
