@@ -86,6 +86,18 @@ def rows_between(db, after, upto):
         con.close()
 
 
+# Each run books from its own far-future day, so a club used before has these slots free.
+RUN_DAY = int(time.time()) % 15_000
+
+
+def slot(court, member, year, k):
+    """The k-th free hour from `year` on `court` (08:00–21:00 every day), as a booking request."""
+    day = RUN_DAY + k // 14
+    year, day = year + day // 336, day % 336
+    return json.dumps({"court_id": court, "member_id": member, "minutes": 60,
+                       "start": f"{year}-{1 + day // 28:02d}-{1 + day % 28:02d}T{8 + k % 14:02d}:00"}).encode()
+
+
 def first_id(value):
     """The first "id" in a JSON answer (a list of objects, or an object holding one)."""
     if isinstance(value, dict):
@@ -123,7 +135,7 @@ def main():
         for n in range(a.desks):
             data = root / f"desk{n}"
             code = run(bin_, hub_data, "desk-code", "create")
-            run(bin_, data, "desk", "pair", "--hub", f"127.0.0.1:{sync_port}", "--code", code, "--name", f"Desk {n}")
+            run(bin_, data, "desk", "pair", "--hub", f"127.0.0.1:{sync_port}", "--code", code, "--name", f"Bench desk {n} {root.name}")
             port = free_port()
             p, took = start(bin_, data, "desk", "--bind", f"127.0.0.1:{port}")
             desks.append((p, data, f"http://127.0.0.1:{port}"))
@@ -160,8 +172,7 @@ def main():
         for k in range(a.commits):
             time.sleep(max(0.0, next_at - time.monotonic()))
             next_at += gap
-            body = json.dumps({"court_id": court, "member_id": member, "minutes": 30,
-                               "start": f"2033-{1 + k // (28 * 28):02d}-{1 + (k // 28) % 28:02d}T{7 + (k % 28) // 2:02d}:{30 * (k % 2):02d}"}).encode()
+            body = slot(court, member, 2033, k)
             with arrived:
                 counts = [len(f) for f in frames]
             sent = time.monotonic()
@@ -184,8 +195,7 @@ def main():
             p.wait()
             before = head_of(hub_data / "courtside.db", "head_txn_seq")
             for k in range(a.catch_up):
-                body = json.dumps({"court_id": court, "member_id": member, "minutes": 30,
-                                   "start": f"2034-{1 + k // (28 * 28):02d}-{1 + (k // 28) % 28:02d}T{7 + (k % 28) // 2:02d}:{30 * (k % 2):02d}"}).encode()
+                body = slot(court, member, 2033, 50_000 + k)
                 urllib.request.urlopen(urllib.request.Request(api + "/bookings", data=body, method="POST", headers=headers)).close()
             after = head_of(hub_data / "courtside.db", "head_txn_seq")
             rows = rows_between(hub_data / "courtside.db", before, after)
