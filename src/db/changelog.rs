@@ -191,15 +191,13 @@ pub fn head(conn: &Connection) -> rusqlite::Result<(i64, String)> {
 
 /// Lets writes to replicated tables through, logged as transaction `txn_seq` of `command_id`.
 pub fn open_write_context(conn: &Connection, txn_seq: i64, command_id: &str) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO write_context (id, txn_seq, command_id) VALUES (1, ?1, ?2)",
-        params![txn_seq, command_id],
-    )?;
+    conn.prepare_cached("INSERT INTO write_context (id, txn_seq, command_id) VALUES (1, ?1, ?2)")?
+        .execute(params![txn_seq, command_id])?;
     Ok(())
 }
 
 pub fn close_write_context(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM write_context", [])?;
+    conn.prepare_cached("DELETE FROM write_context")?.execute([])?;
     Ok(())
 }
 
@@ -240,8 +238,8 @@ pub fn seal_txn(
 
 /// Moves the head to transaction `txn_seq` with link `hash`.
 pub fn set_head(conn: &Connection, txn_seq: i64, hash: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'head_txn_seq'", [txn_seq.to_string()])?;
-    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'head_hash'", [hash])?;
+    conn.prepare_cached("UPDATE sync_meta SET v = ?1 WHERE k = 'head_txn_seq'")?.execute([txn_seq.to_string()])?;
+    conn.prepare_cached("UPDATE sync_meta SET v = ?1 WHERE k = 'head_hash'")?.execute([hash])?;
     Ok(())
 }
 

@@ -65,10 +65,8 @@ impl Applier {
         let command_id = txn.command_id.clone().unwrap_or_default();
         // The guard triggers let writes through only inside a write context; the change-log
         // triggers write their own images, which are then replaced by the received ones.
-        tx.execute(
-            "INSERT INTO write_context (id, txn_seq, command_id) VALUES (1, ?1, ?2)",
-            params![txn.txn_seq, command_id],
-        )?;
+        tx.prepare_cached("INSERT INTO write_context (id, txn_seq, command_id) VALUES (1, ?1, ?2)")?
+            .execute(params![txn.txn_seq, command_id])?;
         for row in &txn.rows {
             let Some((tbl, columns)) = self.columns.get_key_value(row.tbl.as_str()) else {
                 return Err(ApplyError::UnknownTable { txn_seq: txn.txn_seq, tbl: row.tbl.clone() });
@@ -80,8 +78,9 @@ impl Applier {
                 Op::Put => self.put(tx, txn.txn_seq, tbl, columns, &row.pk, row.row.as_deref())?,
             }
         }
-        tx.execute("DELETE FROM write_context", [])?;
-        tx.execute("DELETE FROM change_log WHERE txn_seq = ?1", [txn.txn_seq])?;
+        // Statements cached: a desk catching up runs these for every transaction.
+        tx.prepare_cached("DELETE FROM write_context")?.execute([])?;
+        tx.prepare_cached("DELETE FROM change_log WHERE txn_seq = ?1")?.execute([txn.txn_seq])?;
         let mut insert = tx.prepare_cached(
             "INSERT INTO change_log (txn_seq, idx, tbl, pk, op, row, command_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
@@ -96,11 +95,19 @@ impl Applier {
                 txn.command_id
             ])?;
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO sync_txn (txn_seq, hub_ts, command_id, origin, actor_id, prev_hash, hash) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![txn.txn_seq, txn.hub_ts, txn.command_id, txn.origin, txn.actor_id, txn.prev_hash, txn.hash],
-        )?;
+        )?
+        .execute(params![
+            txn.txn_seq,
+            txn.hub_ts,
+            txn.command_id,
+            txn.origin,
+            txn.actor_id,
+            txn.prev_hash,
+            txn.hash
+        ])?;
         crate::db::changelog::set_head(tx, txn.txn_seq, &txn.hash)?;
         Ok(())
     }
