@@ -82,22 +82,7 @@ impl App {
             locale: loaded.is_set("locale"),
             currency: loaded.is_set("currency"),
         };
-        let app = App {
-            db,
-            clock,
-            config: Arc::new(config),
-            pinned,
-            throttle: Arc::new(Throttle::default()),
-            hash_gate: Arc::new(HashGate::default()),
-            setup_token: Arc::new(Mutex::new(None)),
-            club_cache: Arc::default(),
-            member_index: Arc::default(),
-            sealer: Arc::new(Sealer::new(&secret_key)),
-            secret_key: Arc::new(secret_key),
-            feed,
-            desk_links: Arc::default(),
-            desk: None,
-        };
+        let app = App::assemble(db, clock, config, pinned, secret_key, feed, None);
         app.sync_club_settings()?;
         app.seed_member_categories()?;
         crate::sms::pinned::prepare(&app.db, &app.config.sms, &app.sealer, app.now())?;
@@ -118,11 +103,23 @@ impl App {
         let secret_key = crate::secret_key::load_or_create(&crate::config::secret_key_path(&config.data))?;
         let desk = Arc::new(DeskState::new(identity, engine));
         desk.recount();
-        Ok(App {
+        Ok(App::assemble(db, clock, config, Pinned::default(), secret_key, feed, Some(desk)))
+    }
+
+    fn assemble(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        config: Config,
+        pinned: Pinned,
+        secret_key: Vec<u8>,
+        feed: Arc<Feed>,
+        desk: Option<Arc<DeskState>>,
+    ) -> App {
+        App {
             db,
             clock,
             config: Arc::new(config),
-            pinned: Pinned::default(),
+            pinned,
             throttle: Arc::new(Throttle::default()),
             hash_gate: Arc::new(HashGate::default()),
             setup_token: Arc::new(Mutex::new(None)),
@@ -132,8 +129,8 @@ impl App {
             secret_key: Arc::new(secret_key),
             feed,
             desk_links: Arc::default(),
-            desk: Some(desk),
-        })
+            desk,
+        }
     }
 
     pub fn now(&self) -> Timestamp {
@@ -259,8 +256,8 @@ impl App {
                 Ok(issued)
             })
             .await;
-        let pending = match issued {
-            Ok(Issued::Pending { .. }) => true,
+        match issued {
+            Ok(Issued::Pending { .. }) => {}
             Ok(Issued::Refused(r)) => {
                 desk.stop_waiting(id);
                 return Ok(Executed { outcome: Outcome::Rejected(r), first_time: true });
@@ -269,8 +266,7 @@ impl App {
                 desk.stop_waiting(id);
                 return Err(e);
             }
-        };
-        debug_assert!(pending);
+        }
         desk.recount();
         desk.push_now();
         if let Some(answer) = waiting {

@@ -56,10 +56,8 @@ fn log_failure(job: &str, result: anyhow::Result<()>) {
     }
 }
 
-/// A desk's jobs: its sessions expire and its pages follow the replica; the club's own jobs
-/// (backups, SMS) are the hub's.
-pub async fn start_desk(app: App) -> anyhow::Result<JobScheduler> {
-    let scheduler = JobScheduler::new().await?;
+/// Hub and desk alike: sessions past their limits go every hour.
+async fn add_session_expiry(scheduler: &JobScheduler, app: &App) -> anyhow::Result<()> {
     let a = app.clone();
     scheduler
         .add(Job::new_async("0 7 * * * *", move |_, _| {
@@ -67,6 +65,14 @@ pub async fn start_desk(app: App) -> anyhow::Result<JobScheduler> {
             Box::pin(async move { log_failure("expire_sessions", expire_sessions(&app).await) })
         })?)
         .await?;
+    Ok(())
+}
+
+/// A desk's jobs: its sessions expire and its pages follow the replica; the club's own jobs
+/// (backups, SMS) are the hub's.
+pub async fn start_desk(app: App) -> anyhow::Result<JobScheduler> {
+    let scheduler = JobScheduler::new().await?;
+    add_session_expiry(&scheduler, &app).await?;
     follow_other_writers(app);
     scheduler.start().await?;
     Ok(scheduler)
@@ -82,13 +88,7 @@ pub async fn start(app: App) -> anyhow::Result<JobScheduler> {
             Box::pin(async move { log_failure("nightly_backup", nightly_backup(&app).await) })
         })?)
         .await?;
-    let a = app.clone();
-    scheduler
-        .add(Job::new_async("0 7 * * * *", move |_, _| {
-            let app = a.clone();
-            Box::pin(async move { log_failure("expire_sessions", expire_sessions(&app).await) })
-        })?)
-        .await?;
+    add_session_expiry(&scheduler, &app).await?;
     let a = app.clone();
     let poll_schedule = app.config.sms.poll_schedule.clone();
     scheduler

@@ -253,6 +253,10 @@ impl Engine {
         Ok(journal::state_of(&self.journal(), command_id)?)
     }
 
+    pub fn conflict_count(&self) -> anyhow::Result<i64> {
+        Ok(journal::open_conflict_count(&self.journal())?)
+    }
+
     pub fn conflicts(&self) -> anyhow::Result<Vec<journal::Conflict>> {
         journal::open_conflicts(&self.journal())
     }

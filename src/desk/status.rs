@@ -68,7 +68,7 @@ impl DeskState {
     /// Counts pending commands and open conflicts again from the journal.
     pub fn recount(&self) {
         let pending = self.engine.pending_count().unwrap_or(0);
-        let conflicts = self.engine.conflicts().map(|c| c.len()).unwrap_or(0);
+        let conflicts = self.engine.conflict_count().unwrap_or(0) as usize;
         self.set_status(|s| (s.pending, s.conflicts) = (pending, conflicts));
     }
 

@@ -101,6 +101,32 @@ pub(super) fn query(db: &Path, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+/// A hub with its owner (olga), an API token, a court and a member, listening for desks.
+pub(super) struct Club {
+    pub hub: Server,
+    pub hub_data: std::path::PathBuf,
+    pub hub_port: u16,
+    pub sync: u16,
+    pub token: String,
+    pub court: String,
+    pub member: String,
+}
+
+impl Club {
+    pub fn start(dir: &Path) -> Club {
+        let hub_data = dir.join("hub");
+        run(&hub_data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+        let token = String::from_utf8(run(&hub_data, &["token", "create", "--user", "olga"], "").stdout).unwrap();
+        let token = token.trim().to_owned();
+        let (hub_port, sync) = (free_port(), free_port());
+        let hub = start_hub(&hub_data, hub_port, sync);
+        let (_, court) = http(hub_port, "POST", "/api/v1/courts", &token, r#"{"name":"Court 1"}"#);
+        let member = r#"{"full_name":"Anna Smith","phone":"+79161234567"}"#;
+        let (_, member) = http(hub_port, "POST", "/api/v1/members", &token, member);
+        Club { hub, hub_data, hub_port, sync, token, court: json_id(&court), member: json_id(&member) }
+    }
+}
+
 pub(super) fn start_hub(data: &Path, port: u16, sync: u16) -> Server {
     let args = ["serve", "--bind", &format!("127.0.0.1:{port}"), "--sync-bind", &format!("127.0.0.1:{sync}")];
     Server::launch(courtside(data, &args), port)
@@ -125,17 +151,14 @@ pub(super) fn pair_and_start_via(hub: &Path, data: &Path, port: u16, name: &str)
 #[test]
 fn two_desks_work_through_a_hub_outage_and_agree_afterwards() {
     let dir = tempfile::tempdir().unwrap();
-    let (hub_data, d1, d2) = (dir.path().join("hub"), dir.path().join("desk1"), dir.path().join("desk2"));
-    run(&hub_data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
-    let token = String::from_utf8(run(&hub_data, &["token", "create", "--user", "olga"], "").stdout).unwrap();
-    let token = token.trim();
-    let (hub_port, sync) = (free_port(), free_port());
-    let hub = start_hub(&hub_data, hub_port, sync);
-    let (_, court) = http(hub_port, "POST", "/api/v1/courts", token, r#"{"name":"Court 1"}"#);
-    let court = json_id(&court);
-    let (_, member) =
-        http(hub_port, "POST", "/api/v1/members", token, r#"{"full_name":"Anna Smith","phone":"+79161234567"}"#);
-    let member = json_id(&member);
+    let (d1, d2) = (dir.path().join("desk1"), dir.path().join("desk2"));
+    let Club { hub, hub_data, hub_port, sync, court, member, .. } = Club::start(dir.path());
+
+    // A mistyped code is refused with a sentence, and the desk stays unpaired.
+    let code = String::from_utf8(run(&hub_data, &["desk-code", "create"], "").stdout).unwrap();
+    let wrong = format!("AAAA-AAAA{}", &code.trim()[9..]);
+    let refused = run(&d1, &["desk", "pair", "--hub", &format!("127.0.0.1:{sync}"), "--code", &wrong], "");
+    assert!(!refused.status.success() && text(&refused).contains("pairing code is wrong"), "{}", text(&refused));
 
     let desk1 = pair_and_start(&hub_data, &d1, sync, "Desk 1");
     let desk2 = pair_and_start(&hub_data, &d2, sync, "Desk 2");
@@ -228,17 +251,8 @@ fn two_desks_work_through_a_hub_outage_and_agree_afterwards() {
 #[test]
 fn a_desk_promoted_to_hub_takes_over_the_club() {
     let dir = tempfile::tempdir().unwrap();
-    let (hub_data, d1, d2) = (dir.path().join("hub"), dir.path().join("desk1"), dir.path().join("desk2"));
-    run(&hub_data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
-    let token = String::from_utf8(run(&hub_data, &["token", "create", "--user", "olga"], "").stdout).unwrap();
-    let token = token.trim();
-    let (hub_port, sync) = (free_port(), free_port());
-    let hub = start_hub(&hub_data, hub_port, sync);
-    let (_, court) = http(hub_port, "POST", "/api/v1/courts", token, r#"{"name":"Court 1"}"#);
-    let court = json_id(&court);
-    let (_, member) =
-        http(hub_port, "POST", "/api/v1/members", token, r#"{"full_name":"Anna Smith","phone":"+79161234567"}"#);
-    let member = json_id(&member);
+    let (d1, d2) = (dir.path().join("desk1"), dir.path().join("desk2"));
+    let Club { hub, hub_data, sync, court, member, .. } = Club::start(dir.path());
     let desk1 = pair_and_start(&hub_data, &d1, sync, "Desk 1");
     let desk2 = pair_and_start(&hub_data, &d2, sync, "Desk 2");
     let (c1, c2) = (log_in(desk1.port), log_in(desk2.port));

@@ -10,9 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use super::desks::{book, browse, pair_and_start_via, query, start_hub, wait_for};
+use super::desks::{Club, book, browse, pair_and_start_via, query, wait_for};
 use super::live::log_in;
-use super::{Server, courtside, free_port, http, json_id, run};
+use super::{Server, courtside, free_port, http, json_id};
 
 const PASS: u8 = 0;
 const BLACK_HOLE: u8 = 1;
@@ -92,17 +92,9 @@ fn pump(mut from: TcpStream, mut to: TcpStream, mode: Arc<AtomicU8>, limit: u64)
 #[test]
 fn a_desk_behind_a_faulty_network_notices_keeps_working_and_catches_up() {
     let dir = tempfile::tempdir().unwrap();
-    let (hub_data, desk_data) = (dir.path().join("hub"), dir.path().join("desk"));
-    run(&hub_data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
-    let token = String::from_utf8(run(&hub_data, &["token", "create", "--user", "olga"], "").stdout).unwrap();
-    let token = token.trim();
-    let (hub_port, sync) = (free_port(), free_port());
-    let _hub = start_hub(&hub_data, hub_port, sync);
-    let (_, court) = http(hub_port, "POST", "/api/v1/courts", token, r#"{"name":"Court 1"}"#);
-    let court = json_id(&court);
-    let (_, member) =
-        http(hub_port, "POST", "/api/v1/members", token, r#"{"full_name":"Anna Smith","phone":"+79161234567"}"#);
-    let member = json_id(&member);
+    let desk_data = dir.path().join("desk");
+    let Club { hub: _hub, hub_data, hub_port, sync, token, court, member } = Club::start(dir.path());
+    let token = token.as_str();
     let proxy = Proxy::start(sync);
     let desk = pair_and_start_via(&hub_data, &desk_data, proxy.port, "Desk 1");
     let cookie = log_in(desk.port);

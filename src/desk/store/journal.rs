@@ -182,6 +182,10 @@ pub struct Conflict {
     pub decided_at: Timestamp,
 }
 
+pub fn open_conflict_count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM journal WHERE conflict = 1 AND resolved_at IS NULL", [], |r| r.get(0))
+}
+
 /// Conflicts not yet resolved, oldest first.
 pub fn open_conflicts(conn: &Connection) -> anyhow::Result<Vec<Conflict>> {
     let mut stmt = conn.prepare_cached(
