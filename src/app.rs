@@ -218,6 +218,11 @@ impl App {
         self.run_envelope(env, Some(submission.fingerprint.clone())).await
     }
 
+    /// The till cash taken on this machine goes into (`Origin::till`).
+    pub fn till(&self) -> &str {
+        self.desk.as_ref().map_or(crate::core::MAIN_TILL, |d| d.identity.desk_id.as_str())
+    }
+
     async fn run_envelope(&self, env: Envelope<AnyCommand>, fingerprint: Option<String>) -> anyhow::Result<Executed> {
         if let Some(desk) = self.desk.clone() {
             return self.run_at_desk(desk, env).await;

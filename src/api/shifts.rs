@@ -40,12 +40,13 @@ fn report_json(r: &Report) -> Value {
 }
 
 async fn shift_or_404(app: &App, id: Option<String>) -> Result<Value, Problem> {
+    let till = app.till().to_owned();
     let r = app
         .db
         .read(move |c| {
             let shift = match &id {
                 Some(id) => cash::shift(c, id)?,
-                None => cash::open_shift(c)?,
+                None => cash::open_shift(c, &till)?,
             };
             Ok(shift.map(|s| report(c, s)).transpose()?)
         })

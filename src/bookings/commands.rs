@@ -1,14 +1,15 @@
 //! Commands that make, change, cancel and check in bookings, and create and edit series.
 
+use jiff::SignedDuration;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::model::{Kind, LocalSlot, MAX_EXTRA_PLAYERS, Player, Source, Status, occurrence_id, series_dates};
+use super::slots::bookable;
 use super::store::{self, Booking, NewBooking, Series};
 use crate::core::{CommandError, Ctx, Rejection, Role, require};
-use crate::courts::model::{DayMinute, hours_on};
+use crate::courts::model::DayMinute;
 use crate::courts::store as courts;
 use crate::members::store as members;
 use crate::passes::commands as passes;
@@ -18,41 +19,6 @@ use crate::sms::reminders as sms;
 
 fn club_tz(ctx: &Ctx<'_>) -> Result<TimeZone, CommandError> {
     Ok(crate::club::store::time_zone(ctx.tx)?)
-}
-
-/// Checks that `slot` on `court_id` fits the rules, the hours and nobody else's booking;
-/// returns its instants. The refusal for a taken slot names the booking that holds it.
-fn bookable(
-    ctx: &Ctx<'_>,
-    tz: &TimeZone,
-    court_id: &str,
-    slot: LocalSlot,
-    except: &str,
-) -> Result<(Timestamp, Timestamp), CommandError> {
-    let court = courts::court(ctx.tx, court_id)?.ok_or_else(|| Rejection::new("court-not-found").on("court_id"))?;
-    if !court.draft.active {
-        return Err(Rejection::new("court-inactive").on("court_id").arg("court", &court.draft.name).into());
-    }
-    let rules = courts::rules(ctx.tx)?;
-    let hours = hours_on(slot.day, court_id, &courts::week(ctx.tx)?, &courts::closures_from(ctx.tx, slot.day)?);
-    slot.check(&rules, hours).map_err(|(field, code)| Rejection::new(code).on(field))?;
-    let (start, end) = slot.instants(tz).ok_or_else(|| Rejection::new("slot-invalid").on("start"))?;
-    if let Some(holder) = store::active_overlapping(ctx.tx, court_id, start, end, except)?.first() {
-        return Err(taken(holder, &court.draft.name, tz).into());
-    }
-    Ok((start, end))
-}
-
-fn taken(holder: &Booking, court: &str, tz: &TimeZone) -> Rejection {
-    let who = holder.booker_name.clone().unwrap_or_else(|| holder.kind.as_str().to_owned());
-    let (from, to) = super::model::clock_span(holder.starts_at, holder.ends_at, tz);
-    Rejection::new("slot-taken")
-        .on("start")
-        .arg("court", court)
-        .arg("from", from)
-        .arg("to", to)
-        .arg("who", who)
-        .arg("booking", &holder.id)
 }
 
 /// The booker and players must be real, active members (or named guests), at most 3 extra,
@@ -125,7 +91,7 @@ impl CreateBooking {
         check_note(&self.note)?;
         check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
         let tz = club_tz(ctx)?;
-        let (start, end) = bookable(ctx, &tz, &self.court_id, self.slot, &self.booking_id)?;
+        let (start, end) = bookable(ctx.tx, &tz, &self.court_id, self.slot, &self.booking_id)?;
         let new = NewBooking {
             id: &self.booking_id,
             court_id: &self.court_id,
@@ -180,7 +146,7 @@ impl UpdateBooking {
         check_note(&self.note)?;
         check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
         let tz = club_tz(ctx)?;
-        let (start, end) = bookable(ctx, &tz, &self.court_id, self.slot, &b.id)?;
+        let (start, end) = bookable(ctx.tx, &tz, &self.court_id, self.slot, &b.id)?;
         store::update(
             ctx.tx,
             &b.id,
@@ -314,7 +280,7 @@ pub fn plan_series(
     for day in series_dates(&spec.weekdays, spec.first_day, spec.last_day) {
         let slot = LocalSlot { day, start: spec.start, minutes: spec.minutes };
         let own = except_series.map(|s| occurrence_id(s, day)).unwrap_or_default();
-        let problem = match bookable(ctx, &tz, &spec.court_id, slot, &own) {
+        let problem = match bookable(ctx.tx, &tz, &spec.court_id, slot, &own) {
             Ok(_) => None,
             Err(CommandError::Rejected(r)) => Some(r),
             Err(e) => return Err(e),

@@ -42,6 +42,8 @@ pub struct Block {
     pub players: String,
     pub series: bool,
     pub pay: PayState,
+    /// Made or changed on this desk while the hub has not yet decided it.
+    pub tentative: bool,
 }
 
 /// How far a booking is paid, for its colour on the grid.
@@ -100,6 +102,8 @@ pub struct GridInput<'a> {
     pub bookings: &'a [(Booking, Vec<String>)],
     /// What has been paid for each booking, by id.
     pub paid: &'a std::collections::HashMap<String, i64>,
+    /// Bookings this desk changed that the hub has not yet decided (empty on the hub).
+    pub tentative: &'a std::collections::HashSet<String>,
 }
 
 pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> DayGrid {
@@ -160,6 +164,7 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
             players: players.join(", "),
             series: b.series_id.is_some(),
             pay: PayState::of(b.price, input.paid.get(&b.id).copied().unwrap_or(0), b.pass_id.is_some()),
+            tentative: input.tentative.contains(&b.id),
         });
     }
     let mut cells = Vec::new();
@@ -270,6 +275,7 @@ mod tests {
             closures: &[],
             bookings,
             paid: &Default::default(),
+            tentative: &Default::default(),
         };
         build(&input, |_| String::new())
     }

@@ -4,5 +4,6 @@
 pub mod commands;
 pub mod grid;
 pub mod model;
+pub mod slots;
 pub mod store;
 pub mod web;

@@ -16,13 +16,13 @@ pub struct OpenShift {
 impl OpenShift {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if cash::open_shift(ctx.tx)?.is_some() {
+        if cash::open_shift(ctx.tx, ctx.origin.till())?.is_some() {
             return Err(Rejection::new("shift-already-open").into());
         }
         if !(0..=MAX_MAJOR * 100).contains(&self.float) {
             return Err(Rejection::new("amount-out-of-range").on("float").into());
         }
-        cash::insert_shift(ctx.tx, &self.shift_id, ctx.now, &ctx.actor.display_name(), self.float)?;
+        cash::insert_shift(ctx.tx, &self.shift_id, ctx.origin.till(), ctx.now, &ctx.actor.display_name(), self.float)?;
         Ok(())
     }
 
@@ -42,7 +42,7 @@ pub struct MoveCash {
 impl MoveCash {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        let shift = cash::open_shift(ctx.tx)?.ok_or_else(|| Rejection::new("cash-desk-closed"))?;
+        let shift = cash::open_shift(ctx.tx, ctx.origin.till())?.ok_or_else(|| Rejection::new("cash-desk-closed"))?;
         check_positive(self.amount.saturating_abs(), "amount")?;
         let reason = self.reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
@@ -84,6 +84,10 @@ impl CloseShift {
         if shift.closed_at.is_some() {
             return Err(Rejection::new("shift-already-closed").into());
         }
+        // Cash a desk takes offline goes into its open shift: only that desk may close it.
+        if shift.till != ctx.origin.till() {
+            return Err(Rejection::new("shift-other-till").into());
+        }
         if !(0..=MAX_MAJOR * 100).contains(&self.counted) {
             return Err(Rejection::new("amount-out-of-range").on("counted").into());
         }
@@ -103,6 +107,9 @@ impl CloseShift {
 mod tests {
     use super::*;
     use crate::commands::AnyCommand;
+    use crate::core::Outcome;
+    use crate::payments::commands::TakePayment;
+    use crate::payments::model::{Method, Purpose};
     use crate::testing::{TestDb, id};
 
     #[test]
@@ -119,7 +126,7 @@ mod tests {
         assert_eq!(short.code, "till-not-enough");
         assert!(short.args.contains(&("cash".into(), "50000".into())));
         db.applied(out(-20_000));
-        let open = cash::open_shift(&db.conn).unwrap().unwrap();
+        let open = cash::open_shift(&db.conn, crate::core::MAIN_TILL).unwrap().unwrap();
         assert_eq!(cash::expected_cash(&db.conn, &open).unwrap(), 30_000);
         let close =
             |counted| AnyCommand::CloseShift(CloseShift { shift_id: shift.clone(), counted, note: String::new() });
@@ -127,5 +134,46 @@ mod tests {
         assert_eq!(db.refused(close(29_000)).code, "shift-already-closed");
         let report = cash::report(&db.conn, cash::shift(&db.conn, &shift).unwrap().unwrap()).unwrap();
         assert_eq!((report.expected_cash, report.shift.counted), (30_000, Some(29_000)));
+    }
+
+    #[test]
+    fn each_desk_has_a_till_of_its_own_that_only_it_closes() {
+        let mut db = TestDb::new();
+        let member = db.member("Anna Petrova", "+79161234567");
+        let (main, desk) = (id(), id());
+        let at = db.now;
+        db.applied(AnyCommand::OpenShift(OpenShift { shift_id: main.clone(), float: 10_000 }));
+        let opened =
+            db.run_from_desk("desk-2", at, AnyCommand::OpenShift(OpenShift { shift_id: desk.clone(), float: 0 }));
+        assert!(matches!(opened, Outcome::Applied { .. }), "{opened:?}");
+        let cash_in = |amount| {
+            AnyCommand::TakePayment(TakePayment {
+                payment_id: id(),
+                member_id: Some(member.clone()),
+                booking_id: None,
+                purpose: Purpose::TopUp,
+                method: Method::Cash,
+                amount,
+                payer_name: String::new(),
+                note: String::new(),
+            })
+        };
+        assert!(matches!(db.run_from_desk("desk-2", at, cash_in(3_000)), Outcome::Applied { .. }));
+        db.applied(cash_in(500));
+        let expected = |db: &TestDb, till| {
+            let shift = cash::open_shift(&db.conn, till).unwrap().unwrap();
+            cash::expected_cash(&db.conn, &shift).unwrap()
+        };
+        assert_eq!((expected(&db, crate::core::MAIN_TILL), expected(&db, "desk-2")), (10_500, 3_000));
+        let close = |shift_id: &str| {
+            AnyCommand::CloseShift(CloseShift { shift_id: shift_id.into(), counted: 0, note: String::new() })
+        };
+        assert_eq!(db.refused(close(&desk)).code, "shift-other-till");
+        let other = db.run_from_desk("desk-3", at, close(&desk));
+        assert!(matches!(other, Outcome::Rejected(ref r) if r.code == "shift-other-till"), "{other:?}");
+        assert!(matches!(db.run_from_desk("desk-2", at, close(&desk)), Outcome::Applied { .. }));
+        let closed_cash = db.run_from_desk("desk-2", at, cash_in(100));
+        assert!(matches!(closed_cash, Outcome::Rejected(ref r) if r.code == "cash-desk-closed"), "{closed_cash:?}");
+        assert_eq!(expected(&db, crate::core::MAIN_TILL), 10_500);
     }
 }

@@ -9,6 +9,8 @@ use crate::payments::store::Payment;
 #[derive(Debug, Clone)]
 pub struct Shift {
     pub id: String,
+    /// `Origin::till`: the hub's main till or a desk's.
+    pub till: String,
     pub opened_at: Timestamp,
     pub opened_by: String,
     pub float: i64,

@@ -10,24 +10,26 @@ fn ts(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or_default()
 }
 
-const SHIFT_COLS: &str = "id, opened_at, opened_by, float, closed_at, closed_by, counted, note";
+const SHIFT_COLS: &str = "id, till, opened_at, opened_by, float, closed_at, closed_by, counted, note";
 
 fn row_to_shift(r: &Row<'_>) -> rusqlite::Result<Shift> {
     Ok(Shift {
         id: r.get(0)?,
-        opened_at: ts(r.get(1)?),
-        opened_by: r.get(2)?,
-        float: r.get(3)?,
-        closed_at: r.get::<_, Option<i64>>(4)?.map(ts),
-        closed_by: r.get(5)?,
-        counted: r.get(6)?,
-        note: r.get(7)?,
+        till: r.get(1)?,
+        opened_at: ts(r.get(2)?),
+        opened_by: r.get(3)?,
+        float: r.get(4)?,
+        closed_at: r.get::<_, Option<i64>>(5)?.map(ts),
+        closed_by: r.get(6)?,
+        counted: r.get(7)?,
+        note: r.get(8)?,
     })
 }
 
-pub fn open_shift(conn: &Connection) -> rusqlite::Result<Option<Shift>> {
-    conn.prepare_cached(&format!("SELECT {SHIFT_COLS} FROM shifts WHERE till = 'main' AND closed_at IS NULL"))?
-        .query_row([], row_to_shift)
+/// The open shift of `till` (`Origin::till`), if any.
+pub fn open_shift(conn: &Connection, till: &str) -> rusqlite::Result<Option<Shift>> {
+    conn.prepare_cached(&format!("SELECT {SHIFT_COLS} FROM shifts WHERE till = ?1 AND closed_at IS NULL"))?
+        .query_row([till], row_to_shift)
         .optional()
 }
 
@@ -41,10 +43,17 @@ pub fn recent_shifts(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<Shif
         .collect()
 }
 
-pub fn insert_shift(conn: &Connection, id: &str, at: Timestamp, by: &str, float: i64) -> rusqlite::Result<()> {
+pub fn insert_shift(
+    conn: &Connection,
+    id: &str,
+    till: &str,
+    at: Timestamp,
+    by: &str,
+    float: i64,
+) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO shifts (id, opened_at, opened_by, float) VALUES (?1, ?2, ?3, ?4)",
-        params![id, at.as_millisecond(), by, float],
+        "INSERT INTO shifts (id, till, opened_at, opened_by, float) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, till, at.as_millisecond(), by, float],
     )?;
     Ok(())
 }

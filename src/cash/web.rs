@@ -1,19 +1,23 @@
 //! The cash desk: open a shift with a float, put cash in or take it out, read the X report
 //! while it is open, close it with the cash counted and read the Z report.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
+use rusqlite::Connection;
 
 use super::model::{Report, Shift};
 use crate::app::App;
 use crate::cash::commands::{CloseShift, MoveCash, OpenShift};
 use crate::cash::store as cash;
 use crate::commands::AnyCommand;
-use crate::core::Submission;
+use crate::core::{MAIN_TILL, Submission};
 use crate::core::{Outcome, Rejection};
+use crate::desk::store::registry;
 use crate::error::AppError;
 use crate::money::amount;
 use crate::payments::model::{Method, Purpose};
@@ -38,6 +42,9 @@ struct CashPage {
     ctx: PageCtx,
     open: Option<Report>,
     recent: Vec<Shift>,
+    /// This machine's till.
+    till: String,
+    tills: Tills,
     command_id: String,
     errors: FieldErrors,
     typed: CashForm,
@@ -48,6 +55,25 @@ struct CashPage {
 struct ShiftPage {
     ctx: PageCtx,
     r: Report,
+    tills: Tills,
+}
+
+/// The names of the tills a page shows: the main one, and desks by the names they were paired
+/// with (a desk knows only its own).
+#[derive(Default)]
+struct Tills(HashMap<String, String>);
+
+impl Tills {
+    fn read(app: &App, conn: &Connection) -> rusqlite::Result<Tills> {
+        let mut names = HashMap::new();
+        match &app.desk {
+            Some(desk) => {
+                names.insert(desk.identity.desk_id.clone(), desk.identity.name.clone());
+            }
+            None => names.extend(registry::desks(conn)?.into_iter().map(|d| (d.id, d.name))),
+        }
+        Ok(Tills(names))
+    }
 }
 
 /// Labels and money for the cash page and the shift report.
@@ -61,11 +87,25 @@ trait Labels {
     fn purpose_name(&self, p: &Purpose) -> String {
         self.ctx().t(&format!("purpose-{}", p.as_str()))
     }
+
+    fn tills(&self) -> &Tills;
+
+    fn till_name(&self, till: &str) -> String {
+        match self.tills().0.get(till) {
+            _ if till == MAIN_TILL => self.ctx().t("till-main"),
+            Some(name) => self.ctx().ta("till-desk", "name", name),
+            None => self.ctx().t("till-other"),
+        }
+    }
 }
 
 impl Labels for CashPage {
     fn ctx(&self) -> &PageCtx {
         &self.ctx
+    }
+
+    fn tills(&self) -> &Tills {
+        &self.tills
     }
 }
 
@@ -73,17 +113,25 @@ impl Labels for ShiftPage {
     fn ctx(&self) -> &PageCtx {
         &self.ctx
     }
+
+    fn tills(&self) -> &Tills {
+        &self.tills
+    }
 }
 
 async fn cash_page(app: &App, ctx: PageCtx, errors: FieldErrors, typed: CashForm) -> Result<CashPage, AppError> {
-    let (open, recent) = app
+    let till = app.till().to_owned();
+    let (open, recent, tills) = app
         .db
-        .read(|c| {
-            let open = cash::open_shift(c)?.map(|s| cash::report(c, s)).transpose()?;
-            Ok((open, cash::recent_shifts(c, 10)?))
+        .read({
+            let (app, till) = (app.clone(), till.clone());
+            move |c| {
+                let open = cash::open_shift(c, &till)?.map(|s| cash::report(c, s)).transpose()?;
+                Ok((open, cash::recent_shifts(c, 10)?, Tills::read(&app, c)?))
+            }
         })
         .await?;
-    Ok(CashPage { ctx, open, recent, command_id: fresh_id(), errors, typed })
+    Ok(CashPage { ctx, open, recent, till, tills, command_id: fresh_id(), errors, typed })
 }
 
 #[get("/")]
@@ -145,7 +193,8 @@ async fn move_cash(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<Cash
 #[post("/close", data = "<form>")]
 async fn close(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm>) -> Page {
     let Csrf(f, sub) = form;
-    let shift = app.db.read(|c| Ok(cash::open_shift(c)?)).await?;
+    let till = app.till().to_owned();
+    let shift = app.db.read(move |c| Ok(cash::open_shift(c, &till)?)).await?;
     // A closed shift goes straight to its Z report.
     let to = shift.as_ref().map_or_else(|| "/cash".to_owned(), |s| format!("/cash/shifts/{}", s.id));
     let cmd = match shift {
@@ -158,12 +207,17 @@ async fn close(r: Reception, ctx: PageCtx, app: &State<App>, form: Csrf<CashForm
 
 #[get("/shifts/<id>")]
 async fn shift(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
-    let r = app
+    let (r, tills) = app
         .db
-        .read(move |c| cash::shift(c, &id)?.map(|s| cash::report(c, s)).transpose().map_err(Into::into))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    ok(&ShiftPage { ctx, r })
+        .read({
+            let app = app.inner().clone();
+            move |c| {
+                let r = cash::shift(c, &id)?.map(|s| cash::report(c, s)).transpose()?;
+                Ok((r, Tills::read(&app, c)?))
+            }
+        })
+        .await?;
+    ok(&ShiftPage { ctx, r: r.ok_or(AppError::NotFound)?, tills })
 }
 
 pub fn routes() -> Vec<Route> {

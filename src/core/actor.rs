@@ -84,6 +84,20 @@ pub enum Origin {
     Desk(String),
 }
 
+/// The hub's own till.
+pub const MAIN_TILL: &str = "main";
+
+impl Origin {
+    /// The till cash taken here goes into: the hub's, or the desk's own (named by its id), so
+    /// a desk's shift is never closed under it by another desk while it is offline.
+    pub fn till(&self) -> &str {
+        match self {
+            Origin::Hub => MAIN_TILL,
+            Origin::Desk(id) => id,
+        }
+    }
+}
+
 impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -7,7 +7,7 @@ mod actor;
 mod execute;
 mod store;
 
-pub use actor::{Actor, Origin, Role};
+pub use actor::{Actor, MAIN_TILL, Origin, Role};
 pub(crate) use execute::hex;
 pub use execute::{
     Batch, Executed, KeyReused, acknowledge_in, execute, execute_batch, execute_in, execute_submitted, refuse_in,

@@ -77,11 +77,14 @@ fn trigger_sql(table: &str, cols: &[String]) -> Vec<(String, String)> {
         )
     };
     let new_image = row_image(cols, "NEW");
+    // A replaying context (`open_replay_context`) skips the body: it is let through, and its
+    // rows are in the log already.
+    let unless_replay = "WHEN NOT EXISTS (SELECT 1 FROM write_context WHERE replay = 1)";
     vec![
         (
             format!("{table}_log_insert"),
             format!(
-                "CREATE TRIGGER {table}_log_insert AFTER INSERT ON {table} BEGIN {guard} {} END",
+                "CREATE TRIGGER {table}_log_insert AFTER INSERT ON {table} {unless_replay} BEGIN {guard} {} END",
                 append("NEW", "put", &new_image, "1")
             ),
         ),
@@ -89,7 +92,7 @@ fn trigger_sql(table: &str, cols: &[String]) -> Vec<(String, String)> {
             format!("{table}_log_update"),
             // A changed primary key is a delete of the old row plus a put of the new one.
             format!(
-                "CREATE TRIGGER {table}_log_update AFTER UPDATE ON {table} BEGIN {guard} {} {} END",
+                "CREATE TRIGGER {table}_log_update AFTER UPDATE ON {table} {unless_replay} BEGIN {guard} {} {} END",
                 append("OLD", "del", "NULL", "OLD.id IS NOT NEW.id"),
                 append("NEW", "put", &new_image, "1")
             ),
@@ -97,7 +100,7 @@ fn trigger_sql(table: &str, cols: &[String]) -> Vec<(String, String)> {
         (
             format!("{table}_log_delete"),
             format!(
-                "CREATE TRIGGER {table}_log_delete AFTER DELETE ON {table} BEGIN {guard} {} END",
+                "CREATE TRIGGER {table}_log_delete AFTER DELETE ON {table} {unless_replay} BEGIN {guard} {} END",
                 append("OLD", "del", "NULL", "1")
             ),
         ),
@@ -192,6 +195,13 @@ pub fn head(conn: &Connection) -> rusqlite::Result<(i64, String)> {
 /// Lets writes to replicated tables through, logged as transaction `txn_seq` of `command_id`.
 pub fn open_write_context(conn: &Connection, txn_seq: i64, command_id: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT INTO write_context (id, txn_seq, command_id) VALUES (1, ?1, ?2)")?
+        .execute(params![txn_seq, command_id])?;
+    Ok(())
+}
+
+/// Lets writes through that put back rows the log already holds: nothing is appended to it.
+pub fn open_replay_context(conn: &Connection, txn_seq: i64, command_id: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO write_context (id, txn_seq, command_id, replay) VALUES (1, ?1, ?2, 1)")?
         .execute(params![txn_seq, command_id])?;
     Ok(())
 }

@@ -2,9 +2,11 @@
 //! a new pairing code shown once, revoking a desk, and what the hub refused from desks. On a desk,
 //! `/desk/conflicts` (reception): what the hub refused of what was done here, with the way out.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use jiff::Timestamp;
-use rocket::{Route, State, get, post, routes};
+use rocket::{FromForm, Route, State, get, post, routes};
 use uuid::Uuid;
 
 use super::commands::RevokeDesk;
@@ -12,8 +14,12 @@ use super::links::LinkInfo;
 use super::store::journal::Conflict;
 use super::store::registry::{self, DeskRecord};
 use crate::app::App;
+use crate::bookings::commands::CreateBooking;
+use crate::bookings::model::LocalSlot;
+use crate::bookings::slots;
 use crate::commands::AnyCommand;
 use crate::core::{self, CommandFilter, CommandRecord, Outcome};
+use crate::courts::model::DayMinute;
 use crate::error::AppError;
 use crate::sync::protocol::Verdict;
 use crate::web::forms::{Csrf, NoFields, Page, go};
@@ -103,6 +109,15 @@ impl DesksPage {
 struct ConflictsPage {
     ctx: PageCtx,
     conflicts: Vec<Conflict>,
+    /// Free slots nearest each refused booking, by its command id: one click books one.
+    free: HashMap<Uuid, Vec<Alternative>>,
+}
+
+/// A court and time that can be booked now instead of a refused booking.
+struct Alternative {
+    court_id: String,
+    court: String,
+    slot: LocalSlot,
 }
 
 impl ConflictsPage {
@@ -144,6 +159,27 @@ impl ConflictsPage {
     fn when(&self, at: &Timestamp) -> String {
         self.ctx.when(at)
     }
+
+    fn free_for(&self, c: &Conflict) -> &[Alternative] {
+        self.free.get(&c.envelope.id).map_or(&[], Vec::as_slice)
+    }
+
+    fn alternative_label(&self, a: &Alternative) -> String {
+        let day = crate::i18n::date(self.ctx.locale, a.slot.day);
+        crate::i18n::tr_args(
+            self.ctx.locale,
+            "desk-conflict-book-here",
+            &[("court", &a.court), ("date", &day), ("start", &a.slot.start.to_string())],
+        )
+    }
+
+    /// What marking it done means: for a booking, that it stays unbooked.
+    fn done_label(&self, c: &Conflict) -> String {
+        match &c.envelope.command {
+            AnyCommand::CreateBooking(_) => self.ctx.t("desk-conflict-leave"),
+            _ => self.ctx.t("desk-conflict-resolve"),
+        }
+    }
 }
 
 #[get("/desk/conflicts")]
@@ -151,7 +187,71 @@ async fn conflicts(_r: Reception, ctx: PageCtx, app: &State<App>) -> Result<Html
     let Some(desk) = app.desk.clone() else { return Err(AppError::NotFound) };
     let conflicts =
         rocket::tokio::task::spawn_blocking(move || desk.engine.conflicts()).await.map_err(anyhow::Error::from)??;
-    ok(&ConflictsPage { ctx, conflicts })
+    let wanted: Vec<(Uuid, CreateBooking)> = conflicts
+        .iter()
+        .filter_map(|c| match &c.envelope.command {
+            AnyCommand::CreateBooking(b) => Some((c.envelope.id, b.clone())),
+            _ => None,
+        })
+        .collect();
+    let tz = ctx.tz.clone();
+    let free = app
+        .db
+        .read(move |c| {
+            let mut free = HashMap::new();
+            for (id, b) in wanted {
+                let found = slots::alternatives(c, &tz, &b.court_id, b.slot, 3)?;
+                let found = found.into_iter().map(|(court_id, court, slot)| Alternative { court_id, court, slot });
+                free.insert(id, found.collect());
+            }
+            Ok(free)
+        })
+        .await?;
+    ok(&ConflictsPage { ctx, conflicts, free })
+}
+
+#[derive(FromForm)]
+struct RebookForm {
+    court_id: String,
+    day: String,
+    start: String,
+}
+
+/// Books a refused booking again, as it was, at the court and time chosen from the free ones
+/// offered; the conflict is then done.
+#[post("/desk/conflicts/<id>/rebook", data = "<form>")]
+async fn rebook(r: Reception, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf<RebookForm>) -> Page {
+    let Csrf(f, sub) = form;
+    let Some(desk) = app.desk.clone() else { return Err(AppError::NotFound) };
+    let Ok(id) = id.parse::<Uuid>() else { return Err(AppError::NotFound) };
+    let d = desk.clone();
+    let conflicts =
+        rocket::tokio::task::spawn_blocking(move || d.engine.conflicts()).await.map_err(anyhow::Error::from)??;
+    let Some(AnyCommand::CreateBooking(lost)) =
+        conflicts.into_iter().find(|c| c.envelope.id == id).map(|c| c.envelope.command)
+    else {
+        return go("/desk/conflicts", "error", ctx.t("desk-conflict-gone"));
+    };
+    let (Ok(day), Some(start)) = (f.day.parse(), DayMinute::parse(&f.start)) else {
+        return go("/desk/conflicts", "error", ctx.t("reject-slot-invalid"));
+    };
+    let slot = LocalSlot { day, start, ..lost.slot };
+    let booking_id = sub.id.to_string();
+    let cmd = CreateBooking { booking_id: booking_id.clone(), court_id: f.court_id, slot, ..lost };
+    match app.submit(&sub, r.0.actor(), AnyCommand::CreateBooking(cmd)).await?.outcome {
+        Outcome::Applied { .. } => {
+            let (by, now) = (r.0.user.display_name.clone(), app.now());
+            let d = desk.clone();
+            rocket::tokio::task::spawn_blocking(move || {
+                d.engine.resolve(id, &by, &format!("booked again as {booking_id}"), now)
+            })
+            .await
+            .map_err(anyhow::Error::from)??;
+            desk.recount();
+            go(format!("/bookings/{}", sub.id), "success", ctx.t("desk-conflict-rebooked"))
+        }
+        Outcome::Rejected(rej) => go("/desk/conflicts", "error", crate::i18n::rejection_text(ctx.locale, &rej)),
+    }
 }
 
 #[post("/desk/conflicts/<id>/resolve", data = "<form>")]
@@ -169,5 +269,5 @@ async fn resolve(r: Reception, ctx: PageCtx, app: &State<App>, id: &str, form: C
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![desks, create_code, revoke, conflicts, resolve]
+    routes![desks, create_code, revoke, conflicts, resolve, rebook]
 }

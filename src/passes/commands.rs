@@ -89,7 +89,7 @@ impl SellPass {
                 return Err(Rejection::new("wallet-not-enough").on("method").arg("balance", balance).into());
             }
         }
-        let shift = cash::open_shift(ctx.tx)?;
+        let shift = cash::open_shift(ctx.tx, ctx.origin.till())?;
         if self.method == Method::Cash && shift.is_none() && price > 0 {
             return Err(Rejection::new("cash-desk-closed").on("method").into());
         }

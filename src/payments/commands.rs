@@ -19,7 +19,7 @@ fn check_text(text: &str, field: &str, code: &str, max: usize) -> Result<(), Rej
 }
 
 fn open_shift_id(ctx: &Ctx<'_>, method: Method) -> Result<Option<String>, CommandError> {
-    let shift = cash::open_shift(ctx.tx)?;
+    let shift = cash::open_shift(ctx.tx, ctx.origin.till())?;
     if method == Method::Cash && shift.is_none() {
         return Err(Rejection::new("cash-desk-closed").on("method").into());
     }

@@ -35,38 +35,54 @@ pub enum ApplyError {
 /// Knows the replicated tables' columns of one database.
 pub struct Applier {
     columns: HashMap<&'static str, Vec<String>>,
+    /// Each table's upsert of every column, in the order a row image lists them (by name): the
+    /// usual image, whose statement text need not be built again for every row.
+    full_upsert: HashMap<&'static str, String>,
 }
 
 impl Applier {
     pub fn new(conn: &Connection) -> rusqlite::Result<Self> {
-        let mut columns = HashMap::new();
+        let (mut columns, mut full_upsert) = (HashMap::new(), HashMap::new());
         for tbl in REPLICATED_TABLES {
             let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
             let cols = stmt.query_map([tbl], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+            let mut by_name = cols.clone();
+            by_name.sort();
+            full_upsert.insert(*tbl, upsert_sql(tbl, &by_name));
             columns.insert(*tbl, cols);
         }
-        Ok(Applier { columns })
+        Ok(Applier { columns, full_upsert })
     }
 
-    /// Applies `txn` inside the caller's transaction `tx`, which must be at the transaction
-    /// before it. The database's own log then holds `txn` exactly as received, and its head
-    /// moves to it.
-    pub fn apply(&self, tx: &Connection, txn: &LogTxn) -> Result<(), ApplyError> {
-        let (head, head_hash) = super::store::head(tx)?;
-        if txn.txn_seq != head + 1 {
-            return Err(ApplyError::OutOfOrder { txn_seq: txn.txn_seq, head });
+    /// Applies `txns` (consecutive, the first following this database's head) inside the
+    /// caller's transaction `tx`. The database's own log then holds them exactly as received,
+    /// and its head moves to the last. On an error the caller must roll `tx` back.
+    pub fn apply(&self, tx: &Connection, txns: &[LogTxn]) -> Result<(), ApplyError> {
+        let Some(last) = txns.last() else { return Ok(()) };
+        let (mut head, mut head_hash) = super::store::head(tx)?;
+        // The guard triggers let writes through only inside a write context; a replaying one
+        // keeps the change-log triggers from writing images: the received ones are stored below.
+        // One for the whole batch: the triggers read nothing else from it.
+        crate::db::changelog::open_replay_context(tx, last.txn_seq, "sync/apply")?;
+        for txn in txns {
+            if txn.txn_seq != head + 1 {
+                return Err(ApplyError::OutOfOrder { txn_seq: txn.txn_seq, head });
+            }
+            if txn.prev_hash != head_hash {
+                return Err(ApplyError::Unlinked { txn_seq: txn.txn_seq });
+            }
+            if !txn.link_holds() {
+                return Err(ApplyError::Altered { txn_seq: txn.txn_seq });
+            }
+            self.apply_one(tx, txn)?;
+            (head, head_hash) = (txn.txn_seq, txn.hash.as_str().into());
         }
-        if txn.prev_hash != head_hash {
-            return Err(ApplyError::Unlinked { txn_seq: txn.txn_seq });
-        }
-        if !txn.link_holds() {
-            return Err(ApplyError::Altered { txn_seq: txn.txn_seq });
-        }
-        let command_id = txn.command_id.clone().unwrap_or_default();
-        // The guard triggers let writes through only inside a write context; the change-log
-        // triggers write their own images, which are then replaced by the received ones.
-        tx.prepare_cached("INSERT INTO write_context (id, txn_seq, command_id) VALUES (1, ?1, ?2)")?
-            .execute(params![txn.txn_seq, command_id])?;
+        crate::db::changelog::close_write_context(tx)?;
+        crate::db::changelog::set_head(tx, head, &head_hash)?;
+        Ok(())
+    }
+
+    fn apply_one(&self, tx: &Connection, txn: &LogTxn) -> Result<(), ApplyError> {
         for row in &txn.rows {
             let Some((tbl, columns)) = self.columns.get_key_value(row.tbl.as_str()) else {
                 return Err(ApplyError::UnknownTable { txn_seq: txn.txn_seq, tbl: row.tbl.clone() });
@@ -79,8 +95,6 @@ impl Applier {
             }
         }
         // Statements cached: a desk catching up runs these for every transaction.
-        tx.prepare_cached("DELETE FROM write_context")?.execute([])?;
-        tx.prepare_cached("DELETE FROM change_log WHERE txn_seq = ?1")?.execute([txn.txn_seq])?;
         let mut insert = tx.prepare_cached(
             "INSERT INTO change_log (txn_seq, idx, tbl, pk, op, row, command_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
@@ -108,7 +122,6 @@ impl Applier {
             txn.prev_hash,
             txn.hash
         ])?;
-        crate::db::changelog::set_head(tx, txn.txn_seq, &txn.hash)?;
         Ok(())
     }
 
@@ -138,6 +151,7 @@ impl Applier {
         }
         let mut names = Vec::with_capacity(fields.len());
         let mut values = Vec::with_capacity(fields.len());
+        // The image's fields come sorted by name (serde_json's map), as `full_upsert` lists them.
         for (name, value) in fields {
             if !columns.contains(&name) {
                 return Err(ApplyError::UnknownColumn { txn_seq, tbl: tbl.to_owned(), column: name });
@@ -145,7 +159,10 @@ impl Applier {
             values.push(sql_value(value));
             names.push(name);
         }
-        tx.prepare_cached(&upsert_sql(tbl, &names))?.execute(params_from_iter(values))?;
+        match self.full_upsert.get(tbl) {
+            Some(sql) if names.len() == columns.len() => tx.prepare_cached(sql)?.execute(params_from_iter(values))?,
+            _ => tx.prepare_cached(&upsert_sql(tbl, &names))?.execute(params_from_iter(values))?,
+        };
         Ok(())
     }
 }
@@ -193,9 +210,7 @@ mod tests {
     fn apply_all(replica: &mut Connection, txns: &[LogTxn]) -> Result<(), ApplyError> {
         let applier = Applier::new(replica)?;
         let tx = replica.transaction()?;
-        for t in txns {
-            applier.apply(&tx, t)?;
-        }
+        applier.apply(&tx, txns)?;
         tx.commit()?;
         Ok(())
     }

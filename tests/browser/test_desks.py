@@ -20,9 +20,11 @@ from test_money import open_all_day_any
 
 TEXTS = {
     "en": {"name": "Anna Smith", "typed": "anna", "offline": "Offline since", "waits": "wait for the hub",
-           "refused": "refused by the hub", "balance": "3,000.00", "no_conflicts": "Nothing to resolve."},
+           "refused": "refused by the hub", "balance": "3,000.00", "no_conflicts": "Nothing to resolve.",
+           "rebook": "Book Court 1", "walk_in": "Boris Walk-in", "provisional": "provisional number"},
     "ru": {"name": "Смирнова Анна", "typed": "смир", "offline": "Нет связи с", "waits": "ждут отправки",
-           "refused": "отклонено", "balance": "3\u00a0000,00", "no_conflicts": "Разбирать нечего."},
+           "refused": "отклонено", "balance": "3\u00a0000,00", "no_conflicts": "Разбирать нечего.",
+           "rebook": "Забронировать", "walk_in": "Борис Новый", "provisional": "временный номер"},
 }
 
 
@@ -102,6 +104,12 @@ def test_two_desks_through_a_hub_outage(browser, lang):
             page.select_option("form[action$='/top-up'] select[name=method]", "card")
             page.click("form[action$='/top-up'] button")
             expect(page.locator("#desk-banner")).to_contain_text(t["waits"])
+        # What the hub has not decided is shown so: the booking hatched, a new card's number provisional.
+        d1.goto(f"{s1.base}/grid?date={day}")
+        expect(d1.locator("a.booking.tentative")).to_have_count(1)
+        add_member(d1, s1, t["walk_in"], "")
+        expect(d1.locator("h1 .badge.warn")).to_have_text(t["provisional"])
+        walk_in = d1.url
         shot(d1, f"50-desk-offline-{lang}")
 
         # The hub returns: one booking for the slot, both payments once, a conflict on the loser.
@@ -125,11 +133,22 @@ def test_two_desks_through_a_hub_outage(browser, lang):
         conflict.click()
         expect(loser.locator(".conflict")).to_have_count(1)
         shot(loser, f"51-desk-conflict-{lang}")
-        loser.locator(".conflict form button").click()
+        # One click books the nearest free time instead, and the conflict is done.
+        offered = loser.locator(".conflict form.rebook button")
+        expect(offered.first).to_contain_text(t["rebook"])
+        offered.first.click()
+        expect(loser.locator(".flash-success")).to_be_visible()
+        assert "/bookings/" in loser.url
+        loser.goto(f"{server.base}/desk/conflicts")
         expect(loser.locator("#no-conflicts")).to_have_text(t["no_conflicts"])
-        for s in (s1, s2):
+        # Once the hub has decided, nothing is provisional any more.
+        d1.goto(walk_in)
+        expect(d1.locator("h1 .badge.warn")).to_have_count(0)
+        d1.goto(f"{s1.base}/grid?date={day}")
+        expect(d1.locator("a.booking.tentative")).to_have_count(0)
+        for s in (s1, s2, hub):
             deadline = time.monotonic() + 10
-            while count(Path(s.data, "courtside.db"), "SELECT count(*) FROM bookings WHERE status <> 'cancelled'") != 2:
+            while count(Path(s.data, "courtside.db"), "SELECT count(*) FROM bookings WHERE status <> 'cancelled'") != 3:
                 assert time.monotonic() < deadline, "a desk did not catch up"
                 time.sleep(0.1)
     finally:

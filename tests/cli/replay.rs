@@ -45,9 +45,7 @@ fn replay_matches(data: &Path) {
         let Some(last) = txns.last() else { break };
         at = last.txn_seq;
         let tx = replica.transaction().unwrap();
-        for t in &txns {
-            applier.apply(&tx, t).unwrap_or_else(|e| panic!("{e}"));
-        }
+        applier.apply(&tx, &txns).unwrap_or_else(|e| panic!("{e}"));
         tx.commit().unwrap();
     }
     assert_eq!(at, head);

@@ -15,6 +15,7 @@ use crate::commands::AnyCommand;
 use crate::core::Submission;
 use crate::core::{Actor, Outcome};
 use crate::courts::store::{self as courts};
+use crate::desk::store::replica;
 use crate::error::AppError;
 use crate::passes::labels::Choice as PassChoice;
 use crate::payments::model::Method;
@@ -49,6 +50,10 @@ pub(crate) struct ShowPage {
     pass_choices: Vec<PassChoice>,
     /// A late cancellation kept the pass use that paid for the booking.
     pass_kept: bool,
+    /// On a desk: this booking was changed here and the hub has not decided it yet.
+    tentative: bool,
+    /// On a desk: payments taken here the hub has not seen, whose receipt numbers may change.
+    provisional: Vec<String>,
 }
 
 impl ShowPage {
@@ -130,7 +135,8 @@ fn refundable(payments: &[Payment], p: &Payment) -> i64 {
 pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<ShowPage, AppError> {
     let lookup = id.clone();
     let today = ctx.club_day();
-    let (b, court, players, records, payments, fee, passes) = app
+    let on_desk = app.desk.is_some();
+    let (b, court, players, records, payments, fee, passes, (tentative, provisional)) = app
         .db
         .read(move |c| {
             let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
@@ -155,7 +161,19 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
             } else {
                 Vec::new()
             };
-            Ok(Some((b, court, players, records, payments, fee, passes)))
+            let unconfirmed = if on_desk {
+                let tentative = replica::tentative_ids(c, "bookings")?.contains(&b.id);
+                let mut provisional = Vec::new();
+                for p in &payments {
+                    if replica::made_tentatively(c, "payments", &p.id)? {
+                        provisional.push(p.id.clone());
+                    }
+                }
+                (tentative, provisional)
+            } else {
+                (false, Vec::new())
+            };
+            Ok(Some((b, court, players, records, payments, fee, passes, unconfirmed)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -186,6 +204,8 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
         fee,
         pass_choices,
         pass_kept,
+        tentative,
+        provisional,
     })
 }
 

@@ -18,6 +18,7 @@ use crate::bookings::model::{Kind, LocalSlot, Status, day_bounds};
 use crate::bookings::store::{self, Booking};
 use crate::courts::model::DayMinute;
 use crate::courts::store::{self as courts, Court};
+use crate::desk::store::replica;
 use crate::error::AppError;
 use crate::i18n::Locale;
 use crate::web::guards::Staff;
@@ -39,7 +40,8 @@ fn court_detail(ctx: &PageCtx, c: &Court) -> String {
 async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppError> {
     let tz = ctx.tz.clone();
     let (from, to) = day_bounds(day, &tz).ok_or(AppError::NotFound)?;
-    let (court_list, rules, week, closures, bookings, paid) = app
+    let on_desk = app.desk.is_some();
+    let (court_list, rules, week, closures, bookings, paid, tentative) = app
         .db
         .read(move |c| {
             let mut names = store::player_names_between(c, from, to)?;
@@ -54,7 +56,8 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
             let paid =
                 crate::payments::store::paid_for_bookings_between(c, from - jiff::SignedDuration::from_hours(24), to)?;
             let (list, rules, week) = (courts::courts(c)?, courts::rules(c)?, courts::week(c)?);
-            Ok((list, rules, week, courts::closures_from(c, day)?, with_players, paid))
+            let tentative = if on_desk { replica::tentative_ids(c, "bookings")? } else { Default::default() };
+            Ok((list, rules, week, courts::closures_from(c, day)?, with_players, paid, tentative))
         })
         .await?;
     let input = GridInput {
@@ -66,6 +69,7 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
         closures: &closures,
         bookings: &bookings,
         paid: &paid,
+        tentative: &tentative,
     };
     Ok(grid::build(&input, |c| court_detail(ctx, c)))
 }

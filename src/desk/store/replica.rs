@@ -81,9 +81,35 @@ pub fn set_confirmed(conn: &Connection, txn_seq: i64, hash: &str) -> rusqlite::R
 /// order they were first touched.
 pub fn tentative_rows(conn: &Connection, confirmed: i64) -> rusqlite::Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT tbl, pk FROM change_log WHERE txn_seq > ?1 GROUP BY tbl, pk ORDER BY min(txn_seq * 1000000000 + idx)",
+        // `+`: grouping by the columns themselves, SQLite would read the whole log through the
+        // (tbl, pk) index rather than the few rows after the confirmed position.
+        "SELECT tbl, pk FROM change_log WHERE txn_seq > ?1 GROUP BY +tbl, +pk \
+         ORDER BY min(txn_seq * 1000000000 + idx)",
     )?;
     stmt.query_map([confirmed], |r| Ok((r.get(0)?, r.get(1)?)))?.collect()
+}
+
+/// The rows of `tbl` this desk's tentative work made or changed: their numbers (receipt, card)
+/// are provisional until the hub decides, and the grid shows such bookings as not yet confirmed.
+/// Empty on a hub, which has no confirmed position of this kind.
+pub fn tentative_ids(conn: &Connection, tbl: &str) -> rusqlite::Result<std::collections::HashSet<String>> {
+    conn.prepare_cached(
+        // `+tbl`: the few rows after the confirmed position, not every change of the table.
+        "SELECT DISTINCT pk FROM change_log WHERE +tbl = ?1 AND op = 'put' AND txn_seq > \
+         (SELECT CAST(v AS INTEGER) FROM sync_meta WHERE k = 'desk_confirmed_seq')",
+    )?
+    .query_map([tbl], |r| r.get(0))?
+    .collect()
+}
+
+/// Whether this desk's tentative work made the row `pk` of `tbl` (the hub has not seen it yet):
+/// the number the desk gave it is provisional.
+pub fn made_tentatively(conn: &Connection, tbl: &str, pk: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT coalesce(min(txn_seq) > (SELECT CAST(v AS INTEGER) FROM sync_meta WHERE k = 'desk_confirmed_seq'), 0) \
+         FROM change_log WHERE tbl = ?1 AND pk = ?2",
+    )?
+    .query_row([tbl, pk], |r| r.get(0))
 }
 
 /// What a row was at `confirmed`: `Some(image)` if it existed, `None` if it did not.
@@ -110,7 +136,7 @@ pub fn begin_undo(conn: &Connection, confirmed: i64) -> rusqlite::Result<()> {
     // Rows are removed before their confirmed images are put back: references are checked once
     // everything is in place.
     conn.execute_batch("PRAGMA defer_foreign_keys = ON; INSERT INTO desk_undoing (id) VALUES (1);")?;
-    changelog::open_write_context(conn, confirmed + 1, "desk/undo")
+    changelog::open_replay_context(conn, confirmed + 1, "desk/undo")
 }
 
 /// Ends an undo: the tentative transactions, their change rows and their command records go, and

@@ -62,6 +62,8 @@ struct CardPage {
     /// The latest SMS to this member, and whether they asked for none.
     sms: Vec<crate::sms::store::Message>,
     sms_opted_out: bool,
+    /// Added on this desk and not yet seen by the hub: the card number may still change.
+    provisional: bool,
 }
 
 impl CardPage {
@@ -95,7 +97,8 @@ impl CardPage {
 async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<CardPage, AppError> {
     let lookup = id.clone();
     let today = ctx.club_day();
-    let (m, merged_into, relatives, records, bookings, balance, passes, (sms, sms_opted_out)) = app
+    let on_desk = app.desk.is_some();
+    let (m, merged_into, relatives, records, bookings, balance, passes, (sms, sms_opted_out), provisional) = app
         .db
         .read(move |c| {
             let Some(m) = store::member(c, &lookup)? else { return Ok(None) };
@@ -128,7 +131,8 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
             let balance = crate::payments::store::balance(c, &m.id)?;
             let passes = crate::passes::store::live_passes(c, &[m.id.as_str()], today)?;
             let sms = (crate::sms::store::of_member(c, &m.id, 20)?, crate::sms::store::is_opted_out(c, &m.id)?);
-            Ok(Some((m, merged_into, relatives, records, bookings, balance, passes, sms)))
+            let provisional = on_desk && crate::desk::store::replica::made_tentatively(c, "members", &m.id)?;
+            Ok(Some((m, merged_into, relatives, records, bookings, balance, passes, sms, provisional)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -164,6 +168,7 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         passes,
         sms,
         sms_opted_out,
+        provisional,
     })
 }
 

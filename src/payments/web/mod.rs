@@ -143,6 +143,8 @@ struct ReceiptPage {
     ctx: PageCtx,
     p: Payment,
     what: String,
+    /// Taken on this desk and not yet seen by the hub: the receipt number may still change.
+    provisional: bool,
 }
 
 impl ReceiptPage {
@@ -153,10 +155,12 @@ impl ReceiptPage {
 
 #[get("/payments/<id>/receipt")]
 async fn receipt(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
-    let (p, booking, pass) = app
+    let on_desk = app.desk.is_some();
+    let (p, booking, pass, provisional) = app
         .db
         .read(move |c| {
             let Some(p) = payments::payment(c, &id)? else { return Ok(None) };
+            let provisional = on_desk && crate::desk::store::replica::made_tentatively(c, "payments", &p.id)?;
             let pass = match &p.pass_id {
                 Some(id) => crate::passes::store::pass(c, id)?.map(|s| s.name),
                 None => None,
@@ -166,7 +170,7 @@ async fn receipt(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> R
                     .and_then(|b| crate::courts::store::court(c, &b.court_id).ok().flatten().map(|court| (b, court))),
                 None => None,
             };
-            Ok(Some((p, booking, pass)))
+            Ok(Some((p, booking, pass, provisional)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -184,7 +188,7 @@ async fn receipt(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> R
         }
         (None, None) => ctx.t("receipt-top-up"),
     };
-    ok(&ReceiptPage { ctx, p, what })
+    ok(&ReceiptPage { ctx, p, what, provisional })
 }
 
 // ---- the member's account ----
