@@ -27,6 +27,7 @@ pub mod jobs;
 pub mod members;
 pub mod money;
 pub mod passes;
+pub mod pause;
 pub mod payments;
 pub mod prices;
 pub mod sealed;

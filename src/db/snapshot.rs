@@ -83,6 +83,7 @@ fn pack(copy: &Path, dir: &Path, log_id: &str, head: i64) -> anyhow::Result<Snap
         let sha256 = crate::core::hex(&out.hash.finalize());
         let name = name_of(log_id, head, &sha256);
         let path = dir.join(&name);
+        crate::pause::at("hub-snapshotting");
         fs::rename(&part, &path)?;
         let info = SnapshotInfo { name, log_id: log_id.to_owned(), txn_seq: head, bytes: out.bytes, sha256 };
         anyhow::Ok(Snapshot { info, path })
@@ -110,6 +111,19 @@ impl Write for HashingWriter {
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
     }
+}
+
+/// Removes what builds cut short left behind (a hub killed while making a snapshot): a copy the
+/// size of the database and a part-packed file. Called when the hub starts, before any build.
+pub fn remove_leftovers(dir: &Path) -> std::io::Result<()> {
+    let Ok(entries) = fs::read_dir(dir) else { return Ok(()) };
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.starts_with("building-") || name.starts_with("packing-") {
+            fs::remove_file(dir.join(&name))?;
+        }
+    }
+    Ok(())
 }
 
 fn list(dir: &Path) -> anyhow::Result<Vec<Snapshot>> {
@@ -187,12 +201,14 @@ pub fn install(packed: &Path, info: &SnapshotInfo, target: &Path) -> anyhow::Res
             fs::remove_file(&side).with_context(|| format!("cannot remove {}", side.display()))?;
         }
     }
+    crate::pause::at("desk-installing");
     fs::rename(&unpacked, target)
         .with_context(|| format!("cannot put the snapshot in place as {}", target.display()))?;
     if let Some(dir) = target.parent() {
         #[cfg(unix)]
         fs::File::open(dir)?.sync_all()?;
     }
+    crate::pause::at("desk-installed");
     Ok(())
 }
 

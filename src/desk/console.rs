@@ -144,7 +144,20 @@ pub fn open_desk(loaded: &Loaded, clock: Arc<dyn Clock>) -> anyhow::Result<App> 
         }
         eprintln!("Fetching the club's data from the hub at {}…", identity.hub);
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        runtime.block_on(super::link::bootstrap(&identity, &journal_path(data), &replica))?;
+        // The hub may be restarting or the network down for a moment: wait for it rather than
+        // leave the receptionist with a desk that did not start.
+        let mut pause = std::time::Duration::from_secs(1);
+        loop {
+            match runtime.block_on(super::link::bootstrap(&identity, &journal_path(data), &replica)) {
+                Ok(()) => break,
+                Err(super::link::LinkError::Other(e)) => {
+                    eprintln!("\nThe hub could not be reached ({e:#}); trying again in {} s…", pause.as_secs());
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_secs(5));
+                }
+                Err(refused) => return Err(refused.into()),
+            }
+        }
     }
     App::open_desk(loaded, clock, identity)
 }

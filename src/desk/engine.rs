@@ -101,6 +101,7 @@ impl Engine {
                 Outcome::Rejected(r) => Ok(Issued::Refused(r)),
                 Outcome::Applied { .. } => {
                     journal::insert(&journal, &env)?;
+                    crate::pause::at("desk-journaled");
                     tx.commit()?;
                     Ok(Issued::Pending { command_id: env.id })
                 }
@@ -137,6 +138,9 @@ impl Engine {
         let applier = self.applier.read().expect("applier");
         let fresh = incoming.iter().position(|t| t.txn_seq > confirmed).unwrap_or(incoming.len());
         applier.apply(&tx, &incoming[fresh..])?;
+        if fresh < incoming.len() {
+            crate::pause::at("desk-applying");
+        }
         drop(applier);
         let (head, head_hash) = changelog::head(&tx)?;
         replica::set_confirmed(&tx, head, &head_hash)?;

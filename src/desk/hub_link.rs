@@ -55,6 +55,7 @@ pub async fn serve(app: App, bind: SocketAddr, mut stop: watch::Receiver<bool>) 
         )
     })?;
     tracing::info!(%bind, fingerprint = %identity.fingerprint(), "listening for desks");
+    crate::db::snapshot::remove_leftovers(&app.config.data.join("snapshots"))?;
     let places = Arc::new(Semaphore::new(MAX_LINKS));
     let pairing = Arc::new(PairingGuard::default());
     loop {
@@ -327,6 +328,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 for d in &pushed.decisions {
                     tracing::info!(desk = %self.desk_id, command = %d.command_id, desk_seq = d.desk_seq, verdict = ?d.verdict, "desk command decided");
                 }
+                crate::pause::at("hub-decided");
                 // The transactions first: a desk that hears a verdict already holds its rows.
                 self.send_log().await?;
                 send(&mut self.ws, &ToDesk::Decided { decisions: pushed.decisions }).await?;
@@ -353,6 +355,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             let Some(last) = txns.last().map(|t| t.txn_seq) else { return Ok(()) };
             let full = txns.len() as i64 == TXNS_PER_MESSAGE;
             send(&mut self.ws, &ToDesk::Txns { txns }).await?;
+            crate::pause::at("hub-sending-log");
             self.sent = last;
             if !full {
                 return send(&mut self.ws, &ToDesk::CaughtUp { head: last }).await;

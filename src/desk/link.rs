@@ -185,18 +185,28 @@ fn hello_without_replica(journal: &crate::db::Conn) -> anyhow::Result<ToHub> {
 }
 
 /// Makes the desk's first replica: a snapshot from the hub, installed as `replica`.
-pub async fn bootstrap(identity: &Identity, journal_path: &Path, replica: &Path) -> anyhow::Result<()> {
-    let hello = hello_without_replica(&journal::open(journal_path)?)?;
-    let mut ws = connect_as(identity).await.map_err(anyhow::Error::from)?;
+/// Fetches and installs the desk's first copy of the club. `Refused` (another version, a revoked
+/// desk, another hub) is for staff to act on; anything else may pass, and a cut download resumes.
+pub async fn bootstrap(identity: &Identity, journal_path: &Path, replica: &Path) -> Result<(), LinkError> {
+    let hello = journal::open(journal_path)
+        .map_err(anyhow::Error::from)
+        .and_then(|j| hello_without_replica(&j))
+        .map_err(|e| LinkError::Refused(format!("this desk's journal cannot be read: {e:#}")))?;
+    let mut ws = connect_as(identity).await?;
     send(&mut ws, &hello).await?;
-    let info = match timeout(Duration::from_secs(120), next(&mut ws)).await?? {
+    let first = timeout(Duration::from_secs(120), next(&mut ws)).await.map_err(|_| anyhow::anyhow!("no answer"))??;
+    let info = match first {
         Some(Incoming::Msg(ToDesk::Snapshot { info, .. })) => info,
-        Some(Incoming::Msg(ToDesk::Upgrade { hub_version, .. })) => bail!(
-            "the hub runs Courtside {hub_version} and this desk {}: install the same version on both",
-            env!("CARGO_PKG_VERSION")
-        ),
-        Some(Incoming::Msg(ToDesk::Bye { detail, .. })) => bail!("the hub refused: {detail}"),
-        _ => bail!("the hub did not offer a snapshot"),
+        Some(Incoming::Msg(ToDesk::Upgrade { hub_version, .. })) => {
+            return Err(LinkError::Refused(format!(
+                "the hub runs Courtside {hub_version} and this desk {}: install the same version on both",
+                env!("CARGO_PKG_VERSION")
+            )));
+        }
+        Some(Incoming::Msg(ToDesk::Bye { detail, .. })) => {
+            return Err(LinkError::Refused(format!("the hub refused: {detail}")));
+        }
+        _ => return Err(anyhow::anyhow!("the hub did not offer a snapshot").into()),
     };
     let dir = replica.parent().unwrap_or(Path::new("."));
     let shown = |done: u64, all: u64| {
@@ -211,7 +221,9 @@ pub async fn bootstrap(identity: &Identity, journal_path: &Path, replica: &Path)
     eprintln!();
     let _ = ws.close(None).await;
     let (info2, part2, replica) = (info.clone(), part.clone(), replica.to_owned());
-    tokio::task::spawn_blocking(move || snapshot::install(&part2, &info2, &replica)).await??;
+    tokio::task::spawn_blocking(move || snapshot::install(&part2, &info2, &replica))
+        .await
+        .map_err(anyhow::Error::from)??;
     let _ = std::fs::remove_file(part);
     Ok(())
 }
@@ -421,6 +433,7 @@ async fn push(desk: &DeskState, ws: &mut Ws, pushing: &mut bool) -> anyhow::Resu
         return Ok(());
     }
     send(ws, &ToHub::Push { cmds }).await?;
+    crate::pause::at("desk-pushed");
     *pushing = true;
     Ok(())
 }

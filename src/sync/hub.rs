@@ -139,6 +139,7 @@ pub fn push(
             Err(e) => return Ok(Err(e)),
         }
     }
+    crate::pause::at("hub-deciding");
     tx.commit()?;
     Ok(Ok(pushed))
 }

@@ -2,7 +2,8 @@
 # Benchmarks the day grid, member search and booking creation against a demo club, with wrk on
 # 127.0.0.1, and the live pages' WebSocket (tests/bench/live.py: commit → frame on 50 sockets, and
 # the grid with them open), then desks (tests/bench/desks.py: first start, hub commit → each
-# desk's open page at 20 commands a second, the hub's memory, a desk's catch-up). Full run (the figures in the issue notes): a release binary, 12 courts, 10,000
+# desk's open page at 20 commands a second, the hub's memory, a desk's catch-up; tests/bench/catch_up.py:
+# a desk catching up after a whole demo club was made while it was away). Full run (the figures in the issue notes): a release binary, 12 courts, 10,000
 # members, a year of bookings, 8 connections for 20 s each. BENCH_SHORT=1 (CI) uses a small club
 # and 2-second runs, only to keep this script working; its figures mean nothing.
 #
@@ -109,3 +110,8 @@ if [ "${BENCH_SHORT:-0}" = 1 ]; then
 else
     python3 tests/bench/desks.py "$BIN" "$DATA" --desks 5 --commits 300 --rate 20 --catch-up 5000
 fi
+
+# A desk's catch-up through the log after a whole demo club was made while it was away (its own
+# hub and desk; the full run's club makes about 87,000 row changes).
+python3 tests/bench/catch_up.py "$BIN" --courts "$COURTS" --members "$((MEMBERS / 10))" --days "$DAYS" | tail -2
+rm -rf /tmp/courtside-catch-up-*

@@ -34,12 +34,12 @@ pub(super) fn browse(port: u16, cookie: &str, method: &str, path: &str, form: &s
 }
 
 /// The session's CSRF token, from any page.
-fn csrf(port: u16, cookie: &str) -> String {
+pub(super) fn csrf(port: u16, cookie: &str) -> String {
     let (_, _, page) = browse(port, cookie, "GET", "/", "");
     page.split("name=\"csrf\" value=\"").nth(1).expect("a form").split('"').next().unwrap().to_owned()
 }
 
-fn enc(value: &str) -> String {
+pub(super) fn enc(value: &str) -> String {
     value.replace(' ', "+").replace(':', "%3A")
 }
 
@@ -91,7 +91,7 @@ pub(super) fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bo
     started.elapsed()
 }
 
-fn digest(db: &Path) -> String {
+pub(super) fn digest(db: &Path) -> String {
     let conn = courtside::db::open_connection(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     courtside::sync::store::tables_digest(&conn).unwrap()
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 // The same fake providers as the HTTP tests; this binary uses only some of them.
+mod crashes;
 mod desks;
 #[allow(dead_code)]
 #[path = "../http/fake_sms.rs"]
