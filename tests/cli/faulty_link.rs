@@ -2,7 +2,7 @@
 //! bytes, holds the connection open while dropping everything (a half-open link), cuts every
 //! connection, cuts one in the middle of a frame, or delays. The desk must notice a dead hub
 //! within 10 s, keep working, survive a kill -9 with work pending, and send everything, once,
-//! when the network heals.
+//! when the network heals. A first download cut part-way resumes where it stopped.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -149,4 +149,55 @@ fn a_desk_behind_a_faulty_network_notices_keeps_working_and_catches_up() {
     wait_for("a booking over a slow link", Duration::from_secs(5), || on_hub(&slow));
     proxy.set(PASS);
     assert_eq!(query(&desk_data.join("desk.db"), "SELECT count(*) FROM journal WHERE state <> 'applied'"), 0);
+}
+
+/// A desk's first download cut part-way: the desk keeps what arrived, asks for the rest, and
+/// starts with the whole, checked copy.
+#[test]
+fn a_cut_snapshot_download_resumes_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk_data = dir.path().join("desk");
+    // A club big enough for a snapshot of several frames (256 KB each).
+    let hub_data = dir.path().join("hub");
+    let made = super::run(&hub_data, &["demo", "--courts", "2", "--members", "300", "--days", "30"], "");
+    assert!(made.status.success(), "{}", super::text(&made));
+    let sync = free_port();
+    let _hub = super::desks::start_hub(&hub_data, free_port(), sync);
+    let proxy = Proxy::start(sync);
+    let code = String::from_utf8(super::run(&hub_data, &["desk-code", "create"], "").stdout).unwrap();
+    let hub = format!("127.0.0.1:{}", proxy.port);
+    let paired = super::run(&desk_data, &["desk", "pair", "--hub", &hub, "--code", code.trim()], "");
+    assert!(paired.status.success(), "{}", super::text(&paired));
+
+    // The first connection carries 300 KB towards the desk, then ends in the middle of the file.
+    proxy.cut_after.store(300 * 1024, Ordering::SeqCst);
+    let port = free_port();
+    let mut first = courtside(&desk_data, &["desk", "--bind", &format!("127.0.0.1:{port}")]);
+    let mut first = first.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let part = || {
+        std::fs::read_dir(&desk_data)
+            .unwrap()
+            .flatten()
+            .find(|e| e.file_name().to_string_lossy().ends_with(".part"))
+            .map(|e| e.metadata().unwrap().len())
+    };
+    let mut kept = 0;
+    wait_for("part of the snapshot is kept after the cut", Duration::from_secs(10), || {
+        kept = part().unwrap_or(0);
+        kept > 0
+    });
+    let _ = first.kill();
+    let _ = first.wait();
+    let snapshot = std::fs::read_dir(hub_data.join("snapshots")).unwrap().flatten().next().unwrap();
+    let whole = snapshot.metadata().unwrap().len();
+    assert!(kept < whole, "the cut left {kept} of {whole} bytes");
+
+    // Started again: the rest comes, and the desk runs on the hub's data.
+    let desk = Server::launch(courtside(&desk_data, &["desk", "--bind", &format!("127.0.0.1:{port}")]), port);
+    assert!(part().is_none(), "the part file is gone once the copy is in place");
+    let hub_db = hub_data.join("courtside.db");
+    wait_for("the desk's data equals the hub's", Duration::from_secs(10), || {
+        super::desks::digest(&desk_data.join("courtside.db")) == super::desks::digest(&hub_db)
+    });
+    drop(desk);
 }

@@ -15,6 +15,7 @@ mod desks;
 mod fake_sms;
 mod faulty_link;
 mod hardening;
+mod hub_changes;
 mod live;
 mod login_flood;
 mod replay;
