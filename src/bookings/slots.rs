@@ -3,18 +3,18 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use rusqlite::Connection;
 
 use super::model::LocalSlot;
 use super::store::{self, Booking};
 use crate::core::{CommandError, Rejection};
 use crate::courts::model::{DayMinute, hours_on};
 use crate::courts::store as courts;
+use crate::db::Conn;
 
 /// Checks that `slot` on `court_id` fits the rules, the hours and nobody else's booking;
 /// returns its instants. The refusal for a taken slot names the booking that holds it.
 pub fn bookable(
-    conn: &Connection,
+    conn: &Conn,
     tz: &TimeZone,
     court_id: &str,
     slot: LocalSlot,
@@ -50,7 +50,7 @@ fn taken(holder: &Booking, court: &str, tz: &TimeZone) -> Rejection {
 /// first, then the same court (and then the others) at the nearest times of that day, earlier
 /// or later by up to three hours.
 pub fn alternatives(
-    conn: &Connection,
+    conn: &Conn,
     tz: &TimeZone,
     court_id: &str,
     slot: LocalSlot,

@@ -8,7 +8,6 @@ use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
-use rusqlite::Connection;
 
 use super::model::{Report, Shift};
 use crate::app::App;
@@ -17,6 +16,7 @@ use crate::cash::store as cash;
 use crate::commands::AnyCommand;
 use crate::core::{MAIN_TILL, Submission};
 use crate::core::{Outcome, Rejection};
+use crate::db::Conn;
 use crate::desk::store::registry;
 use crate::error::AppError;
 use crate::money::amount;
@@ -64,7 +64,7 @@ struct ShiftPage {
 struct Tills(HashMap<String, String>);
 
 impl Tills {
-    fn read(app: &App, conn: &Connection) -> rusqlite::Result<Tills> {
+    fn read(app: &App, conn: &Conn) -> anyhow::Result<Tills> {
         let mut names = HashMap::new();
         match &app.desk {
             Some(desk) => {
