@@ -7,48 +7,25 @@ both, fills the hub with a demo club (`courtside demo` with the options given: t
 makes about 87,000 row changes; `--courts 48 --members 10000 --days 1000` about 820,000), then
 starts the hub and the desk and times the desk from its start until it has applied the hub's
 last transaction. Prints the time, the row changes a second, and the CPU time of each process.
+Uses desks.py's helpers (pip install -r tests/bench/requirements.txt).
 Keeps its folders (printed) so `--again DIR` can time the catch-up again from the same start.
 """
 
 import argparse
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from desks import free_port, head_of, start
 
 
 def run(bin_, data, *args, stdin=None):
     return subprocess.run([bin_, "--data", str(data), *args], capture_output=True, text=True, check=True,
                           input=stdin).stdout.strip()
-
-
-def start(bin_, data, *args):
-    p = subprocess.Popen([bin_, "--data", str(data), *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         text=True)
-    for line in p.stdout:
-        if "is running" in line:
-            return p
-    sys.exit(f"{args[0]} did not start")
-
-
-def meta(db, key):
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        row = con.execute("SELECT v FROM sync_meta WHERE k = ?", (key,)).fetchone()
-        return int(row[0]) if row else 0
-    finally:
-        con.close()
 
 
 def cpu(pid):
@@ -62,10 +39,10 @@ def prepare(bin_, root, demo):
     run(bin_, hub, "user", "add", "bench", "--role", "owner", "--password-stdin", stdin="bench password 1\n")
     sync = free_port()
     (root / "sync-port").write_text(str(sync))
-    p = start(bin_, hub, "serve", "--bind", f"127.0.0.1:{free_port()}", "--sync-bind", f"127.0.0.1:{sync}")
+    p, _ = start(bin_, hub, "serve", "--bind", f"127.0.0.1:{free_port()}", "--sync-bind", f"127.0.0.1:{sync}")
     code = run(bin_, hub, "desk-code", "create")
     run(bin_, desk, "desk", "pair", "--hub", f"127.0.0.1:{sync}", "--code", code, "--name", "Catch-up bench")
-    d = start(bin_, desk, "desk", "--bind", f"127.0.0.1:{free_port()}")
+    d, _ = start(bin_, desk, "desk", "--bind", f"127.0.0.1:{free_port()}")
     d.kill(), d.wait(), p.kill(), p.wait()
     print(run(bin_, hub, "demo", *demo))
 
@@ -74,17 +51,17 @@ def catch_up(bin_, root):
     hub, desk = root / "hub", root / "desk"
     shutil.rmtree(desk, ignore_errors=True)
     shutil.copytree(root / "desk-start", desk)
-    head = meta(hub / "courtside.db", "head_txn_seq")
+    head = head_of(hub / "courtside.db", "head_txn_seq")
     con = sqlite3.connect(f"file:{hub / 'courtside.db'}?mode=ro", uri=True)
-    behind = meta(desk / "courtside.db", "head_txn_seq")
+    behind = head_of(desk / "courtside.db", "head_txn_seq")
     rows = con.execute("SELECT count(*) FROM change_log WHERE txn_seq > ?", (behind,)).fetchone()[0]
     con.close()
     sync = (root / "sync-port").read_text()
-    p = start(bin_, hub, "serve", "--bind", f"127.0.0.1:{free_port()}", "--sync-bind", f"127.0.0.1:{sync}")
+    p, _ = start(bin_, hub, "serve", "--bind", f"127.0.0.1:{free_port()}", "--sync-bind", f"127.0.0.1:{sync}")
     try:
         started = time.monotonic()
-        d = start(bin_, desk, "desk", "--bind", f"127.0.0.1:{free_port()}")
-        while meta(desk / "courtside.db", "desk_confirmed_seq") < head:
+        d, _ = start(bin_, desk, "desk", "--bind", f"127.0.0.1:{free_port()}")
+        while head_of(desk / "courtside.db", "desk_confirmed_seq") < head:
             time.sleep(0.02)
         took = time.monotonic() - started
         print(f"== catch-up: {head - behind} transactions, {rows:,} row changes in {took:.2f} s (desk start "
