@@ -62,6 +62,8 @@ pub struct App {
     pub feed: Arc<Feed>,
     /// On a hub: its desks' links while it runs.
     pub desk_links: Arc<Links>,
+    /// On a hub: how much refused desk work waits in the inbox.
+    pub refusals: Arc<crate::desk::refusals::RefusalCount>,
     /// On a desk (`courtside desk`): its engine and link; commands go through it to the hub.
     pub desk: Option<Arc<DeskState>>,
 }
@@ -129,6 +131,7 @@ impl App {
             secret_key: Arc::new(secret_key),
             feed,
             desk_links: Arc::default(),
+            refusals: Arc::default(),
             desk,
         }
     }

@@ -146,6 +146,7 @@ commands! {
     PairDesk => "pair_desk" (HubOnly),
     RevokeDesk => "revoke_desk" (HubOnly),
     SeeDesk => "see_desk" (HubOnly),
+    ResolveConflict => "resolve_conflict" (Fact),
 }
 
 impl AnyCommand {

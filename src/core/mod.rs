@@ -13,8 +13,8 @@ pub use execute::{
     Batch, Executed, KeyReused, acknowledge_in, execute, execute_batch, execute_in, execute_submitted, refuse_in,
 };
 pub use store::{
-    CommandFilter, CommandRecord, command_count, commands_mentioning, decided, desk_decisions, head_txn_seq,
-    last_desk_seq, list_commands,
+    CommandFilter, CommandRecord, command_count, command_record, commands_mentioning, decided, desk_decisions,
+    head_txn_seq, last_desk_seq, list_commands,
 };
 
 use jiff::Timestamp;

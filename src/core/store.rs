@@ -202,6 +202,15 @@ pub fn list_commands(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<V
     rows.collect()
 }
 
+/// The command recorded under `id`, if any.
+pub fn command_record(conn: &Connection, id: &str) -> rusqlite::Result<Option<CommandRecord>> {
+    conn.prepare_cached(&format!(
+        "SELECT id, kind, payload, actor_name, origin, executed_at, {OUTCOME_COLS} FROM commands WHERE id = ?1"
+    ))?
+    .query_row([id], row_to_record)
+    .optional()
+}
+
 /// The newest commands whose payload names `id` (an entity's history), newest first.
 pub fn commands_mentioning(conn: &Connection, id: &str, limit: i64) -> rusqlite::Result<Vec<CommandRecord>> {
     let mut stmt = conn.prepare(&format!(

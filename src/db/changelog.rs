@@ -31,6 +31,7 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "sms_settings",
     "sms_optouts",
     "sms_campaigns",
+    "conflict_resolutions",
 ];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions, the SMS

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0012_desk_links", include_str!("../../migrations/0012_desk_links.sql")),
     ("0013_command_effects", include_str!("../../migrations/0013_command_effects.sql")),
     ("0014_replay_context", include_str!("../../migrations/0014_replay_context.sql")),
+    ("0015_conflict_resolutions", include_str!("../../migrations/0015_conflict_resolutions.sql")),
 ];
 
 pub fn latest() -> i64 {

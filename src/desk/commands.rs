@@ -1,10 +1,11 @@
 //! Commands of the hub's desk list: a pairing code made by a manager, a desk paired with it,
-//! revoked, or seen on its link. All hub-only; they touch tables only the hub keeps.
+//! revoked, or seen on its link; all hub-only, on tables only the hub keeps. And the one a desk
+//! sends too: a conflict dealt with.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::store::registry;
+use super::store::{registry, resolutions};
 use crate::core::{Actor, CommandError, Ctx, Rejection, Role, require};
 
 /// A one-time code that pairs one desk before `expires_at`; only its secret part's hash is kept.
@@ -112,5 +113,94 @@ impl SeeDesk {
 
     pub fn summary(&self) -> String {
         format!("{} {}", self.desk_id, self.app_version)
+    }
+}
+
+/// Staff dealt with a desk's command the hub refused (`command_id`): booked it elsewhere, left
+/// it, or put it right by hand. Done on the desk or on the hub, whichever comes first counts; a
+/// second is a no-op, so a desk that resolved it offline never gets a conflict about a conflict.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResolveConflict {
+    pub command_id: String,
+    pub resolution: String,
+}
+
+impl ResolveConflict {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Reception)?;
+        if resolutions::is_resolved(ctx.tx, &self.command_id)? {
+            return Ok(());
+        }
+        // A desk knows its refused commands from its journal, not from this database; the hub
+        // checks that it did refuse one from a desk.
+        if ctx.on_hub() {
+            let refused = crate::core::command_record(ctx.tx, &self.command_id)?
+                .is_some_and(|r| !r.is_applied() && r.origin.starts_with("desk:"));
+            if !refused {
+                return Err(Rejection::new("conflict-not-found").into());
+            }
+        }
+        let resolution: String = self.resolution.trim().chars().take(200).collect();
+        resolutions::insert(ctx.tx, &self.command_id, &resolution, &ctx.actor.display_name(), ctx.now)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{}: {}", self.command_id, self.resolution)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bookings::commands::CreateBooking;
+    use crate::bookings::model::{Kind, Source};
+    use crate::commands::AnyCommand;
+    use crate::core::{Envelope, Origin, Outcome};
+    use crate::testing::{TestDb, id, reception, slot};
+
+    fn resolve(command_id: &str) -> AnyCommand {
+        AnyCommand::ResolveConflict(ResolveConflict { command_id: command_id.into(), resolution: "left it".into() })
+    }
+
+    /// Desk 1 books `court` at `start` on the 20th; the command's id and outcome.
+    fn book_from_desk(db: &mut TestDb, court: &str, member: &str, start: &str) -> (String, Outcome) {
+        let cmd = AnyCommand::CreateBooking(CreateBooking {
+            booking_id: id(),
+            court_id: court.into(),
+            slot: slot("2026-12-20", start, 60),
+            kind: Kind::Play,
+            booker_id: Some(member.into()),
+            players: Vec::new(),
+            note: String::new(),
+            source: Source::Desk,
+            pass_id: None,
+        });
+        let mut env = Envelope::new(reception(), cmd, db.now);
+        env.origin = Origin::Desk("desk-1".into());
+        let outcome = crate::core::execute(&mut db.conn, &env, db.now).unwrap().outcome;
+        (env.id.to_string(), outcome)
+    }
+
+    /// A refusal from a desk is resolved once, whoever tries again; nothing else can be resolved.
+    #[test]
+    fn a_desks_refusal_is_resolved_once_and_only_a_refusal_is() {
+        let mut db = TestDb::new();
+        let (court, member) = (db.court("Court 1"), db.member("Anna Smith", "+79161234567"));
+        db.book(&court, &member, slot("2026-12-20", "12:00", 60)).unwrap();
+        let (lost, outcome) = book_from_desk(&mut db, &court, &member, "12:00");
+        assert!(matches!(outcome, Outcome::Rejected(_)));
+        assert_eq!(resolutions::open_refusal_count(&db.conn).unwrap(), 1);
+
+        db.applied_as(&reception(), resolve(&lost));
+        db.applied_as(&reception(), resolve(&lost));
+        let rows: i64 = db.conn.query_row("SELECT count(*) FROM conflict_resolutions", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 1, "a second resolution changes nothing");
+        assert_eq!(resolutions::open_refusal_count(&db.conn).unwrap(), 0);
+
+        let (kept, outcome) = book_from_desk(&mut db, &court, &member, "14:00");
+        assert!(matches!(outcome, Outcome::Applied { .. }));
+        assert_eq!(db.refused(resolve(&kept)).code, "conflict-not-found", "an applied command is no conflict");
+        assert_eq!(db.refused(resolve(&id())).code, "conflict-not-found");
     }
 }

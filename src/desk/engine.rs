@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use jiff::Timestamp;
 use uuid::Uuid;
 
-use super::store::{journal, replica};
+use super::store::{journal, replica, resolutions};
 use crate::commands::{AnyCommand, Class};
 use crate::core::{self, Envelope, Origin, Outcome, Rejection, Site};
 use crate::db::{self, Conn, changelog};
@@ -157,6 +157,7 @@ impl Engine {
             }
         }
         tx.commit()?;
+        take_resolutions(replica, journal)?;
         Ok(rebased)
     }
 
@@ -299,6 +300,16 @@ pub enum RebaseError {
     Sql(#[from] db::SqlError),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+/// Conflicts resolved elsewhere (at the hub) leave this desk's inbox too.
+fn take_resolutions(replica: &Conn, journal: &Conn) -> anyhow::Result<()> {
+    for id in journal::open_conflict_ids(journal)? {
+        if let (Some((how, by, at)), Ok(uuid)) = (resolutions::resolution(replica, &id)?, id.parse()) {
+            journal::resolve(journal, uuid, &by, &how, at)?;
+        }
+    }
+    Ok(())
 }
 
 /// The fingerprint of the schema this program migrates to.

@@ -325,6 +325,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                         return bye(&mut self.ws, ByeCode::Protocol, &e.to_string()).await;
                     }
                 };
+                // A refusal writes no club data but fills the inbox every page counts.
+                if pushed.decisions.iter().any(|d| !matches!(d.verdict, crate::sync::protocol::Verdict::Applied { .. }))
+                {
+                    self.app.feed.local_change();
+                }
                 for d in &pushed.decisions {
                     tracing::info!(desk = %self.desk_id, command = %d.command_id, desk_seq = d.desk_seq, verdict = ?d.verdict, "desk command decided");
                 }

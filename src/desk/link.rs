@@ -391,6 +391,10 @@ async fn follow(app: &App, desk: &Arc<DeskState>, ws: &mut Ws) -> Result<(), Lin
                         }).await?;
                         let pending = desk.engine.pending_count()?;
                         send(ws, &ToHub::Ack { applied, pending }).await?;
+                        // The hub's rows may resolve conflicts shown in the banner.
+                        if desk.status().conflicts > 0 {
+                            desk.recount();
+                        }
                     }
                     ToDesk::Decided { decisions } => {
                         apply_decisions(app, desk, decisions).await?;

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod hub_link;
 pub mod link;
 pub mod links;
+pub mod refusals;
 #[cfg(test)]
 mod sim;
 pub mod status;

@@ -1149,6 +1149,11 @@ desks-revoke = Revoke
 desks-revoke-confirm = Revoke this desk? It will not be able to connect again until it is paired anew.
 desks-refused-title = Refused from desks
 desks-refused-none = Nothing from a desk was refused.
+desks-refused-open = { $n ->
+    [one] 1 change made at a desk was refused and waits to be dealt with.
+   *[other] { $n } changes made at desks were refused and wait to be dealt with.
+}
+desks-refused-inbox = Open them
 desk-revoked = Desk revoked: it can no longer connect.
 desk-connected = connected now
 desk-never-seen = never
@@ -1165,3 +1170,11 @@ desk-conflict-book-here = Book { $court }, { $date } at { $start }
 desk-conflict-leave = Leave it unbooked
 desk-conflict-rebooked = Booked. The refused booking is done with.
 desk-conflict-gone = That conflict is already dealt with.
+desk-conflicts-hub-intro = Changes made at desks while they could not reach this computer, which it then refused (another desk or this computer was first, say). Put each right here or at its desk, then mark it done: it leaves both lists.
+desk-conflict-made-at = Made at { $desk }
+hub-banner-refusals = { $n ->
+    [one] 1 change made at a desk was refused: resolve it
+   *[other] { $n } changes made at desks were refused: resolve them
+}
+kind-resolve_conflict = Refused desk change dealt with
+reject-conflict-not-found = No refused desk change has that id.

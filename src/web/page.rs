@@ -35,6 +35,8 @@ pub struct PageCtx {
     pub live: Option<(std::sync::Arc<str>, i64)>,
     /// On a desk: the state of its link to the hub, for the banner.
     pub desk: Option<crate::desk::status::LinkStatus>,
+    /// Refused desk work waiting for staff (see `conflicts_banner`).
+    pub conflicts: usize,
 }
 
 impl PageCtx {
@@ -174,9 +176,14 @@ impl PageCtx {
         }
     }
 
-    /// On a desk, how many conflicts wait for staff.
-    pub fn desk_conflicts(&self) -> usize {
-        self.desk.as_ref().map_or(0, |d| d.conflicts)
+    /// The banner of refused desk work waiting for staff, if any: a desk's own, or on the hub
+    /// every desk's.
+    pub fn conflicts_banner(&self) -> Option<String> {
+        match (&self.desk, self.conflicts) {
+            (_, 0) => None,
+            (Some(_), n) => Some(self.ta("desk-banner-conflicts", "n", n)),
+            (None, n) => Some(self.ta("hub-banner-refusals", "n", n)),
+        }
     }
 
     pub fn locales(&self) -> [Locale; 2] {
@@ -206,6 +213,11 @@ impl<'r> FromRequest<'r> for PageCtx {
         };
         let live = session.as_ref().map(|_| app.feed.position().of_log());
         let desk = app.desk.as_ref().map(|d| d.status());
+        let conflicts = match (&desk, &session) {
+            (Some(d), _) => d.conflicts,
+            (None, Some(s)) if s.user.role >= Role::Reception => app.refusals.get(&app.db, app.feed.position()).await,
+            _ => 0,
+        };
         let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten();
         let tz = TimeZone::get(&club.time_zone).unwrap_or(TimeZone::UTC);
         Outcome::Success(PageCtx {
@@ -220,6 +232,7 @@ impl<'r> FromRequest<'r> for PageCtx {
             now: app.now(),
             live,
             desk,
+            conflicts,
         })
     }
 }

@@ -2,7 +2,7 @@
 as a club would: a booking at one desk appears on the other desk's open grid at once; the hub
 dies; both desks book the same court at the same time and take money; the hub comes back; the
 hub keeps one booking for the slot, both payments once, and the desk that lost shows a conflict
-to resolve. In English and in Russian."""
+to resolve, which the hub's inbox lists too until the desk resolves it. In English and in Russian."""
 
 import datetime as dt
 import sqlite3
@@ -126,6 +126,11 @@ def test_two_desks_through_a_hub_outage(browser, lang):
                   if count(Path(s.data, "desk.db"), "SELECT count(*) FROM journal WHERE conflict = 1")]
         assert len(losers) == 1, "exactly one desk lost the slot"
         loser, server = losers[0]
+        # The hub's inbox shows the refusal too, with the desk it came from.
+        a.goto(f"{hub.base}/desk/conflicts")
+        expect(a.locator(".conflict")).to_have_count(1)
+        expect(a.locator(".conflict")).to_contain_text("Desk 1" if loser is d1 else "Desk 2")
+        shot(a, f"52-hub-refusals-{lang}")
         loser.goto(f"{server.base}/members/{member}")
         expect(loser.locator("#member-head")).to_contain_text(t["balance"], timeout=10_000)
         conflict = loser.locator(".desk-banner.alert a")
@@ -141,6 +146,13 @@ def test_two_desks_through_a_hub_outage(browser, lang):
         assert "/bookings/" in loser.url
         loser.goto(f"{server.base}/desk/conflicts")
         expect(loser.locator("#no-conflicts")).to_have_text(t["no_conflicts"])
+        # Resolved at the desk, it has left the hub's inbox too.
+        deadline = time.monotonic() + 10
+        a.goto(f"{hub.base}/desk/conflicts")
+        while a.locator("#no-conflicts").count() == 0:
+            assert time.monotonic() < deadline, "the hub still lists the conflict the desk resolved"
+            time.sleep(0.2)
+            a.reload()
         # Once the hub has decided, nothing is provisional any more.
         d1.goto(walk_in)
         expect(d1.locator("h1 .badge.warn")).to_have_count(0)

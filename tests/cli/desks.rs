@@ -101,6 +101,12 @@ pub(super) fn query(db: &Path, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+fn strings(db: &Path, sql: &str) -> Vec<String> {
+    let conn = courtside::db::open_connection(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
 /// A hub with its owner (olga), an API token, a court and a member, listening for desks.
 pub(super) struct Club {
     pub hub: Server,
@@ -221,6 +227,34 @@ fn two_desks_work_through_a_hub_outage_and_agree_afterwards() {
     let (_, _, conflicts) = browse(loser.port, &loser_cookie, "GET", "/desk/conflicts", "");
     assert!(conflicts.contains("class=\"card conflict\""), "the conflict is listed on the losing desk");
 
+    // The hub's inbox lists the same refusals, with the desk they came from; dealing with them
+    // there empties the losing desk's inbox too.
+    let owner = log_in(hub_port);
+    let (_, _, home) = browse(hub_port, &owner, "GET", "/", "");
+    assert!(
+        home.contains("made at desks were refused") || home.contains("made at a desk was refused"),
+        "hub banner: {home}"
+    );
+    let (_, _, inbox) = browse(hub_port, &owner, "GET", "/desk/conflicts", "");
+    let loser_name = if winner_is_1 { "Made at Desk 2" } else { "Made at Desk 1" };
+    assert!(inbox.contains(loser_name), "the hub says which desk: {inbox}");
+    assert!(inbox.contains("Leave it unbooked") && inbox.contains("credited to the member"), "{inbox}");
+    let refused = strings(&hub_db, "SELECT id FROM commands WHERE desk_id IS NOT NULL AND status = 'rejected'");
+    assert!(!refused.is_empty());
+    for id in &refused {
+        let key = uuid::Uuid::now_v7().to_string();
+        let done = submit(hub_port, &owner, &format!("/desk/conflicts/{id}/resolve"), &[("command_id", &key)]);
+        assert_eq!(done, (303, "/desk/conflicts".to_owned()));
+    }
+    let (_, _, inbox) = browse(hub_port, &owner, "GET", "/desk/conflicts", "");
+    assert!(inbox.contains("id=\"no-conflicts\""), "the hub's inbox is empty: {inbox}");
+    wait_for("the losing desk's inbox empties", Duration::from_secs(10), || {
+        query(&loser_dir.join("desk.db"), "SELECT count(*) FROM journal WHERE conflict = 1 AND resolved_at IS NULL")
+            == 0
+    });
+    let (_, _, conflicts) = browse(loser.port, &loser_cookie, "GET", "/desk/conflicts", "");
+    assert!(conflicts.contains("id=\"no-conflicts\""), "resolved at the hub, gone from the desk");
+
     // All three databases hold the same club.
     wait_for("the replicas equal the hub", Duration::from_secs(10), || {
         let hub = digest(&hub_db);
@@ -228,7 +262,6 @@ fn two_desks_work_through_a_hub_outage_and_agree_afterwards() {
     });
 
     // A revoked desk is cut off at once and refused from then on; the other one stays.
-    let owner = log_in(hub_port);
     let (_, _, desks) = browse(hub_port, &owner, "GET", "/desks", "");
     let row = desks.split("data-desk=\"").nth(1).unwrap();
     assert!(row.contains("Desk 2"), "the newest desk is listed first");

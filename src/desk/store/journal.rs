@@ -186,6 +186,12 @@ pub fn open_conflict_count(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM journal WHERE conflict = 1 AND resolved_at IS NULL", [], |r| r.get(0))
 }
 
+/// The command ids of conflicts not yet resolved.
+pub fn open_conflict_ids(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT command_id FROM journal WHERE conflict = 1 AND resolved_at IS NULL")?;
+    stmt.query_map([], |r| r.get(0))?.collect()
+}
+
 /// Conflicts not yet resolved, oldest first.
 pub fn open_conflicts(conn: &Connection) -> anyhow::Result<Vec<Conflict>> {
     let mut stmt = conn.prepare_cached(

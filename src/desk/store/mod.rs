@@ -3,6 +3,7 @@
 pub mod journal;
 pub mod registry;
 pub mod replica;
+pub mod resolutions;
 
 /// The desk's journal file, beside its replica in the data folder.
 pub fn journal_path(data: &std::path::Path) -> std::path::PathBuf {
