@@ -246,6 +246,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
             hub::Greeting::Upgrade { hub_schema_fp } => {
                 let hub_version = env!("CARGO_PKG_VERSION").to_owned();
                 tracing::warn!(desk = %self.desk_id, desk_version = %app_version, "a desk runs another version");
+                let (peer, now) = (self.peer.to_string(), self.app.now());
+                self.app.desk_links.turned_away(&self.desk_id, &peer, &app_version, pending, now);
                 send(&mut self.ws, &ToDesk::Upgrade { hub_version, hub_proto: PROTO, hub_schema_fp }).await?;
                 let _ = self.ws.close(None).await;
                 return Ok(());

@@ -15,6 +15,8 @@ pub struct LinkInfo {
     pub applied: i64,
     pub pending: i64,
     pub peer: String,
+    /// The version of a desk turned away because it speaks another protocol or schema.
+    pub other_version: Option<String>,
 }
 
 #[derive(Default)]
@@ -24,7 +26,21 @@ pub struct Links {
 
 impl Links {
     pub fn connected(&self, desk_id: &str, peer: &str, applied: i64, pending: i64, now: Timestamp) {
-        let info = LinkInfo { connected: true, since: now, applied, pending, peer: peer.to_owned() };
+        let info =
+            LinkInfo { connected: true, since: now, applied, pending, peer: peer.to_owned(), other_version: None };
+        self.map.lock().expect("links").insert(desk_id.to_owned(), info);
+    }
+
+    /// The desk came running `version`, which cannot work with this hub: it was told to upgrade.
+    pub fn turned_away(&self, desk_id: &str, peer: &str, version: &str, pending: i64, now: Timestamp) {
+        let info = LinkInfo {
+            connected: false,
+            since: now,
+            applied: 0,
+            pending,
+            peer: peer.to_owned(),
+            other_version: Some(version.to_owned()),
+        };
         self.map.lock().expect("links").insert(desk_id.to_owned(), info);
     }
 

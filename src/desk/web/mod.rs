@@ -78,6 +78,11 @@ async fn revoke(m: Manager, ctx: PageCtx, app: &State<App>, id: String, form: Cs
 }
 
 impl DesksPage {
+    /// The version a desk was turned away with, if that is the last the hub heard of it.
+    fn other_version<'a>(&self, row: &'a DeskRow) -> Option<&'a str> {
+        row.link.as_ref()?.other_version.as_deref()
+    }
+
     fn seen(&self, row: &DeskRow) -> String {
         match (&row.link, row.desk.last_seen) {
             (Some(l), _) if l.connected => self.ctx.t("desk-connected"),
