@@ -307,6 +307,24 @@ impl App {
         log_outcome(executed).map(|(e, _)| e)
     }
 
+    /// Runs `commands` issued now by `actor`, in order, in one database transaction (each its
+    /// own command of the log): many commands for one commit. The outcomes in order.
+    pub fn run_batch_blocking(&self, actor: Actor, commands: Vec<AnyCommand>) -> anyhow::Result<Vec<Outcome>> {
+        let now = self.now();
+        let envs: Vec<_> = commands.into_iter().map(|c| Envelope::new(actor.clone(), c, now)).collect();
+        let batch = self.db.write_blocking(|conn| {
+            let batch = core::execute_batch(conn, &envs, now)?;
+            if let Err(e) = self.feed.catch_up(conn) {
+                tracing::warn!(error = %e, "open pages could not be told about a change");
+            }
+            Ok(batch)
+        })?;
+        if let Some(e) = batch.interrupted {
+            return Err(e);
+        }
+        batch.decided.into_iter().map(|d| Ok(d?.outcome)).collect()
+    }
+
     pub fn forget_club(&self) {
         let mut cache = self.club_cache.write().expect("club cache");
         *cache = (cache.0 + 1, None);

@@ -115,6 +115,43 @@ fn run(app: &App, cmd: AnyCommand) -> anyhow::Result<bool> {
     Ok(matches!(app.run_blocking(Actor::Console, cmd)?.outcome, Outcome::Applied { .. }))
 }
 
+/// How many commands the demo runs in one database transaction at most.
+const BATCH: usize = 500;
+
+/// Runs `cmds` in one database transaction (each its own command of the log): one commit
+/// instead of one each. Whether each was applied.
+fn run_all(app: &App, cmds: Vec<AnyCommand>) -> anyhow::Result<Vec<bool>> {
+    let outcomes = app.run_batch_blocking(Actor::Console, cmds)?;
+    Ok(outcomes.into_iter().map(|o| matches!(o, Outcome::Applied { .. })).collect())
+}
+
+/// A line on the console saying how far a step is, on a terminal only.
+struct Progress {
+    label: &'static str,
+    all: usize,
+    shown: Option<usize>,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new(label: &'static str, all: usize) -> Progress {
+        use std::io::IsTerminal;
+        Progress { label, all, shown: None, terminal: std::io::stderr().is_terminal() }
+    }
+
+    fn at(&mut self, done: usize) {
+        let pct = done * 100 / self.all.max(1);
+        if !self.terminal || self.shown == Some(pct) {
+            return;
+        }
+        self.shown = Some(pct);
+        eprint!("\r{}: {pct:>3}%", self.label);
+        if done >= self.all {
+            eprintln!();
+        }
+    }
+}
+
 fn name(rng: &mut fastrand::Rng) -> String {
     if rng.u8(0..100) < 75 {
         let first = RU_FIRST[rng.usize(..RU_FIRST.len())];
@@ -190,34 +227,48 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
     }
     let categories = app.db.read_blocking(|c| Ok(crate::members::store::categories(c)?))?;
     let mut members = Vec::new();
-    for i in 0..opts.members {
-        let id = Uuid::now_v7().to_string();
-        let phone = if rng.u8(0..100) < 90 {
-            format!("+7 9{:02} {:03}-{:02}-{:02}", rng.u8(0..100), rng.u16(0..1000), i % 100, rng.u8(0..100))
-        } else {
-            String::new()
-        };
-        let member = MemberDraft {
-            full_name: name(&mut rng),
-            phone,
-            email: String::new(),
-            birth_date: Date::new(rng.i16(1950..2016), rng.i8(1..13), rng.i8(1..29)).ok(),
-            category_id: (!categories.is_empty()).then(|| categories[rng.usize(..categories.len())].id.clone()),
-            tags: Vec::new(),
-            notes: String::new(),
-            sms_consent: rng.u8(0..100) < 80,
-        };
+    let mut progress = Progress::new("Members", opts.members);
+    let mut i = 0;
+    while i < opts.members {
+        let drafts: Vec<CreateMember> = (i..opts.members.min(i + BATCH))
+            .map(|i| {
+                let phone = if rng.u8(0..100) < 90 {
+                    format!("+7 9{:02} {:03}-{:02}-{:02}", rng.u8(0..100), rng.u16(0..1000), i % 100, rng.u8(0..100))
+                } else {
+                    String::new()
+                };
+                let member = MemberDraft {
+                    full_name: name(&mut rng),
+                    phone,
+                    email: String::new(),
+                    birth_date: Date::new(rng.i16(1950..2016), rng.i8(1..13), rng.i8(1..29)).ok(),
+                    category_id: (!categories.is_empty()).then(|| categories[rng.usize(..categories.len())].id.clone()),
+                    tags: Vec::new(),
+                    notes: String::new(),
+                    sms_consent: rng.u8(0..100) < 80,
+                };
+                CreateMember { member_id: Uuid::now_v7().to_string(), member }
+            })
+            .collect();
+        i += drafts.len();
+        let made = run_all(app, drafts.iter().cloned().map(AnyCommand::CreateMember).collect())?;
         // A random phone may repeat one already given: then the member goes without.
-        let mut cmd = CreateMember { member_id: id.clone(), member };
-        if !run(app, AnyCommand::CreateMember(cmd.clone()))? {
-            cmd.member.phone.clear();
-            if !run(app, AnyCommand::CreateMember(cmd))? {
-                continue;
-            }
-        }
-        members.push(id);
-        summary.members += 1;
+        let again: Vec<CreateMember> = drafts
+            .iter()
+            .zip(&made)
+            .filter(|(_, made)| !**made)
+            .map(|(d, _)| CreateMember {
+                member: MemberDraft { phone: String::new(), ..d.member.clone() },
+                ..d.clone()
+            })
+            .collect();
+        let made_again = run_all(app, again.iter().cloned().map(AnyCommand::CreateMember).collect())?;
+        let firsts = drafts.iter().zip(&made).filter(|(_, m)| **m).map(|(d, _)| d);
+        let seconds = again.iter().zip(&made_again).filter(|(_, m)| **m).map(|(d, _)| d);
+        members.extend(firsts.chain(seconds).map(|d| d.member_id.clone()));
+        progress.at(i);
     }
+    summary.members = members.len();
     if courts.is_empty() || members.is_empty() {
         return Ok(summary);
     }
@@ -247,9 +298,14 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
             summary.series += 1;
         }
     }
-    // Single bookings at realistic occupancy; taken slots are skipped, not refused.
+    // Single bookings at realistic occupancy; taken slots are skipped, not refused. A day's
+    // bookings never overlap each other, so the day is checked against what is stored, then
+    // booked in one go.
     let mut day = first;
+    let mut progress = Progress::new("Bookings", opts.days as usize);
+    let mut days_done = 0;
     while day <= last {
+        let mut todays = Vec::new();
         for court in &courts {
             let mut hour = 7u16;
             while hour < 23 {
@@ -262,9 +318,8 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
                         Vec::new()
                     };
                     let slot = LocalSlot { day, start: DayMinute::new(hour * 60).expect("valid"), minutes };
-                    let free = slot_is_free(app, &tz, court, slot)?;
-                    if free {
-                        let cmd = CreateBooking {
+                    if slot_is_free(app, &tz, court, slot)? {
+                        todays.push(AnyCommand::CreateBooking(CreateBooking {
                             booking_id: Uuid::now_v7().to_string(),
                             court_id: court.clone(),
                             slot,
@@ -274,16 +329,16 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
                             note: String::new(),
                             source: if rng.u8(0..100) < 20 { Source::Api } else { Source::Desk },
                             pass_id: None,
-                        };
-                        if run(app, AnyCommand::CreateBooking(cmd))? {
-                            summary.bookings += 1;
-                        }
+                        }));
                     }
                 }
                 hour += minutes / 60;
             }
         }
+        summary.bookings += run_all(app, todays)?.into_iter().filter(|made| *made).count();
         day = day.tomorrow()?;
+        days_done += 1;
+        progress.at(days_done);
     }
     summary.payments = money::fill(app, &mut rng, &members, &tz)?;
     Ok(summary)

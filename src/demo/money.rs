@@ -7,7 +7,7 @@ use jiff::SignedDuration;
 use jiff::tz::TimeZone;
 use uuid::Uuid;
 
-use super::{rub, run};
+use super::{BATCH, rub, run, run_all};
 use crate::app::App;
 use crate::bookings::commands::{CancelBooking, SetAttendance, UpdateBooking};
 use crate::bookings::model::{LocalSlot, Status};
@@ -36,14 +36,20 @@ pub(super) fn fill(app: &App, rng: &mut fastrand::Rng, members: &[String], tz: &
     })?;
     run(app, AnyCommand::OpenShift(OpenShift { shift_id: id(), float: rub(5000) }))?;
     let holders = sell_passes(app, rng, members)?;
-    let mut payments = 0;
+    // What happens to each booking, in order; run in batches (each command on its own).
+    let mut plan = Vec::new();
     for b in bookings.iter().filter(|b| b.booker_id.is_some() && b.status == Status::Booked) {
         let booker = b.booker_id.clone().unwrap_or_default();
         if b.starts_at < now {
-            payments += played(app, rng, b, &booker)?;
+            played(&mut plan, rng, b, &booker);
         } else {
-            upcoming(app, rng, b, &booker, &holders, tz)?;
+            upcoming(app, &mut plan, rng, b, &booker, &holders, tz)?;
         }
+    }
+    let mut payments = 0;
+    for chunk in plan.chunks(BATCH) {
+        let made = run_all(app, chunk.to_vec())?;
+        payments += chunk.iter().zip(made).filter(|(c, made)| *made && matches!(c, AnyCommand::TakePayment(_))).count();
     }
     merge_a_duplicate(app, members)?;
     sms_texts(app)?;
@@ -52,46 +58,42 @@ pub(super) fn fill(app: &App, rng: &mut fastrand::Rng, members: &[String], tz: &
 
 /// A booking that has been played: mostly paid and checked in, sometimes refunded in part,
 /// sometimes a no-show (which costs its fee).
-fn played(app: &App, rng: &mut fastrand::Rng, b: &Booking, booker: &str) -> anyhow::Result<usize> {
+fn played(plan: &mut Vec<AnyCommand>, rng: &mut fastrand::Rng, b: &Booking, booker: &str) {
     let roll = rng.u8(0..100);
     if roll >= 85 {
-        let cmd = SetAttendance { booking_id: b.id.clone(), status: Status::NoShow };
-        run(app, AnyCommand::SetAttendance(cmd))?;
-        return Ok(0);
+        plan.push(AnyCommand::SetAttendance(SetAttendance { booking_id: b.id.clone(), status: Status::NoShow }));
+        return;
     }
     let payment_id = id();
-    let paid = b.price > 0
-        && run(
-            app,
-            AnyCommand::TakePayment(TakePayment {
-                payment_id: payment_id.clone(),
-                member_id: Some(booker.to_owned()),
-                booking_id: Some(b.id.clone()),
-                purpose: Purpose::Booking,
-                method: if roll < 50 { Method::Cash } else { Method::Card },
-                amount: b.price,
-                payer_name: String::new(),
-                note: String::new(),
-            }),
-        )?;
-    run(app, AnyCommand::SetAttendance(SetAttendance { booking_id: b.id.clone(), status: Status::CheckedIn }))?;
-    if paid && roll < 3 {
-        let refund = RefundPayment {
+    if b.price > 0 {
+        plan.push(AnyCommand::TakePayment(TakePayment {
+            payment_id: payment_id.clone(),
+            member_id: Some(booker.to_owned()),
+            booking_id: Some(b.id.clone()),
+            purpose: Purpose::Booking,
+            method: if roll < 50 { Method::Cash } else { Method::Card },
+            amount: b.price,
+            payer_name: String::new(),
+            note: String::new(),
+        }));
+    }
+    plan.push(AnyCommand::SetAttendance(SetAttendance { booking_id: b.id.clone(), status: Status::CheckedIn }));
+    if b.price > 0 && roll < 3 {
+        plan.push(AnyCommand::RefundPayment(RefundPayment {
             refund_id: id(),
             payment_id,
             amount: b.price / 2,
             to_wallet: roll < 2,
             reason: "Court closed early for rain".into(),
-        };
-        run(app, AnyCommand::RefundPayment(refund))?;
+        }));
     }
-    Ok(usize::from(paid))
 }
 
 /// A booking still to come: paid from the booker's pass now and then, rarely cancelled (within
 /// the last day, at a fee).
 fn upcoming(
     app: &App,
+    plan: &mut Vec<AnyCommand>,
     rng: &mut fastrand::Rng,
     b: &Booking,
     booker: &str,
@@ -101,18 +103,21 @@ fn upcoming(
     let roll = rng.u8(0..100);
     if roll < 4 {
         let reason = if b.starts_at - app.now() < SignedDuration::from_hours(24) { "Ill" } else { "Plans changed" };
-        run(app, AnyCommand::CancelBooking(CancelBooking { booking_id: b.id.clone(), reason: reason.into() }))?;
+        plan.push(AnyCommand::CancelBooking(CancelBooking { booking_id: b.id.clone(), reason: reason.into() }));
     } else if roll < 8 {
-        partner_drops_out(app, b, tz)?;
+        partner_drops_out(app, plan, b, tz)?;
     } else if let Some((_, pass_id)) = holders.iter().find(|(member, _)| member == booker).filter(|_| roll < 60) {
-        let cmd = UsePass { payment_id: id(), booking_id: b.id.clone(), pass_id: pass_id.clone() };
-        run(app, AnyCommand::UsePass(cmd))?;
+        plan.push(AnyCommand::UsePass(UsePass {
+            payment_id: id(),
+            booking_id: b.id.clone(),
+            pass_id: pass_id.clone(),
+        }));
     }
     Ok(())
 }
 
 /// The booker plays alone (or finds someone at the club) after the partner named dropped out.
-fn partner_drops_out(app: &App, b: &Booking, tz: &TimeZone) -> anyhow::Result<()> {
+fn partner_drops_out(app: &App, plan: &mut Vec<AnyCommand>, b: &Booking, tz: &TimeZone) -> anyhow::Result<()> {
     let id = b.id.clone();
     if app.db.read_blocking(move |c| Ok(crate::bookings::store::players(c, &id)?))?.is_empty() {
         return Ok(());
@@ -126,7 +131,7 @@ fn partner_drops_out(app: &App, b: &Booking, tz: &TimeZone) -> anyhow::Result<()
         players: Vec::new(),
         note: "Partner dropped out".into(),
     };
-    run(app, AnyCommand::UpdateBooking(cmd))?;
+    plan.push(AnyCommand::UpdateBooking(cmd));
     Ok(())
 }
 
@@ -150,20 +155,24 @@ fn sell_passes(app: &App, rng: &mut fastrand::Rng, members: &[String]) -> anyhow
         active: true,
     };
     run(app, AnyCommand::SavePassProduct(SavePassProduct { product_id: product_id.clone(), product }))?;
-    let mut holders = Vec::new();
-    for member in members.iter().filter(|_| rng.u8(0..100) < 10) {
-        let pass_id = id();
-        let sale = SellPass {
-            pass_id: pass_id.clone(),
+    let sales: Vec<SellPass> = members
+        .iter()
+        .filter(|_| rng.u8(0..100) < 10)
+        .map(|member| SellPass {
+            pass_id: id(),
             payment_id: id(),
             member_id: member.clone(),
             product_id: product_id.clone(),
             method: Method::Card,
             valid_from: None,
-        };
-        if run(app, AnyCommand::SellPass(sale))? {
-            holders.push((member.clone(), pass_id));
-        }
+        })
+        .collect();
+    let mut holders = Vec::new();
+    for chunk in sales.chunks(BATCH) {
+        let sold = run_all(app, chunk.iter().cloned().map(AnyCommand::SellPass).collect())?;
+        holders.extend(
+            chunk.iter().zip(sold).filter(|(_, sold)| *sold).map(|(s, _)| (s.member_id.clone(), s.pass_id.clone())),
+        );
     }
     Ok(holders)
 }
