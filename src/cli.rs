@@ -362,6 +362,9 @@ fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
                 s.bookings,
                 s.payments
             );
+            if s.series_refused > 0 {
+                println!("{} weekly series were refused by the club's booking rules and left out.", s.series_refused);
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -34,6 +34,8 @@ pub struct Summary {
     pub courts: usize,
     pub members: usize,
     pub series: usize,
+    /// Series the club's rules refused (said on the console, never dropped silently).
+    pub series_refused: usize,
     pub bookings: usize,
     pub payments: usize,
 }
@@ -114,6 +116,9 @@ const fn rub(roubles: i64) -> i64 {
 fn run(app: &App, cmd: AnyCommand) -> anyhow::Result<bool> {
     Ok(matches!(app.run_blocking(Actor::Console, cmd)?.outcome, Outcome::Applied { .. }))
 }
+
+/// The longest a demo series runs: a season.
+const SEASON_DAYS: i64 = 365;
 
 /// How many commands the demo runs in one database transaction at most.
 const BATCH: usize = 500;
@@ -279,9 +284,10 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
     let first = today.checked_sub(Span::new().days(opts.days / 2))?;
     let last = first.checked_add(Span::new().days(opts.days - 1))?;
     // Permanent bookings: about ten a court, weekly at the same time all season (fewer in a
-    // small club: one in eight members).
+    // small club: one in eight members), made again each season of at most a year (a series
+    // may span 400 days).
     for _ in 0..(courts.len() * 10).min(members.len() / 8) {
-        let spec = SeriesSpec {
+        let mut spec = SeriesSpec {
             court_id: courts[rng.usize(..courts.len())].clone(),
             weekdays: vec![Weekday::from_monday_one_offset(rng.i8(1..8))?],
             start: DayMinute::new(60 * rng.u16(8..22)).expect("valid"),
@@ -293,9 +299,16 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
             players: Vec::new(),
             note: String::new(),
         };
-        let skip = conflicting_dates(app, &spec)?;
-        if run(app, AnyCommand::CreateSeries(CreateSeries { series_id: Uuid::now_v7().to_string(), spec, skip }))? {
-            summary.series += 1;
+        while spec.first_day <= last {
+            spec.last_day = last.min(spec.first_day.checked_add(Span::new().days(SEASON_DAYS - 1))?);
+            let skip = conflicting_dates(app, &spec)?;
+            let series = CreateSeries { series_id: Uuid::now_v7().to_string(), spec: spec.clone(), skip };
+            if run(app, AnyCommand::CreateSeries(series))? {
+                summary.series += 1;
+            } else {
+                summary.series_refused += 1;
+            }
+            spec.first_day = spec.last_day.tomorrow()?;
         }
     }
     // Single bookings at realistic occupancy; taken slots are skipped, not refused. A day's
