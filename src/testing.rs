@@ -149,19 +149,9 @@ impl TestDb {
 
     /// A booking of `member` on `court`, made at the desk.
     pub fn book(&mut self, court: &str, member: &str, slot: LocalSlot) -> Result<String, Rejection> {
-        let booking_id = id();
-        let cmd = AnyCommand::CreateBooking(CreateBooking {
-            booking_id: booking_id.clone(),
-            court_id: court.into(),
-            slot,
-            kind: Kind::Play,
-            booker_id: Some(member.into()),
-            players: Vec::new(),
-            note: String::new(),
-            source: Source::Desk,
-            pass_id: None,
-        });
-        match self.run_as(&reception(), cmd) {
+        let cmd = booking(court, member, slot);
+        let booking_id = cmd.booking_id.clone();
+        match self.run_as(&reception(), AnyCommand::CreateBooking(cmd)) {
             Outcome::Applied { .. } => Ok(booking_id),
             Outcome::Rejected(r) => Err(r),
         }
@@ -172,5 +162,20 @@ impl TestDb {
         let all_day = (DayMinute::parse("00:00").expect("a time"), DayMinute::MIDNIGHT_END);
         let rule = PriceRule::band("All day", Vec::new(), all_day.0, all_day.1, per_hour);
         self.applied(AnyCommand::SavePriceRule(SavePriceRule { rule_id: id(), rule }));
+    }
+}
+
+/// A desk's booking of `member` on `court` under a new id, not yet run.
+pub fn booking(court: &str, member: &str, slot: LocalSlot) -> CreateBooking {
+    CreateBooking {
+        booking_id: id(),
+        court_id: court.into(),
+        slot,
+        kind: Kind::Play,
+        booker_id: Some(member.into()),
+        players: Vec::new(),
+        note: String::new(),
+        source: Source::Desk,
+        pass_id: None,
     }
 }

@@ -128,7 +128,7 @@ pub struct ResolveConflict {
 impl ResolveConflict {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
-        if resolutions::is_resolved(ctx.tx, &self.command_id)? {
+        if resolutions::resolution(ctx.tx, &self.command_id)?.is_some() {
             return Ok(());
         }
         // A desk knows its refused commands from its journal, not from this database; the hub
@@ -153,29 +153,17 @@ impl ResolveConflict {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bookings::commands::CreateBooking;
-    use crate::bookings::model::{Kind, Source};
     use crate::commands::AnyCommand;
     use crate::core::{Envelope, Origin, Outcome};
-    use crate::testing::{TestDb, id, reception, slot};
+    use crate::testing::{TestDb, booking, id, reception, slot};
 
-    fn resolve(command_id: &str) -> AnyCommand {
-        AnyCommand::ResolveConflict(ResolveConflict { command_id: command_id.into(), resolution: "left it".into() })
+    fn resolve(command_id: &str, how: &str) -> AnyCommand {
+        AnyCommand::ResolveConflict(ResolveConflict { command_id: command_id.into(), resolution: how.into() })
     }
 
     /// Desk 1 books `court` at `start` on the 20th; the command's id and outcome.
     fn book_from_desk(db: &mut TestDb, court: &str, member: &str, start: &str) -> (String, Outcome) {
-        let cmd = AnyCommand::CreateBooking(CreateBooking {
-            booking_id: id(),
-            court_id: court.into(),
-            slot: slot("2026-12-20", start, 60),
-            kind: Kind::Play,
-            booker_id: Some(member.into()),
-            players: Vec::new(),
-            note: String::new(),
-            source: Source::Desk,
-            pass_id: None,
-        });
+        let cmd = AnyCommand::CreateBooking(booking(court, member, slot("2026-12-20", start, 60)));
         let mut env = Envelope::new(reception(), cmd, db.now);
         env.origin = Origin::Desk("desk-1".into());
         let outcome = crate::core::execute(&mut db.conn, &env, db.now).unwrap().outcome;
@@ -192,15 +180,19 @@ mod tests {
         assert!(matches!(outcome, Outcome::Rejected(_)));
         assert_eq!(resolutions::open_refusal_count(&db.conn).unwrap(), 1);
 
-        db.applied_as(&reception(), resolve(&lost));
-        db.applied_as(&reception(), resolve(&lost));
-        let rows: i64 = db.conn.query_row("SELECT count(*) FROM conflict_resolutions", [], |r| r.get(0)).unwrap();
-        assert_eq!(rows, 1, "a second resolution changes nothing");
+        db.applied_as(&reception(), resolve(&lost, "left it"));
+        db.applied_as(&reception(), resolve(&lost, "booked it elsewhere"));
+        let (how, ..) = resolutions::resolution(&db.conn, &lost).unwrap().unwrap();
+        assert_eq!(how, "left it", "a second resolution changes nothing");
         assert_eq!(resolutions::open_refusal_count(&db.conn).unwrap(), 0);
 
         let (kept, outcome) = book_from_desk(&mut db, &court, &member, "14:00");
         assert!(matches!(outcome, Outcome::Applied { .. }));
-        assert_eq!(db.refused(resolve(&kept)).code, "conflict-not-found", "an applied command is no conflict");
-        assert_eq!(db.refused(resolve(&id())).code, "conflict-not-found");
+        assert_eq!(
+            db.refused(resolve(&kept, "left it")).code,
+            "conflict-not-found",
+            "an applied command is no conflict"
+        );
+        assert_eq!(db.refused(resolve(&id(), "left it")).code, "conflict-not-found");
     }
 }

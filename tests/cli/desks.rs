@@ -248,6 +248,14 @@ fn two_desks_work_through_a_hub_outage_and_agree_afterwards() {
     }
     let (_, _, inbox) = browse(hub_port, &owner, "GET", "/desk/conflicts", "");
     assert!(inbox.contains("id=\"no-conflicts\""), "the hub's inbox is empty: {inbox}");
+    // Clicked again (a second tab), or with an id that is no command: nothing more is recorded.
+    let key = uuid::Uuid::now_v7().to_string();
+    let again = submit(hub_port, &owner, &format!("/desk/conflicts/{}/resolve", refused[0]), &[("command_id", &key)]);
+    assert_eq!(again, (303, "/desk/conflicts".to_owned()));
+    let key = uuid::Uuid::now_v7().to_string();
+    assert_eq!(submit(hub_port, &owner, "/desk/conflicts/not-an-id/resolve", &[("command_id", &key)]).0, 404);
+    let resolutions = query(&hub_db, "SELECT count(*) FROM conflict_resolutions");
+    assert_eq!(resolutions, refused.len() as i64, "one resolution each");
     wait_for("the losing desk's inbox empties", Duration::from_secs(10), || {
         query(&loser_dir.join("desk.db"), "SELECT count(*) FROM journal WHERE conflict = 1 AND resolved_at IS NULL")
             == 0

@@ -4,10 +4,6 @@
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
-pub fn is_resolved(conn: &Connection, command_id: &str) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT 1 FROM conflict_resolutions WHERE id = ?1")?.exists([command_id])
-}
-
 pub fn insert(conn: &Connection, command_id: &str, resolution: &str, by: &str, now: Timestamp) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT INTO conflict_resolutions (id, resolution, resolved_by, resolved_at) VALUES (?1, ?2, ?3, ?4)",

@@ -72,32 +72,51 @@ async fn open_refusals(app: &App) -> anyhow::Result<Vec<Refused>> {
                 registry::desks(c)?.into_iter().map(|d| (format!("desk:{}", d.id), d.name)).collect();
             let mut out = Vec::new();
             for id in resolutions::open_refusals(c, INBOX_SIZE)? {
-                let Some(record) = core::command_record(c, &id)? else { continue };
-                let (Ok(uuid), Some(command), Outcome::Rejected(why)) =
-                    (id.parse::<Uuid>(), AnyCommand::from_payload(&record.payload), record.outcome)
-                else {
-                    continue;
-                };
-                let credit = crate::sync::hub::compensation_id(uuid).to_string();
-                let credited = core::decided(c, &credit)?.is_some_and(|o| matches!(o, Outcome::Applied { .. }));
-                let desk = names.get(&record.origin).cloned().or(Some(record.origin));
-                out.push(Refused {
-                    id: uuid,
-                    command,
-                    why,
-                    credited,
-                    made_at: record.executed_at,
-                    by: record.actor_name,
-                    desk,
-                });
+                let Some(mut refused) = refusal_on_hub(c, &id)? else { continue };
+                // The desk's name where the hub still knows it, else its origin as recorded.
+                refused.desk = refused.desk.map(|origin| names.get(&origin).cloned().unwrap_or(origin));
+                out.push(refused);
             }
             Ok(out)
         })
         .await
 }
 
+/// The hub's record of the desk command `id`, if the hub refused it; `desk` holds its origin.
+fn refusal_on_hub(c: &crate::db::Conn, id: &str) -> anyhow::Result<Option<Refused>> {
+    let Some(record) = core::command_record(c, id)? else { return Ok(None) };
+    let (Ok(uuid), Some(command), Outcome::Rejected(why)) =
+        (id.parse::<Uuid>(), AnyCommand::from_payload(&record.payload), record.outcome)
+    else {
+        return Ok(None);
+    };
+    let credit = crate::sync::hub::compensation_id(uuid).to_string();
+    let credited = core::decided(c, &credit)?.is_some_and(|o| matches!(o, Outcome::Applied { .. }));
+    Ok(Some(Refused {
+        id: uuid,
+        command,
+        why,
+        credited,
+        made_at: record.executed_at,
+        by: record.actor_name,
+        desk: Some(record.origin),
+    }))
+}
+
+/// The command of the open refusal `id`: on a desk from its journal, on the hub from its record.
 async fn refused_command(app: &App, id: Uuid) -> anyhow::Result<Option<AnyCommand>> {
-    Ok(open_refusals(app).await?.into_iter().find(|r| r.id == id).map(|r| r.command))
+    if app.desk.is_some() {
+        return Ok(open_refusals(app).await?.into_iter().find(|r| r.id == id).map(|r| r.command));
+    }
+    let id = id.to_string();
+    app.db
+        .read(move |c| {
+            if resolutions::resolution(c, &id)?.is_some() {
+                return Ok(None);
+            }
+            Ok(refusal_on_hub(c, &id)?.map(|r| r.command))
+        })
+        .await
 }
 
 /// Marks `id` resolved, under a key derived from the form's (a retried form does it once).
