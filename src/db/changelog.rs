@@ -225,19 +225,19 @@ pub fn seal_txn(
 ) -> rusqlite::Result<bool> {
     let mut stmt = conn.prepare_cached("SELECT tbl, pk, op, row FROM change_log WHERE txn_seq = ?1 ORDER BY idx")?;
     let rows = stmt
-        .query_map([txn_seq], |r| {
-            let (tbl, pk, op, row): (String, String, String, Option<String>) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            Ok(row_text(&tbl, &pk, &op, row.as_deref()))
-        })?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+        .query_map([txn_seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<(String, String, String, Option<String>)>>>()?;
     if rows.is_empty() {
         return Ok(false);
     }
     let (head, prev_hash) = head(conn)?;
     // The gapless rule is what lets a desk detect a missing transaction: make a bug loud.
     assert_eq!(txn_seq, head + 1, "txn_seq must follow the head without a gap");
-    let hash = txn_hash(&prev_hash, txn_seq, &rows);
+    let hash = txn_hash(
+        &prev_hash,
+        txn_seq,
+        rows.iter().map(|(t, p, o, r)| (t.as_str(), p.as_str(), o.as_str(), r.as_deref())),
+    );
     conn.execute(
         "INSERT INTO sync_txn (txn_seq, hub_ts, command_id, origin, actor_id, prev_hash, hash) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -254,21 +254,46 @@ pub fn set_head(conn: &Connection, txn_seq: i64, hash: &str) -> rusqlite::Result
     Ok(())
 }
 
-/// One change row as it is hashed and sent: `tbl|pk|op|row` (an empty row for a delete).
-pub fn row_text(tbl: &str, pk: &str, op: &str, row: Option<&str>) -> String {
-    format!("{tbl}|{pk}|{op}|{}", row.unwrap_or(""))
-}
+/// One change row as the chain hashes it: table, id, operation and image.
+pub type RowParts<'a> = (&'a str, &'a str, &'a str, Option<&'a str>);
 
 /// The chain link of transaction `txn_seq`: SHA-256 over the previous link, the sequence number
-/// and the transaction's change rows (`row_text`, in order), in hex. Equal logs give equal links,
-/// so a desk that computes the head's link from what it received knows it holds the same history.
-pub fn txn_hash(prev_hash: &str, txn_seq: i64, rows: &[String]) -> String {
+/// and the transaction's change rows in order (each as `tbl|pk|op|row` and a zero byte), in hex.
+/// Equal logs give equal links, so a desk that computes the head's link from what it received
+/// knows it holds the same history. The rows are fed to the hash as they are, not copied.
+pub fn txn_hash<'a>(prev_hash: &str, txn_seq: i64, rows: impl IntoIterator<Item = RowParts<'a>>) -> String {
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
     h.update(txn_seq.to_be_bytes());
-    for row in rows {
-        h.update(row.as_bytes());
+    for (tbl, pk, op, row) in rows {
+        for part in [tbl, "|", pk, "|", op, "|", row.unwrap_or("")] {
+            h.update(part.as_bytes());
+        }
         h.update([0u8]);
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = h.finalize();
+    let mut hex = String::with_capacity(digest.len() * 2);
+    for b in digest {
+        hex.push(HEX[usize::from(b >> 4)] as char);
+        hex.push(HEX[usize::from(b & 15)] as char);
+    }
+    hex
+}
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    /// Links already in clubs' logs must still hold: the link is SHA-256 over the previous link,
+    /// the number (8 bytes, big-endian) and each row as `tbl|pk|op|row` with a zero byte, in hex.
+    #[test]
+    fn a_link_is_the_hash_of_the_previous_link_and_the_rows_as_written() {
+        let rows = [("members", "m1", "put", Some(r#"{"id":"m1"}"#)), ("bookings", "b1", "del", None)];
+        let mut bytes = b"prev".to_vec();
+        bytes.extend(7i64.to_be_bytes());
+        bytes.extend(b"members|m1|put|{\"id\":\"m1\"}\0bookings|b1|del|\0");
+        let expected: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(super::txn_hash("prev", 7, rows), expected);
+    }
 }

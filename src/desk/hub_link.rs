@@ -25,7 +25,9 @@ use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::{Actor, Outcome};
 use crate::db::snapshot;
-use crate::sync::protocol::{ByeCode, PROTO, SnapshotReason, TXNS_PER_MESSAGE, ToDesk, ToHub};
+use crate::sync::protocol::{
+    ByeCode, MAX_MESSAGE, MESSAGE_ROW_BYTES, PROTO, SnapshotReason, TXNS_PER_MESSAGE, ToDesk, ToHub,
+};
 use crate::sync::{hub, store as log, tls};
 
 /// Links at most: a club has a handful of desks; the rest waits in the kernel's backlog.
@@ -42,7 +44,7 @@ const CHUNK: usize = 256 * 1024;
 const WRONG_CODES: u32 = 5;
 
 pub fn ws_config() -> WebSocketConfig {
-    WebSocketConfig { max_message_size: Some(16 << 20), max_frame_size: Some(16 << 20), ..Default::default() }
+    WebSocketConfig { max_message_size: Some(MAX_MESSAGE), max_frame_size: Some(MAX_MESSAGE), ..Default::default() }
 }
 
 /// Listens for desks until `stop` turns true.
@@ -354,19 +356,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
         Ok(())
     }
 
-    /// Everything after `sent`, in messages of whole transactions.
+    /// Everything after `sent`, in messages of whole transactions, then `caught_up`.
     async fn send_log(&mut self) -> anyhow::Result<()> {
+        let mut sent_any = false;
         loop {
             let after = self.sent;
-            let txns = self.app.db.read(move |c| Ok(log::txns_after(c, after, TXNS_PER_MESSAGE)?)).await?;
-            let Some(last) = txns.last().map(|t| t.txn_seq) else { return Ok(()) };
-            let full = txns.len() as i64 == TXNS_PER_MESSAGE;
+            let txns =
+                self.app.db.read(move |c| Ok(log::txns_after(c, after, TXNS_PER_MESSAGE, MESSAGE_ROW_BYTES)?)).await?;
+            let Some(last) = txns.last().map(|t| t.txn_seq) else {
+                return match sent_any {
+                    true => send(&mut self.ws, &ToDesk::CaughtUp { head: self.sent }).await,
+                    false => Ok(()),
+                };
+            };
             send(&mut self.ws, &ToDesk::Txns { txns }).await?;
             crate::pause::at("hub-sending-log");
-            self.sent = last;
-            if !full {
-                return send(&mut self.ws, &ToDesk::CaughtUp { head: last }).await;
-            }
+            (self.sent, sent_any) = (last, true);
         }
     }
 

@@ -22,7 +22,7 @@ use super::store::replica;
 use crate::commands::AnyCommand;
 use crate::core::{self, Envelope};
 use crate::db::{self, Conn, snapshot};
-use crate::sync::protocol::{ToDesk, ToHub};
+use crate::sync::protocol::{self, ToDesk, ToHub};
 use crate::sync::{chain, hub, store as log};
 use crate::testing::{self, TestDb};
 
@@ -346,7 +346,8 @@ impl Sim {
         if !link.up || !link.hub_welcomed {
             return;
         }
-        let txns = log::txns_after(&self.hub, link.sent, crate::sync::protocol::TXNS_PER_MESSAGE).unwrap();
+        let txns =
+            log::txns_after(&self.hub, link.sent, protocol::TXNS_PER_MESSAGE, protocol::MESSAGE_ROW_BYTES).unwrap();
         if let Some(last) = txns.last() {
             link.sent = last.txn_seq;
             link.to_desk.push_back(ToDesk::Txns { txns });

@@ -220,7 +220,7 @@ mod tests {
         let court = hub.court("Court 1");
         let anna = hub.member("Anna Petrova", "+7 916 123-45-67");
         hub.book(&court, &anna, crate::testing::slot("2026-12-01", "18:00", 60)).unwrap();
-        store::txns_after(&hub.conn, 0, 100).unwrap()
+        store::txns_after(&hub.conn, 0, 100, usize::MAX).unwrap()
     }
 
     fn count(conn: &Connection, sql: &str) -> i64 {
@@ -232,8 +232,7 @@ mod tests {
         let mut prev = String::new();
         for t in txns {
             t.prev_hash = prev;
-            let rows: Vec<String> = t.rows.iter().map(ChangeRow::text).collect();
-            t.hash = crate::db::changelog::txn_hash(&t.prev_hash, t.txn_seq, &rows);
+            t.hash = crate::db::changelog::txn_hash(&t.prev_hash, t.txn_seq, t.rows.iter().map(ChangeRow::parts));
             prev = t.hash.clone();
         }
     }
@@ -310,14 +309,14 @@ mod tests {
         apply_all(&mut replica, &txns).unwrap();
         let mut hub = TestDb::new();
         hub.member("Boris", "+7 916 123-45-67");
-        let mut clash = store::txns_after(&hub.conn, 0, 100).unwrap();
+        let mut clash = store::txns_after(&hub.conn, 0, 100, usize::MAX).unwrap();
         // Renumber Boris's transaction to follow the replica's head.
         let (head, link) = store::head(&replica).unwrap();
         let mut boris = clash.pop().unwrap();
         boris.rows.retain(|r| r.tbl == "members");
         (boris.txn_seq, boris.prev_hash) = (head + 1, link);
-        let rows: Vec<String> = boris.rows.iter().map(ChangeRow::text).collect();
-        boris.hash = crate::db::changelog::txn_hash(&boris.prev_hash, boris.txn_seq, &rows);
+        boris.hash =
+            crate::db::changelog::txn_hash(&boris.prev_hash, boris.txn_seq, boris.rows.iter().map(ChangeRow::parts));
         let err = apply_all(&mut replica, &[boris]).unwrap_err();
         assert!(err.to_string().contains("UNIQUE"), "{err}");
         assert_eq!(count(&replica, "SELECT count(*) FROM members"), 1, "Anna is still there");

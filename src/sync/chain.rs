@@ -22,7 +22,7 @@ pub fn verify(conn: &crate::db::Conn) -> Result<i64, ChainError> {
     const BATCH: i64 = 500;
     let (mut seq, mut link) = (0, String::new());
     loop {
-        let txns = store::txns_after(conn, seq, BATCH)?;
+        let txns = store::txns_after(conn, seq, BATCH, crate::sync::protocol::MESSAGE_ROW_BYTES)?;
         for t in &txns {
             if t.txn_seq != seq + 1 {
                 return Err(ChainError::Gap { after: seq, found: t.txn_seq });
@@ -35,7 +35,7 @@ pub fn verify(conn: &crate::db::Conn) -> Result<i64, ChainError> {
             }
             (seq, link) = (t.txn_seq, t.hash.clone());
         }
-        if (txns.len() as i64) < BATCH {
+        if txns.is_empty() {
             break;
         }
     }

@@ -50,9 +50,9 @@ pub struct ChangeRow {
 }
 
 impl ChangeRow {
-    /// The text the chain hashes.
-    pub fn text(&self) -> String {
-        crate::db::changelog::row_text(&self.tbl, &self.pk, self.op.as_str(), self.row.as_deref())
+    /// What the chain hashes of it.
+    pub fn parts(&self) -> crate::db::changelog::RowParts<'_> {
+        (&self.tbl, &self.pk, self.op.as_str(), self.row.as_deref())
     }
 }
 
@@ -73,7 +73,7 @@ pub struct LogTxn {
 impl LogTxn {
     /// Whether `hash` is the link its rows and `prev_hash` make.
     pub fn link_holds(&self) -> bool {
-        let rows: Vec<String> = self.rows.iter().map(ChangeRow::text).collect();
-        crate::db::changelog::txn_hash(&self.prev_hash, self.txn_seq, &rows) == self.hash
+        crate::db::changelog::txn_hash(&self.prev_hash, self.txn_seq, self.rows.iter().map(ChangeRow::parts))
+            == self.hash
     }
 }

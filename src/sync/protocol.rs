@@ -17,6 +17,14 @@ pub const PROTO: u32 = 1;
 /// the usual transactions of one to three rows).
 pub const TXNS_PER_MESSAGE: i64 = 2000;
 
+/// And no more once their row images pass this many bytes: a run of large transactions (a
+/// season's weekly series is about 50 KB each) would otherwise make a message the desk refuses
+/// (`MAX_MESSAGE`) and a desk that never catches up.
+pub const MESSAGE_ROW_BYTES: usize = 4 << 20;
+
+/// The largest message either side reads.
+pub const MAX_MESSAGE: usize = 16 << 20;
+
 /// At most this many commands go in one `push`.
 pub const COMMANDS_PER_PUSH: usize = 100;
 

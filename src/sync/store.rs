@@ -4,8 +4,9 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{ChangeRow, LogTxn, Op};
 
-/// Up to `limit` transactions after `after`, oldest first, each with its rows.
-pub fn txns_after(conn: &Connection, after: i64, limit: i64) -> rusqlite::Result<Vec<LogTxn>> {
+/// Up to `limit` transactions after `after`, oldest first, each with its rows; no more once their
+/// row images pass `max_bytes` (the first always comes whole: a transaction is never split).
+pub fn txns_after(conn: &Connection, after: i64, limit: i64, max_bytes: usize) -> rusqlite::Result<Vec<LogTxn>> {
     let mut txns = conn.prepare_cached(
         "SELECT txn_seq, hub_ts, command_id, origin, actor_id, prev_hash, hash FROM sync_txn \
          WHERE txn_seq > ?1 ORDER BY txn_seq LIMIT ?2",
@@ -31,18 +32,24 @@ pub fn txns_after(conn: &Connection, after: i64, limit: i64) -> rusqlite::Result
         "SELECT txn_seq, tbl, pk, op, row FROM change_log WHERE txn_seq BETWEEN ?1 AND ?2 ORDER BY txn_seq, idx",
     )?;
     let mut rows = rows.query(params![first, last])?;
-    let mut at = 0;
+    let (mut at, mut bytes) = (0, 0);
     while let Some(r) = rows.next()? {
         let seq: i64 = r.get(0)?;
         while out[at].txn_seq < seq {
             at += 1;
+            if bytes >= max_bytes {
+                out.truncate(at);
+                return Ok(out);
+            }
         }
         let op: String = r.get(3)?;
+        let row: Option<String> = r.get(4)?;
+        bytes += row.as_ref().map_or(0, String::len);
         out[at].rows.push(ChangeRow {
             tbl: r.get(1)?,
             pk: r.get(2)?,
             op: Op::parse(&op).ok_or_else(|| rusqlite::Error::InvalidColumnType(3, op, rusqlite::types::Type::Text))?,
-            row: r.get(4)?,
+            row,
         });
     }
     Ok(out)
@@ -108,4 +115,27 @@ pub fn tables_digest(conn: &Connection) -> rusqlite::Result<String> {
 /// The transaction that carries `command_id`'s effects, if this log holds one.
 pub fn txn_of_command(conn: &Connection, command_id: &str) -> rusqlite::Result<Option<i64>> {
     conn.query_row("SELECT txn_seq FROM sync_txn WHERE command_id = ?1 LIMIT 1", [command_id], |r| r.get(0)).optional()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDb;
+
+    #[test]
+    fn a_message_stops_at_its_byte_budget_but_never_splits_a_transaction() {
+        let mut db = TestDb::new();
+        db.member("Anna Petrova", "+7 916 123-45-67");
+        db.member("Boris Ivanov", "+7 916 765-43-21");
+        db.member("Vera Smirnova", "+7 903 111-22-33");
+        let all = txns_after(&db.conn, 0, 100, usize::MAX).unwrap();
+        assert!(all.len() >= 3);
+        let first = txns_after(&db.conn, 0, 100, 1).unwrap();
+        assert_eq!(first.len(), 1, "one byte of budget still carries one whole transaction");
+        assert_eq!(first[0].rows, all[0].rows);
+        let size = |t: &LogTxn| t.rows.iter().map(|r| r.row.as_ref().map_or(0, String::len)).sum::<usize>();
+        let two = txns_after(&db.conn, 0, 100, size(&all[0]) + 1).unwrap();
+        assert_eq!(two.len(), 2);
+        assert_eq!(two.iter().map(|t| t.txn_seq).collect::<Vec<_>>(), [all[0].txn_seq, all[1].txn_seq]);
+    }
 }

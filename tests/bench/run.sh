@@ -42,10 +42,22 @@ COOKIE="Cookie: courtside_session=$SESSION"
 DAY=$(date +%F)
 
 echo "== bookings in the club: $(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/bookings?from=$(date -d '-31 days' +%F)&to=$DAY" | grep -o '"id"' | wc -l) in the last month"
+# The server's CPU time so far, in clock ticks (user + system, /proc/PID/stat fields 14 and 15).
+ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
+rss() { awk '/VmRSS/ { printf "%.1f MB", $2 / 1024 }' "/proc/$SERVER/status"; }
+HZ=$(getconf CLK_TCK)
+# One wrk run: its rates and latencies, then the server's CPU per request (from /proc, so the load
+# tool's own CPU on the shared cores is not counted) and its memory after the run.
 run() {
     echo "== $1"
     shift
-    wrk --latency -t2 -c8 -d"${SECONDS_EACH}s" "$@" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors' || true
+    local before out requests
+    before=$(ticks)
+    out=$(wrk --latency -t2 -c8 -d"${SECONDS_EACH}s" "$@")
+    echo "$out" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors' || true
+    requests=$(echo "$out" | awk '/requests in/ { print $1 }')
+    awk -v t="$(($(ticks) - before))" -v n="$requests" -v hz="$HZ" -v rss="$(rss)" \
+        'BEGIN { printf "  server CPU per request: %.3f ms (%d requests); RSS after: %s\n", t * 1000 / hz / n, n, rss }'
 }
 # One request each first: start-up costs (phone metadata, the member index) are not what is measured.
 for path in "/grid?date=$DAY" "/members/search?q=%D0%B8%D0%B2%D0%B0%D0%BD" "/members/search?q=916"; do

@@ -18,6 +18,7 @@ mod hardening;
 mod hub_changes;
 mod live;
 mod login_flood;
+mod memory;
 mod replay;
 mod sms;
 
@@ -44,6 +45,17 @@ fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
 
 fn text(out: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// The server's resident memory in MiB, from /proc.
+fn rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
 }
 
 fn free_port() -> u16 {

@@ -41,7 +41,7 @@ fn replay_matches(data: &Path) {
     let applier = Applier::new(&replica).unwrap();
     let mut at = 0;
     loop {
-        let txns = store::txns_after(&hub, at, 1000).unwrap();
+        let txns = store::txns_after(&hub, at, 1000, 4 << 20).unwrap();
         let Some(last) = txns.last() else { break };
         at = last.txn_seq;
         let tx = replica.transaction().unwrap();
