@@ -74,6 +74,7 @@ pub async fn start_desk(app: App) -> anyhow::Result<JobScheduler> {
     let scheduler = JobScheduler::new().await?;
     add_session_expiry(&scheduler, &app).await?;
     follow_other_writers(app);
+    crate::memory::spawn_giving_back();
     scheduler.start().await?;
     Ok(scheduler)
 }
@@ -98,6 +99,7 @@ pub async fn start(app: App) -> anyhow::Result<JobScheduler> {
         })?)
         .await?;
     follow_other_writers(app.clone());
+    crate::memory::spawn_giving_back();
     crate::sms::sender::spawn(app);
     scheduler.start().await?;
     Ok(scheduler)

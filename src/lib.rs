@@ -25,6 +25,7 @@ pub mod home;
 pub mod i18n;
 pub mod jobs;
 pub mod members;
+pub mod memory;
 pub mod money;
 pub mod passes;
 pub mod pause;

@@ -77,6 +77,8 @@ impl HashGate {
         tokio::task::spawn_blocking(move || {
             let out = work();
             drop(turn);
+            // A hash's memory (9 MiB) goes back now: this thread may not allocate again for long.
+            crate::memory::give_back();
             out
         })
         .await

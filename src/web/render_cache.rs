@@ -29,10 +29,11 @@ impl<K: PartialEq, V, P: PartialEq> RenderCache<K, V, P> {
         Some(value)
     }
 
-    /// Keeps `value` for `key`, built from data at least as new as `version`.
+    /// Keeps `value` for `key`, built from data at least as new as `version`. Whatever was built
+    /// at another version goes: it would never be asked for again, only hold memory.
     pub fn put(&self, key: K, version: P, value: Arc<V>) {
         let mut entries = self.entries.lock().expect("render cache");
-        entries.retain(|(k, _, _)| *k != key);
+        entries.retain(|(k, v, _)| *k != key && *v == version);
         entries.push_front((key, version, value));
         entries.truncate(self.capacity);
     }
@@ -61,6 +62,15 @@ mod tests {
         cache.put("wed", 1, Arc::new(3));
         assert!(cache.get(&"tue", &1).is_none());
         assert!(cache.get(&"mon", &1).is_some() && cache.get(&"wed", &1).is_some());
+    }
+
+    #[test]
+    fn what_was_built_before_a_change_goes_when_something_newer_is_kept() {
+        let cache: RenderCache<&str, _, i64> = RenderCache::new(8);
+        cache.put("mon", 1, Arc::new(1));
+        cache.put("tue", 1, Arc::new(2));
+        cache.put("wed", 2, Arc::new(3));
+        assert_eq!(cache.entries.lock().unwrap().len(), 1, "the grids built at version 1 are gone");
     }
 
     #[test]

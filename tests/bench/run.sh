@@ -1,53 +1,77 @@
 #!/usr/bin/env bash
-# Benchmarks the day grid, member search and booking creation against a demo club, with wrk on
-# 127.0.0.1, and the live pages' WebSocket (tests/bench/live.py: commit → frame on 50 sockets, and
-# the grid with them open), then desks (tests/bench/desks.py: first start, hub commit → each
-# desk's open page at 20 commands a second, the hub's memory, a desk's catch-up; tests/bench/catch_up.py:
-# a desk catching up after a whole demo club was made while it was away). Full run (the figures in the issue notes): a release binary, 12 courts, 10,000
-# members, a year of bookings, 8 connections for 20 s each. BENCH_SHORT=1 (CI) uses a small club
-# and 2-second runs, only to keep this script working; its figures mean nothing.
+# The performance figures of issue 15's table, and more, against a release binary with wrk on
+# 127.0.0.1: the binary's size; the demo club's making time and database size; the server's RSS
+# at start, after 8 staff logins and 3 s of grid views, after every run, after the whole
+# benchmark and after a quiet minute; for each wrk run its rate, p50/p99 and the server's CPU per
+# request (from /proc, so wrk's own CPU on the shared cores is not counted): the day grid cached
+# and built afresh, member search, booking creation; the live pages' WebSocket (tests/bench/live.py);
+# the memory test (tests/cli/memory.rs: a mixed load, LOAD_SECONDS long, fails over budget); the
+# same grid, search and booking figures for a 10-year club, with the ratios; then desks
+# (tests/bench/desks.py) and a desk's catch-up (tests/bench/catch_up.py).
+#
+# Full run: 12 courts, 1,000 members, a year of bookings, 8 connections for 20 s each, a
+# 10-minute mixed load, the 10-year club (about 25 minutes in all). BENCH_SHORT=1 (CI) uses a
+# small club, 2-second runs and no 10-year club, only to keep this script working: its figures
+# mean nothing and the memory test only reports.
 #
 #   bash tests/bench/run.sh [path/to/courtside]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 BIN=${1:-target/release/courtside}
-if [ "${BENCH_SHORT:-0}" = 1 ]; then COURTS=3 MEMBERS=100 DAYS=20 SECONDS_EACH=2; else COURTS=12 MEMBERS=10000 DAYS=365 SECONDS_EACH=20; fi
+if [ "${BENCH_SHORT:-0}" = 1 ]; then
+    COURTS=3 MEMBERS=100 DAYS=20 SECONDS_EACH=2 LOAD_SECONDS=5 QUIET=3
+else
+    COURTS=12 MEMBERS=1000 DAYS=365 SECONDS_EACH=20 LOAD_SECONDS=${LOAD_SECONDS:-600} QUIET=60
+fi
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 [ -x "$BIN" ] || { echo "no binary at $BIN (cargo build --release)" >&2; exit 1; }
+echo "== binary: $(stat -c %s "$BIN" | awk '{ printf "%.1f MB", $1 / 1e6 }') ($BIN); machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# BENCH_DATA=DIR keeps the demo club between runs (it takes a minute or two to make).
+# BENCH_DATA=DIR keeps the demo club between runs.
 DATA=${BENCH_DATA:-$(mktemp -d)}
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
-trap 'kill $SERVER 2>/dev/null || true; [ -n "${BENCH_DATA:-}" ] || rm -rf "$DATA"' EXIT
+DATA10=$(mktemp -d)
+SERVER=
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA10"; [ -n "${BENCH_DATA:-}" ] || rm -rf "$DATA"' EXIT
 
-if [ ! -f "$DATA/courtside.db" ]; then
-    echo "== demo club: $COURTS courts, $MEMBERS members, $DAYS days"
-    "$BIN" --data "$DATA" demo --courts "$COURTS" --members "$MEMBERS" --days "$DAYS"
-    printf 'bench password 1\n' | "$BIN" --data "$DATA" user add bench --role owner --password-stdin >/dev/null
-fi
-TOKEN=$("$BIN" --data "$DATA" token create --user bench 2>/dev/null)
-"$BIN" --data "$DATA" serve --bind "127.0.0.1:$PORT" >/dev/null 2>&1 &
-SERVER=$!
-for _ in $(seq 100); do curl -fs "$BASE/health" >/dev/null && break; sleep 0.1; done
+# A demo club in $1 ($2 days), timed, with its database's size.
+make_club() {
+    local started
+    started=$(date +%s%N)
+    "$BIN" --data "$1" demo --courts "$COURTS" --members "$MEMBERS" --days "$2"
+    echo "== demo club, $COURTS courts, $MEMBERS members, $2 days: made in $((($(date +%s%N) - started) / 1000000)) ms;" \
+        "database $(du -cb "$1"/courtside.db* | awk 'END { printf "%.1f MB", $1 / 1e6 }')"
+    printf 'bench password 1\n' | "$BIN" --data "$1" user add bench --role owner --password-stdin >/dev/null
+}
+[ -f "$DATA/courtside.db" ] || make_club "$DATA" "$DAYS"
 
-# Log in like a browser: the pre-session CSRF cookie, then the form.
-JAR="$DATA/cookies"
-CSRF=$(curl -s -c "$JAR" "$BASE/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
-curl -s -b "$JAR" -c "$JAR" -o /dev/null --data "csrf=$CSRF&username=bench&password=bench+password+1&next=/" "$BASE/login"
-SESSION=$(awk '$6 == "courtside_session" { print $7 }' "$JAR")
-[ -n "$SESSION" ] || { echo "login failed" >&2; exit 1; }
-COOKIE="Cookie: courtside_session=$SESSION"
-DAY=$(date +%F)
-
-echo "== bookings in the club: $(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/bookings?from=$(date -d '-31 days' +%F)&to=$DAY" | grep -o '"id"' | wc -l) in the last month"
 # The server's CPU time so far, in clock ticks (user + system, /proc/PID/stat fields 14 and 15).
 ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER/stat"; }
 rss() { awk '/VmRSS/ { printf "%.1f MB", $2 / 1024 }' "/proc/$SERVER/status"; }
 HZ=$(getconf CLK_TCK)
-# One wrk run: its rates and latencies, then the server's CPU per request (from /proc, so the load
-# tool's own CPU on the shared cores is not counted) and its memory after the run.
+
+# Starts the server on club $1 and signs `bench` in like a browser (the pre-session CSRF
+# cookie, then the form): sets SERVER, BASE, TOKEN, SESSION, COOKIE.
+start_server() {
+    local port jar csrf
+    TOKEN=$("$BIN" --data "$1" token create --user bench 2>/dev/null)
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    BASE="http://127.0.0.1:$port"
+    "$BIN" --data "$1" serve --bind "127.0.0.1:$port" >/dev/null 2>&1 &
+    SERVER=$!
+    for _ in $(seq 100); do curl -fs "$BASE/health" >/dev/null && break; sleep 0.1; done
+    echo "== server started: RSS $(rss)"
+    jar="$1/cookies"
+    csrf=$(curl -s -c "$jar" "$BASE/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+    curl -s -b "$jar" -c "$jar" -o /dev/null --data "csrf=$csrf&username=bench&password=bench+password+1&next=/" "$BASE/login"
+    SESSION=$(awk '$6 == "courtside_session" { print $7 }' "$jar")
+    [ -n "$SESSION" ] || { echo "login failed" >&2; exit 1; }
+    COOKIE="Cookie: courtside_session=$SESSION"
+}
+stop_server() { kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=; }
+
+# One wrk run: its rates and latencies, the server's CPU per request (kept in CPU_MS) and RSS.
+CPU_MS=
 run() {
     echo "== $1"
     shift
@@ -56,15 +80,13 @@ run() {
     out=$(wrk --latency -t2 -c8 -d"${SECONDS_EACH}s" "$@")
     echo "$out" | grep -E 'Requests/sec|50%|99%|Non-2xx|Socket errors' || true
     requests=$(echo "$out" | awk '/requests in/ { print $1 }')
-    awk -v t="$(($(ticks) - before))" -v n="$requests" -v hz="$HZ" -v rss="$(rss)" \
-        'BEGIN { printf "  server CPU per request: %.3f ms (%d requests); RSS after: %s\n", t * 1000 / hz / n, n, rss }'
+    CPU_MS=$(awk -v t="$(($(ticks) - before))" -v n="$requests" -v hz="$HZ" 'BEGIN { printf "%.3f", t * 1000 / hz / n }')
+    echo "  server CPU per request: $CPU_MS ms ($requests requests); RSS after: $(rss)"
 }
-# One request each first: start-up costs (phone metadata, the member index) are not what is measured.
-for path in "/grid?date=$DAY" "/members/search?q=%D0%B8%D0%B2%D0%B0%D0%BD" "/members/search?q=916"; do
-    curl -s -o /dev/null -H "$COOKIE" "$BASE$path"
-done
-run "day grid page (today)" -H "$COOKIE" "$BASE/grid?date=$DAY"
-run "day grid fragment" -H "$COOKIE" "$BASE/grid/fragment?date=$DAY"
+
+start_server "$DATA"
+DAY=$(date +%F)
+echo "== bookings in the club: $(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/bookings?from=$(date -d '-31 days' +%F)&to=$DAY" | grep -o '"id"' | wc -l) in the last month"
 # Each request a different day of the year, so nearly every one is built afresh (not kept).
 cat > "$DATA/days.lua" <<'LUA'
 local n = 0
@@ -74,16 +96,34 @@ request = function()
   return wrk.format("GET", "/grid?date=" .. day)
 end
 LUA
+# Seven more staff sign in (eight sessions in all, each an argon2 hash), then 3 s of grid views.
+for _ in $(seq 7); do
+    csrf=$(curl -s -c "$DATA/c2" "$BASE/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+    curl -s -b "$DATA/c2" -o /dev/null --data "csrf=$csrf&username=bench&password=bench+password+1&next=/" "$BASE/login"
+done
+wrk -t2 -c8 -d3s -H "$COOKIE" -s "$DATA/days.lua" "$BASE/" >/dev/null
+echo "== RSS after 8 staff logins and 3 s of grid views: $(rss)"
+# One request each first: start-up costs (phone metadata, the member index) are not what is measured.
+for path in "/grid?date=$DAY" "/members/search?q=%D0%B8%D0%B2%D0%B0%D0%BD" "/members/search?q=916"; do
+    curl -s -o /dev/null -H "$COOKIE" "$BASE$path"
+done
+run "day grid page (today)" -H "$COOKIE" "$BASE/grid?date=$DAY"
+run "day grid fragment" -H "$COOKIE" "$BASE/grid/fragment?date=$DAY"
 run "day grid page, a different day each request (built, not kept)" -H "$COOKIE" -s "$DATA/days.lua" "$BASE/"
+GRID1=$CPU_MS
 run "member search, 'иван'" -H "$COOKIE" "$BASE/members/search?q=%D0%B8%D0%B2%D0%B0%D0%BD"
+SEARCH1=$CPU_MS
 run "member search, phone digits '916'" -H "$COOKIE" "$BASE/members/search?q=916"
 
 # Booking creation: every request a different free slot (a court in a far-future month).
-COURT_IDS=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/courts" | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | tr '\n' ' ')
-MEMBER=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/members?limit=1" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
-cat > "$DATA/book.lua" <<LUA
+book() {
+    local courts member
+    courts=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/courts" | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | tr '\n' ' ')
+    member=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/members?limit=1" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+    COURT_IDS=$courts MEMBER=$member
+    cat > "$DATA/book.lua" <<LUA
 local courts = {}
-for id in string.gmatch("$COURT_IDS", "%S+") do courts[#courts + 1] = id end
+for id in string.gmatch("$courts", "%S+") do courts[#courts + 1] = id end
 local n = 0
 request = function()
   n = n + 1
@@ -93,12 +133,15 @@ request = function()
   local day = 1 + math.floor(k / 14) % 28
   local month = 3 + math.floor(k / (14 * 28))
   local hour = 8 + (k % 14)
-  local body = string.format('{"court_id":"%s","member_id":"$MEMBER","start":"2031-%02d-%02dT%02d:00","minutes":60,"command_id":"bench-%d"}',
+  local body = string.format('{"court_id":"%s","member_id":"$member","start":"2031-%02d-%02dT%02d:00","minutes":60,"command_id":"bench-%d"}',
       court, month, day, hour, n)
   return wrk.format("POST", "/api/v1/bookings", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN" }, body)
 end
 LUA
-run "booking creation (POST /api/v1/bookings, 1 thread, each a new slot)" -t1 -c1 -s "$DATA/book.lua" "$BASE/"
+    run "booking creation (POST /api/v1/bookings, 1 thread, each a new slot)" -t1 -c1 -s "$DATA/book.lua" "$BASE/"
+}
+book
+BOOK1=$CPU_MS
 
 # Live pages: commit → frame on 50 open sockets, then the day grid again with them open.
 python3 -c 'import websockets' 2>/dev/null || python3 -m pip install --quiet -r tests/bench/requirements.txt
@@ -111,11 +154,35 @@ for _ in $(seq 600); do grep -q holding "$DATA/live.out" && break; sleep 0.1; do
 grep -v holding "$DATA/live.out"
 run "day grid page (today), 50 live sockets open" -H "$COOKIE" "$BASE/grid?date=$DAY"
 wait $LIVE
-echo "== RSS after the runs: $(awk '/VmRSS/ { print $2 " kB" }' /proc/$SERVER/status)"
+echo "== RSS after the whole benchmark: $(rss)"
+sleep "$QUIET"
+echo "== RSS after $QUIET s quiet: $(rss)"
+stop_server
 
-# Desks: the hub stopped, then started again by the script with N desks of its own data folders.
-kill $SERVER 2>/dev/null || true
-wait $SERVER 2>/dev/null || true
+# The memory test: a fresh server on a copy of this club, a mixed load, the budget checked.
+if [ "${BENCH_SHORT:-0}" = 1 ]; then LIMITS=off; else LIMITS=on; fi
+COURTSIDE_BIN="$BIN" COURTSIDE_CLUB="$DATA" LOAD_SECONDS="$LOAD_SECONDS" QUIET_SECONDS="$QUIET" MEMORY_LIMITS=$LIMITS \
+    cargo test --locked --quiet --test cli memory:: -- --ignored --nocapture > "$DATA/memory.out" 2>&1 \
+    || echo "== the memory test FAILED (over budget):"
+grep -E -A1 '^memory|panicked' "$DATA/memory.out"
+
+# Ten years of history: the same grid, search and booking figures, and their ratios to one year's.
+if [ "${BENCH_SHORT:-0}" != 1 ]; then
+    make_club "$DATA10" 3650
+    start_server "$DATA10"
+    curl -s -o /dev/null -H "$COOKIE" "$BASE/members/search?q=916"
+    run "10-year club: day grid page, a different day each request" -H "$COOKIE" -s "$DATA/days.lua" "$BASE/"
+    GRID10=$CPU_MS
+    run "10-year club: member search, 'иван'" -H "$COOKIE" "$BASE/members/search?q=%D0%B8%D0%B2%D0%B0%D0%BD"
+    SEARCH10=$CPU_MS
+    book
+    BOOK10=$CPU_MS
+    stop_server
+    awk -v g1="$GRID1" -v g10="$GRID10" -v s1="$SEARCH1" -v s10="$SEARCH10" -v b1="$BOOK1" -v b10="$BOOK10" 'BEGIN {
+        printf "== 10 years against 1, server CPU per request: grid %.2fx, search %.2fx, booking %.2fx\n", g10 / g1, s10 / s1, b10 / b1 }'
+fi
+
+# Desks: the hub started again by the script with N desks of its own data folders.
 python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet -r tests/bench/requirements.txt
 if [ "${BENCH_SHORT:-0}" = 1 ]; then
     python3 tests/bench/desks.py "$BIN" "$DATA" --desks 2 --commits 20 --catch-up 50

@@ -7,7 +7,9 @@
 //!
 //! COURTSIDE_CLUB=DIR copies that club (the bench's demo club, with its `bench` owner) instead of
 //! making a small one; LOAD_SECONDS sets the mixed load's length (default 30; 600 for the
-//! ten-minute run the bench's long mode does).
+//! ten-minute run the bench's long mode does); MEMORY_LIMITS=off only reports (the bench's short
+//! mode in CI, against a debug build whose figures mean nothing); QUIET_SECONDS how long it waits
+//! for the server to settle (default 60).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -59,8 +61,11 @@ fn memory_stays_within_a_pi_budget_under_a_front_desk_day() {
     match std::env::var_os("COURTSIDE_CLUB") {
         Some(club) => {
             std::fs::create_dir(&data).unwrap();
-            for f in ["courtside.db", "secret.key"] {
-                std::fs::copy(std::path::Path::new(&club).join(f), data.join(f)).unwrap();
+            for f in ["courtside.db", "courtside.db-wal", "secret.key"] {
+                let from = std::path::Path::new(&club).join(f);
+                if from.exists() {
+                    std::fs::copy(from, data.join(f)).unwrap();
+                }
             }
         }
         None => {
@@ -173,9 +178,10 @@ fn memory_stays_within_a_pi_budget_under_a_front_desk_day() {
         let peak = |s: &[f64]| s.iter().copied().fold(0.0, f64::max);
         let (first_half, second_half) = (peak(&samples[..half]), peak(&samples[half..]));
         // Quiet: how long until the server is back under its idle budget.
+        let quiet_limit = std::env::var("QUIET_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
         let quiet = Instant::now();
         let mut settled = rss_mib(pid);
-        while settled > SETTLED_MIB && quiet.elapsed() < Duration::from_secs(60) {
+        while settled > SETTLED_MIB && quiet.elapsed() < Duration::from_secs(quiet_limit) {
             tokio::time::sleep(Duration::from_secs(1)).await;
             settled = rss_mib(pid);
         }
@@ -190,6 +196,9 @@ fn memory_stays_within_a_pi_budget_under_a_front_desk_day() {
             booked.load(Ordering::Relaxed),
             quiet.elapsed().as_secs_f64()
         );
+        if std::env::var("MEMORY_LIMITS").is_ok_and(|v| v == "off") {
+            return;
+        }
         assert!(after_sign_ins <= AFTER_SIGN_INS_MIB, "{after_sign_ins:.1} MiB after the sign-ins");
         assert!(after_load <= AFTER_LOAD_MIB, "{after_load:.1} MiB after the load");
         assert!(
