@@ -552,7 +552,15 @@ fn launch(loaded: &Loaded, app: App, started: impl FnOnce(rocket::Shutdown) + Se
         })
     });
     let rocket = crate::web::build(app.clone(), &app.secret_key.clone()).attach(banner);
-    rocket::execute(async move {
+    // Rocket's own runtime (`rocket::execute`) allows 512 threads for blocking work; each holds a
+    // stack, a glibc arena and an allocator heap while it lives, so a busy minute grew the server
+    // by tens of MB. SQLite has four connections and argon2 two turns: a few more threads serve.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("rocket-worker-thread")
+        .max_blocking_threads(BLOCKING_THREADS)
+        .enable_all()
+        .build()?;
+    let served = runtime.block_on(async move {
         let ignited = rocket.ignite().await.map_err(|e| bind_error(e, config.bind))?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let scheduler = if app.desk.is_some() {
@@ -576,9 +584,15 @@ fn launch(loaded: &Loaded, app: App, started: impl FnOnce(rocket::Shutdown) + Se
         result.map_err(|e| bind_error(e, config.bind))?;
         tracing::info!("server stopped");
         Ok::<_, anyhow::Error>(())
-    })?;
+    });
+    // As Rocket's runtime does: tasks still running (a stalled socket) do not hold the exit up.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    served?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// Threads for blocking work (database, password hashes, files) the server may run at once.
+const BLOCKING_THREADS: usize = 12;
 
 fn bind_error(e: rocket::Error, bind: SocketAddr) -> anyhow::Error {
     if let rocket::error::ErrorKind::Bind(io) = e.kind() {

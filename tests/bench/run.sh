@@ -133,7 +133,7 @@ request = function()
   local day = 1 + math.floor(k / 14) % 28
   local month = 3 + math.floor(k / (14 * 28))
   local hour = 8 + (k % 14)
-  local body = string.format('{"court_id":"%s","member_id":"$member","start":"2031-%02d-%02dT%02d:00","minutes":60,"command_id":"bench-%d"}',
+  local body = string.format('{"court_id":"%s","member_id":"$member","start":"2045-%02d-%02dT%02d:00","minutes":60,"command_id":"bench-%d"}',
       court, month, day, hour, n)
   return wrk.format("POST", "/api/v1/bookings", { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer $TOKEN" }, body)
 end

@@ -145,7 +145,7 @@ fn memory_stays_within_a_pi_budget_under_a_front_desk_day() {
                         _ => {
                             // Each a new slot: a far-future year, an hour a step.
                             let k = booked.fetch_add(1, Ordering::Relaxed);
-                            let start = jiff::civil::date(2035, 1, 1)
+                            let start = jiff::civil::date(2050, 1, 1)
                                 .at(8, 0, 0, 0)
                                 .checked_add(jiff::Span::new().days((k / 14) as i64).hours((k % 14) as i64))
                                 .unwrap();
