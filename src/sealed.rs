@@ -8,6 +8,8 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use hkdf::Hkdf;
 use sha2::Sha256;
 
+use crate::core::hex;
+
 const PREFIX: &str = "sealed:v1:";
 
 pub struct Sealer {
@@ -50,10 +52,6 @@ impl Sealer {
 /// Whether `text` is in the sealed form (older databases hold the credential in plain text).
 pub fn is_sealed(text: &str) -> bool {
     text.starts_with(PREFIX)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn unhex(text: &str) -> Option<Vec<u8>> {

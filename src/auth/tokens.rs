@@ -3,6 +3,8 @@
 
 use sha2::{Digest, Sha256};
 
+use crate::core::hex;
+
 /// 256 random bits as 64 hex characters.
 pub fn new_secret() -> String {
     let mut bytes = [0u8; 32];
@@ -12,10 +14,6 @@ pub fn new_secret() -> String {
 
 pub fn hash_secret(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Compares two secrets without stopping at the first difference.

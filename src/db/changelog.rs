@@ -159,7 +159,7 @@ pub fn schema_fingerprint(conn: &Connection) -> rusqlite::Result<String> {
             h.update([1u8]);
         }
     }
-    Ok(h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
+    Ok(crate::core::hex(&h.finalize()[..8]))
 }
 
 /// Keeps `schema_fingerprint` in `sync_meta` up to date (written only when it changed).
@@ -271,14 +271,7 @@ pub fn txn_hash<'a>(prev_hash: &str, txn_seq: i64, rows: impl IntoIterator<Item 
         }
         h.update([0u8]);
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = h.finalize();
-    let mut hex = String::with_capacity(digest.len() * 2);
-    for b in digest {
-        hex.push(HEX[usize::from(b >> 4)] as char);
-        hex.push(HEX[usize::from(b & 15)] as char);
-    }
-    hex
+    crate::core::hex(&h.finalize())
 }
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ pub fn tables_digest(conn: &Connection) -> rusqlite::Result<String> {
             h.update([0u8]);
         }
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::core::hex(&h.finalize()))
 }
 
 /// The transaction that carries `command_id`'s effects, if this log holds one.
