@@ -81,6 +81,13 @@ enum Verb {
     Token(TokenVerb),
     /// Write a consistent copy of the database (default: into the backups folder)
     Backup { file: Option<PathBuf> },
+    /// Remove the change log's rows no desk needs any more, then shrink the database file (the
+    /// server trims the log every night; this also gives the space back)
+    TrimLog {
+        /// Days of log to keep
+        #[arg(long, default_value_t = crate::desk::retention::KEEP_DAYS)]
+        keep_days: u32,
+    },
     /// Replace the database with a backup (the server must be stopped; the old database is kept)
     Restore { file: PathBuf },
     /// Show configuration
@@ -318,6 +325,7 @@ fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
             eprintln!("Keep this token safe: it is shown only now. Send it as `Authorization: Bearer <token>`.");
             Ok(ExitCode::SUCCESS)
         }
+        Verb::TrimLog { keep_days } => trim_log(loaded, keep_days),
         Verb::Backup { file } => {
             let app = App::open(loaded, clock())?;
             let now = app.now();
@@ -632,4 +640,34 @@ fn healthcheck(url: Option<String>, bind: SocketAddr) -> anyhow::Result<ExitCode
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// `courtside trim-log`: the nightly trim now, with its progress, then the file shrunk.
+fn trim_log(loaded: &Loaded, keep_days: u32) -> anyhow::Result<ExitCode> {
+    let app = App::open(loaded, clock())?;
+    let size = || {
+        let path = app.db.path();
+        let wal = PathBuf::from(format!("{}-wal", path.display()));
+        [path, wal.as_path()].iter().filter_map(|p| std::fs::metadata(p).ok()).map(|m| m.len()).sum::<u64>()
+    };
+    let before = size();
+    let now = app.now();
+    let done = app.db.write_blocking(|c| {
+        crate::desk::retention::compact(c, now, keep_days, |p| eprint!("\rRemoved {} row changes…", p.rows))
+    })?;
+    if done.rows > 0 {
+        eprintln!();
+    }
+    app.db.write_blocking(|c| Ok(crate::db::vacuum(c)?))?;
+    let mb = |bytes: u64| bytes as f64 / 1_000_000.0;
+    println!(
+        "The log keeps transactions after {}: {} transactions and {} row changes removed now. \
+         Database {:.1} MB → {:.1} MB.",
+        done.floor,
+        done.txns,
+        done.rows,
+        mb(before),
+        mb(size())
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::app::App;
 use crate::db::backup::{self, Schedule};
+use crate::desk::retention;
 
 /// Takes tonight's backup if it is due and prunes old ones. Runs every quarter hour, so a
 /// server that was off at the backup hour catches up soon after it starts.
@@ -31,6 +32,21 @@ pub async fn expire_sessions(app: &App) -> anyhow::Result<()> {
         app.db.write(move |c| Ok(crate::auth::store::delete_expired_sessions(c, idle_before, created_before)?)).await?;
     if removed > 0 {
         tracing::debug!(removed, "expired sessions removed");
+    }
+    Ok(())
+}
+
+/// Trims the change log to what desks and open pages still need (desk/retention.rs), a batch per
+/// write so that commands are not kept waiting behind a long first run.
+pub async fn trim_log(app: &App) -> anyhow::Result<()> {
+    let now = app.now();
+    let target = app.db.read(move |c| retention::allowed_floor(c, now, retention::KEEP_DAYS)).await?;
+    let (mut txns, mut rows) = (0, 0);
+    while let Some(batch) = app.db.write(move |c| retention::trim_batch(c, target)).await? {
+        (txns, rows) = (txns + batch.txns, rows + batch.rows);
+    }
+    if txns > 0 {
+        tracing::info!(floor = target, transactions = txns, rows, "change log trimmed");
     }
     Ok(())
 }
@@ -68,11 +84,24 @@ async fn add_session_expiry(scheduler: &JobScheduler, app: &App) -> anyhow::Resu
     Ok(())
 }
 
-/// A desk's jobs: its sessions expire and its pages follow the replica; the club's own jobs
+/// Hub and desk alike: the change log is trimmed every night (03:23 UTC).
+async fn add_log_trim(scheduler: &JobScheduler, app: &App) -> anyhow::Result<()> {
+    let a = app.clone();
+    scheduler
+        .add(Job::new_async("0 23 3 * * *", move |_, _| {
+            let app = a.clone();
+            Box::pin(async move { log_failure("trim_log", trim_log(&app).await) })
+        })?)
+        .await?;
+    Ok(())
+}
+
+/// A desk's jobs: its sessions expire, its log is trimmed and its pages follow the replica; the club's own jobs
 /// (backups, SMS) are the hub's.
 pub async fn start_desk(app: App) -> anyhow::Result<JobScheduler> {
     let scheduler = JobScheduler::new().await?;
     add_session_expiry(&scheduler, &app).await?;
+    add_log_trim(&scheduler, &app).await?;
     follow_other_writers(app);
     crate::memory::spawn_giving_back();
     scheduler.start().await?;
@@ -90,6 +119,7 @@ pub async fn start(app: App) -> anyhow::Result<JobScheduler> {
         })?)
         .await?;
     add_session_expiry(&scheduler, &app).await?;
+    add_log_trim(&scheduler, &app).await?;
     let a = app.clone();
     let poll_schedule = app.config.sms.poll_schedule.clone();
     scheduler

@@ -64,6 +64,12 @@ fn row_image(cols: &[String], alias: &str) -> String {
     format!("json_object({})", pairs.join(", "))
 }
 
+/// The `json_object(..)` expression of `table`'s row `alias` (`NEW` or `OLD`) with its current
+/// columns: the image the change log holds of it.
+pub fn image_sql(conn: &Connection, table: &str, alias: &str) -> rusqlite::Result<String> {
+    Ok(row_image(&columns(conn, table)?, alias))
+}
+
 /// The three change-log triggers of `table` as (name, CREATE statement).
 fn trigger_sql(table: &str, cols: &[String]) -> Vec<(String, String)> {
     let guard = format!(
@@ -191,6 +197,17 @@ pub fn head(conn: &Connection) -> rusqlite::Result<(i64, String)> {
         }
     }
     Ok(head)
+}
+
+/// The oldest transaction the log still holds in full is the one after this: retention removed
+/// the rows of every one up to it (0 when nothing was removed). Its link is kept, so the history
+/// from there on can still be checked.
+pub fn retention_floor(conn: &Connection) -> rusqlite::Result<i64> {
+    let v: Option<String> = conn
+        .prepare_cached("SELECT v FROM sync_meta WHERE k = 'retention_floor'")?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
 /// Lets writes to replicated tables through, logged as transaction `txn_seq` of `command_id`.

@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_replay_context", include_str!("../../migrations/0014_replay_context.sql")),
     ("0015_conflict_resolutions", include_str!("../../migrations/0015_conflict_resolutions.sql")),
     ("0016_replay_skips_overlap", include_str!("../../migrations/0016_replay_skips_overlap.sql")),
+    ("0017_desk_positions", include_str!("../../migrations/0017_desk_positions.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -302,6 +302,13 @@ impl Db {
     }
 }
 
+/// Rewrites the database without its free pages (after retention removed much of the log) and
+/// empties the write-ahead log into it, so the file shrinks.
+pub fn vacuum(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("VACUUM")?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+}
+
 /// Starts a write transaction that takes the write lock at once, so it never fails half-way
 /// with SQLITE_BUSY after having read.
 pub fn immediate(conn: &mut Connection) -> rusqlite::Result<Transaction<'_>> {

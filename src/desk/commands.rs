@@ -95,11 +95,14 @@ impl RevokeDesk {
     }
 }
 
-/// A desk connected, running `app_version`.
+/// A desk connected, running `app_version`, with the hub's log applied up to `applied`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SeeDesk {
     pub desk_id: String,
     pub app_version: String,
+    /// Missing in the records of versions that did not say.
+    #[serde(default)]
+    pub applied: i64,
 }
 
 impl SeeDesk {
@@ -107,7 +110,7 @@ impl SeeDesk {
         if *ctx.actor != Actor::System {
             return Err(Rejection::new("not-allowed").into());
         }
-        registry::desk_seen(ctx.tx, &self.desk_id, &self.app_version, ctx.now)?;
+        registry::desk_seen(ctx.tx, &self.desk_id, &self.app_version, self.applied, ctx.now)?;
         Ok(())
     }
 

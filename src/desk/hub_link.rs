@@ -260,7 +260,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Session<S> {
                 send(&mut self.ws, &ToDesk::Welcome { log_id, head, hub_ts, desk_seq, decisions }).await?;
             }
         }
-        let seen = AnyCommand::SeeDesk(SeeDesk { desk_id: self.desk_id.clone(), app_version });
+        let seen = AnyCommand::SeeDesk(SeeDesk { desk_id: self.desk_id.clone(), app_version, applied: self.sent });
         self.app.run(Actor::System, seen).await?;
         let now = self.app.now();
         self.app.desk_links.connected(&self.desk_id, &self.peer.to_string(), self.sent, pending, now);

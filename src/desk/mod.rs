@@ -9,6 +9,7 @@ pub mod hub_link;
 pub mod link;
 pub mod links;
 pub mod refusals;
+pub mod retention;
 #[cfg(test)]
 mod sim;
 pub mod status;

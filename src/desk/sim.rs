@@ -248,7 +248,17 @@ impl Sim {
                 self.trace.push(format!("hub takes {}: {:?}", core::Command::summary(&env.command), done.outcome));
                 self.pump_all();
             }
-            45..62 => self.deliver_to_hub(d),
+            45..61 => self.deliver_to_hub(d),
+            61 => {
+                // Retention with nothing kept: desks behind the hub's floor start again from a
+                // snapshot, and a desk's undo finds no confirmed image in its own log.
+                let (side, conn) = match self.rng.bool() {
+                    true => ("hub".to_owned(), &mut self.hub),
+                    false => (format!("desk {d}"), &mut self.desks[d].replica),
+                };
+                let done = super::retention::compact(conn, self.now, 0, |_| {}).unwrap();
+                self.trace.push(format!("{side} trims its log to {}", done.floor));
+            }
             62..80 => self.deliver_to_desk(d),
             80..84 => {
                 self.trace.push(format!("link {d} cut"));
@@ -446,6 +456,9 @@ impl Sim {
                 continue; // it follows the history before a restore until it reconnects
             }
             let (confirmed, hash) = replica::confirmed(&desk.replica).unwrap();
+            if confirmed < db::changelog::retention_floor(&self.hub).unwrap() {
+                continue; // the hub no longer holds that part: the desk takes a snapshot when it connects
+            }
             assert_eq!(log::link_at(&self.hub, confirmed).unwrap(), hash, "{} left the hub's history", desk.id);
         }
     }

@@ -12,6 +12,7 @@ use std::sync::RwLock;
 
 use super::model::Query;
 use super::store::{self, IndexRow as Entry};
+use crate::db::changelog::retention_floor;
 use crate::db::{Conn, SqlError};
 use crate::sync::store::{head, log_id};
 
@@ -163,7 +164,12 @@ impl MemberIndex {
         let mut state = self.state.write().expect("member index");
         match &state.version {
             Some(v) if *v == head => return Ok(()),
-            Some((log, v)) if *log == head.0 && store::members_changed_since(conn, *v)? <= RELOAD_AFTER => {
+            // Changes below the retention floor are no longer in the log: read everything again.
+            Some((log, v))
+                if *log == head.0
+                    && *v >= retention_floor(conn)?
+                    && store::members_changed_since(conn, *v)? <= RELOAD_AFTER =>
+            {
                 let v = *v;
                 for id in store::member_ids_changed_since(conn, v)? {
                     match store::index_row(conn, &id)? {

@@ -17,10 +17,12 @@ pub enum ChainError {
     Sql(#[from] crate::db::SqlError),
 }
 
-/// Walks the whole log from the first transaction; returns the head's number.
+/// Walks the log the database holds, from the first transaction or from the last one retention
+/// removed the rows of (whose link it keeps); returns the head's number.
 pub fn verify(conn: &crate::db::Conn) -> Result<i64, ChainError> {
     const BATCH: i64 = 500;
-    let (mut seq, mut link) = (0, String::new());
+    let mut seq = crate::db::changelog::retention_floor(conn)?;
+    let mut link = store::link_at(conn, seq)?;
     loop {
         let txns = store::txns_after(conn, seq, BATCH, crate::sync::protocol::MESSAGE_ROW_BYTES)?;
         for t in &txns {

@@ -55,6 +55,7 @@ pub fn greet(conn: &Conn, desk_id: &str, desk: &DeskPosition) -> anyhow::Result<
         None => Some(SnapshotReason::NewDesk),
         Some(theirs) if *theirs != log_id => Some(SnapshotReason::LogChanged),
         Some(_) if desk.applied > head => Some(SnapshotReason::AheadOfHub),
+        Some(_) if desk.applied < crate::db::changelog::retention_floor(conn)? => Some(SnapshotReason::BehindRetention),
         Some(_) if super::store::link_at(conn, desk.applied)? != desk.applied_hash => {
             Some(SnapshotReason::HashMismatch)
         }

@@ -117,6 +117,26 @@ pub fn txn_of_command(conn: &Connection, command_id: &str) -> rusqlite::Result<O
     conn.query_row("SELECT txn_seq FROM sync_txn WHERE command_id = ?1 LIMIT 1", [command_id], |r| r.get(0)).optional()
 }
 
+/// The last transaction committed before `before` (0 if none).
+pub fn last_txn_before(conn: &Connection, before: jiff::Timestamp) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT coalesce(max(txn_seq), 0) FROM sync_txn WHERE hub_ts < ?1", [before.as_millisecond()], |r| {
+        r.get(0)
+    })
+}
+
+/// Removes the change rows of transactions `from + 1 ..= to` and the links before `to` (the link
+/// of `to` stays: the history after it is checked against it), and makes `to` the retention
+/// floor. Returns the transactions and change rows removed.
+pub fn remove_log_upto(conn: &Connection, from: i64, to: i64) -> rusqlite::Result<(usize, usize)> {
+    let rows = conn.execute("DELETE FROM change_log WHERE txn_seq > ?1 AND txn_seq <= ?2", params![from, to])?;
+    let txns = conn.execute("DELETE FROM sync_txn WHERE txn_seq >= ?1 AND txn_seq < ?2", params![from, to])?;
+    conn.execute(
+        "INSERT INTO sync_meta (k, v) VALUES ('retention_floor', ?1) ON CONFLICT (k) DO UPDATE SET v = excluded.v",
+        [to.to_string()],
+    )?;
+    Ok((txns, rows))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -329,3 +329,37 @@ fn a_desk_promoted_to_hub_takes_over_the_club() {
     });
     drop((desk2, new_hub));
 }
+
+/// Trimming the hub's log keeps what a desk that is away still needs: the desk comes back and
+/// follows the log from where it stopped (no new snapshot) to the same club as the hub.
+#[test]
+fn a_desk_that_was_away_follows_a_trimmed_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let away = dir.path().join("desk");
+    let Club { hub, hub_data, hub_port, sync, court, member, .. } = Club::start(dir.path());
+    let desk = pair_and_start(&hub_data, &away, sync, "Desk 1");
+    let before = book(desk.port, &log_in(desk.port), &court, &member, "10:00");
+    let hub_db = hub_data.join("courtside.db");
+    wait_for("the hub holds the desk's booking", Duration::from_secs(5), || {
+        query(&hub_db, &format!("SELECT count(*) FROM bookings WHERE id = '{before}'")) == 1
+    });
+    drop(desk);
+    let while_away = book(hub_port, &log_in(hub_port), &court, &member, "11:00");
+
+    let trimmed = run(&hub_data, &["trim-log", "--keep-days", "0"], "");
+    assert!(trimmed.status.success(), "{}", text(&trimmed));
+    let floor = |db: &Path| query(db, "SELECT CAST(v AS INTEGER) FROM sync_meta WHERE k = 'retention_floor'");
+    let head = query(&hub_db, "SELECT CAST(v AS INTEGER) FROM sync_meta WHERE k = 'head_txn_seq'");
+    assert!(floor(&hub_db) > 0 && floor(&hub_db) < head, "trimmed up to the desk, not past it: {}", text(&trimmed));
+    assert!(text(&trimmed).contains("removed"), "{}", text(&trimmed));
+
+    let port = free_port();
+    let desk = Server::launch(courtside(&away, &["desk", "--bind", &format!("127.0.0.1:{port}")]), port);
+    let replica = away.join("courtside.db");
+    wait_for("the desk holds what the hub took while it was away", Duration::from_secs(10), || {
+        query(&replica, &format!("SELECT count(*) FROM bookings WHERE id = '{while_away}'")) == 1
+    });
+    assert_eq!(digest(&replica), digest(&hub_db));
+    assert_eq!(query(&replica, "SELECT min(txn_seq) FROM change_log"), 1, "the desk followed the log, no snapshot");
+    drop((desk, hub));
+}

@@ -68,12 +68,22 @@ pub fn revoke_desk(conn: &Connection, id: &str, by: &str, now: Timestamp) -> rus
     )
 }
 
-pub fn desk_seen(conn: &Connection, id: &str, app_version: &str, now: Timestamp) -> rusqlite::Result<()> {
+/// A desk connected, running `app_version`, with the log applied up to `applied`.
+pub fn desk_seen(conn: &Connection, id: &str, app_version: &str, applied: i64, now: Timestamp) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE desks SET last_seen = ?2, app_version = ?3 WHERE id = ?1",
-        params![id, now.as_millisecond(), app_version],
+        "UPDATE desks SET last_seen = ?2, app_version = ?3, applied = ?4 WHERE id = ?1",
+        params![id, now.as_millisecond(), app_version, applied],
     )?;
     Ok(())
+}
+
+/// The lowest position in the log of the desks still paired and seen since `seen_since`, if any.
+pub fn lowest_desk_position(conn: &Connection, seen_since: Timestamp) -> rusqlite::Result<Option<i64>> {
+    conn.query_row(
+        "SELECT min(applied) FROM desks WHERE revoked_at IS NULL AND applied IS NOT NULL AND last_seen >= ?1",
+        [seen_since.as_millisecond()],
+        |r| r.get(0),
+    )
 }
 
 /// A pairing code not used yet, by the hash of its secret part: (id, expires_at).

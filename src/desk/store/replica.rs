@@ -1,7 +1,7 @@
 //! SQL of the desk's replica beyond what a hub database holds: the confirmed position (the hub's
 //! last transaction applied; anything after it is this desk's tentative work), and what undoing
-//! that work needs. The replica keeps the hub's whole log, so the confirmed image of any row is
-//! its latest change row at or before the confirmed position: undo needs no before-images.
+//! that work needs: the image each row had before tentative work first touched it, kept by
+//! triggers of the desk's own (the log alone cannot say: retention removes its old rows).
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -11,9 +11,13 @@ use crate::db::changelog;
 pub fn prepare(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS desk_undoing (id INTEGER PRIMARY KEY) STRICT;
+         CREATE TABLE IF NOT EXISTS desk_before (
+             tbl TEXT NOT NULL, pk TEXT NOT NULL, row TEXT NOT NULL, PRIMARY KEY (tbl, pk)
+         ) STRICT, WITHOUT ROWID;
          CREATE INDEX IF NOT EXISTS desk_change_log_by_row ON change_log (tbl, pk, txn_seq);",
     )?;
     relax_never_removed(conn)?;
+    keep_before_images(conn)?;
     let (head, hash) = changelog::head(conn)?;
     let floor: i64 = conn.query_row("SELECT coalesce(max(rowid), 0) FROM commands", [], |r| r.get(0))?;
     let mut insert = conn.prepare("INSERT INTO sync_meta (k, v) VALUES (?1, ?2) ON CONFLICT (k) DO NOTHING")?;
@@ -43,6 +47,43 @@ fn relax_never_removed(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The desk's triggers that keep a row's image as it was before tentative work first changed or
+/// removed it, as (name, CREATE statement). Rows the hub's log puts (a replaying context) and
+/// rows tentative work made itself (they have a change row after the confirmed position) keep
+/// none: undo removes those.
+fn before_image_triggers(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for table in changelog::REPLICATED_TABLES {
+        let image = changelog::image_sql(conn, table, "OLD")?;
+        for event in ["UPDATE", "DELETE"] {
+            let name = format!("{table}_desk_before_{}", event.to_lowercase());
+            let sql = format!(
+                "CREATE TRIGGER {name} BEFORE {event} ON {table} \
+                 WHEN EXISTS (SELECT 1 FROM write_context WHERE replay = 0) BEGIN \
+                 INSERT OR IGNORE INTO desk_before (tbl, pk, row) SELECT '{table}', OLD.id, {image} \
+                 WHERE NOT EXISTS (SELECT 1 FROM change_log WHERE tbl = '{table}' AND pk = OLD.id AND txn_seq > \
+                 (SELECT CAST(v AS INTEGER) FROM sync_meta WHERE k = 'desk_confirmed_seq')); END"
+            );
+            out.push((name, sql));
+        }
+    }
+    Ok(out)
+}
+
+/// Makes the before-image triggers match the tables' current columns (a new version may add
+/// some), re-creating only those that differ.
+fn keep_before_images(conn: &Connection) -> rusqlite::Result<()> {
+    for (name, sql) in before_image_triggers(conn)? {
+        let existing: Option<String> = conn
+            .query_row("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", [&name], |r| r.get(0))
+            .optional()?;
+        if existing.as_deref() != Some(sql.as_str()) {
+            conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}; {sql};"))?;
+        }
+    }
+    Ok(())
+}
+
 /// Makes a replica a hub's database again (a desk promoted to hub): the rows that are never
 /// removed are never removed again, and the desk's own marks go.
 pub fn unprepare(conn: &Connection) -> rusqlite::Result<()> {
@@ -54,8 +95,12 @@ pub fn unprepare(conn: &Connection) -> rusqlite::Result<()> {
         let strict = sql.replace(" WHEN NOT EXISTS (SELECT 1 FROM desk_undoing)", "");
         conn.execute_batch(&format!("DROP TRIGGER {name}; {strict};"))?;
     }
+    for (name, _) in before_image_triggers(conn)? {
+        conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {name}"))?;
+    }
     conn.execute_batch(
-        "DROP TABLE IF EXISTS desk_undoing; DROP INDEX IF EXISTS desk_change_log_by_row;
+        "DROP TABLE IF EXISTS desk_undoing; DROP TABLE IF EXISTS desk_before;
+         DROP INDEX IF EXISTS desk_change_log_by_row;
          DELETE FROM sync_meta WHERE k LIKE 'desk\\_%' ESCAPE '\\';",
     )?;
     Ok(())
@@ -114,6 +159,15 @@ pub fn made_tentatively(conn: &Connection, tbl: &str, pk: &str) -> rusqlite::Res
 
 /// What a row was at `confirmed`: `Some(image)` if it existed, `None` if it did not.
 pub fn confirmed_image(conn: &Connection, tbl: &str, pk: &str, confirmed: i64) -> rusqlite::Result<Option<String>> {
+    let before: Option<String> = conn
+        .prepare_cached("SELECT row FROM desk_before WHERE tbl = ?1 AND pk = ?2")?
+        .query_row([tbl, pk], |r| r.get(0))
+        .optional()?;
+    if before.is_some() {
+        return Ok(before);
+    }
+    // No before-image: the row was made tentatively, or changed by tentative work of a version
+    // that kept none (its image is then the log's, which retention has not reached yet).
     let last: Option<(String, Option<String>)> = conn
         .prepare_cached(
             "SELECT op, row FROM change_log WHERE tbl = ?1 AND pk = ?2 AND txn_seq <= ?3 \
@@ -144,6 +198,7 @@ pub fn begin_undo(conn: &Connection, confirmed: i64) -> rusqlite::Result<()> {
 pub fn end_undo(conn: &Connection, confirmed: i64, hash: &str) -> rusqlite::Result<()> {
     changelog::close_write_context(conn)?;
     conn.execute("DELETE FROM desk_undoing", [])?;
+    conn.execute("DELETE FROM desk_before", [])?;
     conn.execute("DELETE FROM change_log WHERE txn_seq > ?1", [confirmed])?;
     conn.execute("DELETE FROM sync_txn WHERE txn_seq > ?1", [confirmed])?;
     conn.execute(
