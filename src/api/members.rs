@@ -51,13 +51,14 @@ pub async fn search(
     let archived = Problem::query::<bool>(archived, "archived")?.unwrap_or(false);
     let q = Problem::query::<String>(q, "q")?.unwrap_or_default();
     let index = app.member_index.clone();
+    let region = app.club().await?.phone_region;
     let found = app
         .db
         .read(move |c| {
             Ok(if q.trim().is_empty() {
                 store::first_by_name(c, archived, limit)?
             } else {
-                index.search(c, &q, archived, limit)?
+                index.search(c, &q, &region, archived, limit)?
             })
         })
         .await?;

@@ -85,6 +85,9 @@ impl Flat {
     /// each rank keeps its first `limit` and the scan stops once the best rank is full.
     fn best(&self, query: &Query, include_archived: bool, limit: usize) -> Vec<&str> {
         let mut candidates = Flat::lines_with(&self.names, &self.name_at, query.text());
+        if let Some(word) = query.rarest_word() {
+            candidates.extend(Flat::lines_with(&self.names, &self.name_at, word));
+        }
         if let Some(digits) = query.phone_digits() {
             candidates.extend(Flat::lines_with(&self.phones, &self.phone_at, digits));
         }
@@ -129,15 +132,17 @@ pub struct MemberIndex {
 const RELOAD_AFTER: i64 = 2000;
 
 impl MemberIndex {
-    /// The members matching `query`, best first (see `Query::rank`), then by name.
+    /// The members matching `query`, best first (see `Query::rank`), then by name. `region`: the
+    /// club's country, whose way of writing local phone numbers the search understands.
     pub fn search(
         &self,
         conn: &Conn,
         query: &str,
+        region: &str,
         include_archived: bool,
         limit: usize,
     ) -> Result<Vec<store::Member>, SqlError> {
-        let ids = self.matching(conn, query, include_archived, limit)?;
+        let ids = self.matching(conn, query, region, include_archived, limit)?;
         store::members_in_order(conn, &ids)
     }
 
@@ -146,10 +151,11 @@ impl MemberIndex {
         &self,
         conn: &Conn,
         query: &str,
+        region: &str,
         include_archived: bool,
         limit: usize,
     ) -> Result<Vec<String>, SqlError> {
-        let Some(query) = Query::new(query) else { return Ok(Vec::new()) };
+        let Some(query) = Query::new(query, region) else { return Ok(Vec::new()) };
         self.catch_up(conn)?;
         let state = self.state.read().expect("member index");
         Ok(state.flat.best(&query, include_archived, limit).into_iter().map(str::to_owned).collect())
@@ -200,13 +206,13 @@ mod tests {
         let index = MemberIndex::default();
         let anna = db.member("Anna Smith", "+79161234567");
         let names = |found: Vec<store::Member>| found.into_iter().map(|m| m.full_name).collect::<Vec<_>>();
-        assert_eq!(names(index.search(&db.conn, "smi", false, 10).unwrap()), ["Anna Smith"]);
+        assert_eq!(names(index.search(&db.conn, "smi", "RU", false, 10).unwrap()), ["Anna Smith"]);
         db.member("Boris Smirnov", "");
-        assert_eq!(names(index.search(&db.conn, "smi", false, 10).unwrap()), ["Anna Smith", "Boris Smirnov"]);
-        assert_eq!(names(index.search(&db.conn, "4567", false, 10).unwrap()), ["Anna Smith"], "phone digits");
+        assert_eq!(names(index.search(&db.conn, "smi", "RU", false, 10).unwrap()), ["Anna Smith", "Boris Smirnov"]);
+        assert_eq!(names(index.search(&db.conn, "4567", "RU", false, 10).unwrap()), ["Anna Smith"], "phone digits");
         db.applied(AnyCommand::SetMemberArchived(SetMemberArchived { member_id: anna, archived: true }));
-        assert_eq!(names(index.search(&db.conn, "smi", false, 10).unwrap()), ["Boris Smirnov"]);
-        assert_eq!(index.search(&db.conn, "smi", true, 10).unwrap().len(), 2, "unless archived are asked for");
+        assert_eq!(names(index.search(&db.conn, "smi", "RU", false, 10).unwrap()), ["Boris Smirnov"]);
+        assert_eq!(index.search(&db.conn, "smi", "RU", true, 10).unwrap().len(), 2, "unless archived are asked for");
     }
 
     fn flat(members: &[(&str, &str, &str, i64, bool)]) -> Flat {
@@ -226,7 +232,7 @@ mod tests {
     }
 
     fn ids(f: &Flat, q: &str, archived: bool) -> Vec<String> {
-        f.best(&Query::new(q).unwrap(), archived, 10).into_iter().map(str::to_owned).collect()
+        f.best(&Query::new(q, "RU").unwrap(), archived, 10).into_iter().map(str::to_owned).collect()
     }
 
     #[test]
@@ -250,9 +256,9 @@ mod tests {
         let rows: Vec<(&str, &str, &str, i64, bool)> =
             members.iter().map(|(id, name)| (id.as_str(), name.as_str(), "", 1000, false)).collect();
         let f = flat(&rows);
-        let best = f.best(&Query::new("иван").unwrap(), false, 3);
+        let best = f.best(&Query::new("иван", "RU").unwrap(), false, 3);
         assert_eq!(best, ["m00", "m01", "m02"]);
-        let best = f.best(&Query::new("ванов 4").unwrap(), false, 3);
+        let best = f.best(&Query::new("ванов 4", "RU").unwrap(), false, 3);
         assert_eq!(best, ["m40", "m41", "m42"], "rank 4 (inside the name), by name");
     }
 }

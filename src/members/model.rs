@@ -127,30 +127,49 @@ fn looks_like_email(s: &str) -> bool {
 /// A search as typed, prepared once to rank many members.
 pub struct Query {
     text: String,
+    /// The words of `text`: a name may be typed in another order ("smith chloe").
+    words: Vec<String>,
     digits: String,
+    /// `digits` without the trunk prefix a local number is dialled with ("8 916…" in Russia,
+    /// "07911…" in Britain): stored numbers carry the country code in its place.
+    phone: String,
     /// Only digits and phone punctuation: may be a card number or part of a phone.
     numeric: bool,
 }
 
 impl Query {
-    /// `None` for a blank search.
-    pub fn new(raw: &str) -> Option<Query> {
+    /// `None` for a blank search. `region` is the club's country, whose way of writing local
+    /// numbers a typed phone may follow.
+    pub fn new(raw: &str, region: &str) -> Option<Query> {
         let text = fold(raw);
         if text.is_empty() {
             return None;
         }
         let digits = digits(raw);
         let numeric = !digits.is_empty() && digits.len() == text.replace([' ', '-', '(', ')', '+'], "").len();
-        Some(Query { text, digits, numeric })
+        let local = !raw.trim_start().starts_with('+');
+        let phone = trunk_prefix(region)
+            .filter(|_| local)
+            .and_then(|p| digits.strip_prefix(p))
+            .filter(|rest| rest.len() >= 3)
+            .unwrap_or(&digits)
+            .to_owned();
+        let words = text.split(' ').map(str::to_owned).collect();
+        Some(Query { text, words, digits, phone, numeric })
     }
 
     pub fn text(&self) -> &str {
         &self.text
     }
 
+    /// The word of a search of several words that finds the fewest names: the longest.
+    pub fn rarest_word(&self) -> Option<&str> {
+        (self.words.len() > 1).then(|| self.words.iter().max_by_key(|w| w.len()).map(String::as_str)).flatten()
+    }
+
     /// Digits worth looking for in phone numbers: three or more, typed as a number.
     pub fn phone_digits(&self) -> Option<&str> {
-        (self.numeric && self.digits.len() >= 3).then_some(self.digits.as_str())
+        (self.numeric && self.phone.len() >= 3).then_some(self.phone.as_str())
     }
 
     /// The card number this search could be (leading zeros as printed on the card).
@@ -162,13 +181,15 @@ impl Query {
     }
 
     /// How well a member matches, best first: 0 name starts with the search, 1 a word of the
-    /// name does, 2 card number, 3 phone digits (three or more), 4 the name contains it.
-    /// `None`: no match.
+    /// name does (or each word of the search starts a word of the name, in any order), 2 card
+    /// number, 3 phone digits (three or more), 4 the name contains it. `None`: no match.
     pub fn rank(&self, search_name: &str, phone_digits: &str, card_no: i64) -> Option<u8> {
         if search_name.starts_with(&self.text) {
             return Some(0);
         }
-        if search_name.split(' ').any(|w| w.starts_with(&self.text)) {
+        if search_name.split(' ').any(|w| w.starts_with(&self.text))
+            || (self.words.len() > 1 && self.each_word_starts_one(search_name))
+        {
             return Some(1);
         }
         if self.card_no() == Some(card_no) {
@@ -179,6 +200,28 @@ impl Query {
         }
         search_name.contains(&self.text).then_some(4)
     }
+
+    /// Whether each word of the search starts a different word of the name ("chl smi" for
+    /// "smith chloe"; "петр п" is not "иванов петр"). The longest words pick first.
+    fn each_word_starts_one(&self, search_name: &str) -> bool {
+        let mut free: Vec<&str> = search_name.split(' ').collect();
+        let mut words: Vec<&String> = self.words.iter().collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        words.into_iter().all(|q| match free.iter().position(|w| w.starts_with(q.as_str())) {
+            Some(at) => {
+                free.swap_remove(at);
+                true
+            }
+            None => false,
+        })
+    }
+}
+
+/// The digit a local number is dialled with before the area code in `region` (8 in Russia, 0 in
+/// Britain), if it has one.
+fn trunk_prefix(region: &str) -> Option<&'static str> {
+    let id = parse_region(region)?;
+    phonenumber::metadata::DATABASE.by_id(id.as_ref())?.national_prefix()
 }
 
 /// A member card number as printed: six digits.
@@ -249,13 +292,30 @@ mod tests {
     fn search_ranks_prefixes_first() {
         let (name, phone, card) = ("иванов пётр", "79161234567", 42);
         let name = fold(name);
-        assert_eq!(Query::new("Иван").and_then(|q| q.rank(&name, phone, card)), Some(0));
-        assert_eq!(Query::new("петр").and_then(|q| q.rank(&name, phone, card)), Some(1), "ё and е match");
-        assert_eq!(Query::new("42").and_then(|q| q.rank(&name, phone, card)), Some(2), "card number");
-        assert_eq!(Query::new("000042").and_then(|q| q.rank(&name, phone, card)), Some(2));
-        assert_eq!(Query::new("4567").and_then(|q| q.rank(&name, phone, card)), Some(3), "phone digits");
-        assert_eq!(Query::new("ванов").and_then(|q| q.rank(&name, phone, card)), Some(4));
-        assert_eq!(Query::new("smith").and_then(|q| q.rank(&name, phone, card)), None);
-        assert_eq!(Query::new("  ").and_then(|q| q.rank(&name, phone, card)), None);
+        let rank = |q: &str| Query::new(q, "RU").and_then(|q| q.rank(&name, phone, card));
+        assert_eq!(rank("Иван"), Some(0));
+        assert_eq!(rank("петр"), Some(1), "ё and е match");
+        assert_eq!(rank("петр иванов"), Some(1), "words in another order");
+        assert_eq!(rank("пет ив"), Some(1), "the start of each word");
+        assert_eq!(rank("42"), Some(2), "card number");
+        assert_eq!(rank("000042"), Some(2));
+        assert_eq!(rank("4567"), Some(3), "phone digits");
+        assert_eq!(rank("ванов"), Some(4));
+        assert_eq!(rank("smith"), None);
+        assert_eq!(rank("петр смирнов"), None, "every word must match");
+        assert_eq!(rank("  "), None);
+    }
+
+    #[test]
+    fn phones_are_found_as_people_type_them_in_the_clubs_country() {
+        let (name, card) = (fold("Smith Chloe"), 7);
+        let rank = |q: &str, region: &str, phone: &str| Query::new(q, region).and_then(|q| q.rank(&name, phone, card));
+        for typed in ["8 967 371-66-65", "89673716665", "+7 967 371 66 65", "8967371", "967 371"] {
+            assert_eq!(rank(typed, "RU", "79673716665"), Some(3), "{typed}");
+        }
+        assert_eq!(rank("07911 123456", "GB", "447911123456"), Some(3));
+        assert_eq!(rank("+8 967", "RU", "79673716665"), None, "a + means the country code is typed");
+        assert_eq!(rank("chloe smith", "RU", ""), Some(1));
+        assert_eq!(rank("chl smi", "RU", ""), Some(1));
     }
 }

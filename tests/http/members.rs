@@ -63,6 +63,15 @@ async fn reception_adds_and_finds_members() {
     assert_eq!(names(&t.get("/members/search?q=IVAN").await), ["Ivanov Sergey"]);
     assert_eq!(names(&t.get("/members/search?q=5551212").await), ["Иванова Анна"], "phone digits");
     assert_eq!(names(&t.get("/members/search?q=000003").await), ["Ivanov Sergey"], "card number");
+    // Numbers as people in the club's country (RU) type them, names in any order; the booking
+    // form's picker asks the same search.
+    for typed in ["8+916+123-45-67", "89161234567", "8916123", "%2B7+916+123+45+67"] {
+        assert_eq!(names(&t.get(&format!("/members/search?q={typed}")).await), ["Иванов Пётр"], "{typed}");
+        assert!(t.get(&format!("/members/suggest?q={typed}")).await.has("Иванов Пётр"), "picker: {typed}");
+    }
+    let reversed = t.get("/members/search?q=%D0%BF%D0%B5%D1%82%D1%80+%D0%B8%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2").await;
+    assert_eq!(names(&reversed), ["Иванов Пётр"], "петр иванов");
+    assert!(t.get("/members/suggest?q=sergey+ivanov").await.has("Ivanov Sergey"));
     let none = t.get("/members/search?q=zzz").await;
     assert!(none.has("Nobody matches") && none.has("/members/new?name=zzz"), "{}", none.body);
 }

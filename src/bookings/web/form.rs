@@ -229,7 +229,8 @@ pub(super) async fn booker_of(
         return Ok(None);
     }
     let index = app.member_index.clone();
-    let found = app.db.read(move |c| Ok(index.search(c, &typed, false, 2)?)).await?;
+    let region = app.club().await?.phone_region;
+    let found = app.db.read(move |c| Ok(index.search(c, &typed, &region, false, 2)?)).await?;
     let code = match found.as_slice() {
         [one] => return Ok(Some(one.id.clone())),
         [] => "booker-unknown",

@@ -36,12 +36,13 @@ struct RowsFragment {
 
 async fn find(app: &App, q: String, archived: bool) -> anyhow::Result<Vec<Row>> {
     let index = app.member_index.clone();
+    let region = app.club().await?.phone_region;
     app.db
         .read(move |c| {
             let found = if q.trim().is_empty() {
                 store::first_by_name(c, archived, SEARCH_LIMIT)?
             } else {
-                index.search(c, &q, archived, SEARCH_LIMIT)?
+                index.search(c, &q, &region, archived, SEARCH_LIMIT)?
             };
             Ok(found.iter().map(Row::from).collect())
         })
@@ -76,7 +77,8 @@ pub(super) async fn search(_r: Reception, ctx: PageCtx, app: &State<App>, query:
 pub(super) async fn suggest(_r: Reception, app: &State<App>, q: Option<String>) -> Result<Json<Value>, AppError> {
     let q = q.unwrap_or_default();
     let index = app.member_index.clone();
-    let found = app.db.read(move |c| Ok(index.search(c, &q, false, 10)?)).await?;
+    let region = app.club().await?.phone_region;
+    let found = app.db.read(move |c| Ok(index.search(c, &q, &region, false, 10)?)).await?;
     let items: Vec<Value> = found
         .iter()
         .map(|m| json!({ "id": m.id, "name": m.full_name, "card": card_label(m.card_no), "phone": m.phone.as_deref().map(display_phone) }))
