@@ -194,6 +194,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 pub fn main() -> ExitCode {
+    crate::memory::configure();
     let cli = Cli::parse();
     let flags = Flags {
         data: cli.data.clone(),

@@ -127,7 +127,7 @@ pub struct Health {
 }
 
 /// Each connection's page cache (negative: in KiB; SQLite's default), kept small for the Pi.
-pub const CACHE_SIZE: i64 = -2000;
+pub const CACHE_SIZE: i64 = -1000;
 
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
