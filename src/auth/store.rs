@@ -72,7 +72,8 @@ pub fn all_users(conn: &Connection) -> rusqlite::Result<Vec<StaffUser>> {
 }
 
 pub fn insert_user(conn: &Connection, u: &StaffUser, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO staff_users (id, username, display_name, role, locale, password_hash, must_change_password, \
          active, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
         params![
@@ -91,7 +92,8 @@ pub fn insert_user(conn: &Connection, u: &StaffUser, now: Timestamp) -> rusqlite
 }
 
 pub fn set_role(conn: &Connection, id: &str, role: Role, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE staff_users SET role = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, role.as_str(), now.as_millisecond()],
     )?;
@@ -99,7 +101,8 @@ pub fn set_role(conn: &Connection, id: &str, role: Role, now: Timestamp) -> rusq
 }
 
 pub fn set_active(conn: &Connection, id: &str, active: bool, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE staff_users SET active = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, active, now.as_millisecond()],
     )?;
@@ -113,7 +116,8 @@ pub fn set_password(
     must_change: bool,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE staff_users SET password_hash = ?2, must_change_password = ?3, updated_at = ?4 WHERE id = ?1",
         params![id, hash, must_change, now.as_millisecond()],
     )?;
@@ -121,7 +125,8 @@ pub fn set_password(
 }
 
 pub fn set_locale(conn: &Connection, id: &str, locale: Option<Locale>, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE staff_users SET locale = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, locale.map(Locale::as_str), now.as_millisecond()],
     )?;
@@ -147,7 +152,8 @@ pub fn insert_session(
     ip: Option<&str>,
     user_agent: Option<&str>,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, ip, user_agent) \
          VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
         params![token_hash, user_id, csrf, now.as_millisecond(), ip, user_agent],
@@ -176,7 +182,8 @@ pub fn session(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<S
 }
 
 pub fn touch_session(conn: &Connection, token_hash: &str, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
         params![token_hash, now.as_millisecond()],
     )?;
@@ -184,12 +191,12 @@ pub fn touch_session(conn: &Connection, token_hash: &str, now: Timestamp) -> rus
 }
 
 pub fn delete_session(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    crate::db::exec(conn, "DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
     Ok(())
 }
 
 pub fn delete_sessions_of(conn: &Connection, user_id: &str) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
+    crate::db::exec(conn, "DELETE FROM sessions WHERE user_id = ?1", [user_id])?;
     Ok(())
 }
 
@@ -198,7 +205,8 @@ pub fn delete_expired_sessions(
     idle_before: Timestamp,
     created_before: Timestamp,
 ) -> rusqlite::Result<usize> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
         params![idle_before.as_millisecond(), created_before.as_millisecond()],
     )
@@ -226,7 +234,8 @@ pub fn insert_token(
     created_by: &str,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, user_id, name, token_hash, now.as_millisecond(), created_by],
     )?;
@@ -234,7 +243,8 @@ pub fn insert_token(
 }
 
 pub fn revoke_token(conn: &Connection, id: &str, now: Timestamp) -> rusqlite::Result<usize> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
         params![id, now.as_millisecond()],
     )
@@ -243,7 +253,8 @@ pub fn revoke_token(conn: &Connection, id: &str, now: Timestamp) -> rusqlite::Re
 /// Ends every live token of a user (a new password, a disabled account): re-enabling the
 /// account later does not bring them back.
 pub fn revoke_tokens_of(conn: &Connection, user_id: &str, now: Timestamp) -> rusqlite::Result<usize> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
         params![user_id, now.as_millisecond()],
     )

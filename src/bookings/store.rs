@@ -65,7 +65,11 @@ fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
 }
 
 pub fn set_pass(conn: &Connection, id: &str, pass_id: Option<&str>) -> rusqlite::Result<()> {
-    conn.execute("UPDATE bookings SET pass_id = ?2 WHERE id = ?1 AND pass_id IS NOT ?2", params![id, pass_id])?;
+    crate::db::exec(
+        conn,
+        "UPDATE bookings SET pass_id = ?2 WHERE id = ?1 AND pass_id IS NOT ?2",
+        params![id, pass_id],
+    )?;
     Ok(())
 }
 
@@ -79,7 +83,8 @@ pub fn pass_bookings_from(conn: &Connection, pass_id: &str, from: Timestamp) -> 
 }
 
 pub fn set_price(conn: &Connection, id: &str, price: i64, note: &str) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE bookings SET price = ?2, price_note = ?3 WHERE id = ?1 AND (price <> ?2 OR price_note <> ?3)",
         params![id, price, note],
     )?;
@@ -141,7 +146,8 @@ pub struct NewBooking<'a> {
 }
 
 pub fn insert(conn: &Connection, b: &NewBooking<'_>, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO bookings (id, court_id, starts_at, ends_at, kind, status, booker_id, note, source, series_id, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, 'booked', ?6, ?7, ?8, ?9, ?10, ?10)",
         params![
@@ -171,16 +177,27 @@ pub fn update(
     note: &str,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE bookings SET court_id = ?2, starts_at = ?3, ends_at = ?4, kind = ?5, booker_id = ?6, note = ?7, updated_at = ?8 \
          WHERE id = ?1",
-        params![id, court_id, starts_at.as_millisecond(), ends_at.as_millisecond(), kind.as_str(), booker_id, note, now.as_millisecond()],
+        params![
+            id,
+            court_id,
+            starts_at.as_millisecond(),
+            ends_at.as_millisecond(),
+            kind.as_str(),
+            booker_id,
+            note,
+            now.as_millisecond()
+        ],
     )?;
     Ok(())
 }
 
 pub fn set_status(conn: &Connection, id: &str, status: Status, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE bookings SET status = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, status.as_str(), now.as_millisecond()],
     )?;
@@ -188,7 +205,8 @@ pub fn set_status(conn: &Connection, id: &str, status: Status, now: Timestamp) -
 }
 
 pub fn cancel(conn: &Connection, id: &str, reason: &str, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE bookings SET status = 'cancelled', cancelled_at = ?2, cancel_reason = ?3, updated_at = ?2 WHERE id = ?1",
         params![id, now.as_millisecond(), reason],
     )?;
@@ -245,13 +263,14 @@ pub fn set_players(conn: &Connection, booking_id: &str, players: &[Player]) -> r
     if current.iter().map(|(p, _)| p).eq(players.iter()) {
         return Ok(());
     }
-    conn.execute("DELETE FROM booking_players WHERE booking_id = ?1", [booking_id])?;
+    crate::db::exec(conn, "DELETE FROM booking_players WHERE booking_id = ?1", [booking_id])?;
     for (i, p) in players.iter().enumerate() {
         let (member, guest) = match p {
             Player::Member(id) => (Some(id.as_str()), None),
             Player::Guest(name) => (None, Some(name.as_str())),
         };
-        conn.execute(
+        crate::db::exec(
+            conn,
             "INSERT INTO booking_players (id, booking_id, position, member_id, guest_name) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![format!("{booking_id}/{}", i + 1), booking_id, i as i64 + 1, member, guest],
         )?;
@@ -261,9 +280,9 @@ pub fn set_players(conn: &Connection, booking_id: &str, players: &[Player]) -> r
 
 /// Moves every booking and player entry of member `from` to member `to` (merging duplicates).
 pub fn move_member(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE bookings SET booker_id = ?2 WHERE booker_id = ?1", [from, to])?;
-    conn.execute("UPDATE booking_players SET member_id = ?2 WHERE member_id = ?1", [from, to])?;
-    conn.execute("UPDATE series SET booker_id = ?2 WHERE booker_id = ?1", [from, to])?;
+    crate::db::exec(conn, "UPDATE bookings SET booker_id = ?2 WHERE booker_id = ?1", [from, to])?;
+    crate::db::exec(conn, "UPDATE booking_players SET member_id = ?2 WHERE member_id = ?1", [from, to])?;
+    crate::db::exec(conn, "UPDATE series SET booker_id = ?2 WHERE booker_id = ?1", [from, to])?;
     Ok(())
 }
 
@@ -318,7 +337,8 @@ pub fn series(conn: &Connection, id: &str) -> rusqlite::Result<Option<Series>> {
 }
 
 pub fn insert_series(conn: &Connection, s: &Series, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO series (id, court_id, weekdays, start_min, minutes, first_day, last_day, kind, booker_id, note, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
         params![
@@ -339,7 +359,8 @@ pub fn insert_series(conn: &Connection, s: &Series, now: Timestamp) -> rusqlite:
 }
 
 pub fn set_series_last_day(conn: &Connection, id: &str, last_day: Date, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE series SET last_day = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, last_day.to_string(), now.as_millisecond()],
     )?;
@@ -355,9 +376,18 @@ pub fn series_bookings_from(conn: &Connection, series_id: &str, from: Timestamp)
 }
 
 pub fn update_series(conn: &Connection, s: &Series, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE series SET court_id = ?2, start_min = ?3, minutes = ?4, first_day = ?5, last_day = ?6, updated_at = ?7 WHERE id = ?1",
-        params![s.id, s.court_id, s.start.minutes(), s.minutes, s.first_day.to_string(), s.last_day.to_string(), now.as_millisecond()],
+        params![
+            s.id,
+            s.court_id,
+            s.start.minutes(),
+            s.minutes,
+            s.first_day.to_string(),
+            s.last_day.to_string(),
+            now.as_millisecond()
+        ],
     )?;
     Ok(())
 }
@@ -365,11 +395,16 @@ pub fn update_series(conn: &Connection, s: &Series, now: Timestamp) -> rusqlite:
 /// Removes a series' cancelled-by-edit future bookings so the same occurrence ids can be
 /// written again with new terms (their players first, for the foreign key).
 pub fn delete_series_bookings(conn: &Connection, series_id: &str) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "DELETE FROM booking_players WHERE booking_id IN (SELECT id FROM bookings WHERE series_id = ?1 AND cancel_reason = 'series changed')",
         [series_id],
     )?;
-    conn.execute("DELETE FROM bookings WHERE series_id = ?1 AND cancel_reason = 'series changed'", [series_id])?;
+    crate::db::exec(
+        conn,
+        "DELETE FROM bookings WHERE series_id = ?1 AND cancel_reason = 'series changed'",
+        [series_id],
+    )?;
     Ok(())
 }
 

@@ -51,7 +51,8 @@ pub fn insert_shift(
     by: &str,
     float: i64,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO shifts (id, till, opened_at, opened_by, float) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, till, at.as_millisecond(), by, float],
     )?;
@@ -66,7 +67,8 @@ pub fn close_shift(
     counted: i64,
     note: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE shifts SET closed_at = ?2, closed_by = ?3, counted = ?4, note = ?5 WHERE id = ?1",
         params![id, at.as_millisecond(), by, counted, note],
     )?;
@@ -90,7 +92,8 @@ pub fn insert_movement(
     reason: &str,
     by: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO cash_movements (id, shift_id, at, amount, reason, taken_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, shift_id, at.as_millisecond(), amount, reason, by],
     )?;

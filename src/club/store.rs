@@ -28,7 +28,8 @@ pub fn time_zone(conn: &Connection) -> rusqlite::Result<jiff::tz::TimeZone> {
 }
 
 pub fn insert(conn: &Connection, id: &str, s: &ClubSettings, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO club_settings (id, name, time_zone, locale, currency, phone_region, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![id, s.name, s.time_zone, s.locale.as_str(), s.currency, s.phone_region, now.as_millisecond()],
@@ -37,7 +38,8 @@ pub fn insert(conn: &Connection, id: &str, s: &ClubSettings, now: Timestamp) -> 
 }
 
 pub fn update(conn: &Connection, id: &str, s: &ClubSettings, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE club_settings SET name = ?2, time_zone = ?3, locale = ?4, currency = ?5, phone_region = ?6, updated_at = ?7 \
          WHERE id = ?1",
         params![id, s.name, s.time_zone, s.locale.as_str(), s.currency, s.phone_region, now.as_millisecond()],

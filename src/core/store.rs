@@ -85,7 +85,8 @@ pub(super) fn record_command<C>(
             ("rejected", Some(r.code.clone()), r.field.clone(), serde_json::to_string(&r.args).ok(), None)
         }
     };
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO commands (id, kind, payload, payload_hash, actor_id, actor_name, origin, issued_at, executed_at, \
          status, reject_code, reject_field, reject_args, txn_seq, request_hash, desk_id, desk_seq, payload_version) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",

@@ -52,19 +52,41 @@ pub fn next_display_order(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 pub fn insert_court(conn: &Connection, id: &str, d: &CourtDraft, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO courts (id, name, surface, indoor, floodlights, court_group, display_order, active, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-        params![id, d.name, d.surface.as_str(), d.indoor, d.floodlights, d.group, d.display_order, d.active, now.as_millisecond()],
+        params![
+            id,
+            d.name,
+            d.surface.as_str(),
+            d.indoor,
+            d.floodlights,
+            d.group,
+            d.display_order,
+            d.active,
+            now.as_millisecond()
+        ],
     )?;
     Ok(())
 }
 
 pub fn update_court(conn: &Connection, id: &str, d: &CourtDraft, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE courts SET name = ?2, surface = ?3, indoor = ?4, floodlights = ?5, court_group = ?6, display_order = ?7, \
          active = ?8, updated_at = ?9 WHERE id = ?1",
-        params![id, d.name, d.surface.as_str(), d.indoor, d.floodlights, d.group, d.display_order, d.active, now.as_millisecond()],
+        params![
+            id,
+            d.name,
+            d.surface.as_str(),
+            d.indoor,
+            d.floodlights,
+            d.group,
+            d.display_order,
+            d.active,
+            now.as_millisecond()
+        ],
     )?;
     Ok(())
 }
@@ -95,7 +117,8 @@ pub fn week(conn: &Connection) -> rusqlite::Result<Week> {
 /// Stores one weekday's hours (1 = Monday), creating its row with `new_id` the first time.
 pub fn set_day(conn: &Connection, weekday: i64, h: Option<Hours>, new_id: &str) -> rusqlite::Result<()> {
     let (opens, closes) = (h.map(|h| h.opens.minutes()), h.map(|h| h.closes.minutes()));
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO opening_hours (id, weekday, opens, closes) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (weekday) DO UPDATE SET opens = excluded.opens, closes = excluded.closes \
          WHERE opens IS NOT excluded.opens OR closes IS NOT excluded.closes",
@@ -117,7 +140,8 @@ pub fn set_rules(conn: &Connection, rules: &BookingRules, new_id: &str, now: Tim
     let existing: Option<String> =
         conn.query_row("SELECT id FROM booking_rules LIMIT 1", [], |r| r.get(0)).optional()?;
     let id = existing.unwrap_or_else(|| new_id.to_owned());
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO booking_rules (id, slot_minutes, min_minutes, max_minutes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) \
          ON CONFLICT (id) DO UPDATE SET slot_minutes = excluded.slot_minutes, min_minutes = excluded.min_minutes, \
          max_minutes = excluded.max_minutes, updated_at = excluded.updated_at",
@@ -151,7 +175,8 @@ pub fn closures_from(conn: &Connection, from: Date) -> rusqlite::Result<Vec<Clos
 }
 
 pub fn insert_closure(conn: &Connection, c: &Closure, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO closures (id, first_day, last_day, court_id, opens, closes, reason, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -169,5 +194,5 @@ pub fn insert_closure(conn: &Connection, c: &Closure, now: Timestamp) -> rusqlit
 }
 
 pub fn delete_closure(conn: &Connection, id: &str) -> rusqlite::Result<usize> {
-    conn.execute("DELETE FROM closures WHERE id = ?1", [id])
+    crate::db::exec(conn, "DELETE FROM closures WHERE id = ?1", [id])
 }

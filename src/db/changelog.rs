@@ -133,7 +133,8 @@ pub fn install_triggers(conn: &Connection) -> rusqlite::Result<()> {
 
 /// Gives this hub's history its identity the first time the database is created.
 pub fn ensure_log_id(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT OR IGNORE INTO sync_meta (k, v) VALUES ('log_id', ?1), ('head_txn_seq', '0'), ('head_hash', '')",
         [uuid::Uuid::now_v7().to_string()],
     )?;
@@ -145,7 +146,7 @@ pub fn ensure_log_id(conn: &Connection) -> rusqlite::Result<()> {
 /// the data changes without the log saying how (a restore, a migration that rebuilds a table).
 pub fn rotate_log_id(conn: &Connection) -> rusqlite::Result<String> {
     let id = uuid::Uuid::now_v7().to_string();
-    conn.execute("UPDATE sync_meta SET v = ?1 WHERE k = 'log_id'", [&id])?;
+    crate::db::exec(conn, "UPDATE sync_meta SET v = ?1 WHERE k = 'log_id'", [&id])?;
     Ok(id)
 }
 
@@ -171,7 +172,8 @@ pub fn schema_fingerprint(conn: &Connection) -> rusqlite::Result<String> {
 /// Keeps `schema_fingerprint` in `sync_meta` up to date (written only when it changed).
 pub fn record_schema_fingerprint(conn: &Connection) -> rusqlite::Result<()> {
     let now = schema_fingerprint(conn)?;
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO sync_meta (k, v) VALUES ('schema_fingerprint', ?1) ON CONFLICT (k) DO UPDATE SET v = excluded.v \
          WHERE v IS NOT excluded.v",
         [now],
@@ -255,7 +257,8 @@ pub fn seal_txn(
         txn_seq,
         rows.iter().map(|(t, p, o, r)| (t.as_str(), p.as_str(), o.as_str(), r.as_deref())),
     );
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO sync_txn (txn_seq, hub_ts, command_id, origin, actor_id, prev_hash, hash) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![txn_seq, now.as_millisecond(), command_id, origin, actor_id, prev_hash, hash],

@@ -302,6 +302,13 @@ impl Db {
     }
 }
 
+/// Runs a write statement through the connection's statement cache. `Connection::execute`
+/// compiles its SQL every time, and a write to a replicated table compiles every trigger on it
+/// too: a quarter of a booking's CPU before this.
+pub fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
 /// Rewrites the database without its free pages (after retention removed much of the log) and
 /// empties the write-ahead log into it, so the file shrinks.
 pub fn vacuum(conn: &Connection) -> rusqlite::Result<()> {

@@ -123,7 +123,8 @@ pub fn insert(
     phone: Option<&str>,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO members (id, card_no, full_name, search_name, phone, phone_digits, email, birth_date, category_id, tags, \
          notes, sms_consent, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
         params![
@@ -152,7 +153,8 @@ pub fn update(
     phone: Option<&str>,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE members SET full_name = ?2, search_name = ?3, phone = ?4, phone_digits = ?5, email = ?6, birth_date = ?7, \
          category_id = ?8, tags = ?9, notes = ?10, sms_consent = ?11, updated_at = ?12 WHERE id = ?1",
         params![
@@ -180,7 +182,8 @@ pub fn set_archived(
     merged_into: Option<&str>,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE members SET archived = ?2, merged_into = ?3, updated_at = ?4 WHERE id = ?1",
         params![id, archived, merged_into, now.as_millisecond()],
     )?;
@@ -188,7 +191,7 @@ pub fn set_archived(
 }
 
 pub fn delete(conn: &Connection, id: &str) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM members WHERE id = ?1", [id])?;
+    crate::db::exec(conn, "DELETE FROM members WHERE id = ?1", [id])?;
     Ok(())
 }
 
@@ -228,7 +231,8 @@ pub fn category_exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
 }
 
 pub fn insert_category(conn: &Connection, id: &str, name: &str, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO member_categories (id, name, display_order, active, created_at) \
          VALUES (?1, ?2, (SELECT coalesce(max(display_order), 0) + 1 FROM member_categories), 1, ?3)",
         params![id, name, now.as_millisecond()],
@@ -237,7 +241,11 @@ pub fn insert_category(conn: &Connection, id: &str, name: &str, now: Timestamp) 
 }
 
 pub fn update_category(conn: &Connection, id: &str, name: &str, active: bool) -> rusqlite::Result<usize> {
-    conn.execute("UPDATE member_categories SET name = ?2, active = ?3 WHERE id = ?1", params![id, name, active])
+    crate::db::exec(
+        conn,
+        "UPDATE member_categories SET name = ?2, active = ?3 WHERE id = ?1",
+        params![id, name, active],
+    )
 }
 
 // ---- family links ----
@@ -264,7 +272,8 @@ pub fn link_exists(conn: &Connection, a: &str, b: &str) -> rusqlite::Result<bool
 }
 
 pub fn insert_link(conn: &Connection, id: &str, guardian: &str, child: &str, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO member_links (id, guardian_id, child_id, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![id, guardian, child, now.as_millisecond()],
     )?;
@@ -272,7 +281,7 @@ pub fn insert_link(conn: &Connection, id: &str, guardian: &str, child: &str, now
 }
 
 pub fn delete_link(conn: &Connection, id: &str) -> rusqlite::Result<usize> {
-    conn.execute("DELETE FROM member_links WHERE id = ?1", [id])
+    crate::db::exec(conn, "DELETE FROM member_links WHERE id = ?1", [id])
 }
 
 /// Moves every family link of `from` to `to` (merging duplicates), dropping ones that would
@@ -283,9 +292,9 @@ pub fn move_links(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<(
         if other == to || link_exists(conn, to, other)? {
             delete_link(conn, &link.id)?;
         } else if link.guardian_id == from {
-            conn.execute("UPDATE member_links SET guardian_id = ?2 WHERE id = ?1", [&link.id, to])?;
+            crate::db::exec(conn, "UPDATE member_links SET guardian_id = ?2 WHERE id = ?1", [&link.id, to])?;
         } else {
-            conn.execute("UPDATE member_links SET child_id = ?2 WHERE id = ?1", [&link.id, to])?;
+            crate::db::exec(conn, "UPDATE member_links SET child_id = ?2 WHERE id = ?1", [&link.id, to])?;
         }
     }
     Ok(())

@@ -68,7 +68,8 @@ pub fn product(conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredPro
 }
 
 pub fn put_product(conn: &Connection, id: &str, p: &Product, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO pass_products (id, name, kind, quantity, bonus, discount_pct, price, valid_days, court_ids, weekdays, \
          from_min, to_min, active, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14) \
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, quantity = excluded.quantity, \
@@ -177,7 +178,8 @@ pub struct NewPass<'a> {
 
 pub fn insert_pass(conn: &Connection, p: &NewPass<'_>) -> rusqlite::Result<()> {
     let c = &p.product.conditions;
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO member_passes (id, member_id, product_id, name, kind, quantity, discount_pct, court_ids, weekdays, \
          from_min, to_min, price, sold_at, sold_by, valid_from, valid_until) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
@@ -204,7 +206,8 @@ pub fn insert_pass(conn: &Connection, p: &NewPass<'_>) -> rusqlite::Result<()> {
 }
 
 pub fn set_frozen(conn: &Connection, id: &str, since: Option<Date>, valid_until: Date) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE member_passes SET frozen_since = ?2, valid_until = ?3 WHERE id = ?1",
         params![id, since.map(|d| d.to_string()), valid_until.to_string()],
     )?;
@@ -212,7 +215,7 @@ pub fn set_frozen(conn: &Connection, id: &str, since: Option<Date>, valid_until:
 }
 
 pub fn void(conn: &Connection, id: &str, at: Timestamp) -> rusqlite::Result<()> {
-    conn.execute("UPDATE member_passes SET voided_at = ?2 WHERE id = ?1", params![id, at.as_millisecond()])?;
+    crate::db::exec(conn, "UPDATE member_passes SET voided_at = ?2 WHERE id = ?1", params![id, at.as_millisecond()])?;
     Ok(())
 }
 
@@ -231,7 +234,8 @@ pub struct NewUse<'a> {
 }
 
 pub fn insert_use(conn: &Connection, u: &NewUse<'_>) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO pass_uses (id, pass_id, at, booking_id, payment_id, units, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![u.id, u.pass_id, u.at.as_millisecond(), u.booking_id, u.payment_id, u.units, u.reason],
     )?;

@@ -148,7 +148,8 @@ pub struct NewPayment<'a> {
 }
 
 pub fn insert_payment(conn: &Connection, p: &NewPayment<'_>) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO payments (id, receipt_no, at, member_id, booking_id, purpose, method, amount, refund_of, shift_id, \
          payer_name, note, taken_by, pass_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
@@ -195,7 +196,8 @@ pub struct NewEntry<'a> {
 
 /// Appends a ledger entry; its id is derived from the command's, so replays cannot duplicate it.
 pub fn append(conn: &Connection, id: &str, at: Timestamp, e: &NewEntry<'_>) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO ledger (id, member_id, at, kind, amount, booking_id, payment_id, reason) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![id, e.member_id, at.as_millisecond(), e.kind, e.amount, e.booking_id, e.payment_id, e.reason],
@@ -220,7 +222,8 @@ pub fn credit_limit(conn: &Connection, member_id: &str) -> rusqlite::Result<i64>
 }
 
 pub fn set_credit_limit(conn: &Connection, member_id: &str, limit: i64) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE members SET credit_limit = ?2 WHERE id = ?1 AND credit_limit <> ?2",
         params![member_id, limit],
     )?;

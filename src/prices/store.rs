@@ -108,7 +108,8 @@ pub fn policy(conn: &Connection) -> rusqlite::Result<Policy> {
 pub fn set_policy(conn: &Connection, p: &Policy, new_id: &str, now: Timestamp) -> rusqlite::Result<()> {
     let existing: Option<String> =
         conn.query_row("SELECT id FROM money_policy LIMIT 1", [], |r| r.get(0)).optional()?;
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO money_policy (id, lights_from_min, lights_per_hour, guest_fee, cancel_window_hours, late_cancel_pct, \
          no_show_pct, pass_use_on, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
          ON CONFLICT (id) DO UPDATE SET lights_from_min = excluded.lights_from_min, lights_per_hour = excluded.lights_per_hour, \
@@ -172,7 +173,8 @@ pub fn price_rule(conn: &Connection, id: &str) -> rusqlite::Result<Option<Stored
 }
 
 pub fn put_price_rule(conn: &Connection, id: &str, rule: &PriceRule, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO price_rules (id, name, court_ids, weekdays, from_min, to_min, first_day, last_day, category_id, \
          per_hour, priority, active, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) \
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, court_ids = excluded.court_ids, weekdays = excluded.weekdays, \

@@ -67,7 +67,8 @@ pub fn settings(conn: &Connection) -> rusqlite::Result<Settings> {
 pub fn put_settings(conn: &Connection, s: &Settings, new_id: &str, now: Timestamp) -> rusqlite::Result<()> {
     let existing: Option<String> =
         conn.query_row("SELECT id FROM sms_settings LIMIT 1", [], |r| r.get(0)).optional()?;
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO sms_settings (id, reminder_hours, confirmations, cancellations, quiet_from_min, quiet_to_min, \
          tpl_reminder, tpl_confirmation, tpl_cancellation, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
          ON CONFLICT (id) DO UPDATE SET reminder_hours = excluded.reminder_hours, confirmations = excluded.confirmations, \
@@ -126,7 +127,8 @@ pub fn provider(conn: &Connection) -> rusqlite::Result<Option<StoredProvider>> {
 
 /// Saves the provider; a new provider or new credentials lift a pause.
 pub fn put_provider(conn: &Connection, c: &ProviderConfig, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "INSERT INTO sms_provider (id, kind, sender, base_url, login, secret, updated_at) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6) \
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, sender = excluded.sender, base_url = excluded.base_url, \
          login = excluded.login, secret = excluded.secret, paused = NULL, paused_note = '', paused_at = NULL, \
@@ -137,7 +139,8 @@ pub fn put_provider(conn: &Connection, c: &ProviderConfig, now: Timestamp) -> ru
 }
 
 pub fn set_paused(conn: &Connection, reason: Option<(&str, &str)>, now: Timestamp) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE sms_provider SET paused = ?1, paused_note = ?2, paused_at = ?3 WHERE id = 1",
         params![reason.map(|r| r.0), reason.map_or("", |r| r.1), reason.map(|_| now.as_millisecond())],
     )?;
@@ -153,12 +156,13 @@ pub fn is_opted_out(conn: &Connection, member_id: &str) -> rusqlite::Result<bool
 
 pub fn set_opted_out(conn: &Connection, id: &str, member_id: &str, out: bool, now: Timestamp) -> rusqlite::Result<()> {
     if out {
-        conn.execute(
+        crate::db::exec(
+            conn,
             "INSERT INTO sms_optouts (id, member_id, created_at) VALUES (?1, ?2, ?3) ON CONFLICT (member_id) DO NOTHING",
             params![id, member_id, now.as_millisecond()],
         )?;
     } else {
-        conn.execute("DELETE FROM sms_optouts WHERE member_id = ?1", [member_id])?;
+        crate::db::exec(conn, "DELETE FROM sms_optouts WHERE member_id = ?1", [member_id])?;
     }
     Ok(())
 }
@@ -289,7 +293,8 @@ pub fn reschedule(
     deadline: Timestamp,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         "UPDATE sms_messages SET body = ?2, segments = ?3, not_before = ?4, deadline = ?5, updated_at = ?6 \
          WHERE id = ?1 AND status = 'pending'",
         params![id, body, segments, not_before.as_millisecond(), deadline.as_millisecond(), now.as_millisecond()],
@@ -556,7 +561,8 @@ fn row_to_campaign(r: &Row<'_>) -> rusqlite::Result<Campaign> {
 }
 
 pub fn insert_campaign(conn: &Connection, c: &Campaign) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::db::exec(
+        conn,
         &format!("INSERT INTO sms_campaigns ({CAMPAIGN_COLS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
         params![
             c.id,
@@ -585,7 +591,7 @@ pub fn campaigns(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<Campaign
 }
 
 pub fn set_campaign_status(conn: &Connection, id: &str, status: &str) -> rusqlite::Result<()> {
-    conn.execute("UPDATE sms_campaigns SET status = ?2 WHERE id = ?1", params![id, status])?;
+    crate::db::exec(conn, "UPDATE sms_campaigns SET status = ?2 WHERE id = ?1", params![id, status])?;
     Ok(())
 }
 
