@@ -71,7 +71,7 @@ impl<'r> FromRequest<'r> for SameOrigin {
     }
 }
 
-#[get("/live?<log>&<at>")]
+#[get("/live?<log>&<at>&<local>")]
 fn live(
     ws: WebSocket,
     _staff: Staff,
@@ -80,6 +80,7 @@ fn live(
     sockets: &State<Arc<Sockets>>,
     log: String,
     at: i64,
+    local: Option<u64>,
     shutdown: Shutdown,
 ) -> Result<Channel<'static>, Status> {
     let place = sockets.take().ok_or(Status::ServiceUnavailable)?;
@@ -94,7 +95,7 @@ fn live(
     };
     Ok(ws.config(config).channel(move |stream| {
         Box::pin(async move {
-            follow(stream, &feed, log, at, shutdown).await;
+            follow(stream, &feed, log, at, local, shutdown).await;
             drop(place);
             Ok(())
         })
@@ -106,10 +107,21 @@ async fn send(stream: &mut DuplexStream, frame: Message) -> bool {
     matches!(timeout(SEND_LIMIT, stream.send(frame)).await, Ok(Ok(())))
 }
 
-/// Tells the page what changed since (`log`, `at`) whenever the feed moves, until the page goes.
-async fn follow(mut stream: DuplexStream, feed: &Feed, mut log: String, mut at: i64, mut shutdown: Shutdown) {
+/// Tells the page what changed since (`log`, `at`) and, for this machine's own tables, since its
+/// count of their changes `local` whenever the feed moves, until the page goes. A page that gives
+/// no count is taken as current: a change between its render and its socket would otherwise be
+/// missed (an SMS delivered just then stayed "sent" on the campaign's page).
+async fn follow(
+    mut stream: DuplexStream,
+    feed: &Feed,
+    mut log: String,
+    mut at: i64,
+    local: Option<u64>,
+    mut shutdown: Shutdown,
+) {
     let mut watch = feed.subscribe();
-    let mut local = watch.borrow_and_update().local;
+    let current = watch.borrow_and_update().local;
+    let mut local = local.unwrap_or(current);
     let mut heard = Instant::now();
     let mut beat = interval(BEAT);
     beat.reset();
@@ -136,7 +148,7 @@ async fn follow(mut stream: DuplexStream, feed: &Feed, mut log: String, mut at: 
         }
         if now_local != local {
             local = now_local;
-            if !send(&mut stream, Message::text(json!({ "t": "local" }).to_string())).await {
+            if !send(&mut stream, Message::text(json!({ "t": "local", "n": local }).to_string())).await {
                 return;
             }
         }

@@ -30,9 +30,10 @@ pub struct PageCtx {
     /// Path and query, for links that come back here.
     pub uri: String,
     pub now: Timestamp,
-    /// Where the log stood before this page read anything (staff pages): live.js follows the
-    /// log from here, so a change made while the page was being built is not missed.
-    pub live: Option<(std::sync::Arc<str>, i64)>,
+    /// Where the log stood before this page read anything, and how many changes this machine's
+    /// own tables had had (staff pages): live.js follows both from here, so a change made while
+    /// the page was being built or its socket opened is not missed.
+    pub live: Option<(std::sync::Arc<str>, i64, u64)>,
     /// On a desk: the state of its link to the hub, for the banner.
     pub desk: Option<crate::desk::status::LinkStatus>,
     /// Refused desk work waiting for staff (see `conflicts_banner`).
@@ -211,7 +212,10 @@ impl<'r> FromRequest<'r> for PageCtx {
             Some(s) => s.csrf.clone(),
             None => pre_session_csrf(req),
         };
-        let live = session.as_ref().map(|_| app.feed.position().of_log());
+        let live = session.as_ref().map(|_| {
+            let p = app.feed.position();
+            (p.log_id, p.head, p.local)
+        });
         let desk = app.desk.as_ref().map(|d| d.status());
         let conflicts = match (&desk, &session) {
             (Some(d), _) => d.conflicts,

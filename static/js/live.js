@@ -12,6 +12,7 @@
 
   let log = body.dataset.liveLog;
   let at = Number(body.dataset.liveAt);
+  let local = Number(body.dataset.liveLocal || 0);
   const status = document.getElementById("live-status");
   const show = (online) => {
     if (!status) return;
@@ -110,7 +111,7 @@
   let watchdog = null;
   const connect = () => {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const socket = new WebSocket(`${scheme}://${location.host}/live?log=${encodeURIComponent(log)}&at=${at}`);
+    const socket = new WebSocket(`${scheme}://${location.host}/live?log=${encodeURIComponent(log)}&at=${at}&local=${local}`);
     // No word from the server for this long: the connection is dead even if TCP did not say.
     const heard = () => { clearTimeout(watchdog); watchdog = setTimeout(() => socket.close(), 40_000); };
     socket.addEventListener("open", () => { delay = 500; heard(); show(true); });
@@ -119,7 +120,7 @@
       const m = JSON.parse(event.data);
       if (m.t === "changed") { at = m.at; wantTables(m.tables); }
       else if (m.t === "reset") { log = m.log; at = m.at; wantTables(null); }
-      else if (m.t === "local") wantTables(["local"]);
+      else if (m.t === "local") { local = m.n; wantTables(["local"]); }
     });
     socket.addEventListener("close", () => {
       clearTimeout(watchdog);
