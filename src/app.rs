@@ -22,6 +22,7 @@ use crate::desk::engine::{Engine, Issued};
 use crate::desk::links::Links;
 use crate::desk::status::DeskState;
 use crate::desk::store::journal::Identity;
+use crate::i18n::Locale;
 use crate::sync::protocol::Verdict;
 
 /// How long a desk's page waits for the hub's verdict before showing the command as pending.
@@ -38,6 +39,9 @@ pub struct Pinned {
     pub locale: bool,
     pub currency: bool,
 }
+
+/// The member categories a new club starts with (message ids `category-default-*`).
+const DEFAULT_CATEGORIES: [&str; 5] = ["adult", "junior", "senior", "guest", "coach"];
 
 #[derive(Clone)]
 pub struct App {
@@ -186,13 +190,33 @@ impl App {
             .db
             .read_blocking(|c| Ok(crate::club::store::settings(c)?))?
             .map_or(self.config.locale, |(_, s)| s.locale);
-        for key in ["adult", "junior", "senior", "guest", "coach"] {
+        for key in DEFAULT_CATEGORIES {
             let name = crate::i18n::tr(locale, &format!("category-default-{key}"));
             let cmd = AnyCommand::CreateCategory(crate::members::commands::CreateCategory {
                 category_id: Uuid::now_v7().to_string(),
                 name,
             });
             self.run_blocking(Actor::System, cmd)?;
+        }
+        Ok(())
+    }
+
+    /// Renames the member categories seeded in language `from` and still unused into language
+    /// `to`, once the first owner has chosen the club's language at setup.
+    pub async fn name_default_categories(&self, actor: Actor, from: Locale, to: Locale) -> anyhow::Result<()> {
+        if from == to {
+            return Ok(());
+        }
+        let categories = self.db.read(|c| Ok(crate::members::store::categories(c)?)).await?;
+        for key in DEFAULT_CATEGORIES {
+            let old = crate::i18n::tr(from, &format!("category-default-{key}"));
+            let Some(c) = categories.iter().find(|c| c.name == old && c.members == 0) else { continue };
+            let cmd = AnyCommand::UpdateCategory(crate::members::commands::UpdateCategory {
+                category_id: c.id.clone(),
+                name: crate::i18n::tr(to, &format!("category-default-{key}")),
+                active: c.active,
+            });
+            self.run(actor.clone(), cmd).await?;
         }
         Ok(())
     }

@@ -10,14 +10,16 @@ use uuid::Uuid;
 use super::gate::Busy;
 use super::model::{NewAccount, check_password};
 use super::{password, store, throttle, tokens};
-use crate::app::App;
+use crate::app::{App, Pinned};
 use crate::auth::commands::{CreateStaffUser, SetStaffLocale, SetStaffPassword};
+use crate::club::model::ClubSettings;
+use crate::club::web::{ClubFields, command as club_command, currency_name, zone_names};
 use crate::commands::AnyCommand;
 use crate::core::{Actor, Outcome, Role};
 use crate::error::AppError;
 use crate::i18n::rejection_text;
 use crate::i18n::{self, Locale};
-use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id, go, safe_next};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, again, fresh_id, go, safe_next};
 use crate::web::guards::{ClientIp, SESSION_COOKIE, Staff, end_session};
 use crate::web::page::{Html, LANG_COOKIE, PRE_SESSION_CSRF, PageCtx, ok, render};
 
@@ -170,7 +172,34 @@ struct SetupPage {
     valid: bool,
     username: String,
     display_name: String,
+    /// The club's settings as proposed (from the configuration) or as typed.
+    form: ClubSettings,
+    pinned: Pinned,
+    zones: Vec<String>,
+    suggest_zone: bool,
     errors: FieldErrors,
+}
+
+impl SetupPage {
+    fn new(ctx: PageCtx, app: &App, token: String, valid: bool) -> SetupPage {
+        let form = ctx.club.clone();
+        SetupPage {
+            ctx,
+            token,
+            valid,
+            username: String::new(),
+            display_name: String::new(),
+            form,
+            pinned: app.pinned,
+            zones: zone_names(),
+            suggest_zone: true,
+            errors: FieldErrors::default(),
+        }
+    }
+
+    fn currency_hint(&self) -> String {
+        currency_name(self.ctx.locale, &self.form.currency)
+    }
 }
 
 #[derive(FromForm)]
@@ -185,6 +214,7 @@ struct SetupForm {
     password: String,
     #[field(default = String::new())]
     confirm: String,
+    club: ClubFields,
 }
 
 fn setup_token_matches(app: &App, token: &str) -> Option<bool> {
@@ -198,19 +228,14 @@ async fn setup_page(ctx: PageCtx, app: &State<App>, token: Option<String>) -> Pa
         None => go("/login", "info", ctx.t("setup-already-done")),
         Some(valid) => {
             let status = if valid { Status::Ok } else { Status::Forbidden };
-            let page = SetupPage {
-                ctx,
-                token,
-                valid,
-                username: String::new(),
-                display_name: String::new(),
-                errors: FieldErrors::default(),
-            };
-            Ok(Either::Left(render(status, &page)?))
+            Ok(Either::Left(render(status, &SetupPage::new(ctx, app, token, valid))?))
         }
     }
 }
 
+/// Creates the first owner and, as that owner, sets the club's zone, language, currency and
+/// phone country: a club that starts in the server's zone (UTC on most images) would otherwise
+/// take its first bookings at the wrong hour.
 #[post("/setup", data = "<form>")]
 async fn setup(
     ctx: PageCtx,
@@ -221,41 +246,33 @@ async fn setup(
     form: Csrf<SetupForm>,
 ) -> Page {
     let form = form.0;
+    let current = ctx.club.clone();
+    let club = form.club.wanted(&current, app.pinned);
+    let mut page = SetupPage::new(ctx, app, form.token.clone(), true);
+    page.username = form.username.clone();
+    page.display_name = form.display_name.clone();
+    page.form = club.clone();
+    page.suggest_zone = false;
     match setup_token_matches(app, &form.token) {
-        None => return go("/login", "info", ctx.t("setup-already-done")),
+        None => return go("/login", "info", page.ctx.t("setup-already-done")),
         Some(false) => {
-            let page = SetupPage {
-                ctx,
-                token: form.token,
-                valid: false,
-                username: form.username,
-                display_name: form.display_name,
-                errors: FieldErrors::default(),
-            };
+            page.valid = false;
             return Ok(Either::Left(render(Status::Forbidden, &page)?));
         }
         Some(true) => {}
     }
-    let locale = ctx.locale;
-    let mut errors = FieldErrors::default();
+    let locale = page.ctx.locale;
     let account = NewAccount::parse(&form.username, &form.display_name, &form.password, &form.confirm)
-        .map_err(|mistakes| errors.add_all(locale, mistakes))
+        .map_err(|mistakes| page.errors.add_all(locale, mistakes))
         .ok();
-    let rerender = |ctx: PageCtx, errors: FieldErrors, form: SetupForm| -> Page {
-        let page = SetupPage {
-            ctx,
-            token: form.token,
-            valid: true,
-            username: form.username,
-            display_name: form.display_name,
-            errors,
-        };
-        Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
-    };
-    let Some(NewAccount { username, display_name }) = account else {
-        return rerender(ctx, errors, form);
+    if let Err(problems) = club.validate() {
+        page.errors.add_all(locale, problems);
+    }
+    let Some(NewAccount { username, display_name }) = account.filter(|_| page.errors.is_empty()) else {
+        return again(&page);
     };
     let user_id = Uuid::now_v7().to_string();
+    let owner = Actor::Staff { id: user_id.clone(), name: display_name.clone(), role: Role::Owner };
     let cmd = AnyCommand::CreateStaffUser(CreateStaffUser {
         user_id: user_id.clone(),
         username: username.as_str().to_owned(),
@@ -266,17 +283,23 @@ async fn setup(
         must_change_password: false,
     });
     match app.run(Actor::Setup, cmd).await? {
-        Outcome::Applied { .. } => {
-            app.finish_setup();
-            open_session(app, cookies, user_id, ip.0, agent.0).await?;
-            go("/", "success", ctx.t("setup-welcome"))
+        Outcome::Applied { .. } => {}
+        Outcome::Rejected(r) if r.code == "setup-done" => {
+            return go("/login", "info", page.ctx.t("setup-already-done"));
         }
-        Outcome::Rejected(r) if r.code == "setup-done" => go("/login", "info", ctx.t("setup-already-done")),
         Outcome::Rejected(r) => {
-            errors.rejection(locale, &r);
-            rerender(ctx, errors, form)
+            page.errors.rejection(locale, &r);
+            return again(&page);
         }
     }
+    app.finish_setup();
+    // Checked above, so a refusal here is unexpected: the owner can still set it in Settings.
+    if let Outcome::Rejected(r) = app.run(owner.clone(), club_command(&club)).await? {
+        tracing::warn!(code = %r.code, "the club settings chosen at setup were refused");
+    }
+    app.name_default_categories(owner, current.locale, club.locale).await?;
+    open_session(app, cookies, user_id, ip.0, agent.0).await?;
+    go("/", "success", page.ctx.t("setup-welcome"))
 }
 
 // ---- own profile ----

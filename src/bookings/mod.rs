@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod grid;
 pub mod model;
+pub mod rezone;
 pub mod slots;
 pub mod store;
 pub mod web;

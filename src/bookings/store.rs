@@ -195,6 +195,56 @@ pub fn update(
     Ok(())
 }
 
+/// A booking's place in time, for re-anchoring it when the club's zone changes.
+pub struct Placed {
+    pub id: String,
+    pub court_id: String,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    /// Not cancelled: holds its court.
+    pub active: bool,
+}
+
+pub fn all_placed(conn: &Connection) -> rusqlite::Result<Vec<Placed>> {
+    let mut stmt = conn.prepare("SELECT id, court_id, starts_at, ends_at, status <> 'cancelled' FROM bookings")?;
+    stmt.query_map([], |r| {
+        Ok(Placed {
+            id: r.get(0)?,
+            court_id: r.get(1)?,
+            starts_at: ts(r.get(2)?),
+            ends_at: ts(r.get(3)?),
+            active: r.get(4)?,
+        })
+    })?
+    .collect()
+}
+
+pub fn set_times(
+    conn: &Connection,
+    id: &str,
+    starts_at: Timestamp,
+    ends_at: Timestamp,
+    now: Timestamp,
+) -> rusqlite::Result<()> {
+    crate::db::exec(
+        conn,
+        "UPDATE bookings SET starts_at = ?2, ends_at = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, starts_at.as_millisecond(), ends_at.as_millisecond(), now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+/// Bookings not cancelled that start at `from` or later.
+pub fn count_active_from(conn: &Connection, from: Timestamp) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT count(*) FROM bookings WHERE starts_at >= ?1 AND status <> 'cancelled'")?
+        .query_row([from.as_millisecond()], |r| r.get(0))
+}
+
+/// Any booking at all, past or future.
+pub fn any(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM bookings)")?.query_row([], |r| r.get(0))
+}
+
 pub fn set_status(conn: &Connection, id: &str, status: Status, now: Timestamp) -> rusqlite::Result<()> {
     crate::db::exec(
         conn,

@@ -53,6 +53,14 @@ pub fn is_currency(code: &str) -> bool {
     iso_currency::Currency::from_code(code).is_some()
 }
 
+/// The instant that reads in zone `to` as `at` read in zone `from`: 19:00 stays 19:00 when the
+/// club's zone is corrected. A wall time the new zone skips (a spring-forward gap) moves on by
+/// the gap, as clocks do.
+pub fn same_wall_clock(at: jiff::Timestamp, from: &jiff::tz::TimeZone, to: &jiff::tz::TimeZone) -> jiff::Timestamp {
+    let wall = at.to_zoned_datetime(from.clone()).datetime();
+    to.to_ambiguous_timestamp(wall).compatible().unwrap_or(at)
+}
+
 /// The machine's own IANA zone, or UTC when it cannot be told.
 pub fn system_time_zone() -> String {
     jiff::tz::TimeZone::try_system()
@@ -73,6 +81,18 @@ mod tests {
             currency: "RUB".into(),
             phone_region: "RU".into(),
         }
+    }
+
+    #[test]
+    fn a_wall_clock_time_is_kept_across_zones() {
+        let utc = jiff::tz::TimeZone::UTC;
+        let moscow = jiff::tz::TimeZone::get("Europe/Moscow").unwrap();
+        let at: jiff::Timestamp = "2026-12-10T19:00:00Z".parse().unwrap();
+        assert_eq!(same_wall_clock(at, &utc, &moscow), "2026-12-10T16:00:00Z".parse().unwrap());
+        let london = jiff::tz::TimeZone::get("Europe/London").unwrap();
+        // 01:30 on 29 March 2026 does not exist in London: the clocks jump from 01:00 to 02:00.
+        let gap: jiff::Timestamp = "2026-03-29T01:30:00Z".parse().unwrap();
+        assert_eq!(same_wall_clock(gap, &utc, &london), "2026-03-29T01:30:00Z".parse().unwrap());
     }
 
     #[test]

@@ -1180,3 +1180,37 @@ hub-banner-refusals = { $n ->
 }
 kind-resolve_conflict = Refused desk change dealt with
 reject-conflict-not-found = No refused desk change has that id.
+
+settings-confirm-title = Please confirm
+settings-confirm-zone = The time zone changes from { $from } to { $to }. Bookings keep their times on the club's clock: a booking at 19:00 stays at 19:00, and reminders follow.
+settings-confirm-zone-bookings = { $count ->
+    [one] { $count } booking from today on keeps its time.
+   *[other] { $count } bookings from today on keep their times.
+}
+settings-confirm-currency = Amounts already recorded are not converted: a price of 1,500 { $from } will read 1,500 { $to }.
+settings-confirm-save = Save the change
+reject-time-zone-bookings-clash = In that time zone two bookings of one court would overlap on { $day } (a clock change). Move one of them first.
+reject-currency-decimals-differ = { $from } and the new currency count minor units differently, so every amount recorded would change. Keep { $from }, or start a new club for the other currency.
+currency-RUB = Russian ruble
+currency-EUR = Euro
+currency-USD = US dollar
+currency-GBP = Pound sterling
+currency-KZT = Kazakhstani tenge
+currency-BYN = Belarusian ruble
+currency-UAH = Ukrainian hryvnia
+currency-CHF = Swiss franc
+currency-CZK = Czech koruna
+currency-PLN = Polish złoty
+currency-TRY = Turkish lira
+currency-AMD = Armenian dram
+currency-GEL = Georgian lari
+currency-AZN = Azerbaijani manat
+currency-UZS = Uzbekistani som
+currency-KGS = Kyrgyzstani som
+currency-AED = UAE dirham
+currency-CNY = Chinese yuan
+currency-SEK = Swedish krona
+currency-NOK = Norwegian krone
+currency-DKK = Danish krone
+setup-club = Your club
+setup-club-intro = Bookings, reminders and reports use the club's time zone; check it before the first booking.

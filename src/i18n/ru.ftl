@@ -1194,3 +1194,38 @@ hub-banner-refusals = { $n ->
 }
 kind-resolve_conflict = Отклонённое изменение со стойки разобрано
 reject-conflict-not-found = Отклонённого изменения с таким номером нет.
+
+settings-confirm-title = Подтвердите изменение
+settings-confirm-zone = Часовой пояс меняется: { $from } → { $to }. Бронирования сохранят время по часам клуба: бронь на 19:00 останется на 19:00, напоминания тоже сдвинутся.
+settings-confirm-zone-bookings = { $count ->
+    [one] { $count } бронирование начиная с сегодняшнего дня сохранит своё время.
+    [few] { $count } бронирования начиная с сегодняшнего дня сохранят своё время.
+   *[other] { $count } бронирований начиная с сегодняшнего дня сохранят своё время.
+}
+settings-confirm-currency = Уже записанные суммы не пересчитываются: цена 1 500 { $from } станет 1 500 { $to }.
+settings-confirm-save = Сохранить изменение
+reject-time-zone-bookings-clash = В этом часовом поясе две брони одного корта пересеклись бы { $day } (перевод часов). Сначала перенесите одну из них.
+reject-currency-decimals-differ = У { $from } и новой валюты разное число знаков после запятой, и все записанные суммы изменились бы. Оставьте { $from } или заведите для другой валюты новый клуб.
+currency-RUB = Российский рубль
+currency-EUR = Евро
+currency-USD = Доллар США
+currency-GBP = Фунт стерлингов
+currency-KZT = Казахстанский тенге
+currency-BYN = Белорусский рубль
+currency-UAH = Украинская гривна
+currency-CHF = Швейцарский франк
+currency-CZK = Чешская крона
+currency-PLN = Польский злотый
+currency-TRY = Турецкая лира
+currency-AMD = Армянский драм
+currency-GEL = Грузинский лари
+currency-AZN = Азербайджанский манат
+currency-UZS = Узбекский сум
+currency-KGS = Киргизский сом
+currency-AED = Дирхам ОАЭ
+currency-CNY = Китайский юань
+currency-SEK = Шведская крона
+currency-NOK = Норвежская крона
+currency-DKK = Датская крона
+setup-club = Ваш клуб
+setup-club-intro = Бронирования, напоминания и отчёты идут по часовому поясу клуба — проверьте его до первой брони.

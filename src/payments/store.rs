@@ -52,6 +52,11 @@ fn row_to_payment(r: &Row<'_>) -> rusqlite::Result<Payment> {
     })
 }
 
+/// Any payment ever taken.
+pub fn any(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM payments)")?.query_row([], |r| r.get(0))
+}
+
 pub fn payment(conn: &Connection, id: &str) -> rusqlite::Result<Option<Payment>> {
     conn.query_row(&format!("SELECT {PAYMENT_COLS} {PAYMENT_FROM} WHERE p.id = ?1"), [id], row_to_payment).optional()
 }

@@ -160,6 +160,11 @@ fn row_to_rule(r: &Row<'_>) -> rusqlite::Result<StoredRule> {
 }
 
 /// Every rule, the ones that win first.
+/// Any price rule set.
+pub fn any_rule(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM price_rules)")?.query_row([], |r| r.get(0))
+}
+
 pub fn price_rules(conn: &Connection) -> rusqlite::Result<Vec<StoredRule>> {
     conn.prepare_cached(&format!(
         "SELECT {RULE_COLS} FROM price_rules ORDER BY active DESC, priority DESC, created_at DESC"

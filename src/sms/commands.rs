@@ -255,6 +255,20 @@ impl SendSms {
 
 // ---- campaigns ----
 
+/// A campaign scheduled for "Friday 10:00" still goes out at 10:00 on the club's clock after
+/// the club's zone is corrected.
+pub fn keep_campaign_times(
+    ctx: &Ctx<'_>,
+    from: &jiff::tz::TimeZone,
+    to: &jiff::tz::TimeZone,
+) -> Result<(), CommandError> {
+    for (id, send_at) in store::waiting_campaigns(ctx.tx, ctx.now)? {
+        let moved = crate::club::model::same_wall_clock(send_at, from, to).max(ctx.now);
+        store::reschedule_campaign(ctx.tx, &id, moved, ctx.now)?;
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateCampaign {
     pub campaign_id: String,

@@ -595,6 +595,28 @@ pub fn set_campaign_status(conn: &Connection, id: &str, status: &str) -> rusqlit
     Ok(())
 }
 
+/// Campaigns scheduled for a time still to come: id and send time.
+pub fn waiting_campaigns(conn: &Connection, now: Timestamp) -> rusqlite::Result<Vec<(String, Timestamp)>> {
+    conn.prepare("SELECT id, send_at FROM sms_campaigns WHERE status = 'scheduled' AND send_at > ?1")?
+        .query_map([now.as_millisecond()], |r| Ok((r.get(0)?, ts(r.get(1)?))))?
+        .collect()
+}
+
+/// Gives a scheduled campaign, and its messages still waiting, a new send time.
+pub fn reschedule_campaign(conn: &Connection, id: &str, send_at: Timestamp, now: Timestamp) -> rusqlite::Result<()> {
+    crate::db::exec(
+        conn,
+        "UPDATE sms_campaigns SET send_at = ?2 WHERE id = ?1",
+        params![id, send_at.as_millisecond()],
+    )?;
+    crate::db::exec(
+        conn,
+        "UPDATE sms_messages SET not_before = ?2, updated_at = ?3 WHERE campaign_id = ?1 AND status = 'pending'",
+        params![id, send_at.as_millisecond(), now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
 /// What one SMS part cost lately (millionths), from the last priced messages: the basis of a
 /// campaign's cost estimate. `None` until the provider has priced something.
 pub fn recent_cost_per_part(conn: &Connection) -> rusqlite::Result<Option<(i64, String)>> {

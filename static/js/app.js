@@ -286,3 +286,13 @@ document.addEventListener("DOMContentLoaded", () => {
     out.textContent = (c.gsm ? box.dataset.gsm : box.dataset.ucs).replace("{parts}", c.parts).replace("{units}", c.total);
   });
 })();
+
+// First-run setup: a server that only knows UTC proposes the browser's own zone instead, which
+// is where the club's desk is.
+document.addEventListener("DOMContentLoaded", () => {
+  const zone = document.querySelector("input[data-suggest-zone]");
+  if (!zone || !["UTC", "Etc/UTC", ""].includes(zone.value)) return;
+  const mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const known = [...(zone.list ? zone.list.options : [])].some((o) => o.value === mine);
+  if (mine && known) zone.value = mine;
+});

@@ -7,6 +7,7 @@ mod api;
 mod api_club;
 mod auth_flow;
 mod bookings;
+mod club_settings;
 mod courts;
 mod idempotency;
 mod jobs;

@@ -5,7 +5,9 @@ use rocket::http::{ContentType, Status};
 use crate::support::{Page, TestApp};
 
 async fn club_in_russia(t: &TestApp) {
-    let page = t.submit("/settings", "/settings", &[("name", "Club"), ("locale", "en"), ("phone_region", "RU")]).await;
+    let page = t
+        .submit("/settings", "/settings", &[("club.name", "Club"), ("club.locale", "en"), ("club.phone_region", "RU")])
+        .await;
     assert_eq!(page.status, Status::SeeOther, "{}", page.body);
 }
 

@@ -71,12 +71,13 @@ impl TestApp {
 
     /// A test app whose courtside.toml also holds `extra` (e.g. an `[sms]` table).
     pub async fn with_config(extra: &str) -> TestApp {
+        TestApp::with_toml(&format!("time_zone = \"Europe/Moscow\"\ncurrency = \"RUB\"\n{extra}")).await
+    }
+
+    /// A test app whose courtside.toml is `toml` ("" pins nothing: the club is set up on the pages).
+    pub async fn with_toml(toml: &str) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join(config::FILE_NAME),
-            format!("time_zone = \"Europe/Moscow\"\ncurrency = \"RUB\"\n{extra}"),
-        )
-        .unwrap();
+        std::fs::write(dir.path().join(config::FILE_NAME), toml).unwrap();
         let flags =
             Flags { data: Some(dir.path().to_owned()), bind: Some("127.0.0.1:0".parse().unwrap()), ..Flags::default() };
         let loaded = config::load(&flags).unwrap();
@@ -127,6 +128,8 @@ impl TestApp {
     pub async fn setup_owner(&self) -> Page {
         let token = self.app.setup_token().expect("setup token while there is no user");
         let url = format!("/setup?token={token}");
+        // The club as configured, as the setup form proposes it.
+        let club = self.app.club().await.expect("club settings");
         self.submit(
             &url,
             "/setup",
@@ -136,6 +139,11 @@ impl TestApp {
                 ("username", "olga"),
                 ("password", OWNER_PASSWORD),
                 ("confirm", OWNER_PASSWORD),
+                ("club.name", &club.name),
+                ("club.time_zone", &club.time_zone),
+                ("club.locale", club.locale.as_str()),
+                ("club.currency", &club.currency),
+                ("club.phone_region", &club.phone_region),
             ],
         )
         .await

@@ -135,11 +135,11 @@ async fn the_change_log_is_gapless_and_complete() {
         "/settings",
         "/settings",
         &[
-            ("name", "Спартак"),
-            ("time_zone", "Europe/Moscow"),
-            ("locale", "ru"),
-            ("currency", "RUB"),
-            ("phone_region", "RU"),
+            ("club.name", "Спартак"),
+            ("club.time_zone", "Europe/Moscow"),
+            ("club.locale", "ru"),
+            ("club.currency", "RUB"),
+            ("club.phone_region", "RU"),
         ],
     )
     .await;
