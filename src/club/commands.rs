@@ -41,7 +41,7 @@ impl UpdateClubSettings {
             Some((id, current)) => {
                 if current.currency != settings.currency
                     && exponent(&current.currency) != exponent(&settings.currency)
-                    && money_recorded(ctx.tx)?
+                    && store::money_recorded(ctx.tx)?
                 {
                     // Amounts are kept in minor units: 1 500.00 RUB would read 150 000 JPY.
                     return Err(Rejection::new("currency-decimals-differ")
@@ -66,11 +66,6 @@ impl UpdateClubSettings {
         let s = self.settings();
         format!("{}, {}, {}, {}, phones {}", s.name, s.time_zone, s.locale.as_str(), s.currency, s.phone_region)
     }
-}
-
-/// Payments taken or prices set: amounts a currency change would reinterpret.
-pub fn money_recorded(conn: &rusqlite::Connection) -> rusqlite::Result<bool> {
-    Ok(crate::payments::store::any(conn)? || crate::prices::store::any_rule(conn)?)
 }
 
 #[cfg(test)]

@@ -46,3 +46,8 @@ pub fn update(conn: &Connection, id: &str, s: &ClubSettings, now: Timestamp) -> 
     )?;
     Ok(())
 }
+
+/// Payments taken or prices set: amounts a currency change would reinterpret.
+pub fn money_recorded(conn: &Connection) -> rusqlite::Result<bool> {
+    Ok(crate::payments::store::any(conn)? || crate::prices::store::any_rule(conn)?)
+}

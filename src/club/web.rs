@@ -9,8 +9,9 @@ use rocket::response::{Flash, Redirect};
 use rocket::{Either, Route, State, get, post, routes};
 use uuid::Uuid;
 
-use super::commands::{UpdateClubSettings, money_recorded};
+use super::commands::UpdateClubSettings;
 use super::model::ClubSettings;
+use super::store::money_recorded;
 use crate::app::{App, Pinned};
 use crate::commands::AnyCommand;
 use crate::core::Outcome;

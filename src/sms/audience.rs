@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::store::{self, Candidate};
+use super::store::audience::{self as store, Candidate};
 use crate::db::{Conn, SqlError};
 use crate::members::model::{fold, normalize_phone};
 
