@@ -1214,3 +1214,15 @@ currency-NOK = Norwegian krone
 currency-DKK = Danish krone
 setup-club = Your club
 setup-club-intro = Bookings, reminders and reports use the club's time zone; check it before the first booking.
+sms-preview-first = Nothing is sent yet: the preview shows who gets it and what it costs, with the button that sends it.
+sms-confirm-now = now
+sms-confirm-send = “{ $name }” goes to { $count ->
+    [one] { $count } recipient
+   *[other] { $count } recipients
+} { $when }:
+sms-send-to = { $count ->
+    [one] Send to { $count } recipient
+   *[other] Send to { $count } recipients
+}
+sms-audience-changed = The audience changed since the preview ({ $count } then): check the recipients below and send again.
+sms-confirm-at = on { $when }

@@ -279,10 +279,18 @@ pub struct CreateCampaign {
     pub send_at: Option<Timestamp>,
 }
 
+/// A campaign as it would go out: who gets it and when. What a preview shows and what the
+/// confirmation names.
+pub struct CampaignPlan {
+    pub send_at: Timestamp,
+    pub resolved: audience::Resolved,
+}
+
 impl CreateCampaign {
-    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+    /// Checks the campaign and resolves its audience, writing nothing: the preview's dry run
+    /// and the first half of `apply`.
+    pub fn plan(&self, ctx: &Ctx<'_>) -> Result<CampaignPlan, CommandError> {
         require(ctx.actor, Role::Manager)?;
-        crate::core::id_is_new(store::campaign(ctx.tx, &self.campaign_id)?)?;
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 80 {
             return Err(Rejection::new("sms-campaign-name-required").on("name").into());
@@ -295,9 +303,7 @@ impl CreateCampaign {
         if send_at > ctx.now + SignedDuration::from_hours(24 * 60) {
             return Err(Rejection::new("sms-send-at-range").on("send_at").into());
         }
-        let club = crate::club::store::settings(ctx.tx)?.map(|(_, s)| s);
-        let region = club.as_ref().map_or_else(|| "RU".into(), |c| c.phone_region.clone());
-        let club_name = club.as_ref().map(|c| c.name.clone()).unwrap_or_default();
+        let region = crate::club::store::settings(ctx.tx)?.map_or_else(|| "RU".into(), |(_, c)| c.phone_region);
         let tz = crate::club::store::time_zone(ctx.tx)?;
         if let Audience::Category { category_id } = &self.audience
             && !crate::members::store::category_exists(ctx.tx, category_id)?
@@ -308,6 +314,14 @@ impl CreateCampaign {
         if resolved.recipients.is_empty() {
             return Err(Rejection::new("sms-campaign-no-recipients").on("audience").into());
         }
+        Ok(CampaignPlan { send_at, resolved })
+    }
+
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        let CampaignPlan { send_at, resolved } = self.plan(ctx)?;
+        crate::core::id_is_new(store::campaign(ctx.tx, &self.campaign_id)?)?;
+        let name = self.name.trim();
+        let club_name = crate::club::store::settings(ctx.tx)?.map(|(_, c)| c.name).unwrap_or_default();
         let personal = self.text.contains("{name}") || self.text.contains("{club}");
         let plain = self.text.trim().to_owned();
         let plain_parts = model::segments(&plain).parts as i64;

@@ -149,8 +149,14 @@ def test_sms_from_settings_to_report(page, sms_server, fake_smsru):
     expect(page.locator("#text-count")).to_contain_text("Cyrillic")
     page.select_option("#by", "category")
     page.select_option("#category_id", label="Junior")
+    # Nothing on the compose page sends: the preview names the recipients and the cost, and
+    # its own button sends exactly what was previewed.
+    assert page.locator("#send-button").count() == 0
     page.click("#preview-button")
     expect(page.locator("#preview")).to_contain_text("2 recipients")
+    expect(page.locator("#confirm-line")).to_contain_text("“Junior camp” goes to 2 recipients now:")
+    expect(page.locator("#send-button")).to_have_text("Send to 2 recipients")
+    shot(page, "campaign-confirmation")
     page.click("#send-button")
     assert page.locator(".flash").inner_text() == "Campaign created; its messages are queued."
     campaign_url = page.url
@@ -206,6 +212,6 @@ def test_sms_pages_in_russian(page, server, fake_smsru):
     page.goto(server.base + "/sms/campaigns/new")
     page.fill("#text", "я" * 71)
     expect(page.locator("#text-count")).to_contain_text("2 SMS · 71 знаков (кириллица")
-    page.click("#send-button")
+    page.click("#preview-button")
     expect(page.locator(".field-error").first).to_contain_text("Назовите рассылку")
     shot(page, "43-campaign-ru")

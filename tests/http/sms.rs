@@ -656,7 +656,21 @@ async fn a_campaign_to_a_category_is_previewed_sent_reported_and_exported() {
     assert_eq!(page.status, Http::UnprocessableEntity);
     assert!(page.has("Choose a category."));
 
+    // Without the preview's confirmation, sending only shows the preview: nothing is queued.
     let page = t.submit("/sms/campaigns/new", "/sms/campaigns", &fields).await;
+    assert_eq!(page.status, Http::Ok, "{}", page.body);
+    assert!(page.has("“Junior camp” goes to 2 recipients now:"), "{}", page.body);
+    assert!(page.has("Send to 2 recipients"));
+    assert_eq!(t.count("SELECT count(*) FROM sms_campaigns").await, 0);
+    // A confirmation of another count (the audience changed since) shows the preview again.
+    let stale: Vec<(&str, &str)> = fields.iter().copied().chain([("confirmed_recipients", "3")]).collect();
+    let page = t.submit("/sms/campaigns/new", "/sms/campaigns", &stale).await;
+    assert_eq!(page.status, Http::Conflict, "{}", page.body);
+    assert!(page.has("The audience changed since the preview (3 then)"), "{}", page.body);
+    assert_eq!(t.count("SELECT count(*) FROM sms_campaigns").await, 0);
+
+    let confirmed: Vec<(&str, &str)> = fields.iter().copied().chain([("confirmed_recipients", "2")]).collect();
+    let page = t.submit("/sms/campaigns/new", "/sms/campaigns", &confirmed).await;
     assert_eq!(page.status, Http::SeeOther, "{}", page.body);
     let url = page.location.unwrap();
     let page = t.get(&url).await;

@@ -12,12 +12,12 @@ use rocket::{Either, Route, State, get, post, routes};
 use super::show_cost;
 use crate::app::App;
 use crate::commands::AnyCommand;
-use crate::core::Outcome;
+use crate::core::{Actor, Outcome};
 use crate::error::AppError;
 use crate::export::Csv;
 use crate::members::store::{self as members, Category};
-use crate::sms::audience::{self, Audience, LeftOut, Resolved};
-use crate::sms::commands::{CancelCampaign, CreateCampaign};
+use crate::sms::audience::{Audience, LeftOut, Resolved};
+use crate::sms::commands::{CampaignPlan, CancelCampaign, CreateCampaign};
 use crate::sms::model::{self, Encoding, Status};
 use crate::sms::store::{self, Campaign, Counts, Message};
 use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id};
@@ -113,6 +113,8 @@ struct ComposeForm {
     pasted: String,
     #[field(default = String::new())]
     send_at: String,
+    /// The number of recipients the manager saw in the preview and confirmed.
+    confirmed_recipients: Option<usize>,
 }
 
 impl ComposeForm {
@@ -128,6 +130,7 @@ impl ComposeForm {
             played_to: String::new(),
             pasted: String::new(),
             send_at: String::new(),
+            confirmed_recipients: None,
         }
     }
 }
@@ -139,7 +142,10 @@ struct ComposePage {
     form: ComposeForm,
     errors: FieldErrors,
     categories: Vec<Category>,
-    preview: Option<Resolved>,
+    /// The campaign as it would go out, shown with the button that sends it.
+    preview: Option<CampaignPlan>,
+    /// The recipients confirmed earlier when the audience has changed since.
+    confirmed_before: Option<usize>,
     cost_per_part: Option<(i64, String)>,
 }
 
@@ -179,6 +185,19 @@ impl ComposePage {
     fn left_out_name(&self, why: &LeftOut) -> String {
         self.ctx.t(&format!("sms-left-{}", why.as_str()))
     }
+
+    /// What the send button will do, in one sentence: to whom, when and at what cost.
+    fn confirmation(&self, p: &CampaignPlan) -> String {
+        let when = if p.send_at > self.ctx.now {
+            let at = crate::i18n::datetime(self.ctx.locale, p.send_at, &self.ctx.tz);
+            self.ctx.ta("sms-confirm-at", "when", at)
+        } else {
+            self.ctx.t("sms-confirm-now")
+        };
+        let count = p.resolved.recipients.len().to_string();
+        let args = [("name", self.form.name.trim()), ("count", count.as_str()), ("when", when.as_str())];
+        crate::i18n::tr_args(self.ctx.locale, "sms-confirm-send", &args)
+    }
 }
 
 async fn compose_page(
@@ -186,11 +205,11 @@ async fn compose_page(
     ctx: PageCtx,
     form: ComposeForm,
     errors: FieldErrors,
-    preview: Option<Resolved>,
+    preview: Option<CampaignPlan>,
 ) -> Result<ComposePage, AppError> {
     let (categories, cost_per_part) =
         app.db.read(|c| Ok((members::categories(c)?, store::recent_cost_per_part(c)?))).await?;
-    Ok(ComposePage { ctx, form, errors, categories, preview, cost_per_part })
+    Ok(ComposePage { ctx, form, errors, categories, preview, confirmed_before: None, cost_per_part })
 }
 
 #[get("/campaigns/new")]
@@ -262,52 +281,86 @@ fn parse_form(f: &ComposeForm, ctx: &PageCtx) -> Result<(Audience, Option<jiff::
     }
 }
 
-// The preview has its own address (the button's formaction): a submit button's own value does
-// not survive app.js disabling buttons while a form is sent.
-#[post("/campaigns/preview", data = "<form>")]
-async fn preview(_m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeForm>) -> Result<Html, AppError> {
-    let form = form.0;
-    let (audience, _) = match parse_form(&form, &ctx) {
+/// The campaign the form describes, checked and its audience resolved without writing
+/// anything; or the form's mistakes.
+async fn plan(
+    app: &App,
+    ctx: &PageCtx,
+    actor: Actor,
+    form: &ComposeForm,
+) -> Result<Result<(CreateCampaign, CampaignPlan), FieldErrors>, AppError> {
+    let (audience, send_at) = match parse_form(form, ctx) {
         Ok(parsed) => parsed,
-        Err(errors) => return render(Http::UnprocessableEntity, &compose_page(app, ctx, form, errors, None).await?),
+        Err(errors) => return Ok(Err(errors)),
     };
-    let region = ctx.club.phone_region.clone();
-    let tz = ctx.tz.clone();
-    let resolved = app.db.read(move |c| Ok(audience::resolve(c, &audience, &region, &tz)?)).await?;
-    ok(&compose_page(app, ctx, form, FieldErrors::default(), Some(resolved)).await?)
+    let cmd = CreateCampaign {
+        campaign_id: form.command_id.clone(),
+        name: form.name.clone(),
+        text: form.text.clone(),
+        audience,
+        send_at,
+    };
+    let now = ctx.now;
+    let (planned, cmd) = app
+        .db
+        .read(move |c| {
+            let planned = crate::core::dry_run(c, &actor, now, |ctx| cmd.plan(ctx))?;
+            Ok((planned, cmd))
+        })
+        .await?;
+    Ok(match planned {
+        Ok(plan) => Ok((cmd, plan)),
+        Err(r) => Err(FieldErrors::of_rejection(ctx, &r)),
+    })
+}
+
+/// The form again with its mistakes (422).
+async fn mistakes(app: &App, ctx: PageCtx, form: ComposeForm, errors: FieldErrors) -> Page {
+    Ok(Either::Left(render(Http::UnprocessableEntity, &compose_page(app, ctx, form, errors, None).await?)?))
+}
+
+// The preview has its own address (the compose form's action); sending is only offered on the
+// preview, naming the recipients and the cost, and takes exactly what was previewed.
+#[post("/campaigns/preview", data = "<form>")]
+async fn preview(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeForm>) -> Page {
+    let form = form.0;
+    match plan(app, &ctx, m.0.actor(), &form).await? {
+        Ok((_, planned)) => {
+            let form = ComposeForm { confirmed_recipients: None, ..form };
+            Ok(Either::Left(render(Http::Ok, &compose_page(app, ctx, form, FieldErrors::default(), Some(planned)).await?)?))
+        }
+        Err(errors) => mistakes(app, ctx, form, errors).await,
+    }
 }
 
 #[post("/campaigns", data = "<form>")]
 async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeForm>) -> Page {
     let Csrf(form, sub) = form;
-    let (audience, send_at) = match parse_form(&form, &ctx) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
-            return Ok(Either::Left(render(
-                Http::UnprocessableEntity,
-                &compose_page(app, ctx, form, errors, None).await?,
-            )?));
-        }
+    let (cmd, planned) = match plan(app, &ctx, m.0.actor(), &form).await? {
+        Ok(p) => p,
+        Err(errors) => return mistakes(app, ctx, form, errors).await,
     };
+    // Not previewed, or the audience changed since: the preview (again), never a send.
+    let count = planned.resolved.recipients.len();
+    if form.confirmed_recipients != Some(count) {
+        let before = form.confirmed_recipients;
+        let status = if before.is_some() { Http::Conflict } else { Http::Ok };
+        let form = ComposeForm { confirmed_recipients: None, ..form };
+        let mut page = compose_page(app, ctx, form, FieldErrors::default(), Some(planned)).await?;
+        page.confirmed_before = before;
+        return Ok(Either::Left(render(status, &page)?));
+    }
     let id = sub.id;
-    let cmd = AnyCommand::CreateCampaign(CreateCampaign {
-        campaign_id: id.to_string(),
-        name: form.name.clone(),
-        text: form.text.clone(),
-        audience,
-        send_at,
-    });
+    let cmd = AnyCommand::CreateCampaign(CreateCampaign { campaign_id: id.to_string(), ..cmd });
     match app.submit(&sub, m.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Either::Right(Flash::success(
             Redirect::to(format!("/sms/campaigns/{id}")),
             ctx.t("sms-campaign-created"),
         ))),
         Outcome::Rejected(r) => {
-            let mut errors = FieldErrors::default();
-            errors.rejection(ctx.locale, &r);
+            let errors = FieldErrors::of_rejection(&ctx, &r);
             // A refused id is spent; the next try needs a fresh one.
-            let form = ComposeForm { command_id: fresh_id(), ..form };
-            Ok(Either::Left(render(Http::UnprocessableEntity, &compose_page(app, ctx, form, errors, None).await?)?))
+            mistakes(app, ctx, ComposeForm { command_id: fresh_id(), ..form }, errors).await
         }
     }
 }
