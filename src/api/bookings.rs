@@ -263,12 +263,20 @@ pub async fn update(app: &State<App>, id: String, input: Write<Reception, Bookin
 #[serde(deny_unknown_fields)]
 pub struct CancelInput {
     reason: String,
+    /// Give what was paid back the way it came, less any late-cancellation fee (cash from the
+    /// open till); otherwise it goes onto the members' accounts.
+    #[serde(default)]
+    money_back: bool,
 }
 
 #[post("/bookings/<id>/cancel", format = "json", data = "<input>")]
 pub async fn cancel(app: &State<App>, id: String, input: Write<Reception, CancelInput>) -> Answer {
     let Write { user, key, input, digest } = input;
-    let cmd = AnyCommand::CancelBooking(CancelBooking { booking_id: id.clone(), reason: input.reason });
+    let cmd = AnyCommand::CancelBooking(CancelBooking {
+        booking_id: id.clone(),
+        reason: input.reason,
+        money_back: input.money_back,
+    });
     match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(booking_or_404(app, id).await?)),
         Outcome::Rejected(r) => Err(Problem::rejected(&r)),

@@ -173,6 +173,9 @@ impl UpdateBooking {
 pub struct CancelBooking {
     pub booking_id: String,
     pub reason: String,
+    /// Give the money paid back the way it came (less any fee) instead of onto the account.
+    #[serde(default)]
+    pub money_back: bool,
 }
 
 impl CancelBooking {
@@ -185,7 +188,7 @@ impl CancelBooking {
         }
         // Whether the cancellation is late is judged when it was made (`Ctx::acted_at`).
         store::cancel(ctx.tx, &b.id, reason, ctx.now)?;
-        crate::payments::fees::on_cancel(ctx, &b)?;
+        crate::payments::fees::on_cancel(ctx, &b, self.money_back)?;
         sms::follow(ctx, &b.id, sms::Event::Cancelled)?;
         Ok(())
     }
@@ -499,7 +502,11 @@ mod tests {
         assert!(overlap.args.contains(&("who".into(), "Anna Smith".into())), "{overlap:?}");
         assert!(overlap.args.contains(&("booking".into(), first.clone())));
         assert!(db.book(&court, &boris, slot("2026-12-01", "19:00", 60)).is_ok(), "back to back is fine");
-        db.applied(AnyCommand::CancelBooking(CancelBooking { booking_id: first, reason: "rain".into() }));
+        db.applied(AnyCommand::CancelBooking(CancelBooking {
+            booking_id: first,
+            reason: "rain".into(),
+            money_back: false,
+        }));
         assert!(db.book(&court, &boris, slot("2026-12-01", "18:00", 60)).is_ok(), "a cancelled booking frees its slot");
     }
 

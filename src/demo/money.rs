@@ -103,7 +103,11 @@ fn upcoming(
     let roll = rng.u8(0..100);
     if roll < 4 {
         let reason = if b.starts_at - app.now() < SignedDuration::from_hours(24) { "Ill" } else { "Plans changed" };
-        plan.push(AnyCommand::CancelBooking(CancelBooking { booking_id: b.id.clone(), reason: reason.into() }));
+        plan.push(AnyCommand::CancelBooking(CancelBooking {
+            booking_id: b.id.clone(),
+            reason: reason.into(),
+            money_back: false,
+        }));
     } else if roll < 8 {
         partner_drops_out(app, plan, b, tz)?;
     } else if let Some((_, pass_id)) = holders.iter().find(|(member, _)| member == booker).filter(|_| roll < 60) {

@@ -207,7 +207,10 @@ impl Sim {
         if roll < 7 {
             // Any booking, old ones included: most cancellations change a row the hub confirmed.
             let (booking_id, _) = self.bookings[self.rng.usize(..self.bookings.len())].clone();
-            return (AnyCommand::CancelBooking(CancelBooking { booking_id, reason: "rain".into() }), None);
+            return (
+                AnyCommand::CancelBooking(CancelBooking { booking_id, reason: "rain".into(), money_back: false }),
+                None,
+            );
         }
         // Mostly the latest bookings: the ones a receptionist is still dealing with.
         let recent = self.bookings.len().saturating_sub(4);

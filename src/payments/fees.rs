@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bookings::model::Status;
 use crate::bookings::store::{self as bookings, Booking};
+use crate::cash::store as cash;
 use crate::core::{CommandError, Ctx, Rejection, Role, require};
 use crate::passes::commands as passes;
 use crate::passes::model::PassKind;
@@ -23,16 +24,92 @@ fn entry<'a>(b: &'a Booking, member: &'a str, kind: &'a str, amount: i64, reason
     NewEntry { member_id: member, kind, amount, booking_id: Some(&b.id), payment_id: None, reason }
 }
 
-/// Booking `b` has just been cancelled: members' payments for it go back to their accounts and
-/// pass uses to their passes. A cancellation inside the window costs the booker the late-cancel
-/// share of the price, taken first from the pass that paid (a visit or hours pass keeps the whole
-/// use; a value card keeps the fee) and the rest from the account.
-pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
+/// What cancelling booking `b` at `at` does with its money: what the desk shows before staff
+/// confirm, worked out as `on_cancel` will do it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CancelMoney {
+    /// Inside the cancellation window: a fee is due.
+    pub late: bool,
+    pub late_pct: i64,
+    pub window_hours: i64,
+    /// The late-cancellation fee.
+    pub fee: i64,
+    /// Money paid for the booking (not by pass) and not given back yet.
+    pub paid: i64,
+    /// Of that, paid in cash.
+    pub paid_cash: i64,
+    /// Of the fee, what passes keep (a visit of a visit pass, the fee from a value card).
+    pub fee_by_pass: i64,
+    /// Of `paid`, what the fee keeps when the rest is returned.
+    pub kept: i64,
+    /// What is left of `paid` after the fee: returned, or left on the member's account.
+    pub rest: i64,
+    /// The part of the fee nothing paid covers: charged to the booker's account.
+    pub charged: i64,
+}
+
+impl CancelMoney {
+    /// Cancelling touches money: the desk sees what happens to it before confirming.
+    pub fn asks(&self) -> bool {
+        self.fee > 0 || self.paid > 0
+    }
+}
+
+pub fn cancel_money(ctx: &Ctx<'_>, b: &Booking, at: jiff::Timestamp) -> Result<CancelMoney, CommandError> {
+    let conn = ctx.tx;
+    let policy = prices::policy(conn)?;
+    let late = at > b.starts_at - SignedDuration::from_hours(policy.cancel_window_hours);
+    let fee = if late { share(b.price, policy.late_cancel_pct) } else { 0 };
+    let mut m = CancelMoney {
+        late,
+        late_pct: policy.late_cancel_pct,
+        window_hours: policy.cancel_window_hours,
+        fee,
+        ..CancelMoney::default()
+    };
+    let mut fee_left = fee;
+    for p in payments::booking_payments(conn, &b.id)? {
+        if p.refund_of.is_some() {
+            continue;
+        }
+        let left = payments::refundable(conn, &p.id)?;
+        if left <= 0 {
+            continue;
+        }
+        if p.method == Method::Pass {
+            let keep = match (fee_left > 0, pass_kind(ctx, &p)?) {
+                (false, _) => 0,
+                (true, Some(PassKind::Value)) => left.min(fee_left),
+                (true, _) => left,
+            };
+            m.fee_by_pass += keep.min(fee_left);
+            fee_left = (fee_left - keep).max(0);
+            continue;
+        }
+        m.paid += left;
+        if p.method == Method::Cash {
+            m.paid_cash += left;
+        }
+    }
+    m.kept = m.paid.min(fee_left);
+    m.rest = m.paid - m.kept;
+    m.charged = fee_left - m.kept;
+    Ok(m)
+}
+
+/// Booking `b` has just been cancelled: pass uses go back to their passes, and money paid for
+/// it either back the way it came (`money_back`: cash from this desk's till, a card refunded)
+/// with the late-cancellation fee kept from it, or onto the members' accounts with the fee
+/// charged there. A fee a pass or the money paid does not cover is charged to the booker's
+/// account. A visit or hours pass keeps the whole use as the fee; a value card keeps the fee.
+pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking, money_back: bool) -> Result<(), CommandError> {
     let policy = prices::policy(ctx.tx)?;
     let late = ctx.acted_at() > b.starts_at - SignedDuration::from_hours(policy.cancel_window_hours);
     let mut fee = if late { share(b.price, policy.late_cancel_pct) } else { 0 };
     for p in payments::booking_payments(ctx.tx, &b.id)? {
-        let (Some(member), None) = (p.member_id.as_deref(), p.refund_of.as_deref()) else { continue };
+        if p.refund_of.is_some() {
+            continue;
+        }
         let left = payments::refundable(ctx.tx, &p.id)?;
         if left <= 0 {
             continue;
@@ -50,6 +127,16 @@ pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
             }
             continue;
         }
+        if money_back && p.method != Method::Wallet {
+            let keep = left.min(fee);
+            fee -= keep;
+            if keep < left {
+                give_back(ctx, b, &p, &id, left - keep)?;
+            }
+            continue;
+        }
+        // Onto the member's account; a guest's money stays until someone refunds it.
+        let Some(member) = p.member_id.as_deref() else { continue };
         payments::insert_payment(
             ctx.tx,
             &NewPayment {
@@ -76,6 +163,42 @@ pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking) -> Result<(), CommandError> {
     if let (true, Some(member)) = (fee > 0, b.booker_id.as_deref()) {
         let e = entry(b, member, "fee", -fee, "late cancellation");
         payments::append(ctx.tx, &format!("{}/late-fee", ctx.command_id), ctx.now, &e)?;
+    }
+    Ok(())
+}
+
+/// Returns `amount` of payment `p` the way it was paid: cash from this desk's open till.
+fn give_back(ctx: &Ctx<'_>, b: &Booking, p: &Payment, id: &str, amount: i64) -> Result<(), CommandError> {
+    let shift = cash::open_shift(ctx.tx, ctx.origin.till())?;
+    if p.method == Method::Cash && shift.is_none() {
+        return Err(Rejection::new("cancel-cash-desk-closed").on("money").into());
+    }
+    payments::insert_payment(
+        ctx.tx,
+        &NewPayment {
+            id,
+            receipt_no: payments::next_receipt_no(ctx.tx)?,
+            at: ctx.now,
+            member_id: p.member_id.as_deref(),
+            booking_id: Some(&b.id),
+            purpose: p.purpose,
+            method: p.method,
+            amount: -amount,
+            refund_of: Some(&p.id),
+            shift_id: shift.as_ref().map(|s| s.id.as_str()),
+            payer_name: &p.payer_name,
+            note: "booking cancelled",
+            taken_by: &ctx.actor.display_name(),
+            pass_id: None,
+        },
+    )?;
+    if let Some(member) = p.member_id.as_deref() {
+        let mut back = entry(b, member, "refund", amount, "booking cancelled");
+        back.payment_id = Some(id);
+        payments::append(ctx.tx, &format!("{id}/refund"), ctx.now, &back)?;
+        let mut out = entry(b, member, "payout", -amount, "booking cancelled");
+        out.payment_id = Some(id);
+        payments::append(ctx.tx, &format!("{id}/out"), ctx.now, &out)?;
     }
     Ok(())
 }
@@ -205,7 +328,7 @@ mod tests {
     }
 
     fn cancel(booking: &str) -> AnyCommand {
-        AnyCommand::CancelBooking(CancelBooking { booking_id: booking.into(), reason: "Ill".into() })
+        AnyCommand::CancelBooking(CancelBooking { booking_id: booking.into(), reason: "Ill".into(), money_back: false })
     }
 
     /// The desk cancelled 30 hours before the start, while the network was down; the hub hears
@@ -253,6 +376,71 @@ mod tests {
         let on_time = start + SignedDuration::from_mins(15);
         assert!(matches!(db.run_from_desk("desk-2", on_time, no_show()), Outcome::Applied { .. }));
         assert_eq!(fees(&db, &anna), -100_000);
+    }
+
+    fn pay_cash(db: &mut TestDb, booking: &str, member: &str, amount: i64) {
+        use crate::payments::commands::TakePayment;
+        use crate::payments::model::{Method, Purpose};
+        db.applied(AnyCommand::OpenShift(crate::cash::commands::OpenShift { shift_id: id(), float: 0 }));
+        db.applied(AnyCommand::TakePayment(TakePayment {
+            payment_id: id(),
+            member_id: Some(member.into()),
+            booking_id: Some(booking.into()),
+            purpose: Purpose::Booking,
+            method: Method::Cash,
+            amount,
+            payer_name: String::new(),
+            note: String::new(),
+        }));
+    }
+
+    fn balance(db: &TestDb, member: &str) -> i64 {
+        crate::payments::store::balance(&db.conn, member).unwrap()
+    }
+
+    /// Paid 1 000 in cash, cancelled late (fee 500): the desk is told beforehand, and what it
+    /// chose happens — the rest back in cash with the fee kept, or the whole on the account
+    /// with the fee charged there. Either way the member ends 500 better off than before paying.
+    #[test]
+    fn a_late_cancellation_of_a_paid_booking_does_what_the_desk_was_shown() {
+        for money_back in [true, false] {
+            let (mut db, anna, booking) = club();
+            pay_cash(&mut db, &booking, &anna, 100_000);
+            db.now += SignedDuration::from_hours(10);
+            let b = crate::bookings::store::booking(&db.conn, &booking).unwrap().unwrap();
+            let actor = crate::testing::reception();
+            let shown = crate::core::dry_run(&db.conn, &actor, db.now, |ctx| super::cancel_money(ctx, &b, db.now))
+                .unwrap()
+                .unwrap();
+            assert_eq!((shown.late, shown.fee, shown.paid, shown.paid_cash), (true, 50_000, 100_000, 100_000));
+            assert_eq!((shown.kept, shown.rest, shown.charged), (50_000, 50_000, 0));
+            let cancel = CancelBooking { booking_id: booking.clone(), reason: "Ill".into(), money_back };
+            db.applied(AnyCommand::CancelBooking(cancel));
+            let net_paid = crate::payments::store::paid_for_booking(&db.conn, &booking).unwrap();
+            if money_back {
+                assert_eq!(net_paid, 50_000, "the fee stays paid, the rest went back");
+                assert_eq!(balance(&db, &anna), 0, "nothing on the account");
+                assert_eq!(fees(&db, &anna), 0);
+            } else {
+                assert_eq!(net_paid, 0, "all of it moved onto the account");
+                assert_eq!(balance(&db, &anna), 50_000, "the rest is on the account");
+                assert_eq!(fees(&db, &anna), -50_000);
+            }
+        }
+    }
+
+    #[test]
+    fn cash_goes_back_only_from_an_open_till() {
+        let (mut db, anna, booking) = club();
+        pay_cash(&mut db, &booking, &anna, 100_000);
+        let shift = crate::cash::store::open_shift(&db.conn, crate::core::MAIN_TILL).unwrap().unwrap();
+        db.applied(AnyCommand::CloseShift(crate::cash::commands::CloseShift {
+            shift_id: shift.id,
+            counted: 100_000,
+            note: String::new(),
+        }));
+        let cancel = CancelBooking { booking_id: booking.clone(), reason: "Ill".into(), money_back: true };
+        assert_eq!(db.refused(AnyCommand::CancelBooking(cancel)).code, "cancel-cash-desk-closed");
     }
 
     #[test]

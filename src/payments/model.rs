@@ -39,6 +39,20 @@ impl Method {
     pub fn parse(s: &str) -> Option<Method> {
         Method::ALL.into_iter().find(|m| m.as_str() == s)
     }
+
+    /// The message naming a payment of `amount` by this method: money going onto the account
+    /// (a refund to it) reads "To the account", not "From the account".
+    pub fn label_id(self, amount: i64) -> &'static str {
+        match self {
+            Method::Cash => "method-cash",
+            Method::Card => "method-card",
+            Method::Transfer => "method-transfer",
+            Method::Other => "method-other",
+            Method::Wallet if amount < 0 => "method-wallet-back",
+            Method::Wallet => "method-wallet",
+            Method::Pass => "method-pass",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -313,6 +313,7 @@ mod tests {
             AnyCommand::CancelBooking(crate::bookings::commands::CancelBooking {
                 booking_id: taken,
                 reason: "rain".into(),
+                money_back: false,
             }),
         );
 
@@ -339,6 +340,7 @@ mod tests {
             AnyCommand::CancelBooking(crate::bookings::commands::CancelBooking {
                 booking_id: crate::testing::id(),
                 reason: "x".into(),
+                money_back: false,
             }),
         );
         assert!(matches!(push(&mut db.conn, "d", &[other], db.now).unwrap(), Err(PushError::NumberReused { .. })));

@@ -233,7 +233,9 @@ async fn a_late_cancellation_keeps_the_visit_until_a_manager_waives_it() {
     book_with_pass(&t, &court, &anna, &pass, "2026-11-29", "18:00").await;
     let booking = newest_booking(&t).await;
     let show = format!("/bookings/{booking}");
-    t.submit(&show, &format!("{show}/cancel"), &[("reason", "Ill")]).await;
+    let asked = t.submit(&show, &format!("{show}/cancel"), &[("reason", "Ill")]).await;
+    assert!(asked.has("The pass that paid keeps"), "{}", asked.body);
+    t.submit(&show, &format!("{show}/cancel"), &[("reason", "Ill"), ("confirmed", "true")]).await;
     assert_eq!(pass_of(&t, &anna).await.1, 9, "the fee is the visit");
     assert_eq!(balance(&t, &anna).await, 0, "and nothing more on the account");
     let page = t.get(&show).await;
@@ -497,6 +499,7 @@ async fn no_operation_sequence_makes_a_pass_negative() {
             3 if !bookings.is_empty() => AnyCommand::CancelBooking(CancelBooking {
                 booking_id: bookings[rng.usize(..bookings.len())].clone(),
                 reason: "test".into(),
+                money_back: false,
             }),
             4 if !pass_payments.is_empty() => AnyCommand::RefundPayment(RefundPayment {
                 refund_id: format!("r-{step}"),

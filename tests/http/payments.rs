@@ -334,8 +334,27 @@ async fn late_cancellations_and_no_shows_cost_a_fee_that_a_manager_can_waive() {
     let late = book(&t, &court, &anna, "2026-11-29", "18:00").await;
     assert_eq!(pay(&t, &late, "400", "card", &anna, "").await.status, Status::SeeOther);
     let page = format!("/bookings/{late}");
-    t.submit(&page, &format!("{page}/cancel"), &[("reason", "Ill")]).await;
+    assert!(
+        !t.get(&page).await.has("data-confirm=\"Cancel this booking?\""),
+        "money is involved: a page, not a dialog"
+    );
+    // First the desk sees what cancelling does with the money; nothing is cancelled yet.
+    let asked = t.submit(&page, &format!("{page}/cancel"), &[("reason", "Ill")]).await;
+    assert_eq!(asked.status, Status::Ok, "{}", asked.body);
+    assert!(
+        asked.has("Late cancellation (less than 24 h before the start): a fee of ₽500.00 (50% of ₽1,000.00)."),
+        "{}",
+        asked.body
+    );
+    assert!(asked.has("Paid so far: ₽400.00.") && asked.has("₽400.00 of what was paid is kept as the fee."));
+    assert!(asked.has("₽100.00 of the fee is charged to the member&#39;s account."), "{}", asked.body);
+    assert!(!t.get(&page).await.has("status-cancelled"), "not cancelled before the confirmation");
+    let confirmed = [("reason", "Ill"), ("money", "account"), ("confirmed", "true")];
+    assert_eq!(t.submit(&page, &format!("{page}/cancel"), &confirmed).await.status, Status::SeeOther);
     assert_eq!(balance(&t, &anna).await, 40_000 - 50_000, "what she paid is back on her account, less half the price");
+    let shown = t.get(&page).await;
+    assert!(shown.has("paid ₽400.00 · ₽400.00 back on the account") && shown.has("To the account"), "{}", shown.body);
+    assert!(!shown.has("Not paid"), "a cancelled booking is not 'not paid'");
     assert!(t.get(&page).await.has("A fee of ₽500.00 is on the member"), "the fee shows on the booking");
     let no_reason = t.submit(&page, &format!("{page}/waive"), &[("reason", " ")]).await;
     assert!(no_reason.has("Say why the fee is waived"), "{}", no_reason.body);

@@ -8,7 +8,7 @@ use rocket::{Either, State, get, post};
 use super::form::{BookingForm, FormPage, form_again, form_data, form_money, grid_link, parse_form};
 use super::{kind_label, status_label};
 use crate::app::App;
-use crate::bookings::commands::{CancelBooking, SetAttendance, UpdateBooking};
+use crate::bookings::commands::{SetAttendance, UpdateBooking};
 use crate::bookings::model::{LocalSlot, Player, Status};
 use crate::bookings::store::{self, Booking};
 use crate::commands::AnyCommand;
@@ -54,6 +54,8 @@ pub(crate) struct ShowPage {
     tentative: bool,
     /// On a desk: payments taken here the hub has not seen, whose receipt numbers may change.
     provisional: Vec<String>,
+    /// Cancelling touches money: the cancel button leads to a page that shows what happens.
+    cancel_asks: bool,
 }
 
 impl ShowPage {
@@ -108,8 +110,24 @@ impl ShowPage {
             .collect()
     }
 
-    fn method_name(&self, m: &Method) -> String {
-        self.ctx.t(&format!("method-{}", m.as_str()))
+    fn method_name(&self, p: &Payment) -> String {
+        self.ctx.t(p.method.label_id(p.amount))
+    }
+
+    /// For a cancelled booking: what happened to the money paid, in place of what is left to pay.
+    fn cancelled_money(&self) -> String {
+        let paid_in: i64 = self.payments.iter().filter(|p| p.refund_of.is_none()).map(|p| p.amount).sum();
+        let refunds = self.payments.iter().filter(|p| p.refund_of.is_some());
+        let to_account: i64 = -refunds.clone().filter(|p| p.method == Method::Wallet).map(|p| p.amount).sum::<i64>();
+        let back: i64 = -refunds.filter(|p| p.method != Method::Wallet).map(|p| p.amount).sum::<i64>();
+        let kept = paid_in - to_account - back;
+        let mut parts = vec![format!("{} {}", self.ctx.t("payments-paid"), self.ctx.money(paid_in))];
+        for (amount, id) in [(to_account, "pay-to-account"), (back, "pay-given-back"), (kept, "pay-kept")] {
+            if amount > 0 {
+                parts.push(self.ctx.ta(id, "amount", self.ctx.money(amount)));
+            }
+        }
+        parts.join(" · ")
     }
 
     fn refundable(&self, p: &Payment) -> i64 {
@@ -136,7 +154,10 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
     let lookup = id.clone();
     let today = ctx.club_day();
     let on_desk = app.desk.is_some();
-    let (b, court, players, records, payments, fee, passes, (tentative, provisional)) = app
+    let now = ctx.now;
+    // Only reads: what cancelling would do with the money decides how the cancel button asks.
+    let actor = Actor::System;
+    let (b, court, players, records, payments, (fee, cancel_asks), passes, (tentative, provisional)) = app
         .db
         .read(move |c| {
             let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
@@ -145,6 +166,8 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
             let records = crate::core::commands_mentioning(c, &b.id, 30)?;
             let payments = payments::booking_payments(c, &b.id)?;
             let fee = crate::payments::store::open_fee(c, &b.id)?;
+            let money = crate::core::dry_run(c, &actor, now, |ctx| crate::payments::fees::cancel_money(ctx, &b, now))?;
+            let cancel_asks = money.is_ok_and(|m| m.asks());
             let holders: Vec<&str> = b
                 .booker_id
                 .iter()
@@ -173,7 +196,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
             } else {
                 (false, Vec::new())
             };
-            Ok(Some((b, court, players, records, payments, fee, passes, unconfirmed)))
+            Ok(Some((b, court, players, records, payments, (fee, cancel_asks), passes, unconfirmed)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -206,6 +229,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
         pass_kept,
         tentative,
         provisional,
+        cancel_asks,
     })
 }
 
@@ -280,7 +304,7 @@ pub(super) async fn update(r: Reception, ctx: PageCtx, app: &State<App>, id: Str
     }
 }
 
-async fn on_booking(
+pub(super) async fn on_booking(
     app: &App,
     actor: Actor,
     ctx: PageCtx,
@@ -328,19 +352,6 @@ pub(super) async fn set_price(m: Manager, ctx: PageCtx, app: &State<App>, id: St
     let cmd = AnyCommand::SetBookingPrice(SetBookingPrice { booking_id: id.clone(), price, reason: f.reason });
     let done = ctx.t("booking-price-set");
     on_booking(app, m.0.actor(), ctx, id, &sub, cmd, done).await
-}
-
-#[derive(FromForm)]
-pub(super) struct CancelForm {
-    #[field(default = String::new())]
-    reason: String,
-}
-
-#[post("/bookings/<id>/cancel", data = "<form>")]
-pub(super) async fn cancel(r: Reception, ctx: PageCtx, app: &State<App>, id: String, form: Csrf<CancelForm>) -> Page {
-    let done = ctx.t("booking-cancelled-done");
-    let cmd = AnyCommand::CancelBooking(CancelBooking { booking_id: id.clone(), reason: form.0.reason.clone() });
-    on_booking(app, r.0.actor(), ctx, id, &form.1, cmd, done).await
 }
 
 #[derive(FromForm)]

@@ -2,6 +2,7 @@
 //! (`series`); the grid pages are in `grid`.
 
 mod booking;
+mod cancel;
 mod form;
 pub mod grid;
 mod series;
@@ -33,7 +34,7 @@ pub fn routes() -> Vec<Route> {
         booking::show,
         booking::edit_page,
         booking::update,
-        booking::cancel,
+        cancel::cancel,
         booking::set_price,
         form::quote,
         form::pass_options,

@@ -149,7 +149,7 @@ struct ReceiptPage {
 
 impl ReceiptPage {
     fn method_name(&self) -> String {
-        self.ctx.t(&format!("method-{}", self.p.method.as_str()))
+        self.ctx.t(self.p.method.label_id(self.p.amount))
     }
 }
 

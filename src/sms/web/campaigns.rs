@@ -327,7 +327,10 @@ async fn preview(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<ComposeF
     match plan(app, &ctx, m.0.actor(), &form).await? {
         Ok((_, planned)) => {
             let form = ComposeForm { confirmed_recipients: None, ..form };
-            Ok(Either::Left(render(Http::Ok, &compose_page(app, ctx, form, FieldErrors::default(), Some(planned)).await?)?))
+            Ok(Either::Left(render(
+                Http::Ok,
+                &compose_page(app, ctx, form, FieldErrors::default(), Some(planned)).await?,
+            )?))
         }
         Err(errors) => mistakes(app, ctx, form, errors).await,
     }
