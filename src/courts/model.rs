@@ -88,10 +88,26 @@ impl DayMinute {
         self.0
     }
 
-    /// "7:00", "07:30", "24:00".
+    /// "7:00", "07:30", "24:00"; and as a 12-hour clock writes them, "7:00 PM", "7pm",
+    /// "12:30 a.m." (the club's pages show the 24-hour form back).
     pub fn parse(s: &str) -> Option<DayMinute> {
-        let (h, m) = s.trim().split_once(':')?;
+        let s = s.trim().to_ascii_lowercase().replace('.', "");
+        let (clock, half) = match (s.strip_suffix("pm"), s.strip_suffix("am")) {
+            (Some(c), _) => (c.trim_end(), Some(12)),
+            (_, Some(c)) => (c.trim_end(), Some(0)),
+            _ => (s.as_str(), None),
+        };
+        let (h, m) = match (clock.split_once(':'), half) {
+            (Some(parts), _) => parts,
+            (None, Some(_)) => (clock, "0"),
+            (None, None) => return None,
+        };
         let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+        let h = match half {
+            Some(_) if !(1..=12).contains(&h) => return None,
+            Some(add) => h % 12 + add,
+            None => h,
+        };
         if m >= 60 {
             return None;
         }
@@ -255,6 +271,18 @@ pub fn hours_on(day: Date, court_id: &str, week: &Week, closures: &[Closure]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_read_in_either_clock_and_shown_in_the_24_hour_one() {
+        let read = |s| DayMinute::parse(s).map(|t| t.to_string());
+        assert_eq!(read("19:00").as_deref(), Some("19:00"));
+        assert_eq!(read("7:00 PM").as_deref(), Some("19:00"));
+        assert_eq!(read("7pm").as_deref(), Some("19:00"));
+        assert_eq!(read("12:30 a.m.").as_deref(), Some("00:30"));
+        assert_eq!(read("12 pm").as_deref(), Some("12:00"));
+        assert_eq!(read("13:00 pm"), None);
+        assert_eq!(read("7"), None, "an hour alone is ambiguous without am or pm");
+    }
     use jiff::civil::date;
 
     fn hm(s: &str) -> DayMinute {
