@@ -116,6 +116,25 @@ pub fn active_overlapping(
         .collect()
 }
 
+/// Where `member` is already playing during [from, to) on another court: active bookings they
+/// hold or play in, except `except` (the booking being changed).
+pub fn member_elsewhere(
+    conn: &Connection,
+    member: &str,
+    from: Timestamp,
+    to: Timestamp,
+    except: &str,
+) -> rusqlite::Result<Vec<Booking>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS} {FROM} WHERE b.starts_at > ?2 - ?5 AND b.starts_at < ?3 AND ?2 < b.ends_at \
+         AND b.status <> 'cancelled' AND b.id <> ?4 \
+         AND (b.booker_id = ?1 OR EXISTS (SELECT 1 FROM booking_players p WHERE p.booking_id = b.id AND p.member_id = ?1)) \
+         ORDER BY b.starts_at"
+    ))?;
+    stmt.query_map(params![member, from.as_millisecond(), to.as_millisecond(), except, LONGEST_MS], row_to_booking)?
+        .collect()
+}
+
 /// Every booking overlapping [from, to), all courts, cancelled ones included (the grid hides them).
 pub fn between(conn: &Connection, from: Timestamp, to: Timestamp) -> rusqlite::Result<Vec<Booking>> {
     let mut stmt = conn.prepare_cached(&format!(

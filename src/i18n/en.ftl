@@ -1245,3 +1245,6 @@ method-wallet-back = To the account
 pay-to-account = { $amount } back on the account
 pay-given-back = { $amount } given back
 pay-kept = { $amount } kept as the fee
+booking-member-elsewhere = { $name } is already booked on { $court } at { $time }.
+booking-elsewhere-go-on = Book anyway if that is right (a coach on two courts, a parent booking for two children); otherwise change the time or the players.
+booking-anyway = Book anyway

@@ -1260,3 +1260,6 @@ method-wallet-back = На счёт клиента
 pay-to-account = { $amount } возвращено на счёт
 pay-given-back = { $amount } возвращено
 pay-kept = { $amount } удержано как штраф
+booking-member-elsewhere = { $name } уже записан(а) на { $court } в { $time }.
+booking-elsewhere-go-on = Если так и нужно (тренер на двух кортах, родитель бронирует для двоих детей), сохраните всё равно; иначе измените время или игроков.
+booking-anyway = Всё равно забронировать

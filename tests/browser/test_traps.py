@@ -20,6 +20,8 @@ TEXTS = {
         "given": "given back",
         "kept": "kept as the fee",
         "cash": "Cash",
+        "elsewhere": "Anna Smith is already booked on Court 1",
+        "anyway": "Book anyway",
     },
     "ru": {
         "confirm": "Подтвердите изменение",
@@ -31,6 +33,8 @@ TEXTS = {
         "given": "возвращено",
         "kept": "удержано как штраф",
         "cash": "Наличные",
+        "elsewhere": "Anna Smith уже записан(а) на Корт 1",
+        "anyway": "Всё равно забронировать",
     },
 }
 
@@ -145,3 +149,21 @@ def test_time_fields_keep_the_evening_on_a_12_hour_browser(browser, server):
     expect(page.locator("table")).to_contain_text("19:30")
     shot(page, "prices-12-hour-browser")
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_same_member_on_two_courts_at_once_is_a_warning(page, server, lang):
+    t = TEXTS[lang]
+    set_up_in(page, server, lang)
+    open_all_day_any(page, server)
+    add_courts(page, server, 2)
+    add_member(page, server, "Anna Smith", "")
+    for court in (1, 2):
+        page.goto(f"{server.base}/bookings/new?date=2026-12-10&start=18:00")
+        page.select_option("#court_id", index=court - 1)
+        pick_member(page, "#booker", "anna", "Anna Smith")
+        page.click("main button[type=submit]")
+    expect(page.locator("#elsewhere")).to_contain_text(t["elsewhere"])
+    shot(page, f"booking-elsewhere-{lang}")
+    page.locator("main button.primary", has_text=t["anyway"]).click()
+    expect(page.locator("a.booking", has_text="Anna Smith")).to_have_count(2)

@@ -361,3 +361,34 @@ async fn an_empty_club_says_what_to_do_first() {
     let booking = t.get("/bookings/new").await;
     assert_eq!(booking.status, Status::Ok, "the form opens even before courts exist");
 }
+
+#[rocket::async_test]
+async fn booking_a_member_already_playing_elsewhere_warns_and_lets_staff_go_on() {
+    let t = TestApp::new().await;
+    let (c1, c2, ivan, _) = club(&t).await;
+    assert_eq!(book(&t, &c1, "2026-12-01", "18:00", "60", &ivan).await.status, Status::SeeOther);
+    let fields = |ok: &'static str| {
+        vec![
+            ("court_id", c2.clone()),
+            ("date", "2026-12-01".into()),
+            ("start", "18:30".into()),
+            ("minutes", "60".into()),
+            ("kind", "play".into()),
+            ("booker_id", ivan.clone()),
+            ("elsewhere_ok", ok.into()),
+        ]
+    };
+    let url = format!("/bookings/new?court={c2}&date=2026-12-01&start=18:30");
+    let warned = fields("false");
+    let warned: Vec<(&str, &str)> = warned.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let warned = t.submit(&url, "/bookings", &warned).await;
+    assert_eq!(warned.status, Status::Ok, "{}", warned.body);
+    assert!(warned.has("Иванов Пётр is already booked on Court 1 at 18:00–19:00."), "{}", warned.body);
+    assert!(warned.has("Book anyway") && warned.has("name=\"elsewhere_ok\" value=\"true\""));
+    assert_eq!(t.count("SELECT count(*) FROM bookings").await, 1, "nothing booked yet");
+    let anyway = fields("true");
+    let anyway: Vec<(&str, &str)> = anyway.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let anyway = t.submit(&url, "/bookings", &anyway).await;
+    assert_eq!(anyway.status, Status::SeeOther, "{}", anyway.body);
+    assert_eq!(t.count("SELECT count(*) FROM bookings").await, 2);
+}

@@ -5,7 +5,9 @@ use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
 use rocket::{Either, State, get, post};
 
-use super::form::{BookingForm, FormPage, form_again, form_data, form_money, grid_link, parse_form};
+use super::form::{
+    BookingForm, FormPage, elsewhere, form_again, form_data, form_money, form_shown, grid_link, parse_form,
+};
 use super::{kind_label, status_label};
 use crate::app::App;
 use crate::bookings::commands::{SetAttendance, UpdateBooking};
@@ -274,6 +276,7 @@ pub(super) async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id:
         quote,
         pass_choices: Vec::new(),
         chosen_pass: String::new(),
+        elsewhere: Vec::new(),
     })
 }
 
@@ -284,6 +287,10 @@ pub(super) async fn update(r: Reception, ctx: PageCtx, app: &State<App>, id: Str
     let Some(p) = parse_form(app, &ctx, &f, &mut errors).await? else {
         return form_again(app, ctx, Some(id), f, errors).await;
     };
+    let warnings = elsewhere(app, &ctx, &f, &p, &id).await?;
+    if !warnings.is_empty() {
+        return form_shown(app, ctx, Some(id), f, errors, warnings).await;
+    }
     let day = p.slot.day;
     let cmd = AnyCommand::UpdateBooking(UpdateBooking {
         booking_id: id.clone(),

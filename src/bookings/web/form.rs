@@ -52,6 +52,9 @@ pub(super) struct BookingForm {
     /// A pass of the booker or a member player to pay with (new bookings only).
     #[field(default = String::new())]
     pub(super) pass_id: String,
+    /// Staff saw that a member plays on another court at that time and went on.
+    #[field(default = false)]
+    pub(super) elsewhere_ok: bool,
 }
 
 #[derive(Template)]
@@ -68,6 +71,8 @@ pub(super) struct FormPage {
     /// The passes that could pay for it (new bookings only).
     pub(super) pass_choices: Vec<PassChoice>,
     pub(super) chosen_pass: String,
+    /// Members of this booking already on another court then: saving again goes on.
+    pub(super) elsewhere: Vec<String>,
 }
 
 /// The pass choice of the booking form, refreshed as staff fill it in.
@@ -208,6 +213,7 @@ pub(super) async fn new_page(
         quote,
         pass_choices,
         chosen_pass,
+        elsewhere: Vec::new(),
     })
 }
 
@@ -292,17 +298,80 @@ pub(super) async fn form_again(
     app: &App,
     ctx: PageCtx,
     booking_id: Option<String>,
+    form: BookingForm,
+    errors: FieldErrors,
+) -> Page {
+    form_shown(app, ctx, booking_id, form, errors, Vec::new()).await
+}
+
+/// The form again: with its mistakes (422), or with the members who play elsewhere then, for
+/// staff to go on (200).
+pub(super) async fn form_shown(
+    app: &App,
+    ctx: PageCtx,
+    booking_id: Option<String>,
     mut form: BookingForm,
     errors: FieldErrors,
+    elsewhere: Vec<String>,
 ) -> Page {
     let (courts, rules) = form_data(app).await?;
     form.command_id = fresh_id();
     let (quote, pass_choices) = form_money(app, &ctx, &form, booking_id.is_none()).await?;
     let chosen_pass = form.pass_id.clone();
-    Ok(Either::Left(render(
-        HttpStatus::UnprocessableEntity,
-        &FormPage { ctx, booking_id, form, courts, rules, errors, quote, pass_choices, chosen_pass },
-    )?))
+    let status = if errors.is_empty() { HttpStatus::Ok } else { HttpStatus::UnprocessableEntity };
+    let page = FormPage { ctx, booking_id, form, courts, rules, errors, quote, pass_choices, chosen_pass, elsewhere };
+    Ok(Either::Left(render(status, &page)?))
+}
+
+/// Members of the booking `p` already on another court at its time, each as a sentence; none
+/// once staff chose to go on. Leading systems warn here rather than refuse: a coach may run
+/// two courts, a parent may book for two children.
+pub(super) async fn elsewhere(
+    app: &App,
+    ctx: &PageCtx,
+    f: &BookingForm,
+    p: &Parsed,
+    except: &str,
+) -> anyhow::Result<Vec<String>> {
+    let Some((from, to)) = p.slot.instants(&ctx.tz) else { return Ok(Vec::new()) };
+    if f.elsewhere_ok {
+        return Ok(Vec::new());
+    }
+    let members: Vec<String> = p
+        .booker_id
+        .iter()
+        .cloned()
+        .chain(p.players.iter().filter_map(|pl| match pl {
+            Player::Member(id) => Some(id.clone()),
+            Player::Guest(_) => None,
+        }))
+        .collect();
+    let (court, except) = (p.court_id.clone(), except.to_owned());
+    let found = app
+        .db
+        .read(move |c| {
+            let mut found = Vec::new();
+            for m in &members {
+                for b in crate::bookings::store::member_elsewhere(c, m, from, to, &except)? {
+                    if b.court_id == court {
+                        continue;
+                    }
+                    let name = crate::members::store::member(c, m)?.map(|m| m.full_name).unwrap_or_default();
+                    let court = crate::courts::store::court(c, &b.court_id)?.map(|c| c.draft.name).unwrap_or_default();
+                    found.push((name, court, b.starts_at, b.ends_at));
+                }
+            }
+            Ok(found)
+        })
+        .await?;
+    Ok(found
+        .into_iter()
+        .map(|(name, court, start, end)| {
+            let span = crate::bookings::model::span(start, end, &ctx.tz);
+            let args = [("name", name.as_str()), ("court", court.as_str()), ("time", span.as_str())];
+            crate::i18n::tr_args(ctx.locale, "booking-member-elsewhere", &args)
+        })
+        .collect())
 }
 
 /// The price of the booking as filled in so far, in words (empty while court or time is
@@ -399,6 +468,10 @@ pub(super) async fn create(r: Reception, ctx: PageCtx, app: &State<App>, form: C
     let Some(p) = parse_form(app, &ctx, &f, &mut errors).await? else {
         return form_again(app, ctx, None, f, errors).await;
     };
+    let warnings = elsewhere(app, &ctx, &f, &p, "").await?;
+    if !warnings.is_empty() {
+        return form_shown(app, ctx, None, f, errors, warnings).await;
+    }
     let id = sub.id;
     let day = p.slot.day;
     let cmd = AnyCommand::CreateBooking(CreateBooking {
