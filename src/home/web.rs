@@ -1,9 +1,14 @@
 //! The start page after login: today at the club, and for managers the state of the system.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use rocket::{Route, State, get, routes};
 
+use super::today::{Today, today};
 use crate::app::App;
+use crate::bookings::store::Booking;
+use crate::cash::model::Shift;
 use crate::core::{self, CommandFilter, CommandRecord};
 use crate::db::{backup, migrate};
 use crate::error::AppError;
@@ -21,9 +26,52 @@ struct HomePage {
     backup_hour: i8,
     /// Why SMS sending stopped (credentials, money, settings), for the manager to act on.
     sms_paused: Option<(String, String)>,
+    /// Active courts: id, name, open now.
+    courts: Vec<(String, String, bool)>,
+    /// Today's bookings and what has been paid for each.
+    bookings: Vec<Booking>,
+    paid: HashMap<String, i64>,
+    /// This desk's till, while a shift is open, with the cash that should be in it.
+    shift: Option<(Shift, i64)>,
+    /// The slot a booking made now would start at ("18:30").
+    slot_now: String,
 }
 
 impl HomePage {
+    fn today(&self) -> Today<'_> {
+        today(self.ctx.now, &self.courts, &self.bookings, &self.paid)
+    }
+
+    fn span(&self, b: &Booking) -> String {
+        crate::bookings::model::span(b.starts_at, b.ends_at, &self.ctx.tz)
+    }
+
+    fn start(&self, b: &Booking) -> String {
+        crate::bookings::model::clock_span(b.starts_at, b.ends_at, &self.ctx.tz).0
+    }
+
+    fn until(&self, b: &Booking) -> String {
+        crate::bookings::model::clock_span(b.starts_at, b.ends_at, &self.ctx.tz).1
+    }
+
+    fn who(&self, b: &Booking) -> String {
+        b.booker_name.clone().unwrap_or_else(|| self.ctx.t(&format!("kind-{}-label", b.kind.as_str())))
+    }
+
+    fn court_name(&self, b: &Booking) -> &str {
+        self.courts.iter().find(|(id, _, _)| *id == b.court_id).map_or("", |(_, name, _)| name.as_str())
+    }
+
+    /// Each check-in form its own command id.
+    fn fresh_id(&self) -> String {
+        crate::web::forms::fresh_id()
+    }
+
+    /// Check-in opens an hour before the start.
+    fn can_check_in(&self, b: &Booking) -> bool {
+        self.ctx.now >= b.starts_at - jiff::SignedDuration::from_hours(1)
+    }
+
     fn kind_label(&self, r: &CommandRecord) -> String {
         self.ctx.t(&format!("kind-{}", r.kind))
     }
@@ -40,6 +88,7 @@ impl HomePage {
 #[get("/")]
 async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
     let backup_dir = app.config.backup_dir();
+    let (day, tz, now, till) = (ctx.club_day(), ctx.tz.clone(), ctx.now, app.till().to_owned());
     let (staff_count, schema_version, recent, sms_paused) = app
         .db
         .read(|c| {
@@ -47,6 +96,41 @@ async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppErr
             let recent = core::list_commands(c, &CommandFilter { limit: 8, ..CommandFilter::default() })?;
             let sms_paused = crate::sms::store::provider(c)?.and_then(|p| p.paused).map(|(r, note, _)| (r, note));
             Ok((staff, migrate::schema_version(c)?, recent, sms_paused))
+        })
+        .await?;
+    let (courts, bookings, paid, shift, slot_now) = app
+        .db
+        .read(move |c| {
+            let start = day.to_zoned_datetime(tz.clone())?.timestamp();
+            let end = day.tomorrow()?.to_zoned_datetime(tz.clone())?.timestamp();
+            let minute = {
+                let z = now.to_zoned_datetime(tz.clone());
+                i32::from(z.hour()) * 60 + i32::from(z.minute())
+            };
+            let (week, closures) = (crate::courts::store::week(c)?, crate::courts::store::closures_from(c, day)?);
+            let step = i32::from(crate::courts::store::rules(c)?.slot_minutes.max(1));
+            let courts = crate::courts::store::courts(c)?
+                .into_iter()
+                .filter(|court| court.draft.active)
+                .map(|court| {
+                    let hours = crate::courts::model::hours_on(day, &court.id, &week, &closures);
+                    let open = hours.is_some_and(|h| {
+                        i32::from(h.opens.minutes()) <= minute && minute < i32::from(h.closes.minutes())
+                    });
+                    (court.id, court.draft.name, open)
+                })
+                .collect::<Vec<_>>();
+            let bookings = crate::bookings::store::between(c, start, end)?;
+            let paid = crate::payments::store::paid_for_bookings_between(c, start, end)?;
+            let shift = match crate::cash::store::open_shift(c, &till)? {
+                Some(s) => {
+                    let expected = crate::cash::store::expected_cash(c, &s)?;
+                    Some((s, expected))
+                }
+                None => None,
+            };
+            let slot = minute - minute % step;
+            Ok((courts, bookings, paid, shift, format!("{:02}:{:02}", slot / 60, slot % 60)))
         })
         .await?;
     let last_backup = tokio::task::spawn_blocking(move || backup::list(&backup_dir))
@@ -62,6 +146,11 @@ async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppErr
         recent,
         backup_hour: app.config.backup.hour,
         sms_paused,
+        courts,
+        bookings,
+        paid,
+        shift,
+        slot_now,
     })
 }
 

@@ -1,0 +1,47 @@
+"""The home page is the desk's "today": courts now and next, who arrives within the hour,
+what is not paid and the till — each with its action — in English and Russian."""
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import shot
+from test_club_core import add_courts, add_member, next_slot, pick_member
+from test_money import add_price, open_all_day_any
+from test_traps import set_up_in
+
+TEXTS = {
+    "en": {"free": "free", "book": "Book now", "check_in": "Check in", "closed": "The till is closed", "pay": "Take payment"},
+    "ru": {"free": "свободен", "book": "Забронировать", "check_in": "Отметить приход", "closed": "Касса закрыта", "pay": "Принять оплату"},
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_today_shows_the_desk_what_to_do_now(page, server, lang):
+    t = TEXTS[lang]
+    set_up_in(page, server, lang)
+    open_all_day_any(page, server)
+    add_courts(page, server, 2)
+    add_price(page, server, "All day", "1000")
+    add_member(page, server, "Anna Smith", "")
+    start = next_slot()
+    page.goto(f"{server.base}/bookings/new?date={start.date().isoformat()}&start={start.strftime('%H:%M')}")
+    pick_member(page, "#booker", "anna", "Anna Smith")
+    page.click("main button[type=submit]")
+
+    page.goto(server.base + "/")
+    rows = page.locator("#courts-now tbody tr")
+    expect(rows.nth(0)).to_contain_text("Anna Smith")
+    expect(rows.nth(1)).to_contain_text(t["free"])
+    expect(rows.nth(1).locator("a.button")).to_have_text(t["book"])
+    expect(page.locator("#arrivals")).to_contain_text("Anna Smith")
+    expect(page.locator("#unpaid")).to_contain_text("Anna Smith")
+    expect(page.locator("#unpaid a")).to_have_text(t["pay"])
+    expect(page.locator("#till")).to_contain_text(t["closed"])
+    shot(page, f"today-{lang}")
+
+    # Each block leads to its action: check in from the arrivals, book the free court.
+    page.locator("#arrivals button", has_text=t["check_in"]).click()
+    page.goto(server.base + "/")
+    expect(page.locator("#arrivals")).not_to_contain_text("Anna Smith")
+    page.locator("#courts-now a.button").first.click()
+    expect(page.locator("#court_id option:checked")).to_contain_text("2")
