@@ -1,6 +1,5 @@
 //! Commands that make, change, cancel and check in bookings, and create and edit series.
 
-use jiff::SignedDuration;
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
@@ -210,7 +209,7 @@ impl SetAttendance {
         require(ctx.actor, Role::Reception)?;
         let b = active_booking(ctx, &self.booking_id)?;
         match self.status {
-            Status::CheckedIn if ctx.acted_at() < b.starts_at - SignedDuration::from_hours(1) => {
+            Status::CheckedIn if ctx.acted_at() < b.starts_at - super::model::CHECK_IN_FROM => {
                 return Err(Rejection::new("check-in-too-early").into());
             }
             Status::NoShow if ctx.acted_at() < b.starts_at => return Err(Rejection::new("no-show-too-early").into()),

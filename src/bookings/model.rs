@@ -162,6 +162,19 @@ impl LocalSlot {
     }
 }
 
+/// How long before its start a booking can be checked in.
+pub const CHECK_IN_FROM: SignedDuration = SignedDuration::from_hours(1);
+
+/// Whether a booking in `status` starting at `starts_at` can be checked in at `now`.
+pub fn can_check_in(status: Status, starts_at: Timestamp, now: Timestamp) -> bool {
+    status == Status::Booked && now >= starts_at - CHECK_IN_FROM
+}
+
+/// Whether it can be marked a no-show: only once it has started.
+pub fn can_mark_no_show(status: Status, starts_at: Timestamp, now: Timestamp) -> bool {
+    status == Status::Booked && now >= starts_at
+}
+
 /// "18:00–19:00" for a booking's instants in `tz` (see `clock_span`).
 pub fn span(start: Timestamp, end: Timestamp, tz: &TimeZone) -> String {
     let (from, to) = clock_span(start, end, tz);

@@ -67,9 +67,8 @@ impl HomePage {
         crate::web::forms::fresh_id()
     }
 
-    /// Check-in opens an hour before the start.
     fn can_check_in(&self, b: &Booking) -> bool {
-        self.ctx.now >= b.starts_at - jiff::SignedDuration::from_hours(1)
+        crate::bookings::model::can_check_in(b.status, b.starts_at, self.ctx.now)
     }
 
     fn kind_label(&self, r: &CommandRecord) -> String {

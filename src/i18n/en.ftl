@@ -1267,3 +1267,5 @@ today-till-expected = should be in the till
 today-till-link = Cash desk
 today-till-closed = The till is closed: cash cannot be taken until a shift is opened.
 today-till-open-link = Open the till
+booking-check-in-and-pay = Check in and pay
+checked-in-to-pay = Checked in. { $amount } is left to pay: take it below.

@@ -1282,3 +1282,5 @@ today-till-expected = должно быть в кассе
 today-till-link = Касса
 today-till-closed = Касса закрыта: наличные не принять, пока не открыта смена.
 today-till-open-link = Открыть смену
+booking-check-in-and-pay = Отметить приход и оплату
+checked-in-to-pay = Приход отмечен. К оплате осталось { $amount } — примите ниже.

@@ -10,8 +10,10 @@ from test_money import add_price, open_all_day_any
 from test_traps import set_up_in
 
 TEXTS = {
-    "en": {"free": "free", "book": "Book now", "check_in": "Check in", "closed": "The till is closed", "pay": "Take payment"},
-    "ru": {"free": "свободен", "book": "Забронировать", "check_in": "Отметить приход", "closed": "Касса закрыта", "pay": "Принять оплату"},
+    "en": {"free": "free", "book": "Book now", "check_in": "Check in", "closed": "The till is closed", "pay": "Take payment",
+           "to_pay": "left to pay", "no_show": "No-show"},
+    "ru": {"free": "свободен", "book": "Забронировать", "check_in": "Отметить приход", "closed": "Касса закрыта", "pay": "Принять оплату",
+           "to_pay": "К оплате осталось", "no_show": "Не пришёл"},
 }
 
 
@@ -39,9 +41,25 @@ def test_today_shows_the_desk_what_to_do_now(page, server, lang):
     expect(page.locator("#till")).to_contain_text(t["closed"])
     shot(page, f"today-{lang}")
 
-    # Each block leads to its action: check in from the arrivals, book the free court.
+    # Each block leads to its action: check in from the arrivals — unpaid, so straight on to
+    # the payment form — and book the free court.
     page.locator("#arrivals button", has_text=t["check_in"]).click()
+    expect(page.locator(".flash")).to_contain_text(t["to_pay"])
+    expect(page.locator(".pay-form")).to_be_visible()
     page.goto(server.base + "/")
     expect(page.locator("#arrivals")).not_to_contain_text("Anna Smith")
     page.locator("#courts-now a.button").first.click()
     expect(page.locator("#court_id option:checked")).to_contain_text("2")
+
+
+def test_check_in_and_no_show_appear_only_when_they_apply(page, server):
+    set_up_in(page, server, "en")
+    open_all_day_any(page, server)
+    add_courts(page, server, 1)
+    add_member(page, server, "Anna Smith", "")
+    page.goto(f"{server.base}/bookings/new?date=2030-06-01&start=10:00")
+    pick_member(page, "#booker", "anna", "Anna Smith")
+    page.click("main button[type=submit]")
+    page.locator("a.booking", has_text="Anna Smith").click()
+    actions = page.locator("form[action$='/attendance'] button")
+    expect(actions).to_have_count(0)

@@ -82,6 +82,14 @@ impl ShowPage {
         self.ctx.t(&format!("source-{}", self.b.source.as_str()))
     }
 
+    fn can_check_in(&self) -> bool {
+        crate::bookings::model::can_check_in(self.b.status, self.b.starts_at, self.ctx.now)
+    }
+
+    fn can_mark_no_show(&self) -> bool {
+        crate::bookings::model::can_mark_no_show(self.b.status, self.b.starts_at, self.ctx.now)
+    }
+
     fn active(&self) -> bool {
         self.b.status != Status::Cancelled
     }
@@ -382,5 +390,27 @@ pub(super) async fn attendance(
     };
     let done = status_label(&ctx, &status);
     let cmd = AnyCommand::SetAttendance(SetAttendance { booking_id: id.clone(), status });
-    on_booking(app, r.0.actor(), ctx, id, &form.1, cmd, done).await
+    if status != Status::CheckedIn {
+        return on_booking(app, r.0.actor(), ctx, id, &form.1, cmd, done).await;
+    }
+    match submit_on(app, &ctx, r.0.actor(), &form.1, cmd, "booking-not-found").await? {
+        Err(errors) => again(&show_page(app, ctx, id, errors).await?),
+        Ok(()) => {
+            // Checked in but not paid: straight to the payment form, saying what is left.
+            let lookup = id.clone();
+            let left = app
+                .db
+                .read(move |c| {
+                    let price = store::booking(c, &lookup)?.map_or(0, |b| b.price);
+                    Ok(price - payments::paid_for_booking(c, &lookup)?)
+                })
+                .await?;
+            if left > 0 {
+                let say = ctx.ta("checked-in-to-pay", "amount", ctx.money(left));
+                go(format!("/bookings/{id}#payments"), "info", say)
+            } else {
+                go(format!("/bookings/{id}"), "success", done)
+            }
+        }
+    }
 }
