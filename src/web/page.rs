@@ -132,7 +132,7 @@ impl PageCtx {
     }
 
     /// `aria-current` for a navigation link that covers several areas.
-    pub fn current_any(&self, prefixes: &[&str; 3]) -> &'static str {
+    pub fn current_any(&self, prefixes: &[&str]) -> &'static str {
         if prefixes.iter().any(|p| self.path.starts_with(p)) { "page" } else { "false" }
     }
 

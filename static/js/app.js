@@ -296,3 +296,8 @@ document.addEventListener("DOMContentLoaded", () => {
   const known = [...(zone.list ? zone.list.options : [])].some((o) => o.value === mine);
   if (mine && known) zone.value = mine;
 });
+
+// Print buttons on receipts, reports and the day sheet.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

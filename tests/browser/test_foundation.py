@@ -43,6 +43,7 @@ def test_setup_login_and_a_new_receptionist_in_english(page, server):
     assert "Hello, Olga Owner" in page.locator("h1").inner_text()
     shot(page, "02-home")
 
+    page.click("nav.mainnav .navmore summary")
     page.click("nav.mainnav >> text=Staff")
     page.click("text=Add staff member")
     page.fill("#display_name", "Rita Reception")
@@ -84,6 +85,7 @@ def test_the_same_in_russian(page, server):
     page.click("form[action='/profile/language'] button")
     assert page.locator(".flash").inner_text() == "Язык сохранён."
 
+    page.click("nav.mainnav .navmore summary")
     page.click("nav.mainnav >> text=Сотрудники")
     page.click("text=Добавить сотрудника")
     page.fill("#display_name", "Рита Администратор")

@@ -897,3 +897,25 @@ async fn twilio_finds_a_timed_out_create_in_its_message_list_and_resends_only_a_
     let w = fake.world.lock().unwrap();
     assert_eq!((w.times_sent("+79000000001"), w.times_sent("+79000000002")), (1, 1));
 }
+
+#[rocket::async_test]
+async fn the_delivery_report_shows_a_hundred_messages_a_page() {
+    let t = TestApp::new().await;
+    t.setup_owner().await;
+    let list: String = (0..150).map(|i| format!("+7900{i:07}")).collect::<Vec<_>>().join("\n");
+    let fields = [
+        ("name", "Open day"),
+        ("text", "Open day on Sunday"),
+        ("by", "pasted"),
+        ("pasted", list.as_str()),
+        ("confirmed_recipients", "150"),
+    ];
+    let made = t.submit("/sms/campaigns/new", "/sms/campaigns", &fields).await;
+    assert_eq!(made.status, Http::SeeOther, "{}", made.body);
+    let first = t.get("/sms/report").await;
+    assert!(first.has("Page 1 of 2") && first.has("rel=\"next\""), "{}", first.body);
+    assert_eq!(first.body.matches("data-status=").count(), 100);
+    let second = t.get("/sms/report?page=2").await;
+    assert!(second.has("Page 2 of 2") && second.has("rel=\"prev\""), "{}", second.body);
+    assert_eq!(second.body.matches("data-status=").count(), 50);
+}

@@ -460,11 +460,19 @@ pub fn of_campaign(conn: &Connection, campaign_id: &str) -> rusqlite::Result<Vec
 }
 
 /// Messages created in [from, to), newest first (the period report).
-pub fn between(conn: &Connection, from: Timestamp, to: Timestamp, limit: i64) -> rusqlite::Result<Vec<Message>> {
+/// Messages made in [from, to), newest first: `limit` of them after skipping `skip`.
+pub fn between(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    limit: i64,
+    skip: i64,
+) -> rusqlite::Result<Vec<Message>> {
     conn.prepare_cached(&format!(
-        "SELECT {MSG_COLS} {MSG_FROM} WHERE s.created_at >= ?1 AND s.created_at < ?2 ORDER BY s.created_at DESC LIMIT ?3"
+        "SELECT {MSG_COLS} {MSG_FROM} WHERE s.created_at >= ?1 AND s.created_at < ?2 \
+         ORDER BY s.created_at DESC, s.id LIMIT ?3 OFFSET ?4"
     ))?
-    .query_map(params![from.as_millisecond(), to.as_millisecond(), limit], row_to_message)?
+    .query_map(params![from.as_millisecond(), to.as_millisecond(), limit, skip], row_to_message)?
     .collect()
 }
 

@@ -55,7 +55,7 @@ struct ListPage {
 
 impl ListPage {
     fn cost(&self, c: &Counts) -> String {
-        show_cost(Some(c.cost_micros), c.cost_currency.as_deref())
+        show_cost(Some(c.cost_micros), c.cost_currency.as_deref(), &self.ctx.club.currency)
     }
 
     fn state(&self, c: &Campaign, n: &Counts) -> String {
@@ -173,7 +173,11 @@ impl ComposePage {
         let parts = model::segments(self.form.text.trim()).parts as i64;
         let total = p.recipients.len() as i64 * parts;
         match &self.cost_per_part {
-            Some((micros, cur)) => self.ctx.ta("sms-estimate", "amount", show_cost(Some(micros * total), Some(cur))),
+            Some((micros, cur)) => self.ctx.ta(
+                "sms-estimate",
+                "amount",
+                show_cost(Some(micros * total), Some(cur), &self.ctx.club.currency),
+            ),
             None => self.ctx.t("sms-estimate-none"),
         }
     }
@@ -386,11 +390,11 @@ trait MessageRows {
     fn counts(&self) -> &Counts;
 
     fn cost(&self, m: &Message) -> String {
-        show_cost(m.cost_micros, m.cost_currency.as_deref())
+        show_cost(m.cost_micros, m.cost_currency.as_deref(), &self.ctx().club.currency)
     }
 
     fn total_cost(&self) -> String {
-        show_cost(Some(self.counts().cost_micros), self.counts().cost_currency.as_deref())
+        show_cost(Some(self.counts().cost_micros), self.counts().cost_currency.as_deref(), &self.ctx().club.currency)
     }
 
     fn status_name(&self, m: &Message) -> String {
@@ -509,31 +513,55 @@ struct ReportPage {
     to: Date,
     n: Counts,
     rows: Vec<Message>,
+    /// This page (1 = the newest) and how many pages there are.
+    page: i64,
+    pages: i64,
 }
 
 impl ReportPage {
     fn kind_name(&self, m: &Message) -> String {
         self.ctx.t(&format!("sms-kind-{}", m.kind.as_str()))
     }
+
+    fn page_of(&self) -> String {
+        let (page, pages) = (self.page.to_string(), self.pages.to_string());
+        crate::i18n::tr_args(self.ctx.locale, "pager-page", &[("page", page.as_str()), ("pages", pages.as_str())])
+    }
+
+    /// The report's address for page `page` of the same period.
+    fn page_link(&self, page: i64) -> String {
+        format!("/sms/report?from={}&to={}&page={page}", self.from, self.to)
+    }
 }
 
 /// Unless asked otherwise, the last 30 days.
 const REPORT_DAYS: i64 = 30;
+/// Messages on one page of the report, newest first.
+const REPORT_ROWS: i64 = 100;
 
-#[get("/report?<query..>")]
-async fn report(_m: Manager, ctx: PageCtx, app: &State<App>, query: PeriodQuery) -> Result<Html, AppError> {
+#[get("/report?<page>&<query..>")]
+async fn report(
+    _m: Manager,
+    ctx: PageCtx,
+    app: &State<App>,
+    query: PeriodQuery,
+    page: Option<i64>,
+) -> Result<Html, AppError> {
     let period = query.period(ctx.club_day(), REPORT_DAYS);
     let (start, end) = period.instants(&ctx.tz);
-    let (n, messages) =
-        app.db.read(move |c| Ok((store::period_counts(c, start, end)?, store::between(c, start, end, 500)?))).await?;
-    ok(&ReportPage { ctx, from: period.first, to: period.last, n, rows: messages })
+    let n = app.db.read(move |c| Ok(store::period_counts(c, start, end)?)).await?;
+    let pages = ((n.total + REPORT_ROWS - 1) / REPORT_ROWS).max(1);
+    let page = page.unwrap_or(1).clamp(1, pages);
+    let skip = (page - 1) * REPORT_ROWS;
+    let rows = app.db.read(move |c| Ok(store::between(c, start, end, REPORT_ROWS, skip)?)).await?;
+    ok(&ReportPage { ctx, from: period.first, to: period.last, n, rows, page, pages })
 }
 
 #[get("/report.csv?<query..>")]
 async fn report_csv(_m: Manager, ctx: PageCtx, app: &State<App>, query: PeriodQuery) -> Result<CsvFile, AppError> {
     let period = query.period(ctx.club_day(), REPORT_DAYS);
     let (start, end) = period.instants(&ctx.tz);
-    let messages = app.db.read(move |c| Ok(store::between(c, start, end, i64::MAX)?)).await?;
+    let messages = app.db.read(move |c| Ok(store::between(c, start, end, i64::MAX, 0)?)).await?;
     csv_of(&ctx, &format!("sms-{}-{}.csv", period.first, period.last), &messages)
 }
 

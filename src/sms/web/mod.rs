@@ -14,9 +14,10 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// A cost in millionths as people read it ("0.50 RUB").
-pub fn show_cost(micros: Option<i64>, currency: Option<&str>) -> String {
+/// A provider's cost with its currency; a provider that does not say bills in `club`'s.
+pub fn show_cost(micros: Option<i64>, currency: Option<&str>, club: &str) -> String {
     match micros {
-        Some(m) => format!("{} {}", super::model::show_micros(m), currency.unwrap_or("")).trim().to_owned(),
+        Some(m) => format!("{} {}", super::model::show_micros(m), currency.unwrap_or(club)),
         None => "—".into(),
     }
 }

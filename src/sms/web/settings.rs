@@ -112,7 +112,7 @@ impl SettingsPage {
     }
 
     fn cost(&self, m: &Message) -> String {
-        super::show_cost(m.cost_micros, m.cost_currency.as_deref())
+        super::show_cost(m.cost_micros, m.cost_currency.as_deref(), &self.ctx.club.currency)
     }
 
     fn paused_text(&self, reason: &str) -> String {
@@ -166,7 +166,7 @@ async fn settings_page(app: &App, ctx: PageCtx, kept: Kept, errors: FieldErrors)
     let (stored, settings, recent) = app
         .db
         .read(|c| {
-            let recent = store::between(c, jiff::Timestamp::MIN, jiff::Timestamp::MAX, 10)?;
+            let recent = store::between(c, jiff::Timestamp::MIN, jiff::Timestamp::MAX, 10, 0)?;
             Ok((store::provider(c)?, store::settings(c)?, recent))
         })
         .await?;
