@@ -1,11 +1,15 @@
+//! The owner's Backups page: the backups there are, each to download, one taken on demand, and
+//! how to restore one (at the console, with the service stopped).
+
 use askama::Template;
 use rocket::fs::NamedFile;
 use rocket::http::Header;
-use rocket::{Route, State, get, routes};
+use rocket::{Route, State, get, post, routes};
 
 use crate::app::App;
 use crate::db::backup::{self, BackupFile};
 use crate::error::AppError;
+use crate::web::forms::{Csrf, NoFields, Page, go};
 use crate::web::guards::Owner;
 use crate::web::page::{Html, PageCtx, ok};
 
@@ -18,6 +22,8 @@ struct BackupsPage {
     keep_daily: usize,
     keep_weekly: usize,
     hour: i8,
+    /// The data folder, for the restore command shown.
+    data: String,
 }
 
 impl BackupsPage {
@@ -38,7 +44,19 @@ async fn list(_o: Owner, ctx: PageCtx, app: &State<App>) -> Result<Html, AppErro
     let folder = dir.display().to_string();
     let backups = tokio::task::spawn_blocking(move || backup::list(&dir)).await.map_err(anyhow::Error::from)??;
     let b = &app.config.backup;
-    ok(&BackupsPage { ctx, folder, backups, keep_daily: b.keep_daily, keep_weekly: b.keep_weekly, hour: b.hour })
+    let data = app.config.data.display().to_string();
+    ok(&BackupsPage { ctx, folder, backups, keep_daily: b.keep_daily, keep_weekly: b.keep_weekly, hour: b.hour, data })
+}
+
+/// Takes a backup now (before a risky change, or to carry a copy away), from a read
+/// connection: the desk goes on working while it is written.
+#[post("/now", data = "<form>")]
+async fn now(_o: Owner, ctx: PageCtx, app: &State<App>, form: Csrf<NoFields>) -> Page {
+    let _ = form;
+    let (dir, at) = (app.config.backup_dir(), app.now());
+    let file = app.db.read(move |c| backup::manual(c, &dir, at)).await?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    go("/backups", "success", ctx.ta("backups-made", "name", name))
 }
 
 #[derive(rocket::Responder)]
@@ -64,5 +82,5 @@ async fn download(_o: Owner, app: &State<App>, name: &str) -> Result<Download, A
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![list, download]
+    routes![list, now, download]
 }

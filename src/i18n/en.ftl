@@ -571,7 +571,6 @@ backups-kind-nightly = Nightly
 backups-kind-manual = Manual
 backups-kind-pre = Before an upgrade
 backups-kind-other = Other
-backups-restore-hint = To restore one: stop Courtside, run `courtside restore FILE`, start it again. The current database is kept beside it.
 
 ## Money: prices and policy
 nav-prices = Prices
@@ -1275,3 +1274,12 @@ pager-label = Pages
 pager-newer = ← Newer
 pager-older = Older →
 pager-page = Page { $page } of { $pages }
+backups-now = Back up now
+backups-latest = Download the latest
+backups-made = Backup { $name } made.
+backups-restore-title = Restoring a backup
+backups-restore-why = Restoring replaces the club's database with the copy: everything recorded after it was taken is gone. It is done at the server's console, with Courtside stopped, so nobody books into a database that is about to be replaced.
+backups-restore-stop = Stop Courtside: sudo systemctl stop courtside (on Windows, stop the Courtside service).
+backups-restore-run = Restore the file you chose (downloaded above, or from the backups folder), as the user Courtside runs as (on Debian: sudo -u courtside):
+backups-restore-start = Start Courtside again: sudo systemctl start courtside. It migrates an older copy by itself; desks take a fresh copy of the club when they next connect.
+backups-restore-kept = The database that was replaced is kept beside it, so a restore can be undone.

@@ -580,7 +580,6 @@ backups-kind-nightly = Ночная
 backups-kind-manual = Вручную
 backups-kind-pre = Перед обновлением
 backups-kind-other = Другая
-backups-restore-hint = Чтобы восстановить копию: остановите Courtside, выполните `courtside restore FILE` и запустите снова. Текущая база сохранится рядом.
 
 ## Money: prices and policy
 nav-prices = Цены
@@ -1290,3 +1289,12 @@ pager-label = Страницы
 pager-newer = ← Новее
 pager-older = Старее →
 pager-page = Страница { $page } из { $pages }
+backups-now = Сделать копию сейчас
+backups-latest = Скачать последнюю
+backups-made = Резервная копия { $name } сделана.
+backups-restore-title = Восстановление из копии
+backups-restore-why = Восстановление заменяет базу клуба копией: всё, что записано после неё, пропадёт. Его делают в консоли сервера при остановленном Courtside, чтобы никто не бронировал в базу, которую вот-вот заменят.
+backups-restore-stop = Остановите Courtside: sudo systemctl stop courtside (в Windows — службу Courtside).
+backups-restore-run = Восстановите выбранный файл (скачанный выше или из папки копий) от имени пользователя, под которым работает Courtside (в Debian: sudo -u courtside):
+backups-restore-start = Запустите Courtside снова: sudo systemctl start courtside. Более старую копию он обновит сам; стойки возьмут свежую копию клуба при следующем подключении.
+backups-restore-kept = Заменённая база сохраняется рядом, так что восстановление можно отменить.

@@ -105,3 +105,15 @@ def test_receipts_reports_and_the_day_sheet_print_cleanly(page, server):
     page.emulate_media(media="print")
     expect(page.locator(".topbar")).to_be_hidden()
     shot(page, "z-report-print")
+
+
+def test_the_owner_backs_up_now_and_downloads_it(page, server):
+    set_up_in(page, server, "ru")
+    page.goto(server.base + "/backups")
+    page.click("#backup-now")
+    expect(page.locator(".flash")).to_contain_text("Резервная копия manual-")
+    with page.expect_download() as download:
+        page.click("#backup-latest")
+    assert download.value.suggested_filename.startswith("manual-")
+    expect(page.locator("#restore")).to_contain_text("courtside restore --data")
+    shot(page, "backups-ru")

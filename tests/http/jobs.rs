@@ -69,6 +69,16 @@ async fn the_owner_lists_and_downloads_backups() {
     assert_eq!(t.get("/backups/..%2Fcourtside.db").await.status, rocket::http::Status::NotFound);
     assert_eq!(t.get("/backups/secret.key").await.status, rocket::http::Status::NotFound);
 
+    // "Back up now" makes a manual backup, which "Download the latest" then offers.
+    t.advance(jiff::SignedDuration::from_mins(5));
+    let made = t.submit("/backups", "/backups/now", &[]).await;
+    assert_eq!(made.status, rocket::http::Status::SeeOther, "{}", made.body);
+    let page = t.get("/backups").await;
+    assert!(page.has("Backup manual-") && page.has("Manual"), "{}", page.body);
+    let latest = page.body.split("id=\"backup-latest\" href=\"/backups/").nth(1).unwrap().split('"').next().unwrap();
+    assert!(latest.starts_with("manual-"), "{latest}");
+    assert!(page.has("courtside restore --data"), "restoring is explained");
+
     t.add_staff("max", "manager", "max first pass1").await;
     t.logout().await;
     t.login("max", "max first pass1").await;
@@ -79,4 +89,5 @@ async fn the_owner_lists_and_downloads_backups() {
     )
     .await;
     assert_eq!(t.get("/backups").await.status, rocket::http::Status::Forbidden);
+    assert_eq!(t.submit("/", "/backups/now", &[]).await.status, rocket::http::Status::Forbidden);
 }
