@@ -202,12 +202,12 @@ impl App {
     }
 
     /// Renames the member categories seeded in language `from` and still unused into language
-    /// `to`, once the first owner has chosen the club's language at setup.
-    pub async fn name_default_categories(&self, actor: Actor, from: Locale, to: Locale) -> anyhow::Result<()> {
+    /// `to`, once the club's language is chosen (at setup, or by `demo --locale`). Blocking.
+    pub fn name_default_categories(&self, actor: Actor, from: Locale, to: Locale) -> anyhow::Result<()> {
         if from == to {
             return Ok(());
         }
-        let categories = self.db.read(|c| Ok(crate::members::store::categories(c)?)).await?;
+        let categories = self.db.read_blocking(|c| Ok(crate::members::store::categories(c)?))?;
         for key in DEFAULT_CATEGORIES {
             let old = crate::i18n::tr(from, &format!("category-default-{key}"));
             let Some(c) = categories.iter().find(|c| c.name == old && c.members == 0) else { continue };
@@ -216,7 +216,7 @@ impl App {
                 name: crate::i18n::tr(to, &format!("category-default-{key}")),
                 active: c.active,
             });
-            self.run(actor.clone(), cmd).await?;
+            self.run_blocking(actor.clone(), cmd)?;
         }
         Ok(())
     }

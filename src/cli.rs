@@ -104,6 +104,10 @@ enum Verb {
         days: i64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The club's language (en, ru): its currency, phone country and category names follow,
+        /// unless courtside.toml pins them
+        #[arg(long)]
+        locale: Option<String>,
     },
     /// Exit 0 if the server answers /health, 1 if not
     Healthcheck {
@@ -125,6 +129,10 @@ enum UserVerb {
         display_name: Option<String>,
         #[command(flatten)]
         password: PasswordSource,
+        /// The account is yours and you chose its password: no change at first login (others
+        /// are asked to choose their own, as with accounts made on the Staff page)
+        #[arg(long)]
+        own_account: bool,
     },
     /// Set a new password (the user must change it at next login)
     Passwd {
@@ -357,19 +365,28 @@ fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Verb::Healthcheck { url } => healthcheck(url, loaded.config.bind),
-        Verb::Demo { courts, members, days, seed } => {
+        Verb::Demo { courts, members, days, seed, locale } => {
+            let locale = match locale.as_deref().map(|l| (l, crate::i18n::Locale::parse(l))) {
+                None => None,
+                Some((_, Some(l))) => Some(l),
+                Some((typed, None)) => anyhow::bail!("--locale {typed:?} is not a language Courtside speaks (en, ru)"),
+            };
             let app = App::open(loaded, clock())?;
+            if let Some(locale) = locale {
+                crate::demo::localise(&app, locale)?;
+            }
             let started = std::time::Instant::now();
             let s = crate::demo::fill(&app, &crate::demo::Options { courts, members, days, seed })?;
             println!(
                 "Demo club ready in {:.0?}: {} courts, {} members, {} weekly series, {} single bookings, {} payments. \
-                 Start it with `courtside serve`.",
+                 Start it with `courtside{} serve`.",
                 started.elapsed(),
                 s.courts,
                 s.members,
                 s.series,
                 s.bookings,
-                s.payments
+                s.payments,
+                data_flag(loaded),
             );
             if s.series_refused > 0 {
                 println!("{} weekly series were refused by the club's booking rules and left out.", s.series_refused);
@@ -414,7 +431,7 @@ fn user(verb: UserVerb, app: &App) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("there is no staff user \"{name}\". Fix: check `courtside user list`."))
     };
     match verb {
-        UserVerb::Add { name, role, display_name, password } => {
+        UserVerb::Add { name, role, display_name, password, own_account } => {
             let secret = read_password(&password, &name)?;
             let cmd = AnyCommand::CreateStaffUser(CreateStaffUser {
                 user_id: Uuid::now_v7().to_string(),
@@ -423,10 +440,14 @@ fn user(verb: UserVerb, app: &App) -> anyhow::Result<ExitCode> {
                 role,
                 locale: None,
                 password_hash: password::hash(&secret)?,
-                must_change_password: false,
+                must_change_password: !own_account,
             });
             expect_applied(app.run_blocking(Actor::Console, cmd)?.outcome)?;
-            println!("Added {name} ({}).", role.as_str());
+            if own_account {
+                println!("Added {name} ({}).", role.as_str());
+            } else {
+                println!("Added {name} ({}); they choose their own password when they first sign in.", role.as_str());
+            }
         }
         UserVerb::Passwd { name, password } => {
             let user = find(&name)?;
@@ -671,4 +692,13 @@ fn trim_log(loaded: &Loaded, keep_days: u32) -> anyhow::Result<ExitCode> {
         mb(size())
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// " --data DIR" when the data folder is not the default one, for hints that name a command.
+fn data_flag(loaded: &Loaded) -> String {
+    if !loaded.is_set("data") {
+        return String::new();
+    }
+    let dir = loaded.config.data.display().to_string();
+    if dir.contains(char::is_whitespace) { format!(" --data \"{dir}\"") } else { format!(" --data {dir}") }
 }

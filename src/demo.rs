@@ -77,6 +77,32 @@ const EN_FIRST: &[&str] = &["James", "Emma", "Oliver", "Sophie", "Harry", "Lucy"
 const EN_LAST: &[&str] =
     &["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Walker", "Wright", "Hughes"];
 
+/// Sets the demo club's language and, unless courtside.toml pins them, the currency and phone
+/// country that go with it (Russian: roubles and +7; English: euros and UK numbers), with the
+/// default member categories named in that language.
+pub fn localise(app: &App, locale: crate::i18n::Locale) -> anyhow::Result<()> {
+    use crate::i18n::Locale;
+    let Some((_, current)) = app.db.read_blocking(|c| Ok(crate::club::store::settings(c)?))? else {
+        bail!("the club has no settings yet");
+    };
+    let (currency, region) = match locale {
+        Locale::Ru => ("RUB", "RU"),
+        Locale::En => ("EUR", "GB"),
+    };
+    let cmd = AnyCommand::UpdateClubSettings(crate::club::commands::UpdateClubSettings {
+        settings_id: Uuid::now_v7().to_string(),
+        name: current.name.clone(),
+        time_zone: current.time_zone.clone(),
+        locale: if app.pinned.locale { current.locale } else { locale },
+        currency: if app.pinned.currency { current.currency.clone() } else { currency.into() },
+        phone_region: region.into(),
+    });
+    if !run(app, cmd)? {
+        bail!("the club settings for --locale {} were refused", locale.as_str());
+    }
+    app.name_default_categories(Actor::Console, current.locale, locale)
+}
+
 /// Prices before any booking, so every booking carries one: weekdays by day and evening, and
 /// weekends; cancelling within a day costs half, not coming costs it all.
 fn price_list(app: &App) -> anyhow::Result<()> {
@@ -87,9 +113,9 @@ fn price_list(app: &App) -> anyhow::Result<()> {
     let hm = |h: u16| DayMinute::new(h * 60).expect("a time of day");
     let weekdays = vec![Monday, Tuesday, Wednesday, Thursday, Friday];
     let rules = [
-        ("Weekday daytime", weekdays.clone(), hm(0), hm(17), rub(1200)),
-        ("Weekday evening", weekdays, hm(17), DayMinute::MIDNIGHT_END, rub(1800)),
-        ("Weekend", vec![Saturday, Sunday], hm(0), DayMinute::MIDNIGHT_END, rub(1500)),
+        ("Weekday daytime", weekdays.clone(), hm(0), hm(17), rub(app, 1200)?),
+        ("Weekday evening", weekdays, hm(17), DayMinute::MIDNIGHT_END, rub(app, 1800)?),
+        ("Weekend", vec![Saturday, Sunday], hm(0), DayMinute::MIDNIGHT_END, rub(app, 1500)?),
     ];
     for (name, weekdays, from, to, per_hour) in rules {
         let rule = PriceRule::band(name, weekdays, from, to, per_hour);
@@ -98,7 +124,7 @@ fn price_list(app: &App) -> anyhow::Result<()> {
     let policy = Policy {
         lights_from: None,
         lights_per_hour: 0,
-        guest_fee: rub(300),
+        guest_fee: rub(app, 300)?,
         cancel_window_hours: 24,
         late_cancel_pct: 50,
         no_show_pct: 100,
@@ -108,9 +134,13 @@ fn price_list(app: &App) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An amount in roubles, in the kopecks every amount is kept in.
-const fn rub(roubles: i64) -> i64 {
-    roubles * 100
+/// A demo amount in the club's minor units: `roubles` in a rouble club, about as much in
+/// another currency (one unit for 60 roubles, whole units).
+fn rub(app: &App, roubles: i64) -> anyhow::Result<i64> {
+    let currency =
+        app.db.read_blocking(|c| Ok(crate::club::store::settings(c)?))?.map(|(_, s)| s.currency).unwrap_or_default();
+    let major = if currency == "RUB" { roubles } else { (roubles / 60).max(1) };
+    Ok(major * 10i64.pow(crate::money::amount::exponent(&currency)))
 }
 
 fn run(app: &App, cmd: AnyCommand) -> anyhow::Result<bool> {

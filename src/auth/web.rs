@@ -297,7 +297,10 @@ async fn setup(
     if let Outcome::Rejected(r) = app.run(owner.clone(), club_command(&club)).await? {
         tracing::warn!(code = %r.code, "the club settings chosen at setup were refused");
     }
-    app.name_default_categories(owner, current.locale, club.locale).await?;
+    let (renamer, from, to) = (app.inner().clone(), current.locale, club.locale);
+    tokio::task::spawn_blocking(move || renamer.name_default_categories(owner, from, to))
+        .await
+        .map_err(anyhow::Error::from)??;
     open_session(app, cookies, user_id, ip.0, agent.0).await?;
     go("/", "success", page.ctx.t("setup-welcome"))
 }

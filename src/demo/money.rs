@@ -34,7 +34,7 @@ pub(super) fn fill(app: &App, rng: &mut fastrand::Rng, members: &[String], tz: &
     let bookings = app.db.read_blocking(|c| {
         Ok(crate::bookings::store::between(c, month_ago, now + SignedDuration::from_hours(30 * 24))?)
     })?;
-    run(app, AnyCommand::OpenShift(OpenShift { shift_id: id(), float: rub(5000) }))?;
+    run(app, AnyCommand::OpenShift(OpenShift { shift_id: id(), float: rub(app, 5000)? }))?;
     let holders = sell_passes(app, rng, members)?;
     // What happens to each booking, in order; run in batches (each command on its own).
     let mut plan = Vec::new();
@@ -148,7 +148,7 @@ fn sell_passes(app: &App, rng: &mut fastrand::Rng, members: &[String]) -> anyhow
         quantity: 10,
         bonus: 0,
         discount_pct: 0,
-        price: rub(12_000),
+        price: rub(app, 12_000)?,
         valid_days: 180,
         conditions: Conditions {
             court_ids: Vec::new(),

@@ -36,7 +36,7 @@ def cpu(pid):
 
 def prepare(bin_, root, demo):
     hub, desk = root / "hub", root / "desk-start"
-    run(bin_, hub, "user", "add", "bench", "--role", "owner", "--password-stdin", stdin="bench password 1\n")
+    run(bin_, hub, "user", "add", "bench", "--role", "owner", "--password-stdin", "--own-account", stdin="bench password 1\n")
     sync = free_port()
     (root / "sync-port").write_text(str(sync))
     p, _ = start(bin_, hub, "serve", "--bind", f"127.0.0.1:{free_port()}", "--sync-bind", f"127.0.0.1:{sync}")

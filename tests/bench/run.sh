@@ -51,7 +51,7 @@ make_club() {
     echo "== demo club, $COURTS courts, $MEMBERS members, $2 days: made in $made ms; database $(db_size "$1")"
     "$BIN" --data "$1" trim-log --keep-days 0 >/dev/null
     echo "== the same club's database with its change log trimmed (trim-log --keep-days 0): $(db_size "$1")"
-    printf 'bench password 1\n' | "$BIN" --data "$1" user add bench --role owner --password-stdin >/dev/null
+    printf 'bench password 1\n' | "$BIN" --data "$1" user add bench --role owner --password-stdin --own-account >/dev/null
 }
 [ -f "$DATA/courtside.db" ] || make_club "$DATA" "$DAYS"
 

@@ -121,7 +121,11 @@ pub(super) struct Club {
 impl Club {
     pub fn start(dir: &Path) -> Club {
         let hub_data = dir.join("hub");
-        run(&hub_data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+        run(
+            &hub_data,
+            &["user", "add", "olga", "--role", "owner", "--password-stdin", "--own-account"],
+            "owner password 1\n",
+        );
         let token = String::from_utf8(run(&hub_data, &["token", "create", "--user", "olga"], "").stdout).unwrap();
         let token = token.trim().to_owned();
         let (hub_port, sync) = (free_port(), free_port());

@@ -8,7 +8,11 @@ use super::{Server, free_port, http, json_id, run, text};
 
 /// A club with an owner, a token and one court, written through the console and the API.
 fn club(data: &Path) -> String {
-    let out = run(data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+    let out = run(
+        data,
+        &["user", "add", "olga", "--role", "owner", "--password-stdin", "--own-account"],
+        "owner password 1\n",
+    );
     assert!(out.status.success(), "{}", text(&out));
     let token = run(data, &["token", "create", "--user", "olga"], "");
     let token = String::from_utf8(token.stdout).unwrap().trim().to_owned();
@@ -48,7 +52,7 @@ fn a_restore_cut_short_leaves_the_club_as_it_was() {
     let backup = dir.path().join("club.sqlite3");
     assert!(run(&data, &["backup", backup.to_str().unwrap()], "").status.success());
     // Something after the backup, so we can tell which database is in place.
-    run(&data, &["user", "add", "late", "--role", "coach", "--password-stdin"], "coach password 1\n");
+    run(&data, &["user", "add", "late", "--role", "coach", "--password-stdin", "--own-account"], "coach password 1\n");
 
     // `restore` with files limited to 64 KiB: the shell's `before` decides whether writing past
     // the limit fails (ignored signal: EFBIG) or kills the process (as a power cut would).

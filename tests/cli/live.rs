@@ -79,7 +79,7 @@ fn rss_kib(pid: u32) -> u64 {
 fn only_staff_pages_of_this_server_may_listen() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    run(&data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+    run(&data, &["user", "add", "olga", "--role", "owner", "--password-stdin", "--own-account"], "owner password 1\n");
     let server = Server::start(&data);
     let port = server.port;
     let here = format!("http://127.0.0.1:{port}");
@@ -97,7 +97,7 @@ fn only_staff_pages_of_this_server_may_listen() {
 fn two_hundred_sockets_that_never_read_slow_no_one() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    run(&data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+    run(&data, &["user", "add", "olga", "--role", "owner", "--password-stdin", "--own-account"], "owner password 1\n");
     let token =
         String::from_utf8(run(&data, &["token", "create", "--user", "olga"], "").stdout).unwrap().trim().to_owned();
     let server = Server::start(&data);

@@ -39,8 +39,12 @@ async fn login(port: u16, from: IpAddr, username: &str, password: &str) -> Optio
 fn fifty_concurrent_wrong_logins_keep_memory_bounded_and_a_colleague_gets_in() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    run(data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
-    run(data, &["user", "add", "rita", "--role", "reception", "--password-stdin"], "rita password 1\n");
+    run(data, &["user", "add", "olga", "--role", "owner", "--password-stdin", "--own-account"], "owner password 1\n");
+    run(
+        data,
+        &["user", "add", "rita", "--role", "reception", "--password-stdin", "--own-account"],
+        "rita password 1\n",
+    );
     let server = Server::start(data);
     let (port, pid) = (server.port, server.child.id());
     let seconds: u64 = std::env::var("FLOOD_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);

@@ -146,18 +146,30 @@ fn version_and_help_answer() {
 #[test]
 fn users_are_managed_from_the_console() {
     let dir = tempfile::tempdir().unwrap();
-    let add = run(dir.path(), &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+    let add = run(
+        dir.path(),
+        &["user", "add", "olga", "--role", "owner", "--password-stdin", "--own-account"],
+        "owner password 1\n",
+    );
     assert!(add.status.success(), "{}", text(&add));
     let list = text(&run(dir.path(), &["user", "list"], ""));
     assert!(list.contains("olga") && list.contains("owner") && list.contains("active"), "{list}");
 
-    let dup = run(dir.path(), &["user", "add", "OLGA", "--role", "coach", "--password-stdin"], "another password\n");
+    let dup = run(
+        dir.path(),
+        &["user", "add", "OLGA", "--role", "coach", "--password-stdin", "--own-account"],
+        "another password\n",
+    );
     assert!(!dup.status.success());
     assert_eq!(text(&dup).trim(), "courtside: The username olga is already taken.");
 
-    let short = run(dir.path(), &["user", "add", "kate", "--role", "coach", "--password-stdin"], "short\n");
+    let short =
+        run(dir.path(), &["user", "add", "kate", "--role", "coach", "--password-stdin", "--own-account"], "short\n");
     assert!(!short.status.success());
     assert!(text(&short).contains("at least 10 characters"), "{}", text(&short));
+    // Someone else's account: they choose their own password at first sign-in, as with the Staff page.
+    let kate = run(dir.path(), &["user", "add", "kate", "--role", "coach", "--password-stdin"], "kate password 1\n");
+    assert!(text(&kate).contains("they choose their own password when they first sign in"), "{}", text(&kate));
 
     let token = run(dir.path(), &["token", "create", "--user", "olga", "--name", "website"], "");
     assert!(token.status.success(), "{}", text(&token));
@@ -243,11 +255,11 @@ fn serve_prints_the_setup_url_answers_health_and_survives_kill_9() {
 fn backup_and_restore_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    run(&data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+    run(&data, &["user", "add", "olga", "--role", "owner", "--password-stdin", "--own-account"], "owner password 1\n");
     let file = dir.path().join("before.sqlite3");
     let out = run(&data, &["backup", file.to_str().unwrap()], "");
     assert!(out.status.success(), "{}", text(&out));
-    run(&data, &["user", "add", "late", "--role", "coach", "--password-stdin"], "coach password 1\n");
+    run(&data, &["user", "add", "late", "--role", "coach", "--password-stdin", "--own-account"], "coach password 1\n");
 
     // A file that is not a backup is refused and nothing changes.
     let junk = dir.path().join("junk.sqlite3");
@@ -302,7 +314,7 @@ fn json_id(body: &str) -> String {
 fn a_backup_taken_during_writes_restores_a_consistent_club() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    run(&data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+    run(&data, &["user", "add", "olga", "--role", "owner", "--password-stdin", "--own-account"], "owner password 1\n");
     let token =
         String::from_utf8(run(&data, &["token", "create", "--user", "olga"], "").stdout).unwrap().trim().to_owned();
     let server = Server::start(&data);

@@ -71,7 +71,11 @@ fn memory_stays_within_a_pi_budget_under_a_front_desk_day() {
         None => {
             let out = run(&data, &["demo", "--courts", "4", "--members", "300", "--days", "30"], "");
             assert!(out.status.success(), "{}", super::text(&out));
-            run(&data, &["user", "add", "bench", "--role", "owner", "--password-stdin"], "bench password 1\n");
+            run(
+                &data,
+                &["user", "add", "bench", "--role", "owner", "--password-stdin", "--own-account"],
+                "bench password 1\n",
+            );
         }
     }
     let token =

@@ -69,10 +69,17 @@ fn replay_matches(data: &Path) {
 fn a_demo_clubs_log_rebuilds_every_table() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let out = run(&data, &["demo", "--courts", "2", "--members", "30", "--days", "40", "--seed", "3"], "");
+    let out =
+        run(&data, &["demo", "--courts", "2", "--members", "30", "--days", "40", "--seed", "3", "--locale", "ru"], "");
     assert!(out.status.success(), "{}", text(&out));
+    let hint = format!("courtside --data {} serve", data.display());
+    assert!(text(&out).contains(&hint), "the hint names the data folder it was given: {}", text(&out));
     let hub = open(&data.join("courtside.db"));
     let count = |sql: &str| -> i64 { hub.query_row(sql, [], |r| r.get(0)).unwrap() };
+    // --locale ru: a Russian club in roubles with Russian phones and category names.
+    let ru = "SELECT count(*) FROM club_settings WHERE locale = 'ru' AND currency = 'RUB' AND phone_region = 'RU'";
+    assert_eq!(count(ru), 1);
+    assert_eq!(count("SELECT count(*) FROM member_categories WHERE name = 'Взрослый'"), 1);
     // The log must carry the money as well as the bookings for this test to mean anything.
     assert!(count("SELECT count(*) FROM payments WHERE refund_of IS NOT NULL") > 0, "refunds");
     assert!(count("SELECT count(*) FROM ledger WHERE kind = 'fee'") > 0, "fees");

@@ -53,7 +53,11 @@ fn a_hub_killed_mid_campaign_sends_every_message_exactly_once_after_restart() {
         ),
     )
     .unwrap();
-    let add = run(data, &["user", "add", "olga", "--role", "owner", "--password-stdin"], "owner password 1\n");
+    let add = run(
+        data,
+        &["user", "add", "olga", "--role", "owner", "--password-stdin", "--own-account"],
+        "owner password 1\n",
+    );
     assert!(add.status.success(), "{}", text(&add));
     let token =
         String::from_utf8(run(data, &["token", "create", "--user", "olga"], "").stdout).unwrap().trim().to_owned();

@@ -175,7 +175,7 @@ fi
 part_done "install: dpkg -i to /health 200 (${install_ms} ms of it)"
 
 part "A. data: an owner, an API token, a court, a backup, an edited conffile"
-echo 'owner password 1' | as_service user add olga --role owner --password-stdin
+echo 'owner password 1' | as_service user add olga --role owner --password-stdin --own-account
 token=$(as_service token create --user olga --name packaging-test)
 response=$(api POST /api/v1/courts '{"name":"Centre Court"}')
 [ "$(tail -n 1 <<<"$response")" = 201 ] || fail "creating a court: $response"

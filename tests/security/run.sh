@@ -35,7 +35,7 @@ trap cleanup EXIT
 
 # A small club with some of everything, and a manager's token.
 "$bin" --data "$work/data" demo --courts 2 --members 30 --days 14 >/dev/null
-echo "manager password 1" | "$bin" --data "$work/data" user add max --role manager --password-stdin >/dev/null
+echo "manager password 1" | "$bin" --data "$work/data" user add max --role manager --password-stdin --own-account >/dev/null
 token=$("$bin" --data "$work/data" token create --user max 2>/dev/null)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$bin" --data "$work/data" serve --bind "127.0.0.1:$port" >"$work/server.out" 2>"$work/server.err" &
