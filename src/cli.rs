@@ -386,7 +386,7 @@ fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
                 s.series,
                 s.bookings,
                 s.payments,
-                data_flag(loaded),
+                loaded.data_flag(),
             );
             if s.series_refused > 0 {
                 println!("{} weekly series were refused by the club's booking rules and left out.", s.series_refused);
@@ -692,13 +692,4 @@ fn trim_log(loaded: &Loaded, keep_days: u32) -> anyhow::Result<ExitCode> {
         mb(size())
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// " --data DIR" when the data folder is not the default one, for hints that name a command.
-fn data_flag(loaded: &Loaded) -> String {
-    if !loaded.is_set("data") {
-        return String::new();
-    }
-    let dir = loaded.config.data.display().to_string();
-    if dir.contains(char::is_whitespace) { format!(" --data \"{dir}\"") } else { format!(" --data {dir}") }
 }

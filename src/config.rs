@@ -266,6 +266,15 @@ impl Loaded {
     }
 
     /// True when `key` was set by the operator rather than left at its default.
+    /// " --data DIR" when the data folder is not the default one, for hints that name a command.
+    pub fn data_flag(&self) -> String {
+        if !self.is_set("data") {
+            return String::new();
+        }
+        let dir = self.config.data.display().to_string();
+        if dir.contains(char::is_whitespace) { format!(" --data \"{dir}\"") } else { format!(" --data {dir}") }
+    }
+
     pub fn is_set(&self, key: &str) -> bool {
         self.source_of(key) != "default"
     }
