@@ -154,5 +154,5 @@ async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppErr
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![home]
+    routes![home, super::search::search]
 }

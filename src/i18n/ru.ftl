@@ -434,7 +434,7 @@ reject-category-name-too-long = Название может содержать �
 reject-category-taken = Категория { $name } уже есть.
 reject-import-nothing = Загружать нечего.
 
-nav-grid = Бронирование
+nav-grid = Брони
 hours-n = { $n ->
     [one] { $n } час
     [few] { $n } часа
@@ -1298,3 +1298,11 @@ backups-restore-stop = Остановите Courtside: sudo systemctl stop court
 backups-restore-run = Восстановите выбранный файл (скачанный выше или из папки копий) от имени пользователя, под которым работает Courtside (в Debian: sudo -u courtside):
 backups-restore-start = Запустите Courtside снова: sudo systemctl start courtside. Более старую копию он обновит сам; стойки возьмут свежую копию клуба при следующем подключении.
 backups-restore-kept = Заменённая база сохраняется рядом, так что восстановление можно отменить.
+search-title = Поиск
+search-label = Клиент, карта или номер чека
+search-button = Найти
+search-hint = Имя в любом порядке, телефон как набираете, номер карты или чека.
+search-nothing = По запросу «{ $q }» ничего не найдено.
+search-open-booking = Открыть бронирование
+search-open-receipt = Открыть чек
+search-placeholder = Поиск…

@@ -61,6 +61,12 @@ pub fn payment(conn: &Connection, id: &str) -> rusqlite::Result<Option<Payment>>
     conn.query_row(&format!("SELECT {PAYMENT_COLS} {PAYMENT_FROM} WHERE p.id = ?1"), [id], row_to_payment).optional()
 }
 
+/// The payment (or refund) with receipt number `number`.
+pub fn by_receipt(conn: &Connection, number: i64) -> rusqlite::Result<Option<Payment>> {
+    conn.query_row(&format!("SELECT {PAYMENT_COLS} {PAYMENT_FROM} WHERE p.receipt_no = ?1"), [number], row_to_payment)
+        .optional()
+}
+
 pub fn booking_payments(conn: &Connection, booking_id: &str) -> rusqlite::Result<Vec<Payment>> {
     conn.prepare_cached(&format!(
         "SELECT {PAYMENT_COLS} {PAYMENT_FROM} WHERE p.booking_id = ?1 ORDER BY p.at, p.receipt_no"
