@@ -1,5 +1,4 @@
 //! The start page after login: today at the club, and for managers the state of the system.
 
-pub mod search;
 pub mod today;
 pub mod web;

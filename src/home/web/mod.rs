@@ -1,17 +1,19 @@
 //! The start page after login: today at the club, and for managers the state of the system.
 
+mod search;
+
 use std::collections::HashMap;
 
 use askama::Template;
 use rocket::{Route, State, get, routes};
 
-use super::today::{Today, today};
 use crate::app::App;
 use crate::bookings::store::Booking;
 use crate::cash::model::Shift;
 use crate::core::{self, CommandFilter, CommandRecord};
 use crate::db::{backup, migrate};
 use crate::error::AppError;
+use crate::home::today::{Today, today};
 use crate::web::guards::Staff;
 use crate::web::page::{Html, PageCtx, ok};
 
@@ -154,5 +156,5 @@ async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppErr
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![home, super::search::search]
+    routes![home, search::search]
 }
