@@ -9,6 +9,7 @@ use crate::core::{self, Command, CommandFilter, CommandRecord, Outcome};
 use crate::error::AppError;
 use crate::i18n::rejection_text;
 use crate::web::guards::Manager;
+use crate::web::log_book;
 use crate::web::page::{Html, PageCtx, ok};
 
 const PAGE_SIZE: i64 = 50;
@@ -16,6 +17,8 @@ const PAGE_SIZE: i64 = 50;
 /// One row as shown: the description is rebuilt from the recorded payload, without secrets.
 struct Line {
     record: CommandRecord,
+    who: String,
+    place: String,
     what: String,
     detail: String,
     rejected: Option<String>,
@@ -33,6 +36,8 @@ struct AuditPage {
     status: String,
     from: String,
     to: String,
+    /// Also the SMS sender's routine steps.
+    plumbing: bool,
     page: i64,
     total: i64,
 }
@@ -46,12 +51,13 @@ impl AuditPage {
     fn page_link(&self, page: i64) -> String {
         let enc = |s: &str| rocket::http::RawStr::new(s).percent_encode().to_string();
         format!(
-            "?actor={}&kind={}&status={}&from={}&to={}&page={page}",
+            "?actor={}&kind={}&status={}&from={}&to={}&plumbing={}&page={page}",
             enc(&self.actor),
             enc(&self.kind),
             enc(&self.status),
             enc(&self.from),
-            enc(&self.to)
+            enc(&self.to),
+            self.plumbing
         )
     }
 }
@@ -61,7 +67,7 @@ fn day_start(raw: &str, tz: &TimeZone) -> Option<jiff::Timestamp> {
     date.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp())
 }
 
-#[get("/?<actor>&<kind>&<status>&<from>&<to>&<page>")]
+#[get("/?<actor>&<kind>&<status>&<from>&<to>&<plumbing>&<page>")]
 async fn list(
     _m: Manager,
     ctx: PageCtx,
@@ -71,8 +77,10 @@ async fn list(
     status: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    plumbing: Option<bool>,
     page: Option<i64>,
 ) -> Result<Html, AppError> {
+    let plumbing = plumbing.unwrap_or(false);
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let (actor, kind, status, from, to) = (clean(actor), clean(kind), clean(status), clean(from), clean(to));
     // Past the last page shows an empty list; no page number can overflow the offset.
@@ -89,13 +97,18 @@ async fn list(
             .and_then(|d| d.tomorrow().ok())
             .and_then(|d| day_start(&d.to_string(), &ctx.tz)),
         from_desks: false,
+        // Asking for one of them by kind shows it anyway.
+        except_kinds: if plumbing || kind.is_some() { Vec::new() } else { log_book::SMS_PLUMBING.to_vec() },
         limit: PAGE_SIZE,
         offset: page * PAGE_SIZE,
     };
-    let (records, total, users) = app
+    let (records, total, users, desks) = app
         .db
         .read(move |c| {
-            Ok((core::list_commands(c, &filter)?, core::command_count(c, &filter)?, crate::auth::store::all_users(c)?))
+            let desks: Vec<(String, String)> =
+                crate::desk::store::registry::desks(c)?.into_iter().map(|d| (d.id, d.name)).collect();
+            let users = crate::auth::store::all_users(c)?;
+            Ok((core::list_commands(c, &filter)?, core::command_count(c, &filter)?, users, desks))
         })
         .await?;
     // Summaries name accounts by id; show their usernames instead.
@@ -104,12 +117,15 @@ async fn list(
         .into_iter()
         .map(|record| {
             let what = ctx.t(&format!("kind-{}", record.kind));
-            let detail = AnyCommand::from_payload(&record.payload).map(|c| readable(c.summary())).unwrap_or_default();
+            let detail = AnyCommand::from_payload(&record.payload)
+                .map(|c| log_book::money(&ctx, &c).unwrap_or_else(|| readable(c.summary())))
+                .unwrap_or_default();
             let rejected = match &record.outcome {
                 Outcome::Rejected(r) => Some(rejection_text(ctx.locale, r)),
                 Outcome::Applied { .. } => None,
             };
-            Line { record, what, detail, rejected }
+            let (who, place) = (log_book::who(&ctx, &record), log_book::place(&ctx, &record, &desks));
+            Line { record, who, place, what, detail, rejected }
         })
         .collect();
     let chosen = kind.clone().unwrap_or_default();
@@ -123,6 +139,7 @@ async fn list(
         status: status.unwrap_or_default(),
         from: from.unwrap_or_default(),
         to: to.unwrap_or_default(),
+        plumbing,
         page,
         total,
     })

@@ -144,6 +144,8 @@ pub struct CommandFilter {
     pub until: Option<Timestamp>,
     /// Only commands that came from desks.
     pub from_desks: bool,
+    /// Kinds left out (the SMS sender's routine steps, unless asked for).
+    pub except_kinds: Vec<&'static str>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -174,6 +176,10 @@ fn filter_sql(f: &CommandFilter) -> (String, Vec<rusqlite::types::Value>) {
     }
     if f.from_desks {
         clauses.push("desk_id IS NOT NULL".into());
+    }
+    if !f.except_kinds.is_empty() {
+        clauses.push(format!("kind NOT IN ({})", vec!["?"; f.except_kinds.len()].join(", ")));
+        values.extend(f.except_kinds.iter().map(|k| Value::Text((*k).to_owned())));
     }
     (clauses.join(" AND "), values)
 }

@@ -7,6 +7,7 @@ pub mod forms;
 pub mod guards;
 pub mod health;
 pub mod live;
+pub mod log_book;
 pub mod page;
 pub mod period;
 pub mod render_cache;

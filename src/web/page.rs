@@ -61,13 +61,7 @@ impl PageCtx {
 
     /// What a command in an entity's history did, in words, with why it was refused if it was.
     pub fn history_what(&self, r: &crate::core::CommandRecord) -> String {
-        let what = self.t(&format!("kind-{}", r.kind));
-        match &r.outcome {
-            crate::core::Outcome::Rejected(rej) => {
-                format!("{what} — {}", crate::i18n::rejection_text(self.locale, rej))
-            }
-            crate::core::Outcome::Applied { .. } => what,
-        }
+        super::log_book::what(self, r)
     }
 
     /// "1 h 30 min" for a length in minutes.

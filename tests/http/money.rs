@@ -206,7 +206,11 @@ async fn bookings_carry_their_price_and_managers_can_override_it() {
     assert_eq!(set.status, Status::SeeOther, "{}", set.body);
     let shown = t.get(&page).await;
     assert!(shown.has("₽900.00") && shown.has("set by hand") && shown.has("Coach&#39;s friend"), "{}", shown.body);
-    assert!(t.get("/audit").await.has("Booking price set"));
+    // The audit log reads like a log book: amounts in the club's currency, people and places in words.
+    let audit = t.get("/audit").await;
+    assert!(audit.has("Booking price set") && audit.has("₽900.00 · Coach&#39;s friend"), "{}", audit.body);
+    assert!(!audit.has("90000"), "no minor units");
+    assert!(audit.has("Courtside (automatic)") && audit.has("<td>Server</td>"), "{}", audit.body);
     let back = t.submit(&page, &format!("{page}/price"), &[("list", "true")]).await;
     assert_eq!(back.status, Status::SeeOther);
     assert_eq!(t.count("SELECT price FROM bookings").await, 150_000);

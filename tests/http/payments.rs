@@ -145,6 +145,8 @@ async fn the_desk_takes_splits_and_refunds_payments_and_closes_the_till() {
     let b3 = book(&t, &court, &boris, "2026-12-02", "10:00").await;
     let broke = pay(&t, &b3, "1000", "wallet", &boris, "").await;
     assert!(broke.has("Not enough on the account (balance ₽0.00)"), "{}", broke.body);
+    let history = t.get(&format!("/bookings/{b3}")).await;
+    assert!(history.has("Refused — Payment taken: Not enough on the account"), "{}", history.body);
     let cancelled =
         t.submit(&format!("/bookings/{b3}"), &format!("/bookings/{b3}/cancel"), &[("reason", "Rain")]).await;
     assert_eq!(cancelled.status, Status::SeeOther);

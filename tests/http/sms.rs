@@ -682,6 +682,9 @@ async fn a_campaign_to_a_category_is_previewed_sent_reported_and_exported() {
     heard.mark_unchanged();
     assert_eq!(send(&t).await, 2);
     assert!(heard.has_changed().unwrap(), "sending wakes the open pages");
+    // The sender's routine steps stay out of the audit log unless asked for.
+    assert!(!t.get("/audit").await.has("<strong>SMS batch handed to the provider</strong>"));
+    assert!(t.get("/audit?plumbing=true").await.has("<strong>SMS batch handed to the provider</strong>"));
     heard.mark_unchanged();
     t.advance(SignedDuration::from_mins(1));
     poll(&t).await;

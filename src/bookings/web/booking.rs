@@ -214,7 +214,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
         .into_iter()
         .map(|r| {
             let what = ctx.history_what(&r);
-            (r.executed_at, r.actor_name, what)
+            (r.executed_at, crate::web::log_book::who(&ctx, &r), what)
         })
         .collect();
     let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);

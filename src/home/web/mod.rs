@@ -77,6 +77,10 @@ impl HomePage {
         self.ctx.t(&format!("kind-{}", r.kind))
     }
 
+    fn actor(&self, r: &CommandRecord) -> String {
+        crate::web::log_book::who(&self.ctx, r)
+    }
+
     fn sms_pause_text(&self, reason: &str) -> String {
         self.ctx.t(&format!("sms-paused-{reason}"))
     }
@@ -94,7 +98,9 @@ async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppErr
         .db
         .read(|c| {
             let staff: i64 = crate::auth::store::all_users(c)?.iter().filter(|u| u.active).count() as i64;
-            let recent = core::list_commands(c, &CommandFilter { limit: 8, ..CommandFilter::default() })?;
+            let routine = crate::web::log_book::SMS_PLUMBING.to_vec();
+            let filter = CommandFilter { limit: 8, except_kinds: routine, ..CommandFilter::default() };
+            let recent = core::list_commands(c, &filter)?;
             let sms_paused = crate::sms::store::provider(c)?.and_then(|p| p.paused).map(|(r, note, _)| (r, note));
             Ok((staff, migrate::schema_version(c)?, recent, sms_paused))
         })

@@ -138,7 +138,11 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         .ok_or(AppError::NotFound)?;
     let history = records
         .into_iter()
-        .map(|r| HistoryLine { at: r.executed_at, what: ctx.history_what(&r), who: r.actor_name })
+        .map(|r| HistoryLine {
+            at: r.executed_at,
+            what: ctx.history_what(&r),
+            who: crate::web::log_book::who(&ctx, &r),
+        })
         .collect();
     let (mut upcoming, mut past) = (Vec::new(), Vec::new());
     for (b, court) in bookings {
