@@ -59,11 +59,6 @@ impl PageCtx {
         crate::money::amount::plain(minor.minor(), &self.club.currency)
     }
 
-    /// What a command in an entity's history did, in words, with why it was refused if it was.
-    pub fn history_what(&self, r: &crate::core::CommandRecord) -> String {
-        super::log_book::what(self, r)
-    }
-
     /// "1 h 30 min" for a length in minutes.
     pub fn duration(&self, minutes: u16) -> String {
         match (minutes / 60, minutes % 60) {

@@ -213,7 +213,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
     let history = records
         .into_iter()
         .map(|r| {
-            let what = ctx.history_what(&r);
+            let what = crate::web::log_book::what(&ctx, &r);
             (r.executed_at, crate::web::log_book::who(&ctx, &r), what)
         })
         .collect();

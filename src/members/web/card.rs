@@ -140,7 +140,7 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         .into_iter()
         .map(|r| HistoryLine {
             at: r.executed_at,
-            what: ctx.history_what(&r),
+            what: crate::web::log_book::what(&ctx, &r),
             who: crate::web::log_book::who(&ctx, &r),
         })
         .collect();
