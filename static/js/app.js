@@ -114,13 +114,100 @@ document.addEventListener("DOMContentLoaded", () => {
     window.location.href = url.toString();
   });
 
+  // Moving and resizing: drag a booking to another slot or court, or its lower edge to change
+  // its length; Shift+arrows move a focused booking, Shift+Alt+Up/Down change its length. Each
+  // move is a form posted to the server, which checks it like any change and comes back here.
+  const csrf = holder.dataset.moveCsrf;
+  const geometry = () => {
+    const g = holder.querySelector(".daygrid");
+    const heads = [...holder.querySelectorAll(".court-head")];
+    return { step: Number(g.dataset.step), first: Number(g.dataset.first), heads };
+  };
+  const hhmm = (m) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+  const place = (booking, col, row, span) => {
+    const { step, first, heads } = geometry();
+    const head = heads.find((h) => Number(h.dataset.col) === col);
+    if (!head || row < 1 || span < 1) return;
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = `/bookings/${booking.dataset.id}/move`;
+    // Rows count from 1 (the first slot of the day).
+    const fields = { csrf, court_id: head.dataset.court, start: hhmm(first + (row - 1) * step), minutes: String(span * step) };
+    for (const [name, value] of Object.entries(fields)) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.append(input);
+    }
+    document.body.append(form);
+    form.submit();
+  };
+  const at = (b) => ({ col: Number(b.dataset.col), row: Number(b.dataset.row), span: Number(b.dataset.span) });
+
+  let moving = null;
+  holder.addEventListener("mousedown", (event) => {
+    const booking = event.target.closest("a.booking");
+    if (!csrf || !booking || event.button !== 0) return;
+    event.preventDefault();
+    const rowHeight = booking.getBoundingClientRect().height / Number(booking.dataset.span) || 1;
+    const resize = Boolean(event.target.closest(".resize"));
+    moving = { booking, x: event.clientX, y: event.clientY, rowHeight, resize, ...at(booking), moved: false };
+  });
+  document.addEventListener("mousemove", (event) => {
+    if (!moving) return;
+    const { booking, x, y } = moving;
+    if (!moving.moved && Math.hypot(event.clientX - x, event.clientY - y) < 6) return;
+    moving.moved = true;
+    const rows = Math.round((event.clientY - y) / moving.rowHeight);
+    const { heads } = geometry();
+    const over = heads.find((h) => { const r = h.getBoundingClientRect(); return event.clientX >= r.left && event.clientX < r.right; });
+    const start = at(booking);
+    if (moving.resize) {
+      moving.span = Math.max(1, start.span + rows);
+      booking.style.gridRow = `${start.row + 1} / span ${moving.span}`;
+    } else {
+      moving.row = Math.max(1, start.row + rows);
+      if (over) moving.col = Number(over.dataset.col);
+      booking.style.gridRow = `${moving.row + 1} / span ${start.span}`;
+      booking.style.gridColumn = String(moving.col + 1);
+    }
+    booking.classList.add("moving");
+  });
+  document.addEventListener("mouseup", () => {
+    if (!moving) return;
+    const m = moving;
+    moving = null;
+    if (!m.moved) return;
+    // The drop is not a click on the link.
+    m.booking.addEventListener("click", (e) => e.preventDefault(), { once: true });
+    const was = at(m.booking);
+    if (m.col === was.col && m.row === was.row && m.span === was.span) return;
+    place(m.booking, m.col, m.row, m.span);
+  });
+  holder.addEventListener("keydown", (event) => {
+    const booking = event.target.closest("a.booking");
+    if (!csrf || !booking || !event.shiftKey || !event.key.startsWith("Arrow")) return;
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    const { col, row, span } = at(booking);
+    const d = { ArrowUp: -1, ArrowDown: 1, ArrowLeft: -1, ArrowRight: 1 }[event.key];
+    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) place(booking, col, row, span + d);
+    else if (event.key === "ArrowUp" || event.key === "ArrowDown") place(booking, col, row + d, span);
+    else place(booking, col + d, row, span);
+  }, true);
+  // Back from a move: the booking keeps the focus, for the next key press.
+  const focus = new URLSearchParams(window.location.search).get("focus");
+  const moved = focus && document.getElementById(`b-${focus}`);
+  if (moved) moved.focus();
+
   // Open today's grid at the current time rather than at opening time.
   const line = holder.querySelector(".now-line");
   if (line) line.parentElement.scrollTop = Math.max(0, line.offsetTop - 120);
 
   // Refresh in place: every minute, and when the desk comes back to this tab.
   const refresh = async () => {
-    if (drag || holder.contains(document.activeElement) && document.activeElement !== document.body) return;
+    if (drag || moving || holder.contains(document.activeElement) && document.activeElement !== document.body) return;
     const response = await fetch(holder.dataset.fragment, { headers: { Accept: "text/html" } });
     if (response.ok) holder.innerHTML = await response.text();
   };

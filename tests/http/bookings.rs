@@ -392,3 +392,43 @@ async fn booking_a_member_already_playing_elsewhere_warns_and_lets_staff_go_on()
     assert_eq!(anyway.status, Status::SeeOther, "{}", anyway.body);
     assert_eq!(t.count("SELECT count(*) FROM bookings").await, 2);
 }
+
+#[rocket::async_test]
+async fn a_booking_moves_and_resizes_on_its_day_with_the_same_checks() {
+    let t = TestApp::new().await;
+    let (c1, c2, ivan, anna) = club(&t).await;
+    book(&t, &c1, "2026-12-01", "18:00", "60", &ivan).await;
+    book(&t, &c2, "2026-12-01", "19:00", "60", &anna).await;
+    let id: String = t
+        .app
+        .db
+        .read(move |c| Ok(c.query_row("SELECT id FROM bookings WHERE booker_id = ?1", [&ivan], |r| r.get(0))?))
+        .await
+        .unwrap();
+    let grid = "/grid?date=2026-12-01";
+    let moved = t
+        .submit(grid, &format!("/bookings/{id}/move"), &[("court_id", &c2), ("start", "17:00"), ("minutes", "90")])
+        .await;
+    assert_eq!(moved.location.as_deref(), Some(format!("{grid}&focus={id}").as_str()), "{}", moved.body);
+    let page = t.get(&format!("/bookings/{id}")).await;
+    assert!(page.has("17:00–18:30") && page.has("Court 2"), "{}", page.body);
+    // Onto Anna's 19:00: refused with the reason, and nothing moves.
+    let clash = t
+        .submit(grid, &format!("/bookings/{id}/move"), &[("court_id", &c2), ("start", "18:30"), ("minutes", "60")])
+        .await;
+    assert_eq!(clash.status, Status::SeeOther);
+    let back = t.get(grid).await;
+    assert!(back.has("Anna Smith"), "{}", back.body);
+    assert!(t.get(&format!("/bookings/{id}")).await.has("17:00–18:30"), "nothing moved");
+}
+
+#[rocket::async_test]
+async fn a_free_half_hour_before_a_booking_is_offered_as_it_is() {
+    let t = TestApp::new().await;
+    let (c1, _, ivan, _) = club(&t).await;
+    book(&t, &c1, "2026-12-01", "19:00", "60", &ivan).await;
+    let form = t.get(&format!("/bookings/new?court={c1}&date=2026-12-01&start=18:00")).await;
+    assert!(form.has("Free until 19:00 (1 hour)"), "{}", form.body);
+    let short = t.get(&format!("/bookings/new?court={c1}&date=2026-12-01&start=18:30")).await;
+    assert!(short.has("Only 30 min free here before the booking at 19:00"), "{}", short.body);
+}

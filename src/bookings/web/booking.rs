@@ -285,6 +285,7 @@ pub(super) async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id:
         pass_choices: Vec::new(),
         chosen_pass: String::new(),
         elsewhere: Vec::new(),
+        free_note: None,
     })
 }
 
@@ -411,6 +412,63 @@ pub(super) async fn attendance(
             } else {
                 go(format!("/bookings/{id}"), "success", done)
             }
+        }
+    }
+}
+
+#[derive(FromForm)]
+pub(super) struct MoveForm {
+    #[field(default = String::new())]
+    court_id: String,
+    #[field(default = String::new())]
+    start: String,
+    #[field(default = String::new())]
+    minutes: String,
+}
+
+/// Drag and drop on the grid (or Shift+arrows on a booking): the booking to another court, start
+/// or length on its day, checked like any change. Back to the grid with what happened.
+#[post("/bookings/<id>/move", data = "<form>")]
+pub(super) async fn move_booking(
+    r: Reception,
+    ctx: PageCtx,
+    app: &State<App>,
+    id: String,
+    form: Csrf<MoveForm>,
+) -> Page {
+    let Csrf(f, sub) = form;
+    let lookup = id.clone();
+    let found = app
+        .db
+        .read(move |c| {
+            let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
+            let players = store::players(c, &b.id)?.into_iter().map(|(p, _)| p).collect::<Vec<_>>();
+            Ok(Some((b, players)))
+        })
+        .await?;
+    let Some((b, players)) = found else { return Err(AppError::NotFound) };
+    let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
+    let back = |day| format!("{}&focus={id}", grid_link(day));
+    let moved = LocalSlot {
+        day: slot.day,
+        start: crate::courts::model::DayMinute::parse(&f.start).unwrap_or(slot.start),
+        minutes: f.minutes.trim().parse().unwrap_or(slot.minutes),
+    };
+    let court_id = if f.court_id.trim().is_empty() { b.court_id.clone() } else { f.court_id.trim().to_owned() };
+    let cmd = AnyCommand::UpdateBooking(UpdateBooking {
+        booking_id: id.clone(),
+        court_id,
+        slot: moved,
+        kind: b.kind,
+        booker_id: b.booker_id.clone(),
+        players,
+        note: b.note.clone(),
+    });
+    match submit_on(app, &ctx, r.0.actor(), &sub, cmd, "booking-not-found").await? {
+        Ok(()) => go(back(slot.day), "success", ctx.t("booking-moved")),
+        Err(errors) => {
+            let why = ["form", "start", "minutes", "court_id", "date"].iter().find_map(|f| errors.get(f));
+            go(back(slot.day), "error", why.map_or_else(|| ctx.t("booking-move-refused"), str::to_owned))
         }
     }
 }

@@ -73,6 +73,8 @@ pub(super) struct FormPage {
     pub(super) chosen_pass: String,
     /// Members of this booking already on another court then: saving again goes on.
     pub(super) elsewhere: Vec<String>,
+    /// A new booking's slot runs into the next booking on that court: until when it is free.
+    pub(super) free_note: Option<String>,
 }
 
 /// The pass choice of the booking form, refreshed as staff fill it in.
@@ -190,7 +192,7 @@ pub(super) async fn new_page(
     let (courts, rules) = form_data(app).await?;
     let (booker, booker_id) = prefill.booker(app).await?;
     let default_court = || courts.iter().find(|c| c.draft.active).map(|c| c.id.clone());
-    let form = BookingForm {
+    let mut form = BookingForm {
         command_id: fresh_id(),
         court_id: prefill.court.clone().or_else(default_court).unwrap_or_default(),
         date: parse_day(prefill.date.as_deref(), &ctx).to_string(),
@@ -200,6 +202,21 @@ pub(super) async fn new_page(
         booker,
         booker_id,
         ..Default::default()
+    };
+    let free_note = match free_until(app, &ctx, &form, rules).await? {
+        Some((free, next)) => {
+            // Offer the longest length that fits before the next booking, not a form that fails.
+            let fits = length_options(&ctx, &rules, "").into_iter().map(|(m, _, _)| m).filter(|m| *m <= free).max();
+            let wanted: u16 = form.minutes.parse().unwrap_or(0);
+            if let Some(m) = fits.filter(|m| wanted > *m) {
+                form.minutes = m.to_string();
+            }
+            let (free_text, least) = (ctx.duration(free), ctx.duration(rules.min_minutes));
+            let args = [("time", next.as_str()), ("free", free_text.as_str()), ("least", least.as_str())];
+            let id = if fits.is_some() { "booking-free-until" } else { "booking-free-too-short" };
+            Some(crate::i18n::tr_args(ctx.locale, id, &args))
+        }
+        None => None,
     };
     let (quote, pass_choices) = form_money(app, &ctx, &form, true).await?;
     let chosen_pass = form.pass_id.clone();
@@ -214,7 +231,34 @@ pub(super) async fn new_page(
         pass_choices,
         chosen_pass,
         elsewhere: Vec::new(),
+        free_note,
     })
+}
+
+/// When the next booking on the form's court starts within the longest booking allowed from
+/// the form's start: the minutes free until then and its start ("19:00").
+async fn free_until(
+    app: &App,
+    ctx: &PageCtx,
+    form: &BookingForm,
+    rules: BookingRules,
+) -> anyhow::Result<Option<(u16, String)>> {
+    let (Ok(day), Some(start)) = (form.date.parse::<Date>(), DayMinute::parse(&form.start)) else { return Ok(None) };
+    let slot = LocalSlot { day, start, minutes: rules.max_minutes };
+    let Some((from, to)) = slot.instants(&ctx.tz) else { return Ok(None) };
+    let court = form.court_id.clone();
+    let next = app
+        .db
+        .read(move |c| Ok(crate::bookings::store::active_overlapping(c, &court, from, to, "")?))
+        .await?
+        .into_iter()
+        .filter(|b| b.starts_at > from)
+        .map(|b| b.starts_at)
+        .min();
+    Ok(next.map(|at| {
+        let free = u16::try_from(at.duration_since(from).as_mins()).unwrap_or(u16::MAX);
+        (free, crate::bookings::model::clock_span(at, at, &ctx.tz).0)
+    }))
 }
 
 /// The booker of a booking or series form: the member picked from the suggestions, else one
@@ -319,7 +363,19 @@ pub(super) async fn form_shown(
     let (quote, pass_choices) = form_money(app, &ctx, &form, booking_id.is_none()).await?;
     let chosen_pass = form.pass_id.clone();
     let status = if errors.is_empty() { HttpStatus::Ok } else { HttpStatus::UnprocessableEntity };
-    let page = FormPage { ctx, booking_id, form, courts, rules, errors, quote, pass_choices, chosen_pass, elsewhere };
+    let page = FormPage {
+        ctx,
+        booking_id,
+        form,
+        courts,
+        rules,
+        errors,
+        quote,
+        pass_choices,
+        chosen_pass,
+        elsewhere,
+        free_note: None,
+    };
     Ok(Either::Left(render(status, &page)?))
 }
 

@@ -39,6 +39,7 @@ pub fn routes() -> Vec<Route> {
         form::quote,
         form::pass_options,
         booking::attendance,
+        booking::move_booking,
         series::series_new,
         series::series_preview,
         series::series_create,
