@@ -251,6 +251,9 @@ pub struct SeriesSpec {
 pub struct Occurrence {
     pub day: Date,
     pub problem: Option<Rejection>,
+    /// For a date that cannot be booked: another court free at that time, or the nearest free
+    /// start on the same court, as (court id, start).
+    pub instead: Vec<(String, DayMinute)>,
 }
 
 /// A series on a court that does not exist is refused as a whole, not date by date.
@@ -287,10 +290,46 @@ pub fn plan_series(
             Err(CommandError::Rejected(r)) => Some(r),
             Err(e) => return Err(e),
         };
-        out.push(Occurrence { day, problem });
+        let instead = if problem.is_some() { free_instead(ctx, &tz, spec, slot)? } else { Vec::new() };
+        out.push(Occurrence { day, problem, instead });
     }
     if out.is_empty() {
         return Err(Rejection::new("series-empty").on("weekdays").into());
+    }
+    Ok(out)
+}
+
+/// Where a series date that cannot be booked could go instead: the first other court free at
+/// the same time, and the nearest free start on the same court within two hours.
+fn free_instead(
+    ctx: &Ctx<'_>,
+    tz: &TimeZone,
+    spec: &SeriesSpec,
+    slot: LocalSlot,
+) -> Result<Vec<(String, DayMinute)>, CommandError> {
+    let free = |court: &str, slot: LocalSlot| match bookable(ctx.tx, tz, court, slot, "") {
+        Ok(_) => Ok(true),
+        Err(CommandError::Rejected(_)) => Ok(false),
+        Err(e) => Err(e),
+    };
+    let mut out = Vec::new();
+    for court in courts::courts(ctx.tx)?.into_iter().filter(|c| c.draft.active && c.id != spec.court_id) {
+        if free(&court.id, slot)? {
+            out.push((court.id, slot.start));
+            break;
+        }
+    }
+    let step = courts::rules(ctx.tx)?.slot_minutes.max(1);
+    let at = |shift: i32| {
+        let m = i32::from(slot.start.minutes()) + shift;
+        u16::try_from(m).ok().and_then(DayMinute::new)
+    };
+    let shifts = (1..=120 / i32::from(step)).flat_map(|k| [k * i32::from(step), -k * i32::from(step)]);
+    for start in shifts.filter_map(at) {
+        if free(&spec.court_id, LocalSlot { start, ..slot })? {
+            out.push((spec.court_id.clone(), start));
+            break;
+        }
     }
     Ok(out)
 }

@@ -1305,3 +1305,4 @@ booking-moved = Booking moved.
 booking-move-refused = The booking could not be moved there.
 booking-free-until = Free until { $time } ({ $free }): the next booking on this court starts then.
 booking-free-too-short = Only { $free } free here before the booking at { $time }: shorter than the shortest booking the club allows ({ $least }). Choose another time or court.
+series-instead = Free instead:

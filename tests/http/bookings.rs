@@ -267,6 +267,10 @@ async fn a_season_series_with_a_conflict() {
         preview.body
     );
 
+    // The clash offers where it could go instead: another court then, or the next free hour.
+    assert!(preview.has("Court 2 · 19:00") && preview.has("Court 1 · 20:00"), "{}", preview.body);
+    assert!(preview.has(&format!("/bookings/new?court={c1}&#38;date=2026-12-08&#38;start=20:00")), "{}", preview.body);
+
     // Without skipping the conflict, the series is refused and names the date.
     let strict = t.submit("/series/new", "/series", &pf).await;
     assert_eq!(strict.status, Status::UnprocessableEntity);
@@ -431,4 +435,46 @@ async fn a_free_half_hour_before_a_booking_is_offered_as_it_is() {
     assert!(form.has("Free until 19:00 (1 hour)"), "{}", form.body);
     let short = t.get(&format!("/bookings/new?court={c1}&date=2026-12-01&start=18:30")).await;
     assert!(short.has("Only 30 min free here before the booking at 19:00"), "{}", short.body);
+}
+
+#[rocket::async_test]
+async fn a_series_books_the_dates_ticked_on_its_preview() {
+    let t = TestApp::new().await;
+    let (c1, _, ivan, anna) = club(&t).await;
+    book(&t, &c1, "2026-12-08", "19:00", "60", &anna).await;
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("court_id", &c1),
+        ("weekday", "2"),
+        ("start", "19:00"),
+        ("minutes", "60"),
+        ("first_day", "2026-12-01"),
+        ("last_day", "2026-12-22"),
+        ("booker_id", &ivan),
+        ("kind", "play"),
+    ];
+    // 8 December clashes and is not offered; 22 December is unticked.
+    fields.extend([("day", "2026-12-01"), ("day", "2026-12-15")]);
+    let created = t.submit("/series/new", "/series", &fields).await;
+    assert_eq!(created.status, Status::SeeOther, "{}", created.body);
+    assert_eq!(t.count("SELECT count(*) FROM bookings WHERE series_id IS NOT NULL").await, 2);
+}
+
+#[rocket::async_test]
+async fn repeat_weekly_keeps_what_the_booking_form_holds() {
+    let t = TestApp::new().await;
+    let (_, c2, ivan, _) = club(&t).await;
+    let form = [
+        ("court_id", c2.as_str()),
+        ("date", "2026-12-01"),
+        ("start", "18:30"),
+        ("minutes", "90"),
+        ("kind", "lesson"),
+        ("booker", "Иванов Пётр"),
+        ("booker_id", ivan.as_str()),
+    ];
+    let series = t.submit("/bookings/new", "/series/new", &form).await;
+    assert_eq!(series.status, Status::Ok, "{}", series.body);
+    assert!(series.has(&format!("value=\"{c2}\" selected")), "the court: {}", series.body);
+    assert!(series.has("value=\"90\" selected") && series.has("name=\"kind\" value=\"lesson\""), "{}", series.body);
+    assert!(series.has(&format!("value=\"{ivan}\"")), "the booker");
 }

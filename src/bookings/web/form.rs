@@ -119,13 +119,6 @@ impl FormPage {
     fn action(&self) -> String {
         self.booking_id.as_ref().map_or_else(|| "/bookings".to_owned(), |id| format!("/bookings/{id}"))
     }
-
-    fn series_link(&self) -> String {
-        format!(
-            "/series/new?court={}&date={}&start={}&minutes={}&booker_id={}",
-            self.form.court_id, self.form.date, self.form.start, self.form.minutes, self.form.booker_id
-        )
-    }
 }
 
 /// Start times a form offers: every slot step of the day, `chosen` marked.
@@ -163,6 +156,9 @@ pub(super) async fn form_data(app: &App) -> anyhow::Result<(Vec<Court>, BookingR
 #[derive(FromForm, Default)]
 pub(super) struct Prefill {
     pub(super) court: Option<String>,
+    /// The booking form's own field names, when its "Repeat weekly" sends what is filled in.
+    pub(super) court_id: Option<String>,
+    pub(super) kind: Option<String>,
     pub(super) date: Option<String>,
     pub(super) start: Option<String>,
     pub(super) minutes: Option<String>,
@@ -170,6 +166,25 @@ pub(super) struct Prefill {
 }
 
 impl Prefill {
+    /// The court asked for, by either name.
+    pub(super) fn court(&self) -> Option<String> {
+        self.court.clone().or_else(|| self.court_id.clone()).filter(|c| !c.is_empty())
+    }
+
+    /// What the booking form holds, for its "Repeat weekly".
+    pub(super) fn from_form(f: &BookingForm) -> Prefill {
+        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Prefill {
+            court: None,
+            court_id: some(&f.court_id),
+            kind: some(&f.kind),
+            date: some(&f.date),
+            start: some(&f.start),
+            minutes: some(&f.minutes),
+            booker_id: some(&f.booker_id),
+        }
+    }
+
     pub(super) fn start(&self) -> String {
         self.start.clone().unwrap_or_else(|| "18:00".into())
     }
@@ -194,7 +209,7 @@ pub(super) async fn new_page(
     let default_court = || courts.iter().find(|c| c.draft.active).map(|c| c.id.clone());
     let mut form = BookingForm {
         command_id: fresh_id(),
-        court_id: prefill.court.clone().or_else(default_court).unwrap_or_default(),
+        court_id: prefill.court().or_else(default_court).unwrap_or_default(),
         date: parse_day(prefill.date.as_deref(), &ctx).to_string(),
         start: prefill.start(),
         minutes: prefill.minutes.unwrap_or_else(|| rules.min_minutes.max(60.min(rules.max_minutes)).to_string()),

@@ -41,6 +41,7 @@ pub fn routes() -> Vec<Route> {
         booking::attendance,
         booking::move_booking,
         series::series_new,
+        series::series_from_booking,
         series::series_preview,
         series::series_create,
         series::series_show,

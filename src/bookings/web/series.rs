@@ -8,7 +8,7 @@ use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
 use rocket::{Either, State, get, post};
 
-use super::form::{Prefill, booker_of, court_choices, form_data, length_options, start_options};
+use super::form::{BookingForm, Prefill, booker_of, court_choices, form_data, length_options, start_options};
 use super::{parse_day, status_label};
 use crate::app::App;
 use crate::bookings::commands::{CreateSeries, EditSeries, EndSeries, SeriesSpec};
@@ -53,15 +53,20 @@ pub(super) struct SeriesForm {
     kind: String,
     #[field(default = String::new())]
     note: String,
-    /// Dates to leave out (conflicts), ticked on the preview.
+    /// Dates to leave out (without a preview, e.g. from the API's way of asking).
     #[field(default = Vec::new())]
     skip: Vec<String>,
+    /// The dates ticked on the preview: any other date of the series is left out.
+    #[field(default = Vec::new())]
+    day: Vec<String>,
 }
 
 struct PlannedDay {
     day: String,
     label: String,
     problem: Option<String>,
+    /// Where it could be booked instead: (what, link to the booking form).
+    instead: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -104,12 +109,28 @@ pub(super) async fn series_new(
     app: &State<App>,
     prefill: Prefill,
 ) -> Result<Html, AppError> {
+    series_form(app, ctx, prefill).await
+}
+
+/// "Repeat weekly" on the booking form: the series form with the court, time, length, kind
+/// and booker already chosen there.
+#[post("/series/new", data = "<form>")]
+pub(super) async fn series_from_booking(
+    _r: Reception,
+    ctx: PageCtx,
+    app: &State<App>,
+    form: Csrf<BookingForm>,
+) -> Result<Html, AppError> {
+    series_form(app, ctx, Prefill::from_form(&form.0)).await
+}
+
+async fn series_form(app: &App, ctx: PageCtx, prefill: Prefill) -> Result<Html, AppError> {
     let (courts, rules) = form_data(app).await?;
     let first = parse_day(prefill.date.as_deref(), &ctx);
     let (booker, booker_id) = prefill.booker(app).await?;
     let form = SeriesForm {
         command_id: fresh_id(),
-        court_id: prefill.court.clone().unwrap_or_default(),
+        court_id: prefill.court().unwrap_or_default(),
         weekday: vec![first.weekday().to_monday_one_offset()],
         start: prefill.start(),
         minutes: prefill.minutes.unwrap_or_else(|| rules.min_minutes.to_string()),
@@ -117,7 +138,11 @@ pub(super) async fn series_new(
         last_day: first.checked_add(jiff::Span::new().months(3)).unwrap_or(first).to_string(),
         booker,
         booker_id,
-        kind: "play".into(),
+        kind: prefill
+            .kind
+            .clone()
+            .filter(|k| crate::bookings::model::Kind::parse(k).is_some())
+            .unwrap_or_else(|| "play".into()),
         ..Default::default()
     };
     ok(&SeriesPage { ctx, form, courts, rules, plan: Vec::new(), errors: FieldErrors::default() })
@@ -186,7 +211,9 @@ pub(super) async fn series_preview(
             .await?;
         match result {
             Ok(days) => {
-                f.skip = days.iter().filter(|d| d.problem.is_some()).map(|d| d.day.to_string()).collect();
+                let names: Vec<(String, String)> =
+                    courts.iter().map(|c| (c.id.clone(), c.draft.name.clone())).collect();
+                let name = |id: &str| names.iter().find(|(c, _)| c == id).map_or(String::new(), |(_, n)| n.clone());
                 plan = days
                     .into_iter()
                     .map(|d| PlannedDay {
@@ -197,6 +224,18 @@ pub(super) async fn series_preview(
                             crate::i18n::date(ctx.locale, d.day)
                         ),
                         problem: d.problem.as_ref().map(|p| rejection_text(ctx.locale, p)),
+                        instead: d
+                            .instead
+                            .iter()
+                            .map(|(court, start)| {
+                                let what = format!("{} · {start}", name(court));
+                                let link = format!(
+                                    "/bookings/new?court={court}&date={}&start={start}&minutes={}&booker_id={}",
+                                    d.day, f.minutes, f.booker_id
+                                );
+                                (what, link)
+                            })
+                            .collect(),
                     })
                     .collect();
             }
@@ -229,7 +268,15 @@ pub(super) async fn series_create(r: Reception, ctx: PageCtx, app: &State<App>, 
     let Some(spec) = series_spec(app, &ctx, &f, &mut errors).await? else {
         return again(ctx, f, errors, courts, rules);
     };
-    let skip: Vec<Date> = f.skip.iter().filter_map(|d| d.parse().ok()).collect();
+    // Ticked on the preview: every other date is left out; without a preview, what `skip` says.
+    let skip: Vec<Date> = if f.day.is_empty() {
+        f.skip.iter().filter_map(|d| d.parse().ok()).collect()
+    } else {
+        crate::bookings::model::series_dates(&spec.weekdays, spec.first_day, spec.last_day)
+            .into_iter()
+            .filter(|d| !f.day.contains(&d.to_string()))
+            .collect()
+    };
     let id = sub.id;
     let cmd = AnyCommand::CreateSeries(CreateSeries { series_id: id.to_string(), spec, skip });
     match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
@@ -458,6 +505,7 @@ pub(super) async fn series_copy(_r: Reception, ctx: PageCtx, app: &State<App>, i
         kind: s.kind.as_str().to_owned(),
         note: s.note.clone(),
         skip: Vec::new(),
+        day: Vec::new(),
     };
     let (courts, rules) = (page.courts, page.rules);
     ok(&SeriesPage { ctx: page.ctx, form, courts, rules, plan: Vec::new(), errors: FieldErrors::default() })
