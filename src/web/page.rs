@@ -211,7 +211,13 @@ impl<'r> FromRequest<'r> for PageCtx {
             (None, Some(s)) if s.user.role >= Role::Reception => app.refusals.get(&app.db, app.feed.position()).await,
             _ => 0,
         };
-        let flash = req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten();
+        // A flash is for the page the browser goes to next: a script's background fetch (live
+        // refresh, search) must not take it, or the page after a redirect loses its message.
+        let navigating = req.headers().get_one("Sec-Fetch-Mode").is_none_or(|m| m == "navigate");
+        let flash = match navigating {
+            true => req.guard::<Option<FlashMessage<'_>>>().await.succeeded().flatten(),
+            false => None,
+        };
         let tz = TimeZone::get(&club.time_zone).unwrap_or(TimeZone::UTC);
         Outcome::Success(PageCtx {
             session,

@@ -79,7 +79,9 @@
       const sameShape = parts().every((p) => fresh(p.id)) && [...page.querySelectorAll("[data-live][id]")].every((p) => document.getElementById(p.id));
       if (!sameShape) {
         if (busy(main)) { for (const p of own) p.dataset.liveStale = "1"; return; }
-        swap(main, page.getElementById("main").innerHTML);
+        // The message the last action left ("Booked.") is shown once; keep it through the swap.
+        const flashes = [...main.querySelectorAll(":scope > .flash[role=status]")].map((f) => f.outerHTML).join("");
+        swap(main, flashes + page.getElementById("main").innerHTML);
         return;
       }
       for (const part of own) swap(part, fresh(part.id).innerHTML);

@@ -1,6 +1,6 @@
 //! Courts, opening hours, booking rules and closures: pages and API.
 
-use rocket::http::{Method, Status};
+use rocket::http::{Header, Method, Status};
 
 use crate::support::TestApp;
 
@@ -21,6 +21,9 @@ async fn managers_set_up_courts() {
     assert!(new.has("value=\"Court 1\""), "the form suggests a name: {}", new.body);
     let added = add_court(&t, "Court 1", "clay").await;
     assert_eq!(added.location.as_deref(), Some("/courts"), "{}", added.body);
+    // An open page's live refresh that lands before the redirect's page does not take its message.
+    let background = t.get_with("/courts", Header::new("Sec-Fetch-Mode", "cors")).await;
+    assert!(!background.has("Court 1 added."), "{}", background.body);
     let list = t.get("/courts").await;
     assert!(list.has("Court 1 added.") && list.has("Clay") && list.has("Floodlights"), "{}", list.body);
 
