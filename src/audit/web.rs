@@ -85,8 +85,8 @@ async fn list(
     let (actor, kind, status, from, to) = (clean(actor), clean(kind), clean(status), clean(from), clean(to));
     // Past the last page shows an empty list; no page number can overflow the offset.
     let page = page.unwrap_or(0).clamp(0, 1_000_000);
-    let filter = CommandFilter {
-        actor: actor.clone(),
+    let mut filter = CommandFilter {
+        actor: Vec::new(),
         kind: kind.clone().filter(|k| AnyCommand::KINDS.contains(&k.as_str())),
         status: status.clone().filter(|s| s == "applied" || s == "rejected"),
         since: from.as_deref().and_then(|d| day_start(d, &ctx.tz)),
@@ -102,12 +102,16 @@ async fn list(
         limit: PAGE_SIZE,
         offset: page * PAGE_SIZE,
     };
+    let typed_actor = actor.clone();
     let (records, total, users, desks) = app
         .db
         .read(move |c| {
             let desks: Vec<(String, String)> =
                 crate::desk::store::registry::desks(c)?.into_iter().map(|d| (d.id, d.name)).collect();
             let users = crate::auth::store::all_users(c)?;
+            if let Some(typed) = &typed_actor {
+                filter.actor = names_of(typed, &users);
+            }
             Ok((core::list_commands(c, &filter)?, core::command_count(c, &filter)?, users, desks))
         })
         .await?;
@@ -143,6 +147,19 @@ async fn list(
         page,
         total,
     })
+}
+
+/// The names a person typed in "who" may be recorded under: as typed, and the username and
+/// display name of the staff account it names (in any case).
+fn names_of(typed: &str, users: &[crate::auth::store::StaffUser]) -> Vec<String> {
+    let typed_lower = typed.to_lowercase();
+    let mut names = vec![typed.to_owned()];
+    for u in users {
+        if u.username.to_lowercase() == typed_lower || u.display_name.to_lowercase() == typed_lower {
+            names.extend([u.username.clone(), u.display_name.clone()]);
+        }
+    }
+    names
 }
 
 pub fn routes() -> Vec<Route> {

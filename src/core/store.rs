@@ -137,7 +137,9 @@ impl CommandRecord {
 
 #[derive(Debug, Clone, Default)]
 pub struct CommandFilter {
-    pub actor: Option<String>,
+    /// Any of these names (one person's username and display name: older records hold the
+    /// username).
+    pub actor: Vec<String>,
     pub kind: Option<String>,
     pub status: Option<String>,
     pub since: Option<Timestamp>,
@@ -154,9 +156,9 @@ fn filter_sql(f: &CommandFilter) -> (String, Vec<rusqlite::types::Value>) {
     use rusqlite::types::Value;
     let mut clauses = vec!["1 = 1".to_owned()];
     let mut values = Vec::new();
-    if let Some(a) = &f.actor {
-        clauses.push("actor_name = ?".into());
-        values.push(Value::Text(a.clone()));
+    if !f.actor.is_empty() {
+        clauses.push(format!("actor_name IN ({})", vec!["?"; f.actor.len()].join(", ")));
+        values.extend(f.actor.iter().map(|a| Value::Text(a.clone())));
     }
     if let Some(k) = &f.kind {
         clauses.push("kind = ?".into());

@@ -25,7 +25,7 @@ pub struct SessionInfo {
 
 impl SessionInfo {
     pub fn actor(&self) -> Actor {
-        Actor::Staff { id: self.user.id.clone(), name: self.user.username.clone(), role: self.user.role }
+        Actor::Staff { id: self.user.id.clone(), name: self.user.display_name.clone(), role: self.user.role }
     }
 }
 
@@ -161,7 +161,7 @@ pub type ApiUser = Api<Staff>;
 
 impl<R> Api<R> {
     pub fn actor(&self) -> Actor {
-        Actor::Staff { id: self.0.id.clone(), name: self.0.username.clone(), role: self.0.role }
+        Actor::Staff { id: self.0.id.clone(), name: self.0.display_name.clone(), role: self.0.role }
     }
 }
 

@@ -127,7 +127,7 @@ def test_audit_log_shows_who_did_what(page, server):
     rows = page.locator("table.audit tbody tr")
     assert rows.count() >= 3
     assert "Club settings changed" in rows.first.inner_text()
-    assert "olga" in rows.first.inner_text()
+    assert "Olga Owner" in rows.first.inner_text()
     page.select_option("select[name=kind]", "create_staff_user")
     page.click("form.filters button")
     assert page.locator("table.audit tbody tr").count() == 1

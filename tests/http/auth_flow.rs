@@ -109,7 +109,13 @@ async fn managers_change_roles_disable_and_reset() {
     // The audit log lists every one of these commands with who did it.
     t.login("olga", OWNER_PASSWORD).await;
     let audit = t.get("/audit?kind=set_staff_active").await;
-    assert!(audit.has("Staff account enabled/disabled") && audit.has("olga"), "{}", audit.body);
+    assert!(audit.has("Staff account enabled/disabled") && audit.has("<td>Olga Owner</td>"), "{}", audit.body);
+    // "Who" finds her by username or by name, in any case.
+    for who in ["olga", "olga owner"] {
+        let found = t.get(&format!("/audit?kind=set_staff_active&actor={}", who.replace(' ', "+"))).await;
+        assert!(found.has("<td>Olga Owner</td>"), "{who}: {}", found.body);
+    }
+    assert!(!t.get("/audit?kind=set_staff_active&actor=kate").await.has("<td>Olga Owner</td>"));
     assert!(audit.has("coachkate"), "the summary names the account, not its id: {}", audit.body);
     assert!(!audit.has(&id));
 }
