@@ -1,5 +1,5 @@
 //! `courtside demo`: fills an empty data folder with a believable club (courts, members with
-//! Russian and English names, a price list, weekly series, a year of bookings, and a month of
+//! names and phone numbers of the club's country, a price list, weekly series, a year of bookings, and a month of
 //! the front desk's money: payments, refunds, passes, late-cancel and no-show fees) for trying
 //! Courtside out, for benchmarks and for checking that the change log replays. Everything goes
 //! through the commands, like any other write.
@@ -105,17 +105,21 @@ pub fn localise(app: &App, locale: crate::i18n::Locale) -> anyhow::Result<()> {
 
 /// Prices before any booking, so every booking carries one: weekdays by day and evening, and
 /// weekends; cancelling within a day costs half, not coming costs it all.
-fn price_list(app: &App) -> anyhow::Result<()> {
+fn price_list(app: &App, russian: bool) -> anyhow::Result<()> {
     use crate::prices::commands::{SavePriceRule, SetMoneyPolicy};
     use crate::prices::model::PriceRule;
     use crate::prices::store::{PassUseOn, Policy};
     use Weekday::*;
     let hm = |h: u16| DayMinute::new(h * 60).expect("a time of day");
     let weekdays = vec![Monday, Tuesday, Wednesday, Thursday, Friday];
+    let [day, evening, weekend] = match russian {
+        true => ["Будни, день", "Будни, вечер", "Выходные"],
+        false => ["Weekday daytime", "Weekday evening", "Weekend"],
+    };
     let rules = [
-        ("Weekday daytime", weekdays.clone(), hm(0), hm(17), rub(app, 1200)?),
-        ("Weekday evening", weekdays, hm(17), DayMinute::MIDNIGHT_END, rub(app, 1800)?),
-        ("Weekend", vec![Saturday, Sunday], hm(0), DayMinute::MIDNIGHT_END, rub(app, 1500)?),
+        (day, weekdays.clone(), hm(0), hm(17), rub(app, 1200)?),
+        (evening, weekdays, hm(17), DayMinute::MIDNIGHT_END, rub(app, 1800)?),
+        (weekend, vec![Saturday, Sunday], hm(0), DayMinute::MIDNIGHT_END, rub(app, 1500)?),
     ];
     for (name, weekdays, from, to, per_hour) in rules {
         let rule = PriceRule::band(name, weekdays, from, to, per_hour);
@@ -187,8 +191,9 @@ impl Progress {
     }
 }
 
-fn name(rng: &mut fastrand::Rng) -> String {
-    if rng.u8(0..100) < 75 {
+/// A member's name: mostly Russian in a Russian club, mostly English in any other.
+fn name(rng: &mut fastrand::Rng, russian: bool) -> String {
+    if (rng.u8(0..100) < 85) == russian {
         let first = RU_FIRST[rng.usize(..RU_FIRST.len())];
         let (male, female) = RU_LAST[rng.usize(..RU_LAST.len())];
         let last = if RU_FEMALE.contains(&first) { female } else { male };
@@ -236,12 +241,18 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
     }
     let mut rng = fastrand::Rng::with_seed(opts.seed);
     let mut summary = Summary::default();
+    let club = app.db.read_blocking(|c| Ok(crate::club::store::settings(c)?))?.map(|(_, s)| s);
+    let russian = club.is_some_and(|s| s.locale == crate::i18n::Locale::Ru);
     let mut courts = Vec::new();
     for i in 0..opts.courts {
         let id = Uuid::now_v7().to_string();
         let indoor = i < opts.courts / 2;
+        let (hall, court, inside, outside) = match russian {
+            true => ("Зал", "Корт", "Крытые", "Открытые"),
+            false => ("Hall", "Court", "Indoor", "Outdoor"),
+        };
         let court = CourtDraft {
-            name: format!("{} {}", if indoor { "Hall" } else { "Court" }, i + 1),
+            name: format!("{} {}", if indoor { hall } else { court }, i + 1),
             surface: if indoor {
                 Surface::Hard
             } else if i % 2 == 0 {
@@ -251,7 +262,7 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
             },
             indoor,
             floodlights: indoor || i % 3 != 0,
-            group: if indoor { "Indoor".into() } else { "Outdoor".into() },
+            group: if indoor { inside.into() } else { outside.into() },
             display_order: i as i64 + 1,
             active: true,
         };
@@ -267,13 +278,24 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
     while i < opts.members {
         let drafts: Vec<CreateMember> = (i..opts.members.min(i + BATCH))
             .map(|i| {
-                let phone = if rng.u8(0..100) < 90 {
-                    format!("+7 9{:02} {:03}-{:02}-{:02}", rng.u8(0..100), rng.u16(0..1000), i % 100, rng.u8(0..100))
-                } else {
-                    String::new()
+                // Mobile numbers of the club's country: Russian +7 9xx, or British 077xx.
+                let phone = match (rng.u8(0..100) < 90, russian) {
+                    (false, _) => String::new(),
+                    (true, true) => {
+                        format!(
+                            "+7 9{:02} {:03}-{:02}-{:02}",
+                            rng.u8(0..100),
+                            rng.u16(0..1000),
+                            i % 100,
+                            rng.u8(0..100)
+                        )
+                    }
+                    (true, false) => {
+                        format!("+44 77{}{} {:03}{:03}", rng.u8(1..8), rng.u8(0..10), rng.u16(0..1000), i % 1000)
+                    }
                 };
                 let member = MemberDraft {
-                    full_name: name(&mut rng),
+                    full_name: name(&mut rng, russian),
                     phone,
                     email: String::new(),
                     birth_date: Date::new(rng.i16(1950..2016), rng.i8(1..13), rng.i8(1..29)).ok(),
@@ -307,7 +329,7 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
     if courts.is_empty() || members.is_empty() {
         return Ok(summary);
     }
-    price_list(app)?;
+    price_list(app, russian)?;
     let club = app.db.read_blocking(|c| Ok(crate::club::store::settings(c)?))?;
     let tz = club.and_then(|(_, s)| TimeZone::get(&s.time_zone).ok()).unwrap_or(TimeZone::UTC);
     let today = app.now().to_zoned_datetime(tz.clone()).date();
