@@ -62,8 +62,9 @@ def test_on_a_phone_the_grid_legend_is_one_line(browser, server):
     context.close()
 
 
-def test_receipts_reports_and_the_day_sheet_print_cleanly(page, server):
-    set_up_in(page, server, "en")
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_receipts_reports_and_the_day_sheet_print_cleanly(page, server, lang):
+    set_up_in(page, server, lang)
     open_all_day_any(page, server)
     add_courts(page, server, 2)
     add_price(page, server, "All day", "1000")
@@ -104,16 +105,17 @@ def test_receipts_reports_and_the_day_sheet_print_cleanly(page, server):
     assert align == "right", "Z-report headers line up with their numbers"
     page.emulate_media(media="print")
     expect(page.locator(".topbar")).to_be_hidden()
-    shot(page, "z-report-print")
+    shot(page, f"z-report-print-{lang}")
 
 
-def test_the_owner_backs_up_now_and_downloads_it(page, server):
-    set_up_in(page, server, "ru")
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_owner_backs_up_now_and_downloads_it(page, server, lang):
+    set_up_in(page, server, lang)
     page.goto(server.base + "/backups")
     page.click("#backup-now")
-    expect(page.locator(".flash")).to_contain_text("Резервная копия manual-")
+    expect(page.locator(".flash")).to_contain_text(("Backup" if lang == "en" else "Резервная копия") + " manual-")
     with page.expect_download() as download:
         page.click("#backup-latest")
     assert download.value.suggested_filename.startswith("manual-")
     expect(page.locator("#restore")).to_contain_text("courtside restore --data")
-    shot(page, "backups-ru")
+    shot(page, f"backups-{lang}")

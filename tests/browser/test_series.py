@@ -1,6 +1,7 @@
 """Repeat weekly from the booking form keeps what was chosen; the series preview offers where a
 clashing date could go and books only the dates left ticked."""
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import shot
@@ -9,8 +10,9 @@ from test_money import open_all_day_any
 from test_traps import set_up_in
 
 
-def test_repeat_weekly_and_a_preview_with_a_clash(page, server):
-    set_up_in(page, server, "ru")
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_repeat_weekly_and_a_preview_with_a_clash(page, server, lang):
+    set_up_in(page, server, lang)
     open_all_day_any(page, server)
     add_courts(page, server, 2)
     add_member(page, server, "Anna Smith", "")
@@ -35,7 +37,7 @@ def test_repeat_weekly_and_a_preview_with_a_clash(page, server):
     clash = page.locator("li.conflict[data-day='2027-06-08']")
     expect(clash).to_contain_text("Boris Petrov")
     expect(clash.locator("a")).to_have_count(2)
-    shot(page, "series-preview-ru")
+    shot(page, f"series-preview-{lang}")
     page.uncheck("input[name=day][value='2027-06-22']")
     page.click("form[action='/series'] button.primary")
     expect(page.locator(".flash")).to_be_visible()

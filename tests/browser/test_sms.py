@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from conftest import shot, start_server
 from test_club_core import add_courts, open_all_day, pick_member
 from test_foundation import setup_owner
+from test_traps import set_up_in
 
 
 class FakeSmsRu(BaseHTTPRequestHandler):
@@ -182,11 +183,9 @@ def test_sms_from_settings_to_report(page, sms_server, fake_smsru):
 
 def test_sms_pages_in_russian(page, server, fake_smsru):
     """The same pages in Russian: a mistake keeps the input and says what is wrong in Russian;
-    a Cyrillic text is counted as 70 characters per SMS; a test SMS goes out."""
-    setup_owner(page, server)
-    page.goto(server.base + "/profile")
-    page.select_option("#locale", "ru")
-    page.click("form[action='/profile/language'] button")
+    a Cyrillic text is counted as 70 characters per SMS; a test SMS goes out; a campaign is
+    sent only from its preview, whose button names the number of recipients."""
+    set_up_in(page, server, "ru")
     page.goto(server.base + "/sms/settings")
     assert page.locator("h1").inner_text() == "Настройки SMS"
     page.select_option("#kind", "smsru")
@@ -208,6 +207,10 @@ def test_sms_pages_in_russian(page, server, fake_smsru):
             break
         page.wait_for_timeout(250)
     assert FakeSmsRu.sent[0][2] == "Проверка связи"
+    page.fill("#quiet_from", "00:00")
+    page.fill("#quiet_to", "00:00")
+    page.click("form[action='/sms/settings/club'] button")
+    add_member(page, server, "Анна Смирнова", "+7 900 000-00-06", "Ребёнок")
 
     page.goto(server.base + "/sms/campaigns/new")
     page.fill("#text", "я" * 71)
@@ -215,3 +218,20 @@ def test_sms_pages_in_russian(page, server, fake_smsru):
     page.click("#preview-button")
     expect(page.locator(".field-error").first).to_contain_text("Назовите рассылку")
     shot(page, "43-campaign-ru")
+
+    page.fill("#name", "Лагерь")
+    page.fill("#text", "Лагерь в субботу.")
+    page.select_option("#by", "category")
+    page.select_option("#category_id", label="Ребёнок")
+    page.click("#preview-button")
+    expect(page.locator("#preview")).to_contain_text("Получателей: 1")
+    expect(page.locator("#confirm-line")).to_contain_text("«Лагерь» уйдёт 1 получателю")
+    expect(page.locator("#send-button")).to_have_text("Отправить 1 получателю")
+    shot(page, "campaign-confirmation-ru")
+    page.click("#send-button")
+    assert page.locator(".flash").inner_text() == "Рассылка создана, сообщения в очереди."
+    for _ in range(40):
+        if any(s[2] == "Лагерь в субботу." for s in FakeSmsRu.sent):
+            break
+        page.wait_for_timeout(250)
+    assert ("79000000006", "Лагерь в субботу.") in [s[1:] for s in FakeSmsRu.sent]

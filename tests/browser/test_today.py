@@ -1,6 +1,8 @@
 """The home page is the desk's "today": courts now and next, who arrives within the hour,
 what is not paid and the till — each with its action — in English and Russian."""
 
+import datetime as dt
+
 import pytest
 from playwright.sync_api import expect
 
@@ -52,14 +54,27 @@ def test_today_shows_the_desk_what_to_do_now(page, server, lang):
     expect(page.locator("#court_id option:checked")).to_contain_text("2")
 
 
-def test_check_in_and_no_show_appear_only_when_they_apply(page, server):
-    set_up_in(page, server, "en")
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_check_in_and_no_show_appear_only_when_they_apply(page, server, lang):
+    t = TEXTS[lang]
+    set_up_in(page, server, lang)
     open_all_day_any(page, server)
     add_courts(page, server, 1)
     add_member(page, server, "Anna Smith", "")
-    page.goto(f"{server.base}/bookings/new?date=2030-06-01&start=10:00")
-    pick_member(page, "#booker", "anna", "Anna Smith")
-    page.click("main button[type=submit]")
+    soon = next_slot() + dt.timedelta(minutes=30)
+    for day, start in (("2030-06-01", "10:00"), (soon.date().isoformat(), soon.strftime("%H:%M"))):
+        page.goto(f"{server.base}/bookings/new?date={day}&start={start}")
+        pick_member(page, "#booker", "anna", "Anna Smith")
+        page.click("main button[type=submit]")
+    # Years ahead: neither applies.
+    page.goto(f"{server.base}/grid?date=2030-06-01")
+    page.locator("a.booking", has_text="Anna Smith").click()
+    expect(page.locator("form[action$='/attendance'] button")).to_have_count(0)
+    # Starting within the hour: check-in, but no no-show before the start.
+    page.goto(f"{server.base}/grid?date={soon.date().isoformat()}")
     page.locator("a.booking", has_text="Anna Smith").click()
     actions = page.locator("form[action$='/attendance'] button")
-    expect(actions).to_have_count(0)
+    expect(actions.filter(has_text=t["check_in"])).to_have_count(1)
+    expect(actions.filter(has_text=t["no_show"])).to_have_count(0)
+    actions.filter(has_text=t["check_in"]).click()
+    expect(page.locator("form[action$='/attendance'] button", has_text=t["check_in"])).to_have_count(0)
