@@ -130,13 +130,15 @@ def test_a_late_cancellation_of_a_paid_booking_shows_the_money_first(page, serve
     assert t["cash"] in money
 
 
-def test_time_fields_keep_the_evening_on_a_12_hour_browser(browser, server):
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_time_fields_keep_the_evening_on_a_12_hour_browser(browser, server, lang):
     """A US-English browser shows time inputs in its 12-hour form, where a narrow field cut off
-    the PM and 19:00 read 07:00. The club's time fields are its own: 19:00, fully shown."""
+    the PM and 19:00 read 07:00, whatever the page's language. The club's time fields are its
+    own: 19:00, fully shown."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
     page = context.new_page()
     page.set_default_timeout(10_000)
-    set_up_in(page, server, "en")
+    set_up_in(page, server, lang)
     page.goto(server.base + "/prices")
     page.fill("#lights_from", "7:00 PM")
     page.fill("#late_cancel_pct", "0")
@@ -147,7 +149,7 @@ def test_time_fields_keep_the_evening_on_a_12_hour_browser(browser, server):
     assert field.evaluate("e => e.scrollWidth <= e.clientWidth"), "the whole time is visible"
     add_price(page, server, "Evening", "1500", start="7:30 pm", end="22:00")
     expect(page.locator("table")).to_contain_text("19:30")
-    shot(page, "prices-12-hour-browser")
+    shot(page, f"prices-12-hour-browser-{lang}")
     context.close()
 
 
