@@ -10,6 +10,8 @@ from test_money import open_all_day_any
 from test_traps import set_up_in
 
 MOVED = {"en": "Booking moved.", "ru": "Бронирование перенесено."}
+TOO_SHORT = {"en": "Only 30 min free here before the booking at 13:00",
+             "ru": "Здесь свободно только 30 мин до брони в 13:00"}
 
 
 def centre(locator):
@@ -63,3 +65,7 @@ def test_drag_a_booking_to_another_court_and_time_then_nudge_and_stretch_it(page
     expect(page.locator(".flash")).to_contain_text("Boris Petrov")
     expect(page.locator("a.booking", has_text="Anna Smith")).to_have_attribute("data-span", "2")
     shot(page, f"grid-move-refused-{lang}")
+
+    # The half hour left before Boris's 13:00 says so on the form, before anyone fills it in.
+    page.locator(f"a.cell[data-col='{boris_col}'][data-start='12:30']").click()
+    expect(page.locator("main")).to_contain_text(TOO_SHORT[lang])

@@ -4,6 +4,7 @@ move to delivered and failed, read the report and export it."""
 
 import datetime as dt
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -88,6 +89,19 @@ def add_member(page, server, name, phone, category):
     assert name in page.locator("h1").inner_text()
 
 
+def assert_in_the_clubs_colours(page):
+    """The campaign's progress bar in the club's green, not the browser's blue."""
+    colour = page.locator("progress").evaluate("e => getComputedStyle(e).accentColor")
+    assert colour == "rgb(31, 111, 74)", colour
+
+
+def assert_a_tidy_report(page):
+    """The report's date fields as wide as a date, and costs with their currency."""
+    width = page.locator("#from").evaluate("e => e.getBoundingClientRect().width")
+    assert width < 250, f"the date field is {width}px wide"
+    expect(page.locator(".tile").last).to_contain_text(re.compile(r"\d [A-Z]{3}"))
+
+
 def test_sms_from_settings_to_report(page, sms_server, fake_smsru):
     server = sms_server
     setup_owner(page, server)
@@ -164,6 +178,7 @@ def test_sms_from_settings_to_report(page, sms_server, fake_smsru):
     expect(page.locator("[data-count=delivered]")).to_have_text("1", timeout=60_000)
     expect(page.locator("[data-count=failed]")).to_have_text("1", timeout=60_000)
     assert "Boris Petrov" in page.locator("#messages").inner_text()
+    assert_in_the_clubs_colours(page)
     shot(page, "42-campaign-report")
     texts = sorted(s[2] for s in FakeSmsRu.sent)
     assert "Привет, Anna! Лагерь в субботу." in texts
@@ -171,6 +186,7 @@ def test_sms_from_settings_to_report(page, sms_server, fake_smsru):
     # The delivery report and its CSV.
     page.goto(server.base + "/sms/report")
     expect(page.locator("#messages")).to_contain_text("Boris Petrov")
+    assert_a_tidy_report(page)
     with page.expect_download() as download:
         page.click("text=Export CSV")
     csv_text = open(download.value.path(), encoding="utf-8").read()
@@ -235,3 +251,7 @@ def test_sms_pages_in_russian(page, server, fake_smsru):
             break
         page.wait_for_timeout(250)
     assert ("79000000006", "Лагерь в субботу.") in [s[1:] for s in FakeSmsRu.sent]
+    assert_in_the_clubs_colours(page)
+    page.goto(server.base + "/sms/report")
+    expect(page.locator("#messages")).to_contain_text("Анна Смирнова")
+    assert_a_tidy_report(page)
