@@ -41,6 +41,7 @@ def test_the_header_and_the_picker_find_members_as_the_desk_types_them(page, ser
     add_member(page, server, c["member"], c["phone"])
     member_url = page.url
     add_member(page, server, c["other"], "")
+    other_url, other_card = page.url, page.locator("h1 .mono").inner_text().removeprefix("№ ")
 
     for typed in c["typed"]:
         page.goto(server.base + "/courts")
@@ -64,6 +65,9 @@ def test_the_header_and_the_picker_find_members_as_the_desk_types_them(page, ser
     page.goto(server.base + "/members")
     header_search(page, "№ 1")
     page.wait_for_url(booking_url)
+    # A card number as printed on the card opens its member.
+    header_search(page, other_card)
+    page.wait_for_url(other_url)
     # Several members: the list, to pick from.
     header_search(page, c["part"])
     expect(page.locator("#found-members tbody tr")).to_have_count(2)
