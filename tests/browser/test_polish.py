@@ -49,16 +49,17 @@ def test_the_owners_pages_read_cleanly(page, server, lang):
     assert colour == "rgb(31, 111, 74)", colour
 
 
-def test_on_a_phone_the_grid_legend_is_one_line(browser, server):
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_on_a_phone_the_grid_legend_is_one_line(browser, server, lang):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    set_up_in(page, server, "ru")
+    set_up_in(page, server, lang)
     add_courts(page, server, 2)
     page.goto(f"{server.base}/grid?date=2026-12-10")
     height = page.locator(".legend").evaluate("e => e.getBoundingClientRect().height")
     assert height < 40, f"the legend takes {height}px of an 844px screen"
-    shot(page, "grid-phone-ru")
+    shot(page, f"grid-phone-{lang}")
     context.close()
 
 
