@@ -171,7 +171,7 @@ def test_sms_from_settings_to_report(page, sms_server, fake_smsru):
     expect(page.locator("#preview")).to_contain_text("2 recipients")
     expect(page.locator("#confirm-line")).to_contain_text("“Junior camp” goes to 2 recipients now:")
     expect(page.locator("#send-button")).to_have_text("Send to 2 recipients")
-    shot(page, "campaign-confirmation")
+    shot(page, "campaign-confirmation-en")
     page.click("#send-button")
     assert page.locator(".flash").inner_text() == "Campaign created; its messages are queued."
     campaign_url = page.url
