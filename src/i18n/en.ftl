@@ -936,6 +936,7 @@ reject-sms-secret-required = Enter the provider's key or password.
 reject-sms-secret-again = Enter the secret again: it is not kept when the provider, its address or the login changes.
 reject-sms-login-required = Enter the login (SMSC) or account SID (Twilio).
 reject-sms-base-url-invalid = The address must start with https:// or http://.
+reject-sms-base-url-unusable = This address cannot be used: check it; a host name in another script goes in its xn-- form.
 reject-sms-sender-too-long = The sender name is at most 20 characters.
 reject-sms-sender-required = Twilio needs a sender: your Twilio number or sender ID.
 reject-sms-reminder-hours-range = Between 0 (no reminders) and 72 hours.

@@ -945,6 +945,7 @@ reject-sms-secret-required = Введите ключ или пароль про�
 reject-sms-secret-again = Введите секрет заново: он не сохраняется при смене провайдера, его адреса или логина.
 reject-sms-login-required = Введите логин (SMSC) или Account SID (Twilio).
 reject-sms-base-url-invalid = Адрес должен начинаться с https:// или http://.
+reject-sms-base-url-unusable = Этот адрес не подходит: проверьте его; имя сервера не латиницей запишите в форме xn--.
 reject-sms-sender-too-long = Имя отправителя — не больше 20 символов.
 reject-sms-sender-required = Для Twilio нужен отправитель: ваш номер Twilio или имя.
 reject-sms-reminder-hours-range = От 0 (без напоминаний) до 72 часов.
