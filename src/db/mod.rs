@@ -129,6 +129,9 @@ pub struct Health {
 /// Each connection's page cache (negative: in KiB; SQLite's default), kept small for the Pi.
 pub const CACHE_SIZE: i64 = -1000;
 
+/// How long a pooled connection beyond the first may sit unused before it is closed.
+const IDLE_CONNECTION: Duration = Duration::from_secs(20);
+
 fn init_connection(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     // Every statement that fires the change-log triggers keeps a statement journal: in temporary
@@ -211,8 +214,12 @@ impl Db {
         let manager = SqliteConnectionManager::file(&path).with_flags(flags).with_init(init_connection);
         // Each connection keeps its own page cache and prepared statements (the commands', with
         // their triggers compiled in: megabytes): four serve two to four cores, and a Pi's memory.
+        // Once the desk goes quiet, all but one are closed, and what they held goes back (the
+        // pool looks every 30 s; tests/cli/memory.rs measures the quiet minute).
         let pool = Pool::builder()
             .max_size(4)
+            .min_idle(Some(1))
+            .idle_timeout(Some(IDLE_CONNECTION))
             .connection_timeout(Duration::from_secs(10))
             .build(manager)
             .context("cannot create the database connection pool")?;
