@@ -98,15 +98,19 @@ run() {
 start_server "$DATA"
 DAY=$(date +%F)
 echo "== bookings in the club: $(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/bookings?from=$(date -d '-31 days' +%F)&to=$DAY" | grep -o '"id"' | wc -l) in the last month"
-# Each request a different day of the year, so nearly every one is built afresh (not kept).
-cat > "$DATA/days.lua" <<'LUA'
+# Each request a different day, so nearly every one is built afresh (not kept): days.lua over
+# the coming year, busy.lua over the coming half year, where both the 1-year club's bookings (half
+# of them ahead of today) and the 10-year club's are: the two clubs are compared on busy days.
+for window in days:365 busy:180; do
+    cat > "$DATA/${window%%:*}.lua" <<LUA
 local n = 0
 request = function()
   n = n + 1
-  local day = os.date("!%Y-%m-%d", os.time() + ((n * 7919) % 365) * 86400)
+  local day = os.date("!%Y-%m-%d", os.time() + ((n * 7919) % ${window##*:}) * 86400)
   return wrk.format("GET", "/grid?date=" .. day)
 end
 LUA
+done
 # Seven more staff sign in (eight sessions in all, each an argon2 hash), then 3 s of grid views.
 for _ in $(seq 7); do
     csrf=$(curl -s -c "$DATA/c2" "$BASE/login" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
@@ -121,6 +125,7 @@ done
 run "day grid page (today)" -H "$COOKIE" "$BASE/grid?date=$DAY"
 run "day grid fragment" -H "$COOKIE" "$BASE/grid/fragment?date=$DAY"
 run "day grid page, a different day each request (built, not kept)" -H "$COOKIE" -s "$DATA/days.lua" "$BASE/"
+run "day grid page, a different busy day each request (the next half year)" -H "$COOKIE" -s "$DATA/busy.lua" "$BASE/"
 GRID1=$CPU_MS
 run "member search, 'иван'" -H "$COOKIE" "$BASE/members/search?q=%D0%B8%D0%B2%D0%B0%D0%BD"
 SEARCH1=$CPU_MS
@@ -182,7 +187,7 @@ if [ "${BENCH_SHORT:-0}" != 1 ]; then
     make_club "$DATA10" 3650
     start_server "$DATA10"
     curl -s -o /dev/null -H "$COOKIE" "$BASE/members/search?q=916"
-    run "10-year club: day grid page, a different day each request" -H "$COOKIE" -s "$DATA/days.lua" "$BASE/"
+    run "10-year club: day grid page, a different busy day each request" -H "$COOKIE" -s "$DATA/busy.lua" "$BASE/"
     GRID10=$CPU_MS
     run "10-year club: member search, 'иван'" -H "$COOKIE" "$BASE/members/search?q=%D0%B8%D0%B2%D0%B0%D0%BD"
     SEARCH10=$CPU_MS
