@@ -19,8 +19,33 @@ pub struct StaffUser {
     pub created_at: Timestamp,
 }
 
-const USER_COLS: &str =
-    "id, username, display_name, role, locale, password_hash, must_change_password, active, created_at";
+/// The columns `row_to_user` reads, each with the given table prefix: constant SQL, so the
+/// statements that check a session or token on every request come from the statement cache.
+macro_rules! user_cols {
+    ($p:literal) => {
+        concat!(
+            $p,
+            "id, ",
+            $p,
+            "username, ",
+            $p,
+            "display_name, ",
+            $p,
+            "role, ",
+            $p,
+            "locale, ",
+            $p,
+            "password_hash, ",
+            $p,
+            "must_change_password, ",
+            $p,
+            "active, ",
+            $p,
+            "created_at"
+        )
+    };
+}
+const USER_COLS: &str = user_cols!("");
 
 fn ts(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or_default()
@@ -162,22 +187,20 @@ pub fn insert_session(
 }
 
 pub fn session(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<Session>> {
-    let cols = USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
-    conn.query_row(
-        &format!(
-            "SELECT {cols}, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s \
-             JOIN staff_users u ON u.id = s.user_id WHERE s.token_hash = ?1"
-        ),
-        [token_hash],
-        |r| {
-            Ok(Session {
-                user: row_to_user(r)?,
-                csrf_token: r.get(9)?,
-                created_at: ts(r.get(10)?),
-                last_seen_at: ts(r.get(11)?),
-            })
-        },
-    )
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        user_cols!("u."),
+        ", s.csrf_token, s.created_at, s.last_seen_at FROM sessions s \
+         JOIN staff_users u ON u.id = s.user_id WHERE s.token_hash = ?1"
+    ))?
+    .query_row([token_hash], |r| {
+        Ok(Session {
+            user: row_to_user(r)?,
+            csrf_token: r.get(9)?,
+            created_at: ts(r.get(10)?),
+            last_seen_at: ts(r.get(11)?),
+        })
+    })
     .optional()
 }
 
@@ -293,14 +316,12 @@ pub fn tokens(conn: &Connection) -> rusqlite::Result<Vec<ApiToken>> {
 /// The active user behind a live (unrevoked) token. A password reset, which makes an account
 /// change its password before it can work, ends its tokens, and none are issued to it until then.
 pub fn user_by_token(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<StaffUser>> {
-    let cols = USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
-    conn.query_row(
-        &format!(
-            "SELECT {cols} FROM api_tokens t JOIN staff_users u ON u.id = t.user_id \
-             WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.active = 1"
-        ),
-        [token_hash],
-        row_to_user,
-    )
+    conn.prepare_cached(concat!(
+        "SELECT ",
+        user_cols!("u."),
+        " FROM api_tokens t JOIN staff_users u ON u.id = t.user_id \
+         WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.active = 1"
+    ))?
+    .query_row([token_hash], row_to_user)
     .optional()
 }

@@ -23,9 +23,9 @@ pub struct GridCourt {
 
 /// One slot of one court not under a booking: free (bookable) or closed.
 pub struct Cell {
+    /// The court's column, one more than its index in `DayGrid::courts`.
     pub column: usize,
     pub row: usize,
-    pub court_id: String,
     pub start: DayMinute,
     pub open: bool,
 }
@@ -89,6 +89,13 @@ pub struct DayGrid {
     pub times: Vec<(usize, DayMinute)>,
     pub cells: Vec<Cell>,
     pub blocks: Vec<Block>,
+}
+
+impl DayGrid {
+    /// The court a free slot is on (cells keep no copy of its id: a busy day has hundreds).
+    pub fn court_id(&self, cell: &Cell) -> &str {
+        &self.courts[cell.column - 1].id
+    }
 }
 
 pub struct GridInput<'a> {
@@ -170,7 +177,7 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
     let mut cells = Vec::new();
     for r in 0..rows {
         let start = first + step * r as u16;
-        for (i, c) in courts.iter().enumerate() {
+        for i in 0..courts.len() {
             if covered[r * courts.len() + i] {
                 continue;
             }
@@ -178,7 +185,6 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
             cells.push(Cell {
                 column: i + 1,
                 row: r + 1,
-                court_id: c.id.clone(),
                 start: DayMinute::new(start).unwrap_or(DayMinute::MIDNIGHT_END),
                 open,
             });

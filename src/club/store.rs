@@ -5,20 +5,21 @@ use super::model::ClubSettings;
 use crate::i18n::Locale;
 
 pub fn settings(conn: &Connection) -> rusqlite::Result<Option<(String, ClubSettings)>> {
-    conn.query_row("SELECT id, name, time_zone, locale, currency, phone_region FROM club_settings LIMIT 1", [], |r| {
-        let locale: String = r.get(3)?;
-        Ok((
-            r.get(0)?,
-            ClubSettings {
-                name: r.get(1)?,
-                time_zone: r.get(2)?,
-                locale: Locale::parse(&locale).unwrap_or_default(),
-                currency: r.get(4)?,
-                phone_region: r.get(5)?,
-            },
-        ))
-    })
-    .optional()
+    conn.prepare_cached("SELECT id, name, time_zone, locale, currency, phone_region FROM club_settings LIMIT 1")?
+        .query_row([], |r| {
+            let locale: String = r.get(3)?;
+            Ok((
+                r.get(0)?,
+                ClubSettings {
+                    name: r.get(1)?,
+                    time_zone: r.get(2)?,
+                    locale: Locale::parse(&locale).unwrap_or_default(),
+                    currency: r.get(4)?,
+                    phone_region: r.get(5)?,
+                },
+            ))
+        })
+        .optional()
 }
 
 /// The club's time zone (UTC until one is set).

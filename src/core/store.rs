@@ -33,11 +33,10 @@ fn ms(t: Timestamp) -> i64 {
 }
 
 pub(super) fn outcome_of(conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredOutcome>> {
-    conn.query_row(
-        &format!("SELECT {OUTCOME_COLS}, coalesce(request_hash, payload_hash) FROM commands WHERE id = ?1"),
-        [id],
-        |r| Ok(StoredOutcome { outcome: row_to_outcome(r, 0)?, request_hash: r.get(5)? }),
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {OUTCOME_COLS}, coalesce(request_hash, payload_hash) FROM commands WHERE id = ?1"
+    ))?
+    .query_row([id], |r| Ok(StoredOutcome { outcome: row_to_outcome(r, 0)?, request_hash: r.get(5)? }))
     .optional()
 }
 

@@ -121,7 +121,12 @@ impl DayMinute {
 
 impl std::fmt::Display for DayMinute {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+        // By hand, not `write!("{:02}:{:02}")`: the day grid writes three per free slot, and
+        // the formatting machinery was 4 % of an uncached grid's CPU.
+        let (h, m) = (self.0 / 60, self.0 % 60);
+        let digit = |n: u16| b'0' + (n % 10) as u8;
+        let text = [digit(h / 10), digit(h), b':', digit(m / 10), digit(m)];
+        f.write_str(std::str::from_utf8(&text).map_err(|_| std::fmt::Error)?)
     }
 }
 

@@ -32,14 +32,16 @@ fn row_to_court(r: &Row<'_>) -> rusqlite::Result<Court> {
 
 /// Every court in display order (group, then order, then name); inactive ones last.
 pub fn courts(conn: &Connection) -> rusqlite::Result<Vec<Court>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COURT_COLS} FROM courts ORDER BY active DESC, display_order, court_group, lower(name)"
     ))?;
     stmt.query_map([], row_to_court)?.collect()
 }
 
 pub fn court(conn: &Connection, id: &str) -> rusqlite::Result<Option<Court>> {
-    conn.query_row(&format!("SELECT {COURT_COLS} FROM courts WHERE id = ?1"), [id], row_to_court).optional()
+    conn.prepare_cached(&format!("SELECT {COURT_COLS} FROM courts WHERE id = ?1"))?
+        .query_row([id], row_to_court)
+        .optional()
 }
 
 pub fn court_by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<Court>> {
@@ -102,7 +104,7 @@ fn hours(opens: Option<i64>, closes: Option<i64>) -> Option<Hours> {
 /// The club's week: stored weekdays, the default for the others.
 pub fn week(conn: &Connection) -> rusqlite::Result<Week> {
     let mut week = Week::default();
-    let mut stmt = conn.prepare("SELECT weekday, opens, closes FROM opening_hours")?;
+    let mut stmt = conn.prepare_cached("SELECT weekday, opens, closes FROM opening_hours")?;
     let rows =
         stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, Option<i64>>(2)?)))?;
     for row in rows {
@@ -129,9 +131,8 @@ pub fn set_day(conn: &Connection, weekday: i64, h: Option<Hours>, new_id: &str) 
 
 pub fn rules(conn: &Connection) -> rusqlite::Result<BookingRules> {
     Ok(conn
-        .query_row("SELECT slot_minutes, min_minutes, max_minutes FROM booking_rules LIMIT 1", [], |r| {
-            Ok(BookingRules { slot_minutes: r.get(0)?, min_minutes: r.get(1)?, max_minutes: r.get(2)? })
-        })
+        .prepare_cached("SELECT slot_minutes, min_minutes, max_minutes FROM booking_rules LIMIT 1")?
+        .query_row([], |r| Ok(BookingRules { slot_minutes: r.get(0)?, min_minutes: r.get(1)?, max_minutes: r.get(2)? }))
         .optional()?
         .unwrap_or_default())
 }
@@ -169,8 +170,9 @@ fn row_to_closure(r: &Row<'_>) -> rusqlite::Result<Closure> {
 
 /// Closures that end on or after `from` (the ones that still matter), soonest first.
 pub fn closures_from(conn: &Connection, from: Date) -> rusqlite::Result<Vec<Closure>> {
-    let mut stmt = conn
-        .prepare(&format!("SELECT {CLOSURE_COLS} FROM closures WHERE last_day >= ?1 ORDER BY first_day, last_day"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {CLOSURE_COLS} FROM closures WHERE last_day >= ?1 ORDER BY first_day, last_day"
+    ))?;
     stmt.query_map([from.to_string()], row_to_closure)?.collect()
 }
 

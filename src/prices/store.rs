@@ -85,22 +85,21 @@ impl Policy {
 
 pub fn policy(conn: &Connection) -> rusqlite::Result<Policy> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT lights_from_min, lights_per_hour, guest_fee, cancel_window_hours, late_cancel_pct, no_show_pct, \
              pass_use_on FROM money_policy LIMIT 1",
-            [],
-            |r| {
-                Ok(Policy {
-                    lights_from: r.get::<_, Option<u16>>(0)?.and_then(DayMinute::new),
-                    lights_per_hour: r.get(1)?,
-                    guest_fee: r.get(2)?,
-                    cancel_window_hours: r.get(3)?,
-                    late_cancel_pct: r.get(4)?,
-                    no_show_pct: r.get(5)?,
-                    pass_use_on: PassUseOn::parse(&r.get::<_, String>(6)?).unwrap_or_default(),
-                })
-            },
-        )
+        )?
+        .query_row([], |r| {
+            Ok(Policy {
+                lights_from: r.get::<_, Option<u16>>(0)?.and_then(DayMinute::new),
+                lights_per_hour: r.get(1)?,
+                guest_fee: r.get(2)?,
+                cancel_window_hours: r.get(3)?,
+                late_cancel_pct: r.get(4)?,
+                no_show_pct: r.get(5)?,
+                pass_use_on: PassUseOn::parse(&r.get::<_, String>(6)?).unwrap_or_default(),
+            })
+        })
         .optional()?
         .unwrap_or_default())
 }

@@ -57,7 +57,7 @@ pub fn txns_after(conn: &Connection, after: i64, limit: i64, max_bytes: usize) -
 
 /// This history's identity: a new one after a restore or a rewrite of club data.
 pub fn log_id(conn: &Connection) -> rusqlite::Result<String> {
-    conn.query_row("SELECT v FROM sync_meta WHERE k = 'log_id'", [], |r| r.get(0))
+    conn.prepare_cached("SELECT v FROM sync_meta WHERE k = 'log_id'")?.query_row([], |r| r.get(0))
 }
 
 pub use crate::db::changelog::head;

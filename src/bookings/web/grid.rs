@@ -44,14 +44,7 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
     let (court_list, rules, week, closures, bookings, paid, tentative) = app
         .db
         .read(move |c| {
-            let mut names = store::player_names_between(c, from, to)?;
-            let with_players: Vec<(Booking, Vec<String>)> = store::between(c, from, to)?
-                .into_iter()
-                .map(|b| {
-                    let players = names.remove(&b.id).unwrap_or_default();
-                    (b, players)
-                })
-                .collect();
+            let with_players = store::between_with_players(c, from, to)?;
             // A booking from the night before may still be on today's grid.
             let paid =
                 crate::payments::store::paid_for_bookings_between(c, from - jiff::SignedDuration::from_hours(24), to)?;

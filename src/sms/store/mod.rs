@@ -46,22 +46,21 @@ impl Default for Settings {
 
 pub fn settings(conn: &Connection) -> rusqlite::Result<Settings> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT reminder_hours, confirmations, cancellations, quiet_from_min, quiet_to_min, tpl_reminder, \
              tpl_confirmation, tpl_cancellation FROM sms_settings LIMIT 1",
-            [],
-            |r| {
-                Ok(Settings {
-                    reminder_hours: r.get(0)?,
-                    confirmations: r.get(1)?,
-                    cancellations: r.get(2)?,
-                    quiet: QuietHours { from: r.get(3)?, to: r.get(4)? },
-                    tpl_reminder: r.get(5)?,
-                    tpl_confirmation: r.get(6)?,
-                    tpl_cancellation: r.get(7)?,
-                })
-            },
-        )
+        )?
+        .query_row([], |r| {
+            Ok(Settings {
+                reminder_hours: r.get(0)?,
+                confirmations: r.get(1)?,
+                cancellations: r.get(2)?,
+                quiet: QuietHours { from: r.get(3)?, to: r.get(4)? },
+                tpl_reminder: r.get(5)?,
+                tpl_confirmation: r.get(6)?,
+                tpl_cancellation: r.get(7)?,
+            })
+        })
         .optional()?
         .unwrap_or_default())
 }
@@ -277,12 +276,9 @@ pub fn message(conn: &Connection, id: &str) -> rusqlite::Result<Option<Message>>
 }
 
 pub fn booking_message(conn: &Connection, booking_id: &str, kind: Kind) -> rusqlite::Result<Option<Message>> {
-    conn.query_row(
-        &format!("SELECT {MSG_COLS} {MSG_FROM} WHERE s.booking_id = ?1 AND s.kind = ?2"),
-        params![booking_id, kind.as_str()],
-        row_to_message,
-    )
-    .optional()
+    conn.prepare_cached(&format!("SELECT {MSG_COLS} {MSG_FROM} WHERE s.booking_id = ?1 AND s.kind = ?2"))?
+        .query_row(params![booking_id, kind.as_str()], row_to_message)
+        .optional()
 }
 
 /// Moves a still-pending booking message to a new time and text (the booking moved).
