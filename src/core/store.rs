@@ -221,11 +221,12 @@ pub fn command_record(conn: &Connection, id: &str) -> rusqlite::Result<Option<Co
 
 /// The newest commands whose payload names `id` (an entity's history), newest first.
 pub fn commands_mentioning(conn: &Connection, id: &str, limit: i64) -> rusqlite::Result<Vec<CommandRecord>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT id, kind, payload, actor_name, origin, executed_at, {OUTCOME_COLS} FROM commands \
-         WHERE instr(payload, ?1) > 0 ORDER BY executed_at DESC, id DESC LIMIT ?2"
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT c.id, kind, payload, actor_name, origin, c.executed_at, {OUTCOME_COLS} FROM command_mentions m \
+         JOIN commands c ON c.id = m.command_id WHERE m.subject = ?1 \
+         ORDER BY m.executed_at DESC, m.command_id DESC LIMIT ?2"
     ))?;
-    stmt.query_map(params![format!("\"{id}\""), limit], row_to_record)?.collect()
+    stmt.query_map(params![id, limit], row_to_record)?.collect()
 }
 
 pub fn command_count(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<i64> {
@@ -235,4 +236,34 @@ pub fn command_count(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<i
         rusqlite::params_from_iter(values),
         |r| r.get(0),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{TestDb, slot};
+
+    fn kinds(db: &TestDb, id: &str) -> Vec<String> {
+        super::commands_mentioning(&db.conn, id, 10).unwrap().into_iter().map(|r| r.kind).collect()
+    }
+
+    #[test]
+    fn an_entity_history_lists_the_commands_naming_it_newest_first_and_forgets_removed_ones() {
+        let mut db = TestDb::new();
+        let court = db.court("Court 1");
+        let anna = db.member("Anna", "+79161234567");
+        let boris = db.member("Boris", "+79161234568");
+        let booking = db.book(&court, &anna, slot("2026-12-10", "10:00", 60)).unwrap();
+        assert_eq!(kinds(&db, &anna), ["create_booking", "create_member"]);
+        assert_eq!(kinds(&db, &booking), ["create_booking"]);
+        assert_eq!(kinds(&db, &boris), ["create_member"], "another member's booking is not in Boris's history");
+
+        // A desk drops its own commands on a rebase; their mentions go with them.
+        db.conn.execute("DELETE FROM commands WHERE kind = 'create_booking'", []).unwrap();
+        assert_eq!(kinds(&db, &anna), ["create_member"]);
+        let left: i64 = db
+            .conn
+            .query_row("SELECT count(*) FROM command_mentions WHERE subject = ?1", [&booking], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+    }
 }

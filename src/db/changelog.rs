@@ -43,6 +43,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "change_log",
     "write_context",
     "commands",
+    "command_mentions",
     "api_tokens",
     "sessions",
     "sms_provider",

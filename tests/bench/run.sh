@@ -4,7 +4,7 @@
 # at start, after 8 staff logins and 3 s of grid views, after every run, after the whole
 # benchmark and after a quiet minute; for each wrk run its rate, p50/p99 and the server's CPU per
 # request (from /proc, so wrk's own CPU on the shared cores is not counted): the day grid cached
-# and built afresh, member search, booking creation; the live pages' WebSocket (tests/bench/live.py);
+# and built afresh, member search, one court's week, the member card, booking creation; the live pages' WebSocket (tests/bench/live.py);
 # the memory test (tests/cli/memory.rs: a mixed load, LOAD_SECONDS long, fails over budget); the
 # same grid, search and booking figures for a 10-year club, with the ratios; then desks
 # (tests/bench/desks.py) and a desk's catch-up (tests/bench/catch_up.py).
@@ -130,6 +130,31 @@ GRID1=$CPU_MS
 run "member search, 'иван'" -H "$COOKIE" "$BASE/members/search?q=%D0%B8%D0%B2%D0%B0%D0%BD"
 SEARCH1=$CPU_MS
 run "member search, phone digits '916'" -H "$COOKIE" "$BASE/members/search?q=916"
+# One court's week (a different week each request) and the member card (200 members in turn:
+# bookings, payments, passes, SMS, history), each card read once first: the first read of a
+# member's history comes from disk.
+WEEK_COURT=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/courts" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+CARD_IDS=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/members?limit=200" | grep -o '"id":"[^"]*"' | cut -d'"' -f4 | tr '\n' ' ')
+cat > "$DATA/week.lua" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  local day = os.date("!%Y-%m-%d", os.time() + ((n * 7919) % 180) * 86400)
+  return wrk.format("GET", "/grid/week?court=$WEEK_COURT&date=" .. day)
+end
+LUA
+cat > "$DATA/card.lua" <<LUA
+local ids = {}
+for id in string.gmatch("$CARD_IDS", "%S+") do ids[#ids + 1] = id end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/members/" .. ids[(n % #ids) + 1])
+end
+LUA
+for id in $CARD_IDS; do curl -s -o /dev/null -H "$COOKIE" "$BASE/members/$id"; done
+run "week view of one court, a different week each request" -H "$COOKIE" -s "$DATA/week.lua" "$BASE/"
+run "member card, 200 members in turn" -H "$COOKIE" -s "$DATA/card.lua" "$BASE/"
 
 # Booking creation: every request a different free slot (a court in a far-future month).
 book() {

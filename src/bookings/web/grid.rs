@@ -279,13 +279,19 @@ async fn week(
     let (from, _) = day_bounds(monday, &tz).ok_or(AppError::NotFound)?;
     let (to, _) =
         day_bounds(monday.checked_add(jiff::Span::new().days(7)).unwrap_or(monday), &tz).ok_or(AppError::NotFound)?;
-    let all = app.db.read(|c| Ok(courts::courts(c)?)).await?;
-    let court = court
-        .and_then(|id| all.iter().find(|c| c.id == id).cloned())
-        .or_else(|| all.first().cloned())
+    let (all, court, bookings) = app
+        .db
+        .read(move |c| {
+            let all = courts::courts(c)?;
+            let Some(court) = court.and_then(|id| all.iter().find(|c| c.id == id)).or(all.first()).cloned() else {
+                return Ok(None);
+            };
+            // The one court's active bookings, from its index: not every court's week, filtered here.
+            let bookings = store::active_overlapping(c, &court.id, from, to, "")?;
+            Ok(Some((all, court, bookings)))
+        })
+        .await?
         .ok_or(AppError::NotFound)?;
-    let court_id = court.id.clone();
-    let bookings = app.db.read(move |c| Ok(store::between(c, from, to)?)).await?;
     let mut days: Vec<WeekDay> = (0..7)
         .map(|i| {
             let d = monday.checked_add(jiff::Span::new().days(i)).unwrap_or(monday);
@@ -296,7 +302,7 @@ async fn week(
             }
         })
         .collect();
-    for b in bookings.into_iter().filter(|b| b.court_id == court_id && b.status != Status::Cancelled) {
+    for b in bookings {
         let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, &tz);
         if let Some(d) = days.iter_mut().find(|d| d.day == slot.day) {
             let end =
