@@ -143,13 +143,43 @@ pub fn between(conn: &Connection, from: Timestamp, to: Timestamp) -> rusqlite::R
     stmt.query_map(params![from.as_millisecond(), to.as_millisecond(), LONGEST_MS], row_to_booking)?.collect()
 }
 
-/// A member's bookings as booker or player, newest first.
-pub fn of_member(conn: &Connection, member_id: &str, limit: i64) -> rusqlite::Result<Vec<Booking>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {COLS} {FROM} WHERE b.booker_id = ?1 \
-         OR b.id IN (SELECT booking_id FROM booking_players WHERE member_id = ?1) ORDER BY b.starts_at DESC LIMIT ?2"
+/// A member's bookings (as booker or player) not yet over at `now`, soonest first. Each side
+/// reads its own index, limited before the two are joined: a member with years of history
+/// costs what one with a week does.
+pub fn upcoming_of_member(
+    conn: &Connection,
+    member_id: &str,
+    now: Timestamp,
+    limit: i64,
+) -> rusqlite::Result<Vec<Booking>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS} {FROM} WHERE b.id IN ( \
+           SELECT id FROM (SELECT id FROM bookings WHERE booker_id = ?1 AND starts_at > ?2 - ?4 AND ends_at > ?2 \
+             ORDER BY starts_at LIMIT ?3) \
+           UNION ALL SELECT id FROM (SELECT x.id FROM booking_players p JOIN bookings x ON x.id = p.booking_id \
+             WHERE p.member_id = ?1 AND x.starts_at > ?2 - ?4 AND x.ends_at > ?2 ORDER BY x.starts_at LIMIT ?3)) \
+         ORDER BY b.starts_at LIMIT ?3"
     ))?;
-    stmt.query_map(params![member_id, limit], row_to_booking)?.collect()
+    stmt.query_map(params![member_id, now.as_millisecond(), limit, LONGEST_MS], row_to_booking)?.collect()
+}
+
+/// A member's bookings (as booker or player) over by `now`, latest first; read like
+/// [`upcoming_of_member`].
+pub fn past_of_member(
+    conn: &Connection,
+    member_id: &str,
+    now: Timestamp,
+    limit: i64,
+) -> rusqlite::Result<Vec<Booking>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS} {FROM} WHERE b.id IN ( \
+           SELECT id FROM (SELECT id FROM bookings WHERE booker_id = ?1 AND starts_at < ?2 AND ends_at <= ?2 \
+             ORDER BY starts_at DESC LIMIT ?3) \
+           UNION ALL SELECT id FROM (SELECT x.id FROM booking_players p JOIN bookings x ON x.id = p.booking_id \
+             WHERE p.member_id = ?1 AND x.starts_at < ?2 AND x.ends_at <= ?2 ORDER BY x.starts_at DESC LIMIT ?3)) \
+         ORDER BY b.starts_at DESC LIMIT ?3"
+    ))?;
+    stmt.query_map(params![member_id, now.as_millisecond(), limit], row_to_booking)?.collect()
 }
 
 pub struct NewBooking<'a> {
@@ -480,4 +510,42 @@ pub fn delete_series_bookings(conn: &Connection, series_id: &str) -> rusqlite::R
 pub fn series_all(conn: &Connection, series_id: &str) -> rusqlite::Result<Vec<Booking>> {
     let mut stmt = conn.prepare(&format!("SELECT {COLS} {FROM} WHERE b.series_id = ?1 ORDER BY b.starts_at"))?;
     stmt.query_map([series_id], row_to_booking)?.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::AnyCommand;
+    use crate::testing::{TestDb, booking, reception, slot};
+
+    fn days(list: Vec<super::Booking>) -> Vec<String> {
+        list.into_iter().map(|b| b.starts_at.to_string()[..10].to_owned()).collect()
+    }
+
+    #[test]
+    fn a_members_bookings_split_at_now_as_booker_and_as_player_each_side_limited() {
+        let mut db = TestDb::new();
+        let court = db.court("Court 1");
+        let anna = db.member("Anna", "+79161234567");
+        let boris = db.member("Boris", "+79161234568");
+        for day in ["2026-12-01", "2026-12-02", "2026-12-03", "2026-12-05"] {
+            db.book(&court, &anna, slot(day, "10:00", 60)).unwrap();
+        }
+        // Anna plays in Boris's booking on the 4th; Boris's own on the 6th is not hers.
+        let mut with_anna = booking(&court, &boris, slot("2026-12-04", "10:00", 60));
+        with_anna.players = vec![crate::bookings::model::Player::Member(anna.clone())];
+        assert!(matches!(
+            db.run_as(&reception(), AnyCommand::CreateBooking(with_anna)),
+            crate::core::Outcome::Applied { .. }
+        ));
+        db.book(&court, &boris, slot("2026-12-06", "10:00", 60)).unwrap();
+
+        // 10:30 Moscow on the 3rd: that morning's hour is still on.
+        let now = "2026-12-03T07:30:00Z".parse().unwrap();
+        let upcoming = super::upcoming_of_member(&db.conn, &anna, now, 10).unwrap();
+        assert_eq!(days(upcoming), ["2026-12-03", "2026-12-04", "2026-12-05"]);
+        let past = super::past_of_member(&db.conn, &anna, now, 10).unwrap();
+        assert_eq!(days(past), ["2026-12-02", "2026-12-01"]);
+        assert_eq!(days(super::upcoming_of_member(&db.conn, &anna, now, 2).unwrap()), ["2026-12-03", "2026-12-04"]);
+        assert_eq!(days(super::past_of_member(&db.conn, &anna, now, 1).unwrap()), ["2026-12-02"]);
+    }
 }

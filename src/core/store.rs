@@ -219,14 +219,19 @@ pub fn command_record(conn: &Connection, id: &str) -> rusqlite::Result<Option<Co
     .optional()
 }
 
-/// The newest commands whose payload names `id` (an entity's history), newest first.
-pub fn commands_mentioning(conn: &Connection, id: &str, limit: i64) -> rusqlite::Result<Vec<CommandRecord>> {
+/// The commands whose payload names `id` (an entity's history), newest first, a page at a time.
+pub fn commands_mentioning(
+    conn: &Connection,
+    id: &str,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<Vec<CommandRecord>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, kind, payload, actor_name, origin, c.executed_at, {OUTCOME_COLS} FROM command_mentions m \
          JOIN commands c ON c.id = m.command_id WHERE m.subject = ?1 \
-         ORDER BY m.executed_at DESC, m.command_id DESC LIMIT ?2"
+         ORDER BY m.executed_at DESC, m.command_id DESC LIMIT ?2 OFFSET ?3"
     ))?;
-    stmt.query_map(params![id, limit], row_to_record)?.collect()
+    stmt.query_map(params![id, limit, offset], row_to_record)?.collect()
 }
 
 pub fn command_count(conn: &Connection, f: &CommandFilter) -> rusqlite::Result<i64> {
@@ -243,7 +248,7 @@ mod tests {
     use crate::testing::{TestDb, slot};
 
     fn kinds(db: &TestDb, id: &str) -> Vec<String> {
-        super::commands_mentioning(&db.conn, id, 10).unwrap().into_iter().map(|r| r.kind).collect()
+        super::commands_mentioning(&db.conn, id, 10, 0).unwrap().into_iter().map(|r| r.kind).collect()
     }
 
     #[test]

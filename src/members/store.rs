@@ -258,8 +258,8 @@ pub struct Link {
 }
 
 pub fn links_of(conn: &Connection, member_id: &str) -> rusqlite::Result<Vec<Link>> {
-    let mut stmt =
-        conn.prepare("SELECT id, guardian_id, child_id FROM member_links WHERE guardian_id = ?1 OR child_id = ?1")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT id, guardian_id, child_id FROM member_links WHERE guardian_id = ?1 OR child_id = ?1")?;
     stmt.query_map([member_id], |r| Ok(Link { id: r.get(0)?, guardian_id: r.get(1)?, child_id: r.get(2)? }))?.collect()
 }
 

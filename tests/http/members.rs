@@ -232,3 +232,50 @@ async fn bulk_pages_are_for_managers() {
         assert_eq!(t.get(path).await.status, Status::Forbidden, "{path}");
     }
 }
+
+#[rocket::async_test]
+async fn the_card_lists_the_next_and_the_latest_bookings_and_the_whole_history_is_a_page_away() {
+    let t = TestApp::new().await;
+    t.setup_owner().await;
+    let token = t.api_token("olga").await;
+    let court = t.api(rocket::http::Method::Post, "/api/v1/courts", &token, Some(r#"{"name":"Court 1"}"#), None).await;
+    let court = court.json()["id"].as_str().unwrap().to_owned();
+    let card = member_url(&t, "Anna Smith").await;
+    let anna = card.trim_start_matches("/members/").to_owned();
+    // A morning hour every day for 60 days from 1 December.
+    let first: jiff::civil::Date = "2026-12-01".parse().unwrap();
+    let mut bookings = Vec::new();
+    for n in 0..60 {
+        let day = first.checked_add(jiff::Span::new().days(n)).unwrap();
+        let body =
+            serde_json::json!({ "court_id": court, "member_id": anna, "start": format!("{day}T10:00"), "minutes": 60 });
+        let made = t.api(rocket::http::Method::Post, "/api/v1/bookings", &token, Some(&body.to_string()), None).await;
+        assert_eq!(made.status, Status::Created, "{}", made.body);
+        bookings.push(made.json()["id"].as_str().unwrap().to_owned());
+    }
+    // Noon on 23 December: 23 mornings are over, 37 to come.
+    t.advance(jiff::SignedDuration::from_hours(24 * 24));
+    t.login("olga", crate::support::OWNER_PASSWORD).await;
+    let page = t.get(&card).await;
+    let section =
+        |id: &str| page.body.split(&format!("id=\"{id}\"")).nth(1).unwrap().split("</section>").next().unwrap();
+    let listed = |id: &str| bookings.iter().filter(|b| section(id).contains(&format!("/bookings/{b}\""))).count();
+    assert_eq!(listed("member-upcoming"), 37, "every coming booking");
+    assert!(section("member-upcoming").contains(&format!("/bookings/{}\"", bookings[23])), "the next one first");
+    assert_eq!(listed("member-past"), 20);
+    assert!(section("member-past").contains(&format!("/bookings/{}\"", bookings[22])), "the latest past one");
+    assert!(!section("member-past").contains(&format!("/bookings/{}\"", bookings[2])), "the oldest are left out");
+    assert!(section("member-past").contains("Only the latest 20 are shown."), "{}", section("member-past"));
+    assert_eq!(section("member-history").matches("<tr>").count(), 20);
+
+    // The member added and 60 bookings: 61 entries over two pages, newest first.
+    let history = format!("{card}/history");
+    assert!(section("member-history").contains(&format!("href=\"{history}\"")));
+    let first_page = t.get(&history).await;
+    assert_eq!(first_page.body.matches("<tr>").count(), 50);
+    assert!(first_page.has("?page=1") && !first_page.has("?page=0"), "{}", first_page.body);
+    let last_page = t.get(&format!("{history}?page=1")).await;
+    assert_eq!(last_page.body.matches("<tr>").count(), 11);
+    assert!(last_page.has("Member added") && last_page.has("?page=0") && !last_page.has("?page=2"));
+    assert_eq!(t.get("/members/nobody/history").await.status, Status::NotFound);
+}

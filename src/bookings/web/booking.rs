@@ -173,7 +173,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
             let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
             let court = courts::court(c, &b.court_id)?.map(|c| c.draft.name).unwrap_or_default();
             let players = store::players(c, &b.id)?;
-            let records = crate::core::commands_mentioning(c, &b.id, 30)?;
+            let records = crate::core::commands_mentioning(c, &b.id, 30, 0)?;
             let payments = payments::booking_payments(c, &b.id)?;
             let fee = crate::payments::store::open_fee(c, &b.id)?;
             let money = crate::core::dry_run(c, &actor, now, |ctx| crate::payments::fees::cancel_money(ctx, &b, now))?;

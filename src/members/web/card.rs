@@ -6,6 +6,7 @@ use rocket::{State, get, post};
 use uuid::Uuid;
 
 use super::Row;
+use super::history::{self, HistoryLine};
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Submission;
@@ -19,6 +20,10 @@ use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok};
 
 // ---- the member card ----
+
+/// Bookings the card lists: the next ones and the latest past ones (the rest are in the history).
+const UPCOMING: i64 = 50;
+const PAST: i64 = 20;
 
 struct Relative {
     link_id: String,
@@ -36,12 +41,6 @@ struct BookingLine {
     cancelled: bool,
 }
 
-struct HistoryLine {
-    at: jiff::Timestamp,
-    who: String,
-    what: String,
-}
-
 #[derive(Template)]
 #[template(path = "members/card.html")]
 struct CardPage {
@@ -52,6 +51,9 @@ struct CardPage {
     relatives: Vec<Relative>,
     upcoming: Vec<BookingLine>,
     past: Vec<BookingLine>,
+    /// More bookings than the card lists, on either side of now.
+    more_upcoming: bool,
+    more_past: bool,
     history: Vec<HistoryLine>,
     command_id: String,
     errors: FieldErrors,
@@ -98,6 +100,7 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
     let lookup = id.clone();
     let today = ctx.club_day();
     let on_desk = app.desk.is_some();
+    let now = ctx.now;
     let (m, merged_into, relatives, records, bookings, balance, passes, (sms, sms_opted_out), provisional) = app
         .db
         .read(move |c| {
@@ -114,20 +117,18 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
                     relatives.push(Relative { link_id: link.id, member: Row::from(&o), role });
                 }
             }
-            let records = crate::core::commands_mentioning(c, &m.id, 50)?;
+            let records = crate::core::commands_mentioning(c, &m.id, history::ON_CARD, 0)?;
             let courts = crate::courts::store::courts(c)?;
-            let bookings: Vec<(crate::bookings::store::Booking, String)> =
-                crate::bookings::store::of_member(c, &m.id, 100)?
-                    .into_iter()
-                    .map(|b| {
-                        let court = courts
-                            .iter()
-                            .find(|k| k.id == b.court_id)
-                            .map(|k| k.draft.name.clone())
-                            .unwrap_or_default();
-                        (b, court)
-                    })
-                    .collect();
+            let court_of = |b: crate::bookings::store::Booking| {
+                let court =
+                    courts.iter().find(|k| k.id == b.court_id).map(|k| k.draft.name.clone()).unwrap_or_default();
+                (b, court)
+            };
+            // One more than is shown tells whether there are more.
+            let upcoming = crate::bookings::store::upcoming_of_member(c, &m.id, now, UPCOMING + 1)?;
+            let past = crate::bookings::store::past_of_member(c, &m.id, now, PAST + 1)?;
+            let bookings: (Vec<_>, Vec<_>) =
+                (upcoming.into_iter().map(court_of).collect(), past.into_iter().map(court_of).collect());
             let balance = crate::payments::store::balance(c, &m.id)?;
             let passes = crate::passes::store::live_passes(c, &[m.id.as_str()], today)?;
             let sms = (crate::sms::store::of_member(c, &m.id, 20)?, crate::sms::store::is_opted_out(c, &m.id)?);
@@ -136,27 +137,20 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         })
         .await?
         .ok_or(AppError::NotFound)?;
-    let history = records
-        .into_iter()
-        .map(|r| HistoryLine {
-            at: r.executed_at,
-            what: crate::web::log_book::what(&ctx, &r),
-            who: crate::web::log_book::who(&ctx, &r),
-        })
-        .collect();
-    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
-    for (b, court) in bookings {
+    let history = history::lines(&ctx, records);
+    let line = |(b, court): (crate::bookings::store::Booking, String)| {
         let slot = crate::bookings::model::LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
-        let line = BookingLine {
-            id: b.id.clone(),
+        BookingLine {
+            id: b.id,
             when: format!("{} {}", crate::i18n::date(ctx.locale, slot.day), slot.start),
             court,
             status: ctx.t(&format!("status-{}", b.status.as_str())),
             cancelled: b.status == crate::bookings::model::Status::Cancelled,
-        };
-        if b.ends_at > ctx.now { upcoming.push(line) } else { past.push(line) }
-    }
-    upcoming.reverse();
+        }
+    };
+    let (more_upcoming, more_past) = (bookings.0.len() as i64 > UPCOMING, bookings.1.len() as i64 > PAST);
+    let upcoming: Vec<BookingLine> = bookings.0.into_iter().take(UPCOMING as usize).map(line).collect();
+    let past: Vec<BookingLine> = bookings.1.into_iter().take(PAST as usize).map(line).collect();
     Ok(CardPage {
         ctx,
         row: Row::from(&m),
@@ -165,6 +159,8 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         relatives,
         upcoming,
         past,
+        more_upcoming,
+        more_past,
         history,
         command_id: fresh_id(),
         errors,

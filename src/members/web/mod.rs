@@ -5,6 +5,7 @@ mod card;
 mod categories;
 mod csv;
 mod form;
+mod history;
 mod list;
 
 use rocket::{Route, routes};
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<Route> {
         form::edit_page,
         form::update,
         card::card,
+        history::history,
         card::archive,
         card::delete,
         card::merge,
