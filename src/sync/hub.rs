@@ -43,8 +43,17 @@ pub struct DeskPosition {
 /// How many decisions a welcome carries at most; the rest follow after the next push.
 const DECISIONS_PER_WELCOME: i64 = 1000;
 
+/// A desk more transactions behind than this takes a snapshot instead of the log (research/sync.md
+/// §7.7): a snapshot costs what the club's size costs, the log what the distance costs (12-06, dist
+/// build: 65,789 transactions behind, 4.9 s by the log, 3.2 s by a snapshot).
+const FAR_BEHIND: i64 = 100_000;
+
 /// Decides, in the research's order, whether the desk can follow this log from where it is.
 pub fn greet(conn: &Conn, desk_id: &str, desk: &DeskPosition) -> anyhow::Result<Greeting> {
+    greet_within(conn, desk_id, desk, FAR_BEHIND)
+}
+
+fn greet_within(conn: &Conn, desk_id: &str, desk: &DeskPosition, far_behind: i64) -> anyhow::Result<Greeting> {
     let hub_fp = crate::db::changelog::stored_schema_fingerprint(conn)?.unwrap_or_default();
     if desk.proto != PROTO || desk.schema_fp != hub_fp {
         return Ok(Greeting::Upgrade { hub_schema_fp: hub_fp });
@@ -56,6 +65,7 @@ pub fn greet(conn: &Conn, desk_id: &str, desk: &DeskPosition) -> anyhow::Result<
         Some(theirs) if *theirs != log_id => Some(SnapshotReason::LogChanged),
         Some(_) if desk.applied > head => Some(SnapshotReason::AheadOfHub),
         Some(_) if desk.applied < crate::db::changelog::retention_floor(conn)? => Some(SnapshotReason::BehindRetention),
+        Some(_) if head - desk.applied > far_behind => Some(SnapshotReason::FarBehind),
         Some(_) if super::store::link_at(conn, desk.applied)? != desk.applied_hash => {
             Some(SnapshotReason::HashMismatch)
         }
@@ -270,6 +280,18 @@ mod tests {
             };
             assert_eq!(said, expected, "{desk:?}");
         }
+    }
+
+    #[test]
+    fn a_desk_far_behind_takes_a_snapshot_rather_than_the_log() {
+        let mut db = TestDb::new();
+        let behind = position(&db);
+        for n in 1..=3 {
+            db.court(&format!("Court {n}"));
+        }
+        let greeted = |far_behind| greet_within(&db.conn, "d", &behind, far_behind).unwrap();
+        assert!(matches!(greeted(3), Greeting::Welcome { .. }), "three behind is near enough at 3");
+        assert_eq!(greeted(2), Greeting::Snapshot(SnapshotReason::FarBehind));
     }
 
     #[test]

@@ -9,8 +9,9 @@ use super::LogTxn;
 use crate::commands::AnyCommand;
 use crate::core::{Envelope, Outcome, Rejection};
 
-/// The protocol's version: hub and desk speak only the same one. 2: `behind_retention`.
-pub const PROTO: u32 = 2;
+/// The protocol's version: hub and desk speak only the same one. 2: `behind_retention`; 3:
+/// `far_behind`.
+pub const PROTO: u32 = 3;
 
 /// At most this many transactions go in one `txns` message (and one apply on the desk): a desk
 /// catching up commits once a message, so fewer, larger ones are faster (about 2 MB of JSON for
@@ -137,6 +138,8 @@ pub enum SnapshotReason {
     HashMismatch,
     /// The desk's position is older than the log the hub keeps (retention removed the rest).
     BehindRetention,
+    /// The desk is so far behind that a snapshot is quicker than the log.
+    FarBehind,
     /// The desk was told by its own checks that its replica is unusable.
     Asked,
 }
