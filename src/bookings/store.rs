@@ -143,41 +143,45 @@ pub fn between(conn: &Connection, from: Timestamp, to: Timestamp) -> rusqlite::R
     stmt.query_map(params![from.as_millisecond(), to.as_millisecond(), LONGEST_MS], row_to_booking)?.collect()
 }
 
-/// A member's bookings (as booker or player) not yet over at `now`, soonest first. Each side
-/// reads its own index, limited before the two are joined: a member with years of history
-/// costs what one with a week does.
+/// A member's bookings (as booker or player) not yet over at `now`, soonest first.
 pub fn upcoming_of_member(
     conn: &Connection,
     member_id: &str,
     now: Timestamp,
     limit: i64,
 ) -> rusqlite::Result<Vec<Booking>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLS} {FROM} WHERE b.id IN ( \
-           SELECT id FROM (SELECT id FROM bookings WHERE booker_id = ?1 AND starts_at > ?2 - ?4 AND ends_at > ?2 \
-             ORDER BY starts_at LIMIT ?3) \
-           UNION ALL SELECT id FROM (SELECT x.id FROM booking_players p JOIN bookings x ON x.id = p.booking_id \
-             WHERE p.member_id = ?1 AND x.starts_at > ?2 - ?4 AND x.ends_at > ?2 ORDER BY x.starts_at LIMIT ?3)) \
-         ORDER BY b.starts_at LIMIT ?3"
-    ))?;
-    stmt.query_map(params![member_id, now.as_millisecond(), limit, LONGEST_MS], row_to_booking)?.collect()
+    let ahead = format!("x.starts_at > ?2 - {LONGEST_MS} AND x.ends_at > ?2");
+    of_member_around(conn, member_id, now, limit, &ahead, "ASC")
 }
 
-/// A member's bookings (as booker or player) over by `now`, latest first; read like
-/// [`upcoming_of_member`].
+/// A member's bookings (as booker or player) over by `now`, latest first.
 pub fn past_of_member(
     conn: &Connection,
     member_id: &str,
     now: Timestamp,
     limit: i64,
 ) -> rusqlite::Result<Vec<Booking>> {
+    of_member_around(conn, member_id, now, limit, "x.starts_at < ?2 AND x.ends_at <= ?2", "DESC")
+}
+
+/// The member's bookings matching `when` (on `x`, with `now` as ?2), first `limit` in `order` of
+/// start. Each side reads its own index, limited before the two are joined: a member with years
+/// of history costs what one with a week does.
+fn of_member_around(
+    conn: &Connection,
+    member_id: &str,
+    now: Timestamp,
+    limit: i64,
+    when: &str,
+    order: &str,
+) -> rusqlite::Result<Vec<Booking>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLS} {FROM} WHERE b.id IN ( \
-           SELECT id FROM (SELECT id FROM bookings WHERE booker_id = ?1 AND starts_at < ?2 AND ends_at <= ?2 \
-             ORDER BY starts_at DESC LIMIT ?3) \
+           SELECT id FROM (SELECT x.id FROM bookings x WHERE x.booker_id = ?1 AND {when} \
+             ORDER BY x.starts_at {order} LIMIT ?3) \
            UNION ALL SELECT id FROM (SELECT x.id FROM booking_players p JOIN bookings x ON x.id = p.booking_id \
-             WHERE p.member_id = ?1 AND x.starts_at < ?2 AND x.ends_at <= ?2 ORDER BY x.starts_at DESC LIMIT ?3)) \
-         ORDER BY b.starts_at DESC LIMIT ?3"
+             WHERE p.member_id = ?1 AND {when} ORDER BY x.starts_at {order} LIMIT ?3)) \
+         ORDER BY b.starts_at {order} LIMIT ?3"
     ))?;
     stmt.query_map(params![member_id, now.as_millisecond(), limit], row_to_booking)?.collect()
 }
