@@ -10,6 +10,7 @@ use crate::club::commands::*;
 use crate::core::{self, CommandError, Ctx};
 use crate::courts::commands::*;
 use crate::desk::commands::*;
+use crate::limits::commands::SetCategoryLimits;
 use crate::members::commands::*;
 use crate::passes::commands::*;
 use crate::payments::commands::*;
@@ -107,6 +108,7 @@ commands! {
     UnlinkFamily => "unlink_family" (Claim),
     CreateCategory => "create_category" (HubOnly),
     UpdateCategory => "update_category" (HubOnly),
+    SetCategoryLimits => "set_category_limits" (HubOnly),
     ImportMembers => "import_members" (HubOnly),
     CreateBooking => "create_booking" (Claim),
     UpdateBooking => "update_booking" (Claim),

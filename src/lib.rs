@@ -24,6 +24,7 @@ pub mod export;
 pub mod home;
 pub mod i18n;
 pub mod jobs;
+pub mod limits;
 pub mod members;
 pub mod memory;
 pub mod money;

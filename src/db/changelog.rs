@@ -32,6 +32,7 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "sms_optouts",
     "sms_campaigns",
     "conflict_resolutions",
+    "category_limits",
 ];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions, the SMS

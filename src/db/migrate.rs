@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0016_replay_skips_overlap", include_str!("../../migrations/0016_replay_skips_overlap.sql")),
     ("0017_desk_positions", include_str!("../../migrations/0017_desk_positions.sql")),
     ("0018_command_mentions", include_str!("../../migrations/0018_command_mentions.sql")),
+    ("0019_category_limits", include_str!("../../migrations/0019_category_limits.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -1310,3 +1310,44 @@ booking-move-refused = The booking could not be moved there.
 booking-free-until = Free until { $time } ({ $free }): the next booking on this court starts then.
 booking-free-too-short = Only { $free } free here before the booking at { $time }: shorter than the shortest booking the club allows ({ $least }). Choose another time or court.
 series-instead = Free instead:
+
+## Booking limits per member category
+kind-set_category_limits = Booking rules of a category changed
+limits-link = Booking rules
+limits-link-none = Booking rules for members without a category
+limits-title = Booking rules: { $category }
+limits-title-none = Booking rules: members without a category
+limits-intro = What members of this category may book by themselves. The player portal holds them to these rules; at the desk they are warnings, and staff may go on.
+limits-days-ahead = Book at most this many days ahead (0: today only)
+limits-max-active = Bookings at a time, at most
+limits-week-hours-label = Hours of play a week, at most
+limits-lengths-label = Allowed lengths (none ticked: any)
+limits-courts-label = Courts (none ticked: every court)
+limits-hours-label = Bookings lie within these hours
+limits-from = From
+limits-to = Until
+limits-book-before = Booking closes this many minutes before the start
+limits-cancel-hours = Cancel free until this many hours before the start
+limits-cancel-hint = Blank: the club's rule ({ $hours } h).
+limits-blank-hint = A blank field is no limit.
+limits-saved = Booking rules saved.
+limits-not-a-number = Enter a whole number, or leave it blank.
+limits-days-range = Days between 0 and 366.
+limits-active-range = Between 1 and 100.
+limits-week-range = Hours between 0.5 and 168.
+limits-lengths-invalid = Pick lengths from the list.
+limits-hours-order = The end comes after the start.
+limits-before-range = Minutes between 0 and 10080 (a week).
+limits-too-far-ahead = Bookings open { $days } days ahead at most.
+limits-too-many = At most { $max } { $max ->
+        [one] booking
+       *[other] bookings
+    } at a time.
+limits-week-hours = At most { $hours } h of play a week.
+limits-length = Bookings last { $lengths } min.
+limits-court = This court is not open to this category.
+limits-hours = Bookings only between { $from } and { $to }.
+limits-too-late = Booking closes { $minutes } min before the start.
+limits-warning = { $name } ({ $category }): { $rule }
+limits-no-category = no category
+booking-outside-rules-go-on = The portal would refuse this; at the desk you may book it anyway.

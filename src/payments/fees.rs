@@ -55,18 +55,20 @@ impl CancelMoney {
     }
 }
 
+/// Hours before its start until which booking `b` is cancelled free: its booker's category's
+/// own window, or the club's.
+fn window_hours(conn: &crate::db::Conn, b: &Booking, policy: &prices::Policy) -> Result<i64, crate::db::SqlError> {
+    Ok(crate::limits::commands::cancel_hours(conn, b.booker_id.as_deref())?
+        .map_or(policy.cancel_window_hours, i64::from))
+}
+
 pub fn cancel_money(ctx: &Ctx<'_>, b: &Booking, at: jiff::Timestamp) -> Result<CancelMoney, CommandError> {
     let conn = ctx.tx;
     let policy = prices::policy(conn)?;
-    let late = at > b.starts_at - SignedDuration::from_hours(policy.cancel_window_hours);
+    let window_hours = window_hours(conn, b, &policy)?;
+    let late = at > b.starts_at - SignedDuration::from_hours(window_hours);
     let fee = if late { share(b.price, policy.late_cancel_pct) } else { 0 };
-    let mut m = CancelMoney {
-        late,
-        late_pct: policy.late_cancel_pct,
-        window_hours: policy.cancel_window_hours,
-        fee,
-        ..CancelMoney::default()
-    };
+    let mut m = CancelMoney { late, late_pct: policy.late_cancel_pct, window_hours, fee, ..CancelMoney::default() };
     let mut fee_left = fee;
     for p in payments::booking_payments(conn, &b.id)? {
         if p.refund_of.is_some() {
@@ -104,7 +106,7 @@ pub fn cancel_money(ctx: &Ctx<'_>, b: &Booking, at: jiff::Timestamp) -> Result<C
 /// account. A visit or hours pass keeps the whole use as the fee; a value card keeps the fee.
 pub fn on_cancel(ctx: &Ctx<'_>, b: &Booking, money_back: bool) -> Result<(), CommandError> {
     let policy = prices::policy(ctx.tx)?;
-    let late = ctx.acted_at() > b.starts_at - SignedDuration::from_hours(policy.cancel_window_hours);
+    let late = ctx.acted_at() > b.starts_at - SignedDuration::from_hours(window_hours(ctx.tx, b, &policy)?);
     let mut fee = if late { share(b.price, policy.late_cancel_pct) } else { 0 };
     for p in payments::booking_payments(ctx.tx, &b.id)? {
         if p.refund_of.is_some() {

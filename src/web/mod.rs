@@ -50,6 +50,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/reports", crate::payments::web::takings::routes())
         .mount("/", crate::passes::web::routes())
         .mount("/members", crate::members::web::routes())
+        .mount("/members", crate::limits::web::routes())
         .mount("/", crate::bookings::web::grid::routes())
         .mount("/", crate::bookings::web::routes())
         .mount("/audit", crate::audit::web::routes())

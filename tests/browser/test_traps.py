@@ -165,7 +165,7 @@ def test_the_same_member_on_two_courts_at_once_is_a_warning(page, server, lang):
         page.select_option("#court_id", index=court - 1)
         pick_member(page, "#booker", "anna", "Anna Smith")
         page.click("main button[type=submit]")
-    expect(page.locator("#elsewhere")).to_contain_text(t["elsewhere"])
+    expect(page.locator("#warnings")).to_contain_text(t["elsewhere"])
     shot(page, f"booking-elsewhere-{lang}")
     page.locator("main button.primary", has_text=t["anyway"]).click()
     expect(page.locator("a.booking", has_text="Anna Smith")).to_have_count(2)

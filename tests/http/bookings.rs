@@ -379,7 +379,7 @@ async fn booking_a_member_already_playing_elsewhere_warns_and_lets_staff_go_on()
             ("minutes", "60".into()),
             ("kind", "play".into()),
             ("booker_id", ivan.clone()),
-            ("elsewhere_ok", ok.into()),
+            ("warned_ok", ok.into()),
         ]
     };
     let url = format!("/bookings/new?court={c2}&date=2026-12-01&start=18:30");
@@ -388,7 +388,7 @@ async fn booking_a_member_already_playing_elsewhere_warns_and_lets_staff_go_on()
     let warned = t.submit(&url, "/bookings", &warned).await;
     assert_eq!(warned.status, Status::Ok, "{}", warned.body);
     assert!(warned.has("Иванов Пётр is already booked on Court 1 at 18:00–19:00."), "{}", warned.body);
-    assert!(warned.has("Book anyway") && warned.has("name=\"elsewhere_ok\" value=\"true\""));
+    assert!(warned.has("Book anyway") && warned.has("name=\"warned_ok\" value=\"true\""));
     assert_eq!(t.count("SELECT count(*) FROM bookings").await, 1, "nothing booked yet");
     let anyway = fields("true");
     let anyway: Vec<(&str, &str)> = anyway.iter().map(|(k, v)| (*k, v.as_str())).collect();

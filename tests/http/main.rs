@@ -11,6 +11,7 @@ mod club_settings;
 mod courts;
 mod idempotency;
 mod jobs;
+mod limits;
 mod members;
 mod money;
 mod passes;

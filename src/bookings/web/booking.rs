@@ -6,7 +6,7 @@ use rocket::http::Status as HttpStatus;
 use rocket::{Either, State, get, post};
 
 use super::form::{
-    BookingForm, FormPage, elsewhere, form_again, form_data, form_money, form_shown, grid_link, parse_form,
+    BookingForm, FormPage, Warnings, form_again, form_data, form_money, form_shown, grid_link, parse_form, warnings,
 };
 use super::{kind_label, status_label};
 use crate::app::App;
@@ -284,7 +284,7 @@ pub(super) async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id:
         quote,
         pass_choices: Vec::new(),
         chosen_pass: String::new(),
-        elsewhere: Vec::new(),
+        warnings: Warnings::default(),
         free_note: None,
     })
 }
@@ -296,7 +296,7 @@ pub(super) async fn update(r: Reception, ctx: PageCtx, app: &State<App>, id: Str
     let Some(p) = parse_form(app, &ctx, &f, &mut errors).await? else {
         return form_again(app, ctx, Some(id), f, errors).await;
     };
-    let warnings = elsewhere(app, &ctx, &f, &p, &id).await?;
+    let warnings = warnings(app, &ctx, &f, &p, &id).await?;
     if !warnings.is_empty() {
         return form_shown(app, ctx, Some(id), f, errors, warnings).await;
     }

@@ -52,9 +52,10 @@ pub(super) struct BookingForm {
     /// A pass of the booker or a member player to pay with (new bookings only).
     #[field(default = String::new())]
     pub(super) pass_id: String,
-    /// Staff saw that a member plays on another court at that time and went on.
+    /// Staff saw the warnings (a member on another court then, the booker's category rules
+    /// broken) and went on.
     #[field(default = false)]
-    pub(super) elsewhere_ok: bool,
+    pub(super) warned_ok: bool,
 }
 
 #[derive(Template)]
@@ -71,8 +72,8 @@ pub(super) struct FormPage {
     /// The passes that could pay for it (new bookings only).
     pub(super) pass_choices: Vec<PassChoice>,
     pub(super) chosen_pass: String,
-    /// Members of this booking already on another court then: saving again goes on.
-    pub(super) elsewhere: Vec<String>,
+    /// What staff are warned about: saving again goes on.
+    pub(super) warnings: Warnings,
     /// A new booking's slot runs into the next booking on that court: until when it is free.
     pub(super) free_note: Option<String>,
 }
@@ -245,7 +246,7 @@ pub(super) async fn new_page(
         quote,
         pass_choices,
         chosen_pass,
-        elsewhere: Vec::new(),
+        warnings: Warnings::default(),
         free_note,
     })
 }
@@ -360,18 +361,17 @@ pub(super) async fn form_again(
     form: BookingForm,
     errors: FieldErrors,
 ) -> Page {
-    form_shown(app, ctx, booking_id, form, errors, Vec::new()).await
+    form_shown(app, ctx, booking_id, form, errors, Warnings::default()).await
 }
 
-/// The form again: with its mistakes (422), or with the members who play elsewhere then, for
-/// staff to go on (200).
+/// The form again: with its mistakes (422), or with its warnings, for staff to go on (200).
 pub(super) async fn form_shown(
     app: &App,
     ctx: PageCtx,
     booking_id: Option<String>,
     mut form: BookingForm,
     errors: FieldErrors,
-    elsewhere: Vec<String>,
+    warnings: Warnings,
 ) -> Page {
     let (courts, rules) = form_data(app).await?;
     form.command_id = fresh_id();
@@ -388,25 +388,40 @@ pub(super) async fn form_shown(
         quote,
         pass_choices,
         chosen_pass,
-        elsewhere,
+        warnings,
         free_note: None,
     };
     Ok(Either::Left(render(status, &page)?))
 }
 
-/// Members of the booking `p` already on another court at its time, each as a sentence; none
-/// once staff chose to go on. Leading systems warn here rather than refuse: a coach may run
-/// two courts, a parent may book for two children.
-pub(super) async fn elsewhere(
+/// What staff are warned about before a booking is saved; they may go on.
+#[derive(Default)]
+pub(super) struct Warnings {
+    /// Members of the booking already on another court at its time. Leading systems warn here
+    /// rather than refuse: a coach may run two courts, a parent may book for two children.
+    pub(super) elsewhere: Vec<String>,
+    /// What the booking breaks of its booker's category rules (the portal would refuse it).
+    pub(super) outside_rules: Vec<String>,
+}
+
+impl Warnings {
+    pub(super) fn is_empty(&self) -> bool {
+        self.elsewhere.is_empty() && self.outside_rules.is_empty()
+    }
+}
+
+/// The warnings of booking `p` (`except` is the booking being changed); none once staff chose
+/// to go on.
+pub(super) async fn warnings(
     app: &App,
     ctx: &PageCtx,
     f: &BookingForm,
     p: &Parsed,
     except: &str,
-) -> anyhow::Result<Vec<String>> {
-    let Some((from, to)) = p.slot.instants(&ctx.tz) else { return Ok(Vec::new()) };
-    if f.elsewhere_ok {
-        return Ok(Vec::new());
+) -> anyhow::Result<Warnings> {
+    let Some((from, to)) = p.slot.instants(&ctx.tz) else { return Ok(Warnings::default()) };
+    if f.warned_ok {
+        return Ok(Warnings::default());
     }
     let members: Vec<String> = p
         .booker_id
@@ -417,8 +432,10 @@ pub(super) async fn elsewhere(
             Player::Guest(_) => None,
         }))
         .collect();
-    let (court, except) = (p.court_id.clone(), except.to_owned());
-    let found = app
+    let (court, except, slot, tz, now) =
+        (p.court_id.clone(), except.to_owned(), p.slot, ctx.tz.clone(), app.clock.now());
+    let booker = p.booker_id.clone().filter(|_| p.kind != Kind::Block);
+    let (found, breaches) = app
         .db
         .read(move |c| {
             let mut found = Vec::new();
@@ -432,17 +449,40 @@ pub(super) async fn elsewhere(
                     found.push((name, court, b.starts_at, b.ends_at));
                 }
             }
-            Ok(found)
+            let breaches = match booker {
+                Some(id) => {
+                    let (category, breaches) =
+                        crate::limits::commands::breaches(c, &tz, &id, (&court, slot), &except, now)?;
+                    let name = crate::members::store::member(c, &id)?.map(|m| m.full_name).unwrap_or_default();
+                    Some((name, category, breaches))
+                }
+                None => None,
+            };
+            Ok((found, breaches))
         })
         .await?;
-    Ok(found
+    let elsewhere = found
         .into_iter()
         .map(|(name, court, start, end)| {
             let span = crate::bookings::model::span(start, end, &ctx.tz);
             let args = [("name", name.as_str()), ("court", court.as_str()), ("time", span.as_str())];
             crate::i18n::tr_args(ctx.locale, "booking-member-elsewhere", &args)
         })
-        .collect())
+        .collect();
+    let outside_rules = breaches
+        .map(|(name, category, breaches)| {
+            let category = category.unwrap_or_else(|| ctx.t("limits-no-category"));
+            breaches
+                .iter()
+                .map(|b| {
+                    let rule = crate::limits::describe(ctx.locale, b);
+                    let args = [("name", name.as_str()), ("category", category.as_str()), ("rule", rule.as_str())];
+                    crate::i18n::tr_args(ctx.locale, "limits-warning", &args)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Warnings { elsewhere, outside_rules })
 }
 
 /// The price of the booking as filled in so far, in words (empty while court or time is
@@ -539,7 +579,7 @@ pub(super) async fn create(r: Reception, ctx: PageCtx, app: &State<App>, form: C
     let Some(p) = parse_form(app, &ctx, &f, &mut errors).await? else {
         return form_again(app, ctx, None, f, errors).await;
     };
-    let warnings = elsewhere(app, &ctx, &f, &p, "").await?;
+    let warnings = warnings(app, &ctx, &f, &p, "").await?;
     if !warnings.is_empty() {
         return form_shown(app, ctx, None, f, errors, warnings).await;
     }
