@@ -15,6 +15,7 @@ use crate::members::commands::*;
 use crate::passes::commands::*;
 use crate::payments::commands::*;
 use crate::payments::fees::WaiveFee;
+use crate::portal::commands::{RequestPortalCode, SavePortalSettings, TryPortalCode};
 use crate::prices::commands::*;
 use crate::sms::commands::*;
 
@@ -149,6 +150,9 @@ commands! {
     RevokeDesk => "revoke_desk" (HubOnly),
     SeeDesk => "see_desk" (HubOnly),
     ResolveConflict => "resolve_conflict" (Fact),
+    SavePortalSettings => "save_portal_settings" (HubOnly),
+    RequestPortalCode => "request_portal_code" (HubOnly),
+    TryPortalCode => "try_portal_code" (HubOnly),
 }
 
 impl AnyCommand {

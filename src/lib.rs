@@ -31,6 +31,7 @@ pub mod money;
 pub mod passes;
 pub mod pause;
 pub mod payments;
+pub mod portal;
 pub mod prices;
 pub mod sealed;
 pub mod secret_key;

@@ -39,6 +39,10 @@ pub enum Actor {
     Setup,
     /// The server itself (scheduled jobs, settings applied from the config file).
     System,
+    /// A player signed in to the portal: may act only for themselves.
+    Member { id: String, name: String },
+    /// Someone on the portal not signed in (asking for a sign-in code).
+    Visitor,
 }
 
 impl Actor {
@@ -46,7 +50,7 @@ impl Actor {
         match self {
             Actor::Staff { role: mine, .. } => *mine >= role,
             Actor::Console | Actor::System => true,
-            Actor::Setup => false,
+            Actor::Setup | Actor::Member { .. } | Actor::Visitor => false,
         }
     }
 
@@ -55,7 +59,7 @@ impl Actor {
         match self {
             Actor::Staff { role, .. } => Some(*role),
             Actor::Console | Actor::System => Some(Role::Owner),
-            Actor::Setup => None,
+            Actor::Setup | Actor::Member { .. } | Actor::Visitor => None,
         }
     }
 
@@ -69,9 +73,12 @@ impl Actor {
     pub fn display_name(&self) -> String {
         match self {
             Actor::Staff { name, .. } => name.clone(),
+            // Told apart from a staff member of the same name in the audit log.
+            Actor::Member { name, .. } => format!("portal: {name}"),
             Actor::Console => "console".into(),
             Actor::Setup => "setup".into(),
             Actor::System => "system".into(),
+            Actor::Visitor => "portal".into(),
         }
     }
 }

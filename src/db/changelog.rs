@@ -33,6 +33,7 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "sms_campaigns",
     "conflict_resolutions",
     "category_limits",
+    "portal_settings",
 ];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions, the SMS
@@ -53,6 +54,8 @@ pub const LOCAL_TABLES: &[&str] = &[
     "health_probe",
     "desks",
     "desk_codes",
+    "portal_codes",
+    "portal_sessions",
 ];
 
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {

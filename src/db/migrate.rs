@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0017_desk_positions", include_str!("../../migrations/0017_desk_positions.sql")),
     ("0018_command_mentions", include_str!("../../migrations/0018_command_mentions.sql")),
     ("0019_category_limits", include_str!("../../migrations/0019_category_limits.sql")),
+    ("0020_portal", include_str!("../../migrations/0020_portal.sql")),
 ];
 
 pub fn latest() -> i64 {

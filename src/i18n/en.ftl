@@ -1351,3 +1351,44 @@ limits-too-late = Booking closes { $minutes } min before the start.
 limits-warning = { $name } ({ $category }): { $rule }
 limits-no-category = no category
 booking-outside-rules-go-on = The portal would refuse this; at the desk you may book it anyway.
+
+## Player portal
+kind-save_portal_settings = Player portal settings changed
+kind-request_portal_code = Sign-in code asked for on the player portal
+kind-try_portal_code = Sign-in code tried on the player portal
+actor-portal = Player portal
+actor-player = { $name } (player portal)
+portal-closed-title = Online booking is closed
+portal-closed = The club has not opened its player portal. Please call the front desk to book.
+portal-sign-in = Sign in
+portal-sign-in-intro = Enter the phone number the club has for you. We will send you a code by SMS.
+portal-phone = Phone number
+portal-send-code = Send me a code
+portal-code-title = Enter your code
+portal-code-sent = If { $phone } belongs to a member of the club, a code is on its way by SMS.
+portal-code-valid = It works for { $minutes } minutes.
+portal-code = Code from the SMS
+portal-code-again = Send me a new code
+portal-code-format = The code is 6 digits.
+portal-code-wrong = { $tries ->
+        [one] That code is not right. 1 try left.
+       *[other] That code is not right. { $tries } tries left.
+    }
+portal-code-closed = This code no longer works. Ask for a new one.
+portal-code-too-many = Too many codes asked for. Try again in { $minutes } minutes.
+portal-code-sms = { $club }: your sign-in code is { $code }. It works for 5 minutes. Do not tell it to anyone.
+portal-signed-in = You are signed in.
+portal-signed-out = You are signed out.
+portal-sign-out = Sign out
+portal-menu = Menu
+portal-my-bookings = My bookings
+portal-hello = Hello, { $name }
+portal-no-bookings = No bookings to come.
+portal-settings-title = Player portal
+portal-settings-intro = Players sign in with their phone number and a code sent by SMS (the SMS service must be set up). They see their bookings and, as allowed here and by their category's booking rules, book and cancel themselves.
+portal-settings-enabled = Players may sign in
+portal-settings-booking = Players may book free court time
+portal-settings-cancelling = Players may cancel their bookings
+portal-settings-address = Players find it at this server's address followed by
+portal-settings-saved = Portal settings saved.
+portal-settings-link = Player portal

@@ -1366,3 +1366,45 @@ limits-too-late = Бронирование закрывается за { $minute
 limits-warning = { $name } ({ $category }): { $rule }
 limits-no-category = без категории
 booking-outside-rules-go-on = Портал не позволил бы так забронировать; на ресепшене можно забронировать всё равно.
+
+## Портал игроков
+kind-save_portal_settings = Изменены настройки портала игроков
+kind-request_portal_code = Запрошен код входа на портал игроков
+kind-try_portal_code = Введён код входа на портал игроков
+actor-portal = Портал игроков
+actor-player = { $name } (портал игроков)
+portal-closed-title = Онлайн-бронирование закрыто
+portal-closed = Клуб пока не открыл портал игроков. Чтобы забронировать, позвоните на ресепшен.
+portal-sign-in = Войти
+portal-sign-in-intro = Введите номер телефона, который знает клуб. Мы пришлём код по SMS.
+portal-phone = Номер телефона
+portal-send-code = Прислать код
+portal-code-title = Введите код
+portal-code-sent = Если номер { $phone } принадлежит клиенту клуба, код уже отправлен по SMS.
+portal-code-valid = Он действует { $minutes } мин.
+portal-code = Код из SMS
+portal-code-again = Прислать новый код
+portal-code-format = Код — это 6 цифр.
+portal-code-wrong = { $tries ->
+        [one] Код неверный. Осталась { $tries } попытка.
+        [few] Код неверный. Осталось { $tries } попытки.
+       *[other] Код неверный. Осталось { $tries } попыток.
+    }
+portal-code-closed = Этот код больше не действует. Запросите новый.
+portal-code-too-many = Слишком много запросов кода. Попробуйте через { $minutes } мин.
+portal-code-sms = { $club }: код для входа { $code }. Действует 5 минут. Никому его не сообщайте.
+portal-signed-in = Вы вошли.
+portal-signed-out = Вы вышли.
+portal-sign-out = Выйти
+portal-menu = Меню
+portal-my-bookings = Мои бронирования
+portal-hello = Здравствуйте, { $name }
+portal-no-bookings = Предстоящих бронирований нет.
+portal-settings-title = Портал игроков
+portal-settings-intro = Игроки входят по номеру телефона и коду из SMS (нужен настроенный SMS-сервис). Они видят свои бронирования и, если это разрешено здесь и правилами их категории, сами бронируют и отменяют.
+portal-settings-enabled = Игроки могут входить
+portal-settings-booking = Игроки могут бронировать свободное время
+portal-settings-cancelling = Игроки могут отменять свои бронирования
+portal-settings-address = Портал находится по адресу этого сервера с окончанием
+portal-settings-saved = Настройки портала сохранены.
+portal-settings-link = Портал игроков

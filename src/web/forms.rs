@@ -55,9 +55,13 @@ where
             .find_map(|pair| pair.strip_prefix("csrf="))
             .map(|v| RawStr::new(v).url_decode_lossy().into_owned())
             .unwrap_or_default();
-        let expected = match guards::session(req).await {
-            Some(s) => s.csrf.clone(),
-            None => pre_session_csrf(req),
+        // Portal forms carry the player's token, staff forms the staff session's: a browser
+        // signed in as both is never confused.
+        let on_portal = req.uri().path().starts_with("/p/");
+        let expected = match (on_portal, guards::session(req).await, guards::player(req).await) {
+            (false, Some(s), _) => s.csrf.clone(),
+            (true, _, Some(p)) => p.csrf.clone(),
+            _ => pre_session_csrf(req),
         };
         if sent.is_empty() || !same_secret(&sent, &expected) {
             // Debug only: anyone can send these, and the journal must not fill with them.
@@ -103,7 +107,10 @@ async fn submission_of(req: &Request<'_>, body: &str) -> Submission {
             .map(|v| RawStr::new(v).url_decode_lossy().into_owned())
     };
     let id = command_id(&field("command_id").unwrap_or_default());
-    let user = guards::session(req).await.as_ref().map_or_else(String::new, |s| s.user.id.clone());
+    let user = match (req.uri().path().starts_with("/p/"), guards::player(req).await) {
+        (true, Some(p)) => format!("player:{}", p.member_id),
+        _ => guards::session(req).await.as_ref().map_or_else(String::new, |s| s.user.id.clone()),
+    };
     let fields: Vec<&str> = body.split('&').filter(|pair| !pair.starts_with("csrf=")).collect();
     let uri = req.uri().to_string();
     Submission::new(

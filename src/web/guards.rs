@@ -14,6 +14,8 @@ use crate::auth::tokens::hash_secret;
 use crate::core::{Actor, Role};
 
 pub const SESSION_COOKIE: &str = "courtside_session";
+/// A player's portal session: another cookie, another table, never a staff session.
+pub const PLAYER_COOKIE: &str = "courtside_player";
 
 /// A live session: the user behind it and the CSRF token its forms carry.
 #[derive(Debug, Clone)]
@@ -61,6 +63,71 @@ pub async fn session<'r>(req: &'r Request<'_>) -> &'r Option<SessionInfo> {
     .await
 }
 
+/// A player signed in to the portal.
+#[derive(Debug, Clone)]
+pub struct PlayerInfo {
+    pub member_id: String,
+    pub name: String,
+    pub token_hash: String,
+    /// Derived from the cookie's secret (never stored): the token the portal's forms carry.
+    pub csrf: String,
+}
+
+impl PlayerInfo {
+    pub fn actor(&self) -> Actor {
+        Actor::Member { id: self.member_id.clone(), name: self.name.clone() }
+    }
+}
+
+/// The CSRF token of a player's session with cookie secret `token`.
+pub fn player_csrf(token: &str) -> String {
+    hash_secret(&format!("portal-csrf/{token}"))
+}
+
+/// The player of this request, looked up once and cached. Expired sessions, and those of a
+/// member since archived or merged, are deleted here.
+pub async fn player<'r>(req: &'r Request<'_>) -> &'r Option<PlayerInfo> {
+    use crate::portal::model::{SESSION_IDLE, SESSION_MAX};
+    use crate::portal::store as portal;
+    req.local_cache_async(async {
+        let app = app(req);
+        let token = req.cookies().get_private(PLAYER_COOKIE)?.value().to_owned();
+        let hash = hash_secret(&token);
+        let now = app.now();
+        let lookup = hash.clone();
+        let found = app.db.read(move |c| Ok(portal::session(c, &lookup)?)).await.ok()??;
+        let expired =
+            now.duration_since(found.last_seen_at) > SESSION_IDLE || now.duration_since(found.created_at) > SESSION_MAX;
+        if expired || !found.active {
+            let gone = hash.clone();
+            let _ = app.db.write(move |c| Ok(portal::delete_session(c, &gone)?)).await;
+            req.cookies().remove_private(PLAYER_COOKIE);
+            return None;
+        }
+        if now.duration_since(found.last_seen_at) > SignedDuration::from_mins(10) {
+            let seen = hash.clone();
+            let _ = app.db.write(move |c| Ok(portal::touch_session(c, &seen, now)?)).await;
+        }
+        Some(PlayerInfo { member_id: found.member_id, name: found.name, token_hash: hash, csrf: player_csrf(&token) })
+    })
+    .await
+}
+
+/// A signed-in player (portal pages); anyone else is sent to the portal's sign-in.
+pub struct Player(pub PlayerInfo);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Player {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match player(req).await.clone() {
+            Some(p) => Outcome::Success(Player(p)),
+            None => Outcome::Error((Status::Unauthorized, ())),
+        }
+    }
+}
+
 /// Paths a user who must change their password may still reach.
 fn allowed_before_password_change(path: &str) -> bool {
     path == "/profile" || path.starts_with("/profile/") || path == "/logout"
@@ -68,7 +135,9 @@ fn allowed_before_password_change(path: &str) -> bool {
 
 async fn staff_at_least(req: &Request<'_>, role: Role) -> Outcome<SessionInfo, ()> {
     let Some(s) = session(req).await.clone() else {
-        return Outcome::Error((Status::Unauthorized, ()));
+        // A signed-in player is told no, not sent to the staff login.
+        let status = if player(req).await.is_some() { Status::Forbidden } else { Status::Unauthorized };
+        return Outcome::Error((status, ()));
     };
     if s.user.must_change_password && !allowed_before_password_change(req.uri().path().as_str()) {
         return Outcome::Error((Status::Unauthorized, ()));

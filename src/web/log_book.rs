@@ -13,8 +13,11 @@ pub const SMS_PLUMBING: [&str; 4] = ["lease_sms", "record_sms_batch", "recover_s
 /// Who issued a command: a staff member's name, or the console, setup or the server itself.
 pub fn who(ctx: &PageCtx, r: &CommandRecord) -> String {
     match r.actor_name.as_str() {
-        "system" | "console" | "setup" => ctx.t(&format!("actor-{}", r.actor_name)),
-        name => name.to_owned(),
+        "system" | "console" | "setup" | "portal" => ctx.t(&format!("actor-{}", r.actor_name)),
+        name => match name.strip_prefix("portal: ") {
+            Some(player) => ctx.ta("actor-player", "name", player),
+            None => name.to_owned(),
+        },
     }
 }
 

@@ -43,6 +43,8 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/", crate::auth::web::routes())
         .mount("/staff", crate::staff::web::routes())
         .mount("/settings", crate::club::web::routes())
+        .mount("/settings", crate::portal::web::staff_routes())
+        .mount("/p", crate::portal::web::routes())
         .mount("/courts", crate::courts::web::routes())
         .mount("/prices", crate::prices::web::routes())
         .mount("/", crate::payments::web::routes())
@@ -60,6 +62,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/api/v1", crate::api::routes())
         .register("/", catchers::html())
         .register("/api", catchers::problem_json())
+        .register("/p", crate::portal::web::catchers())
         .attach(AdHoc::on_response("security headers", |req, res| {
             Box::pin(async move {
                 res.set_raw_header("X-Content-Type-Options", "nosniff");

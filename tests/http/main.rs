@@ -16,6 +16,7 @@ mod members;
 mod money;
 mod passes;
 mod payments;
+mod portal;
 mod roles;
 mod security;
 mod sms;

@@ -1,0 +1,98 @@
+//! The portal's rules: what the club lets players do, and how long a sign-in code and a
+//! player's session last. No I/O.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// What the club lets players do on the portal (Settings → Portal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalSettings {
+    /// Players may sign in at all; off, /p/ says the portal is closed.
+    pub enabled: bool,
+    pub booking: bool,
+    pub cancelling: bool,
+}
+
+impl Default for PortalSettings {
+    fn default() -> Self {
+        PortalSettings { enabled: false, booking: true, cancelling: true }
+    }
+}
+
+/// A sign-in code is good for this long...
+pub const CODE_LIFETIME: SignedDuration = SignedDuration::from_mins(5);
+/// ...and for this many wrong tries.
+pub const CODE_TRIES: i64 = 5;
+/// Codes asked for one number, and from one address, within `ASK_WINDOW`.
+pub const CODES_PER_PHONE: i64 = 3;
+pub const CODES_PER_ADDRESS: i64 = 10;
+/// Codes asked for by everyone within `ASK_WINDOW`: past this, a flood from many addresses is
+/// turned away rather than filling the outbox and the table.
+pub const CODES_PER_WINDOW: i64 = 300;
+pub const ASK_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+/// Codes are kept this long (for the counts above and the audit), then deleted.
+pub const CODES_KEPT: SignedDuration = SignedDuration::from_hours(24);
+
+/// A player's session ends after this long unused, and after `SESSION_MAX` in any case.
+pub const SESSION_IDLE: SignedDuration = SignedDuration::from_hours(24 * 30);
+pub const SESSION_MAX: SignedDuration = SignedDuration::from_hours(24 * 90);
+
+/// A code as stored: when it stops working, and what became of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeRow {
+    pub expires_at: Timestamp,
+    pub tries: i64,
+    pub used: bool,
+}
+
+/// Whether a code can still be tried at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeState {
+    Open {
+        tries_left: i64,
+    },
+    /// Expired, used, or tried too often: the player asks for a new one.
+    Closed,
+}
+
+impl CodeRow {
+    pub fn state(&self, now: Timestamp) -> CodeState {
+        if self.used || now >= self.expires_at || self.tries >= CODE_TRIES {
+            CodeState::Closed
+        } else {
+            CodeState::Open { tries_left: CODE_TRIES - self.tries }
+        }
+    }
+}
+
+/// Six digits, as typed: spaces and dashes are ignored.
+pub fn typed_code(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    (digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_code_works_five_minutes_for_five_wrong_tries_and_once() {
+        let made: Timestamp = "2026-12-01T12:00:00Z".parse().unwrap();
+        let row = CodeRow { expires_at: made + CODE_LIFETIME, tries: 0, used: false };
+        let at = |mins: i64| made + SignedDuration::from_secs(mins * 60 - 1);
+        assert_eq!(row.state(at(5)), CodeState::Open { tries_left: 5 }, "a second before five minutes");
+        assert_eq!(row.state(made + CODE_LIFETIME), CodeState::Closed);
+        assert_eq!(CodeRow { tries: 4, ..row }.state(made), CodeState::Open { tries_left: 1 });
+        assert_eq!(CodeRow { tries: 5, ..row }.state(made), CodeState::Closed);
+        assert_eq!(CodeRow { used: true, ..row }.state(made), CodeState::Closed);
+    }
+
+    #[test]
+    fn codes_are_read_as_typed() {
+        assert_eq!(typed_code(" 123 456 ").as_deref(), Some("123456"));
+        assert_eq!(typed_code("123-456").as_deref(), Some("123456"));
+        for wrong in ["12345", "1234567", "12345a", "", "١٢٣٤٥٦"] {
+            assert_eq!(typed_code(wrong), None, "{wrong}");
+        }
+    }
+}

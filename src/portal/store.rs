@@ -1,0 +1,151 @@
+//! SQL for the portal: its settings, sign-in codes and players' sessions.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::model::{CodeRow, PortalSettings};
+
+pub fn settings(conn: &Connection) -> rusqlite::Result<PortalSettings> {
+    Ok(conn
+        .prepare_cached("SELECT enabled, booking, cancelling FROM portal_settings LIMIT 1")?
+        .query_row([], |r| Ok(PortalSettings { enabled: r.get(0)?, booking: r.get(1)?, cancelling: r.get(2)? }))
+        .optional()?
+        .unwrap_or_default())
+}
+
+pub fn put_settings(conn: &Connection, s: &PortalSettings, new_id: &str, now: Timestamp) -> rusqlite::Result<()> {
+    let existing: Option<String> =
+        conn.query_row("SELECT id FROM portal_settings LIMIT 1", [], |r| r.get(0)).optional()?;
+    crate::db::exec(
+        conn,
+        "INSERT INTO portal_settings (id, enabled, booking, cancelling, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, booking = excluded.booking, \
+         cancelling = excluded.cancelling, updated_at = excluded.updated_at",
+        params![existing.as_deref().unwrap_or(new_id), s.enabled, s.booking, s.cancelling, now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+pub struct NewCode<'a> {
+    pub id: &'a str,
+    pub phone: &'a str,
+    pub ip: &'a str,
+    pub member_id: Option<&'a str>,
+    pub code_hash: &'a str,
+    pub expires_at: Timestamp,
+}
+
+pub fn insert_code(conn: &Connection, c: &NewCode<'_>, now: Timestamp) -> rusqlite::Result<()> {
+    crate::db::exec(
+        conn,
+        "INSERT INTO portal_codes (id, phone, ip, member_id, code_hash, created_at, expires_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![c.id, c.phone, c.ip, c.member_id, c.code_hash, now.as_millisecond(), c.expires_at.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+/// Codes asked for since `since`: for `phone`, from `ip`, and by anyone.
+pub fn codes_since(conn: &Connection, phone: &str, ip: &str, since: Timestamp) -> rusqlite::Result<(i64, i64, i64)> {
+    let count = |sql: &str, key: Option<&str>| -> rusqlite::Result<i64> {
+        match key {
+            Some(k) => conn.prepare_cached(sql)?.query_row(params![k, since.as_millisecond()], |r| r.get(0)),
+            None => conn.prepare_cached(sql)?.query_row([since.as_millisecond()], |r| r.get(0)),
+        }
+    };
+    Ok((
+        count("SELECT count(*) FROM portal_codes WHERE phone = ?1 AND created_at >= ?2", Some(phone))?,
+        count("SELECT count(*) FROM portal_codes WHERE ip = ?1 AND created_at >= ?2", Some(ip))?,
+        count("SELECT count(*) FROM portal_codes WHERE created_at >= ?1", None)?,
+    ))
+}
+
+pub fn forget_codes_before(conn: &Connection, before: Timestamp) -> rusqlite::Result<usize> {
+    crate::db::exec(conn, "DELETE FROM portal_codes WHERE created_at < ?1", [before.as_millisecond()])
+}
+
+/// A code: its state, its hash and whose it is.
+pub struct StoredCode {
+    pub row: CodeRow,
+    pub code_hash: String,
+    pub member_id: Option<String>,
+    pub phone: String,
+}
+
+pub fn code(conn: &Connection, id: &str) -> rusqlite::Result<Option<StoredCode>> {
+    conn.prepare_cached(
+        "SELECT expires_at, tries, used_at IS NOT NULL, code_hash, member_id, phone FROM portal_codes WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        Ok(StoredCode {
+            row: CodeRow {
+                expires_at: Timestamp::from_millisecond(r.get(0)?).unwrap_or_default(),
+                tries: r.get(1)?,
+                used: r.get(2)?,
+            },
+            code_hash: r.get(3)?,
+            member_id: r.get(4)?,
+            phone: r.get(5)?,
+        })
+    })
+    .optional()
+}
+
+pub fn add_try(conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    crate::db::exec(conn, "UPDATE portal_codes SET tries = tries + 1 WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+pub fn mark_used(conn: &Connection, id: &str, now: Timestamp) -> rusqlite::Result<()> {
+    crate::db::exec(conn, "UPDATE portal_codes SET used_at = ?2 WHERE id = ?1", params![id, now.as_millisecond()])?;
+    Ok(())
+}
+
+pub fn insert_session(conn: &Connection, token_hash: &str, member_id: &str, now: Timestamp) -> rusqlite::Result<()> {
+    crate::db::exec(
+        conn,
+        "INSERT INTO portal_sessions (token_hash, member_id, created_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)",
+        params![token_hash, member_id, now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+/// A player's session with the member behind it.
+pub struct PlayerSession {
+    pub member_id: String,
+    pub name: String,
+    pub active: bool,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+}
+
+pub fn session(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<PlayerSession>> {
+    conn.prepare_cached(
+        "SELECT s.member_id, m.full_name, m.archived = 0 AND m.merged_into IS NULL, s.created_at, s.last_seen_at \
+         FROM portal_sessions s JOIN members m ON m.id = s.member_id WHERE s.token_hash = ?1",
+    )?
+    .query_row([token_hash], |r| {
+        Ok(PlayerSession {
+            member_id: r.get(0)?,
+            name: r.get(1)?,
+            active: r.get(2)?,
+            created_at: Timestamp::from_millisecond(r.get(3)?).unwrap_or_default(),
+            last_seen_at: Timestamp::from_millisecond(r.get(4)?).unwrap_or_default(),
+        })
+    })
+    .optional()
+}
+
+pub fn touch_session(conn: &Connection, token_hash: &str, now: Timestamp) -> rusqlite::Result<()> {
+    crate::db::exec(
+        conn,
+        "UPDATE portal_sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
+        params![token_hash, now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+pub fn delete_session(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
+    crate::db::exec(conn, "DELETE FROM portal_sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! Settings → Portal (managers): whether players may sign in, book and cancel.
+
+use askama::Template;
+use rocket::form::FromForm;
+use rocket::{State, get, post};
+
+use crate::app::App;
+use crate::commands::AnyCommand;
+use crate::error::AppError;
+use crate::portal::commands::SavePortalSettings;
+use crate::portal::model::PortalSettings;
+use crate::web::forms::{Csrf, FieldErrors, Page, again, fresh_id, go, submit};
+use crate::web::guards::Manager;
+use crate::web::page::{Html, PageCtx, ok};
+
+#[derive(Template)]
+#[template(path = "portal/settings.html")]
+struct SettingsPage {
+    ctx: PageCtx,
+    settings: PortalSettings,
+    command_id: String,
+    errors: FieldErrors,
+}
+
+#[get("/portal")]
+pub(super) async fn settings_page(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+    let settings = app.db.read(|c| Ok(crate::portal::store::settings(c)?)).await?;
+    ok(&SettingsPage { ctx, settings, command_id: fresh_id(), errors: FieldErrors::default() })
+}
+
+#[derive(FromForm)]
+pub(super) struct SettingsForm {
+    #[field(default = false)]
+    enabled: bool,
+    #[field(default = false)]
+    booking: bool,
+    #[field(default = false)]
+    cancelling: bool,
+}
+
+#[post("/portal", data = "<form>")]
+pub(super) async fn save_settings(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<SettingsForm>) -> Page {
+    let Csrf(f, sub) = form;
+    let settings = PortalSettings { enabled: f.enabled, booking: f.booking, cancelling: f.cancelling };
+    let cmd = AnyCommand::SavePortalSettings(SavePortalSettings { settings, new_id: fresh_id() });
+    match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
+        Ok(()) => go("/settings/portal", "success", ctx.t("portal-settings-saved")),
+        Err(errors) => again(&SettingsPage { ctx, settings, command_id: fresh_id(), errors }),
+    }
+}
