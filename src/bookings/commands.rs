@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{Kind, LocalSlot, MAX_EXTRA_PLAYERS, Player, Source, Status, occurrence_id, series_dates};
 use super::slots::bookable;
 use super::store::{self, Booking, NewBooking, Series};
-use crate::core::{CommandError, Ctx, Rejection, Role, require};
+use crate::core::{Actor, CommandError, Ctx, Rejection, Role, require};
 use crate::courts::model::DayMinute;
 use crate::courts::store as courts;
 use crate::members::store as members;
@@ -85,7 +85,21 @@ pub struct CreateBooking {
 
 impl CreateBooking {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
-        require(ctx.actor, Role::Reception)?;
+        match ctx.actor {
+            Actor::Member { id, .. } => {
+                let asked = crate::portal::commands::PlayerBooking {
+                    booking_id: &self.booking_id,
+                    court_id: &self.court_id,
+                    slot: self.slot,
+                    kind: self.kind,
+                    source: self.source,
+                    booker_id: self.booker_id.as_deref(),
+                    with_pass: self.pass_id.is_some(),
+                };
+                crate::portal::commands::check_player_booking(ctx, id, &asked)?
+            }
+            _ => require(ctx.actor, Role::Reception)?,
+        }
         crate::core::id_is_new(store::booking(ctx.tx, &self.booking_id)?)?;
         check_note(&self.note)?;
         check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
@@ -179,8 +193,13 @@ pub struct CancelBooking {
 
 impl CancelBooking {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
-        require(ctx.actor, Role::Reception)?;
+        if !matches!(ctx.actor, Actor::Member { .. }) {
+            require(ctx.actor, Role::Reception)?;
+        }
         let b = active_booking(ctx, &self.booking_id)?;
+        if let Actor::Member { id, .. } = ctx.actor {
+            crate::portal::commands::check_player_cancel(ctx, id, &b, self.money_back)?;
+        }
         let reason = self.reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {
             return Err(Rejection::new("cancel-reason-required").on("reason").into());

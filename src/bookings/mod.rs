@@ -1,6 +1,7 @@
 //! Bookings: the day grid, making, moving, cancelling and checking in bookings, and weekly
 //! series ("permanent" bookings) expanded in the club's time zone.
 
+pub mod availability;
 pub mod commands;
 pub mod grid;
 pub mod model;

@@ -88,10 +88,11 @@ pub fn tr_args(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
     };
     let mut fargs = FluentArgs::new();
     for (k, v) in args {
-        // Numbers go in as numbers, so messages can choose plural forms (1 command, 2 commands).
+        // Numbers go in as numbers, so messages can choose plural forms (1 command, 2 commands);
+        // digits that are not written as a number is ("012345", a code) stay as written.
         match v.parse::<i64>() {
-            Ok(n) => fargs.set(*k, n),
-            Err(_) => fargs.set(*k, (*v).to_owned()),
+            Ok(n) if n.to_string() == *v => fargs.set(*k, n),
+            _ => fargs.set(*k, (*v).to_owned()),
         }
     }
     let mut errors = Vec::new();
@@ -194,6 +195,14 @@ mod tests {
         assert_eq!(count(Locale::Ru, "1"), "1 команда");
         assert_eq!(count(Locale::Ru, "3"), "3 команды");
         assert_eq!(count(Locale::Ru, "11"), "11 команд");
+    }
+
+    /// A sign-in code is six digits as sent, never a number with its leading zero dropped.
+    #[test]
+    fn digits_that_are_not_a_number_stay_as_written() {
+        let sms = |code: &str| tr_args(Locale::En, "portal-code-sms", &[("club", "Club"), ("code", code)]);
+        assert!(sms("012345").contains("is 012345."), "{}", sms("012345"));
+        assert!(sms("123456").contains("is 123456."), "{}", sms("123456"));
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod money;
 mod passes;
 mod payments;
 mod portal;
+mod portal_booking;
 mod roles;
 mod security;
 mod sms;

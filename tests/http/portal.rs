@@ -5,22 +5,24 @@ use rocket::http::Status;
 
 use crate::support::{Page, TestApp};
 
-const ANNA: &str = "+79161234567";
+pub const ANNA: &str = "+79161234567";
 
 /// A club with the portal on, Anna (a member, phone +7 916 123-45-67), and nobody logged in.
-async fn club() -> TestApp {
+pub async fn club() -> TestApp {
     let t = TestApp::new().await;
     t.setup_owner().await;
     let anna = t.submit("/members/new", "/members", &[("full_name", "Anna Smith"), ("phone", ANNA)]).await;
     assert_eq!(anna.status, Status::SeeOther, "{}", anna.body);
-    let on = t.submit("/settings/portal", "/settings/portal", &[("enabled", "on"), ("booking", "on")]).await;
+    let on = t
+        .submit("/settings/portal", "/settings/portal", &[("enabled", "on"), ("booking", "on"), ("cancelling", "on")])
+        .await;
     assert_eq!(on.status, Status::SeeOther, "{}", on.body);
     t.logout().await;
     t
 }
 
 /// Asks for a code for `phone`; the code page it leads to.
-async fn ask(t: &TestApp, phone: &str) -> (Page, String) {
+pub async fn ask(t: &TestApp, phone: &str) -> (Page, String) {
     let asked = t.submit("/p/sign-in", "/p/sign-in", &[("phone", phone)]).await;
     assert_eq!(asked.status, Status::SeeOther, "{}", asked.body);
     let to = asked.location.clone().unwrap();
@@ -30,7 +32,7 @@ async fn ask(t: &TestApp, phone: &str) -> (Page, String) {
 
 /// Types `code` for `request`, on its page, or as a stale tab would once the page no longer
 /// shows the form.
-async fn try_code(t: &TestApp, request: &str, code: &str) -> Page {
+pub async fn try_code(t: &TestApp, request: &str, code: &str) -> Page {
     let page = t.get(&format!("/p/sign-in/code?r={request}")).await;
     let form = if page.has("name=\"csrf\"") { page } else { t.get("/p/sign-in").await };
     let csrf = form.hidden("csrf");
@@ -39,7 +41,7 @@ async fn try_code(t: &TestApp, request: &str, code: &str) -> Page {
 }
 
 /// The code in the newest SMS to `phone`, as the player reads it on their phone.
-async fn code_sent(t: &TestApp, phone: &'static str) -> Option<String> {
+pub async fn code_sent(t: &TestApp, phone: &'static str) -> Option<String> {
     let body: Option<String> = t
         .app
         .db
@@ -168,4 +170,12 @@ async fn a_players_session_opens_no_staff_page() {
     }
     let tried = t.post_raw("/members/new", &[("full_name", "Mallory")]).await;
     assert!(tried.status == Status::Forbidden, "{}", tried.status);
+}
+
+/// Signs in on the portal as the member with `phone`.
+pub async fn sign_in(t: &TestApp, phone: &'static str) {
+    let (_, request) = ask(t, phone).await;
+    let code = code_sent(t, phone).await.expect("a code by SMS");
+    let tried = try_code(t, &request, &code).await;
+    assert_eq!(tried.location.as_deref(), Some("/p/"), "{}", tried.body);
 }

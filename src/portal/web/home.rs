@@ -5,7 +5,7 @@ use rocket::{State, get};
 
 use super::PortalCtx;
 use crate::app::App;
-use crate::bookings::model::{LocalSlot, span};
+use crate::bookings::model::{LocalSlot, Status, span};
 use crate::bookings::store::Booking;
 use crate::error::AppError;
 use crate::web::guards::Player;
@@ -30,6 +30,14 @@ impl HomePage {
 
     fn time(&self, b: &Booking) -> String {
         span(b.starts_at, b.ends_at, &self.ctx.tz)
+    }
+
+    /// The player booked it, it has not started, and the club lets players cancel.
+    fn can_cancel(&self, b: &Booking) -> bool {
+        self.ctx.settings.cancelling
+            && b.status == Status::Booked
+            && b.starts_at > self.ctx.now
+            && self.ctx.player.as_ref().is_some_and(|p| b.booker_id.as_deref() == Some(p.member_id.as_str()))
     }
 }
 

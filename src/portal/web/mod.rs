@@ -1,7 +1,9 @@
 //! The portal's pages at /p/: mobile first, in the player's language, with their own session
-//! and layout. `sign_in` (code by SMS), `home` (the player's bookings), `settings` (the staff
-//! page that turns the portal and its parts on).
+//! and layout. `sign_in` (code by SMS), `home` (the player's bookings), `book` (free court time
+//! and booking it), `cancel`, `settings` (the staff page that turns the portal and its parts on).
 
+mod book;
+mod cancel;
 mod home;
 mod settings;
 mod sign_in;
@@ -136,6 +138,11 @@ pub fn catchers() -> Vec<Catcher> {
 pub fn routes() -> Vec<Route> {
     routes![
         home::home,
+        book::day_page,
+        book::slot,
+        book::book,
+        cancel::cancel_page,
+        cancel::cancel,
         sign_in::sign_in_page,
         sign_in::ask_code,
         sign_in::code_page,

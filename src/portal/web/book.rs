@@ -1,0 +1,215 @@
+//! A player books free court time: a day's free starts per court, then the chosen slot with its
+//! lengths and prices, then the booking itself (an ordinary `create_booking` from the portal).
+
+use askama::Template;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::{Either, State, get, post};
+
+use super::PortalCtx;
+use crate::app::App;
+use crate::bookings::availability::{self, CourtDay};
+use crate::bookings::commands::CreateBooking;
+use crate::bookings::model::{Kind, LocalSlot, Source, span};
+use crate::commands::AnyCommand;
+use crate::core::Outcome;
+use crate::courts::model::DayMinute;
+use crate::error::AppError;
+use crate::limits::model::{Attempt, Breach, Limits, Usage, check};
+use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go};
+use crate::web::guards::Player;
+use crate::web::page::{Html, render};
+
+/// Days a player can pick from when their category sets no limit.
+const DAYS_SHOWN: u16 = 14;
+
+#[derive(Template)]
+#[template(path = "portal/day.html")]
+struct DayPage {
+    ctx: PortalCtx,
+    day: Date,
+    /// (date, label, chosen) for the day picker.
+    days: Vec<(Date, String, bool)>,
+    courts: Vec<CourtDay>,
+}
+
+/// Whether starting at `start` on `court_id` is ruled out whatever the length: a court or an
+/// hour the category may not book, or too late to book.
+fn ruled_out(limits: &Limits, ctx: &PortalCtx, court_id: &str, day: Date, start: DayMinute, min: u16) -> bool {
+    let slot = LocalSlot { day, start, minutes: min };
+    let Some((starts_at, _)) = slot.instants(&ctx.tz) else { return true };
+    if starts_at <= ctx.now {
+        return true;
+    }
+    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+    let attempt = Attempt { court_id, slot, starts_at, now: ctx.now, today };
+    check(limits, &attempt, Usage::default())
+        .iter()
+        .any(|b| matches!(b, Breach::Court | Breach::Hours { .. } | Breach::TooLate { .. }))
+}
+
+#[get("/book?<date>")]
+pub(super) async fn day_page(
+    p: Player,
+    ctx: PortalCtx,
+    app: &State<App>,
+    date: Option<&str>,
+) -> Result<Html, AppError> {
+    if !ctx.settings.booking {
+        return Err(AppError::NotFound);
+    }
+    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+    let (member, tz) = (p.0.member_id.clone(), ctx.tz.clone());
+    let (limits, rules) = app
+        .db
+        .read(move |c| Ok((crate::limits::store::limits_of_member(c, &member)?.0, crate::courts::store::rules(c)?)))
+        .await?;
+    let ahead = limits.days_ahead.unwrap_or(DAYS_SHOWN - 1).min(DAYS_SHOWN - 1);
+    let last = today + i64::from(ahead).days();
+    let day = date.and_then(|d| d.parse::<Date>().ok()).filter(|d| *d >= today && *d <= last).unwrap_or(today);
+    let mut courts = app.db.read(move |c| availability::of_day(c, &tz, day)).await?;
+    for court in &mut courts {
+        let id = court.court_id.clone();
+        court.free.retain(|f| !ruled_out(&limits, &ctx, &id, day, f.start, rules.min_minutes));
+    }
+    let days = (0..=ahead).map(|n| today + i64::from(n).days()).map(|d| (d, ctx.date(d), d == day)).collect();
+    render(Status::Ok, &DayPage { ctx, day, days, courts })
+}
+
+#[derive(Template)]
+#[template(path = "portal/slot.html")]
+struct SlotPage {
+    ctx: PortalCtx,
+    court_id: String,
+    court: String,
+    day: Date,
+    start: DayMinute,
+    /// (minutes, "1 h 30 min — 1 800 ₽", chosen)
+    lengths: Vec<(u16, String, bool)>,
+    command_id: String,
+    errors: FieldErrors,
+}
+
+impl SlotPage {
+    fn when(&self) -> String {
+        format!("{}, {}", self.ctx.date(self.day), self.start)
+    }
+}
+
+/// A length in words: "1 h 30 min".
+fn duration(ctx: &PortalCtx, minutes: u16) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => ctx.ta("minutes", "n", m),
+        (h, 0) => ctx.ta("hours-n", "n", h),
+        (h, m) => format!("{} {}", ctx.ta("hours-n", "n", h), ctx.ta("minutes", "n", m)),
+    }
+}
+
+/// The slot page: the lengths that fit from `start`, each with its price for this player.
+async fn slot_page(
+    app: &App,
+    ctx: PortalCtx,
+    member: &str,
+    (court_id, day, start): (String, Date, DayMinute),
+    chosen: u16,
+    errors: FieldErrors,
+) -> Result<Option<SlotPage>, AppError> {
+    let (member, tz, cid) = (member.to_owned(), ctx.tz.clone(), court_id.clone());
+    let found = app
+        .db
+        .read(move |c| {
+            let courts = availability::of_day(c, &tz, day)?;
+            let Some(court) = courts.into_iter().find(|k| k.court_id == cid) else { return Ok(None) };
+            let longest = court.free.iter().find(|f| f.start == start).map_or(0, |f| f.longest);
+            let rules = crate::courts::store::rules(c)?;
+            let (limits, _) = crate::limits::store::limits_of_member(c, &member)?;
+            let mut lengths = Vec::new();
+            let mut m = rules.min_minutes;
+            while m <= longest {
+                if limits.lengths.is_empty() || limits.lengths.contains(&m) {
+                    let slot = LocalSlot { day, start, minutes: m };
+                    let price = crate::prices::pricing::quote_for(c, &cid, slot, Some(&member), &[])?;
+                    lengths.push((m, price.map_or(0, |q| q.total)));
+                }
+                m += rules.slot_minutes.max(1);
+            }
+            Ok(Some((court.name, lengths)))
+        })
+        .await?;
+    let Some((court, lengths)) = found else { return Ok(None) };
+    let pick = if lengths.iter().any(|(m, _)| *m == chosen) { chosen } else { lengths.first().map_or(0, |(m, _)| *m) };
+    let lengths = lengths
+        .into_iter()
+        .map(|(m, price)| (m, format!("{} — {}", duration(&ctx, m), ctx.money(price)), m == pick))
+        .collect();
+    Ok(Some(SlotPage { ctx, court_id, court, day, start, lengths, command_id: fresh_id(), errors }))
+}
+
+#[get("/book/<court_id>?<date>&<start>")]
+pub(super) async fn slot(
+    p: Player,
+    ctx: PortalCtx,
+    app: &State<App>,
+    court_id: String,
+    date: &str,
+    start: &str,
+) -> Result<Option<Html>, AppError> {
+    let (Ok(day), Some(start)) = (date.parse::<Date>(), DayMinute::parse(start)) else { return Ok(None) };
+    if !ctx.settings.booking {
+        return Ok(None);
+    }
+    match slot_page(app, ctx, &p.0.member_id, (court_id, day, start), 0, FieldErrors::default()).await? {
+        Some(page) => Ok(Some(render(Status::Ok, &page)?)),
+        None => Ok(None),
+    }
+}
+
+#[derive(FromForm)]
+pub(super) struct BookForm {
+    #[field(default = String::new())]
+    court_id: String,
+    #[field(default = String::new())]
+    date: String,
+    #[field(default = String::new())]
+    start: String,
+    #[field(default = 0)]
+    minutes: u16,
+}
+
+#[post("/book", data = "<form>")]
+pub(super) async fn book(p: Player, ctx: PortalCtx, app: &State<App>, form: Csrf<BookForm>) -> Page {
+    let Csrf(f, sub) = form;
+    let (Ok(day), Some(start)) = (f.date.parse::<Date>(), DayMinute::parse(&f.start)) else {
+        return Err(AppError::NotFound);
+    };
+    let slot = LocalSlot { day, start, minutes: f.minutes };
+    let cmd = AnyCommand::CreateBooking(CreateBooking {
+        booking_id: sub.id.to_string(),
+        court_id: f.court_id.clone(),
+        slot,
+        kind: Kind::Play,
+        booker_id: Some(p.0.member_id.clone()),
+        players: Vec::new(),
+        note: String::new(),
+        source: Source::Portal,
+        pass_id: None,
+    });
+    match app.submit(&sub, p.0.actor(), cmd).await?.outcome {
+        Outcome::Applied { .. } => {
+            let when = slot.instants(&ctx.tz).map(|(s, e)| span(s, e, &ctx.tz)).unwrap_or_default();
+            let said = format!("{}, {when}", ctx.date(day));
+            go("/p/", "success", ctx.ta("portal-booked", "when", said))
+        }
+        Outcome::Rejected(r) => {
+            let mut errors = FieldErrors::default();
+            errors.add_text("form", crate::i18n::rejection_text(ctx.locale, &r));
+            let member = p.0.member_id.clone();
+            match slot_page(app, ctx, &member, (f.court_id, day, start), f.minutes, errors).await? {
+                Some(page) => Ok(Either::Left(render(Status::UnprocessableEntity, &page)?)),
+                None => Err(AppError::NotFound),
+            }
+        }
+    }
+}
