@@ -113,6 +113,16 @@ pub fn datetime(locale: Locale, at: jiff::Timestamp, tz: &jiff::tz::TimeZone) ->
     at.to_zoned_datetime(tz.clone()).strftime(&tr(locale, "fmt-datetime")).to_string()
 }
 
+/// "1 h 30 min" for a length in minutes.
+pub fn duration(locale: Locale, minutes: u16) -> String {
+    let n = |id: &str, v: u16| tr_args(locale, id, &[("n", &v.to_string())]);
+    match (minutes / 60, minutes % 60) {
+        (0, m) => n("minutes", m),
+        (h, 0) => n("hours-n", h),
+        (h, m) => format!("{} {}", n("hours-n", h), n("minutes", m)),
+    }
+}
+
 pub fn date(locale: Locale, day: jiff::civil::Date) -> String {
     day.strftime(&tr(locale, "fmt-date")).to_string()
 }

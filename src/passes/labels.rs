@@ -4,20 +4,27 @@
 use super::model::{Pass, PassKind};
 use super::store::StoredPass;
 use crate::bookings::model::LocalSlot;
+use crate::i18n::Locale;
 use crate::web::page::PageCtx;
 
 /// "9 of 10 visits", "6 h 30 min of 10 h", "4 500 ₽ of 5 500 ₽", or the membership's share.
 pub fn remaining_text(ctx: &PageCtx, p: &Pass) -> String {
-    let hours = |m: i64| ctx.duration(m.clamp(0, i64::from(u16::MAX)) as u16);
+    remaining_in(ctx.locale, &ctx.club.currency, p)
+}
+
+/// `remaining_text` in `locale`, money in `currency` (pages without a staff context: the portal).
+pub fn remaining_in(locale: Locale, currency: &str, p: &Pass) -> String {
+    let hours = |m: i64| crate::i18n::duration(locale, m.clamp(0, i64::from(u16::MAX)) as u16);
+    let money = |m: i64| crate::money::amount::show(locale, m, currency);
     match (p.kind, p.remaining()) {
         (PassKind::Visits, Some(left)) => crate::i18n::tr_args(
-            ctx.locale,
+            locale,
             "pass-visits-left",
             &[("left", &left.to_string()), ("total", &p.quantity.to_string())],
         ),
         (PassKind::Hours, Some(left)) => format!("{} / {}", hours(left), hours(p.quantity)),
-        (PassKind::Value, Some(left)) => format!("{} / {}", ctx.money(left), ctx.money(p.quantity)),
-        _ => ctx.ta("pass-period-share", "pct", p.discount_pct),
+        (PassKind::Value, Some(left)) => format!("{} / {}", money(left), money(p.quantity)),
+        _ => crate::i18n::tr_args(locale, "pass-period-share", &[("pct", &p.discount_pct.to_string())]),
     }
 }
 

@@ -265,6 +265,27 @@ pub fn entries(conn: &Connection, member_id: &str) -> rusqlite::Result<Vec<Entry
     .collect()
 }
 
+/// A member's latest `limit` entries, newest first (from the member's index, however long the
+/// history).
+pub fn latest_entries(conn: &Connection, member_id: &str, limit: i64) -> rusqlite::Result<Vec<Entry>> {
+    conn.prepare_cached(
+        "SELECT id, at, kind, amount, booking_id, payment_id, reason FROM ledger WHERE member_id = ?1 \
+         ORDER BY at DESC, rowid DESC LIMIT ?2",
+    )?
+    .query_map(rusqlite::params![member_id, limit], |r| {
+        Ok(Entry {
+            id: r.get(0)?,
+            at: ts(r.get(1)?),
+            kind: r.get(2)?,
+            amount: r.get(3)?,
+            booking_id: r.get(4)?,
+            payment_id: r.get(5)?,
+            reason: r.get(6)?,
+        })
+    })?
+    .collect()
+}
+
 /// Members who owe the club, most owed first, with their balance.
 pub fn debtors(conn: &Connection) -> rusqlite::Result<Vec<(String, String, i64)>> {
     conn.prepare(

@@ -61,11 +61,7 @@ impl PageCtx {
 
     /// "1 h 30 min" for a length in minutes.
     pub fn duration(&self, minutes: u16) -> String {
-        match (minutes / 60, minutes % 60) {
-            (0, m) => self.ta("minutes", "n", m),
-            (h, 0) => self.ta("hours-n", "n", h),
-            (h, m) => format!("{} {}", self.ta("hours-n", "n", h), self.ta("minutes", "n", m)),
-        }
+        i18n::duration(self.locale, minutes)
     }
 
     pub fn version(&self) -> &'static str {

@@ -155,4 +155,6 @@ async fn a_late_cancellation_shows_its_fee_first_and_charges_it() {
     assert_eq!(done.location.as_deref(), Some("/p/"), "{}", done.body);
     assert!(t.get("/p/").await.has("Your booking is cancelled."));
     assert_eq!(t.count("SELECT count(*) FROM ledger WHERE kind = 'fee' AND amount = -50000").await, 1, "the fee");
+    let account = t.get("/p/account").await;
+    assert!(account.has("On your club account: −₽500.00") && account.has("· Fee"), "{}", account.body);
 }

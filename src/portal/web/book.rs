@@ -98,15 +98,6 @@ impl SlotPage {
     }
 }
 
-/// A length in words: "1 h 30 min".
-fn duration(ctx: &PortalCtx, minutes: u16) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, m) => ctx.ta("minutes", "n", m),
-        (h, 0) => ctx.ta("hours-n", "n", h),
-        (h, m) => format!("{} {}", ctx.ta("hours-n", "n", h), ctx.ta("minutes", "n", m)),
-    }
-}
-
 /// The slot page: the lengths that fit from `start`, each with its price for this player.
 async fn slot_page(
     app: &App,
@@ -142,7 +133,7 @@ async fn slot_page(
     let pick = if lengths.iter().any(|(m, _)| *m == chosen) { chosen } else { lengths.first().map_or(0, |(m, _)| *m) };
     let lengths = lengths
         .into_iter()
-        .map(|(m, price)| (m, format!("{} — {}", duration(&ctx, m), ctx.money(price)), m == pick))
+        .map(|(m, price)| (m, format!("{} — {}", crate::i18n::duration(ctx.locale, m), ctx.money(price)), m == pick))
         .collect();
     Ok(Some(SlotPage { ctx, court_id, court, day, start, lengths, command_id: fresh_id(), errors }))
 }

@@ -2,6 +2,7 @@
 //! and layout. `sign_in` (code by SMS), `home` (the player's bookings), `book` (free court time
 //! and booking it), `cancel`, `settings` (the staff page that turns the portal and its parts on).
 
+mod account;
 mod book;
 mod cancel;
 mod home;
@@ -138,6 +139,7 @@ pub fn catchers() -> Vec<Catcher> {
 pub fn routes() -> Vec<Route> {
     routes![
         home::home,
+        account::account,
         book::day_page,
         book::slot,
         book::book,
