@@ -18,6 +18,7 @@ use crate::payments::fees::WaiveFee;
 use crate::portal::commands::{RequestPortalCode, SavePortalSettings, TryPortalCode};
 use crate::prices::commands::*;
 use crate::sms::commands::*;
+use crate::waitlist::commands::{JoinWaitlist, LapseWaitlistOffers, LeaveWaitlist};
 
 /// How a command from a desk is decided (docs/sync-protocol.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +154,9 @@ commands! {
     SavePortalSettings => "save_portal_settings" (HubOnly),
     RequestPortalCode => "request_portal_code" (HubOnly),
     TryPortalCode => "try_portal_code" (HubOnly),
+    JoinWaitlist => "join_waitlist" (Claim),
+    LeaveWaitlist => "leave_waitlist" (Claim),
+    LapseWaitlistOffers => "lapse_waitlist_offers" (HubOnly),
 }
 
 impl AnyCommand {

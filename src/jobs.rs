@@ -30,9 +30,24 @@ pub async fn expire_sessions(app: &App) -> anyhow::Result<()> {
     let created_before = now - SignedDuration::from_hours(app.config.session.max_hours);
     let removed =
         app.db.write(move |c| Ok(crate::auth::store::delete_expired_sessions(c, idle_before, created_before)?)).await?;
-    if removed > 0 {
+    let (idle, max) = (crate::portal::model::SESSION_IDLE, crate::portal::model::SESSION_MAX);
+    let players =
+        app.db.write(move |c| Ok(crate::portal::store::delete_expired_sessions(c, now - idle, now - max)?)).await?;
+    if removed + players > 0 {
         tracing::debug!(removed, "expired sessions removed");
     }
+    Ok(())
+}
+
+/// Waiting-list offers whose hold ran out lapse, and their time goes to the next in line. A
+/// command only when there is one to lapse: an idle club's log gains nothing every minute.
+pub async fn lapse_offers(app: &App) -> anyhow::Result<()> {
+    let now = app.now();
+    if app.db.read(move |c| Ok(crate::waitlist::store::lapsed_offers(c, now)?.is_empty())).await? {
+        return Ok(());
+    }
+    let cmd = crate::commands::AnyCommand::LapseWaitlistOffers(crate::waitlist::commands::LapseWaitlistOffers {});
+    app.run(crate::core::Actor::System, cmd).await?;
     Ok(())
 }
 
@@ -126,6 +141,13 @@ pub async fn start(app: App) -> anyhow::Result<JobScheduler> {
         .add(Job::new_async(poll_schedule.as_str(), move |_, _| {
             let app = a.clone();
             Box::pin(async move { log_failure("sms_poll", crate::sms::poller::poll_due(&app).await.map(|_| ())) })
+        })?)
+        .await?;
+    let a = app.clone();
+    scheduler
+        .add(Job::new_async("30 * * * * *", move |_, _| {
+            let app = a.clone();
+            Box::pin(async move { log_failure("lapse_offers", lapse_offers(&app).await) })
         })?)
         .await?;
     follow_other_writers(app.clone());

@@ -41,6 +41,7 @@ pub mod sync;
 #[cfg(test)]
 pub mod testing;
 pub mod text;
+pub mod waitlist;
 pub mod web;
 
 pub use app::App;

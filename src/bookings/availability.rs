@@ -23,6 +23,8 @@ pub struct CourtDay {
     pub court_id: String,
     pub name: String,
     pub free: Vec<FreeStart>,
+    /// The times bookings hold this day, as (start, minutes): taken, never by whom.
+    pub taken: Vec<(DayMinute, u16)>,
 }
 
 /// The minutes of `day` (from its midnight) that the active bookings on each court take.
@@ -54,8 +56,8 @@ pub fn free_of_day(
         .filter(|c| c.draft.active)
         .map(|c| {
             let mut free = Vec::new();
+            let taken = taken_on(day, tz, bookings, &c.id);
             if let Some(h) = hours_on(day, &c.id, week, closures) {
-                let taken = taken_on(day, tz, bookings, &c.id);
                 let closes = u32::from(h.closes.minutes());
                 let mut start = u32::from(h.opens.minutes());
                 while start + u32::from(rules.min_minutes) <= closes {
@@ -70,7 +72,13 @@ pub fn free_of_day(
                     start += u32::from(step);
                 }
             }
-            CourtDay { court_id: c.id.clone(), name: c.draft.name.clone(), free }
+            let mut held: Vec<(DayMinute, u16)> = taken
+                .iter()
+                .filter(|&&(s, e)| e.min(1440) > s)
+                .filter_map(|&(s, e)| Some((DayMinute::new(s as u16)?, (e.min(1440) - s) as u16)))
+                .collect();
+            held.sort();
+            CourtDay { court_id: c.id.clone(), name: c.draft.name.clone(), free, taken: held }
         })
         .collect()
 }

@@ -15,6 +15,7 @@ use crate::passes::commands as passes;
 use crate::prices::pricing::reprice;
 use crate::prices::store::PassUseOn;
 use crate::sms::reminders as sms;
+use crate::waitlist::commands as waitlist;
 
 fn club_tz(ctx: &Ctx<'_>) -> Result<TimeZone, CommandError> {
     Ok(crate::club::store::time_zone(ctx.tx)?)
@@ -117,6 +118,9 @@ impl CreateBooking {
             series_id: None,
         };
         store::insert(ctx.tx, &new, ctx.now)?;
+        if let Actor::Member { id, .. } = ctx.actor {
+            waitlist::offer_taken(ctx, id, &self.booking_id, &self.court_id, (start, end))?;
+        }
         store::set_players(ctx.tx, &self.booking_id, &self.players)?;
         reprice(ctx.tx, &self.booking_id, &tz)?;
         if let Some(pass) = self.pass_id.as_deref() {
@@ -174,6 +178,7 @@ impl UpdateBooking {
         store::set_players(ctx.tx, &b.id, &self.players)?;
         reprice(ctx.tx, &b.id, &tz)?;
         sms::follow(ctx, &b.id, sms::Event::Changed)?;
+        waitlist::offer_freed(ctx, &b.court_id, b.starts_at, b.ends_at)?;
         Ok(())
     }
 
@@ -208,6 +213,7 @@ impl CancelBooking {
         store::cancel(ctx.tx, &b.id, reason, ctx.now)?;
         crate::payments::fees::on_cancel(ctx, &b, self.money_back)?;
         sms::follow(ctx, &b.id, sms::Event::Cancelled)?;
+        waitlist::offer_freed(ctx, &b.court_id, b.starts_at, b.ends_at)?;
         Ok(())
     }
 

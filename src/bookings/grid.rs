@@ -44,6 +44,8 @@ pub struct Block {
     pub pay: PayState,
     /// Made or changed on this desk while the hub has not yet decided it.
     pub tentative: bool,
+    /// Members on the waiting list for this time.
+    pub waiting: usize,
 }
 
 /// How far a booking is paid, for its colour on the grid.
@@ -111,6 +113,8 @@ pub struct GridInput<'a> {
     pub paid: &'a std::collections::HashMap<String, i64>,
     /// Bookings this desk changed that the hub has not yet decided (empty on the hub).
     pub tentative: &'a std::collections::HashSet<String>,
+    /// Live waiting-list entries of the day: (court id, start, end).
+    pub waiting: &'a [(String, jiff::Timestamp, jiff::Timestamp)],
 }
 
 pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> DayGrid {
@@ -172,6 +176,11 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
             series: b.series_id.is_some(),
             pay: PayState::of(b.price, input.paid.get(&b.id).copied().unwrap_or(0), b.pass_id.is_some()),
             tentative: input.tentative.contains(&b.id),
+            waiting: input
+                .waiting
+                .iter()
+                .filter(|(court, from, to)| *court == b.court_id && *from < b.ends_at && b.starts_at < *to)
+                .count(),
         });
     }
     let mut cells = Vec::new();
@@ -282,6 +291,7 @@ mod tests {
             bookings,
             paid: &Default::default(),
             tentative: &Default::default(),
+            waiting: &[],
         };
         build(&input, |_| String::new())
     }

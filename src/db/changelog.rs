@@ -34,6 +34,7 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "conflict_resolutions",
     "category_limits",
     "portal_settings",
+    "waitlist",
 ];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions, the SMS

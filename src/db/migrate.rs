@@ -30,6 +30,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0018_command_mentions", include_str!("../../migrations/0018_command_mentions.sql")),
     ("0019_category_limits", include_str!("../../migrations/0019_category_limits.sql")),
     ("0020_portal", include_str!("../../migrations/0020_portal.sql")),
+    ("0021_waitlist", include_str!("../../migrations/0021_waitlist.sql")),
 ];
 
 pub fn latest() -> i64 {

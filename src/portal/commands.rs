@@ -33,7 +33,9 @@ pub struct SavePortalSettings {
 impl SavePortalSettings {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Manager)?;
-        store::put_settings(ctx.tx, &self.settings, &self.new_id, ctx.now)?;
+        let settings = self.settings.clone().tidy();
+        settings.validate().map_err(|(field, code)| Rejection::new(code).on(field))?;
+        store::put_settings(ctx.tx, &settings, &self.new_id, ctx.now)?;
         Ok(())
     }
 
@@ -171,9 +173,11 @@ pub fn check_player_booking(ctx: &Ctx<'_>, member_id: &str, b: &PlayerBooking<'_
         return Err(Rejection::new("not-allowed").into());
     }
     let tz = crate::club::store::time_zone(ctx.tx)?;
-    let starts_at = b.slot.instants(&tz).map(|(s, _)| s);
-    if starts_at.is_none_or(|s| s <= ctx.now) {
+    let Some((from, to)) = b.slot.instants(&tz).filter(|(s, _)| *s > ctx.now) else {
         return Err(Rejection::new("portal-slot-started").on("start").into());
+    };
+    if crate::waitlist::commands::held_for_another(ctx, member_id, b.court_id, (from, to))? {
+        return Err(Rejection::new("waitlist-held").on("start").into());
     }
     let (_, breaches) =
         crate::limits::commands::breaches(ctx.tx, &tz, member_id, (b.court_id, b.slot), b.booking_id, ctx.now)?;
@@ -222,7 +226,7 @@ mod tests {
     use crate::testing::{TestDb, booking, id, slot};
 
     fn open(db: &mut TestDb, booking: bool) {
-        let settings = PortalSettings { enabled: true, booking, cancelling: true };
+        let settings = PortalSettings { enabled: true, booking, ..PortalSettings::default() };
         db.applied(AnyCommand::SavePortalSettings(SavePortalSettings { settings, new_id: id() }));
     }
 

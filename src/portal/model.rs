@@ -5,17 +5,66 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// What the club lets players do on the portal (Settings → Portal).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalSettings {
     /// Players may sign in at all; off, /p/ says the portal is closed.
     pub enabled: bool,
     pub booking: bool,
     pub cancelling: bool,
+    /// Players may wait for a taken time, and are offered it when it comes free.
+    #[serde(default = "yes")]
+    pub waitlist: bool,
+    /// How long an offer holds the freed time for the player.
+    #[serde(default = "default_offer_minutes")]
+    pub offer_minutes: u16,
+    /// The address players reach this server at, for links in SMS ("" when not set).
+    #[serde(default)]
+    pub address: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_offer_minutes() -> u16 {
+    30
 }
 
 impl Default for PortalSettings {
     fn default() -> Self {
-        PortalSettings { enabled: false, booking: true, cancelling: true }
+        PortalSettings {
+            enabled: false,
+            booking: true,
+            cancelling: true,
+            waitlist: true,
+            offer_minutes: default_offer_minutes(),
+            address: String::new(),
+        }
+    }
+}
+
+impl PortalSettings {
+    pub fn tidy(mut self) -> Self {
+        self.address = self.address.trim().trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// Problems as (field, message id).
+    pub fn validate(&self) -> Result<(), (&'static str, &'static str)> {
+        if !(5..=1440).contains(&self.offer_minutes) {
+            return Err(("offer_minutes", "portal-offer-minutes-range"));
+        }
+        let a = &self.address;
+        let scheme = a.strip_prefix("https://").or_else(|| a.strip_prefix("http://"));
+        if !a.is_empty() && scheme.is_none_or(|rest| rest.is_empty() || rest.contains(char::is_whitespace)) {
+            return Err(("address", "portal-address-invalid"));
+        }
+        Ok(())
+    }
+
+    /// A link to `path` on the portal, when the club has said its address.
+    pub fn link(&self, path: &str) -> Option<String> {
+        (!self.address.is_empty()).then(|| format!("{}{path}", self.address))
     }
 }
 

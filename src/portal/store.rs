@@ -7,8 +7,19 @@ use super::model::{CodeRow, PortalSettings};
 
 pub fn settings(conn: &Connection) -> rusqlite::Result<PortalSettings> {
     Ok(conn
-        .prepare_cached("SELECT enabled, booking, cancelling FROM portal_settings LIMIT 1")?
-        .query_row([], |r| Ok(PortalSettings { enabled: r.get(0)?, booking: r.get(1)?, cancelling: r.get(2)? }))
+        .prepare_cached(
+            "SELECT enabled, booking, cancelling, waitlist, offer_minutes, address FROM portal_settings LIMIT 1",
+        )?
+        .query_row([], |r| {
+            Ok(PortalSettings {
+                enabled: r.get(0)?,
+                booking: r.get(1)?,
+                cancelling: r.get(2)?,
+                waitlist: r.get(3)?,
+                offer_minutes: r.get(4)?,
+                address: r.get(5)?,
+            })
+        })
         .optional()?
         .unwrap_or_default())
 }
@@ -18,10 +29,21 @@ pub fn put_settings(conn: &Connection, s: &PortalSettings, new_id: &str, now: Ti
         conn.query_row("SELECT id FROM portal_settings LIMIT 1", [], |r| r.get(0)).optional()?;
     crate::db::exec(
         conn,
-        "INSERT INTO portal_settings (id, enabled, booking, cancelling, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) \
+        "INSERT INTO portal_settings (id, enabled, booking, cancelling, waitlist, offer_minutes, address, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
          ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, booking = excluded.booking, \
-         cancelling = excluded.cancelling, updated_at = excluded.updated_at",
-        params![existing.as_deref().unwrap_or(new_id), s.enabled, s.booking, s.cancelling, now.as_millisecond()],
+         cancelling = excluded.cancelling, waitlist = excluded.waitlist, offer_minutes = excluded.offer_minutes, \
+         address = excluded.address, updated_at = excluded.updated_at",
+        params![
+            existing.as_deref().unwrap_or(new_id),
+            s.enabled,
+            s.booking,
+            s.cancelling,
+            s.waitlist,
+            s.offer_minutes,
+            s.address,
+            now.as_millisecond()
+        ],
     )?;
     Ok(())
 }
@@ -148,4 +170,17 @@ pub fn touch_session(conn: &Connection, token_hash: &str, now: Timestamp) -> rus
 pub fn delete_session(conn: &Connection, token_hash: &str) -> rusqlite::Result<()> {
     crate::db::exec(conn, "DELETE FROM portal_sessions WHERE token_hash = ?1", [token_hash])?;
     Ok(())
+}
+
+/// Deletes players' sessions unused since `idle_before` or begun before `created_before`.
+pub fn delete_expired_sessions(
+    conn: &Connection,
+    idle_before: Timestamp,
+    created_before: Timestamp,
+) -> rusqlite::Result<usize> {
+    crate::db::exec(
+        conn,
+        "DELETE FROM portal_sessions WHERE last_seen_at < ?1 OR created_at < ?2",
+        params![idle_before.as_millisecond(), created_before.as_millisecond()],
+    )
 }

@@ -97,6 +97,8 @@ pub enum Kind {
     Manual,
     Code,
     Test,
+    /// A waiting-list offer: a freed court time held for the player for a short while.
+    Offer,
 }
 
 impl Kind {
@@ -109,17 +111,27 @@ impl Kind {
             Kind::Manual => "manual",
             Kind::Code => "code",
             Kind::Test => "test",
+            Kind::Offer => "offer",
         }
     }
 
     pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::Reminder, Kind::Confirmation, Kind::Cancellation, Kind::Campaign, Kind::Manual, Kind::Code, Kind::Test]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Kind::Reminder,
+            Kind::Confirmation,
+            Kind::Cancellation,
+            Kind::Campaign,
+            Kind::Manual,
+            Kind::Code,
+            Kind::Test,
+            Kind::Offer,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 
     /// Club-initiated messages wait for the end of quiet hours; a message staff send by hand
-    /// or a one-time code goes at once.
+    /// or a one-time code or a waiting-list offer goes at once.
     pub fn respects_quiet_hours(self) -> bool {
         matches!(self, Kind::Reminder | Kind::Campaign | Kind::Confirmation | Kind::Cancellation)
     }

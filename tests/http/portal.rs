@@ -14,7 +14,11 @@ pub async fn club() -> TestApp {
     let anna = t.submit("/members/new", "/members", &[("full_name", "Anna Smith"), ("phone", ANNA)]).await;
     assert_eq!(anna.status, Status::SeeOther, "{}", anna.body);
     let on = t
-        .submit("/settings/portal", "/settings/portal", &[("enabled", "on"), ("booking", "on"), ("cancelling", "on")])
+        .submit(
+            "/settings/portal",
+            "/settings/portal",
+            &[("enabled", "on"), ("booking", "on"), ("cancelling", "on"), ("waitlist", "on"), ("offer_minutes", "30")],
+        )
         .await;
     assert_eq!(on.status, Status::SeeOther, "{}", on.body);
     t.logout().await;

@@ -8,11 +8,11 @@ use rocket::http::Status;
 use crate::portal::{ANNA, club, sign_in};
 use crate::support::TestApp;
 
-const BORIS: &str = "+79035551234";
+pub const BORIS: &str = "+79035551234";
 
 /// The portal club with a court at 1 000 ₽ an hour, cancelling within 24 hours costing half,
 /// and Boris (another member). Returns the court's id.
-async fn club_with_court() -> (TestApp, String) {
+pub async fn club_with_court() -> (TestApp, String) {
     let t = club().await;
     let court = courtside::courts::model::CourtDraft {
         name: "Court 1".into(),

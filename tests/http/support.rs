@@ -249,3 +249,31 @@ impl Page {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 }
+
+/// A booking of `member` made at the desk (as the owner), by the booking form; its id.
+pub async fn book_as_desk(t: &TestApp, court: &str, member: &str, date: &str, start: &str, minutes: u16) -> String {
+    let minutes = minutes.to_string();
+    let fields = [
+        ("court_id", court),
+        ("date", date),
+        ("start", start),
+        ("minutes", minutes.as_str()),
+        ("kind", "play"),
+        ("booker_id", member),
+    ];
+    let form = format!("/bookings/new?court={court}&date={date}&start={start}");
+    let done = t.submit(&form, "/bookings", &fields).await;
+    assert_eq!(done.status, Status::SeeOther, "{}", done.body);
+    let court = court.to_owned();
+    t.app
+        .db
+        .read(move |c| {
+            Ok(c.query_row(
+                "SELECT id FROM bookings WHERE court_id = ?1 AND status = 'booked' ORDER BY created_at DESC LIMIT 1",
+                [court],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+        .unwrap()
+}

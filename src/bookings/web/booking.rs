@@ -58,9 +58,27 @@ pub(crate) struct ShowPage {
     provisional: Vec<String>,
     /// Cancelling touches money: the cancel button leads to a page that shows what happens.
     cancel_asks: bool,
+    /// Members waiting for this time, first in line first.
+    waiting: Vec<crate::waitlist::store::Entry>,
 }
 
 impl ShowPage {
+    /// Staff may put a member in line for this booking's time: it is to come and still held.
+    fn can_wait(&self) -> bool {
+        self.b.status == Status::Booked && self.b.starts_at > self.ctx.now && self.ctx.can("reception")
+    }
+
+    /// "Anna Smith", or "Anna Smith — offered until 19:30".
+    fn waiting_line(&self, e: &crate::waitlist::store::Entry) -> String {
+        match e.offer_until.filter(|_| e.status == crate::waitlist::model::WaitStatus::Offered) {
+            Some(until) => {
+                let at = until.to_zoned_datetime(self.ctx.tz.clone()).strftime("%H:%M").to_string();
+                format!("{} — {}", e.member_name, self.ctx.ta("booking-waiting-offered", "until", at))
+            }
+            None => e.member_name.clone(),
+        }
+    }
+
     fn when(&self) -> String {
         format!(
             "{} · {} ({})",
@@ -167,7 +185,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
     let now = ctx.now;
     // Only reads: what cancelling would do with the money decides how the cancel button asks.
     let actor = Actor::System;
-    let (b, court, players, records, payments, (fee, cancel_asks), passes, (tentative, provisional)) = app
+    let (b, court, players, records, payments, (fee, cancel_asks), passes, (tentative, provisional), waiting) = app
         .db
         .read(move |c| {
             let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
@@ -206,7 +224,8 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
             } else {
                 (false, Vec::new())
             };
-            Ok(Some((b, court, players, records, payments, (fee, cancel_asks), passes, unconfirmed)))
+            let waiting = crate::waitlist::store::live_overlapping(c, &b.court_id, b.starts_at, b.ends_at)?;
+            Ok(Some((b, court, players, records, payments, (fee, cancel_asks), passes, unconfirmed, waiting)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -240,6 +259,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
         tentative,
         provisional,
         cancel_asks,
+        waiting,
     })
 }
 

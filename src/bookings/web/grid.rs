@@ -41,7 +41,7 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
     let tz = ctx.tz.clone();
     let (from, to) = day_bounds(day, &tz).ok_or(AppError::NotFound)?;
     let on_desk = app.desk.is_some();
-    let (court_list, rules, week, closures, bookings, paid, tentative) = app
+    let (court_list, rules, week, closures, bookings, paid, tentative, waiting) = app
         .db
         .read(move |c| {
             let with_players = store::between_with_players(c, from, to)?;
@@ -50,7 +50,11 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
                 crate::payments::store::paid_for_bookings_between(c, from - jiff::SignedDuration::from_hours(24), to)?;
             let (list, rules, week) = (courts::courts(c)?, courts::rules(c)?, courts::week(c)?);
             let tentative = if on_desk { replica::tentative_ids(c, "bookings")? } else { Default::default() };
-            Ok((list, rules, week, courts::closures_from(c, day)?, with_players, paid, tentative))
+            let waiting = crate::waitlist::store::live_between(c, from, to)?
+                .into_iter()
+                .map(|e| (e.court_id, e.starts_at, e.ends_at))
+                .collect::<Vec<_>>();
+            Ok((list, rules, week, courts::closures_from(c, day)?, with_players, paid, tentative, waiting))
         })
         .await?;
     let input = GridInput {
@@ -63,6 +67,7 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
         bookings: &bookings,
         paid: &paid,
         tentative: &tentative,
+        waiting: &waiting,
     };
     Ok(grid::build(&input, |c| court_detail(ctx, c)))
 }

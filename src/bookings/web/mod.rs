@@ -1,11 +1,12 @@
 //! The booking pages: the booking form (`form`), one booking (`booking`) and weekly series
-//! (`series`); the grid pages are in `grid`.
+//! (`series`), and the waiting list for a booking's time (`waiting`); the grid pages are in `grid`.
 
 mod booking;
 mod cancel;
 mod form;
 pub mod grid;
 mod series;
+mod waiting;
 
 use jiff::civil::Date;
 use rocket::{Route, routes};
@@ -40,6 +41,8 @@ pub fn routes() -> Vec<Route> {
         form::pass_options,
         booking::attendance,
         booking::move_booking,
+        waiting::join,
+        waiting::leave,
         series::series_new,
         series::series_from_booking,
         series::series_preview,

@@ -35,6 +35,14 @@ struct DayPage {
     courts: Vec<CourtDay>,
 }
 
+impl DayPage {
+    /// "18:00–19:30" for a taken time.
+    fn taken_span(&self, start: &DayMinute, minutes: &u16) -> String {
+        let end = DayMinute::new(start.minutes().saturating_add(*minutes).min(1440)).unwrap_or(DayMinute::MIDNIGHT_END);
+        format!("{start}–{end}")
+    }
+}
+
 /// Whether starting at `start` on `court_id` is ruled out whatever the length: a court or an
 /// hour the category may not book, or too late to book.
 fn ruled_out(limits: &Limits, ctx: &PortalCtx, court_id: &str, day: Date, start: DayMinute, min: u16) -> bool {

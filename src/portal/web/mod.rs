@@ -8,6 +8,7 @@ mod cancel;
 mod home;
 mod settings;
 mod sign_in;
+mod waitlist;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -145,6 +146,10 @@ pub fn routes() -> Vec<Route> {
         book::book,
         cancel::cancel_page,
         cancel::cancel,
+        waitlist::wait_page,
+        waitlist::join,
+        waitlist::offer,
+        waitlist::leave,
         sign_in::sign_in_page,
         sign_in::ask_code,
         sign_in::code_page,

@@ -36,13 +36,27 @@ pub(super) struct SettingsForm {
     booking: bool,
     #[field(default = false)]
     cancelling: bool,
+    #[field(default = false)]
+    waitlist: bool,
+    #[field(default = String::new())]
+    offer_minutes: String,
+    #[field(default = String::new())]
+    address: String,
 }
 
 #[post("/portal", data = "<form>")]
 pub(super) async fn save_settings(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<SettingsForm>) -> Page {
     let Csrf(f, sub) = form;
-    let settings = PortalSettings { enabled: f.enabled, booking: f.booking, cancelling: f.cancelling };
-    let cmd = AnyCommand::SavePortalSettings(SavePortalSettings { settings, new_id: fresh_id() });
+    let settings = PortalSettings {
+        enabled: f.enabled,
+        booking: f.booking,
+        cancelling: f.cancelling,
+        waitlist: f.waitlist,
+        // Not a number: 0, which the command refuses with the field's range.
+        offer_minutes: f.offer_minutes.trim().parse().unwrap_or(0),
+        address: f.address.clone(),
+    };
+    let cmd = AnyCommand::SavePortalSettings(SavePortalSettings { settings: settings.clone(), new_id: fresh_id() });
     match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
         Ok(()) => go("/settings/portal", "success", ctx.t("portal-settings-saved")),
         Err(errors) => again(&SettingsPage { ctx, settings, command_id: fresh_id(), errors }),
