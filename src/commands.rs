@@ -15,7 +15,7 @@ use crate::members::commands::*;
 use crate::passes::commands::*;
 use crate::payments::commands::*;
 use crate::payments::fees::WaiveFee;
-use crate::portal::commands::{RequestPortalCode, SavePortalSettings, TryPortalCode};
+use crate::portal::commands::{NewCalendarFeed, RequestPortalCode, SavePortalSettings, TryPortalCode};
 use crate::prices::commands::*;
 use crate::sms::commands::*;
 use crate::waitlist::commands::{JoinWaitlist, LapseWaitlistOffers, LeaveWaitlist};
@@ -154,6 +154,7 @@ commands! {
     SavePortalSettings => "save_portal_settings" (HubOnly),
     RequestPortalCode => "request_portal_code" (HubOnly),
     TryPortalCode => "try_portal_code" (HubOnly),
+    NewCalendarFeed => "new_calendar_feed" (HubOnly),
     JoinWaitlist => "join_waitlist" (Claim),
     LeaveWaitlist => "leave_waitlist" (Claim),
     LapseWaitlistOffers => "lapse_waitlist_offers" (HubOnly),

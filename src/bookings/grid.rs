@@ -275,6 +275,7 @@ mod tests {
             price: 0,
             price_note: String::new(),
             pass_id: None,
+            updated_at: at(start),
         };
         (b, Vec::new())
     }

@@ -29,6 +29,8 @@ pub struct Booking {
     pub price_note: String,
     /// The pass that pays (or, with passes used at check-in, will pay) for the booking.
     pub pass_id: Option<String>,
+    /// Last changed (moved, cancelled, re-priced...): calendar feeds number revisions by it.
+    pub updated_at: Timestamp,
 }
 
 fn ts(ms: i64) -> Timestamp {
@@ -36,7 +38,7 @@ fn ts(ms: i64) -> Timestamp {
 }
 
 const COLS: &str = "b.id, b.court_id, b.starts_at, b.ends_at, b.kind, b.status, b.booker_id, m.full_name, b.note, \
-     b.source, b.series_id, b.cancelled_at, b.cancel_reason, b.created_at, b.price, b.price_note, b.pass_id";
+     b.source, b.series_id, b.cancelled_at, b.cancel_reason, b.created_at, b.price, b.price_note, b.pass_id, b.updated_at";
 const FROM: &str = "FROM bookings b LEFT JOIN members m ON m.id = b.booker_id";
 
 fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
@@ -61,6 +63,7 @@ fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
         price: r.get(14)?,
         price_note: r.get(15)?,
         pass_id: r.get(16)?,
+        updated_at: ts(r.get(17)?),
     })
 }
 

@@ -39,7 +39,8 @@ pub const REPLICATED_TABLES: &[&str] = &[
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions, the SMS
 /// provider's credentials, outbox and events (only the hub talks to providers), the row
-/// /health writes to prove the database takes writes, and the hub's paired desks and codes.
+/// /health writes to prove the database takes writes, the hub's paired desks and codes, and the
+/// portal's sign-in codes, players' sessions and calendar feed secrets.
 pub const LOCAL_TABLES: &[&str] = &[
     "sync_meta",
     "sync_txn",
@@ -57,6 +58,7 @@ pub const LOCAL_TABLES: &[&str] = &[
     "desk_codes",
     "portal_codes",
     "portal_sessions",
+    "portal_feeds",
 ];
 
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {

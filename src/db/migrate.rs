@@ -31,6 +31,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0019_category_limits", include_str!("../../migrations/0019_category_limits.sql")),
     ("0020_portal", include_str!("../../migrations/0020_portal.sql")),
     ("0021_waitlist", include_str!("../../migrations/0021_waitlist.sql")),
+    ("0022_calendar", include_str!("../../migrations/0022_calendar.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -91,6 +91,7 @@ mod tests {
             price,
             price_note: String::new(),
             pass_id: None,
+            updated_at: Timestamp::UNIX_EPOCH,
         }
     }
 

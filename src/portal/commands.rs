@@ -146,6 +146,32 @@ impl TryPortalCode {
     }
 }
 
+/// A member's calendar feed gets a new secret address; the old one stops working.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewCalendarFeed {
+    pub member_id: String,
+    pub token_hash: String,
+}
+
+impl NewCalendarFeed {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        match ctx.actor {
+            Actor::Member { id, .. } if *id == self.member_id => {}
+            Actor::Member { .. } => return Err(Rejection::new("not-allowed").into()),
+            _ => require(ctx.actor, Role::Reception)?,
+        }
+        if !store::settings(ctx.tx)?.enabled {
+            return Err(Rejection::new("portal-closed").into());
+        }
+        store::replace_feed(ctx.tx, &self.member_id, &self.token_hash, ctx.now)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        "new calendar address".to_owned()
+    }
+}
+
 /// What the portal lets a player book for themselves: court time (no lesson, no block) with
 /// themselves as the booker, not yet started, within their category's limits, while the club
 /// lets players book. Every breach of the limits refuses, the first one named.

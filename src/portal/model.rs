@@ -20,6 +20,9 @@ pub struct PortalSettings {
     /// The address players reach this server at, for links in SMS ("" when not set).
     #[serde(default)]
     pub address: String,
+    /// Each court's taken times are published as a calendar anyone may subscribe to.
+    #[serde(default)]
+    pub court_feeds: bool,
 }
 
 fn yes() -> bool {
@@ -39,6 +42,7 @@ impl Default for PortalSettings {
             waitlist: true,
             offer_minutes: default_offer_minutes(),
             address: String::new(),
+            court_feeds: false,
         }
     }
 }

@@ -8,7 +8,8 @@ use super::model::{CodeRow, PortalSettings};
 pub fn settings(conn: &Connection) -> rusqlite::Result<PortalSettings> {
     Ok(conn
         .prepare_cached(
-            "SELECT enabled, booking, cancelling, waitlist, offer_minutes, address FROM portal_settings LIMIT 1",
+            "SELECT enabled, booking, cancelling, waitlist, offer_minutes, address, court_feeds FROM portal_settings \
+             LIMIT 1",
         )?
         .query_row([], |r| {
             Ok(PortalSettings {
@@ -18,6 +19,7 @@ pub fn settings(conn: &Connection) -> rusqlite::Result<PortalSettings> {
                 waitlist: r.get(3)?,
                 offer_minutes: r.get(4)?,
                 address: r.get(5)?,
+                court_feeds: r.get(6)?,
             })
         })
         .optional()?
@@ -29,11 +31,11 @@ pub fn put_settings(conn: &Connection, s: &PortalSettings, new_id: &str, now: Ti
         conn.query_row("SELECT id FROM portal_settings LIMIT 1", [], |r| r.get(0)).optional()?;
     crate::db::exec(
         conn,
-        "INSERT INTO portal_settings (id, enabled, booking, cancelling, waitlist, offer_minutes, address, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) \
+        "INSERT INTO portal_settings (id, enabled, booking, cancelling, waitlist, offer_minutes, address, court_feeds, \
+         updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
          ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, booking = excluded.booking, \
          cancelling = excluded.cancelling, waitlist = excluded.waitlist, offer_minutes = excluded.offer_minutes, \
-         address = excluded.address, updated_at = excluded.updated_at",
+         address = excluded.address, court_feeds = excluded.court_feeds, updated_at = excluded.updated_at",
         params![
             existing.as_deref().unwrap_or(new_id),
             s.enabled,
@@ -42,6 +44,7 @@ pub fn put_settings(conn: &Connection, s: &PortalSettings, new_id: &str, now: Ti
             s.waitlist,
             s.offer_minutes,
             s.address,
+            s.court_feeds,
             now.as_millisecond()
         ],
     )?;
@@ -183,4 +186,26 @@ pub fn delete_expired_sessions(
         "DELETE FROM portal_sessions WHERE last_seen_at < ?1 OR created_at < ?2",
         params![idle_before.as_millisecond(), created_before.as_millisecond()],
     )
+}
+
+/// Replaces member `member_id`'s calendar feed address with the one whose secret hashes to
+/// `token_hash`.
+pub fn replace_feed(conn: &Connection, member_id: &str, token_hash: &str, now: Timestamp) -> rusqlite::Result<()> {
+    crate::db::exec(conn, "DELETE FROM portal_feeds WHERE member_id = ?1", [member_id])?;
+    crate::db::exec(
+        conn,
+        "INSERT INTO portal_feeds (token_hash, member_id, created_at) VALUES (?1, ?2, ?3)",
+        params![token_hash, member_id, now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+/// The member whose feed secret hashes to `token_hash`, and their name.
+pub fn feed_member(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<(String, String)>> {
+    conn.prepare_cached(
+        "SELECT m.id, m.full_name FROM portal_feeds f JOIN members m ON m.id = f.member_id \
+         WHERE f.token_hash = ?1 AND m.archived = 0",
+    )?
+    .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?)))
+    .optional()
 }

@@ -18,6 +18,7 @@ mod passes;
 mod payments;
 mod portal;
 mod portal_booking;
+mod portal_calendar;
 mod portal_waitlist;
 mod roles;
 mod security;

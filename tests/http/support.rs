@@ -47,6 +47,16 @@ impl Page {
         self.body[start..].split('"').next().unwrap().to_owned()
     }
 
+    /// The value of the input with id `id`.
+    pub fn hidden_input(&self, id: &str) -> String {
+        let marker = format!("id=\"{id}\"");
+        let at = self.body.find(&marker).unwrap_or_else(|| panic!("no #{id} in:\n{}", self.body));
+        let tag_start = self.body[..at].rfind('<').unwrap();
+        let tag = &self.body[tag_start..self.body[at..].find('>').unwrap() + at];
+        let value = tag.split("value=\"").nth(1).unwrap();
+        value.split('"').next().unwrap().to_owned()
+    }
+
     pub fn has(&self, text: &str) -> bool {
         self.body.contains(text)
     }

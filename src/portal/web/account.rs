@@ -22,6 +22,7 @@ struct AccountPage {
     balance: i64,
     entries: Vec<Entry>,
     passes: Vec<StoredPass>,
+    command_id: String,
 }
 
 impl AccountPage {
@@ -62,5 +63,5 @@ pub(super) async fn account(p: Player, ctx: PortalCtx, app: &State<App>) -> Resu
             ))
         })
         .await?;
-    ok(&AccountPage { ctx, balance, entries, passes })
+    ok(&AccountPage { ctx, balance, entries, passes, command_id: crate::web::forms::fresh_id() })
 }

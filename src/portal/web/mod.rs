@@ -4,6 +4,7 @@
 
 mod account;
 mod book;
+mod calendar;
 mod cancel;
 mod home;
 mod settings;
@@ -141,6 +142,9 @@ pub fn routes() -> Vec<Route> {
     routes![
         home::home,
         account::account,
+        calendar::new_feed,
+        calendar::member_feed,
+        calendar::court_feed,
         book::day_page,
         book::slot,
         book::book,

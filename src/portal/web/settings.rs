@@ -42,6 +42,8 @@ pub(super) struct SettingsForm {
     offer_minutes: String,
     #[field(default = String::new())]
     address: String,
+    #[field(default = false)]
+    court_feeds: bool,
 }
 
 #[post("/portal", data = "<form>")]
@@ -55,6 +57,7 @@ pub(super) async fn save_settings(m: Manager, ctx: PageCtx, app: &State<App>, fo
         // Not a number: 0, which the command refuses with the field's range.
         offer_minutes: f.offer_minutes.trim().parse().unwrap_or(0),
         address: f.address.clone(),
+        court_feeds: f.court_feeds,
     };
     let cmd = AnyCommand::SavePortalSettings(SavePortalSettings { settings: settings.clone(), new_id: fresh_id() });
     match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
