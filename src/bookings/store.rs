@@ -354,9 +354,11 @@ pub fn between_with_players(
          {FROM} WHERE b.starts_at > ?1 - ?3 AND b.starts_at < ?2 AND ?1 < b.ends_at ORDER BY b.starts_at"
     ))?;
     stmt.query_map(params![from.as_millisecond(), to.as_millisecond(), LONGEST_MS], |r| {
-        let names: String = r.get(17)?;
+        // The column after COLS.
+        const NAMES: usize = 18;
+        let names: String = r.get(NAMES)?;
         let names = serde_json::from_str(&names)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(17, rusqlite::types::Type::Text, e.into()))?;
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(NAMES, rusqlite::types::Type::Text, e.into()))?;
         Ok((row_to_booking(r)?, names))
     })?
     .collect()
