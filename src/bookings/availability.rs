@@ -92,6 +92,18 @@ pub fn of_day(conn: &Conn, tz: &TimeZone, day: Date) -> anyhow::Result<Vec<Court
     Ok(free_of_day(day, tz, &list, rules, (&week, &closures), &bookings))
 }
 
+/// The free court time of `days` days from `first`, read in one go (the widget's week).
+pub fn of_days(conn: &Conn, tz: &TimeZone, first: Date, days: u16) -> anyhow::Result<Vec<(Date, Vec<CourtDay>)>> {
+    let dates: Vec<Date> =
+        (0..i64::from(days)).filter_map(|n| first.checked_add(jiff::Span::new().days(n)).ok()).collect();
+    let (Some(&start), Some(&end)) = (dates.first(), dates.last()) else { return Ok(Vec::new()) };
+    let (Some((from, _)), Some((_, to))) = (day_bounds(start, tz), day_bounds(end, tz)) else { return Ok(Vec::new()) };
+    let bookings = store::between(conn, from, to)?;
+    let (list, rules, week) = (courts::courts(conn)?, courts::rules(conn)?, courts::week(conn)?);
+    let closures = courts::closures_from(conn, start)?;
+    Ok(dates.into_iter().map(|day| (day, free_of_day(day, tz, &list, rules, (&week, &closures), &bookings))).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

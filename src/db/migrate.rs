@@ -32,6 +32,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0020_portal", include_str!("../../migrations/0020_portal.sql")),
     ("0021_waitlist", include_str!("../../migrations/0021_waitlist.sql")),
     ("0022_calendar", include_str!("../../migrations/0022_calendar.sql")),
+    ("0023_widget", include_str!("../../migrations/0023_widget.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -23,6 +23,12 @@ pub struct PortalSettings {
     /// Each court's taken times are published as a calendar anyone may subscribe to.
     #[serde(default)]
     pub court_feeds: bool,
+    /// The booking widget answers the sites in `widget_origins`.
+    #[serde(default)]
+    pub widget: bool,
+    /// Origins (`https://club.example.ru`) allowed to embed the widget.
+    #[serde(default)]
+    pub widget_origins: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -43,6 +49,8 @@ impl Default for PortalSettings {
             offer_minutes: default_offer_minutes(),
             address: String::new(),
             court_feeds: false,
+            widget: false,
+            widget_origins: Vec::new(),
         }
     }
 }
@@ -50,7 +58,19 @@ impl Default for PortalSettings {
 impl PortalSettings {
     pub fn tidy(mut self) -> Self {
         self.address = self.address.trim().trim_end_matches('/').to_owned();
+        self.widget_origins = self
+            .widget_origins
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase())
+            .filter(|o| !o.is_empty())
+            .collect();
+        self.widget_origins.dedup();
         self
+    }
+
+    /// Whether a page of `origin` may use the widget.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.widget && self.widget_origins.iter().any(|o| o.eq_ignore_ascii_case(origin.trim_end_matches('/')))
     }
 
     /// Problems as (field, message id).
@@ -63,6 +83,9 @@ impl PortalSettings {
         if !a.is_empty() && scheme.is_none_or(|rest| rest.is_empty() || rest.contains(char::is_whitespace)) {
             return Err(("address", "portal-address-invalid"));
         }
+        if !self.widget_origins.iter().all(|o| is_origin(o)) {
+            return Err(("widget_origins", "portal-origin-invalid"));
+        }
         Ok(())
     }
 
@@ -70,6 +93,14 @@ impl PortalSettings {
     pub fn link(&self, path: &str) -> Option<String> {
         (!self.address.is_empty()).then(|| format!("{}{path}", self.address))
     }
+}
+
+/// `https://host` or `http://host:port`: a scheme and a host, nothing after (what a browser
+/// sends as `Origin`). The characters are those of host names and addresses, so an origin can
+/// go into a header as it is.
+fn is_origin(o: &str) -> bool {
+    let Some(rest) = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")) else { return false };
+    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
 }
 
 /// A sign-in code is good for this long...
@@ -127,6 +158,24 @@ pub fn typed_code(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_widget_answers_only_the_listed_sites() {
+        let s = PortalSettings {
+            widget: true,
+            widget_origins: vec!["https://Club.Example/ ".into(), "http://127.0.0.1:8081".into()],
+            ..PortalSettings::default()
+        }
+        .tidy();
+        assert_eq!(s.validate(), Ok(()));
+        assert!(s.allows_origin("https://club.example") && s.allows_origin("http://127.0.0.1:8081"));
+        assert!(!s.allows_origin("http://127.0.0.1:8082") && !s.allows_origin("https://club.example.evil"));
+        assert!(!PortalSettings { widget: false, ..s.clone() }.allows_origin("https://club.example"));
+        for wrong in ["club.example", "https://club.example/path", "javascript:alert(1)", "https://a b", "https://"] {
+            let bad = PortalSettings { widget_origins: vec![wrong.into()], ..PortalSettings::default() };
+            assert_eq!(bad.validate(), Err(("widget_origins", "portal-origin-invalid")), "{wrong}");
+        }
+    }
 
     #[test]
     fn a_code_works_five_minutes_for_five_wrong_tries_and_once() {

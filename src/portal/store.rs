@@ -8,8 +8,8 @@ use super::model::{CodeRow, PortalSettings};
 pub fn settings(conn: &Connection) -> rusqlite::Result<PortalSettings> {
     Ok(conn
         .prepare_cached(
-            "SELECT enabled, booking, cancelling, waitlist, offer_minutes, address, court_feeds FROM portal_settings \
-             LIMIT 1",
+            "SELECT enabled, booking, cancelling, waitlist, offer_minutes, address, court_feeds, widget, widget_origins \
+             FROM portal_settings LIMIT 1",
         )?
         .query_row([], |r| {
             Ok(PortalSettings {
@@ -20,6 +20,8 @@ pub fn settings(conn: &Connection) -> rusqlite::Result<PortalSettings> {
                 offer_minutes: r.get(4)?,
                 address: r.get(5)?,
                 court_feeds: r.get(6)?,
+                widget: r.get(7)?,
+                widget_origins: r.get::<_, String>(8)?.lines().map(str::to_owned).collect(),
             })
         })
         .optional()?
@@ -32,10 +34,11 @@ pub fn put_settings(conn: &Connection, s: &PortalSettings, new_id: &str, now: Ti
     crate::db::exec(
         conn,
         "INSERT INTO portal_settings (id, enabled, booking, cancelling, waitlist, offer_minutes, address, court_feeds, \
-         updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+         widget, widget_origins, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
          ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, booking = excluded.booking, \
          cancelling = excluded.cancelling, waitlist = excluded.waitlist, offer_minutes = excluded.offer_minutes, \
-         address = excluded.address, court_feeds = excluded.court_feeds, updated_at = excluded.updated_at",
+         address = excluded.address, court_feeds = excluded.court_feeds, widget = excluded.widget, \
+         widget_origins = excluded.widget_origins, updated_at = excluded.updated_at",
         params![
             existing.as_deref().unwrap_or(new_id),
             s.enabled,
@@ -45,6 +48,8 @@ pub fn put_settings(conn: &Connection, s: &PortalSettings, new_id: &str, now: Ti
             s.offer_minutes,
             s.address,
             s.court_feeds,
+            s.widget,
+            s.widget_origins.join("\n"),
             now.as_millisecond()
         ],
     )?;

@@ -67,6 +67,17 @@ fn favicon() -> Option<Asset> {
     })
 }
 
+/// The booking widget's script, at the fixed address clubs paste into their sites.
+#[get("/widget.js")]
+fn widget() -> Option<Asset> {
+    let found = Static::get("js/widget.js")?;
+    Some(Asset {
+        body: found.data,
+        content_type: ContentType::JavaScript,
+        cache: Header::new("Cache-Control", "public, max-age=300"),
+    })
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![file, favicon]
+    routes![file, favicon, widget]
 }

@@ -69,12 +69,17 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
                 res.set_raw_header("Referrer-Policy", "same-origin");
                 // The grid places bookings with inline style attributes (computed rows), hence
                 // 'unsafe-inline' for styles only; scripts stay same-origin.
-                if !req.uri().path().starts_with("/static/") {
+                // The widget's pages set their own: framed by the sites the club lists.
+                let path = req.uri().path();
+                if !path.starts_with("/static/") && !path.starts_with("/p/widget") {
                     res.set_header(Header::new("X-Frame-Options", "DENY"));
                     res.set_header(Header::new(
                         "Content-Security-Policy",
                         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
                     ));
+                } else if path.starts_with("/p/widget") {
+                    // X-Frame-Options cannot name several sites; frame-ancestors says who may.
+                    res.remove_header("X-Frame-Options");
                 }
             })
         }))

@@ -20,6 +20,7 @@ mod portal;
 mod portal_booking;
 mod portal_calendar;
 mod portal_waitlist;
+mod portal_widget;
 mod roles;
 mod security;
 mod sms;

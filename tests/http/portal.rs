@@ -30,7 +30,7 @@ pub async fn ask(t: &TestApp, phone: &str) -> (Page, String) {
     let asked = t.submit("/p/sign-in", "/p/sign-in", &[("phone", phone)]).await;
     assert_eq!(asked.status, Status::SeeOther, "{}", asked.body);
     let to = asked.location.clone().unwrap();
-    let request = to.split("r=").nth(1).unwrap().to_owned();
+    let request = to.split("r=").nth(1).unwrap().split('&').next().unwrap().to_owned();
     (t.get(&to).await, request)
 }
 
@@ -62,7 +62,7 @@ pub async fn code_sent(t: &TestApp, phone: &'static str) -> Option<String> {
 #[rocket::async_test]
 async fn a_member_signs_in_with_the_code_sent_by_sms() {
     let t = club().await;
-    assert_eq!(t.get("/p/").await.location.as_deref(), Some("/p/sign-in"), "signed out: to the sign-in");
+    assert_eq!(t.get("/p/").await.location.as_deref(), Some("/p/sign-in?next=%2Fp%2F"), "signed out: to the sign-in");
     let (page, request) = ask(&t, "+7 916 123-45-67").await;
     assert!(page.has("If +7 916 123-45-67 belongs to a member of the club, a code is on its way by SMS."));
     let code = code_sent(&t, ANNA).await.expect("an SMS with the code");
@@ -78,7 +78,7 @@ async fn a_member_signs_in_with_the_code_sent_by_sms() {
 
     let out = t.submit("/p/", "/p/sign-out", &[]).await;
     assert_eq!(out.location.as_deref(), Some("/p/sign-in"));
-    assert_eq!(t.get("/p/").await.location.as_deref(), Some("/p/sign-in"), "signed out");
+    assert_eq!(t.get("/p/").await.location.as_deref(), Some("/p/sign-in?next=%2Fp%2F"), "signed out");
 }
 
 /// Someone trying numbers learns nothing: a stranger's number gets the same pages, no SMS goes
@@ -122,7 +122,7 @@ async fn five_wrong_tries_and_the_code_stops_working() {
     assert!(fifth.has("This code no longer works. Ask for a new one."), "{}", fifth.body);
     let right = try_code(&t, &request, &code).await;
     assert!(right.has("This code no longer works."), "the right code, too late: {}", right.body);
-    assert_eq!(t.get("/p/").await.location.as_deref(), Some("/p/sign-in"), "not signed in");
+    assert_eq!(t.get("/p/").await.location.as_deref(), Some("/p/sign-in?next=%2Fp%2F"), "not signed in");
 }
 
 #[rocket::async_test]

@@ -27,6 +27,8 @@ pub struct Page {
     pub content_type: Option<String>,
     pub retry_after: Option<String>,
     pub allow: Option<String>,
+    /// Every header, (name, value).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Page {
@@ -36,7 +38,14 @@ impl Page {
         let content_type = r.headers().get_one("Content-Type").map(str::to_owned);
         let retry_after = r.headers().get_one("Retry-After").map(str::to_owned);
         let allow = r.headers().get_one("Allow").map(str::to_owned);
-        Page { status, location, content_type, retry_after, allow, body: r.into_string().await.unwrap_or_default() }
+        let headers = r.headers().iter().map(|h| (h.name().to_string(), h.value().to_owned())).collect();
+        let body = r.into_string().await.unwrap_or_default();
+        Page { status, location, content_type, retry_after, allow, headers, body }
+    }
+
+    /// The value of header `name`, if sent.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// The value of the first hidden input called `name`.

@@ -10,6 +10,7 @@ mod home;
 mod settings;
 mod sign_in;
 mod waitlist;
+mod widget;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -128,10 +129,19 @@ impl PortalCtx {
     }
 }
 
-/// A portal page that needs a signed-in player sends anyone else to the sign-in.
+/// A portal page that needs a signed-in player sends anyone else to the sign-in, and back
+/// here after it.
 #[catch(401)]
-fn sign_in_first() -> Redirect {
-    Redirect::to("/p/sign-in")
+fn sign_in_first(req: &Request<'_>) -> Redirect {
+    let here = req.uri().to_string();
+    let next = rocket::http::RawStr::new(&here).percent_encode().to_string();
+    Redirect::to(format!("/p/sign-in?next={next}"))
+}
+
+/// Where to go after signing in: a portal page, never anywhere else.
+pub fn portal_next(next: Option<&str>) -> String {
+    let next = crate::web::forms::safe_next(next.unwrap_or("/p/"));
+    if next.starts_with("/p/") { next } else { "/p/".to_owned() }
 }
 
 pub fn catchers() -> Vec<Catcher> {
@@ -154,6 +164,8 @@ pub fn routes() -> Vec<Route> {
         waitlist::join,
         waitlist::offer,
         waitlist::leave,
+        widget::availability_json,
+        widget::widget_page,
         sign_in::sign_in_page,
         sign_in::ask_code,
         sign_in::code_page,

@@ -22,6 +22,26 @@ struct SettingsPage {
     errors: FieldErrors,
 }
 
+impl SettingsPage {
+    fn origins(&self) -> String {
+        self.settings.widget_origins.join("\n")
+    }
+
+    /// What the club pastes into its site.
+    fn snippet(&self) -> String {
+        let base = self.settings.link("").unwrap_or_else(|| "https://HUB".to_owned());
+        format!("<script src=\"{base}/widget.js\" data-days=\"7\" async></script>")
+    }
+
+    fn iframe(&self) -> String {
+        let base = self.settings.link("").unwrap_or_else(|| "https://HUB".to_owned());
+        format!(
+            "<iframe src=\"{base}/p/widget?days=7\" title=\"{}\" style=\"width:100%;height:480px;border:0\"></iframe>",
+            self.ctx.club.name
+        )
+    }
+}
+
 #[get("/portal")]
 pub(super) async fn settings_page(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
     let settings = app.db.read(|c| Ok(crate::portal::store::settings(c)?)).await?;
@@ -44,6 +64,10 @@ pub(super) struct SettingsForm {
     address: String,
     #[field(default = false)]
     court_feeds: bool,
+    #[field(default = false)]
+    widget: bool,
+    #[field(default = String::new())]
+    widget_origins: String,
 }
 
 #[post("/portal", data = "<form>")]
@@ -58,6 +82,8 @@ pub(super) async fn save_settings(m: Manager, ctx: PageCtx, app: &State<App>, fo
         offer_minutes: f.offer_minutes.trim().parse().unwrap_or(0),
         address: f.address.clone(),
         court_feeds: f.court_feeds,
+        widget: f.widget,
+        widget_origins: f.widget_origins.lines().map(str::to_owned).collect(),
     };
     let cmd = AnyCommand::SavePortalSettings(SavePortalSettings { settings: settings.clone(), new_id: fresh_id() });
     match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {

@@ -2,11 +2,11 @@
 //! is a member's; a code works five minutes, for five wrong tries, once.
 
 use askama::Template;
-use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::http::{Cookie, CookieJar, RawStr, SameSite, Status};
 use rocket::response::Redirect;
 use rocket::{Either, State, get, post};
 
-use super::PortalCtx;
+use super::{PortalCtx, portal_next};
 use crate::app::App;
 use crate::auth::tokens::{hash_secret, new_secret};
 use crate::commands::AnyCommand;
@@ -25,6 +25,8 @@ struct SignInPage {
     ctx: PortalCtx,
     command_id: String,
     phone: String,
+    /// The portal page to go on to once signed in.
+    next: String,
     errors: FieldErrors,
 }
 
@@ -39,30 +41,31 @@ fn closed(ctx: PortalCtx) -> Result<Html, AppError> {
     render(Status::ServiceUnavailable, &ClosedPage { ctx })
 }
 
-fn sign_in_form(ctx: PortalCtx, phone: String, errors: FieldErrors, status: Status) -> Page {
+fn sign_in_form(ctx: PortalCtx, phone: String, next: String, errors: FieldErrors, status: Status) -> Page {
     let command_id = crate::web::forms::fresh_id();
-    Ok(Either::Left(render(status, &SignInPage { ctx, command_id, phone, errors })?))
+    Ok(Either::Left(render(status, &SignInPage { ctx, command_id, phone, next, errors })?))
 }
 
-#[get("/sign-in")]
-pub(super) async fn sign_in_page(ctx: PortalCtx) -> Result<Either<Html, Redirect>, AppError> {
+#[get("/sign-in?<next>")]
+pub(super) async fn sign_in_page(ctx: PortalCtx, next: Option<&str>) -> Result<Either<Html, Redirect>, AppError> {
+    let next = portal_next(next);
     if !ctx.settings.enabled {
         return Ok(Either::Left(closed(ctx)?));
     }
     if ctx.player.is_some() {
-        return Ok(Either::Right(Redirect::to("/p/")));
+        return Ok(Either::Right(Redirect::to(next)));
     }
     let command_id = crate::web::forms::fresh_id();
-    Ok(Either::Left(render(
-        Status::Ok,
-        &SignInPage { ctx, command_id, phone: String::new(), errors: FieldErrors::default() },
-    )?))
+    let page = SignInPage { ctx, command_id, phone: String::new(), next, errors: FieldErrors::default() };
+    Ok(Either::Left(render(Status::Ok, &page)?))
 }
 
 #[derive(rocket::form::FromForm)]
 pub(super) struct PhoneForm {
     #[field(default = String::new())]
     phone: String,
+    #[field(default = String::new())]
+    next: String,
 }
 
 /// Six random digits from the operating system's source, each value equally likely.
@@ -84,6 +87,7 @@ pub(super) async fn ask_code(ctx: PortalCtx, app: &State<App>, ip: ClientIp, for
     if !ctx.settings.enabled {
         return Ok(Either::Left(closed(ctx)?));
     }
+    let next = portal_next(Some(&f.next));
     let request_id = sub.id.to_string();
     let cmd = AnyCommand::RequestPortalCode(RequestPortalCode {
         request_id: request_id.clone(),
@@ -94,7 +98,7 @@ pub(super) async fn ask_code(ctx: PortalCtx, app: &State<App>, ip: ClientIp, for
     });
     match app.submit(&sub, Actor::Visitor, cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Either::Right(rocket::response::Flash::new(
-            Redirect::to(format!("/p/sign-in/code?r={request_id}")),
+            Redirect::to(format!("/p/sign-in/code?r={request_id}&next={}", RawStr::new(&next).percent_encode())),
             "info",
             String::new(),
         ))),
@@ -103,7 +107,7 @@ pub(super) async fn ask_code(ctx: PortalCtx, app: &State<App>, ip: ClientIp, for
                 if r.code == "portal-code-too-many" { Status::TooManyRequests } else { Status::UnprocessableEntity };
             let mut errors = FieldErrors::default();
             errors.rejection(ctx.locale, &r);
-            sign_in_form(ctx, f.phone, errors, status)
+            sign_in_form(ctx, f.phone, next, errors, status)
         }
     }
 }
@@ -117,6 +121,7 @@ struct CodePage {
     command_id: String,
     /// The code no longer works: the page offers a new one instead of the form.
     closed: bool,
+    next: String,
     errors: FieldErrors,
 }
 
@@ -135,16 +140,22 @@ async fn request(app: &App, id: &str) -> Result<Option<(String, CodeState)>, App
         .await?)
 }
 
-fn code_form(ctx: PortalCtx, request_id: String, phone: String, closed: bool, errors: FieldErrors) -> Page {
+fn code_form(
+    ctx: PortalCtx,
+    (request_id, next): (String, String),
+    phone: String,
+    closed: bool,
+    errors: FieldErrors,
+) -> Page {
     let status = if errors.is_empty() { Status::Ok } else { Status::UnprocessableEntity };
     let command_id = crate::web::forms::fresh_id();
-    Ok(Either::Left(render(status, &CodePage { ctx, request_id, phone, command_id, closed, errors })?))
+    Ok(Either::Left(render(status, &CodePage { ctx, request_id, phone, command_id, closed, next, errors })?))
 }
 
-#[get("/sign-in/code?<r>")]
-pub(super) async fn code_page(ctx: PortalCtx, app: &State<App>, r: &str) -> Page {
+#[get("/sign-in/code?<r>&<next>")]
+pub(super) async fn code_page(ctx: PortalCtx, app: &State<App>, r: &str, next: Option<&str>) -> Page {
     let Some((phone, state)) = request(app, r).await? else { return Err(AppError::NotFound) };
-    code_form(ctx, r.to_owned(), phone, state == CodeState::Closed, FieldErrors::default())
+    code_form(ctx, (r.to_owned(), portal_next(next)), phone, state == CodeState::Closed, FieldErrors::default())
 }
 
 #[derive(rocket::form::FromForm)]
@@ -153,16 +164,19 @@ pub(super) struct CodeForm {
     r: String,
     #[field(default = String::new())]
     code: String,
+    #[field(default = String::new())]
+    next: String,
 }
 
 #[post("/sign-in/code", data = "<form>")]
 pub(super) async fn try_code(ctx: PortalCtx, app: &State<App>, cookies: &CookieJar<'_>, form: Csrf<CodeForm>) -> Page {
     let Csrf(f, sub) = form;
     let Some((phone, _)) = request(app, &f.r).await? else { return Err(AppError::NotFound) };
+    let next = portal_next(Some(&f.next));
     let mut errors = FieldErrors::default();
     let Some(code) = typed_code(&f.code) else {
         errors.add(ctx.locale, "code", "portal-code-format");
-        return code_form(ctx, f.r, phone, false, errors);
+        return code_form(ctx, (f.r, next), phone, false, errors);
     };
     let token = new_secret();
     let token_hash = hash_secret(&token);
@@ -173,7 +187,7 @@ pub(super) async fn try_code(ctx: PortalCtx, app: &State<App>, cookies: &CookieJ
     if signed_in {
         let cookie = Cookie::build((PLAYER_COOKIE, token)).http_only(true).same_site(SameSite::Lax).path("/p");
         cookies.add_private(cookie);
-        return go("/p/", "success", ctx.t("portal-signed-in"));
+        return go(next, "success", ctx.t("portal-signed-in"));
     }
     let state = match outcome {
         Outcome::Applied { .. } => request(app, &f.r).await?.map_or(CodeState::Closed, |(_, s)| s),
@@ -182,11 +196,11 @@ pub(super) async fn try_code(ctx: PortalCtx, app: &State<App>, cookies: &CookieJ
     match state {
         CodeState::Open { tries_left } => {
             errors.add_text("code", ctx.ta("portal-code-wrong", "tries", tries_left));
-            code_form(ctx, f.r, phone, false, errors)
+            code_form(ctx, (f.r, next), phone, false, errors)
         }
         CodeState::Closed => {
             errors.add(ctx.locale, "code", "portal-code-closed");
-            code_form(ctx, f.r, phone, true, errors)
+            code_form(ctx, (f.r, next), phone, true, errors)
         }
     }
 }
