@@ -147,11 +147,14 @@ pub struct PlayerSession {
     pub active: bool,
     pub created_at: Timestamp,
     pub last_seen_at: Timestamp,
+    /// The club has the portal on: while off, a session opens nothing (and is kept).
+    pub portal_open: bool,
 }
 
 pub fn session(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<PlayerSession>> {
     conn.prepare_cached(
-        "SELECT s.member_id, m.full_name, m.archived = 0 AND m.merged_into IS NULL, s.created_at, s.last_seen_at \
+        "SELECT s.member_id, m.full_name, m.archived = 0 AND m.merged_into IS NULL, s.created_at, s.last_seen_at, \
+         coalesce((SELECT enabled FROM portal_settings LIMIT 1), 0) \
          FROM portal_sessions s JOIN members m ON m.id = s.member_id WHERE s.token_hash = ?1",
     )?
     .query_row([token_hash], |r| {
@@ -161,6 +164,7 @@ pub fn session(conn: &Connection, token_hash: &str) -> rusqlite::Result<Option<P
             active: r.get(2)?,
             created_at: Timestamp::from_millisecond(r.get(3)?).unwrap_or_default(),
             last_seen_at: Timestamp::from_millisecond(r.get(4)?).unwrap_or_default(),
+            portal_open: r.get(5)?,
         })
     })
     .optional()

@@ -312,6 +312,8 @@ mod tests {
         c.cancel_annas();
         assert_eq!(c.line(), vec![(c.boris.clone(), WaitStatus::Offered), (c.vera.clone(), WaitStatus::Waiting)]);
         assert_eq!(c.offers_sent_to("+79031112233"), 1);
+        let due = crate::sms::store::due(&c.db.conn, c.db.now, true, 10).unwrap();
+        assert!(due.iter().any(|m| m.kind == Kind::Offer), "an offer goes out in quiet hours too: its hold is short");
         let body: String =
             c.db.conn.query_row("SELECT body FROM sms_messages WHERE kind = 'offer'", [], |r| r.get(0)).unwrap();
         assert!(body.contains("https://club.example/p/waitlist/") && body.contains("19:00–20:00"), "{body}");

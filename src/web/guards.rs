@@ -104,6 +104,9 @@ pub async fn player<'r>(req: &'r Request<'_>) -> &'r Option<PlayerInfo> {
             req.cookies().remove_private(PLAYER_COOKIE);
             return None;
         }
+        if !found.portal_open {
+            return None;
+        }
         if now.duration_since(found.last_seen_at) > SignedDuration::from_mins(10) {
             let seen = hash.clone();
             let _ = app.db.write(move |c| Ok(portal::touch_session(c, &seen, now)?)).await;

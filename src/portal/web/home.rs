@@ -76,7 +76,12 @@ pub(super) async fn home(p: Player, ctx: PortalCtx, app: &State<App>) -> Result<
             let bookings = crate::bookings::store::upcoming_of_member(c, &member, now, UPCOMING)?;
             let waits = crate::waitlist::store::live_of_member(c, &member, now)?;
             Ok((
-                bookings.into_iter().map(|b| (name_of(&b.court_id), b)).map(|(n, b)| (b, n)).collect(),
+                bookings
+                    .into_iter()
+                    .filter(|b| b.status != Status::Cancelled)
+                    .map(|b| (name_of(&b.court_id), b))
+                    .map(|(n, b)| (b, n))
+                    .collect(),
                 waits.into_iter().map(|e| (name_of(&e.court_id), e)).map(|(n, e)| (e, n)).collect(),
             ))
         })

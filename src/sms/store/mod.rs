@@ -313,12 +313,12 @@ pub fn cancel_pending(conn: &Connection, ids: &[&str], reason: &str, now: Timest
     Ok(n)
 }
 
-/// Messages waiting to go whose time has come, oldest first; during quiet hours only those staff
-/// send by hand (and one-time codes).
+/// Messages waiting to go whose time has come, oldest first; during quiet hours only the kinds
+/// that do not wait for them (`Kind::respects_quiet_hours`: by hand, codes, tests, offers).
 pub fn due(conn: &Connection, now: Timestamp, quiet: bool, limit: usize) -> rusqlite::Result<Vec<Message>> {
     conn.prepare_cached(&format!(
         "SELECT {MSG_COLS} {MSG_FROM} WHERE s.status = 'pending' AND s.not_before <= ?1 \
-         AND (?2 = 0 OR s.kind IN ('manual', 'code', 'test')) ORDER BY s.not_before, s.id LIMIT ?3"
+         AND (?2 = 0 OR s.kind IN ('manual', 'code', 'test', 'offer')) ORDER BY s.not_before, s.id LIMIT ?3"
     ))?
     .query_map(params![now.as_millisecond(), quiet, limit as i64], row_to_message)?
     .collect()
