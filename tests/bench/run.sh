@@ -4,7 +4,8 @@
 # at start, after 8 staff logins and 3 s of grid views, after every run, after the whole
 # benchmark and after a quiet minute; for each wrk run its rate, p50/p99 and the server's CPU per
 # request (from /proc, so wrk's own CPU on the shared cores is not counted): the day grid cached
-# and built afresh, member search, one court's week, the member card, booking creation; the live pages' WebSocket (tests/bench/live.py);
+# and built afresh, member search, one court's week, the member card, booking creation, the
+# player portal's day page and the widget's JSON; the live pages' WebSocket (tests/bench/live.py);
 # the memory test (tests/cli/memory.rs: a mixed load, LOAD_SECONDS long, fails over budget); the
 # same grid, search and booking figures for a 10-year club, with the ratios; then desks
 # (tests/bench/desks.py) and a desk's catch-up (tests/bench/catch_up.py).
@@ -183,6 +184,45 @@ LUA
 }
 book
 BOOK1=$CPU_MS
+
+# The player portal: turned on (with the widget) by the owner's form, a member signed in with the
+# code the SMS outbox holds, then a different day's free court time each request (the coming
+# fortnight) and the widget's week as JSON, which anyone may ask for.
+portal() {
+    local jar="$DATA/player" page csrf id phone code where
+    page=$(curl -s -H "$COOKIE" "$BASE/settings/portal")
+    csrf=$(echo "$page" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+    id=$(echo "$page" | sed -n 's/.*name="command_id" value="\([0-9a-f-]*\)".*/\1/p' | head -1)
+    curl -s -o /dev/null -H "$COOKIE" --data "csrf=$csrf&command_id=$id&enabled=on&booking=on&cancelling=on&waitlist=on&offer_minutes=30&widget=on" "$BASE/settings/portal"
+    phone=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/members?limit=50" | grep -o '"phone":"+[0-9]*"' | head -1 | cut -d'"' -f4)
+    rm -f "$jar"
+    page=$(curl -s -c "$jar" -b "$jar" "$BASE/p/sign-in")
+    csrf=$(echo "$page" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' | head -1)
+    id=$(echo "$page" | sed -n 's/.*name="command_id" value="\([0-9a-f-]*\)".*/\1/p' | head -1)
+    where=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' --data-urlencode "phone=$phone" --data "csrf=$csrf&command_id=$id" "$BASE/p/sign-in")
+    code=$(python3 - "$DATA/courtside.db" <<'PY'
+import re, sqlite3, sys
+body = sqlite3.connect(sys.argv[1]).execute("SELECT body FROM sms_messages WHERE kind = 'code' ORDER BY created_at DESC LIMIT 1").fetchone()[0]
+print(re.search(r"\b(\d{6})\b", body).group(1))
+PY
+)
+    id=$(python3 -c 'import uuid; print(uuid.uuid4())')
+    curl -s -c "$jar" -b "$jar" -o /dev/null --data "csrf=$csrf&command_id=$id&r=${where#*r=}&code=$code" "$BASE/p/sign-in/code"
+    local player
+    player=$(awk '$6 == "courtside_player" { print $7 }' "$jar")
+    [ -n "$player" ] || { echo "portal sign-in failed" >&2; exit 1; }
+    cat > "$DATA/portal.lua" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  local day = os.date("!%Y-%m-%d", os.time() + (n % 14) * 86400)
+  return wrk.format("GET", "/p/book?date=" .. day)
+end
+LUA
+    run "portal: a day's free court time for a player, a different day of the fortnight each request" -H "Cookie: courtside_player=$player" -s "$DATA/portal.lua" "$BASE/"
+    run "widget: the week's free court time as JSON (anonymous)" -H "Origin: https://club.example" "$BASE/p/widget/availability.json?days=7"
+}
+portal
 
 # Live pages: commit → frame on 50 open sockets, then the day grid again with them open.
 python3 -c 'import websockets' 2>/dev/null || python3 -m pip install --quiet -r tests/bench/requirements.txt
