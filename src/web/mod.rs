@@ -35,6 +35,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
     rocket::custom(figment)
         .manage(app)
         .manage(crate::bookings::web::grid::grid_cache())
+        .manage(crate::portal::web::widget_cache())
         .manage(std::sync::Arc::new(live::Sockets::default()))
         .mount("/", health::routes())
         .mount("/", live::routes())

@@ -12,6 +12,8 @@ mod sign_in;
 mod waitlist;
 mod widget;
 
+pub use widget::{WidgetCache, widget_cache};
+
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use rocket::http::Status;

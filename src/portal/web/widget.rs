@@ -3,12 +3,13 @@
 //! an iframe (framed only by those sites). Taken or free, never who booked; a start leads into
 //! the portal with the slot chosen.
 
+use std::sync::Arc;
+
 use askama::Template;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use rocket::http::{ContentType, Header, Status};
 use rocket::request::{FromRequest, Outcome, Request};
-use rocket::serde::json::Json;
 use rocket::{State, get};
 use serde::Serialize;
 
@@ -16,6 +17,7 @@ use super::PortalCtx;
 use crate::app::App;
 use crate::bookings::availability::{self, CourtDay};
 use crate::error::AppError;
+use crate::web::render_cache::RenderCache;
 
 /// Days a widget may ask for: a week by default, two at most.
 const DEFAULT_DAYS: u16 = 7;
@@ -78,21 +80,41 @@ async fn days_from(app: &App, ctx: &PortalCtx, first: Date, days: u16) -> Result
     Ok(found.into_iter().map(|(d, courts)| (d, to_come(ctx, d, courts))).collect())
 }
 
+/// What the widget's JSON depends on besides the data: the days asked for, the language of the
+/// day labels, and the minute (starts that have begun drop out).
+#[derive(PartialEq)]
+pub struct WidgetKey {
+    days: u16,
+    locale: crate::i18n::Locale,
+    minute: i64,
+}
+
+/// The widget's answers, kept until the data or the minute changes: every visitor of the club's
+/// site asks the same question.
+pub type WidgetCache = RenderCache<WidgetKey, String>;
+
+pub fn widget_cache() -> WidgetCache {
+    RenderCache::new(8)
+}
+
 /// JSON with CORS for one listed origin (and never a wildcard).
 pub(super) struct CorsJson {
-    body: Json<Availability>,
+    body: Arc<String>,
     allow: Option<String>,
 }
 
 impl<'r> rocket::response::Responder<'r, 'static> for CorsJson {
-    fn respond_to(self, req: &'r Request<'_>) -> rocket::response::Result<'static> {
-        let mut res = self.body.respond_to(req)?;
-        res.set_header(Header::new("Vary", "Origin"));
-        res.set_header(Header::new("Cache-Control", "no-store"));
+    fn respond_to(self, _: &'r Request<'_>) -> rocket::response::Result<'static> {
+        let body = self.body.as_bytes().to_vec();
+        let mut res = rocket::Response::build();
+        res.header(ContentType::JSON)
+            .header(Header::new("Vary", "Origin"))
+            .header(Header::new("Cache-Control", "no-store"))
+            .sized_body(body.len(), std::io::Cursor::new(body));
         if let Some(origin) = self.allow {
-            res.set_header(Header::new("Access-Control-Allow-Origin", origin));
+            res.header(Header::new("Access-Control-Allow-Origin", origin));
         }
-        Ok(res)
+        res.ok()
     }
 }
 
@@ -100,14 +122,22 @@ impl<'r> rocket::response::Responder<'r, 'static> for CorsJson {
 pub(super) async fn availability_json(
     ctx: PortalCtx,
     app: &State<App>,
+    cache: &State<WidgetCache>,
     origin: RequestOrigin,
     days: Option<u16>,
 ) -> Result<Option<CorsJson>, AppError> {
     if !(ctx.settings.enabled && ctx.settings.widget) {
         return Ok(None);
     }
-    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+    let allow = origin.0.filter(|o| ctx.settings.allows_origin(o));
     let n = days.unwrap_or(DEFAULT_DAYS).clamp(1, MAX_DAYS);
+    // Read before the data, so a change racing the build makes the next request build again.
+    let version = app.feed.position().of_log();
+    let key = WidgetKey { days: n, locale: ctx.locale, minute: ctx.now.as_second().div_euclid(60) };
+    if let Some(body) = cache.get(&key, &version) {
+        return Ok(Some(CorsJson { body, allow }));
+    }
+    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
     let found = days_from(app, &ctx, today, n).await?;
     let days = found
         .into_iter()
@@ -124,8 +154,11 @@ pub(super) async fn availability_json(
                 .collect(),
         })
         .collect();
-    let allow = origin.0.filter(|o| ctx.settings.allows_origin(o));
-    Ok(Some(CorsJson { body: Json(Availability { club: ctx.club.name.clone(), days }), allow }))
+    let body = serde_json::to_string(&Availability { club: ctx.club.name.clone(), days })
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let body = Arc::new(body);
+    cache.put(key, version, body.clone());
+    Ok(Some(CorsJson { body, allow }))
 }
 
 #[derive(Template)]
