@@ -96,6 +96,7 @@ impl CreateBooking {
                     source: self.source,
                     booker_id: self.booker_id.as_deref(),
                     with_pass: self.pass_id.is_some(),
+                    guests: self.players.iter().filter(|p| matches!(p, Player::Guest(_))).count(),
                 };
                 crate::portal::commands::check_player_booking(ctx, id, &asked)?
             }
@@ -118,10 +119,19 @@ impl CreateBooking {
             series_id: None,
         };
         store::insert(ctx.tx, &new, ctx.now)?;
+        store::set_players(ctx.tx, &self.booking_id, &self.players)?;
         if let Actor::Member { id, .. } = ctx.actor {
             waitlist::offer_taken(ctx, id, &self.booking_id, &self.court_id, (start, end))?;
+            let partners: Vec<String> = self
+                .players
+                .iter()
+                .filter_map(|p| match p {
+                    Player::Member(m) => Some(m.clone()),
+                    Player::Guest(_) => None,
+                })
+                .collect();
+            crate::portal::commands::tell_partners(ctx, id, &self.booking_id, &partners)?;
         }
-        store::set_players(ctx.tx, &self.booking_id, &self.players)?;
         reprice(ctx.tx, &self.booking_id, &tz)?;
         if let Some(pass) = self.pass_id.as_deref() {
             let b = store::booking(ctx.tx, &self.booking_id)?.ok_or_else(|| Rejection::new("booking-not-found"))?;

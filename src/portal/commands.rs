@@ -178,6 +178,8 @@ impl NewCalendarFeed {
 /// The parts of a new booking the portal's rules look at.
 pub struct PlayerBooking<'a> {
     pub booking_id: &'a str,
+    /// Partners are members (found by their phone on the portal), never guests.
+    pub guests: usize,
     pub court_id: &'a str,
     pub slot: crate::bookings::model::LocalSlot,
     pub kind: crate::bookings::model::Kind,
@@ -213,6 +215,50 @@ pub fn check_player_booking(ctx: &Ctx<'_>, member_id: &str, b: &PlayerBooking<'_
             r = r.arg(name, value);
         }
         return Err(r.into());
+    }
+    Ok(())
+}
+
+/// Partners a player added to booking `booking_id` hear of it by SMS (as a confirmation: it
+/// waits for the end of quiet hours), unless they opted out of messages.
+pub fn tell_partners(ctx: &Ctx<'_>, booker: &str, booking_id: &str, partners: &[String]) -> Result<(), CommandError> {
+    if !ctx.on_hub() || partners.is_empty() {
+        return Ok(());
+    }
+    let Some(b) = crate::bookings::store::booking(ctx.tx, booking_id)? else { return Ok(()) };
+    let Some((_, club)) = crate::club::store::settings(ctx.tx)? else { return Ok(()) };
+    let tz = crate::club::store::time_zone(ctx.tx)?;
+    let court = crate::courts::store::court(ctx.tx, &b.court_id)?.map(|c| c.draft.name).unwrap_or_default();
+    let day = crate::bookings::model::LocalSlot::from_instants(b.starts_at, b.ends_at, &tz).day;
+    let when = format!(
+        "{} {}",
+        crate::i18n::date(club.locale, day),
+        crate::bookings::model::span(b.starts_at, b.ends_at, &tz)
+    );
+    let name = crate::members::store::member(ctx.tx, booker)?.map(|m| m.full_name).unwrap_or_default();
+    for partner in partners {
+        let Some(m) = crate::members::store::member(ctx.tx, partner)? else { continue };
+        let Some(phone) = m.phone.as_deref() else { continue };
+        if m.archived || crate::sms::store::is_opted_out(ctx.tx, &m.id)? {
+            continue;
+        }
+        let args =
+            [("club", club.name.as_str()), ("name", name.as_str()), ("court", court.as_str()), ("when", when.as_str())];
+        let body = crate::i18n::tr_args(club.locale, "portal-partner-sms", &args);
+        let message = NewMessage {
+            id: &format!("{booking_id}/partner/{}", m.id),
+            member_id: Some(&m.id),
+            phone,
+            body: &body,
+            segments: crate::sms::model::segments(&body).parts as i64,
+            kind: Kind::Confirmation,
+            campaign_id: None,
+            booking_id: None,
+            // The sender holds it through quiet hours, like any confirmation.
+            not_before: ctx.now,
+            deadline: Some(b.starts_at),
+        };
+        crate::sms::store::insert_message(ctx.tx, &message, ctx.now)?;
     }
     Ok(())
 }

@@ -158,3 +158,47 @@ async fn a_late_cancellation_shows_its_fee_first_and_charges_it() {
     let account = t.get("/p/account").await;
     assert!(account.has("On your club account: −₽500.00") && account.has("· Fee"), "{}", account.body);
 }
+
+/// Anna books with Boris, found by his phone: he plays in the booking and hears of it by SMS;
+/// a number no member has, or her own, is said so and nothing is booked.
+#[rocket::async_test]
+async fn a_player_adds_a_partner_by_phone_who_gets_an_sms() {
+    let (t, court) = club_with_court().await;
+    sign_in(&t, ANNA).await;
+    let page = format!("/p/book/{court}?date=2026-11-30&start=19:00");
+    let fields = |partner: &'static str| {
+        [
+            ("court_id", court.clone()),
+            ("date", "2026-11-30".into()),
+            ("start", "19:00".into()),
+            ("minutes", "60".into()),
+            ("partner", partner.into()),
+        ]
+    };
+    for (partner, said) in [
+        ("+7 903 000-00-00", "No member of the club has the number +7 903 000-00-00."),
+        (ANNA, "That is your own number."),
+    ] {
+        let f = fields(partner);
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = t.submit(&page, "/p/book", &f).await;
+        assert_eq!(refused.status, Status::UnprocessableEntity, "{partner}");
+        assert!(refused.has(said) && refused.has(&format!("value=\"{partner}\"")), "{}", refused.body);
+    }
+    assert_eq!(t.count("SELECT count(*) FROM bookings").await, 0);
+    let f = fields("+7 903 555-12-34");
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(t.submit(&page, "/p/book", &f).await.status, Status::SeeOther);
+    assert_eq!(t.count("SELECT count(*) FROM booking_players p JOIN members m ON m.id = p.member_id WHERE m.full_name = 'Boris Ivanov'").await, 1);
+    let sms: String = t
+        .app
+        .db
+        .read(|c| {
+            Ok(c.query_row("SELECT body FROM sms_messages WHERE phone = ?1 AND kind = 'confirmation'", [BORIS], |r| {
+                r.get(0)
+            })?)
+        })
+        .await
+        .unwrap();
+    assert!(sms.contains("Anna Smith booked Court 1, 30 November 2026 19:00–20:00 with you."), "{sms}");
+}

@@ -12,7 +12,7 @@ use super::PortalCtx;
 use crate::app::App;
 use crate::bookings::availability::{self, CourtDay};
 use crate::bookings::commands::CreateBooking;
-use crate::bookings::model::{Kind, LocalSlot, Source, span};
+use crate::bookings::model::{Kind, LocalSlot, MAX_EXTRA_PLAYERS, Player as Playing, Source, span};
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::courts::model::DayMinute;
@@ -96,8 +96,17 @@ struct SlotPage {
     start: DayMinute,
     /// (minutes, "1 h 30 min — 1 800 ₽", chosen)
     lengths: Vec<(u16, String, bool)>,
+    /// Partners' numbers as typed.
+    partners: Vec<String>,
     command_id: String,
     errors: FieldErrors,
+}
+
+impl SlotPage {
+    /// The three partner fields, with what was typed.
+    fn partner_fields(&self) -> Vec<(usize, String)> {
+        (0..MAX_EXTRA_PLAYERS).map(|i| (i + 1, self.partners.get(i).cloned().unwrap_or_default())).collect()
+    }
 }
 
 impl SlotPage {
@@ -143,7 +152,17 @@ async fn slot_page(
         .into_iter()
         .map(|(m, price)| (m, format!("{} — {}", crate::i18n::duration(ctx.locale, m), ctx.money(price)), m == pick))
         .collect();
-    Ok(Some(SlotPage { ctx, court_id, court, day, start, lengths, command_id: fresh_id(), errors }))
+    Ok(Some(SlotPage {
+        ctx,
+        court_id,
+        court,
+        day,
+        start,
+        lengths,
+        partners: Vec::new(),
+        command_id: fresh_id(),
+        errors,
+    }))
 }
 
 #[get("/book/<court_id>?<date>&<start>")]
@@ -175,6 +194,43 @@ pub(super) struct BookForm {
     start: String,
     #[field(default = 0)]
     minutes: u16,
+    /// Partners' phone numbers, as typed (up to three).
+    #[field(default = Vec::new())]
+    partner: Vec<String>,
+}
+
+/// The members the typed partner numbers belong to, or why one cannot be a partner.
+async fn partners(
+    app: &App,
+    ctx: &PortalCtx,
+    me: &str,
+    typed: &[String],
+) -> Result<Result<Vec<Playing>, String>, AppError> {
+    let typed: Vec<String> = typed.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+    if typed.len() > MAX_EXTRA_PLAYERS {
+        return Ok(Err(ctx.t("portal-partners-too-many")));
+    }
+    let (region, me) = (ctx.club.phone_region.clone(), me.to_owned());
+    let locale = ctx.locale;
+    Ok(app
+        .db
+        .read(move |c| {
+            let mut found = Vec::new();
+            for raw in typed {
+                let phone = crate::members::model::normalize_phone(&raw, &region).ok().flatten();
+                let member = match phone {
+                    Some(p) => crate::members::store::active_by_phone(c, &p)?,
+                    None => None,
+                };
+                match member {
+                    Some(m) if m.id == me => return Ok(Err(crate::i18n::tr(locale, "portal-partner-self"))),
+                    Some(m) => found.push(Playing::Member(m.id)),
+                    None => return Ok(Err(crate::i18n::tr_args(locale, "portal-partner-unknown", &[("phone", &raw)]))),
+                }
+            }
+            Ok(Ok(found))
+        })
+        .await?)
 }
 
 #[post("/book", data = "<form>")]
@@ -184,13 +240,28 @@ pub(super) async fn book(p: Player, ctx: PortalCtx, app: &State<App>, form: Csrf
         return Err(AppError::NotFound);
     };
     let slot = LocalSlot { day, start, minutes: f.minutes };
+    let players = match partners(app, &ctx, &p.0.member_id, &f.partner).await? {
+        Ok(players) => players,
+        Err(why) => {
+            let mut errors = FieldErrors::default();
+            errors.add_text("partner", why);
+            let member = p.0.member_id.clone();
+            return match slot_page(app, ctx, &member, (f.court_id, day, start), f.minutes, errors).await? {
+                Some(mut page) => {
+                    page.partners = f.partner;
+                    Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
+                }
+                None => Err(AppError::NotFound),
+            };
+        }
+    };
     let cmd = AnyCommand::CreateBooking(CreateBooking {
         booking_id: sub.id.to_string(),
         court_id: f.court_id.clone(),
         slot,
         kind: Kind::Play,
         booker_id: Some(p.0.member_id.clone()),
-        players: Vec::new(),
+        players,
         note: String::new(),
         source: Source::Portal,
         pass_id: None,
@@ -206,7 +277,10 @@ pub(super) async fn book(p: Player, ctx: PortalCtx, app: &State<App>, form: Csrf
             errors.add_text("form", crate::i18n::rejection_text(ctx.locale, &r));
             let member = p.0.member_id.clone();
             match slot_page(app, ctx, &member, (f.court_id, day, start), f.minutes, errors).await? {
-                Some(page) => Ok(Either::Left(render(Status::UnprocessableEntity, &page)?)),
+                Some(mut page) => {
+                    page.partners = f.partner;
+                    Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
+                }
                 None => Err(AppError::NotFound),
             }
         }
