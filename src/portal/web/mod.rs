@@ -65,13 +65,18 @@ impl<'r> FromRequest<'r> for PortalCtx {
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let app = guards::app(req);
         let player = guards::player(req).await.clone();
-        let (club, settings) = match (app.club().await, app.db.read(|c| Ok(crate::portal::store::settings(c)?)).await) {
-            (Ok(club), Ok(settings)) => (club, settings),
-            (Err(e), _) | (_, Err(e)) => {
-                tracing::error!(error = %format!("{e:#}"), "cannot read the club's portal settings");
-                return Outcome::Error((Status::InternalServerError, ()));
-            }
-        };
+        let (club, mut settings) =
+            match (app.club().await, app.db.read(|c| Ok(crate::portal::store::settings(c)?)).await) {
+                (Ok(club), Ok(settings)) => (club, settings),
+                (Err(e), _) | (_, Err(e)) => {
+                    tracing::error!(error = %format!("{e:#}"), "cannot read the club's portal settings");
+                    return Outcome::Error((Status::InternalServerError, ()));
+                }
+            };
+        // Sign-in codes and players' sessions live on the hub: a desk says the portal is closed.
+        if app.desk.is_some() {
+            settings.enabled = false;
+        }
         let chosen = req.cookies().get(LANG_COOKIE).and_then(|c| Locale::parse(c.value()));
         let asked = req.headers().get_one("Accept-Language").and_then(from_accept_language);
         let locale = chosen.or(asked).unwrap_or(club.locale);
