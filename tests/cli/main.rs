@@ -312,6 +312,8 @@ fn json_id(body: &str) -> String {
 /// an intact database, a gapless change log that accounts for every booking, no overlaps.
 #[test]
 fn a_backup_taken_during_writes_restores_a_consistent_club() {
+    // Every slot of March 2027 from 08:00 to 22:00 (14 a day, 28 days): the day query below sees all.
+    const WRITES: usize = 14 * 28;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     run(&data, &["user", "add", "olga", "--role", "owner", "--password-stdin", "--own-account"], "owner password 1\n");
@@ -330,7 +332,7 @@ fn a_backup_taken_during_writes_restores_a_consistent_club() {
         let (token, court, member) = (token.clone(), court.clone(), member.clone());
         std::thread::spawn(move || {
             let mut made = 0;
-            for i in 0..120 {
+            for i in 0..WRITES {
                 let body = format!(
                     r#"{{"court_id":"{court}","member_id":"{member}","start":"2027-{:02}-{:02}T{:02}:00","minutes":60}}"#,
                     3 + i / (14 * 28),
@@ -344,11 +346,19 @@ fn a_backup_taken_during_writes_restores_a_consistent_club() {
             made
         })
     };
-    std::thread::sleep(Duration::from_millis(300));
+    // The backup starts once some bookings are in and many are still to come (a fixed sleep let
+    // a fast machine finish all of them first).
+    let started = Instant::now();
+    while http(port, "GET", "/api/v1/bookings?from=2027-03-01&to=2027-03-28", &token, "").1.matches("\"kind\"").count()
+        < 10
+    {
+        assert!(started.elapsed() < Duration::from_secs(30), "no bookings came in");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let file = dir.path().join("during-writes.sqlite3");
     let backup = run(&data, &["backup", file.to_str().unwrap()], "");
     assert!(backup.status.success(), "{}", text(&backup));
-    assert_eq!(writer.join().unwrap(), 120, "every booking was accepted");
+    assert_eq!(writer.join().unwrap(), WRITES, "every booking was accepted");
     server.kill();
 
     let restored = run(&data, &["restore", file.to_str().unwrap()], "");
@@ -363,7 +373,7 @@ fn a_backup_taken_during_writes_restores_a_consistent_club() {
     let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(check, "ok");
     let bookings: i64 = conn.query_row("SELECT count(*) FROM bookings", [], |r| r.get(0)).unwrap();
-    assert!(bookings > 0 && bookings < 120, "the backup caught the club mid-stream ({bookings} bookings)");
+    assert!(bookings > 0 && bookings < WRITES as i64, "the backup caught the club mid-stream ({bookings} bookings)");
     assert_eq!(
         day.matches("\"kind\"").count() as i64,
         bookings,
