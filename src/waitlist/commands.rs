@@ -281,14 +281,26 @@ mod tests {
             store::live_between(&self.db.conn, from, to).unwrap().into_iter().map(|e| (e.member_id, e.status)).collect()
         }
 
-        fn offers_sent_to(&self, phone: &str) -> i64 {
-            let sql = "SELECT count(*) FROM sms_messages WHERE kind = 'offer' AND phone = ?1";
-            self.db.conn.query_row(sql, [phone], |r| r.get(0)).unwrap()
+        /// Live entries, first in line first.
+        fn entries(&self) -> Vec<Entry> {
+            let (from, to) = (self.db.now, self.db.now + jiff::SignedDuration::from_hours(72));
+            store::live_between(&self.db.conn, from, to).unwrap()
+        }
+
+        /// Offers in the outbox (nothing sends them here).
+        fn offers(&self) -> Vec<crate::sms::store::Message> {
+            let outbox = crate::sms::store::due(&self.db.conn, self.db.now, false, 100).unwrap();
+            outbox.into_iter().filter(|m| m.kind == Kind::Offer).collect()
+        }
+
+        fn offers_sent_to(&self, phone: &str) -> usize {
+            self.offers().iter().filter(|m| m.phone == phone).count()
         }
 
         fn cancel_annas(&mut self) {
-            let id: String =
-                self.db.conn.query_row("SELECT id FROM bookings WHERE status = 'booked'", [], |r| r.get(0)).unwrap();
+            let (from, to) = (self.db.now, self.db.now + jiff::SignedDuration::from_hours(72));
+            let bookings = crate::bookings::store::between(&self.db.conn, from, to).unwrap();
+            let id = bookings.into_iter().find(|b| b.status == crate::bookings::model::Status::Booked).unwrap().id;
             let cancel = CancelBooking { booking_id: id, reason: "Ill".into(), money_back: false };
             self.db.applied_as(&reception(), AnyCommand::CancelBooking(cancel));
         }
@@ -314,8 +326,7 @@ mod tests {
         assert_eq!(c.offers_sent_to("+79031112233"), 1);
         let due = crate::sms::store::due(&c.db.conn, c.db.now, true, 10).unwrap();
         assert!(due.iter().any(|m| m.kind == Kind::Offer), "an offer goes out in quiet hours too: its hold is short");
-        let body: String =
-            c.db.conn.query_row("SELECT body FROM sms_messages WHERE kind = 'offer'", [], |r| r.get(0)).unwrap();
+        let body = c.offers().remove(0).body;
         assert!(body.contains("https://club.example/p/waitlist/") && body.contains("19:00–20:00"), "{body}");
 
         let vera = c.vera.clone();
@@ -329,20 +340,18 @@ mod tests {
         c.db.applied_as(&Actor::System, AnyCommand::LapseWaitlistOffers(LapseWaitlistOffers {}));
         assert_eq!(c.line(), vec![(vera.clone(), WaitStatus::Offered)], "Boris's offer lapsed");
         assert_eq!(c.offers_sent_to("+79034445566"), 1);
+        let veras = c.entries().remove(0).id;
         grab.booking_id = id();
         assert!(matches!(c.db.run_as(&me, AnyCommand::CreateBooking(grab)), Outcome::Applied { .. }));
         assert!(c.line().is_empty(), "Vera booked through her offer");
-        let booked: i64 =
-            c.db.conn.query_row("SELECT count(*) FROM waitlist WHERE status = 'booked'", [], |r| r.get(0)).unwrap();
-        assert_eq!(booked, 1);
+        assert_eq!(store::entry(&c.db.conn, &veras).unwrap().map(|e| e.status), Some(WaitStatus::Booked));
     }
 
     #[test]
     fn an_offer_given_up_goes_to_the_next_at_once() {
         let mut c = club();
         c.cancel_annas();
-        let boris_entry: String =
-            c.db.conn.query_row("SELECT id FROM waitlist WHERE status = 'offered'", [], |r| r.get(0)).unwrap();
+        let boris_entry = c.entries().into_iter().find(|e| e.status == WaitStatus::Offered).unwrap().id;
         let me = Actor::Member { id: c.boris.clone(), name: "Boris".into() };
         c.db.applied_as(&me, AnyCommand::LeaveWaitlist(LeaveWaitlist { entry_id: boris_entry.clone() }));
         assert_eq!(c.line(), vec![(c.vera.clone(), WaitStatus::Offered)]);

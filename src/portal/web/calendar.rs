@@ -12,6 +12,7 @@ use super::PortalCtx;
 use crate::app::App;
 use crate::auth::tokens::{hash_secret, new_secret};
 use crate::bookings::model::Status as BookingStatus;
+use crate::bookings::store::Booking;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::error::AppError;
@@ -34,6 +35,20 @@ fn host_name(host: Option<&Host<'_>>) -> String {
 /// Where players reach this server: the club's address, or the one this request came to.
 fn base(ctx: &PortalCtx, host: Option<&Host<'_>>) -> String {
     ctx.settings.link("").unwrap_or_else(|| format!("http://{}", host_name(host)))
+}
+
+/// Booking `b` as a feed's event.
+fn event(b: Booking, summary: String, location: String) -> FeedEvent {
+    FeedEvent {
+        summary,
+        location,
+        cancelled: b.status == BookingStatus::Cancelled,
+        booking_id: b.id,
+        starts_at: b.starts_at,
+        ends_at: b.ends_at,
+        created_at: b.created_at,
+        updated_at: b.updated_at,
+    }
 }
 
 #[derive(Template)]
@@ -109,16 +124,8 @@ pub(super) async fn member_feed(
                 .into_iter()
                 .map(|b| {
                     let court = courts.iter().find(|k| k.id == b.court_id).map(|k| k.draft.name.as_str()).unwrap_or("");
-                    FeedEvent {
-                        summary: crate::i18n::tr_args(locale, "calendar-summary", &[("court", court)]),
-                        location: club.clone(),
-                        booking_id: b.id,
-                        starts_at: b.starts_at,
-                        ends_at: b.ends_at,
-                        created_at: b.created_at,
-                        updated_at: b.updated_at,
-                        cancelled: b.status == BookingStatus::Cancelled,
-                    }
+                    let summary = crate::i18n::tr_args(locale, "calendar-summary", &[("court", court)]);
+                    event(b, summary, club.clone())
                 })
                 .collect::<Vec<_>>();
             Ok(Some((name, events)))
@@ -150,18 +157,7 @@ pub(super) async fn court_feed(
         .await?;
     let Some((court, bookings)) = found else { return Ok(None) };
     let taken = ctx.t("calendar-taken");
-    let events: Vec<FeedEvent> = bookings
-        .into_iter()
-        .map(|b| FeedEvent {
-            summary: taken.clone(),
-            location: format!("{}, {court}", ctx.club.name),
-            booking_id: b.id,
-            starts_at: b.starts_at,
-            ends_at: b.ends_at,
-            created_at: b.created_at,
-            updated_at: b.updated_at,
-            cancelled: b.status == BookingStatus::Cancelled,
-        })
-        .collect();
+    let events: Vec<FeedEvent> =
+        bookings.into_iter().map(|b| event(b, taken.clone(), format!("{}, {court}", ctx.club.name))).collect();
     Ok(Some(Ics(feed(&format!("{} · {court}", ctx.club.name), &host_name(host), &events, ctx.now))))
 }
