@@ -15,7 +15,10 @@ use crate::members::commands::*;
 use crate::passes::commands::*;
 use crate::payments::commands::*;
 use crate::payments::fees::WaiveFee;
-use crate::portal::commands::{NewCalendarFeed, RequestPortalCode, SavePortalSettings, TryPortalCode};
+use crate::portal::commands::{
+    BookAsPlayer, NewCalendarFeed, OpenPlayerSession, RequestPortalCode, SavePortalSettings, SetPlayerPassword,
+    SetPortalLogo, TryPortalCode,
+};
 use crate::prices::commands::*;
 use crate::sms::commands::*;
 use crate::waitlist::commands::{JoinWaitlist, LapseWaitlistOffers, LeaveWaitlist};
@@ -155,6 +158,10 @@ commands! {
     RequestPortalCode => "request_portal_code" (HubOnly),
     TryPortalCode => "try_portal_code" (HubOnly),
     NewCalendarFeed => "new_calendar_feed" (HubOnly),
+    SetPlayerPassword => "set_player_password" (HubOnly),
+    OpenPlayerSession => "open_player_session" (HubOnly),
+    BookAsPlayer => "book_as_player" (HubOnly),
+    SetPortalLogo => "set_portal_logo" (HubOnly),
     JoinWaitlist => "join_waitlist" (Claim),
     LeaveWaitlist => "leave_waitlist" (Claim),
     LapseWaitlistOffers => "lapse_waitlist_offers" (HubOnly),

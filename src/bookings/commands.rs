@@ -88,17 +88,17 @@ impl CreateBooking {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         match ctx.actor {
             Actor::Member { id, .. } => {
-                let asked = crate::portal::commands::PlayerBooking {
+                let asked = crate::portal::player_rules::PlayerBooking {
                     booking_id: &self.booking_id,
                     court_id: &self.court_id,
                     slot: self.slot,
                     kind: self.kind,
                     source: self.source,
                     booker_id: self.booker_id.as_deref(),
-                    with_pass: self.pass_id.is_some(),
+                    pass_id: self.pass_id.as_deref(),
                     guests: self.players.iter().filter(|p| matches!(p, Player::Guest(_))).count(),
                 };
-                crate::portal::commands::check_player_booking(ctx, id, &asked)?
+                crate::portal::player_rules::check_player_booking(ctx, id, &asked)?
             }
             _ => require(ctx.actor, Role::Reception)?,
         }
@@ -130,7 +130,7 @@ impl CreateBooking {
                     Player::Guest(_) => None,
                 })
                 .collect();
-            crate::portal::commands::tell_partners(ctx, id, &self.booking_id, &partners)?;
+            crate::portal::player_rules::tell_partners(ctx, id, &self.booking_id, &partners)?;
         }
         reprice(ctx.tx, &self.booking_id, &tz)?;
         if let Some(pass) = self.pass_id.as_deref() {
@@ -213,7 +213,7 @@ impl CancelBooking {
         }
         let b = active_booking(ctx, &self.booking_id)?;
         if let Actor::Member { id, .. } = ctx.actor {
-            crate::portal::commands::check_player_cancel(ctx, id, &b, self.money_back)?;
+            crate::portal::player_rules::check_player_cancel(ctx, id, &b, self.money_back)?;
         }
         let reason = self.reason.trim();
         if reason.is_empty() || reason.chars().count() > 200 {

@@ -40,7 +40,7 @@ pub const REPLICATED_TABLES: &[&str] = &[
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions, the SMS
 /// provider's credentials, outbox and events (only the hub talks to providers), the row
 /// /health writes to prove the database takes writes, the hub's paired desks and codes, and the
-/// portal's sign-in codes, players' sessions and calendar feed secrets.
+/// portal's sign-in codes, players' sessions, passwords and calendar feed secrets, and its logo.
 pub const LOCAL_TABLES: &[&str] = &[
     "sync_meta",
     "sync_txn",
@@ -59,6 +59,8 @@ pub const LOCAL_TABLES: &[&str] = &[
     "portal_codes",
     "portal_sessions",
     "portal_feeds",
+    "portal_passwords",
+    "portal_logo",
 ];
 
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0021_waitlist", include_str!("../../migrations/0021_waitlist.sql")),
     ("0022_calendar", include_str!("../../migrations/0022_calendar.sql")),
     ("0023_widget", include_str!("../../migrations/0023_widget.sql")),
+    ("0024_portal_more", include_str!("../../migrations/0024_portal_more.sql")),
 ];
 
 pub fn latest() -> i64 {

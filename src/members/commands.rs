@@ -61,6 +61,12 @@ pub struct CreateMember {
 impl CreateMember {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
+        self.add(ctx)
+    }
+
+    /// Everything but who may: for commands that check that themselves (a visitor signing up
+    /// on the portal as a guest).
+    pub fn add(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         let draft = self.member.clone().tidy();
         let phone = checked(ctx, &draft, None, true)?;
         crate::core::id_is_new(store::member(ctx.tx, &self.member_id)?)?;

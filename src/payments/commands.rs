@@ -42,6 +42,12 @@ pub struct TakePayment {
 impl TakePayment {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
+        self.take(ctx)
+    }
+
+    /// Everything but who may: for commands that check that themselves (a player paying from
+    /// their own account on the portal).
+    pub fn take(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         crate::core::id_is_new(payments::payment(ctx.tx, &self.payment_id)?)?;
         check_amount(self.amount, "amount")?;
         if self.method == Method::Pass {

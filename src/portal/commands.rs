@@ -14,6 +14,9 @@ use crate::i18n::Locale;
 use crate::sms::model::Kind;
 use crate::sms::store::NewMessage;
 
+/// The tag of members who signed themselves up on the portal.
+pub const GUEST_TAG: &str = "guest";
+
 /// Only someone on the portal asks for and tries codes (not staff, not a desk).
 fn require_visitor(actor: &Actor) -> Result<(), Rejection> {
     if matches!(actor, Actor::Visitor) { Ok(()) } else { Err(Rejection::new("not-allowed")) }
@@ -61,7 +64,8 @@ pub struct RequestPortalCode {
 impl RequestPortalCode {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require_visitor(ctx.actor)?;
-        if !store::settings(ctx.tx)?.enabled {
+        let settings = store::settings(ctx.tx)?;
+        if !settings.enabled {
             return Err(Rejection::new("portal-closed").into());
         }
         crate::core::id_is_new(store::code(ctx.tx, &self.request_id)?)?;
@@ -85,12 +89,13 @@ impl RequestPortalCode {
             expires_at,
         };
         store::insert_code(ctx.tx, &code, ctx.now)?;
-        if let Some(m) = member {
+        // A stranger's number is sent the code only when the club lets guests sign up.
+        if member.is_some() || settings.guests {
             let args = [("club", club.name.as_str()), ("code", self.code.as_str())];
             let body = crate::i18n::tr_args(self.locale, "portal-code-sms", &args);
             let message = NewMessage {
                 id: &self.request_id,
-                member_id: Some(&m.id),
+                member_id: member.as_ref().map(|m| m.id.as_str()),
                 phone: &phone,
                 body: &body,
                 segments: crate::sms::model::segments(&body).parts as i64,
@@ -119,6 +124,17 @@ pub struct TryPortalCode {
     pub request_id: String,
     pub code: String,
     pub token_hash: String,
+    /// What a visitor whose number is no member's gave to sign up as a guest, when the club
+    /// lets guests in.
+    #[serde(default)]
+    pub guest: Option<NewGuest>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewGuest {
+    pub member_id: String,
+    /// As typed.
+    pub name: String,
 }
 
 impl TryPortalCode {
@@ -131,14 +147,43 @@ impl TryPortalCode {
             return Err(Rejection::new("portal-code-closed").into());
         }
         let right = same_secret(&stored.code_hash, &code_hash(&self.request_id, &self.code));
-        match stored.member_id.as_deref() {
-            Some(member) if right => {
-                store::mark_used(ctx.tx, &self.request_id, ctx.now)?;
-                store::insert_session(ctx.tx, &self.token_hash, member, ctx.now)?;
-            }
-            _ => store::add_try(ctx.tx, &self.request_id)?,
+        if !right {
+            store::add_try(ctx.tx, &self.request_id)?;
+            return Ok(());
         }
+        let member = match stored.member_id {
+            Some(member) => member,
+            None if store::settings(ctx.tx)?.guests => self.sign_up(ctx, &stored.phone)?,
+            None => {
+                store::add_try(ctx.tx, &self.request_id)?;
+                return Ok(());
+            }
+        };
+        store::mark_used(ctx.tx, &self.request_id, ctx.now)?;
+        store::insert_session(ctx.tx, &self.token_hash, &member, ctx.now)?;
         Ok(())
+    }
+
+    /// The visitor proved the number `phone` is theirs: the member it belongs to by now, or a new
+    /// guest under the name they gave. A missing name refuses, the code still open.
+    fn sign_up(&self, ctx: &Ctx<'_>, phone: &str) -> Result<String, CommandError> {
+        if let Some(m) = crate::members::store::active_by_phone(ctx.tx, phone)? {
+            return Ok(m.id);
+        }
+        let guest = self.guest.as_ref().filter(|g| !g.name.trim().is_empty());
+        let guest = guest.ok_or_else(|| Rejection::new("portal-guest-name").on("name"))?;
+        let member = crate::members::model::MemberDraft {
+            full_name: guest.name.clone(),
+            phone: phone.to_owned(),
+            email: String::new(),
+            birth_date: None,
+            category_id: None,
+            tags: vec![GUEST_TAG.to_owned()],
+            notes: String::new(),
+            sms_consent: false,
+        };
+        crate::members::commands::CreateMember { member_id: guest.member_id.clone(), member }.add(ctx)?;
+        Ok(guest.member_id.clone())
     }
 
     pub fn summary(&self) -> String {
@@ -172,120 +217,144 @@ impl NewCalendarFeed {
     }
 }
 
-/// What the portal lets a player book for themselves: court time (no lesson, no block) with
-/// themselves as the booker, not yet started, within their category's limits, while the club
-/// lets players book. Every breach of the limits refuses, the first one named.
-/// The parts of a new booking the portal's rules look at.
-pub struct PlayerBooking<'a> {
-    pub booking_id: &'a str,
-    /// Partners are members (found by their phone on the portal), never guests.
-    pub guests: usize,
-    pub court_id: &'a str,
-    pub slot: crate::bookings::model::LocalSlot,
-    pub kind: crate::bookings::model::Kind,
-    pub source: crate::bookings::model::Source,
-    pub booker_id: Option<&'a str>,
-    pub with_pass: bool,
+/// The member behind a player's own command, or "not allowed" for anyone else.
+fn the_player<'a>(actor: &'a Actor, member_id: &str) -> Result<&'a str, Rejection> {
+    match actor {
+        Actor::Member { id, .. } if id == member_id => Ok(id),
+        _ => Err(Rejection::new("not-allowed")),
+    }
 }
 
-pub fn check_player_booking(ctx: &Ctx<'_>, member_id: &str, b: &PlayerBooking<'_>) -> Result<(), CommandError> {
-    let settings = store::settings(ctx.tx)?;
-    if !settings.enabled || !settings.booking {
-        return Err(Rejection::new("portal-booking-off").into());
-    }
-    let own = b.booker_id == Some(member_id);
-    let plain = b.kind == crate::bookings::model::Kind::Play
-        && b.source == crate::bookings::model::Source::Portal
-        && !b.with_pass;
-    if !own || !plain {
-        return Err(Rejection::new("not-allowed").into());
-    }
-    let tz = crate::club::store::time_zone(ctx.tx)?;
-    let Some((from, to)) = b.slot.instants(&tz).filter(|(s, _)| *s > ctx.now) else {
-        return Err(Rejection::new("portal-slot-started").on("start").into());
-    };
-    if crate::waitlist::commands::held_for_another(ctx, member_id, b.court_id, (from, to))? {
-        return Err(Rejection::new("waitlist-held").on("start").into());
-    }
-    let (_, breaches) =
-        crate::limits::commands::breaches(ctx.tx, &tz, member_id, (b.court_id, b.slot), b.booking_id, ctx.now)?;
-    if let Some(first) = breaches.first() {
-        let mut r = Rejection::new(first.message()).on("minutes");
-        for (name, value) in first.args() {
-            r = r.arg(name, value);
-        }
-        return Err(r.into());
-    }
-    Ok(())
+/// A signed-in player sets, changes or (with `None`) removes their own password; the web layer
+/// proved the current one first when there was one. Their other sessions end, so a password set
+/// from a borrowed phone does not leave that phone signed in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetPlayerPassword {
+    pub member_id: String,
+    pub password_hash: Option<String>,
+    /// The session that made the change, which stays.
+    pub session_hash: String,
 }
 
-/// Partners a player added to booking `booking_id` hear of it by SMS (as a confirmation: it
-/// waits for the end of quiet hours), unless they opted out of messages.
-pub fn tell_partners(ctx: &Ctx<'_>, booker: &str, booking_id: &str, partners: &[String]) -> Result<(), CommandError> {
-    if !ctx.on_hub() || partners.is_empty() {
-        return Ok(());
-    }
-    let Some(b) = crate::bookings::store::booking(ctx.tx, booking_id)? else { return Ok(()) };
-    let Some((_, club)) = crate::club::store::settings(ctx.tx)? else { return Ok(()) };
-    let tz = crate::club::store::time_zone(ctx.tx)?;
-    let court = crate::courts::store::court(ctx.tx, &b.court_id)?.map(|c| c.draft.name).unwrap_or_default();
-    let day = crate::bookings::model::LocalSlot::from_instants(b.starts_at, b.ends_at, &tz).day;
-    let when = format!(
-        "{} {}",
-        crate::i18n::date(club.locale, day),
-        crate::bookings::model::span(b.starts_at, b.ends_at, &tz)
-    );
-    let name = crate::members::store::member(ctx.tx, booker)?.map(|m| m.full_name).unwrap_or_default();
-    for partner in partners {
-        let Some(m) = crate::members::store::member(ctx.tx, partner)? else { continue };
-        let Some(phone) = m.phone.as_deref() else { continue };
-        if m.archived || crate::sms::store::is_opted_out(ctx.tx, &m.id)? {
-            continue;
+impl SetPlayerPassword {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        let me = the_player(ctx.actor, &self.member_id)?;
+        let settings = store::settings(ctx.tx)?;
+        if !settings.enabled || (!settings.passwords && self.password_hash.is_some()) {
+            return Err(Rejection::new("portal-passwords-off").into());
         }
-        let args =
-            [("club", club.name.as_str()), ("name", name.as_str()), ("court", court.as_str()), ("when", when.as_str())];
-        let body = crate::i18n::tr_args(club.locale, "portal-partner-sms", &args);
-        let message = NewMessage {
-            id: &format!("{booking_id}/partner/{}", m.id),
-            member_id: Some(&m.id),
-            phone,
-            body: &body,
-            segments: crate::sms::model::segments(&body).parts as i64,
-            kind: Kind::Confirmation,
-            campaign_id: None,
-            booking_id: None,
-            // The sender holds it through quiet hours, like any confirmation.
-            not_before: ctx.now,
-            deadline: Some(b.starts_at),
+        store::put_password(ctx.tx, me, self.password_hash.as_deref(), ctx.now)?;
+        store::delete_other_sessions(ctx.tx, me, &self.session_hash)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        if self.password_hash.is_some() { "portal password set" } else { "portal password removed" }.to_owned()
+    }
+}
+
+/// A visitor typed a member's number and the password the web layer checked against
+/// `password_hash`: session `token_hash` starts, unless that password was changed meanwhile.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OpenPlayerSession {
+    pub member_id: String,
+    pub password_hash: String,
+    pub token_hash: String,
+}
+
+impl OpenPlayerSession {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require_visitor(ctx.actor)?;
+        let settings = store::settings(ctx.tx)?;
+        if !settings.enabled || !settings.passwords {
+            return Err(Rejection::new("portal-passwords-off").into());
+        }
+        let current = store::password_hash(ctx.tx, &self.member_id)?;
+        if !current.is_some_and(|h| same_secret(&h, &self.password_hash)) {
+            return Err(Rejection::new("portal-password-wrong").into());
+        }
+        store::insert_session(ctx.tx, &self.token_hash, &self.member_id, ctx.now)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        "signed in with a password".to_owned()
+    }
+}
+
+/// A player books on the portal and, when they chose to and the club allows it, pays for it from
+/// their account in the same step: the booking is made paid, or not at all.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BookAsPlayer {
+    pub booking: crate::bookings::commands::CreateBooking,
+    pub from_account: bool,
+}
+
+impl BookAsPlayer {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        let me = match ctx.actor {
+            Actor::Member { id, .. } => id.as_str(),
+            _ => return Err(Rejection::new("not-allowed").into()),
         };
-        crate::sms::store::insert_message(ctx.tx, &message, ctx.now)?;
+        if self.from_account && self.booking.pass_id.is_some() {
+            return Err(Rejection::new("portal-pay-one-way").on("pay").into());
+        }
+        self.booking.apply(ctx)?;
+        if !self.from_account {
+            return Ok(());
+        }
+        if !store::settings(ctx.tx)?.pay_from_account {
+            return Err(Rejection::new("portal-pay-account-off").on("pay").into());
+        }
+        let id = &self.booking.booking_id;
+        let b = crate::bookings::store::booking(ctx.tx, id)?.ok_or_else(|| Rejection::new("booking-not-found"))?;
+        let due = b.price - crate::payments::store::paid_for_booking(ctx.tx, id)?;
+        if due <= 0 {
+            return Ok(());
+        }
+        let payment = crate::payments::commands::TakePayment {
+            payment_id: format!("{id}/account"),
+            member_id: Some(me.to_owned()),
+            booking_id: Some(id.clone()),
+            purpose: crate::payments::model::Purpose::Booking,
+            method: crate::payments::model::Method::Wallet,
+            amount: due,
+            payer_name: String::new(),
+            note: String::new(),
+        };
+        payment.take(ctx)
     }
-    Ok(())
+
+    pub fn summary(&self) -> String {
+        let paid = if self.from_account { ", paid from the account" } else { "" };
+        format!("{}{paid}", self.booking.summary())
+    }
 }
 
-/// A player may cancel a booking they made while the club lets players cancel; money they paid
-/// goes onto their account (less any late fee), never back in cash they are not at the desk for.
-pub fn check_player_cancel(
-    ctx: &Ctx<'_>,
-    member_id: &str,
-    booking: &crate::bookings::store::Booking,
-    money_back: bool,
-) -> Result<(), CommandError> {
-    let settings = store::settings(ctx.tx)?;
-    if !settings.enabled || !settings.cancelling {
-        return Err(Rejection::new("portal-cancelling-off").into());
+/// Managers set (or with `None` remove) the logo on the portal's pages.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetPortalLogo {
+    /// The image, base64 (the command log holds JSON).
+    pub image: Option<String>,
+}
+
+impl SetPortalLogo {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Manager)?;
+        let Some(encoded) = &self.image else {
+            store::put_logo(ctx.tx, None, ctx.now)?;
+            return Ok(());
+        };
+        let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded)
+            .map_err(|_| Rejection::new("portal-logo-kind").on("logo"))?;
+        let kind = super::model::logo_type(&bytes).map_err(|code| Rejection::new(code).on("logo"))?;
+        store::put_logo(ctx.tx, Some((kind, &bytes)), ctx.now)?;
+        Ok(())
     }
-    // Someone else's booking is as good as none: ids tried in a URL learn nothing.
-    if booking.booker_id.as_deref() != Some(member_id) {
-        return Err(Rejection::new("booking-not-found").into());
+
+    pub fn summary(&self) -> String {
+        if self.image.is_some() { "portal logo set" } else { "portal logo removed" }.to_owned()
     }
-    if money_back {
-        return Err(Rejection::new("not-allowed").into());
-    }
-    if booking.starts_at <= ctx.now {
-        return Err(Rejection::new("portal-slot-started").into());
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -293,49 +362,158 @@ mod tests {
     use super::*;
     use crate::commands::AnyCommand;
     use crate::core::Outcome;
-    use crate::limits::commands::SetCategoryLimits;
-    use crate::limits::model::{Limits, UNCATEGORISED};
     use crate::testing::{TestDb, booking, id, slot};
 
-    fn open(db: &mut TestDb, booking: bool) {
-        let settings = PortalSettings { enabled: true, booking, ..PortalSettings::default() };
+    fn settings(db: &mut TestDb, settings: PortalSettings) {
         db.applied(AnyCommand::SavePortalSettings(SavePortalSettings { settings, new_id: id() }));
     }
 
-    fn as_player(db: &mut TestDb, member: &str, cmd: crate::bookings::commands::CreateBooking) -> Result<(), String> {
+    fn ask(db: &mut TestDb, phone: &str, code: &str) -> String {
+        let request_id = id();
+        let cmd = RequestPortalCode {
+            request_id: request_id.clone(),
+            phone: phone.into(),
+            ip: "127.0.0.1".into(),
+            code: code.into(),
+            locale: crate::i18n::Locale::En,
+        };
+        db.applied_as(&Actor::Visitor, AnyCommand::RequestPortalCode(cmd));
+        request_id
+    }
+
+    fn try_code(db: &mut TestDb, request_id: &str, code: &str, guest: Option<&str>) -> Result<String, String> {
+        let token_hash = id();
+        let cmd = TryPortalCode {
+            request_id: request_id.into(),
+            code: code.into(),
+            token_hash: token_hash.clone(),
+            guest: guest.map(|name| NewGuest { member_id: id(), name: name.into() }),
+        };
+        match db.run_as(&Actor::Visitor, AnyCommand::TryPortalCode(cmd)) {
+            Outcome::Applied { .. } => {
+                Ok(store::session(&db.conn, &token_hash).unwrap().map(|s| s.member_id).unwrap_or_default())
+            }
+            Outcome::Rejected(r) => Err(r.code),
+        }
+    }
+
+    fn sent_to(db: &TestDb, phone: &str) -> usize {
+        let due = crate::sms::store::due(&db.conn, db.now, false, 100).unwrap();
+        due.iter().filter(|m| m.phone == phone).count()
+    }
+
+    /// With guests let in, a stranger is sent a code, and the right code with a name makes them a
+    /// member tagged guest; without a name nothing is made and the code still works. With guests
+    /// kept out, a stranger is sent nothing and no code of theirs signs anyone in.
+    #[test]
+    fn a_stranger_signs_up_as_a_guest_only_when_the_club_lets_guests_in() {
+        let mut db = TestDb::new();
+        settings(&mut db, PortalSettings { enabled: true, ..PortalSettings::default() });
+        let shut = ask(&mut db, "+7 916 000-11-22", "111111");
+        assert_eq!(sent_to(&db, "+79160001122"), 0);
+        assert_eq!(try_code(&mut db, &shut, "111111", Some("Vera Guest")), Ok(String::new()), "no session");
+
+        settings(&mut db, PortalSettings { enabled: true, guests: true, ..PortalSettings::default() });
+        let open = ask(&mut db, "+7 916 000-33-44", "222222");
+        assert_eq!(sent_to(&db, "+79160003344"), 1);
+        assert_eq!(try_code(&mut db, &open, "222222", Some("  ")), Err("portal-guest-name".into()));
+        assert_eq!(try_code(&mut db, &open, "999999", None), Ok(String::new()), "a wrong code is a try");
+        let guest = try_code(&mut db, &open, "222222", Some("Vera  Guest")).expect("signed up");
+        let m = crate::members::store::member(&db.conn, &guest).unwrap().expect("a member");
+        assert_eq!((m.full_name.as_str(), m.phone.as_deref()), ("Vera Guest", Some("+79160003344")));
+        assert_eq!(m.tags, vec![GUEST_TAG.to_owned()]);
+        assert_eq!(try_code(&mut db, &open, "222222", Some("Vera")), Err("portal-code-closed".into()), "once");
+
+        // A member's number never makes a guest, name or not.
+        let anna = db.member("Anna", "+7 916 555-66-77");
+        let request = ask(&mut db, "+79165556677", "333333");
+        assert_eq!(try_code(&mut db, &request, "333333", Some("Someone Else")), Ok(anna));
+    }
+
+    fn book_as(db: &mut TestDb, member: &str, cmd: BookAsPlayer) -> Result<(), String> {
         let me = Actor::Member { id: member.into(), name: "Anna".into() };
-        match db.run_as(&me, AnyCommand::CreateBooking(cmd)) {
+        match db.run_as(&me, AnyCommand::BookAsPlayer(cmd)) {
             Outcome::Applied { .. } => Ok(()),
             Outcome::Rejected(r) => Err(r.code),
         }
     }
 
-    /// A player books only court time for themselves, from the portal, while it takes bookings,
-    /// before the start and within their limits.
+    /// Paid from the account, a booking is made paid or not made at all; the club decides
+    /// whether players may, and a pass pays only for its holder.
     #[test]
-    fn a_player_books_only_for_themselves_within_the_rules() {
+    fn a_player_pays_from_their_account_or_pass_only_as_the_club_allows() {
         let mut db = TestDb::new();
+        db.price_per_hour(1000);
         let court = db.court("Court 1");
         let (anna, boris) = (db.member("Anna", ""), db.member("Boris", ""));
-        let portal = |member: &str, day: &str, start: &str| {
-            let mut b = booking(&court, member, slot(day, start, 60));
+        settings(&mut db, PortalSettings { enabled: true, ..PortalSettings::default() });
+        let portal = |member: &str, start: &str| {
+            let mut b = booking(&court, member, slot("2026-11-30", start, 60));
             b.source = crate::bookings::model::Source::Portal;
             b
         };
-        assert_eq!(as_player(&mut db, &anna, portal(&anna, "2026-11-30", "18:00")), Err("portal-booking-off".into()));
-        open(&mut db, false);
-        assert_eq!(as_player(&mut db, &anna, portal(&anna, "2026-11-30", "18:00")), Err("portal-booking-off".into()));
-        open(&mut db, true);
-        assert_eq!(as_player(&mut db, &anna, portal(&boris, "2026-11-30", "18:00")), Err("not-allowed".into()));
-        let mut lesson = portal(&anna, "2026-11-30", "18:00");
-        lesson.kind = crate::bookings::model::Kind::Lesson;
-        assert_eq!(as_player(&mut db, &anna, lesson), Err("not-allowed".into()));
-        let from_desk = booking(&court, &anna, slot("2026-11-30", "18:00", 60));
-        assert_eq!(as_player(&mut db, &anna, from_desk), Err("not-allowed".into()), "source is the portal");
-        assert_eq!(as_player(&mut db, &anna, portal(&anna, "2026-11-29", "11:00")), Err("portal-slot-started".into()));
-        let limits = Limits { max_active: Some(1), ..Limits::default() };
-        db.applied(AnyCommand::SetCategoryLimits(SetCategoryLimits { key: UNCATEGORISED.into(), limits }));
-        assert_eq!(as_player(&mut db, &anna, portal(&anna, "2026-11-30", "18:00")), Ok(()));
-        assert_eq!(as_player(&mut db, &anna, portal(&anna, "2026-11-30", "20:00")), Err("limits-too-many".into()));
+        let paid = BookAsPlayer { booking: portal(&anna, "18:00"), from_account: true };
+        assert_eq!(book_as(&mut db, &anna, paid.clone()), Err("portal-pay-account-off".into()));
+        settings(&mut db, PortalSettings { enabled: true, pay_from_account: true, ..PortalSettings::default() });
+        assert_eq!(book_as(&mut db, &anna, paid.clone()), Err("wallet-not-enough".into()));
+        assert!(crate::bookings::store::booking(&db.conn, &paid.booking.booking_id).unwrap().is_none(), "not made");
+        let top_up = crate::payments::commands::AdjustBalance {
+            entry_id: id(),
+            member_id: anna.clone(),
+            amount: 1500,
+            reason: "top-up".into(),
+        };
+        db.applied(AnyCommand::AdjustBalance(top_up));
+        assert_eq!(book_as(&mut db, &anna, paid.clone()), Ok(()));
+        let id = &paid.booking.booking_id;
+        assert_eq!(crate::payments::store::paid_for_booking(&db.conn, id).unwrap(), 1000);
+        assert_eq!(crate::payments::store::balance(&db.conn, &anna).unwrap(), 500);
+
+        let mut with_pass = portal(&anna, "20:00");
+        with_pass.pass_id = Some("a pass of Boris".into());
+        let cmd = BookAsPlayer { booking: with_pass.clone(), from_account: false };
+        assert_eq!(book_as(&mut db, &anna, cmd), Err("portal-pay-pass-off".into()));
+        let all =
+            PortalSettings { enabled: true, pay_from_account: true, pay_with_pass: true, ..PortalSettings::default() };
+        settings(&mut db, all);
+        let cmd = BookAsPlayer { booking: with_pass.clone(), from_account: false };
+        assert_eq!(book_as(&mut db, &anna, cmd), Err("pass-not-found".into()));
+        let both = BookAsPlayer { booking: with_pass, from_account: true };
+        assert_eq!(book_as(&mut db, &anna, both), Err("portal-pay-one-way".into()));
+        assert_eq!(
+            book_as(&mut db, &boris, BookAsPlayer { booking: portal(&anna, "21:00"), from_account: false }),
+            Err("not-allowed".into())
+        );
+    }
+
+    /// A session opens only with the password hash that is current: one changed meanwhile, or
+    /// none at all, opens nothing.
+    #[test]
+    fn a_password_opens_a_session_only_while_it_is_the_members_password() {
+        let mut db = TestDb::new();
+        let anna = db.member("Anna", "+7 916 555-66-77");
+        settings(&mut db, PortalSettings { enabled: true, passwords: true, ..PortalSettings::default() });
+        let open = |db: &mut TestDb, hash: &str| {
+            let cmd = OpenPlayerSession { member_id: anna.clone(), password_hash: hash.into(), token_hash: id() };
+            match db.run_as(&Actor::Visitor, AnyCommand::OpenPlayerSession(cmd)) {
+                Outcome::Applied { .. } => Ok(()),
+                Outcome::Rejected(r) => Err(r.code),
+            }
+        };
+        assert_eq!(open(&mut db, "hash-1"), Err("portal-password-wrong".into()));
+        let me = Actor::Member { id: anna.clone(), name: "Anna".into() };
+        let set = |hash: &str| SetPlayerPassword {
+            member_id: anna.clone(),
+            password_hash: Some(hash.into()),
+            session_hash: "this session".into(),
+        };
+        db.applied_as(&me, AnyCommand::SetPlayerPassword(set("hash-1")));
+        assert_eq!(open(&mut db, "hash-1"), Ok(()));
+        db.applied_as(&me, AnyCommand::SetPlayerPassword(set("hash-2")));
+        assert_eq!(open(&mut db, "hash-1"), Err("portal-password-wrong".into()));
+        let stranger = Actor::Member { id: "someone else".into(), name: "Boris".into() };
+        assert!(matches!(db.run_as(&stranger, AnyCommand::SetPlayerPassword(set("hash-3"))), Outcome::Rejected(_)));
+        settings(&mut db, PortalSettings { enabled: true, ..PortalSettings::default() });
+        assert_eq!(open(&mut db, "hash-2"), Err("portal-passwords-off".into()));
     }
 }

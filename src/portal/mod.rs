@@ -4,5 +4,6 @@
 pub mod calendar;
 pub mod commands;
 pub mod model;
+pub mod player_rules;
 pub mod store;
 pub mod web;

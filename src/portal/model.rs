@@ -29,6 +29,19 @@ pub struct PortalSettings {
     /// Origins (`https://club.example.ru`) allowed to embed the widget.
     #[serde(default)]
     pub widget_origins: Vec<String>,
+    /// Players may pay for what they book from their account (down to their credit limit)...
+    #[serde(default)]
+    pub pay_from_account: bool,
+    /// ...or with a pass of theirs that covers it.
+    #[serde(default)]
+    pub pay_with_pass: bool,
+    /// Players may keep a password and sign in with it instead of a code.
+    #[serde(default)]
+    pub passwords: bool,
+    /// A visitor whose number is no member's may sign up with it (a code by SMS and a name):
+    /// they become a member tagged `guest`, for staff to merge if they turn out to be known.
+    #[serde(default)]
+    pub guests: bool,
 }
 
 fn yes() -> bool {
@@ -51,6 +64,10 @@ impl Default for PortalSettings {
             court_feeds: false,
             widget: false,
             widget_origins: Vec::new(),
+            pay_from_account: false,
+            pay_with_pass: false,
+            passwords: false,
+            guests: false,
         }
     }
 }
@@ -101,6 +118,26 @@ impl PortalSettings {
 fn is_origin(o: &str) -> bool {
     let Some(rest) = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")) else { return false };
     !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]".contains(c))
+}
+
+/// The largest logo the club may upload: a header image, kept small for players on phones.
+pub const LOGO_MAX_BYTES: usize = 200 * 1024;
+
+/// The content type of a logo, read from its first bytes (what it says it is counts for
+/// nothing): PNG, JPEG or WebP. SVG is refused, as it may carry script.
+pub fn logo_type(bytes: &[u8]) -> Result<&'static str, &'static str> {
+    if bytes.len() > LOGO_MAX_BYTES {
+        return Err("portal-logo-too-big");
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Ok("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Ok("image/jpeg")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Ok("image/webp")
+    } else {
+        Err("portal-logo-kind")
+    }
 }
 
 /// A sign-in code is good for this long...
@@ -187,6 +224,18 @@ mod tests {
         assert_eq!(CodeRow { tries: 4, ..row }.state(made), CodeState::Open { tries_left: 1 });
         assert_eq!(CodeRow { tries: 5, ..row }.state(made), CodeState::Closed);
         assert_eq!(CodeRow { used: true, ..row }.state(made), CodeState::Closed);
+    }
+
+    #[test]
+    fn a_logo_is_known_by_its_first_bytes() {
+        assert_eq!(logo_type(b"\x89PNG\r\n\x1a\n...."), Ok("image/png"));
+        assert_eq!(logo_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0]), Ok("image/jpeg"));
+        assert_eq!(logo_type(b"RIFF\x10\0\0\0WEBPVP8 "), Ok("image/webp"));
+        assert_eq!(logo_type(b"<svg onload=alert(1)>"), Err("portal-logo-kind"));
+        assert_eq!(logo_type(b""), Err("portal-logo-kind"));
+        let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
+        big.resize(LOGO_MAX_BYTES + 1, 0);
+        assert_eq!(logo_type(&big), Err("portal-logo-too-big"));
     }
 
     #[test]

@@ -8,8 +8,8 @@ use super::model::{CodeRow, PortalSettings};
 pub fn settings(conn: &Connection) -> rusqlite::Result<PortalSettings> {
     Ok(conn
         .prepare_cached(
-            "SELECT enabled, booking, cancelling, waitlist, offer_minutes, address, court_feeds, widget, widget_origins \
-             FROM portal_settings LIMIT 1",
+            "SELECT enabled, booking, cancelling, waitlist, offer_minutes, address, court_feeds, widget, widget_origins, \
+             pay_from_account, pay_with_pass, passwords, guests FROM portal_settings LIMIT 1",
         )?
         .query_row([], |r| {
             Ok(PortalSettings {
@@ -22,6 +22,10 @@ pub fn settings(conn: &Connection) -> rusqlite::Result<PortalSettings> {
                 court_feeds: r.get(6)?,
                 widget: r.get(7)?,
                 widget_origins: r.get::<_, String>(8)?.lines().map(str::to_owned).collect(),
+                pay_from_account: r.get(9)?,
+                pay_with_pass: r.get(10)?,
+                passwords: r.get(11)?,
+                guests: r.get(12)?,
             })
         })
         .optional()?
@@ -34,11 +38,14 @@ pub fn put_settings(conn: &Connection, s: &PortalSettings, new_id: &str, now: Ti
     crate::db::exec(
         conn,
         "INSERT INTO portal_settings (id, enabled, booking, cancelling, waitlist, offer_minutes, address, court_feeds, \
-         widget, widget_origins, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+         widget, widget_origins, pay_from_account, pay_with_pass, passwords, guests, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
          ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, booking = excluded.booking, \
          cancelling = excluded.cancelling, waitlist = excluded.waitlist, offer_minutes = excluded.offer_minutes, \
          address = excluded.address, court_feeds = excluded.court_feeds, widget = excluded.widget, \
-         widget_origins = excluded.widget_origins, updated_at = excluded.updated_at",
+         widget_origins = excluded.widget_origins, pay_from_account = excluded.pay_from_account, \
+         pay_with_pass = excluded.pay_with_pass, passwords = excluded.passwords, guests = excluded.guests, \
+         updated_at = excluded.updated_at",
         params![
             existing.as_deref().unwrap_or(new_id),
             s.enabled,
@@ -50,6 +57,10 @@ pub fn put_settings(conn: &Connection, s: &PortalSettings, new_id: &str, now: Ti
             s.court_feeds,
             s.widget,
             s.widget_origins.join("\n"),
+            s.pay_from_account,
+            s.pay_with_pass,
+            s.passwords,
+            s.guests,
             now.as_millisecond()
         ],
     )?;
@@ -217,4 +228,58 @@ pub fn feed_member(conn: &Connection, token_hash: &str) -> rusqlite::Result<Opti
     )?
     .query_row([token_hash], |r| Ok((r.get(0)?, r.get(1)?)))
     .optional()
+}
+
+/// Member `member_id`'s own portal password hash, if they keep one.
+pub fn password_hash(conn: &Connection, member_id: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT password_hash FROM portal_passwords WHERE member_id = ?1")?
+        .query_row([member_id], |r| r.get(0))
+        .optional()
+}
+
+/// Sets (or with `None` removes) member `member_id`'s portal password.
+pub fn put_password(conn: &Connection, member_id: &str, hash: Option<&str>, now: Timestamp) -> rusqlite::Result<()> {
+    match hash {
+        Some(h) => crate::db::exec(
+            conn,
+            "INSERT INTO portal_passwords (member_id, password_hash, updated_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (member_id) DO UPDATE SET password_hash = excluded.password_hash, \
+             updated_at = excluded.updated_at",
+            params![member_id, h, now.as_millisecond()],
+        )?,
+        None => crate::db::exec(conn, "DELETE FROM portal_passwords WHERE member_id = ?1", [member_id])?,
+    };
+    Ok(())
+}
+
+/// Ends every session of member `member_id` but `keep` (a new password locks out the rest).
+pub fn delete_other_sessions(conn: &Connection, member_id: &str, keep: &str) -> rusqlite::Result<usize> {
+    crate::db::exec(conn, "DELETE FROM portal_sessions WHERE member_id = ?1 AND token_hash <> ?2", [member_id, keep])
+}
+
+/// The club's logo: its content type and bytes.
+pub fn logo(conn: &Connection) -> rusqlite::Result<Option<(String, Vec<u8>)>> {
+    conn.prepare_cached("SELECT content_type, bytes FROM portal_logo WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()
+}
+
+/// When the logo last changed (for its address, so browsers may keep it for good).
+pub fn logo_version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT updated_at FROM portal_logo WHERE id = 1")?.query_row([], |r| r.get(0)).optional()
+}
+
+/// Sets (or with `None` removes) the club's logo.
+pub fn put_logo(conn: &Connection, logo: Option<(&str, &[u8])>, now: Timestamp) -> rusqlite::Result<()> {
+    match logo {
+        Some((content_type, bytes)) => crate::db::exec(
+            conn,
+            "INSERT INTO portal_logo (id, content_type, bytes, updated_at) VALUES (1, ?1, ?2, ?3) \
+             ON CONFLICT (id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes, \
+             updated_at = excluded.updated_at",
+            params![content_type, bytes, now.as_millisecond()],
+        )?,
+        None => crate::db::exec(conn, "DELETE FROM portal_logo", [])?,
+    };
+    Ok(())
 }

@@ -19,6 +19,7 @@ mod payments;
 mod portal;
 mod portal_booking;
 mod portal_calendar;
+mod portal_options;
 mod portal_security;
 mod portal_waitlist;
 mod portal_widget;

@@ -91,6 +91,8 @@ async fn every_portal_form_needs_its_token() {
         "/p/waitlist".to_owned(),
         "/p/waitlist/x/leave".to_owned(),
         "/p/calendar".to_owned(),
+        "/p/sign-in/password".to_owned(),
+        "/p/account/password".to_owned(),
     ] {
         let tried = t.post_raw(&path, &[("court_id", &court), ("csrf", "0123")]).await;
         assert_eq!(tried.status, Status::Forbidden, "{path}");

@@ -22,6 +22,7 @@ struct AccountPage {
     balance: i64,
     entries: Vec<Entry>,
     passes: Vec<StoredPass>,
+    has_password: bool,
     command_id: String,
 }
 
@@ -47,7 +48,7 @@ impl AccountPage {
 pub(super) async fn account(p: Player, ctx: PortalCtx, app: &State<App>) -> Result<Html, AppError> {
     let member = p.0.member_id.clone();
     let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
-    let (balance, entries, passes) = app
+    let (balance, entries, passes, has_password) = app
         .db
         .read(move |c| {
             let passes = crate::passes::store::member_passes(c, &member)?
@@ -60,8 +61,9 @@ pub(super) async fn account(p: Player, ctx: PortalCtx, app: &State<App>) -> Resu
                 crate::payments::store::balance(c, &member)?,
                 crate::payments::store::latest_entries(c, &member, ENTRIES)?,
                 passes,
+                crate::portal::store::password_hash(c, &member)?.is_some(),
             ))
         })
         .await?;
-    ok(&AccountPage { ctx, balance, entries, passes, command_id: crate::web::forms::fresh_id() })
+    ok(&AccountPage { ctx, balance, entries, passes, has_password, command_id: crate::web::forms::fresh_id() })
 }

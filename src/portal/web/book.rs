@@ -18,6 +18,8 @@ use crate::core::Outcome;
 use crate::courts::model::DayMinute;
 use crate::error::AppError;
 use crate::limits::model::{Attempt, Breach, Limits, Usage, check};
+use crate::passes::store::StoredPass;
+use crate::portal::commands::BookAsPlayer;
 use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go};
 use crate::web::guards::Player;
 use crate::web::page::{Html, render};
@@ -98,6 +100,8 @@ struct SlotPage {
     lengths: Vec<(u16, String, bool)>,
     /// Partners' numbers as typed.
     partners: Vec<String>,
+    /// How the player may pay: (value, label, chosen); empty when only at the desk.
+    pay: Vec<(String, String, bool)>,
     command_id: String,
     errors: FieldErrors,
 }
@@ -121,7 +125,7 @@ async fn slot_page(
     ctx: PortalCtx,
     member: &str,
     (court_id, day, start): (String, Date, DayMinute),
-    chosen: u16,
+    (chosen, chosen_pay): (u16, &str),
     errors: FieldErrors,
 ) -> Result<Option<SlotPage>, AppError> {
     let (member, tz, cid) = (member.to_owned(), ctx.tz.clone(), court_id.clone());
@@ -133,6 +137,8 @@ async fn slot_page(
             let longest = court.free.iter().find(|f| f.start == start).map_or(0, |f| f.longest);
             let rules = crate::courts::store::rules(c)?;
             let (limits, _) = crate::limits::store::limits_of_member(c, &member)?;
+            let balance = crate::payments::store::balance(c, &member)?;
+            let passes = crate::passes::store::live_passes(c, &[member.as_str()], day)?;
             let mut lengths = Vec::new();
             let mut m = rules.min_minutes;
             while m <= longest {
@@ -143,15 +149,16 @@ async fn slot_page(
                 }
                 m += rules.slot_minutes.max(1);
             }
-            Ok(Some((court.name, lengths)))
+            Ok(Some((court.name, lengths, balance, passes)))
         })
         .await?;
-    let Some((court, lengths)) = found else { return Ok(None) };
+    let Some((court, lengths, balance, passes)) = found else { return Ok(None) };
     let pick = if lengths.iter().any(|(m, _)| *m == chosen) { chosen } else { lengths.first().map_or(0, |(m, _)| *m) };
     let lengths = lengths
         .into_iter()
         .map(|(m, price)| (m, format!("{} — {}", crate::i18n::duration(ctx.locale, m), ctx.money(price)), m == pick))
         .collect();
+    let pay = pay_options(&ctx, balance, &passes, chosen_pay);
     Ok(Some(SlotPage {
         ctx,
         court_id,
@@ -160,9 +167,35 @@ async fn slot_page(
         start,
         lengths,
         partners: Vec::new(),
+        pay,
         command_id: fresh_id(),
         errors,
     }))
+}
+
+/// The ways to pay the club allows this player, `chosen` checked (else at the desk).
+fn pay_options(ctx: &PortalCtx, balance: i64, passes: &[StoredPass], chosen: &str) -> Vec<(String, String, bool)> {
+    let mut options = Vec::new();
+    if ctx.settings.pay_from_account {
+        options.push(("account".to_owned(), ctx.ta("portal-pay-account", "balance", ctx.money(balance))));
+    }
+    if ctx.settings.pay_with_pass {
+        for p in passes {
+            let left = crate::passes::labels::remaining_in(ctx.locale, &ctx.club.currency, &p.pass);
+            options.push((format!("pass:{}", p.id), ctx.ta("portal-pay-pass", "pass", format!("{} ({left})", p.name))));
+        }
+    }
+    if options.is_empty() {
+        return Vec::new();
+    }
+    let chosen = if options.iter().any(|(v, _)| v == chosen) { chosen } else { "desk" };
+    std::iter::once(("desk".to_owned(), ctx.t("portal-pay-desk")))
+        .chain(options)
+        .map(|(v, label)| {
+            let on = v == chosen;
+            (v, label, on)
+        })
+        .collect()
 }
 
 #[get("/book/<court_id>?<date>&<start>")]
@@ -178,7 +211,7 @@ pub(super) async fn slot(
     if !ctx.settings.booking {
         return Ok(None);
     }
-    match slot_page(app, ctx, &p.0.member_id, (court_id, day, start), 0, FieldErrors::default()).await? {
+    match slot_page(app, ctx, &p.0.member_id, (court_id, day, start), (0, ""), FieldErrors::default()).await? {
         Some(page) => Ok(Some(render(Status::Ok, &page)?)),
         None => Ok(None),
     }
@@ -197,6 +230,9 @@ pub(super) struct BookForm {
     /// Partners' phone numbers, as typed (up to three).
     #[field(default = Vec::new())]
     partner: Vec<String>,
+    /// "desk", "account" or "pass:<id>".
+    #[field(default = String::new())]
+    pay: String,
 }
 
 /// The members the typed partner numbers belong to, or why one cannot be a partner.
@@ -246,7 +282,7 @@ pub(super) async fn book(p: Player, ctx: PortalCtx, app: &State<App>, form: Csrf
             let mut errors = FieldErrors::default();
             errors.add_text("partner", why);
             let member = p.0.member_id.clone();
-            return match slot_page(app, ctx, &member, (f.court_id, day, start), f.minutes, errors).await? {
+            return match slot_page(app, ctx, &member, (f.court_id, day, start), (f.minutes, &f.pay), errors).await? {
                 Some(mut page) => {
                     page.partners = f.partner;
                     Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))
@@ -255,7 +291,8 @@ pub(super) async fn book(p: Player, ctx: PortalCtx, app: &State<App>, form: Csrf
             };
         }
     };
-    let cmd = AnyCommand::CreateBooking(CreateBooking {
+    let pass_id = f.pay.strip_prefix("pass:").map(str::to_owned);
+    let booking = CreateBooking {
         booking_id: sub.id.to_string(),
         court_id: f.court_id.clone(),
         slot,
@@ -264,8 +301,9 @@ pub(super) async fn book(p: Player, ctx: PortalCtx, app: &State<App>, form: Csrf
         players,
         note: String::new(),
         source: Source::Portal,
-        pass_id: None,
-    });
+        pass_id,
+    };
+    let cmd = AnyCommand::BookAsPlayer(BookAsPlayer { booking, from_account: f.pay == "account" });
     match app.submit(&sub, p.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => {
             let when = slot.instants(&ctx.tz).map(|(s, e)| span(s, e, &ctx.tz)).unwrap_or_default();
@@ -276,7 +314,7 @@ pub(super) async fn book(p: Player, ctx: PortalCtx, app: &State<App>, form: Csrf
             let mut errors = FieldErrors::default();
             errors.add_text("form", crate::i18n::rejection_text(ctx.locale, &r));
             let member = p.0.member_id.clone();
-            match slot_page(app, ctx, &member, (f.court_id, day, start), f.minutes, errors).await? {
+            match slot_page(app, ctx, &member, (f.court_id, day, start), (f.minutes, &f.pay), errors).await? {
                 Some(mut page) => {
                     page.partners = f.partner;
                     Ok(Either::Left(render(Status::UnprocessableEntity, &page)?))

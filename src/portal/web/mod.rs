@@ -1,5 +1,5 @@
 //! The portal's pages at /p/: mobile first, in the player's language, with their own session
-//! and layout. `sign_in` (code by SMS), `home` (the player's bookings), `book` (free court time
+//! and layout. `sign_in` (code by SMS or a password), `home` (the player's bookings), `book` (free court time
 //! and booking it), `cancel`, `settings` (the staff page that turns the portal and its parts on).
 
 mod account;
@@ -7,6 +7,8 @@ mod book;
 mod calendar;
 mod cancel;
 mod home;
+mod logo;
+mod password;
 mod settings;
 mod sign_in;
 mod waitlist;
@@ -35,6 +37,8 @@ pub struct PortalCtx {
     pub club: ClubSettings,
     pub tz: TimeZone,
     pub settings: PortalSettings,
+    /// The club's logo's version, when it has one (`/p/logo?v=`).
+    pub logo: Option<i64>,
     pub csrf: String,
     pub flash: Option<(String, String)>,
     pub uri: String,
@@ -65,14 +69,14 @@ impl<'r> FromRequest<'r> for PortalCtx {
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let app = guards::app(req);
         let player = guards::player(req).await.clone();
-        let (club, mut settings) =
-            match (app.club().await, app.db.read(|c| Ok(crate::portal::store::settings(c)?)).await) {
-                (Ok(club), Ok(settings)) => (club, settings),
-                (Err(e), _) | (_, Err(e)) => {
-                    tracing::error!(error = %format!("{e:#}"), "cannot read the club's portal settings");
-                    return Outcome::Error((Status::InternalServerError, ()));
-                }
-            };
+        let read = app.db.read(|c| Ok((crate::portal::store::settings(c)?, crate::portal::store::logo_version(c)?)));
+        let (club, (mut settings, logo)) = match (app.club().await, read.await) {
+            (Ok(club), Ok(read)) => (club, read),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::error!(error = %format!("{e:#}"), "cannot read the club's portal settings");
+                return Outcome::Error((Status::InternalServerError, ()));
+            }
+        };
         // Sign-in codes and players' sessions live on the hub: a desk says the portal is closed.
         if app.desk.is_some() {
             settings.enabled = false;
@@ -92,6 +96,7 @@ impl<'r> FromRequest<'r> for PortalCtx {
             club,
             tz,
             settings,
+            logo,
             csrf,
             flash: flash.map(|f| (f.kind().to_owned(), f.message().to_owned())),
             uri: req.uri().to_string(),
@@ -158,6 +163,7 @@ pub fn catchers() -> Vec<Catcher> {
 pub fn routes() -> Vec<Route> {
     routes![
         home::home,
+        logo::logo,
         account::account,
         calendar::new_feed,
         calendar::member_feed,
@@ -177,12 +183,15 @@ pub fn routes() -> Vec<Route> {
         sign_in::ask_code,
         sign_in::code_page,
         sign_in::try_code,
-        sign_in::sign_out
+        sign_in::sign_out,
+        password::sign_in,
+        password::page,
+        password::save
     ]
 }
 
 pub fn staff_routes() -> Vec<Route> {
-    routes![settings::settings_page, settings::save_settings]
+    routes![settings::settings_page, settings::save_settings, logo::upload, logo::remove]
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Settings → Portal (managers): whether players may sign in, book and cancel.
+//! Settings → Portal (managers): whether players may sign in, book, cancel and pay, the
+//! widget's sites, and the logo (`logo`).
 
 use askama::Template;
 use rocket::form::FromForm;
@@ -18,6 +19,8 @@ use crate::web::page::{Html, PageCtx, ok};
 struct SettingsPage {
     ctx: PageCtx,
     settings: PortalSettings,
+    /// The logo's version, when the club has one.
+    logo: Option<i64>,
     command_id: String,
     errors: FieldErrors,
 }
@@ -44,8 +47,18 @@ impl SettingsPage {
 
 #[get("/portal")]
 pub(super) async fn settings_page(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
-    let settings = app.db.read(|c| Ok(crate::portal::store::settings(c)?)).await?;
-    ok(&SettingsPage { ctx, settings, command_id: fresh_id(), errors: FieldErrors::default() })
+    let (settings, logo) = read(app).await?;
+    ok(&SettingsPage { ctx, settings, logo, command_id: fresh_id(), errors: FieldErrors::default() })
+}
+
+async fn read(app: &App) -> Result<(PortalSettings, Option<i64>), AppError> {
+    Ok(app.db.read(|c| Ok((crate::portal::store::settings(c)?, crate::portal::store::logo_version(c)?))).await?)
+}
+
+/// The page again with `errors` (a refused logo).
+pub(super) async fn again_with(app: &App, ctx: PageCtx, errors: FieldErrors) -> Page {
+    let (settings, logo) = read(app).await?;
+    again(&SettingsPage { ctx, settings, logo, command_id: fresh_id(), errors })
 }
 
 #[derive(FromForm)]
@@ -68,6 +81,14 @@ pub(super) struct SettingsForm {
     widget: bool,
     #[field(default = String::new())]
     widget_origins: String,
+    #[field(default = false)]
+    pay_from_account: bool,
+    #[field(default = false)]
+    pay_with_pass: bool,
+    #[field(default = false)]
+    passwords: bool,
+    #[field(default = false)]
+    guests: bool,
 }
 
 #[post("/portal", data = "<form>")]
@@ -84,10 +105,17 @@ pub(super) async fn save_settings(m: Manager, ctx: PageCtx, app: &State<App>, fo
         court_feeds: f.court_feeds,
         widget: f.widget,
         widget_origins: f.widget_origins.lines().map(str::to_owned).collect(),
+        pay_from_account: f.pay_from_account,
+        pay_with_pass: f.pay_with_pass,
+        passwords: f.passwords,
+        guests: f.guests,
     };
     let cmd = AnyCommand::SavePortalSettings(SavePortalSettings { settings: settings.clone(), new_id: fresh_id() });
     match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
         Ok(()) => go("/settings/portal", "success", ctx.t("portal-settings-saved")),
-        Err(errors) => again(&SettingsPage { ctx, settings, command_id: fresh_id(), errors }),
+        Err(errors) => {
+            let logo = read(app).await?.1;
+            again(&SettingsPage { ctx, settings, logo, command_id: fresh_id(), errors })
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Signing in with a code sent by SMS. The visitor is told the same whether or not the number
-//! is a member's; a code works five minutes, for five wrong tries, once.
+//! is a member's; a code works five minutes, for five wrong tries, once. When the club lets
+//! guests in, a stranger's right code and name sign them up.
 
 use askama::Template;
 use rocket::http::{Cookie, CookieJar, RawStr, SameSite, Status};
@@ -13,9 +14,9 @@ use crate::commands::AnyCommand;
 use crate::core::{Actor, Outcome};
 use crate::error::AppError;
 use crate::members::model::display_phone;
-use crate::portal::commands::{RequestPortalCode, TryPortalCode};
+use crate::portal::commands::{NewGuest, RequestPortalCode, TryPortalCode};
 use crate::portal::model::{CODE_LIFETIME, CodeState, typed_code};
-use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, go};
+use crate::web::forms::{Csrf, FieldErrors, NoFields, Page, fresh_id, go};
 use crate::web::guards::{ClientIp, PLAYER_COOKIE, Player};
 use crate::web::page::{Html, render};
 
@@ -37,12 +38,12 @@ struct ClosedPage {
 }
 
 /// The portal is off: said on every page a visitor can reach.
-fn closed(ctx: PortalCtx) -> Result<Html, AppError> {
+pub(super) fn closed(ctx: PortalCtx) -> Result<Html, AppError> {
     render(Status::ServiceUnavailable, &ClosedPage { ctx })
 }
 
-fn sign_in_form(ctx: PortalCtx, phone: String, next: String, errors: FieldErrors, status: Status) -> Page {
-    let command_id = crate::web::forms::fresh_id();
+pub(super) fn sign_in_form(ctx: PortalCtx, phone: String, next: String, errors: FieldErrors, status: Status) -> Page {
+    let command_id = fresh_id();
     Ok(Either::Left(render(status, &SignInPage { ctx, command_id, phone, next, errors })?))
 }
 
@@ -55,7 +56,7 @@ pub(super) async fn sign_in_page(ctx: PortalCtx, next: Option<&str>) -> Result<E
     if ctx.player.is_some() {
         return Ok(Either::Right(Redirect::to(next)));
     }
-    let command_id = crate::web::forms::fresh_id();
+    let command_id = fresh_id();
     let page = SignInPage { ctx, command_id, phone: String::new(), next, errors: FieldErrors::default() };
     Ok(Either::Left(render(Status::Ok, &page)?))
 }
@@ -122,6 +123,9 @@ struct CodePage {
     /// The code no longer works: the page offers a new one instead of the form.
     closed: bool,
     next: String,
+    /// What was typed, kept when only the guest's name was missing.
+    code: String,
+    name: String,
     errors: FieldErrors,
 }
 
@@ -148,8 +152,10 @@ fn code_form(
     errors: FieldErrors,
 ) -> Page {
     let status = if errors.is_empty() { Status::Ok } else { Status::UnprocessableEntity };
-    let command_id = crate::web::forms::fresh_id();
-    Ok(Either::Left(render(status, &CodePage { ctx, request_id, phone, command_id, closed, next, errors })?))
+    let command_id = fresh_id();
+    let (code, name) = (String::new(), String::new());
+    let page = CodePage { ctx, request_id, phone, command_id, closed, next, code, name, errors };
+    Ok(Either::Left(render(status, &page)?))
 }
 
 #[get("/sign-in/code?<r>&<next>")]
@@ -164,6 +170,9 @@ pub(super) struct CodeForm {
     r: String,
     #[field(default = String::new())]
     code: String,
+    /// A guest's name (the field shows while the club lets guests sign up).
+    #[field(default = String::new())]
+    name: String,
     #[field(default = String::new())]
     next: String,
 }
@@ -180,8 +189,13 @@ pub(super) async fn try_code(ctx: PortalCtx, app: &State<App>, cookies: &CookieJ
     };
     let token = new_secret();
     let token_hash = hash_secret(&token);
-    let cmd =
-        AnyCommand::TryPortalCode(TryPortalCode { request_id: f.r.clone(), code, token_hash: token_hash.clone() });
+    let guest = ctx.settings.guests.then(|| NewGuest { member_id: fresh_id(), name: f.name.clone() });
+    let cmd = AnyCommand::TryPortalCode(TryPortalCode {
+        request_id: f.r.clone(),
+        code: code.clone(),
+        token_hash: token_hash.clone(),
+        guest,
+    });
     let outcome = app.submit(&sub, Actor::Visitor, cmd).await?.outcome;
     let signed_in = app.db.read(move |c| Ok(crate::portal::store::session(c, &token_hash)?.is_some())).await?;
     if signed_in {
@@ -191,6 +205,14 @@ pub(super) async fn try_code(ctx: PortalCtx, app: &State<App>, cookies: &CookieJ
     }
     let state = match outcome {
         Outcome::Applied { .. } => request(app, &f.r).await?.map_or(CodeState::Closed, |(_, s)| s),
+        // The code was right, the number no member's: the guest's name is missing or unusable.
+        Outcome::Rejected(r) if matches!(r.field.as_deref(), Some("name" | "full_name")) => {
+            errors.add_text("name", crate::i18n::rejection_text(ctx.locale, &r));
+            let command_id = fresh_id();
+            let (request_id, closed) = (f.r, false);
+            let page = CodePage { ctx, request_id, phone, command_id, closed, next, code, name: f.name, errors };
+            return Ok(Either::Left(render(Status::UnprocessableEntity, &page)?));
+        }
         Outcome::Rejected(_) => CodeState::Closed,
     };
     match state {
