@@ -120,8 +120,11 @@ impl CreateBooking {
         };
         store::insert(ctx.tx, &new, ctx.now)?;
         store::set_players(ctx.tx, &self.booking_id, &self.players)?;
+        // The offered player booking it, on the portal or by asking the desk, takes the offer up.
+        if let Some(booker) = self.booker_id.as_deref() {
+            waitlist::offer_taken(ctx, booker, &self.booking_id, &self.court_id, (start, end))?;
+        }
         if let Actor::Member { id, .. } = ctx.actor {
-            waitlist::offer_taken(ctx, id, &self.booking_id, &self.court_id, (start, end))?;
             let partners: Vec<String> = self
                 .players
                 .iter()

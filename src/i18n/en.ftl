@@ -1533,3 +1533,4 @@ portal-pay-pass = With my pass: { $pass }
 portal-pay-pass-off = The club does not take passes on the portal.
 portal-pay-account-off = The club does not take payment from the account on the portal.
 portal-pay-one-way = Choose one way to pay.
+booking-held-by-offer = This time is offered to { $name } from the waiting list until { $until }; the portal holds it for them.

@@ -8,6 +8,9 @@
   if (!script) return;
   const hub = new URL(script.src).origin;
   const days = Math.min(Math.max(parseInt(script.dataset.days || "7", 10) || 7, 1), 14);
+  // The fallback link's words, in the host page's language (data-lang, or the page's lang).
+  const lang = (script.dataset.lang || document.documentElement.lang || navigator.language || "en").slice(0, 2);
+  const bookACourt = { en: "Book a court", ru: "Забронировать корт" }[lang.toLowerCase()] || "Book a court";
   const box = document.createElement("div");
   box.className = "courtside-widget";
   box.setAttribute("aria-live", "polite");
@@ -53,7 +56,7 @@
     .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
     .then((data) => show(data, 0))
     .catch(() => {
-      const a = el("a", "Book a court");
+      const a = el("a", bookACourt);
       a.href = `${hub}/p/`;
       box.replaceChildren(a);
     });

@@ -91,6 +91,11 @@ def test_two_desks_through_a_hub_outage(browser, lang):
         expect(d2.locator("a.booking", has_text=t["name"])).to_have_count(1, timeout=1000)
         print(f"desk 2 saw desk 1's booking after {(time.monotonic() - started) * 1000:.0f} ms")
 
+        # A desk serves no player portal (its codes and sessions live on the hub): it says closed.
+        closed = d1.goto(f"{s1.base}/p/")
+        assert closed.status == 503, closed.status
+        assert d1.locator("a[href='/p/book']").count() == 0
+
         # The hub dies: both desks say so and go on.
         hub.process.kill()
         hub.process.wait()

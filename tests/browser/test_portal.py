@@ -1,7 +1,8 @@
 """The player portal on a phone (390x844), in English and Russian: a member signs in with the
 code the (fake) SMS provider received, books a free evening, finds it in "my bookings" and on the
 receptionist's grid, cancels a booking late and sees the fee first, waits for a taken time and
-books it through the SMS offer when the desk cancels it."""
+books it through the SMS offer when the desk cancels it; a stranger signs up as a guest, books
+and keeps a password."""
 
 import datetime as dt
 import re
@@ -30,6 +31,8 @@ TEXTS = {
         "waiting": "You are on the waiting list.",
         "offer": "It is free for you",
         "reason": "Ill",
+        "hello_guest": "Hello, Vera Guest",
+        "password_saved": "The password is saved. Other devices were signed out.",
     },
     "ru": {
         "locale": "ru-RU",
@@ -42,6 +45,8 @@ TEXTS = {
         "waiting": "Вы в листе ожидания.",
         "offer": "Время свободно для вас",
         "reason": "Болезнь",
+        "hello_guest": "Здравствуйте, Vera Guest",
+        "password_saved": "Пароль сохранён. На других устройствах выполнен выход.",
     },
 }
 
@@ -165,6 +170,57 @@ def test_a_member_books_cancels_and_takes_an_offer_on_a_phone(browser, fake_smsr
         expect(player.locator(".bookings")).to_contain_text("18:00–19:00")
         desk.goto(f"{server.base}/grid?date={day}")
         expect(desk.locator("a.booking", has_text="Anna Smith")).to_be_visible()
+        phone.close()
+    finally:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_a_guest_signs_up_books_and_keeps_a_password_on_a_phone(browser, fake_smsru, lang):  # noqa: F811
+    """With guests and passwords let in: a stranger's number gets a code, the code and a name
+    make them a guest who books; they set a password and sign in with it next time."""
+    t = TEXTS[lang]
+    server = start_server()
+    try:
+        desk = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        club(desk, server, lang, fake_smsru)
+        desk.goto(server.base + "/settings/portal")
+        desk.check("input[name=guests]")
+        desk.check("input[name=passwords]")
+        desk.click("main form button[type=submit]")
+        phone = browser.new_context(viewport=PHONE, locale=t["locale"], is_mobile=True, has_touch=True)
+        player = phone.new_page()
+        player.set_default_timeout(10_000)
+
+        since = len(FakeSmsRu.sent)
+        player.goto(server.base + "/p/")
+        player.fill("#phone", "+7 900 000-00-09")
+        player.click("main button[type=submit]")
+        code = re.search(r"\b(\d{6})\b", sms_to("79000000009", since)).group(1)
+        player.fill("#code", code)
+        player.fill("#name", "Vera Guest")
+        width = player.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px phone"
+        shot(player, f"portal-guest-code-{lang}")
+        player.click("main button[type=submit]")
+        expect(player.locator("h1")).to_have_text(t["hello_guest"])
+        evening = (dt.datetime.now() + dt.timedelta(days=1)).replace(hour=20, minute=0, second=0, microsecond=0)
+        book_on_portal(player, server, evening, t)
+        desk.goto(f"{server.base}/grid?date={evening.date().isoformat()}")
+        expect(desk.locator("a.booking", has_text="Vera Guest")).to_be_visible()
+
+        player.goto(server.base + "/p/account")
+        player.click("#password-link")
+        player.fill("#password", "backhand-down-the-line")
+        player.fill("#repeat", "backhand-down-the-line")
+        player.click("main button.primary")
+        expect(player.locator(".flash")).to_have_text(t["password_saved"])
+        player.click("nav.tabs button")
+        player.fill("#pw-phone", "+7 900 000-00-09")
+        player.fill("#password", "backhand-down-the-line")
+        player.click("#with-password button[type=submit]")
+        expect(player.locator("h1")).to_have_text(t["hello_guest"])
         phone.close()
     finally:
         server.process.kill()

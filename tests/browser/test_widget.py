@@ -1,6 +1,7 @@
 """The booking widget on the club's own web site: a page from a second 127.0.0.1 origin (listed
 by the club) shows the free court time, by script and in an iframe, and its starts lead into the
-portal; a third, unlisted origin gets neither (CORS, frame-ancestors)."""
+portal; a third, unlisted origin (a Russian page) gets neither (CORS, frame-ancestors), only a
+link to the portal in its language."""
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,9 +13,9 @@ from test_club_core import add_courts, open_all_day
 from test_foundation import setup_owner
 
 
-def club_site(hub):
-    """A web site on its own port whose page embeds the widget both ways."""
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Our club</title></head><body>
+def club_site(hub, lang="en"):
+    """A web site on its own port, in `lang`, whose page embeds the widget both ways."""
+    page = f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Our club</title></head><body>
 <h1>Our club</h1>
 <script src="{hub}/widget.js" data-days="3" async></script>
 <iframe id="frame" src="{hub}/p/widget?days=3" style="width:100%;height:400px"></iframe>
@@ -45,7 +46,7 @@ def test_the_widget_shows_on_the_listed_site_only(page, server):
     open_all_day(page, server)
     add_courts(page, server, 1)
     listed, listed_url = club_site(server.base)
-    unlisted, unlisted_url = club_site(server.base)
+    unlisted, unlisted_url = club_site(server.base, lang="ru")
     try:
         page.goto(server.base + "/settings/portal")
         page.check("input[name=enabled]")
@@ -74,7 +75,7 @@ def test_the_widget_shows_on_the_listed_site_only(page, server):
         other = page.context.new_page()
         other.goto(unlisted_url)
         fallback = other.locator(".courtside-widget a")
-        expect(fallback).to_have_text("Book a court")
+        expect(fallback).to_have_text("Забронировать корт")
         assert other.locator(".courtside-widget .courtside-starts").count() == 0, "CORS refused the answer"
         blocked = widget_frame(other)
         other.wait_for_timeout(500)

@@ -14,7 +14,7 @@ use crate::payments::{balance, book, club, pay};
 use crate::support::TestApp;
 
 /// A product made through the page; returns its id.
-async fn product(t: &TestApp, fields: &[(&str, &str)]) -> String {
+pub async fn product(t: &TestApp, fields: &[(&str, &str)]) -> String {
     let page = t.submit("/passes/products/new", "/passes/products", fields).await;
     assert_eq!(page.status, Status::SeeOther, "{}", page.body);
     t.app
@@ -26,7 +26,7 @@ async fn product(t: &TestApp, fields: &[(&str, &str)]) -> String {
         .unwrap()
 }
 
-async fn ten_visits(t: &TestApp) -> String {
+pub async fn ten_visits(t: &TestApp) -> String {
     product(
         t,
         &[
@@ -41,7 +41,7 @@ async fn ten_visits(t: &TestApp) -> String {
     .await
 }
 
-async fn sell(t: &TestApp, member: &str, product: &str, method: &str) -> crate::support::Page {
+pub async fn sell(t: &TestApp, member: &str, product: &str, method: &str) -> crate::support::Page {
     let page = format!("/members/{member}/passes");
     t.submit(&page, &page, &[("product_id", product), ("method", method)]).await
 }

@@ -183,3 +183,26 @@ pub async fn sign_in(t: &TestApp, phone: &'static str) {
     let tried = try_code(t, &request, &code).await;
     assert_eq!(tried.location.as_deref(), Some("/p/"), "{}", tried.body);
 }
+
+/// Staff never read a live sign-in code: the outbox and the member's card hide its digits.
+#[rocket::async_test]
+async fn staff_see_that_a_code_was_sent_but_never_the_code() {
+    let t = club().await;
+    ask(&t, ANNA).await;
+    let code = code_sent(&t, ANNA).await.expect("a code by SMS");
+    t.login("olga", crate::support::OWNER_PASSWORD).await;
+    let anna: String = t
+        .app
+        .db
+        .read(|c| Ok(c.query_row("SELECT id FROM members WHERE phone = ?1", [ANNA], |r| r.get(0))?))
+        .await
+        .unwrap();
+    for page in ["/sms/settings".to_owned(), format!("/members/{anna}")] {
+        let shown = t.get(&page).await;
+        assert!(shown.has("••••••") && !shown.has(&code), "{page}: {}", shown.body);
+    }
+    for page in ["/sms/report", "/sms/report.csv"] {
+        let shown = t.get(page).await;
+        assert!(shown.status == rocket::http::Status::Ok && !shown.has(&code), "{page}: {}", shown.body);
+    }
+}

@@ -202,3 +202,38 @@ async fn a_player_adds_a_partner_by_phone_who_gets_an_sms() {
         .unwrap();
     assert!(sms.contains("Anna Smith booked Court 1, 30 November 2026 19:00–20:00 with you."), "{sms}");
 }
+
+/// A phone that lost the network sends the booking form again: one booking, and the second
+/// answer is the first one's.
+#[rocket::async_test]
+async fn a_booking_sent_twice_from_a_phone_is_made_once() {
+    let (t, court) = club_with_court().await;
+    sign_in(&t, ANNA).await;
+    let form = t.get(&format!("/p/book/{court}?date=2026-11-30&start=19:00")).await;
+    let (csrf, command_id) = (form.hidden("csrf"), form.hidden("command_id"));
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("command_id", command_id.as_str()),
+        ("court_id", court.as_str()),
+        ("date", "2026-11-30"),
+        ("start", "19:00"),
+        ("minutes", "60"),
+    ];
+    let first = t.post_raw("/p/book", &fields).await;
+    let again = t.post_raw("/p/book", &fields).await;
+    assert_eq!(first.location.as_deref(), Some("/p/"), "{}", first.body);
+    assert_eq!(again.location.as_deref(), Some("/p/"), "{}", again.body);
+    assert_eq!(t.count("SELECT count(*) FROM bookings").await, 1);
+}
+
+/// A club that has not added its courts yet: the portal says so instead of failing.
+#[rocket::async_test]
+async fn a_club_without_courts_says_so_on_the_portal() {
+    let t = club().await;
+    sign_in(&t, ANNA).await;
+    let day = t.get("/p/book").await;
+    assert_eq!(day.status, Status::Ok);
+    assert!(day.has("The club has no courts to book."), "{}", day.body);
+    assert_eq!(t.get("/p/").await.status, Status::Ok);
+    assert_eq!(t.get("/p/account").await.status, Status::Ok);
+}

@@ -270,3 +270,37 @@ async fn the_clubs_logo_shows_on_the_portal_and_only_an_image_is_taken() {
     assert_eq!(removed.status, Status::SeeOther);
     assert_eq!(t.get("/p/logo").await.status, Status::NotFound);
 }
+
+#[rocket::async_test]
+async fn a_player_pays_with_their_own_pass_and_never_with_anothers() {
+    let (t, court) = club_with_court().await;
+    switch_on(&t, &["pay_with_pass"]).await;
+    t.login("olga", OWNER_PASSWORD).await;
+    let (anna, boris) = (member(&t, "Anna Smith").await, member(&t, "Boris Ivanov").await);
+    let visits = crate::passes::ten_visits(&t).await;
+    assert_eq!(crate::passes::sell(&t, &anna, &visits, "card").await.status, Status::SeeOther);
+    assert_eq!(crate::passes::sell(&t, &boris, &visits, "card").await.status, Status::SeeOther);
+    let borises = pass_of(&t, boris).await;
+    t.logout().await;
+
+    sign_in(&t, ANNA).await;
+    let slot = t.get(&format!("/p/book/{court}?date=2026-11-30&start=19:00")).await;
+    assert!(slot.has("With my pass: 10 visits (10 of 10 visits left)"), "{}", slot.body);
+    assert!(!slot.has(&borises), "only her own passes are offered");
+    let not_hers = book_paying(&t, &court, &format!("pass:{borises}")).await;
+    assert_eq!(not_hers.status, Status::UnprocessableEntity, "{}", not_hers.body);
+    assert_eq!(t.count("SELECT count(*) FROM bookings").await, 0);
+    let annas = pass_of(&t, anna).await;
+    let paid = book_paying(&t, &court, &format!("pass:{annas}")).await;
+    assert_eq!(paid.location.as_deref(), Some("/p/"), "{}", paid.body);
+    assert!(t.get("/p/account").await.has("9 of 10 visits left"));
+}
+
+async fn member(t: &TestApp, name: &'static str) -> String {
+    let sql = "SELECT id FROM members WHERE full_name = ?1";
+    t.app.db.read(move |c| Ok(c.query_row(sql, [name], |r| r.get::<_, String>(0))?)).await.unwrap()
+}
+
+async fn pass_of(t: &TestApp, m: String) -> String {
+    t.app.db.read(move |c| Ok(courtside::passes::store::member_passes(c, &m)?.remove(0).id)).await.unwrap()
+}

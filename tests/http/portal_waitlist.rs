@@ -91,3 +91,67 @@ async fn a_player_waits_for_a_taken_time_and_books_it_through_the_offer() {
     courtside::jobs::lapse_offers(&t.app).await.unwrap();
     assert_eq!(t.count("SELECT count(*) FROM commands").await, before, "nothing to lapse: nothing written");
 }
+
+/// A time offered to a waiting player: the desk is warned before booking it for someone else,
+/// and booking it for the player it is offered to takes the offer up.
+#[rocket::async_test]
+async fn the_desk_is_warned_of_a_time_held_for_a_waiting_player() {
+    let (t, court) = club_with_court().await;
+    t.login("olga", crate::support::OWNER_PASSWORD).await;
+    let member = |phone: &'static str| {
+        t.app.db.read(move |c| Ok(c.query_row("SELECT id FROM members WHERE phone = ?1", [phone], |r| r.get(0))?))
+    };
+    let (anna, boris): (String, String) = (member(ANNA).await.unwrap(), member(BORIS).await.unwrap());
+    let booking = crate::support::book_as_desk(&t, &court, &boris, "2026-11-30", "19:00", 60).await;
+    let slot = courtside::bookings::model::LocalSlot {
+        day: "2026-11-30".parse().unwrap(),
+        start: courtside::courts::model::DayMinute::parse("19:00").unwrap(),
+        minutes: 60,
+    };
+    let entry_id = uuid::Uuid::now_v7().to_string();
+    let join = courtside::waitlist::commands::JoinWaitlist {
+        entry_id: entry_id.clone(),
+        court_id: court.clone(),
+        slot,
+        member_id: anna.clone(),
+    };
+    t.app
+        .run(Actor::Member { id: anna.clone(), name: "Anna Smith".into() }, AnyCommand::JoinWaitlist(join))
+        .await
+        .unwrap();
+    let owner = Actor::Staff { id: "x".into(), name: "olga".into(), role: Role::Owner };
+    let cancel =
+        courtside::bookings::commands::CancelBooking { booking_id: booking, reason: "Ill".into(), money_back: false };
+    t.app.run(owner, AnyCommand::CancelBooking(cancel)).await.unwrap();
+
+    let warned = desk_books(&t, &court, &boris).await;
+    assert!(
+        warned.has("id=\"warnings\"") && warned.has("offered to Anna Smith from the waiting list until 12:30"),
+        "{}",
+        warned.body
+    );
+    assert_eq!(t.count("SELECT count(*) FROM bookings WHERE status = 'booked'").await, 0, "nothing booked yet");
+    let booked = desk_books(&t, &court, &anna).await;
+    assert_eq!(booked.status, Status::SeeOther, "no warning for the player it is offered to: {}", booked.body);
+    let status: String = t
+        .app
+        .db
+        .read(move |c| Ok(c.query_row("SELECT status FROM waitlist WHERE id = ?1", [entry_id], |r| r.get(0))?))
+        .await
+        .unwrap();
+    assert_eq!(status, "booked", "the offer is taken up");
+}
+
+/// The desk's booking form for 19:00–20:00 on 30 November, sent for `member`.
+async fn desk_books(t: &crate::support::TestApp, court: &str, member: &str) -> crate::support::Page {
+    let form = format!("/bookings/new?court={court}&date=2026-11-30&start=19:00");
+    let fields = [
+        ("court_id", court),
+        ("date", "2026-11-30"),
+        ("start", "19:00"),
+        ("minutes", "60"),
+        ("kind", "play"),
+        ("booker_id", member),
+    ];
+    t.submit(&form, "/bookings", &fields).await
+}

@@ -402,11 +402,14 @@ pub(super) struct Warnings {
     pub(super) elsewhere: Vec<String>,
     /// What the booking breaks of its booker's category rules (the portal would refuse it).
     pub(super) outside_rules: Vec<String>,
+    /// Offers from the waiting list that hold the time for another player (the portal would
+    /// refuse it).
+    pub(super) held: Vec<String>,
 }
 
 impl Warnings {
     pub(super) fn is_empty(&self) -> bool {
-        self.elsewhere.is_empty() && self.outside_rules.is_empty()
+        self.elsewhere.is_empty() && self.outside_rules.is_empty() && self.held.is_empty()
     }
 }
 
@@ -435,9 +438,15 @@ pub(super) async fn warnings(
     let (court, except, slot, tz, now) =
         (p.court_id.clone(), except.to_owned(), p.slot, ctx.tz.clone(), app.clock.now());
     let booker = p.booker_id.clone().filter(|_| p.kind != Kind::Block);
-    let (found, breaches) = app
+    let (found, breaches, held) = app
         .db
         .read(move |c| {
+            let held: Vec<(String, jiff::Timestamp)> = crate::waitlist::store::live_overlapping(c, &court, from, to)?
+                .into_iter()
+                .filter(|e| e.status == crate::waitlist::model::WaitStatus::Offered)
+                .filter(|e| Some(&e.member_id) != booker.as_ref())
+                .filter_map(|e| e.offer_until.filter(|u| *u > now).map(|u| (e.member_name, u)))
+                .collect();
             let mut found = Vec::new();
             for m in &members {
                 for b in crate::bookings::store::member_elsewhere(c, m, from, to, &except)? {
@@ -458,9 +467,20 @@ pub(super) async fn warnings(
                 }
                 None => None,
             };
-            Ok((found, breaches))
+            Ok((found, breaches, held))
         })
         .await?;
+    let held = held
+        .into_iter()
+        .map(|(name, until)| {
+            let until = until.to_zoned_datetime(ctx.tz.clone()).strftime("%H:%M").to_string();
+            crate::i18n::tr_args(
+                ctx.locale,
+                "booking-held-by-offer",
+                &[("name", name.as_str()), ("until", until.as_str())],
+            )
+        })
+        .collect();
     let elsewhere = found
         .into_iter()
         .map(|(name, court, start, end)| {
@@ -482,7 +502,7 @@ pub(super) async fn warnings(
                 .collect()
         })
         .unwrap_or_default();
-    Ok(Warnings { elsewhere, outside_rules })
+    Ok(Warnings { elsewhere, outside_rules, held })
 }
 
 /// The price of the booking as filled in so far, in words (empty while court or time is

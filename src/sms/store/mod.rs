@@ -199,6 +199,18 @@ pub struct Message {
     pub final_at: Option<Timestamp>,
 }
 
+impl Message {
+    /// The text as staff see it: a sign-in code's digits are hidden, so nobody who can read the
+    /// outbox can sign in as the player.
+    pub fn body_for_staff(&self) -> String {
+        if self.kind == Kind::Code {
+            self.body.chars().map(|c| if c.is_ascii_digit() { '•' } else { c }).collect()
+        } else {
+            self.body.clone()
+        }
+    }
+}
+
 const MSG_COLS: &str = "s.id, s.member_id, m.full_name, s.phone, s.body, s.segments, s.kind, s.campaign_id, s.booking_id, \
      s.status, s.not_before, s.deadline, s.provider, s.provider_id, s.cost_micros, s.cost_currency, s.attempts, s.error, \
      s.error_note, s.batch_id, s.lease_until, s.next_poll_at, s.created_at, s.sent_at, s.final_at";

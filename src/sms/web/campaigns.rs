@@ -491,7 +491,7 @@ fn csv_of(ctx: &PageCtx, name: &str, messages: &[Message]) -> Result<CsvFile, Ap
             reason(ctx, m),
             m.segments.to_string(),
             m.cost_micros.map(model::show_micros).unwrap_or_default(),
-            m.body.clone(),
+            m.body_for_staff(),
         ])?;
     }
     Ok(CsvFile::new(name, out.finish()?))
