@@ -1534,3 +1534,7 @@ portal-pay-pass-off = The club does not take passes on the portal.
 portal-pay-account-off = The club does not take payment from the account on the portal.
 portal-pay-one-way = Choose one way to pay.
 booking-held-by-offer = This time is offered to { $name } from the waiting list until { $until }; the portal holds it for them.
+portal-week = the week
+portal-week-intro = Free starts on this court, day by day.
+portal-week-earlier = ← Earlier
+portal-week-later = Later →

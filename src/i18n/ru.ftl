@@ -1550,3 +1550,7 @@ portal-pay-pass-off = Клуб не принимает абонементы на
 portal-pay-account-off = Клуб не принимает оплату со счёта на портале.
 portal-pay-one-way = Выберите один способ оплаты.
 booking-held-by-offer = Это время предложено клиенту { $name } из листа ожидания до { $until }; портал держит его для него.
+portal-week = неделя
+portal-week-intro = Свободное время на этом корте по дням.
+portal-week-earlier = ← Раньше
+portal-week-later = Позже →

@@ -237,3 +237,26 @@ async fn a_club_without_courts_says_so_on_the_portal() {
     assert_eq!(t.get("/p/").await.status, Status::Ok);
     assert_eq!(t.get("/p/account").await.status, Status::Ok);
 }
+
+/// A court's week: each day's free starts, a taken hour gone from its day, and only as far
+/// ahead as the player may book.
+#[rocket::async_test]
+async fn a_player_sees_a_courts_week() {
+    let (t, court) = club_with_court().await;
+    sign_in(&t, ANNA).await;
+    book(&t, &court, "2026-12-01", "19:00", "60").await;
+    let week = t.get(&format!("/p/book/week/{court}?from=2026-11-30")).await;
+    assert_eq!(week.status, Status::Ok);
+    for day in ["2026-11-30", "2026-12-06"] {
+        assert!(week.has(&format!("id=\"day-{day}\"")), "{day}: {}", week.body);
+    }
+    assert!(!week.has("id=\"day-2026-12-07\""), "seven days");
+    let taken = format!("/p/book/{court}?date=2026-12-01&start=19:00\"");
+    let free = format!("/p/book/{court}?date=2026-12-02&start=19:00\"");
+    assert!(!week.has(&taken) && week.has(&free));
+    assert!(week.has("id=\"week-earlier\"") && week.has("id=\"week-later\""));
+    let far = t.get(&format!("/p/book/week/{court}?from=2026-12-11")).await;
+    assert!(far.has("id=\"day-2026-12-12\"") && !far.has("id=\"day-2026-12-13\""), "13 days ahead at most");
+    assert!(!far.has("id=\"week-later\""));
+    assert_eq!(t.get("/p/book/week/no-such-court").await.status, Status::NotFound);
+}

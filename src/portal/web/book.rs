@@ -25,7 +25,7 @@ use crate::web::guards::Player;
 use crate::web::page::{Html, render};
 
 /// Days a player can pick from when their category sets no limit.
-const DAYS_SHOWN: u16 = 14;
+pub(super) const DAYS_SHOWN: u16 = 14;
 
 #[derive(Template)]
 #[template(path = "portal/day.html")]
@@ -47,7 +47,14 @@ impl DayPage {
 
 /// Whether starting at `start` on `court_id` is ruled out whatever the length: a court or an
 /// hour the category may not book, or too late to book.
-fn ruled_out(limits: &Limits, ctx: &PortalCtx, court_id: &str, day: Date, start: DayMinute, min: u16) -> bool {
+pub(super) fn ruled_out(
+    limits: &Limits,
+    ctx: &PortalCtx,
+    court_id: &str,
+    day: Date,
+    start: DayMinute,
+    min: u16,
+) -> bool {
     let slot = LocalSlot { day, start, minutes: min };
     let Some((starts_at, _)) = slot.instants(&ctx.tz) else { return true };
     if starts_at <= ctx.now {

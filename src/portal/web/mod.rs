@@ -12,6 +12,7 @@ mod password;
 mod settings;
 mod sign_in;
 mod waitlist;
+mod week;
 mod widget;
 
 pub use widget::{WidgetCache, widget_cache};
@@ -171,6 +172,7 @@ pub fn routes() -> Vec<Route> {
         book::day_page,
         book::slot,
         book::book,
+        week::week,
         cancel::cancel_page,
         cancel::cancel,
         waitlist::wait_page,
