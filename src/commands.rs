@@ -7,6 +7,7 @@ use crate::auth::commands::*;
 use crate::bookings::commands::*;
 use crate::cash::commands::*;
 use crate::club::commands::*;
+use crate::coaching::commands::SaveCoach;
 use crate::core::{self, CommandError, Ctx};
 use crate::courts::commands::*;
 use crate::desk::commands::*;
@@ -114,6 +115,7 @@ commands! {
     CreateCategory => "create_category" (HubOnly),
     UpdateCategory => "update_category" (HubOnly),
     SetCategoryLimits => "set_category_limits" (HubOnly),
+    SaveCoach => "save_coach" (HubOnly),
     ImportMembers => "import_members" (HubOnly),
     CreateBooking => "create_booking" (Claim),
     UpdateBooking => "update_booking" (Claim),

@@ -394,6 +394,7 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
                             note: String::new(),
                             source: if rng.u8(0..100) < 20 { Source::Api } else { Source::Desk },
                             pass_id: None,
+                            coach_id: None,
                         }));
                     }
                 }

@@ -12,6 +12,7 @@ pub mod cash;
 pub mod cli;
 pub mod clock;
 pub mod club;
+pub mod coaching;
 pub mod commands;
 pub mod config;
 pub mod core;

@@ -177,5 +177,6 @@ pub fn booking(court: &str, member: &str, slot: LocalSlot) -> CreateBooking {
         note: String::new(),
         source: Source::Desk,
         pass_id: None,
+        coach_id: None,
     }
 }

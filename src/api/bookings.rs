@@ -181,6 +181,8 @@ pub struct BookingInput {
     note: Option<String>,
     /// A pass of the member or a member player to pay with (used now or at check-in, per policy).
     pass_id: Option<String>,
+    /// A lesson's coach (their staff account's id).
+    coach_id: Option<String>,
     /// Same as the Idempotency-Key header.
     command_id: Option<String>,
 }
@@ -202,6 +204,7 @@ pub async fn create(app: &State<App>, input: Write<Reception, BookingInput>) -> 
         note: input.note.unwrap_or_default(),
         source: Source::Api,
         pass_id: input.pass_id,
+        coach_id: input.coach_id,
     });
     match app.submit(&sub, user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok((Status::Created, Json(booking_or_404(app, id.to_string()).await?))),
@@ -219,6 +222,8 @@ pub struct BookingChange {
     kind: Option<String>,
     players: Option<Vec<PlayerInput>>,
     note: Option<String>,
+    /// A lesson's coach (their staff account's id).
+    coach_id: Option<String>,
 }
 
 #[patch("/bookings/<id>", format = "json", data = "<input>")]
@@ -252,6 +257,7 @@ pub async fn update(app: &State<App>, id: String, input: Write<Reception, Bookin
         booker_id: input.member_id.or(b.booker_id),
         players,
         note: input.note.unwrap_or(b.note),
+        coach_id: input.coach_id.or(b.coach_id),
     });
     match app.submit(&key.submission(&user.0.id, &digest), user.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => Ok(Json(booking_or_404(app, id).await?)),

@@ -82,6 +82,9 @@ pub struct CreateBooking {
     /// club's policy says.
     #[serde(default)]
     pub pass_id: Option<String>,
+    /// A lesson's coach (their staff account).
+    #[serde(default)]
+    pub coach_id: Option<String>,
 }
 
 impl CreateBooking {
@@ -107,6 +110,13 @@ impl CreateBooking {
         check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
         let tz = club_tz(ctx)?;
         let (start, end) = bookable(ctx.tx, &tz, &self.court_id, self.slot, &self.booking_id)?;
+        crate::coaching::commands::check_lesson(
+            ctx,
+            self.kind,
+            self.coach_id.as_deref(),
+            (start, end),
+            &self.booking_id,
+        )?;
         let new = NewBooking {
             id: &self.booking_id,
             court_id: &self.court_id,
@@ -117,6 +127,7 @@ impl CreateBooking {
             note: self.note.trim(),
             source: self.source,
             series_id: None,
+            coach_id: self.coach_id.as_deref(),
         };
         store::insert(ctx.tx, &new, ctx.now)?;
         store::set_players(ctx.tx, &self.booking_id, &self.players)?;
@@ -167,6 +178,9 @@ pub struct UpdateBooking {
     pub booker_id: Option<String>,
     pub players: Vec<Player>,
     pub note: String,
+    /// A lesson's coach (their staff account).
+    #[serde(default)]
+    pub coach_id: Option<String>,
 }
 
 impl UpdateBooking {
@@ -177,6 +191,7 @@ impl UpdateBooking {
         check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
         let tz = club_tz(ctx)?;
         let (start, end) = bookable(ctx.tx, &tz, &self.court_id, self.slot, &b.id)?;
+        crate::coaching::commands::check_lesson(ctx, self.kind, self.coach_id.as_deref(), (start, end), &b.id)?;
         store::update(
             ctx.tx,
             &b.id,
@@ -184,7 +199,7 @@ impl UpdateBooking {
             start,
             end,
             self.kind,
-            self.booker_id.as_deref(),
+            (self.booker_id.as_deref(), self.coach_id.as_deref()),
             self.note.trim(),
             ctx.now,
         )?;
@@ -399,6 +414,7 @@ fn write_occurrences(ctx: &Ctx<'_>, series_id: &str, spec: &SeriesSpec, skip: &[
             note: spec.note.trim(),
             source: Source::Desk,
             series_id: Some(series_id),
+            coach_id: None,
         };
         store::insert(ctx.tx, &new, ctx.now)?;
         store::set_players(ctx.tx, &id, &spec.players)?;

@@ -46,6 +46,8 @@ pub struct Block {
     pub tentative: bool,
     /// Members on the waiting list for this time.
     pub waiting: usize,
+    /// A lesson's coach: (name, `#rrggbb`).
+    pub coach: Option<(String, String)>,
 }
 
 /// How far a booking is paid, for its colour on the grid.
@@ -115,6 +117,8 @@ pub struct GridInput<'a> {
     pub tentative: &'a std::collections::HashSet<String>,
     /// Live waiting-list entries of the day: (court id, start, end).
     pub waiting: &'a [(String, jiff::Timestamp, jiff::Timestamp)],
+    /// Coaches by id: (name, colour).
+    pub coaches: &'a std::collections::HashMap<String, (String, String)>,
 }
 
 pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> DayGrid {
@@ -181,6 +185,7 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
                 .iter()
                 .filter(|(court, from, to)| *court == b.court_id && *from < b.ends_at && b.starts_at < *to)
                 .count(),
+            coach: b.coach_id.as_ref().and_then(|c| input.coaches.get(c)).cloned(),
         });
     }
     let mut cells = Vec::new();
@@ -276,6 +281,7 @@ mod tests {
             price_note: String::new(),
             pass_id: None,
             updated_at: at(start),
+            coach_id: None,
         };
         (b, Vec::new())
     }
@@ -293,6 +299,7 @@ mod tests {
             paid: &Default::default(),
             tentative: &Default::default(),
             waiting: &[],
+            coaches: &Default::default(),
         };
         build(&input, |_| String::new())
     }

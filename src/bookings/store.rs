@@ -31,6 +31,8 @@ pub struct Booking {
     pub pass_id: Option<String>,
     /// Last changed (moved, cancelled, re-priced...): calendar feeds number revisions by it.
     pub updated_at: Timestamp,
+    /// A lesson's coach (their staff account).
+    pub coach_id: Option<String>,
 }
 
 fn ts(ms: i64) -> Timestamp {
@@ -38,8 +40,21 @@ fn ts(ms: i64) -> Timestamp {
 }
 
 const COLS: &str = "b.id, b.court_id, b.starts_at, b.ends_at, b.kind, b.status, b.booker_id, m.full_name, b.note, \
-     b.source, b.series_id, b.cancelled_at, b.cancel_reason, b.created_at, b.price, b.price_note, b.pass_id, b.updated_at";
+     b.source, b.series_id, b.cancelled_at, b.cancel_reason, b.created_at, b.price, b.price_note, b.pass_id, b.updated_at, \
+     b.coach_id";
 const FROM: &str = "FROM bookings b LEFT JOIN members m ON m.id = b.booker_id";
+
+/// How many columns `COLS` names: a query that selects more after them reads those from here on.
+const COLS_LEN: usize = {
+    let (bytes, mut i, mut n) = (COLS.as_bytes(), 0, 1);
+    while i < bytes.len() {
+        if bytes[i] == b',' {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
 
 fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
     let kind: String = r.get(4)?;
@@ -64,6 +79,7 @@ fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
         price_note: r.get(15)?,
         pass_id: r.get(16)?,
         updated_at: ts(r.get(17)?),
+        coach_id: r.get(18)?,
     })
 }
 
@@ -199,13 +215,14 @@ pub struct NewBooking<'a> {
     pub note: &'a str,
     pub source: Source,
     pub series_id: Option<&'a str>,
+    pub coach_id: Option<&'a str>,
 }
 
 pub fn insert(conn: &Connection, b: &NewBooking<'_>, now: Timestamp) -> rusqlite::Result<()> {
     crate::db::exec(
         conn,
-        "INSERT INTO bookings (id, court_id, starts_at, ends_at, kind, status, booker_id, note, source, series_id, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, 'booked', ?6, ?7, ?8, ?9, ?10, ?10)",
+        "INSERT INTO bookings (id, court_id, starts_at, ends_at, kind, status, booker_id, note, source, series_id, \
+         coach_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'booked', ?6, ?7, ?8, ?9, ?11, ?10, ?10)",
         params![
             b.id,
             b.court_id,
@@ -216,7 +233,8 @@ pub fn insert(conn: &Connection, b: &NewBooking<'_>, now: Timestamp) -> rusqlite
             b.note,
             b.source.as_str(),
             b.series_id,
-            now.as_millisecond()
+            now.as_millisecond(),
+            b.coach_id
         ],
     )?;
     Ok(())
@@ -229,14 +247,14 @@ pub fn update(
     starts_at: Timestamp,
     ends_at: Timestamp,
     kind: Kind,
-    booker_id: Option<&str>,
+    (booker_id, coach_id): (Option<&str>, Option<&str>),
     note: &str,
     now: Timestamp,
 ) -> rusqlite::Result<()> {
     crate::db::exec(
         conn,
-        "UPDATE bookings SET court_id = ?2, starts_at = ?3, ends_at = ?4, kind = ?5, booker_id = ?6, note = ?7, updated_at = ?8 \
-         WHERE id = ?1",
+        "UPDATE bookings SET court_id = ?2, starts_at = ?3, ends_at = ?4, kind = ?5, booker_id = ?6, note = ?7, \
+         updated_at = ?8, coach_id = ?9 WHERE id = ?1",
         params![
             id,
             court_id,
@@ -245,7 +263,8 @@ pub fn update(
             kind.as_str(),
             booker_id,
             note,
-            now.as_millisecond()
+            now.as_millisecond(),
+            coach_id
         ],
     )?;
     Ok(())
@@ -354,8 +373,7 @@ pub fn between_with_players(
          {FROM} WHERE b.starts_at > ?1 - ?3 AND b.starts_at < ?2 AND ?1 < b.ends_at ORDER BY b.starts_at"
     ))?;
     stmt.query_map(params![from.as_millisecond(), to.as_millisecond(), LONGEST_MS], |r| {
-        // The column after COLS.
-        const NAMES: usize = 18;
+        const NAMES: usize = COLS_LEN;
         let names: String = r.get(NAMES)?;
         let names = serde_json::from_str(&names)
             .map_err(|e| rusqlite::Error::FromSqlConversionFailure(NAMES, rusqlite::types::Type::Text, e.into()))?;
@@ -519,6 +537,16 @@ pub fn delete_series_bookings(conn: &Connection, series_id: &str) -> rusqlite::R
 pub fn series_all(conn: &Connection, series_id: &str) -> rusqlite::Result<Vec<Booking>> {
     let mut stmt = conn.prepare(&format!("SELECT {COLS} {FROM} WHERE b.series_id = ?1 ORDER BY b.starts_at"))?;
     stmt.query_map([series_id], row_to_booking)?.collect()
+}
+
+/// Coach `coach_id`'s live bookings overlapping [from, to), earliest first.
+pub fn of_coach(conn: &Connection, coach_id: &str, from: Timestamp, to: Timestamp) -> rusqlite::Result<Vec<Booking>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLS} {FROM} WHERE b.coach_id = ?1 AND b.starts_at > ?2 - 86400000 AND b.starts_at < ?3 \
+         AND ?2 < b.ends_at AND b.status <> 'cancelled' ORDER BY b.starts_at"
+    ))?
+    .query_map(params![coach_id, from.as_millisecond(), to.as_millisecond()], row_to_booking)?
+    .collect()
 }
 
 #[cfg(test)]

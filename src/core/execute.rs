@@ -336,6 +336,7 @@ mod tests {
                 note: String::new(),
                 source: crate::bookings::model::Source::Desk,
                 pass_id: None,
+                coach_id: None,
             };
             Envelope::new(crate::testing::reception(), AnyCommand::CreateBooking(cmd), db.now)
         };

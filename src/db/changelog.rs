@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 /// Club data that desks replicate. Every one has a UUIDv7 text primary key named `id`.
 pub const REPLICATED_TABLES: &[&str] = &[
     "staff_users",
+    "coaches",
     "club_settings",
     "courts",
     "opening_hours",

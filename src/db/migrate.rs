@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0022_calendar", include_str!("../../migrations/0022_calendar.sql")),
     ("0023_widget", include_str!("../../migrations/0023_widget.sql")),
     ("0024_portal_more", include_str!("../../migrations/0024_portal_more.sql")),
+    ("0025_coaches", include_str!("../../migrations/0025_coaches.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -134,6 +134,7 @@ fn partner_drops_out(app: &App, plan: &mut Vec<AnyCommand>, b: &Booking, tz: &Ti
         booker_id: b.booker_id.clone(),
         players: Vec::new(),
         note: "Partner dropped out".into(),
+        coach_id: b.coach_id.clone(),
     };
     plan.push(AnyCommand::UpdateBooking(cmd));
     Ok(())

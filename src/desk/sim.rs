@@ -201,6 +201,7 @@ impl Sim {
                 note: String::new(),
                 source: Source::Desk,
                 pass_id: None,
+                coach_id: None,
             };
             return (AnyCommand::CreateBooking(cmd), None);
         }

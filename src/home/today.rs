@@ -92,6 +92,7 @@ mod tests {
             price_note: String::new(),
             pass_id: None,
             updated_at: Timestamp::UNIX_EPOCH,
+            coach_id: None,
         }
     }
 

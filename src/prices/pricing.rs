@@ -38,6 +38,13 @@ pub fn quote_for(
 
 /// Sets booking `id`'s price from the price list, unless a manager set it by hand. Blocks cost
 /// nothing.
+/// What a lesson's coach adds to court rent for `minutes` (nothing for other bookings).
+pub fn lesson_fee(conn: &Conn, kind: Kind, coach_id: Option<&str>, minutes: u16) -> Result<i64, SqlError> {
+    let Some(coach) = coach_id.filter(|_| kind == Kind::Lesson) else { return Ok(0) };
+    let fee = crate::coaching::store::coach(conn, coach)?.map_or(0, |c| c.draft.lesson_fee);
+    Ok(crate::coaching::model::lesson_fee(fee, i64::from(minutes)))
+}
+
 pub fn reprice(conn: &Conn, id: &str, tz: &TimeZone) -> Result<(), SqlError> {
     let Some(b) = bookings::booking(conn, id)? else { return Ok(()) };
     if !b.price_note.is_empty() {
@@ -48,7 +55,8 @@ pub fn reprice(conn: &Conn, id: &str, tz: &TimeZone) -> Result<(), SqlError> {
     } else {
         let players: Vec<Player> = bookings::players(conn, id)?.into_iter().map(|(p, _)| p).collect();
         let slot = LocalSlot::from_instants(b.starts_at, b.ends_at, tz);
-        quote_for(conn, &b.court_id, slot, b.booker_id.as_deref(), &players)?.map_or(0, |q| q.total)
+        let rent = quote_for(conn, &b.court_id, slot, b.booker_id.as_deref(), &players)?.map_or(0, |q| q.total);
+        rent + lesson_fee(conn, b.kind, b.coach_id.as_deref(), slot.minutes)?
     };
     bookings::set_price(conn, id, price, "")
 }

@@ -6,7 +6,7 @@ use rocket::http::{ContentType, Status};
 use crate::support::TestApp;
 
 /// Two courts (Moscow club, 07:00–23:00, 30-minute step, 60–180 minutes) and two members.
-async fn club(t: &TestApp) -> (String, String, String, String) {
+pub async fn club(t: &TestApp) -> (String, String, String, String) {
     t.setup_owner().await;
     for name in ["Court 1", "Court 2"] {
         let page = t

@@ -8,6 +8,7 @@ mod api_club;
 mod auth_flow;
 mod bookings;
 mod club_settings;
+mod coaching;
 mod courts;
 mod idempotency;
 mod jobs;

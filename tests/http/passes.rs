@@ -486,6 +486,7 @@ async fn no_operation_sequence_makes_a_pass_negative() {
                     note: String::new(),
                     source: Source::Desk,
                     pass_id: (!passes.is_empty() && rng.bool()).then(|| passes[rng.usize(..passes.len())].clone()),
+                    coach_id: None,
                 })
             }
             2 if !bookings.is_empty() && !passes.is_empty() => {

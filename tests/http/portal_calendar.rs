@@ -67,6 +67,7 @@ async fn a_players_calendar_follows_moves_and_cancellations() {
         ),
         players: Vec::new(),
         note: String::new(),
+        coach_id: None,
     };
     t.app.run(owner.clone(), AnyCommand::UpdateBooking(moved)).await.unwrap();
     let second = events(&t, &path).await;

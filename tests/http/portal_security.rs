@@ -41,6 +41,7 @@ async fn a_player_cannot_reach_another_players_bookings_places_or_calendar() {
         note: String::new(),
         source: courtside::bookings::model::Source::Desk,
         pass_id: None,
+        coach_id: None,
     };
     t.app.run(Actor::Console, AnyCommand::CreateBooking(held)).await.unwrap();
     sign_in(&t, ANNA).await;

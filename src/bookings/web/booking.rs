@@ -37,6 +37,8 @@ pub(crate) struct ShowPage {
     ctx: PageCtx,
     b: Booking,
     court: String,
+    /// A lesson's coach's name.
+    coach: Option<String>,
     slot: LocalSlot,
     players: Vec<(Player, String)>,
     history: Vec<(jiff::Timestamp, String, String)>,
@@ -185,50 +187,65 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
     let now = ctx.now;
     // Only reads: what cancelling would do with the money decides how the cancel button asks.
     let actor = Actor::System;
-    let (b, court, players, records, payments, (fee, cancel_asks), passes, (tentative, provisional), waiting) = app
-        .db
-        .read(move |c| {
-            let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
-            let court = courts::court(c, &b.court_id)?.map(|c| c.draft.name).unwrap_or_default();
-            let players = store::players(c, &b.id)?;
-            let records = crate::core::commands_mentioning(c, &b.id, 30, 0)?;
-            let payments = payments::booking_payments(c, &b.id)?;
-            let fee = crate::payments::store::open_fee(c, &b.id)?;
-            let money = crate::core::dry_run(c, &actor, now, |ctx| crate::payments::fees::cancel_money(ctx, &b, now))?;
-            let cancel_asks = money.is_ok_and(|m| m.asks());
-            let holders: Vec<&str> = b
-                .booker_id
-                .iter()
-                .map(String::as_str)
-                .chain(players.iter().filter_map(|(p, _)| match p {
-                    Player::Member(id) => Some(id.as_str()),
-                    Player::Guest(_) => None,
-                }))
-                .collect();
-            // Passes are offered only while something is left to pay.
-            let left = b.price - payments.iter().map(|p| p.amount).sum::<i64>();
-            let passes = if b.status != Status::Cancelled && left > 0 {
-                crate::passes::store::live_passes(c, &holders, today)?
-            } else {
-                Vec::new()
-            };
-            let unconfirmed = if on_desk {
-                let tentative = replica::tentative_ids(c, "bookings")?.contains(&b.id);
-                let mut provisional = Vec::new();
-                for p in &payments {
-                    if replica::made_tentatively(c, "payments", &p.id)? {
-                        provisional.push(p.id.clone());
+    let (b, (court, coach), players, records, payments, (fee, cancel_asks), passes, (tentative, provisional), waiting) =
+        app.db
+            .read(move |c| {
+                let Some(b) = store::booking(c, &lookup)? else { return Ok(None) };
+                let court = courts::court(c, &b.court_id)?.map(|c| c.draft.name).unwrap_or_default();
+                let coach = match &b.coach_id {
+                    Some(id) => crate::coaching::store::coach(c, id)?.map(|k| k.draft.name),
+                    None => None,
+                };
+                let players = store::players(c, &b.id)?;
+                let records = crate::core::commands_mentioning(c, &b.id, 30, 0)?;
+                let payments = payments::booking_payments(c, &b.id)?;
+                let fee = crate::payments::store::open_fee(c, &b.id)?;
+                let money =
+                    crate::core::dry_run(c, &actor, now, |ctx| crate::payments::fees::cancel_money(ctx, &b, now))?;
+                let cancel_asks = money.is_ok_and(|m| m.asks());
+                let holders: Vec<&str> = b
+                    .booker_id
+                    .iter()
+                    .map(String::as_str)
+                    .chain(players.iter().filter_map(|(p, _)| match p {
+                        Player::Member(id) => Some(id.as_str()),
+                        Player::Guest(_) => None,
+                    }))
+                    .collect();
+                // Passes are offered only while something is left to pay.
+                let left = b.price - payments.iter().map(|p| p.amount).sum::<i64>();
+                let passes = if b.status != Status::Cancelled && left > 0 {
+                    crate::passes::store::live_passes(c, &holders, today)?
+                } else {
+                    Vec::new()
+                };
+                let unconfirmed = if on_desk {
+                    let tentative = replica::tentative_ids(c, "bookings")?.contains(&b.id);
+                    let mut provisional = Vec::new();
+                    for p in &payments {
+                        if replica::made_tentatively(c, "payments", &p.id)? {
+                            provisional.push(p.id.clone());
+                        }
                     }
-                }
-                (tentative, provisional)
-            } else {
-                (false, Vec::new())
-            };
-            let waiting = crate::waitlist::store::live_overlapping(c, &b.court_id, b.starts_at, b.ends_at)?;
-            Ok(Some((b, court, players, records, payments, (fee, cancel_asks), passes, unconfirmed, waiting)))
-        })
-        .await?
-        .ok_or(AppError::NotFound)?;
+                    (tentative, provisional)
+                } else {
+                    (false, Vec::new())
+                };
+                let waiting = crate::waitlist::store::live_overlapping(c, &b.court_id, b.starts_at, b.ends_at)?;
+                Ok(Some((
+                    b,
+                    (court, coach),
+                    players,
+                    records,
+                    payments,
+                    (fee, cancel_asks),
+                    passes,
+                    unconfirmed,
+                    waiting,
+                )))
+            })
+            .await?
+            .ok_or(AppError::NotFound)?;
     let history = records
         .into_iter()
         .map(|r| {
@@ -246,6 +263,7 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
         ctx,
         b,
         court,
+        coach,
         slot,
         players,
         history,
@@ -283,6 +301,7 @@ pub(super) async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id:
         booker: b.booker_name.clone().unwrap_or_default(),
         booker_id: b.booker_id.clone().unwrap_or_default(),
         note: b.note.clone(),
+        coach_id: b.coach_id.clone().unwrap_or_default(),
         ..Default::default()
     };
     for (p, name) in &page.players {
@@ -294,7 +313,9 @@ pub(super) async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id:
     }
     let booking_id = Some(b.id.clone());
     let (quote, _) = form_money(app, &page.ctx, &form, false).await?;
+    let coaches = super::form::coach_choices(app).await?;
     ok(&FormPage {
+        coaches,
         ctx: page.ctx,
         booking_id,
         form,
@@ -329,6 +350,7 @@ pub(super) async fn update(r: Reception, ctx: PageCtx, app: &State<App>, id: Str
         booker_id: p.booker_id,
         players: p.players,
         note: p.note,
+        coach_id: p.coach_id,
     });
     match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go(grid_link(day), "success", ctx.t("booking-saved")),
@@ -483,6 +505,7 @@ pub(super) async fn move_booking(
         booker_id: b.booker_id.clone(),
         players,
         note: b.note.clone(),
+        coach_id: b.coach_id.clone(),
     });
     match submit_on(app, &ctx, r.0.actor(), &sub, cmd, "booking-not-found").await? {
         Ok(()) => go(back(slot.day), "success", ctx.t("booking-moved")),

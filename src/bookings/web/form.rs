@@ -52,6 +52,9 @@ pub(super) struct BookingForm {
     /// A pass of the booker or a member player to pay with (new bookings only).
     #[field(default = String::new())]
     pub(super) pass_id: String,
+    /// A lesson's coach (kept only for lessons).
+    #[field(default = String::new())]
+    pub(super) coach_id: String,
     /// Staff saw the warnings (a member on another court then, the booker's category rules
     /// broken) and went on.
     #[field(default = false)]
@@ -64,6 +67,8 @@ pub(super) struct FormPage {
     pub(super) ctx: PageCtx,
     pub(super) booking_id: Option<String>,
     pub(super) form: BookingForm,
+    /// Active coaches, as (id, name), for a lesson.
+    pub(super) coaches: Vec<(String, String)>,
     pub(super) courts: Vec<Court>,
     pub(super) rules: BookingRules,
     pub(super) errors: FieldErrors,
@@ -152,6 +157,12 @@ pub(super) async fn form_data(app: &App) -> anyhow::Result<(Vec<Court>, BookingR
     app.db.read(|c| Ok((courts::courts(c)?, courts::rules(c)?))).await
 }
 
+/// The active coaches a lesson may name, as (id, name).
+pub(super) async fn coach_choices(app: &App) -> anyhow::Result<Vec<(String, String)>> {
+    let all = app.db.read(|c| Ok(crate::coaching::store::coaches(c)?)).await?;
+    Ok(all.into_iter().filter(|c| c.draft.active).map(|c| (c.id, c.draft.name)).collect())
+}
+
 /// Where a new booking or series form starts: a grid cell's court, day and time, or the
 /// member whose card sent the receptionist here.
 #[derive(FromForm, Default)]
@@ -236,7 +247,9 @@ pub(super) async fn new_page(
     };
     let (quote, pass_choices) = form_money(app, &ctx, &form, true).await?;
     let chosen_pass = form.pass_id.clone();
+    let coaches = coach_choices(app).await?;
     ok(&FormPage {
+        coaches,
         ctx,
         booking_id: None,
         form,
@@ -313,6 +326,7 @@ pub(super) struct Parsed {
     pub(super) booker_id: Option<String>,
     pub(super) players: Vec<Player>,
     pub(super) note: String,
+    pub(super) coach_id: Option<String>,
 }
 
 pub(super) async fn parse_form(
@@ -351,6 +365,7 @@ pub(super) async fn parse_form(
         booker_id,
         players,
         note: f.note.clone(),
+        coach_id: Some(f.coach_id.trim().to_owned()).filter(|c| !c.is_empty() && kind == Kind::Lesson),
     }))
 }
 
@@ -378,9 +393,11 @@ pub(super) async fn form_shown(
     let (quote, pass_choices) = form_money(app, &ctx, &form, booking_id.is_none()).await?;
     let chosen_pass = form.pass_id.clone();
     let status = if errors.is_empty() { HttpStatus::Ok } else { HttpStatus::UnprocessableEntity };
+    let coaches = coach_choices(app).await?;
     let page = FormPage {
         ctx,
         booking_id,
+        coaches,
         form,
         courts,
         rules,
@@ -531,12 +548,15 @@ pub(super) async fn form_money(
         })
         .collect();
     let (court, booker) = (f.court_id.clone(), Some(f.booker_id.clone()).filter(|b| !b.is_empty()));
+    let (kind, coach) =
+        (Kind::parse(&f.kind).unwrap_or(Kind::Play), Some(f.coach_id.clone()).filter(|c| !c.is_empty()));
     let slot = LocalSlot { day, start, minutes };
     let today = ctx.club_day();
-    let (quote, passes) = app
+    let (quote, passes, fee) = app
         .db
         .read(move |c| {
             let quote = crate::prices::pricing::quote_for(c, &court, slot, booker.as_deref(), &players)?;
+            let fee = crate::prices::pricing::lesson_fee(c, kind, coach.as_deref(), minutes)?;
             let holders: Vec<&str> = booker
                 .iter()
                 .map(String::as_str)
@@ -546,12 +566,15 @@ pub(super) async fn form_money(
                 }))
                 .collect();
             let passes = if with_passes { crate::passes::store::live_passes(c, &holders, today)? } else { Vec::new() };
-            Ok((quote, passes))
+            Ok((quote, passes, fee))
         })
         .await?;
     let Some(q) = quote else { return Ok((String::new(), Vec::new())) };
-    let choices = crate::passes::labels::choices(ctx, &passes, &f.court_id, slot, q.total);
-    let mut text = ctx.ta("quote-price", "amount", ctx.money(q.total));
+    let choices = crate::passes::labels::choices(ctx, &passes, &f.court_id, slot, q.total + fee);
+    let mut text = ctx.ta("quote-price", "amount", ctx.money(q.total + fee));
+    if fee > 0 {
+        text.push_str(&ctx.ta("quote-coach", "amount", ctx.money(fee)));
+    }
     if q.lights > 0 {
         text.push_str(&ctx.ta("quote-lights", "amount", ctx.money(q.lights)));
     }
@@ -615,6 +638,7 @@ pub(super) async fn create(r: Reception, ctx: PageCtx, app: &State<App>, form: C
         note: p.note,
         source: Source::Desk,
         pass_id: Some(f.pass_id.clone()).filter(|p| !p.is_empty()),
+        coach_id: p.coach_id,
     });
     match app.submit(&sub, r.0.actor(), cmd).await?.outcome {
         Outcome::Applied { .. } => go(grid_link(day), "success", ctx.t("booking-created")),

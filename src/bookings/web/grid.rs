@@ -41,7 +41,7 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
     let tz = ctx.tz.clone();
     let (from, to) = day_bounds(day, &tz).ok_or(AppError::NotFound)?;
     let on_desk = app.desk.is_some();
-    let (court_list, rules, week, closures, bookings, paid, tentative, waiting) = app
+    let (court_list, rules, week, closures, bookings, paid, tentative, waiting, coaches) = app
         .db
         .read(move |c| {
             let with_players = store::between_with_players(c, from, to)?;
@@ -54,7 +54,11 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
                 .into_iter()
                 .map(|e| (e.court_id, e.starts_at, e.ends_at))
                 .collect::<Vec<_>>();
-            Ok((list, rules, week, courts::closures_from(c, day)?, with_players, paid, tentative, waiting))
+            let coaches = crate::coaching::store::coaches(c)?
+                .into_iter()
+                .map(|k| (k.id, (k.draft.name, k.draft.colour)))
+                .collect::<std::collections::HashMap<_, _>>();
+            Ok((list, rules, week, courts::closures_from(c, day)?, with_players, paid, tentative, waiting, coaches))
         })
         .await?;
     let input = GridInput {
@@ -68,6 +72,7 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
         paid: &paid,
         tentative: &tentative,
         waiting: &waiting,
+        coaches: &coaches,
     };
     Ok(grid::build(&input, |c| court_detail(ctx, c)))
 }

@@ -309,6 +309,7 @@ pub(super) async fn book(p: Player, ctx: PortalCtx, app: &State<App>, form: Csrf
         note: String::new(),
         source: Source::Portal,
         pass_id,
+        coach_id: None,
     };
     let cmd = AnyCommand::BookAsPlayer(BookAsPlayer { booking, from_account: f.pay == "account" });
     match app.submit(&sub, p.0.actor(), cmd).await?.outcome {

@@ -1,0 +1,96 @@
+//! A coach's profile and its rules. No I/O.
+
+use serde::{Deserialize, Serialize};
+
+/// What a manager fills in for a coach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoachDraft {
+    /// The name members and the grid see ("Anna Petrova").
+    pub name: String,
+    /// `#rrggbb`, lessons' colour on the grid.
+    pub colour: String,
+    /// What a lesson adds to court rent, per hour, in minor units.
+    pub lesson_fee: i64,
+    /// The coach's pay per lesson hour, in minor units (for the coach pay report).
+    pub pay_per_hour: i64,
+    pub active: bool,
+}
+
+pub const MAX_NAME: usize = 80;
+/// Colours offered for a new coach, in turn: distinct on the grid's light background.
+pub const PALETTE: [&str; 8] = ["#2e7d32", "#6a1b9a", "#c62828", "#00838f", "#ef6c00", "#283593", "#ad1457", "#5d4037"];
+
+impl CoachDraft {
+    pub fn tidy(mut self) -> Self {
+        self.name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.colour = self.colour.trim().to_ascii_lowercase();
+        self
+    }
+
+    /// The first problem as (field, message id).
+    pub fn validate(&self) -> Result<(), (&'static str, &'static str)> {
+        if self.name.is_empty() {
+            return Err(("name", "coach-name-required"));
+        }
+        if self.name.chars().count() > MAX_NAME {
+            return Err(("name", "coach-name-too-long"));
+        }
+        if !is_colour(&self.colour) {
+            return Err(("colour", "coach-colour-invalid"));
+        }
+        let most = crate::money::amount::MAX_MAJOR * 100;
+        if !(0..=most).contains(&self.lesson_fee) {
+            return Err(("lesson_fee", "amount-invalid"));
+        }
+        if !(0..=most).contains(&self.pay_per_hour) {
+            return Err(("pay_per_hour", "amount-invalid"));
+        }
+        Ok(())
+    }
+}
+
+/// `#rrggbb` in lower case: safe in a style attribute as it is.
+pub fn is_colour(c: &str) -> bool {
+    c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// What a lesson of `minutes` adds to court rent at `fee_per_hour`, rounded to the minor unit.
+pub fn lesson_fee(fee_per_hour: i64, minutes: i64) -> i64 {
+    (fee_per_hour * minutes + 30) / 60
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> CoachDraft {
+        CoachDraft {
+            name: " Anna   Petrova ".into(),
+            colour: "#2E7D32".into(),
+            lesson_fee: 50_000,
+            pay_per_hour: 80_000,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn a_coach_needs_a_name_and_a_colour_the_grid_can_use() {
+        let tidy = draft().tidy();
+        assert_eq!((tidy.name.as_str(), tidy.colour.as_str()), ("Anna Petrova", "#2e7d32"));
+        assert_eq!(tidy.validate(), Ok(()));
+        assert_eq!(CoachDraft { name: String::new(), ..tidy.clone() }.validate(), Err(("name", "coach-name-required")));
+        for wrong in ["red", "#2e7d3", "#2e7d32;}", "#gggggg", "url(x)"] {
+            let d = CoachDraft { colour: wrong.into(), ..tidy.clone() }.tidy();
+            assert_eq!(d.validate(), Err(("colour", "coach-colour-invalid")), "{wrong}");
+        }
+        assert_eq!(CoachDraft { lesson_fee: -1, ..tidy.clone() }.validate(), Err(("lesson_fee", "amount-invalid")));
+    }
+
+    #[test]
+    fn a_lessons_fee_follows_its_length() {
+        assert_eq!(lesson_fee(60_000, 60), 60_000);
+        assert_eq!(lesson_fee(60_000, 90), 90_000);
+        assert_eq!(lesson_fee(1_000, 45), 750);
+        assert_eq!(lesson_fee(0, 120), 0);
+    }
+}

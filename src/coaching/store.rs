@@ -1,0 +1,75 @@
+//! The coaches table, and a coach's lessons.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::model::CoachDraft;
+
+#[derive(Debug, Clone)]
+pub struct Coach {
+    /// The coach's staff account.
+    pub id: String,
+    pub username: String,
+    pub draft: CoachDraft,
+}
+
+const COLS: &str = "c.id, u.username, c.name, c.colour, c.lesson_fee, c.pay_per_hour, c.active";
+const FROM: &str = "FROM coaches c JOIN staff_users u ON u.id = c.id";
+
+fn row_to_coach(r: &Row<'_>) -> rusqlite::Result<Coach> {
+    Ok(Coach {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        draft: CoachDraft {
+            name: r.get(2)?,
+            colour: r.get(3)?,
+            lesson_fee: r.get(4)?,
+            pay_per_hour: r.get(5)?,
+            active: r.get(6)?,
+        },
+    })
+}
+
+pub fn coaches(conn: &Connection) -> rusqlite::Result<Vec<Coach>> {
+    conn.prepare_cached(&format!("SELECT {COLS} {FROM} ORDER BY c.active DESC, c.name COLLATE NOCASE"))?
+        .query_map([], row_to_coach)?
+        .collect()
+}
+
+pub fn coach(conn: &Connection, id: &str) -> rusqlite::Result<Option<Coach>> {
+    conn.prepare_cached(&format!("SELECT {COLS} {FROM} WHERE c.id = ?1"))?.query_row([id], row_to_coach).optional()
+}
+
+pub fn put_coach(conn: &Connection, id: &str, d: &CoachDraft, now: Timestamp) -> rusqlite::Result<()> {
+    crate::db::exec(
+        conn,
+        "INSERT INTO coaches (id, name, colour, lesson_fee, pay_per_hour, active, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, colour = excluded.colour, \
+         lesson_fee = excluded.lesson_fee, pay_per_hour = excluded.pay_per_hour, active = excluded.active, \
+         updated_at = excluded.updated_at",
+        params![id, d.name, d.colour, d.lesson_fee, d.pay_per_hour, d.active, now.as_millisecond()],
+    )?;
+    Ok(())
+}
+
+/// Live lessons of coach `coach_id` overlapping [from, to), but `except`: the first, if any.
+pub fn busy(
+    conn: &Connection,
+    coach_id: &str,
+    from: Timestamp,
+    to: Timestamp,
+    except: &str,
+) -> rusqlite::Result<Option<(Timestamp, Timestamp)>> {
+    conn.prepare_cached(
+        "SELECT starts_at, ends_at FROM bookings WHERE coach_id = ?1 AND starts_at > ?2 - 86400000 \
+         AND starts_at < ?3 AND ?2 < ends_at AND status <> 'cancelled' AND id <> ?4 ORDER BY starts_at LIMIT 1",
+    )?
+    .query_row(params![coach_id, from.as_millisecond(), to.as_millisecond(), except], |r| {
+        Ok((
+            Timestamp::from_millisecond(r.get(0)?).unwrap_or_default(),
+            Timestamp::from_millisecond(r.get(1)?).unwrap_or_default(),
+        ))
+    })
+    .optional()
+}

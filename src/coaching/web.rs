@@ -1,0 +1,256 @@
+//! Coaches' pages: managers keep the coaches' profiles (`/coaches`); a coach sees their own
+//! lessons for the week (`/coach`), on a phone too.
+
+use askama::Template;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use rocket::form::FromForm;
+use rocket::{Route, State, get, post, routes};
+
+use super::commands::SaveCoach;
+use super::model::{CoachDraft, PALETTE};
+use super::store::Coach;
+use crate::app::App;
+use crate::auth::store::StaffUser;
+use crate::bookings::model::day_bounds;
+use crate::bookings::store::Booking;
+use crate::commands::AnyCommand;
+use crate::error::AppError;
+use crate::web::forms::{Csrf, FieldErrors, Page, again, fresh_id, go, submit};
+use crate::web::guards::{Manager, Staff};
+use crate::web::page::{Html, PageCtx, ok};
+
+#[derive(Template)]
+#[template(path = "coaching/list.html")]
+struct ListPage {
+    ctx: PageCtx,
+    coaches: Vec<Coach>,
+}
+
+impl ListPage {
+    fn money(&self, minor: &i64) -> String {
+        self.ctx.money(*minor)
+    }
+}
+
+#[get("/coaches")]
+async fn list(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+    let coaches = app.db.read(|c| Ok(super::store::coaches(c)?)).await?;
+    ok(&ListPage { ctx, coaches })
+}
+
+/// The profile form as typed: amounts as text, so a mistake is shown with what was typed.
+#[derive(FromForm, Default, Clone)]
+struct CoachForm {
+    #[field(default = String::new())]
+    coach_id: String,
+    #[field(default = String::new())]
+    name: String,
+    #[field(default = String::new())]
+    colour: String,
+    #[field(default = String::new())]
+    lesson_fee: String,
+    #[field(default = String::new())]
+    pay_per_hour: String,
+    #[field(default = false)]
+    active: bool,
+}
+
+impl CoachForm {
+    fn of(c: &Coach, ctx: &PageCtx) -> CoachForm {
+        let plain = |m: i64| crate::money::amount::plain(m, &ctx.club.currency);
+        CoachForm {
+            coach_id: c.id.clone(),
+            name: c.draft.name.clone(),
+            colour: c.draft.colour.clone(),
+            lesson_fee: plain(c.draft.lesson_fee),
+            pay_per_hour: plain(c.draft.pay_per_hour),
+            active: c.draft.active,
+        }
+    }
+
+    /// The draft, or the fields whose amounts are not amounts.
+    fn parse(&self, ctx: &PageCtx, errors: &mut FieldErrors) -> Option<CoachDraft> {
+        let mut amount = |field: &str, text: &str| {
+            crate::money::amount::parse_or_zero(text, &ctx.club.currency)
+                .map_err(|code| errors.add(ctx.locale, field, code))
+                .ok()
+        };
+        let (fee, pay) = (amount("lesson_fee", &self.lesson_fee), amount("pay_per_hour", &self.pay_per_hour));
+        Some(CoachDraft {
+            name: self.name.clone(),
+            colour: self.colour.clone(),
+            lesson_fee: fee?,
+            pay_per_hour: pay?,
+            active: self.active,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "coaching/form.html")]
+struct FormPage {
+    ctx: PageCtx,
+    /// `None` for a new profile: then `accounts` are the staff accounts to choose from.
+    editing: Option<String>,
+    accounts: Vec<StaffUser>,
+    form: CoachForm,
+    command_id: String,
+    errors: FieldErrors,
+}
+
+/// Active staff accounts without a coach's profile, and the colour the next coach gets.
+async fn candidates(app: &App) -> Result<(Vec<StaffUser>, String), AppError> {
+    Ok(app
+        .db
+        .read(|c| {
+            let coaches = super::store::coaches(c)?;
+            let users = crate::auth::store::all_users(c)?
+                .into_iter()
+                .filter(|u| u.active && !coaches.iter().any(|k| k.id == u.id))
+                .collect();
+            Ok((users, PALETTE[coaches.len() % PALETTE.len()].to_owned()))
+        })
+        .await?)
+}
+
+async fn new_form(app: &App, ctx: PageCtx, form: CoachForm, errors: FieldErrors) -> Page {
+    let (accounts, _) = candidates(app).await?;
+    again(&FormPage { ctx, editing: None, accounts, form, command_id: fresh_id(), errors })
+}
+
+#[get("/coaches/new")]
+async fn new_page(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+    let (accounts, colour) = candidates(app).await?;
+    let form = CoachForm { colour, active: true, ..Default::default() };
+    ok(&FormPage { ctx, editing: None, accounts, form, command_id: fresh_id(), errors: FieldErrors::default() })
+}
+
+#[post("/coaches", data = "<form>")]
+async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<CoachForm>) -> Page {
+    let Csrf(f, sub) = form;
+    let mut errors = FieldErrors::default();
+    let Some(coach) = f.parse(&ctx, &mut errors) else { return new_form(app, ctx, f, errors).await };
+    if f.coach_id.is_empty() {
+        errors.add(ctx.locale, "coach_id", "coach-account-required");
+        return new_form(app, ctx, f, errors).await;
+    }
+    let cmd = AnyCommand::SaveCoach(SaveCoach { coach_id: f.coach_id.clone(), coach });
+    match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
+        Ok(()) => go("/coaches", "success", ctx.t("coach-saved")),
+        Err(errors) => new_form(app, ctx, f, errors).await,
+    }
+}
+
+async fn coach_or_404(app: &App, id: &str) -> Result<Coach, AppError> {
+    let id = id.to_owned();
+    app.db.read(move |c| Ok(super::store::coach(c, &id)?)).await?.ok_or(AppError::NotFound)
+}
+
+#[get("/coaches/<id>")]
+async fn edit_page(_m: Manager, ctx: PageCtx, app: &State<App>, id: &str) -> Result<Html, AppError> {
+    let coach = coach_or_404(app, id).await?;
+    let form = CoachForm::of(&coach, &ctx);
+    let page = FormPage {
+        ctx,
+        editing: Some(coach.username),
+        accounts: Vec::new(),
+        form,
+        command_id: fresh_id(),
+        errors: FieldErrors::default(),
+    };
+    ok(&page)
+}
+
+#[post("/coaches/<id>", data = "<form>")]
+async fn update(m: Manager, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf<CoachForm>) -> Page {
+    let Csrf(mut f, sub) = form;
+    let coach = coach_or_404(app, id).await?;
+    f.coach_id = coach.id.clone();
+    let mut errors = FieldErrors::default();
+    let shown = |ctx, f, errors| FormPage {
+        ctx,
+        editing: Some(coach.username.clone()),
+        accounts: Vec::new(),
+        form: f,
+        command_id: fresh_id(),
+        errors,
+    };
+    let Some(draft) = f.parse(&ctx, &mut errors) else { return again(&shown(ctx, f, errors)) };
+    let cmd = AnyCommand::SaveCoach(SaveCoach { coach_id: coach.id.clone(), coach: draft });
+    match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
+        Ok(()) => go("/coaches", "success", ctx.t("coach-saved")),
+        Err(errors) => again(&shown(ctx, f, errors)),
+    }
+}
+
+/// A lesson on the coach's own page: when, where, who.
+struct Lesson {
+    b: Booking,
+    court: String,
+    players: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "coaching/mine.html")]
+struct MinePage {
+    ctx: PageCtx,
+    /// The signed-in coach's name; `None` when the account has no coach's profile.
+    coach: Option<String>,
+    from: Date,
+    /// Each day of the week with its lessons.
+    days: Vec<(Date, Vec<Lesson>)>,
+}
+
+impl MinePage {
+    fn day(&self, d: &Date) -> String {
+        crate::i18n::date(self.ctx.locale, *d)
+    }
+
+    fn time(&self, l: &Lesson) -> String {
+        crate::bookings::model::span(l.b.starts_at, l.b.ends_at, &self.ctx.tz)
+    }
+
+    fn earlier(&self) -> Date {
+        self.from - 7.days()
+    }
+
+    fn later(&self) -> Date {
+        self.from + 7.days()
+    }
+}
+
+/// The signed-in coach's lessons for seven days from `from` (today by default).
+#[get("/coach?<from>")]
+async fn mine(s: Staff, ctx: PageCtx, app: &State<App>, from: Option<&str>) -> Result<Html, AppError> {
+    let today = ctx.club_day();
+    let from = from.and_then(|d| d.parse::<Date>().ok()).unwrap_or(today);
+    let (tz, me) = (ctx.tz.clone(), s.0.user.id.clone());
+    let (coach, days) = app
+        .db
+        .read(move |c| {
+            let Some(coach) = super::store::coach(c, &me)? else { return Ok((None, Vec::new())) };
+            let mut days = Vec::new();
+            for n in 0..7 {
+                let day = from + n.days();
+                let Some((start, end)) = day_bounds(day, &tz) else { continue };
+                let mut lessons = Vec::new();
+                for b in
+                    crate::bookings::store::of_coach(c, &me, start, end)?.into_iter().filter(|b| b.starts_at >= start)
+                {
+                    let court = crate::courts::store::court(c, &b.court_id)?.map(|k| k.draft.name).unwrap_or_default();
+                    let players =
+                        crate::bookings::store::players(c, &b.id)?.into_iter().map(|(_, name)| name).collect();
+                    lessons.push(Lesson { b, court, players });
+                }
+                days.push((day, lessons));
+            }
+            Ok((Some(coach.draft.name), days))
+        })
+        .await?;
+    ok(&MinePage { ctx, coach, from, days })
+}
+
+pub fn routes() -> Vec<Route> {
+    routes![list, new_page, create, edit_page, update, mine]
+}

@@ -1,0 +1,131 @@
+//! Coaches: a manager gives a staff account a coach's profile; lessons name their coach, show in
+//! the coach's colour on the grid and cost the coach's fee on top of court rent; a coach is never
+//! in two lessons at once, whatever the race; a coach sees their own lessons.
+
+use rocket::futures::future::join_all;
+use rocket::http::{ContentType, Status};
+
+use crate::bookings::club;
+use crate::support::{OWNER_PASSWORD, Page, TestApp};
+
+/// A coach's profile for a new staff account `username`; the account's id.
+async fn coach(t: &TestApp, username: &str, name: &str, colour: &str) -> String {
+    let staff = t.add_staff(username, "coach", "a-long-password-1").await;
+    let id = staff.trim_start_matches("/staff/").to_owned();
+    let fields = [
+        ("coach_id", id.as_str()),
+        ("name", name),
+        ("colour", colour),
+        ("lesson_fee", "500"),
+        ("pay_per_hour", "800"),
+        ("active", "on"),
+    ];
+    let saved = t.submit("/coaches/new", "/coaches", &fields).await;
+    assert_eq!(saved.location.as_deref(), Some("/coaches"), "{}", saved.body);
+    id
+}
+
+async fn lesson(t: &TestApp, court: &str, member: &str, coach: &str, start: &str) -> Page {
+    let form = format!("/bookings/new?court={court}&date=2026-11-30&start={start}");
+    let fields = [
+        ("court_id", court),
+        ("date", "2026-11-30"),
+        ("start", start),
+        ("minutes", "60"),
+        ("kind", "lesson"),
+        ("booker_id", member),
+        ("coach_id", coach),
+    ];
+    t.submit(&form, "/bookings", &fields).await
+}
+
+#[rocket::async_test]
+async fn a_coachs_lessons_show_on_the_grid_and_on_the_coachs_own_page() {
+    let t = TestApp::new().await;
+    let (c1, c2, ivan, anna) = club(&t).await;
+    let petrova = coach(&t, "petrova", "Anna Petrova", "#6a1b9a").await;
+    let orlov = coach(&t, "orlov", "Boris Orlov", "#c62828").await;
+    let list = t.get("/coaches").await;
+    assert!(list.has("Anna Petrova") && list.has("Boris Orlov") && list.has("₽500.00"), "{}", list.body);
+
+    assert_eq!(lesson(&t, &c1, &ivan, &petrova, "18:00").await.status, Status::SeeOther);
+    assert_eq!(lesson(&t, &c2, &anna, &orlov, "20:00").await.status, Status::SeeOther);
+    let busy = lesson(&t, &c2, &anna, &petrova, "18:30").await;
+    assert_eq!(busy.status, Status::UnprocessableEntity);
+    assert!(busy.has("Anna Petrova already has a lesson 18:00–19:00"), "{}", busy.body);
+
+    let grid = t.get("/grid?date=2026-11-30").await;
+    assert!(grid.has("--coach: #6a1b9a") && grid.has("<span class=\"c\">Anna Petrova</span>"), "{}", grid.body);
+    let id: String = t
+        .app
+        .db
+        .read(move |c| Ok(c.query_row("SELECT id FROM bookings WHERE coach_id = ?1", [petrova], |r| r.get(0))?))
+        .await
+        .unwrap();
+    let show = t.get(&format!("/bookings/{id}")).await;
+    assert!(show.has("id=\"coach\">Anna Petrova"), "{}", show.body);
+    let price: i64 = t
+        .app
+        .db
+        .read(move |c| Ok(c.query_row("SELECT price FROM bookings WHERE id = ?1", [id], |r| r.get(0))?))
+        .await
+        .unwrap();
+    assert_eq!(price, 50_000, "no court rent in this club, the coach's 500 an hour");
+
+    // The coach signs in: their own week, never another coach's lessons or the managers' page.
+    t.logout().await;
+    t.choose_password("petrova").await;
+    t.login("petrova", "petrova chose this").await;
+    let mine = t.get("/coach?from=2026-11-30").await;
+    assert!(mine.has("Anna Petrova") && mine.has("18:00–19:00") && mine.has("Иванов Пётр"), "{}", mine.body);
+    assert!(!mine.has("Anna Smith"), "Boris Orlov's lesson is not hers: {}", mine.body);
+    assert_eq!(t.get("/coaches").await.status, Status::Forbidden);
+    t.logout().await;
+    t.login("olga", OWNER_PASSWORD).await;
+    let none = t.get("/coach").await;
+    assert!(none.has("Your account has no coach&#39;s profile"), "{:?} {}", none.status, none.body);
+}
+
+#[rocket::async_test]
+async fn fifty_requests_for_one_coach_make_one_lesson() {
+    let t = TestApp::new().await;
+    let (c1, c2, ivan, _) = club(&t).await;
+    let petrova = coach(&t, "petrova", "Anna Petrova", "#6a1b9a").await;
+    let form = t.get(&format!("/bookings/new?court={c1}&date=2026-11-30&start=18:00")).await;
+    let csrf = form.hidden("csrf");
+    let requests = (0..50).map(|i| {
+        let body = crate::support::encode(&[
+            ("csrf", &csrf),
+            ("command_id", &uuid::Uuid::now_v7().to_string()),
+            ("court_id", if i % 2 == 0 { &c1 } else { &c2 }),
+            ("date", "2026-11-30"),
+            ("start", if i % 4 < 2 { "18:00" } else { "18:30" }),
+            ("minutes", "60"),
+            ("kind", "lesson"),
+            ("booker_id", &ivan),
+            ("coach_id", &petrova),
+        ]);
+        t.client.post("/bookings").header(ContentType::Form).body(body).dispatch()
+    });
+    let responses = join_all(requests).await;
+    let won = responses.iter().filter(|r| r.status() == Status::SeeOther).count();
+    assert_eq!(won, 1, "two courts, one coach: one lesson");
+    assert_eq!(t.count("SELECT count(*) FROM bookings WHERE status <> 'cancelled'").await, 1);
+}
+
+#[rocket::async_test]
+async fn a_coach_profile_form_keeps_what_was_typed_when_it_is_wrong() {
+    let t = TestApp::new().await;
+    club(&t).await;
+    let staff = t.add_staff("vera", "coach", "a-long-password-1").await;
+    let id = staff.trim_start_matches("/staff/").to_owned();
+    let fields =
+        [("coach_id", id.as_str()), ("name", " "), ("colour", "#2e7d32"), ("lesson_fee", "five"), ("active", "on")];
+    let wrong = t.submit("/coaches/new", "/coaches", &fields).await;
+    assert_eq!(wrong.status, Status::UnprocessableEntity);
+    assert!(wrong.has("value=\"five\""), "{}", wrong.body);
+    let no_name =
+        [("coach_id", id.as_str()), ("name", " "), ("colour", "#2e7d32"), ("lesson_fee", "5"), ("active", "on")];
+    assert!(t.submit("/coaches/new", "/coaches", &no_name).await.has("Enter the name members see."));
+    assert_eq!(t.count("SELECT count(*) FROM coaches").await, 0);
+}
