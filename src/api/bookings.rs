@@ -20,7 +20,7 @@ use crate::bookings::commands::{
 use crate::bookings::model::{Kind, LocalSlot, Player, Source, Status as BookingStatus, day_bounds};
 use crate::bookings::store::{self, Booking};
 use crate::commands::AnyCommand;
-use crate::core::Outcome;
+use crate::core::{Outcome, Role};
 use crate::courts::model::DayMinute;
 use crate::web::guards::{Api, ApiUser, Reception};
 
@@ -55,6 +55,7 @@ fn booking_json(b: &Booking, players: &[(Player, String)], tz: &TimeZone) -> Val
         "note": b.note,
         "source": b.source.as_str(),
         "series_id": b.series_id,
+        "coach_id": b.coach_id,
         "cancelled_at": b.cancelled_at.map(|t| rfc3339(t, tz)),
         "cancel_reason": b.cancel_reason,
         "price": b.price,
@@ -121,7 +122,7 @@ fn kind_of(raw: Option<&str>, default: Kind) -> Result<Kind, Problem> {
 
 #[get("/bookings?<date>&<from>&<to>&<court_id>")]
 pub async fn list(
-    _u: ApiUser,
+    _u: Api<Reception>,
     app: &State<App>,
     date: Query<'_, '_>,
     from: Query<'_, '_>,
@@ -165,8 +166,13 @@ pub async fn list(
 }
 
 #[get("/bookings/<id>")]
-pub async fn get(_u: ApiUser, app: &State<App>, id: String) -> Answer {
-    Ok(Json(booking_or_404(app, id).await?))
+pub async fn get(u: ApiUser, app: &State<App>, id: String) -> Answer {
+    let found = booking_or_404(app, id).await?;
+    // A coach reads their own lessons only, as on the booking's page.
+    if u.0.role < Role::Reception && found["coach_id"].as_str() != Some(u.0.id.as_str()) {
+        return Err(Problem::new(Status::NotFound, "There is no booking with this id."));
+    }
+    Ok(Json(found))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

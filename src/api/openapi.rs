@@ -183,7 +183,8 @@ fn core(g: &mut SchemaGenerator) -> Value {
                     "note": { "type": "string" }, "source": { "type": "string" }, "series_id": { "type": ["string", "null"] },
                     "price": { "type": "integer", "description": "minor units of the club currency" },
                     "price_note": { "type": "string", "description": "why a manager set the price by hand; empty when the price list decides" },
-                    "pass_id": { "type": ["string", "null"], "description": "the pass that pays, or will pay at check-in, for the booking" } } },
+                    "pass_id": { "type": ["string", "null"], "description": "the pass that pays, or will pay at check-in, for the booking" },
+                    "coach_id": { "type": ["string", "null"], "description": "a lesson's coach (their staff account)" } } },
                 "Payment": { "type": "object", "properties": {
                     "id": { "type": "string" }, "receipt_no": { "type": "integer" }, "at": { "type": "string", "format": "date-time" },
                     "member_id": { "type": ["string", "null"] }, "booking_id": { "type": ["string", "null"] },
@@ -323,7 +324,7 @@ fn core(g: &mut SchemaGenerator) -> Value {
                 "post": op("Archive a member (or restore with {\"archived\": false})", "archiveMember", json!([path_id(), idem()]), Some((input::<super::members::ArchiveInput>(g), json!({ "archived": true }))), ok_one("Member"))
             },
             "/bookings": {
-                "get": op("Bookings of a day (date) or a range (from, to; at most 62 days), optionally one court", "listBookings",
+                "get": op("Bookings of a day (date) or a range (from, to; at most 62 days), optionally one court (reception and up)", "listBookings",
                     json!([query_date("date"), query_date("from"), query_date("to"), query("court_id", "string")]), None,
                     ok_list("bookings", "Booking")),
                 "post": op("Book a court. start is RFC 3339 with an offset or club-local YYYY-MM-DDTHH:MM. A taken slot is 409 naming the booking_id that holds it. pass_id pays it from a pass of the member or a member player (now, or at check-in, as the club's policy says). An Idempotency-Key header (or command_id) makes a retry return the first booking.",
@@ -332,7 +333,7 @@ fn core(g: &mut SchemaGenerator) -> Value {
                     created("Booking"))
             },
             "/bookings/{id}": {
-                "get": op("One booking", "getBooking", json!([path_id()]), None, ok_one("Booking")),
+                "get": op("One booking (a coach: their own lessons only)", "getBooking", json!([path_id()]), None, ok_one("Booking")),
                 "patch": op("Move, extend or change a booking (court_id, start, minutes, member_id, players, kind, note); everything is checked again", "updateBooking", json!([path_id(), idem()]), Some((input::<super::bookings::BookingChange>(g), json!({ "start": "2026-12-01T19:00", "minutes": 90 }))), ok_one("Booking"))
             },
             "/bookings/{id}/cancel": {

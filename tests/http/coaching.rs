@@ -56,18 +56,18 @@ async fn a_coachs_lessons_show_on_the_grid_and_on_the_coachs_own_page() {
 
     let grid = t.get("/grid?date=2026-11-30").await;
     assert!(grid.has("--coach: #6a1b9a") && grid.has("<span class=\"c\">Anna Petrova</span>"), "{}", grid.body);
-    let id: String = t
-        .app
-        .db
-        .read(move |c| Ok(c.query_row("SELECT id FROM bookings WHERE coach_id = ?1", [petrova], |r| r.get(0))?))
-        .await
-        .unwrap();
+    let of = |coach: String| {
+        t.app.db.read(move |c| Ok(c.query_row("SELECT id FROM bookings WHERE coach_id = ?1", [coach], |r| r.get(0))?))
+    };
+    let id: String = of(petrova.clone()).await.unwrap();
+    let orlovs: String = of(orlov.clone()).await.unwrap();
     let show = t.get(&format!("/bookings/{id}")).await;
     assert!(show.has("id=\"coach\">Anna Petrova"), "{}", show.body);
+    let lookup = id.clone();
     let price: i64 = t
         .app
         .db
-        .read(move |c| Ok(c.query_row("SELECT price FROM bookings WHERE id = ?1", [id], |r| r.get(0))?))
+        .read(move |c| Ok(c.query_row("SELECT price FROM bookings WHERE id = ?1", [lookup], |r| r.get(0))?))
         .await
         .unwrap();
     assert_eq!(price, 50_000, "no court rent in this club, the coach's 500 an hour");
@@ -80,8 +80,26 @@ async fn a_coachs_lessons_show_on_the_grid_and_on_the_coachs_own_page() {
     assert!(mine.has("Anna Petrova") && mine.has("18:00–19:00") && mine.has("Иванов Пётр"), "{}", mine.body);
     assert!(!mine.has("Anna Smith"), "Boris Orlov's lesson is not hers: {}", mine.body);
     assert_eq!(t.get("/coaches").await.status, Status::Forbidden);
+    assert_eq!(t.get("/").await.location.as_deref(), Some("/coach"), "a coach starts on their own week");
+    assert_eq!(t.get(&format!("/bookings/{id}")).await.status, Status::Ok, "her own lesson");
+    assert_eq!(t.get(&format!("/bookings/{orlovs}")).await.status, Status::NotFound, "not another coach's");
+    for page in [
+        "/grid?date=2026-11-30",
+        "/grid/fragment?date=2026-11-30",
+        "/grid/print?date=2026-11-30",
+        "/members",
+        "/series/x",
+    ] {
+        assert_eq!(t.get(page).await.status, Status::Forbidden, "{page}");
+    }
+    let week = format!("/grid/week?court={c1}&date=2026-11-30");
+    assert_eq!(t.get(&week).await.status, Status::Forbidden);
     t.logout().await;
     t.login("olga", OWNER_PASSWORD).await;
+    let token = t.api_token("petrova").await;
+    let (own, other) = (format!("/api/v1/bookings/{id}"), format!("/api/v1/bookings/{orlovs}"));
+    assert_eq!(t.api(rocket::http::Method::Get, &own, &token, None, None).await.status, Status::Ok);
+    assert_eq!(t.api(rocket::http::Method::Get, &other, &token, None, None).await.status, Status::NotFound);
     let none = t.get("/coach").await;
     assert!(none.has("Your account has no coach&#39;s profile"), "{:?} {}", none.status, none.body);
 }

@@ -15,7 +15,7 @@ use crate::bookings::model::{LocalSlot, Player, Status};
 use crate::bookings::store::{self, Booking};
 use crate::commands::AnyCommand;
 use crate::core::Submission;
-use crate::core::{Actor, Outcome};
+use crate::core::{Actor, Outcome, Role};
 use crate::courts::store::{self as courts};
 use crate::desk::store::replica;
 use crate::error::AppError;
@@ -282,8 +282,13 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
 }
 
 #[get("/bookings/<id>")]
-pub(super) async fn show(_s: Staff, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
-    ok(&show_page(app, ctx, id, FieldErrors::default()).await?)
+pub(super) async fn show(s: Staff, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+    let page = show_page(app, ctx, id, FieldErrors::default()).await?;
+    // A coach sees their own lessons only: any other booking is as good as none.
+    if s.0.user.role < Role::Reception && page.b.coach_id.as_deref() != Some(s.0.user.id.as_str()) {
+        return Err(AppError::NotFound);
+    }
+    ok(&page)
 }
 
 #[get("/bookings/<id>/edit")]

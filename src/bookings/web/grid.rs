@@ -21,7 +21,7 @@ use crate::courts::store::{self as courts, Court};
 use crate::desk::store::replica;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::web::guards::Staff;
+use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok};
 use crate::web::render_cache::RenderCache;
 
@@ -221,7 +221,7 @@ impl GridView for GridFragment {
 
 #[get("/grid?<date>")]
 async fn day(
-    _s: Staff,
+    _r: Reception,
     ctx: PageCtx,
     app: &State<App>,
     cache: &State<GridCache>,
@@ -235,7 +235,7 @@ async fn day(
 /// The grid alone, for refreshing it in place.
 #[get("/grid/fragment?<date>")]
 async fn fragment(
-    _s: Staff,
+    _r: Reception,
     ctx: PageCtx,
     app: &State<App>,
     cache: &State<GridCache>,
@@ -276,7 +276,7 @@ impl WeekPage {
 
 #[get("/grid/week?<court>&<date>")]
 async fn week(
-    _s: Staff,
+    _r: Reception,
     ctx: PageCtx,
     app: &State<App>,
     court: Option<String>,
@@ -339,7 +339,7 @@ struct PrintPage {
 }
 
 #[get("/grid/print?<date>")]
-async fn print(_s: Staff, ctx: PageCtx, app: &State<App>, date: Option<String>) -> Result<Html, AppError> {
+async fn print(_r: Reception, ctx: PageCtx, app: &State<App>, date: Option<String>) -> Result<Html, AppError> {
     let day = parse_day(date.as_deref(), &ctx);
     let g = day_grid(app, &ctx, day).await?;
     let title = format!("{} — {}", ctx.club.name, crate::i18n::date(ctx.locale, day));

@@ -24,7 +24,7 @@ use crate::i18n::rejection_text;
 use crate::members::model::card_label;
 use crate::members::store as members;
 use crate::web::forms::{Csrf, FieldErrors, Page, fresh_id, go};
-use crate::web::guards::{Reception, Staff};
+use crate::web::guards::Reception;
 use crate::web::page::{Html, PageCtx, ok, render};
 
 // ---- series ----
@@ -381,7 +381,7 @@ async fn series_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -
 }
 
 #[get("/series/<id>")]
-pub(super) async fn series_show(_s: Staff, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+pub(super) async fn series_show(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
     ok(&series_page(app, ctx, id, FieldErrors::default()).await?)
 }
 

@@ -5,12 +5,13 @@ mod search;
 use std::collections::HashMap;
 
 use askama::Template;
-use rocket::{Route, State, get, routes};
+use rocket::response::Redirect;
+use rocket::{Either, Route, State, get, routes};
 
 use crate::app::App;
 use crate::bookings::store::Booking;
 use crate::cash::model::Shift;
-use crate::core::{self, CommandFilter, CommandRecord};
+use crate::core::{self, CommandFilter, CommandRecord, Role};
 use crate::db::{backup, migrate};
 use crate::error::AppError;
 use crate::home::today::{Today, today};
@@ -91,7 +92,11 @@ impl HomePage {
 }
 
 #[get("/")]
-async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
+async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, Redirect>, AppError> {
+    // A coach's start page is their own week: the day's grid is the desk's.
+    if me.0.user.role < Role::Reception {
+        return Ok(Either::Right(Redirect::to("/coach")));
+    }
     let backup_dir = app.config.backup_dir();
     let (day, tz, now, till) = (ctx.club_day(), ctx.tz.clone(), ctx.now, app.till().to_owned());
     let (staff_count, schema_version, recent, sms_paused) = app
@@ -145,7 +150,7 @@ async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppErr
         .map_err(anyhow::Error::from)??
         .into_iter()
         .next();
-    ok(&HomePage {
+    Ok(Either::Left(ok(&HomePage {
         ctx,
         staff_count,
         schema_version,
@@ -158,7 +163,7 @@ async fn home(_me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Html, AppErr
         paid,
         shift,
         slot_now,
-    })
+    })?))
 }
 
 pub fn routes() -> Vec<Route> {
