@@ -12,6 +12,7 @@ use super::model::{CoachDraft, PALETTE};
 use super::store::Coach;
 use crate::app::App;
 use crate::auth::store::StaffUser;
+use crate::bookings::commands::SetAttendance;
 use crate::bookings::model::day_bounds;
 use crate::bookings::store::Booking;
 use crate::commands::AnyCommand;
@@ -211,6 +212,20 @@ impl MinePage {
         crate::bookings::model::span(l.b.starts_at, l.b.ends_at, &self.ctx.tz)
     }
 
+    /// Whether the coach may say yet who came: from the lesson's start.
+    fn begun(&self, l: &Lesson) -> bool {
+        l.b.starts_at <= self.ctx.now
+    }
+
+    fn status(&self, l: &Lesson) -> String {
+        self.ctx.t(&format!("status-{}", l.b.status.as_str()))
+    }
+
+    /// Each attendance form's own command id: two lessons marked are two commands.
+    fn command_id(&self) -> String {
+        fresh_id()
+    }
+
     fn earlier(&self) -> Date {
         self.from - 7.days()
     }
@@ -251,6 +266,32 @@ async fn mine(s: Staff, ctx: PageCtx, app: &State<App>, from: Option<&str>) -> R
     ok(&MinePage { ctx, coach, from, days })
 }
 
+#[derive(FromForm)]
+struct AttendanceForm {
+    /// `checked_in` or `no_show`.
+    #[field(default = String::new())]
+    status: String,
+    /// The first day of the week the page showed, to come back to.
+    #[field(default = String::new())]
+    from: String,
+}
+
+/// The coach marks whether the lesson's player came (their own lessons only: the command
+/// checks).
+#[post("/coach/lessons/<id>/attendance", data = "<form>")]
+async fn attendance(s: Staff, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf<AttendanceForm>) -> Page {
+    let Csrf(f, sub) = form;
+    let back = format!("/coach?from={}", f.from.parse::<Date>().unwrap_or_else(|_| ctx.club_day()));
+    let Some(status) = crate::bookings::model::Status::parse(&f.status) else { return Err(AppError::NotFound) };
+    let cmd = AnyCommand::SetAttendance(SetAttendance { booking_id: id.to_owned(), status });
+    match submit(app, &ctx, s.0.actor(), &sub, cmd).await? {
+        Ok(()) => go(back, "success", ctx.t("coach-attendance-saved")),
+        Err(errors) => {
+            go(back, "error", errors.get("form").map_or_else(|| ctx.t("coach-attendance-refused"), str::to_owned))
+        }
+    }
+}
+
 pub fn routes() -> Vec<Route> {
-    routes![list, new_page, create, edit_page, update, mine]
+    routes![list, new_page, create, edit_page, update, mine, attendance]
 }

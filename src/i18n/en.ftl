@@ -1572,3 +1572,7 @@ coach-no-profile = Your account has no coach's profile. A manager adds it under 
 coach-week-earlier = ← Earlier
 coach-week-later = Later →
 quote-coach = , the coach { $amount } included
+coach-came = Came
+coach-did-not-come = Did not come
+coach-attendance-saved = Attendance saved.
+coach-attendance-refused = The attendance could not be saved.

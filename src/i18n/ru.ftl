@@ -1588,3 +1588,7 @@ coach-no-profile = У вашей учётной записи нет профил
 coach-week-earlier = ← Раньше
 coach-week-later = Позже →
 quote-coach = , включая тренера { $amount }
+coach-came = Пришёл
+coach-did-not-come = Не пришёл
+coach-attendance-saved = Посещение отмечено.
+coach-attendance-refused = Не удалось отметить посещение.

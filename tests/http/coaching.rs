@@ -147,3 +147,40 @@ async fn a_coach_profile_form_keeps_what_was_typed_when_it_is_wrong() {
     assert!(t.submit("/coaches/new", "/coaches", &no_name).await.has("Enter the name members see."));
     assert_eq!(t.count("SELECT count(*) FROM coaches").await, 0);
 }
+
+/// A coach marks who came to their own lessons once they have begun, never to another's.
+#[rocket::async_test]
+async fn a_coach_marks_attendance_of_their_own_lessons() {
+    let t = TestApp::new().await;
+    let (c1, c2, ivan, anna) = club(&t).await;
+    let petrova = coach(&t, "petrova", "Anna Petrova", "#6a1b9a").await;
+    let orlov = coach(&t, "orlov", "Boris Orlov", "#c62828").await;
+    assert_eq!(lesson(&t, &c1, &ivan, &petrova, "18:00").await.status, Status::SeeOther);
+    assert_eq!(lesson(&t, &c2, &anna, &orlov, "18:00").await.status, Status::SeeOther);
+    let of = |coach: String| {
+        t.app.db.read(move |c| Ok(c.query_row("SELECT id FROM bookings WHERE coach_id = ?1", [coach], |r| r.get(0))?))
+    };
+    let (hers, his): (String, String) = (of(petrova).await.unwrap(), of(orlov).await.unwrap());
+    t.logout().await;
+    t.choose_password("petrova").await;
+    t.login("petrova", "petrova chose this").await;
+    let mine = t.get("/coach?from=2026-11-30").await;
+    assert!(!mine.has("attendance\""), "not before the lesson begins: {}", mine.body);
+
+    t.advance(jiff::SignedDuration::from_hours(31)); // 30 November, 19:00 in Moscow
+    t.login("petrova", "petrova chose this").await; // the session ran out meanwhile
+    let mark = |id: &str| format!("/coach/lessons/{id}/attendance");
+    let came =
+        t.submit("/coach?from=2026-11-30", &mark(&hers), &[("status", "checked_in"), ("from", "2026-11-30")]).await;
+    assert_eq!(came.location.as_deref(), Some("/coach?from=2026-11-30"), "{}", came.body);
+    let theirs =
+        t.submit("/coach?from=2026-11-30", &mark(&his), &[("status", "no_show"), ("from", "2026-11-30")]).await;
+    assert_eq!(theirs.status, Status::SeeOther);
+    let status = |id: String| {
+        t.app.db.read(move |c| {
+            Ok(c.query_row("SELECT status FROM bookings WHERE id = ?1", [id], |r| r.get::<_, String>(0))?)
+        })
+    };
+    assert_eq!(status(hers).await.unwrap(), "checked_in");
+    assert_eq!(status(his).await.unwrap(), "booked", "another coach's lesson is not hers to mark");
+}
