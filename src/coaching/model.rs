@@ -54,9 +54,57 @@ pub fn is_colour(c: &str) -> bool {
     c.len() == 7 && c.starts_with('#') && c[1..].bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
-/// What a lesson of `minutes` adds to court rent at `fee_per_hour`, rounded to the minor unit.
-pub fn lesson_fee(fee_per_hour: i64, minutes: i64) -> i64 {
-    (fee_per_hour * minutes + 30) / 60
+/// `per_hour` for `minutes`, rounded to the minor unit: what a lesson adds to court rent, or
+/// what it pays its coach.
+pub fn by_the_hour(per_hour: i64, minutes: i64) -> i64 {
+    (per_hour * minutes + 30) / 60
+}
+
+/// A lesson as the coach pay report counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonRow {
+    pub coach_id: String,
+    pub status: crate::bookings::model::Status,
+    pub minutes: i64,
+    /// Over by the report's time (a lesson still to come is not paid yet).
+    pub over: bool,
+}
+
+/// One coach's line of the pay report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayLine {
+    pub coach_id: String,
+    pub name: String,
+    /// Lessons held: the player came, or the lesson is over and nobody marked it otherwise.
+    pub held: i64,
+    pub minutes: i64,
+    /// Lessons the player did not come to: not paid.
+    pub no_shows: i64,
+    pub pay: i64,
+}
+
+/// Each coach's lessons held, their hours and pay at the coach's rate, in the coaches' order.
+pub fn pay_lines(coaches: &[(String, String, i64)], lessons: &[LessonRow]) -> Vec<PayLine> {
+    use crate::bookings::model::Status;
+    coaches
+        .iter()
+        .map(|(id, name, per_hour)| {
+            let mine = lessons.iter().filter(|l| l.coach_id == *id);
+            let held: Vec<&LessonRow> = mine
+                .clone()
+                .filter(|l| l.status == Status::CheckedIn || (l.status == Status::Booked && l.over))
+                .collect();
+            let minutes = held.iter().map(|l| l.minutes).sum();
+            PayLine {
+                coach_id: id.clone(),
+                name: name.clone(),
+                held: held.len() as i64,
+                minutes,
+                no_shows: mine.filter(|l| l.status == Status::NoShow).count() as i64,
+                pay: held.iter().map(|l| by_the_hour(*per_hour, l.minutes)).sum(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -88,9 +136,31 @@ mod tests {
 
     #[test]
     fn a_lessons_fee_follows_its_length() {
-        assert_eq!(lesson_fee(60_000, 60), 60_000);
-        assert_eq!(lesson_fee(60_000, 90), 90_000);
-        assert_eq!(lesson_fee(1_000, 45), 750);
-        assert_eq!(lesson_fee(0, 120), 0);
+        assert_eq!(by_the_hour(60_000, 60), 60_000);
+        assert_eq!(by_the_hour(60_000, 90), 90_000);
+        assert_eq!(by_the_hour(1_000, 45), 750);
+        assert_eq!(by_the_hour(0, 120), 0);
+    }
+
+    /// Paid: lessons the player came to, and those over that nobody marked; not no-shows, not
+    /// lessons still to come, not another coach's.
+    #[test]
+    fn a_coach_is_paid_for_the_lessons_held() {
+        use crate::bookings::model::Status;
+        let row = |coach: &str, status, minutes, over| LessonRow { coach_id: coach.into(), status, minutes, over };
+        let lessons = [
+            row("anna", Status::CheckedIn, 60, true),
+            row("anna", Status::Booked, 90, true),
+            row("anna", Status::NoShow, 60, true),
+            row("anna", Status::Booked, 60, false),
+            row("boris", Status::CheckedIn, 60, true),
+        ];
+        let coaches = [("anna".to_owned(), "Anna".to_owned(), 80_000), ("vera".to_owned(), "Vera".to_owned(), 50_000)];
+        let lines = pay_lines(&coaches, &lessons);
+        assert_eq!(
+            lines[0],
+            PayLine { coach_id: "anna".into(), name: "Anna".into(), held: 2, minutes: 150, no_shows: 1, pay: 200_000 }
+        );
+        assert_eq!((lines[1].held, lines[1].pay), (0, 0), "a coach without lessons is listed with nothing");
     }
 }

@@ -3,7 +3,8 @@
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::model::CoachDraft;
+use super::model::{CoachDraft, LessonRow};
+use crate::bookings::model::Status;
 
 #[derive(Debug, Clone)]
 pub struct Coach {
@@ -72,4 +73,29 @@ pub fn busy(
         ))
     })
     .optional()
+}
+
+/// Lessons with a coach starting in [from, to), not cancelled, as the pay report counts them
+/// (`over` by `now`).
+pub fn lessons_between(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    now: Timestamp,
+) -> rusqlite::Result<Vec<LessonRow>> {
+    conn.prepare_cached(
+        "SELECT coach_id, status, (ends_at - starts_at) / 60000, ends_at <= ?3 FROM bookings \
+         WHERE coach_id IS NOT NULL AND kind = 'lesson' AND status <> 'cancelled' \
+         AND starts_at >= ?1 AND starts_at < ?2",
+    )?
+    .query_map(params![from.as_millisecond(), to.as_millisecond(), now.as_millisecond()], |r| {
+        let status: String = r.get(1)?;
+        Ok(LessonRow {
+            coach_id: r.get(0)?,
+            status: Status::parse(&status).unwrap_or(Status::Booked),
+            minutes: r.get(2)?,
+            over: r.get(3)?,
+        })
+    })?
+    .collect()
 }

@@ -42,7 +42,7 @@ pub fn quote_for(
 pub fn lesson_fee(conn: &Conn, kind: Kind, coach_id: Option<&str>, minutes: u16) -> Result<i64, SqlError> {
     let Some(coach) = coach_id.filter(|_| kind == Kind::Lesson) else { return Ok(0) };
     let fee = crate::coaching::store::coach(conn, coach)?.map_or(0, |c| c.draft.lesson_fee);
-    Ok(crate::coaching::model::lesson_fee(fee, i64::from(minutes)))
+    Ok(crate::coaching::model::by_the_hour(fee, i64::from(minutes)))
 }
 
 pub fn reprice(conn: &Conn, id: &str, tz: &TimeZone) -> Result<(), SqlError> {

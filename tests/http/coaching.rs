@@ -184,3 +184,32 @@ async fn a_coach_marks_attendance_of_their_own_lessons() {
     assert_eq!(status(hers).await.unwrap(), "checked_in");
     assert_eq!(status(his).await.unwrap(), "booked", "another coach's lesson is not hers to mark");
 }
+
+/// The pay report counts a lesson held (marked or over), not a no-show or one still to come, at
+/// the coach's rate per hour; the CSV says the same.
+#[rocket::async_test]
+async fn the_coach_pay_report_pays_the_lessons_held() {
+    let t = TestApp::new().await;
+    let (c1, c2, ivan, anna) = club(&t).await;
+    let petrova = coach(&t, "petrova", "Anna Petrova", "#6a1b9a").await;
+    for (court, member, start) in [(&c1, &ivan, "10:00"), (&c2, &anna, "12:00"), (&c1, &anna, "20:00")] {
+        assert_eq!(lesson(&t, court, member, &petrova, start).await.status, Status::SeeOther);
+    }
+    let noon: String = t
+        .app
+        .db
+        .read(|c| Ok(c.query_row("SELECT id FROM bookings ORDER BY starts_at LIMIT 1 OFFSET 1", [], |r| r.get(0))?))
+        .await
+        .unwrap();
+    t.advance(jiff::SignedDuration::from_hours(25)); // 30 November, 13:00 in Moscow
+    t.login("olga", OWNER_PASSWORD).await;
+    let missed =
+        t.submit(&format!("/bookings/{noon}"), &format!("/bookings/{noon}/attendance"), &[("status", "no_show")]).await;
+    assert_eq!(missed.status, Status::SeeOther, "{}", missed.body);
+    let report = t.get("/reports/coach-pay?from=2026-11-30&to=2026-11-30").await;
+    assert!(report.has("Anna Petrova"), "{}", report.body);
+    // 10:00 held (over, unmarked) at 800 an hour; 12:00 a no-show; 20:00 still to come.
+    assert!(report.has("<td class=\"num\">1</td><td class=\"num\">1 hour</td><td class=\"num\">1</td><td class=\"num\">₽800.00</td>"), "{}", report.body);
+    let csv = t.get("/reports/coach-pay.csv?from=2026-11-30&to=2026-11-30").await;
+    assert!(csv.body.contains("Anna Petrova,1,60,1,800\n"), "{}", csv.body);
+}

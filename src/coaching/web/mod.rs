@@ -1,5 +1,7 @@
-//! Coaches' pages: managers keep the coaches' profiles (`/coaches`); a coach sees their own
-//! lessons for the week (`/coach`), on a phone too.
+//! Coaches' pages: managers keep the coaches' profiles (`/coaches`) and read their pay (`pay`);
+//! a coach sees their own lessons for the week and marks who came (`/coach`), on a phone too.
+
+mod pay;
 
 use askama::Template;
 use jiff::ToSpan;
@@ -293,5 +295,5 @@ async fn attendance(s: Staff, ctx: PageCtx, app: &State<App>, id: &str, form: Cs
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![list, new_page, create, edit_page, update, mine, attendance]
+    routes![list, new_page, create, edit_page, update, mine, attendance, pay::page, pay::csv]
 }
