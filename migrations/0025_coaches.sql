@@ -13,6 +13,8 @@ CREATE TABLE coaches (
 ) STRICT;
 
 ALTER TABLE bookings ADD COLUMN coach_id TEXT REFERENCES coaches (id);
+-- A weekly series of lessons keeps its coach for every date.
+ALTER TABLE series ADD COLUMN coach_id TEXT REFERENCES coaches (id);
 CREATE INDEX bookings_by_coach ON bookings (coach_id, starts_at);
 
 -- As for courts, the second line of defence: a coach is never in two live bookings at once,

@@ -350,6 +350,7 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
             booker_id: Some(members[rng.usize(..members.len())].clone()),
             players: Vec::new(),
             note: String::new(),
+            coach_id: None,
         };
         while spec.first_day <= last {
             spec.last_day = last.min(spec.first_day.checked_add(Span::new().days(SEASON_DAYS - 1))?);

@@ -322,6 +322,8 @@ pub struct SeriesInput {
     kind: Option<String>,
     players: Option<Vec<PlayerInput>>,
     note: Option<String>,
+    /// A series of lessons' coach (their staff account's id).
+    coach_id: Option<String>,
     /// Skip dates that cannot be booked instead of refusing the series.
     #[serde(default)]
     skip_conflicts: bool,
@@ -348,6 +350,7 @@ pub async fn create_series(app: &State<App>, input: Write<Reception, SeriesInput
         booker_id: input.member_id,
         players: players_of(input.players)?,
         note: input.note.unwrap_or_default(),
+        coach_id: input.coach_id,
     };
     // Which dates conflict is decided now; the command refuses if that changed meanwhile.
     let skip: Vec<Date> = if input.skip_conflicts {

@@ -301,6 +301,9 @@ pub struct SeriesSpec {
     pub booker_id: Option<String>,
     pub players: Vec<Player>,
     pub note: String,
+    /// A series of lessons' coach, for every date.
+    #[serde(default)]
+    pub coach_id: Option<String>,
 }
 
 /// One date of a planned series and, if it cannot be booked, why.
@@ -342,8 +345,10 @@ pub fn plan_series(
     for day in series_dates(&spec.weekdays, spec.first_day, spec.last_day) {
         let slot = LocalSlot { day, start: spec.start, minutes: spec.minutes };
         let own = except_series.map(|s| occurrence_id(s, day)).unwrap_or_default();
-        let problem = match bookable(ctx.tx, &tz, &spec.court_id, slot, &own) {
-            Ok(_) => None,
+        let problem = match bookable(ctx.tx, &tz, &spec.court_id, slot, &own)
+            .and_then(|at| crate::coaching::commands::check_lesson(ctx, spec.kind, spec.coach_id.as_deref(), at, &own))
+        {
+            Ok(()) => None,
             Err(CommandError::Rejected(r)) => Some(r),
             Err(e) => return Err(e),
         };
@@ -418,7 +423,7 @@ fn write_occurrences(ctx: &Ctx<'_>, series_id: &str, spec: &SeriesSpec, skip: &[
             note: spec.note.trim(),
             source: Source::Desk,
             series_id: Some(series_id),
-            coach_id: None,
+            coach_id: spec.coach_id.as_deref(),
         };
         store::insert(ctx.tx, &new, ctx.now)?;
         store::set_players(ctx.tx, &id, &spec.players)?;
@@ -444,6 +449,7 @@ fn series_row(id: &str, spec: &SeriesSpec) -> Series {
         kind: spec.kind,
         booker_id: spec.booker_id.clone(),
         note: spec.note.trim().to_owned(),
+        coach_id: spec.coach_id.clone(),
     }
 }
 
@@ -528,6 +534,7 @@ impl EditSeries {
                 .map(|(p, _)| p)
                 .collect(),
             note: old.note.clone(),
+            coach_id: old.coach_id.clone(),
         };
         // Dates that were already released (cancelled occurrences) stay released.
         let all_days = series_dates(&spec.weekdays, spec.first_day, spec.last_day);
@@ -623,6 +630,7 @@ mod tests {
             booker_id: Some(anna),
             players: Vec::new(),
             note: String::new(),
+            coach_id: None,
         };
         let before = crate::core::head_txn_seq(&db.conn).unwrap();
         let plan =

@@ -433,11 +433,13 @@ pub struct Series {
     pub kind: Kind,
     pub booker_id: Option<String>,
     pub note: String,
+    pub coach_id: Option<String>,
 }
 
 pub fn series(conn: &Connection, id: &str) -> rusqlite::Result<Option<Series>> {
     conn.query_row(
-        "SELECT id, court_id, weekdays, start_min, minutes, first_day, last_day, kind, booker_id, note FROM series WHERE id = ?1",
+        "SELECT id, court_id, weekdays, start_min, minutes, first_day, last_day, kind, booker_id, note, coach_id \
+         FROM series WHERE id = ?1",
         [id],
         |r| {
             let weekdays: String = r.get(2)?;
@@ -455,6 +457,7 @@ pub fn series(conn: &Connection, id: &str) -> rusqlite::Result<Option<Series>> {
                 kind: Kind::parse(&kind).unwrap_or(Kind::Play),
                 booker_id: r.get(8)?,
                 note: r.get(9)?,
+                coach_id: r.get(10)?,
             })
         },
     )
@@ -464,8 +467,8 @@ pub fn series(conn: &Connection, id: &str) -> rusqlite::Result<Option<Series>> {
 pub fn insert_series(conn: &Connection, s: &Series, now: Timestamp) -> rusqlite::Result<()> {
     crate::db::exec(
         conn,
-        "INSERT INTO series (id, court_id, weekdays, start_min, minutes, first_day, last_day, kind, booker_id, note, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+        "INSERT INTO series (id, court_id, weekdays, start_min, minutes, first_day, last_day, kind, booker_id, note, \
+         coach_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?11, ?11)",
         params![
             s.id,
             s.court_id,
@@ -477,7 +480,8 @@ pub fn insert_series(conn: &Connection, s: &Series, now: Timestamp) -> rusqlite:
             s.kind.as_str(),
             s.booker_id,
             s.note,
-            now.as_millisecond()
+            now.as_millisecond(),
+            s.coach_id
         ],
     )?;
     Ok(())

@@ -160,4 +160,48 @@ mod tests {
         db.applied(AnyCommand::SaveCoach(SaveCoach { coach_id: coach.clone(), coach: off }));
         assert_eq!(lesson(&mut db, &court, &member, &coach, "18:00"), Err("coach-not-found".into()));
     }
+
+    /// A weekly series of lessons keeps its coach on every date; a date the coach is busy
+    /// elsewhere is named in the plan and left out when asked.
+    #[test]
+    fn a_weekly_series_of_lessons_keeps_its_coach() {
+        use crate::bookings::commands::{CreateSeries, SeriesSpec, plan_series};
+        let mut db = TestDb::new();
+        let (one, two) = (db.court("Court 1"), db.court("Court 2"));
+        let member = db.member("Anna", "");
+        let coach = coach(&mut db, "Boris");
+        let mut busy = booking(&two, &member, slot("2026-12-08", "18:00", 60));
+        busy.kind = Kind::Lesson;
+        busy.coach_id = Some(coach.clone());
+        db.applied(AnyCommand::CreateBooking(busy));
+        let spec = SeriesSpec {
+            court_id: one,
+            weekdays: vec![jiff::civil::Weekday::Tuesday],
+            start: crate::courts::model::DayMinute::parse("18:00").unwrap(),
+            minutes: 60,
+            first_day: "2026-12-01".parse().unwrap(),
+            last_day: "2026-12-15".parse().unwrap(),
+            kind: Kind::Lesson,
+            booker_id: Some(member),
+            players: Vec::new(),
+            note: String::new(),
+            coach_id: Some(coach.clone()),
+        };
+        let plan =
+            crate::core::dry_run(&db.conn, &reception(), db.now, |ctx| plan_series(ctx, &spec, None)).unwrap().unwrap();
+        let problems: Vec<(String, String)> =
+            plan.iter().filter_map(|d| d.problem.as_ref().map(|p| (d.day.to_string(), p.code.clone()))).collect();
+        assert_eq!(problems, [("2026-12-08".to_owned(), "coach-busy".to_owned())]);
+        let series_id = id();
+        let skip = vec!["2026-12-08".parse().unwrap()];
+        db.applied(AnyCommand::CreateSeries(CreateSeries { series_id: series_id.clone(), spec, skip }));
+        let (from, to) = ("2026-12-01T00:00:00Z".parse().unwrap(), "2026-12-16T00:00:00Z".parse().unwrap());
+        let lessons = crate::bookings::store::of_coach(&db.conn, &coach, from, to).unwrap();
+        let days: Vec<String> = lessons
+            .iter()
+            .filter(|b| b.series_id.as_deref() == Some(series_id.as_str()))
+            .map(|b| b.starts_at.to_string()[..10].to_owned())
+            .collect();
+        assert_eq!(days, ["2026-12-01", "2026-12-15"]);
+    }
 }

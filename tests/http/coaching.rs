@@ -213,3 +213,31 @@ async fn the_coach_pay_report_pays_the_lessons_held() {
     let csv = t.get("/reports/coach-pay.csv?from=2026-11-30&to=2026-11-30").await;
     assert!(csv.body.contains("Anna Petrova,1,60,1,800\n"), "{}", csv.body);
 }
+
+/// "Repeat weekly" on a lesson carries its coach: every date of the series is a lesson with that
+/// coach, and the series' page names them.
+#[rocket::async_test]
+async fn a_weekly_series_of_lessons_keeps_its_coach() {
+    let t = TestApp::new().await;
+    let (c1, _, ivan, _) = club(&t).await;
+    let petrova = coach(&t, "petrova", "Anna Petrova", "#6a1b9a").await;
+    let form = format!("/series/new?court_id={c1}&kind=lesson&date=2026-12-01&start=18:00&coach_id={petrova}");
+    let page = t.get(&form).await;
+    assert!(page.has(&format!("name=\"coach_id\" value=\"{petrova}\"")), "{}", page.body);
+    let fields = [
+        ("court_id", c1.as_str()),
+        ("weekday", "2"),
+        ("start", "18:00"),
+        ("minutes", "60"),
+        ("first_day", "2026-12-01"),
+        ("last_day", "2026-12-15"),
+        ("booker_id", ivan.as_str()),
+        ("kind", "lesson"),
+        ("coach_id", petrova.as_str()),
+    ];
+    let made = t.submit(&form, "/series", &fields).await;
+    assert_eq!(made.status, Status::SeeOther, "{}", made.body);
+    let id: String = t.app.db.read(|c| Ok(c.query_row("SELECT id FROM series", [], |r| r.get(0))?)).await.unwrap();
+    assert_eq!(t.count("SELECT count(*) FROM bookings WHERE coach_id IS NOT NULL AND kind = 'lesson'").await, 3);
+    assert!(t.get(&format!("/series/{id}")).await.has("id=\"coach\">Anna Petrova"));
+}

@@ -171,6 +171,8 @@ pub(super) struct Prefill {
     /// The booking form's own field names, when its "Repeat weekly" sends what is filled in.
     pub(super) court_id: Option<String>,
     pub(super) kind: Option<String>,
+    /// A lesson's coach, when the booking form's "Repeat weekly" sends it.
+    pub(super) coach_id: Option<String>,
     pub(super) date: Option<String>,
     pub(super) start: Option<String>,
     pub(super) minutes: Option<String>,
@@ -194,6 +196,7 @@ impl Prefill {
             start: some(&f.start),
             minutes: some(&f.minutes),
             booker_id: some(&f.booker_id),
+            coach_id: some(&f.coach_id),
         }
     }
 

@@ -53,6 +53,9 @@ pub(super) struct SeriesForm {
     kind: String,
     #[field(default = String::new())]
     note: String,
+    /// A series of lessons' coach.
+    #[field(default = String::new())]
+    coach_id: String,
     /// Dates to leave out (without a preview, e.g. from the API's way of asking).
     #[field(default = Vec::new())]
     skip: Vec<String>,
@@ -143,6 +146,7 @@ async fn series_form(app: &App, ctx: PageCtx, prefill: Prefill) -> Result<Html, 
             .clone()
             .filter(|k| crate::bookings::model::Kind::parse(k).is_some())
             .unwrap_or_else(|| "play".into()),
+        coach_id: prefill.coach_id.clone().unwrap_or_default(),
         ..Default::default()
     };
     ok(&SeriesPage { ctx, form, courts, rules, plan: Vec::new(), errors: FieldErrors::default() })
@@ -185,6 +189,7 @@ async fn series_spec(
         booker_id,
         players: Vec::new(),
         note: f.note.clone(),
+        coach_id: Some(f.coach_id.trim().to_owned()).filter(|c| !c.is_empty() && kind == Kind::Lesson),
     }))
 }
 
@@ -299,6 +304,8 @@ struct SeriesShow {
     series: store::Series,
     court: String,
     booker: String,
+    /// A series of lessons' coach's name.
+    coach: Option<String>,
     bookings: Vec<(Booking, String)>,
     courts: Vec<Court>,
     rules: BookingRules,
@@ -347,11 +354,15 @@ impl SeriesShow {
 async fn series_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> Result<SeriesShow, AppError> {
     let tz: TimeZone = ctx.tz.clone();
     let lookup = id.clone();
-    let (series, court, booker, bookings, courts, rules) = app
+    let (series, (court, coach), booker, bookings, courts, rules) = app
         .db
         .read(move |c| {
             let Some(s) = store::series(c, &lookup)? else { return Ok(None) };
             let court = courts::court(c, &s.court_id)?.map(|c| c.draft.name).unwrap_or_default();
+            let coach = match &s.coach_id {
+                Some(id) => crate::coaching::store::coach(c, id)?.map(|k| k.draft.name),
+                None => None,
+            };
             let booker = match &s.booker_id {
                 Some(b) => members::member(c, b)?
                     .map(|m| format!("{} (№ {})", m.full_name, card_label(m.card_no)))
@@ -360,7 +371,7 @@ async fn series_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -
             };
             let mut stmt_bookings = store::series_all(c, &s.id)?;
             stmt_bookings.sort_by_key(|b| b.starts_at);
-            Ok(Some((s, court, booker, stmt_bookings, courts::courts(c)?, courts::rules(c)?)))
+            Ok(Some((s, (court, coach), booker, stmt_bookings, courts::courts(c)?, courts::rules(c)?)))
         })
         .await?
         .ok_or(AppError::NotFound)?;
@@ -377,7 +388,7 @@ async fn series_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -
             (b, label)
         })
         .collect();
-    Ok(SeriesShow { ctx, series, court, booker, bookings, courts, rules, command_id: fresh_id(), errors })
+    Ok(SeriesShow { ctx, series, court, booker, coach, bookings, courts, rules, command_id: fresh_id(), errors })
 }
 
 #[get("/series/<id>")]
@@ -504,6 +515,7 @@ pub(super) async fn series_copy(_r: Reception, ctx: PageCtx, app: &State<App>, i
         booker_id: s.booker_id.clone().unwrap_or_default(),
         kind: s.kind.as_str().to_owned(),
         note: s.note.clone(),
+        coach_id: s.coach_id.clone().unwrap_or_default(),
         skip: Vec::new(),
         day: Vec::new(),
     };
