@@ -20,6 +20,7 @@ use crate::courts::model::{CourtDraft, DayMinute, Surface};
 use crate::members::commands::CreateMember;
 use crate::members::model::MemberDraft;
 
+mod coaches;
 mod money;
 
 pub struct Options {
@@ -32,6 +33,7 @@ pub struct Options {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub courts: usize,
+    pub coaches: usize,
     pub members: usize,
     pub series: usize,
     /// Series the club's rules refused (said on the console, never dropped silently).
@@ -330,6 +332,8 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
         return Ok(summary);
     }
     price_list(app, russian)?;
+    let coaches = coaches::make(app, &mut rng, russian, coaches::how_many(courts.len()))?;
+    summary.coaches = coaches.len();
     let club = app.db.read_blocking(|c| Ok(crate::club::store::settings(c)?))?;
     let tz = club.and_then(|(_, s)| TimeZone::get(&s.time_zone).ok()).unwrap_or(TimeZone::UTC);
     let today = app.now().to_zoned_datetime(tz.clone()).date();
@@ -352,6 +356,9 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
             note: String::new(),
             coach_id: None,
         };
+        if spec.kind == Kind::Lesson && !coaches.is_empty() {
+            spec.coach_id = Some(coaches[rng.usize(..coaches.len())].clone());
+        }
         while spec.first_day <= last {
             spec.last_day = last.min(spec.first_day.checked_add(Span::new().days(SEASON_DAYS - 1))?);
             let skip = conflicting_dates(app, &spec)?;
