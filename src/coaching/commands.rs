@@ -204,4 +204,23 @@ mod tests {
             .collect();
         assert_eq!(days, ["2026-12-01", "2026-12-15"]);
     }
+
+    /// A desk that was offline booked the coach at a time the hub has given away meanwhile: the
+    /// hub refuses the desk's lesson, as it would a taken court.
+    #[test]
+    fn a_desks_lesson_for_a_coach_busy_on_the_hub_is_refused() {
+        let mut db = TestDb::new();
+        let (one, two) = (db.court("Court 1"), db.court("Court 2"));
+        let member = db.member("Anna", "");
+        let coach = coach(&mut db, "Boris");
+        lesson(&mut db, &one, &member, &coach, "18:00").expect("the hub's lesson");
+        let mut offline = booking(&two, &member, slot("2026-11-30", "18:00", 60));
+        offline.kind = Kind::Lesson;
+        offline.coach_id = Some(coach.clone());
+        let issued = db.now - jiff::SignedDuration::from_mins(30);
+        match db.run_from_desk("desk-1", issued, AnyCommand::CreateBooking(offline)) {
+            Outcome::Rejected(r) => assert_eq!(r.code, "coach-busy"),
+            Outcome::Applied { .. } => panic!("a coach in two places"),
+        }
+    }
 }

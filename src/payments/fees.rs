@@ -325,8 +325,8 @@ mod tests {
     }
 
     fn fees(db: &TestDb, member: &str) -> i64 {
-        let sql = "SELECT coalesce(sum(amount), 0) FROM ledger WHERE member_id = ?1 AND kind = 'fee'";
-        db.conn.query_row(sql, [member], |r| r.get(0)).unwrap()
+        let entries = crate::payments::store::entries(&db.conn, member).unwrap();
+        entries.iter().filter(|e| e.kind == "fee").map(|e| e.amount).sum()
     }
 
     fn cancel(booking: &str) -> AnyCommand {

@@ -247,20 +247,21 @@ async fn mine(s: Staff, ctx: PageCtx, app: &State<App>, from: Option<&str>) -> R
         .db
         .read(move |c| {
             let Some(coach) = super::store::coach(c, &me)? else { return Ok((None, Vec::new())) };
-            let mut days = Vec::new();
-            for n in 0..7 {
-                let day = from + n.days();
-                let Some((start, end)) = day_bounds(day, &tz) else { continue };
-                let mut lessons = Vec::new();
-                for b in
-                    crate::bookings::store::of_coach(c, &me, start, end)?.into_iter().filter(|b| b.starts_at >= start)
-                {
-                    let court = crate::courts::store::court(c, &b.court_id)?.map(|k| k.draft.name).unwrap_or_default();
-                    let players =
-                        crate::bookings::store::players(c, &b.id)?.into_iter().map(|(_, name)| name).collect();
+            let dates: Vec<Date> = from.series(1.day()).take(7).collect();
+            let (Some((start, _)), Some((_, end))) = (day_bounds(dates[0], &tz), day_bounds(dates[6], &tz)) else {
+                return Ok((Some(coach.draft.name), Vec::new()));
+            };
+            let courts = crate::courts::store::courts(c)?;
+            let mut days: Vec<(Date, Vec<Lesson>)> = dates.iter().map(|d| (*d, Vec::new())).collect();
+            for b in crate::bookings::store::of_coach(c, &me, start, end)?.into_iter().filter(|b| b.starts_at >= start)
+            {
+                let day = b.starts_at.to_zoned_datetime(tz.clone()).date();
+                let court =
+                    courts.iter().find(|k| k.id == b.court_id).map(|k| k.draft.name.clone()).unwrap_or_default();
+                let players = crate::bookings::store::players(c, &b.id)?.into_iter().map(|(_, name)| name).collect();
+                if let Some((_, lessons)) = days.iter_mut().find(|(d, _)| *d == day) {
                     lessons.push(Lesson { b, court, players });
                 }
-                days.push((day, lessons));
             }
             Ok((Some(coach.draft.name), days))
         })

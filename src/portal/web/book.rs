@@ -10,7 +10,7 @@ use rocket::{Either, State, get, post};
 
 use super::PortalCtx;
 use crate::app::App;
-use crate::bookings::availability::{self, CourtDay};
+use crate::bookings::availability::{self, CourtDay, FreeStart};
 use crate::bookings::commands::CreateBooking;
 use crate::bookings::model::{Kind, LocalSlot, MAX_EXTRA_PLAYERS, Player as Playing, Source, span};
 use crate::commands::AnyCommand;
@@ -67,6 +67,43 @@ pub(super) fn ruled_out(
         .any(|b| matches!(b, Breach::Court | Breach::Hours { .. } | Breach::TooLate { .. }))
 }
 
+/// What a player may book: their category's limits, the club's booking rules, and the days
+/// from today to the last they may book.
+pub(super) struct Window {
+    pub limits: Limits,
+    pub rules: crate::courts::model::BookingRules,
+    pub today: Date,
+    pub last: Date,
+}
+
+impl Window {
+    pub async fn of(app: &App, ctx: &PortalCtx, member: &str) -> Result<Window, AppError> {
+        let member = member.to_owned();
+        let (limits, rules) = app
+            .db
+            .read(move |c| Ok((crate::limits::store::limits_of_member(c, &member)?.0, crate::courts::store::rules(c)?)))
+            .await?;
+        let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
+        let ahead = limits.days_ahead.unwrap_or(DAYS_SHOWN - 1).min(DAYS_SHOWN - 1);
+        Ok(Window { limits, rules, today, last: today + i64::from(ahead).days() })
+    }
+
+    /// Every day of the window, first to last.
+    pub fn days(&self) -> impl Iterator<Item = Date> + '_ {
+        self.today.series(1.day()).take_while(|d| *d <= self.last)
+    }
+
+    /// `asked` if it parses and lies within the window, else today.
+    pub fn day(&self, asked: Option<&str>) -> Date {
+        asked.and_then(|d| d.parse::<Date>().ok()).filter(|d| *d >= self.today && *d <= self.last).unwrap_or(self.today)
+    }
+
+    /// Drops from `free` the starts on `court_id` the player may never book.
+    pub fn keep_bookable(&self, ctx: &PortalCtx, court_id: &str, day: Date, free: &mut Vec<FreeStart>) {
+        free.retain(|f| !ruled_out(&self.limits, ctx, court_id, day, f.start, self.rules.min_minutes));
+    }
+}
+
 #[get("/book?<date>")]
 pub(super) async fn day_page(
     p: Player,
@@ -77,21 +114,14 @@ pub(super) async fn day_page(
     if !ctx.settings.booking {
         return Err(AppError::NotFound);
     }
-    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
-    let (member, tz) = (p.0.member_id.clone(), ctx.tz.clone());
-    let (limits, rules) = app
-        .db
-        .read(move |c| Ok((crate::limits::store::limits_of_member(c, &member)?.0, crate::courts::store::rules(c)?)))
-        .await?;
-    let ahead = limits.days_ahead.unwrap_or(DAYS_SHOWN - 1).min(DAYS_SHOWN - 1);
-    let last = today + i64::from(ahead).days();
-    let day = date.and_then(|d| d.parse::<Date>().ok()).filter(|d| *d >= today && *d <= last).unwrap_or(today);
+    let window = Window::of(app, &ctx, &p.0.member_id).await?;
+    let day = window.day(date);
+    let tz = ctx.tz.clone();
     let mut courts = app.db.read(move |c| availability::of_day(c, &tz, day)).await?;
     for court in &mut courts {
-        let id = court.court_id.clone();
-        court.free.retain(|f| !ruled_out(&limits, &ctx, &id, day, f.start, rules.min_minutes));
+        window.keep_bookable(&ctx, &court.court_id, day, &mut court.free);
     }
-    let days = (0..=ahead).map(|n| today + i64::from(n).days()).map(|d| (d, ctx.date(d), d == day)).collect();
+    let days = window.days().map(|d| (d, ctx.date(d), d == day)).collect();
     render(Status::Ok, &DayPage { ctx, day, days, courts })
 }
 

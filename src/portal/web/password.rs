@@ -122,14 +122,15 @@ struct PasswordPage {
     errors: FieldErrors,
 }
 
-async fn has_password(app: &App, member: &str) -> Result<Option<String>, AppError> {
+/// Member `member`'s stored password hash, if they keep one.
+async fn stored_password(app: &App, member: &str) -> Result<Option<String>, AppError> {
     let member = member.to_owned();
     Ok(app.db.read(move |c| Ok(crate::portal::store::password_hash(c, &member)?)).await?)
 }
 
 #[get("/account/password")]
 pub(super) async fn page(p: Player, ctx: PortalCtx, app: &State<App>) -> Result<Option<Html>, AppError> {
-    let has_password = has_password(app, &p.0.member_id).await?.is_some();
+    let has_password = stored_password(app, &p.0.member_id).await?.is_some();
     if !ctx.settings.passwords && !has_password {
         return Ok(None);
     }
@@ -153,7 +154,7 @@ pub(super) struct PasswordForm {
 #[post("/account/password", data = "<form>")]
 pub(super) async fn save(p: Player, ctx: PortalCtx, app: &State<App>, ip: ClientIp, form: Csrf<PasswordForm>) -> Page {
     let Csrf(f, sub) = form;
-    let stored = has_password(app, &p.0.member_id).await?;
+    let stored = stored_password(app, &p.0.member_id).await?;
     let has = stored.is_some();
     if !ctx.settings.passwords && !has {
         return Err(AppError::NotFound);

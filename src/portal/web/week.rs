@@ -8,7 +8,7 @@ use rocket::http::Status;
 use rocket::{State, get};
 
 use super::PortalCtx;
-use super::book::{DAYS_SHOWN, ruled_out};
+use super::book::Window;
 use crate::app::App;
 use crate::bookings::availability::{self, FreeStart};
 use crate::error::AppError;
@@ -41,15 +41,8 @@ pub(super) async fn week(
     if !ctx.settings.booking {
         return Ok(None);
     }
-    let today = ctx.now.to_zoned_datetime(ctx.tz.clone()).date();
-    let member = p.0.member_id.clone();
-    let (limits, rules) = app
-        .db
-        .read(move |c| Ok((crate::limits::store::limits_of_member(c, &member)?.0, crate::courts::store::rules(c)?)))
-        .await?;
-    let ahead = limits.days_ahead.unwrap_or(DAYS_SHOWN - 1).min(DAYS_SHOWN - 1);
-    let last = today + i64::from(ahead).days();
-    let first = from.and_then(|d| d.parse::<Date>().ok()).filter(|d| *d >= today && *d <= last).unwrap_or(today);
+    let window = Window::of(app, &ctx, &p.0.member_id).await?;
+    let (today, last, first) = (window.today, window.last, window.day(from));
     let shown = u16::try_from((last - first).get_days() + 1).unwrap_or(1).min(WEEK);
     let tz = ctx.tz.clone();
     let days = app.db.read(move |c| availability::of_days(c, &tz, first, shown)).await?;
@@ -57,7 +50,7 @@ pub(super) async fn week(
     let mut out = Vec::new();
     for (day, courts) in days {
         let Some(mut found) = courts.into_iter().find(|k| k.court_id == court_id) else { continue };
-        found.free.retain(|f| !ruled_out(&limits, &ctx, &court_id, day, f.start, rules.min_minutes));
+        window.keep_bookable(&ctx, &court_id, day, &mut found.free);
         court.get_or_insert(found.name);
         out.push((day, ctx.date(day), found.free));
     }
