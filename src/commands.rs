@@ -11,6 +11,10 @@ use crate::coaching::commands::SaveCoach;
 use crate::core::{self, CommandError, Ctx};
 use crate::courts::commands::*;
 use crate::desk::commands::*;
+use crate::groups::commands::{
+    AddGroupSession, CancelGroupSession, CreateGroup, EnrolMember, LeaveGroup, MoveMember, UpdateGroup,
+};
+use crate::groups::journal::MarkGroupVisits;
 use crate::limits::commands::SetCategoryLimits;
 use crate::members::commands::*;
 use crate::passes::commands::*;
@@ -116,6 +120,14 @@ commands! {
     UpdateCategory => "update_category" (HubOnly),
     SetCategoryLimits => "set_category_limits" (HubOnly),
     SaveCoach => "save_coach" (HubOnly),
+    CreateGroup => "create_group" (HubOnly),
+    UpdateGroup => "update_group" (HubOnly),
+    EnrolMember => "enrol_member" (Claim),
+    LeaveGroup => "leave_group" (Claim),
+    MoveMember => "move_member" (Claim),
+    AddGroupSession => "add_group_session" (Claim),
+    CancelGroupSession => "cancel_group_session" (Claim),
+    MarkGroupVisits => "mark_group_visits" (Fact),
     ImportMembers => "import_members" (HubOnly),
     CreateBooking => "create_booking" (Claim),
     UpdateBooking => "update_booking" (Claim),

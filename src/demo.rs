@@ -355,6 +355,7 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
             players: Vec::new(),
             note: String::new(),
             coach_id: None,
+            group_id: None,
         };
         if spec.kind == Kind::Lesson && !coaches.is_empty() {
             spec.coach_id = Some(coaches[rng.usize(..coaches.len())].clone());

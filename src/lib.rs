@@ -22,6 +22,7 @@ pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod export;
+pub mod groups;
 pub mod home;
 pub mod i18n;
 pub mod jobs;

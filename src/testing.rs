@@ -157,6 +157,30 @@ impl TestDb {
         }
     }
 
+    /// A staff account made a coach (a lesson fee of 500 and pay of 800 an hour); its id.
+    pub fn coach(&mut self, name: &str) -> String {
+        let user_id = id();
+        self.applied(AnyCommand::CreateStaffUser(crate::auth::commands::CreateStaffUser {
+            user_id: user_id.clone(),
+            username: name.to_lowercase(),
+            display_name: name.into(),
+            role: Role::Coach,
+            locale: None,
+            password_hash: "not a real hash".into(),
+            must_change_password: false,
+        }));
+        let draft = crate::coaching::model::CoachDraft {
+            name: name.into(),
+            colour: "#2e7d32".into(),
+            lesson_fee: 500,
+            pay_per_hour: 800,
+            active: true,
+        };
+        let cmd = crate::coaching::commands::SaveCoach { coach_id: user_id.clone(), coach: draft };
+        self.applied(AnyCommand::SaveCoach(cmd));
+        user_id
+    }
+
     /// One price all day, every day, for every court.
     pub fn price_per_hour(&mut self, per_hour: i64) {
         let all_day = (DayMinute::parse("00:00").expect("a time"), DayMinute::MIDNIGHT_END);

@@ -351,6 +351,7 @@ pub async fn create_series(app: &State<App>, input: Write<Reception, SeriesInput
         players: players_of(input.players)?,
         note: input.note.unwrap_or_default(),
         coach_id: input.coach_id,
+        group_id: None,
     };
     // Which dates conflict is decided now; the command refuses if that changed meanwhile.
     let skip: Vec<Date> = if input.skip_conflicts {

@@ -68,6 +68,11 @@ fn active_booking(ctx: &Ctx<'_>, id: &str) -> Result<Booking, CommandError> {
     Ok(b)
 }
 
+/// A group's session is changed on the group's page, where its roster hears of it.
+fn not_a_group_session(b: &Booking) -> Result<(), Rejection> {
+    if b.group_id.is_some() { Err(Rejection::new("group-session-on-group-page")) } else { Ok(()) }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateBooking {
     pub booking_id: String,
@@ -128,6 +133,7 @@ impl CreateBooking {
             source: self.source,
             series_id: None,
             coach_id: self.coach_id.as_deref(),
+            group_id: None,
         };
         store::insert(ctx.tx, &new, ctx.now)?;
         store::set_players(ctx.tx, &self.booking_id, &self.players)?;
@@ -187,6 +193,7 @@ impl UpdateBooking {
     pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
         require(ctx.actor, Role::Reception)?;
         let b = active_booking(ctx, &self.booking_id)?;
+        not_a_group_session(&b)?;
         check_note(&self.note)?;
         check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
         let tz = club_tz(ctx)?;
@@ -230,6 +237,7 @@ impl CancelBooking {
             require(ctx.actor, Role::Reception)?;
         }
         let b = active_booking(ctx, &self.booking_id)?;
+        not_a_group_session(&b)?;
         if let Actor::Member { id, .. } = ctx.actor {
             crate::portal::player_rules::check_player_cancel(ctx, id, &b, self.money_back)?;
         }
@@ -304,6 +312,9 @@ pub struct SeriesSpec {
     /// A series of lessons' coach, for every date.
     #[serde(default)]
     pub coach_id: Option<String>,
+    /// A group's schedule: every date is a session of the group.
+    #[serde(default)]
+    pub group_id: Option<String>,
 }
 
 /// One date of a planned series and, if it cannot be booked, why.
@@ -424,6 +435,7 @@ fn write_occurrences(ctx: &Ctx<'_>, series_id: &str, spec: &SeriesSpec, skip: &[
             source: Source::Desk,
             series_id: Some(series_id),
             coach_id: spec.coach_id.as_deref(),
+            group_id: spec.group_id.as_deref(),
         };
         store::insert(ctx.tx, &new, ctx.now)?;
         store::set_players(ctx.tx, &id, &spec.players)?;
@@ -450,7 +462,16 @@ fn series_row(id: &str, spec: &SeriesSpec) -> Series {
         booker_id: spec.booker_id.clone(),
         note: spec.note.trim().to_owned(),
         coach_id: spec.coach_id.clone(),
+        group_id: spec.group_id.clone(),
     }
+}
+
+/// Writes series `id` and its bookings, but on `skip` dates (for `CreateSeries` and a group's
+/// schedule, which check who may and what else the spec must be first).
+pub fn add_series(ctx: &Ctx<'_>, id: &str, spec: &SeriesSpec, skip: &[Date]) -> Result<(), CommandError> {
+    store::insert_series(ctx.tx, &series_row(id, spec), ctx.now)?;
+    write_occurrences(ctx, id, spec, skip)?;
+    Ok(())
 }
 
 /// Creates a series and its bookings; dates in `skip` (conflicts staff chose to leave out) are
@@ -469,9 +490,7 @@ impl CreateSeries {
         check_note(&self.spec.note)?;
         check_people(ctx, self.spec.kind, self.spec.booker_id.as_deref(), &self.spec.players)?;
         court_exists(ctx, &self.spec.court_id)?;
-        store::insert_series(ctx.tx, &series_row(&self.series_id, &self.spec), ctx.now)?;
-        write_occurrences(ctx, &self.series_id, &self.spec, &self.skip)?;
-        Ok(())
+        add_series(ctx, &self.series_id, &self.spec, &self.skip)
     }
 
     pub fn summary(&self) -> String {
@@ -535,6 +554,7 @@ impl EditSeries {
                 .collect(),
             note: old.note.clone(),
             coach_id: old.coach_id.clone(),
+            group_id: old.group_id.clone(),
         };
         // Dates that were already released (cancelled occurrences) stay released.
         let all_days = series_dates(&spec.weekdays, spec.first_day, spec.last_day);
@@ -631,6 +651,7 @@ mod tests {
             players: Vec::new(),
             note: String::new(),
             coach_id: None,
+            group_id: None,
         };
         let before = crate::core::head_txn_seq(&db.conn).unwrap();
         let plan =

@@ -282,6 +282,7 @@ mod tests {
             pass_id: None,
             updated_at: at(start),
             coach_id: None,
+            group_id: None,
         };
         (b, Vec::new())
     }

@@ -33,6 +33,8 @@ pub struct Booking {
     pub updated_at: Timestamp,
     /// A lesson's coach (their staff account).
     pub coach_id: Option<String>,
+    /// The group this booking is a session of.
+    pub group_id: Option<String>,
 }
 
 fn ts(ms: i64) -> Timestamp {
@@ -41,7 +43,7 @@ fn ts(ms: i64) -> Timestamp {
 
 const COLS: &str = "b.id, b.court_id, b.starts_at, b.ends_at, b.kind, b.status, b.booker_id, m.full_name, b.note, \
      b.source, b.series_id, b.cancelled_at, b.cancel_reason, b.created_at, b.price, b.price_note, b.pass_id, b.updated_at, \
-     b.coach_id";
+     b.coach_id, b.group_id";
 const FROM: &str = "FROM bookings b LEFT JOIN members m ON m.id = b.booker_id";
 
 /// How many columns `COLS` names: a query that selects more after them reads those from here on.
@@ -80,6 +82,7 @@ fn row_to_booking(r: &Row<'_>) -> rusqlite::Result<Booking> {
         pass_id: r.get(16)?,
         updated_at: ts(r.get(17)?),
         coach_id: r.get(18)?,
+        group_id: r.get(19)?,
     })
 }
 
@@ -216,13 +219,15 @@ pub struct NewBooking<'a> {
     pub source: Source,
     pub series_id: Option<&'a str>,
     pub coach_id: Option<&'a str>,
+    pub group_id: Option<&'a str>,
 }
 
 pub fn insert(conn: &Connection, b: &NewBooking<'_>, now: Timestamp) -> rusqlite::Result<()> {
     crate::db::exec(
         conn,
         "INSERT INTO bookings (id, court_id, starts_at, ends_at, kind, status, booker_id, note, source, series_id, \
-         coach_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'booked', ?6, ?7, ?8, ?9, ?11, ?10, ?10)",
+         coach_id, group_id, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, 'booked', ?6, ?7, ?8, ?9, ?11, ?12, ?10, ?10)",
         params![
             b.id,
             b.court_id,
@@ -234,7 +239,8 @@ pub fn insert(conn: &Connection, b: &NewBooking<'_>, now: Timestamp) -> rusqlite
             b.source.as_str(),
             b.series_id,
             now.as_millisecond(),
-            b.coach_id
+            b.coach_id,
+            b.group_id
         ],
     )?;
     Ok(())
@@ -434,12 +440,14 @@ pub struct Series {
     pub booker_id: Option<String>,
     pub note: String,
     pub coach_id: Option<String>,
+    /// The group whose schedule this series is.
+    pub group_id: Option<String>,
 }
 
 pub fn series(conn: &Connection, id: &str) -> rusqlite::Result<Option<Series>> {
     conn.query_row(
-        "SELECT id, court_id, weekdays, start_min, minutes, first_day, last_day, kind, booker_id, note, coach_id \
-         FROM series WHERE id = ?1",
+        "SELECT id, court_id, weekdays, start_min, minutes, first_day, last_day, kind, booker_id, note, coach_id, \
+         group_id FROM series WHERE id = ?1",
         [id],
         |r| {
             let weekdays: String = r.get(2)?;
@@ -458,6 +466,7 @@ pub fn series(conn: &Connection, id: &str) -> rusqlite::Result<Option<Series>> {
                 booker_id: r.get(8)?,
                 note: r.get(9)?,
                 coach_id: r.get(10)?,
+                group_id: r.get(11)?,
             })
         },
     )
@@ -468,7 +477,7 @@ pub fn insert_series(conn: &Connection, s: &Series, now: Timestamp) -> rusqlite:
     crate::db::exec(
         conn,
         "INSERT INTO series (id, court_id, weekdays, start_min, minutes, first_day, last_day, kind, booker_id, note, \
-         coach_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?11, ?11)",
+         coach_id, group_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?11, ?11)",
         params![
             s.id,
             s.court_id,
@@ -481,7 +490,8 @@ pub fn insert_series(conn: &Connection, s: &Series, now: Timestamp) -> rusqlite:
             s.booker_id,
             s.note,
             now.as_millisecond(),
-            s.coach_id
+            s.coach_id,
+            s.group_id
         ],
     )?;
     Ok(())
@@ -551,6 +561,45 @@ pub fn of_coach(conn: &Connection, coach_id: &str, from: Timestamp, to: Timestam
     ))?
     .query_map(params![coach_id, from.as_millisecond(), to.as_millisecond()], row_to_booking)?
     .collect()
+}
+
+/// Group `group_id`'s sessions (cancelled ones too) starting in [from, to), earliest first.
+pub fn of_group(conn: &Connection, group_id: &str, from: Timestamp, to: Timestamp) -> rusqlite::Result<Vec<Booking>> {
+    conn.prepare_cached(&format!(
+        "SELECT {COLS} {FROM} WHERE b.group_id = ?1 AND b.starts_at >= ?2 AND b.starts_at < ?3 ORDER BY b.starts_at"
+    ))?
+    .query_map(params![group_id, from.as_millisecond(), to.as_millisecond()], row_to_booking)?
+    .collect()
+}
+
+/// The series that are group `group_id`'s schedule (one, or more once its time was changed from
+/// some date on), the latest first.
+pub fn group_series(conn: &Connection, group_id: &str) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached("SELECT id FROM series WHERE group_id = ?1 ORDER BY first_day DESC")?
+        .query_map([group_id], |r| r.get(0))?
+        .collect()
+}
+
+/// Gives group `group_id`'s live sessions from `from` on, and its series, coach `coach_id`.
+pub fn set_group_coach(
+    conn: &Connection,
+    group_id: &str,
+    coach_id: &str,
+    from: Timestamp,
+    now: Timestamp,
+) -> rusqlite::Result<()> {
+    crate::db::exec(
+        conn,
+        "UPDATE bookings SET coach_id = ?2, updated_at = ?4 WHERE group_id = ?1 AND starts_at >= ?3 \
+         AND status <> 'cancelled' AND coach_id IS NOT ?2",
+        params![group_id, coach_id, from.as_millisecond(), now.as_millisecond()],
+    )?;
+    crate::db::exec(
+        conn,
+        "UPDATE series SET coach_id = ?2, updated_at = ?3 WHERE group_id = ?1 AND coach_id IS NOT ?2",
+        params![group_id, coach_id, now.as_millisecond()],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -64,33 +64,9 @@ pub fn check_lesson(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::commands::CreateStaffUser;
     use crate::commands::AnyCommand;
     use crate::core::Outcome;
     use crate::testing::{TestDb, booking, id, reception, slot};
-
-    /// A staff account made a coach with a fee of 500 an hour; its id.
-    fn coach(db: &mut TestDb, name: &str) -> String {
-        let user_id = id();
-        db.applied(AnyCommand::CreateStaffUser(CreateStaffUser {
-            user_id: user_id.clone(),
-            username: name.to_lowercase(),
-            display_name: name.into(),
-            role: Role::Coach,
-            locale: None,
-            password_hash: "not a real hash".into(),
-            must_change_password: false,
-        }));
-        let draft = CoachDraft {
-            name: name.into(),
-            colour: "#2e7d32".into(),
-            lesson_fee: 500,
-            pay_per_hour: 800,
-            active: true,
-        };
-        db.applied(AnyCommand::SaveCoach(SaveCoach { coach_id: user_id.clone(), coach: draft }));
-        user_id
-    }
 
     fn lesson(db: &mut TestDb, court: &str, member: &str, coach: &str, start: &str) -> Result<String, String> {
         let mut b = booking(court, member, slot("2026-11-30", start, 60));
@@ -106,7 +82,7 @@ mod tests {
     #[test]
     fn only_a_manager_makes_a_staff_account_a_coach() {
         let mut db = TestDb::new();
-        let anna = coach(&mut db, "Anna");
+        let anna = db.coach("Anna");
         let draft = CoachDraft {
             name: "Anna P".into(),
             colour: "#123456".into(),
@@ -130,7 +106,7 @@ mod tests {
         db.price_per_hour(1000);
         let (one, two) = (db.court("Court 1"), db.court("Court 2"));
         let member = db.member("Anna", "");
-        let coach = coach(&mut db, "Boris");
+        let coach = db.coach("Boris");
         let first = lesson(&mut db, &one, &member, &coach, "18:00").expect("a lesson");
         assert_eq!(lesson(&mut db, &two, &member, &coach, "18:30"), Err("coach-busy".into()));
         assert!(lesson(&mut db, &two, &member, &coach, "19:00").is_ok(), "back to back is fine");
@@ -154,7 +130,7 @@ mod tests {
         let mut db = TestDb::new();
         let court = db.court("Court 1");
         let member = db.member("Anna", "");
-        let coach = coach(&mut db, "Vera");
+        let coach = db.coach("Vera");
         let off =
             CoachDraft { name: "Vera".into(), colour: "#2e7d32".into(), lesson_fee: 0, pay_per_hour: 0, active: false };
         db.applied(AnyCommand::SaveCoach(SaveCoach { coach_id: coach.clone(), coach: off }));
@@ -169,7 +145,7 @@ mod tests {
         let mut db = TestDb::new();
         let (one, two) = (db.court("Court 1"), db.court("Court 2"));
         let member = db.member("Anna", "");
-        let coach = coach(&mut db, "Boris");
+        let coach = db.coach("Boris");
         let mut busy = booking(&two, &member, slot("2026-12-08", "18:00", 60));
         busy.kind = Kind::Lesson;
         busy.coach_id = Some(coach.clone());
@@ -186,6 +162,7 @@ mod tests {
             players: Vec::new(),
             note: String::new(),
             coach_id: Some(coach.clone()),
+            group_id: None,
         };
         let plan =
             crate::core::dry_run(&db.conn, &reception(), db.now, |ctx| plan_series(ctx, &spec, None)).unwrap().unwrap();
@@ -212,7 +189,7 @@ mod tests {
         let mut db = TestDb::new();
         let (one, two) = (db.court("Court 1"), db.court("Court 2"));
         let member = db.member("Anna", "");
-        let coach = coach(&mut db, "Boris");
+        let coach = db.coach("Boris");
         lesson(&mut db, &one, &member, &coach, "18:00").expect("the hub's lesson");
         let mut offline = booking(&two, &member, slot("2026-11-30", "18:00", 60));
         offline.kind = Kind::Lesson;

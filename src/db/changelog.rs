@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 pub const REPLICATED_TABLES: &[&str] = &[
     "staff_users",
     "coaches",
+    "training_groups",
     "club_settings",
     "courts",
     "opening_hours",
@@ -20,6 +21,8 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "series",
     "bookings",
     "booking_players",
+    "group_members",
+    "group_visits",
     "price_rules",
     "money_policy",
     "shifts",

@@ -35,6 +35,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0023_widget", include_str!("../../migrations/0023_widget.sql")),
     ("0024_portal_more", include_str!("../../migrations/0024_portal_more.sql")),
     ("0025_coaches", include_str!("../../migrations/0025_coaches.sql")),
+    ("0026_groups", include_str!("../../migrations/0026_groups.sql")),
 ];
 
 pub fn latest() -> i64 {

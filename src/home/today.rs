@@ -93,6 +93,7 @@ mod tests {
             pass_id: None,
             updated_at: Timestamp::UNIX_EPOCH,
             coach_id: None,
+            group_id: None,
         }
     }
 

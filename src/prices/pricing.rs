@@ -36,8 +36,6 @@ pub fn quote_for(
     Ok(Some(quote(&store::price_rules(conn)?, &policy.extras(), &input)))
 }
 
-/// Sets booking `id`'s price from the price list, unless a manager set it by hand. Blocks cost
-/// nothing.
 /// What a lesson's coach adds to court rent for `minutes` (nothing for other bookings).
 pub fn lesson_fee(conn: &Conn, kind: Kind, coach_id: Option<&str>, minutes: u16) -> Result<i64, SqlError> {
     let Some(coach) = coach_id.filter(|_| kind == Kind::Lesson) else { return Ok(0) };
@@ -45,12 +43,14 @@ pub fn lesson_fee(conn: &Conn, kind: Kind, coach_id: Option<&str>, minutes: u16)
     Ok(crate::coaching::model::by_the_hour(fee, i64::from(minutes)))
 }
 
+/// Sets booking `id`'s price from the price list, unless a manager set it by hand. Blocks cost
+/// nothing, nor does a group's session: its members pay by the group's price model.
 pub fn reprice(conn: &Conn, id: &str, tz: &TimeZone) -> Result<(), SqlError> {
     let Some(b) = bookings::booking(conn, id)? else { return Ok(()) };
     if !b.price_note.is_empty() {
         return Ok(());
     }
-    let price = if b.kind == Kind::Block {
+    let price = if b.kind == Kind::Block || b.group_id.is_some() {
         0
     } else {
         let players: Vec<Player> = bookings::players(conn, id)?.into_iter().map(|(p, _)| p).collect();

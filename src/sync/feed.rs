@@ -51,7 +51,7 @@ pub enum Since {
 
 struct Tail {
     /// Transaction number and its tables (bit i: `REPLICATED_TABLES[i]`), oldest first.
-    txns: VecDeque<(i64, u32)>,
+    txns: VecDeque<(i64, u64)>,
     /// The first transaction the tail can speak for.
     first: i64,
 }
@@ -156,7 +156,10 @@ impl Feed {
     }
 }
 
-fn table_bit(table: &str) -> Option<u32> {
+/// A bit per table: the mask below holds them all.
+const _: () = assert!(REPLICATED_TABLES.len() <= 64);
+
+fn table_bit(table: &str) -> Option<u64> {
     REPLICATED_TABLES.iter().position(|t| *t == table).map(|i| 1 << i)
 }
 

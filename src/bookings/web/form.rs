@@ -293,35 +293,6 @@ async fn free_until(
     }))
 }
 
-/// The booker of a booking or series form: the member picked from the suggestions, else one
-/// found by what was typed (a card number, or a name or phone that finds exactly one member).
-/// A typed booker that finds none or several is a mistake on the booker field.
-pub(super) async fn booker_of(
-    app: &App,
-    ctx: &PageCtx,
-    picked: &str,
-    typed: &str,
-    errors: &mut FieldErrors,
-) -> anyhow::Result<Option<String>> {
-    let (picked, typed) = (picked.trim(), typed.trim().to_owned());
-    if !picked.is_empty() {
-        return Ok(Some(picked.to_owned()));
-    }
-    if typed.is_empty() {
-        return Ok(None);
-    }
-    let index = app.member_index.clone();
-    let region = app.club().await?.phone_region;
-    let found = app.db.read(move |c| Ok(index.search(c, &typed, &region, false, 2)?)).await?;
-    let code = match found.as_slice() {
-        [one] => return Ok(Some(one.id.clone())),
-        [] => "booker-unknown",
-        _ => "booker-ambiguous",
-    };
-    errors.add(ctx.locale, "booker", code);
-    Ok(None)
-}
-
 pub(super) struct Parsed {
     pub(super) court_id: String,
     pub(super) slot: LocalSlot,
@@ -346,7 +317,7 @@ pub(super) async fn parse_form(
     let minutes =
         f.minutes.trim().parse::<u16>().map_err(|_| errors.add(ctx.locale, "minutes", "slot-length-misaligned")).ok();
     let kind = Kind::parse(&f.kind).unwrap_or(Kind::Play);
-    let booker_id = booker_of(app, ctx, &f.booker_id, &f.booker, errors).await?;
+    let booker_id = crate::members::web::pick_member(app, ctx, &f.booker_id, &f.booker, "booker", errors).await?;
     let mut players = Vec::new();
     for i in 0..3 {
         let id = f.player_id.get(i).map(|s| s.trim()).unwrap_or_default();

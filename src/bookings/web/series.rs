@@ -8,7 +8,7 @@ use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
 use rocket::{Either, State, get, post};
 
-use super::form::{BookingForm, Prefill, booker_of, court_choices, form_data, length_options, start_options};
+use super::form::{BookingForm, Prefill, court_choices, form_data, length_options, start_options};
 use super::{parse_day, status_label};
 use crate::app::App;
 use crate::bookings::commands::{CreateSeries, EditSeries, EndSeries, SeriesSpec};
@@ -171,7 +171,7 @@ async fn series_spec(
         errors.add(ctx.locale, "weekdays", "series-no-weekdays");
     }
     let kind = Kind::parse(&f.kind).unwrap_or(Kind::Play);
-    let booker_id = booker_of(app, ctx, &f.booker_id, &f.booker, errors).await?;
+    let booker_id = crate::members::web::pick_member(app, ctx, &f.booker_id, &f.booker, "booker", errors).await?;
     let (Some(first_day), Some(last_day), Some(start), Some(minutes)) = (first, last, start, minutes) else {
         return Ok(None);
     };
@@ -190,6 +190,7 @@ async fn series_spec(
         players: Vec::new(),
         note: f.note.clone(),
         coach_id: Some(f.coach_id.trim().to_owned()).filter(|c| !c.is_empty() && kind == Kind::Lesson),
+        group_id: None,
     }))
 }
 

@@ -5,7 +5,6 @@ use rocket::form::FromForm;
 use rocket::{State, post};
 
 use super::booking::{on_booking, show_page};
-use super::form::booker_of;
 use crate::app::App;
 use crate::bookings::model::LocalSlot;
 use crate::commands::AnyCommand;
@@ -30,7 +29,9 @@ pub(super) async fn join(r: Reception, ctx: PageCtx, app: &State<App>, id: Strin
     let lookup = id.clone();
     let b = app.db.read(move |c| Ok(crate::bookings::store::booking(c, &lookup)?)).await?.ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
-    let Some(member_id) = booker_of(app, &ctx, &f.member_id, &f.member, &mut errors).await? else {
+    let Some(member_id) =
+        crate::members::web::pick_member(app, &ctx, &f.member_id, &f.member, "booker", &mut errors).await?
+    else {
         if errors.is_empty() {
             errors.add(ctx.locale, "booker", "booker-required");
         }

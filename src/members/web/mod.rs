@@ -13,6 +13,36 @@ use rocket::{Route, routes};
 use super::model::{card_label, display_phone};
 use super::store::Member;
 
+/// The member of a form's member picker (`field`): the one picked from the suggestions, else
+/// the one found by what was typed (a card number, or a name or phone that finds exactly one
+/// member). Typed text that finds none or several is a mistake on `field`.
+pub async fn pick_member(
+    app: &crate::app::App,
+    ctx: &crate::web::page::PageCtx,
+    picked: &str,
+    typed: &str,
+    field: &str,
+    errors: &mut crate::web::forms::FieldErrors,
+) -> anyhow::Result<Option<String>> {
+    let (picked, typed) = (picked.trim(), typed.trim().to_owned());
+    if !picked.is_empty() {
+        return Ok(Some(picked.to_owned()));
+    }
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    let index = app.member_index.clone();
+    let region = app.club().await?.phone_region;
+    let found = app.db.read(move |c| Ok(index.search(c, &typed, &region, false, 2)?)).await?;
+    let code = match found.as_slice() {
+        [one] => return Ok(Some(one.id.clone())),
+        [] => "booker-unknown",
+        _ => "booker-ambiguous",
+    };
+    errors.add(ctx.locale, field, code);
+    Ok(None)
+}
+
 pub const SEARCH_LIMIT: usize = 30;
 
 /// A member as lists show them.
