@@ -217,7 +217,7 @@ fn core(g: &mut SchemaGenerator) -> Value {
                     "currency": { "type": "string" },
                     "entries": { "type": "array", "items": { "type": "object", "properties": {
                         "id": { "type": "string" }, "at": { "type": "string", "format": "date-time" },
-                        "kind": { "type": "string", "enum": ["payment", "charge", "refund", "payout", "adjustment", "fee", "waiver", "merged", "pass_sale", "pass_use", "pass_return"] },
+                        "kind": { "type": "string", "enum": ["payment", "charge", "refund", "payout", "adjustment", "fee", "waiver", "merged", "pass_sale", "pass_use", "pass_return", "group_fee", "group_fee_back"] },
                         "amount": { "type": "integer" }, "booking_id": { "type": ["string", "null"] }, "payment_id": { "type": ["string", "null"] }, "reason": { "type": "string" } } } } } },
                 "Quote": { "type": "object", "properties": {
                     "amount": { "type": "integer", "description": "minor units" }, "currency": { "type": "string" },

@@ -119,6 +119,8 @@ pub struct GridInput<'a> {
     pub waiting: &'a [(String, jiff::Timestamp, jiff::Timestamp)],
     /// Coaches by id: (name, colour).
     pub coaches: &'a std::collections::HashMap<String, (String, String)>,
+    /// Groups' names by id: a group's session is titled by its group.
+    pub groups: &'a std::collections::HashMap<String, String>,
 }
 
 pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> DayGrid {
@@ -165,7 +167,8 @@ pub fn build(input: &GridInput<'_>, label_for: impl Fn(&Court) -> String) -> Day
         for r in row..(row + span).min(rows + 1) {
             covered[(r - 1) * courts.len() + column] = true;
         }
-        let title = b.booker_name.clone().unwrap_or_default();
+        let group = b.group_id.as_ref().and_then(|g| input.groups.get(g));
+        let title = b.booker_name.clone().or_else(|| group.cloned()).unwrap_or_default();
         let time = format!("{}–{}", s.start, DayMinute::new(end_min).unwrap_or(DayMinute::MIDNIGHT_END));
         blocks.push(Block {
             id: b.id.clone(),
@@ -301,6 +304,7 @@ mod tests {
             tentative: &Default::default(),
             waiting: &[],
             coaches: &Default::default(),
+            groups: &Default::default(),
         };
         build(&input, |_| String::new())
     }

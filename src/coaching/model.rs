@@ -68,6 +68,8 @@ pub struct LessonRow {
     pub minutes: i64,
     /// Over by the report's time (a lesson still to come is not paid yet).
     pub over: bool,
+    /// A group's session: how many came (a group session is held once it is over).
+    pub group_came: Option<i64>,
 }
 
 /// One coach's line of the pay report.
@@ -80,6 +82,9 @@ pub struct PayLine {
     pub minutes: i64,
     /// Lessons the player did not come to: not paid.
     pub no_shows: i64,
+    /// Group sessions held, and how many came to them in all.
+    pub sessions: i64,
+    pub attendees: i64,
     pub pay: i64,
 }
 
@@ -94,13 +99,15 @@ pub fn pay_lines(coaches: &[(String, String, i64)], lessons: &[LessonRow]) -> Ve
                 .clone()
                 .filter(|l| l.status == Status::CheckedIn || (l.status == Status::Booked && l.over))
                 .collect();
-            let minutes = held.iter().map(|l| l.minutes).sum();
+            let sessions: Vec<&&LessonRow> = held.iter().filter(|l| l.group_came.is_some()).collect();
             PayLine {
                 coach_id: id.clone(),
                 name: name.clone(),
-                held: held.len() as i64,
-                minutes,
+                held: (held.len() - sessions.len()) as i64,
+                minutes: held.iter().map(|l| l.minutes).sum(),
                 no_shows: mine.filter(|l| l.status == Status::NoShow).count() as i64,
+                sessions: sessions.len() as i64,
+                attendees: sessions.iter().filter_map(|l| l.group_came).sum(),
                 pay: held.iter().map(|l| by_the_hour(*per_hour, l.minutes)).sum(),
             }
         })
@@ -142,13 +149,23 @@ mod tests {
         assert_eq!(by_the_hour(0, 120), 0);
     }
 
-    /// Paid: lessons the player came to, and those over that nobody marked; not no-shows, not
-    /// lessons still to come, not another coach's.
+    /// Paid: lessons the player came to, and those over that nobody marked, and group sessions
+    /// held; not no-shows, not lessons or sessions still to come, not another coach's.
     #[test]
     fn a_coach_is_paid_for_the_lessons_held() {
         use crate::bookings::model::Status;
-        let row = |coach: &str, status, minutes, over| LessonRow { coach_id: coach.into(), status, minutes, over };
+        let row = |coach: &str, status, minutes, over| LessonRow {
+            coach_id: coach.into(),
+            status,
+            minutes,
+            over,
+            group_came: None,
+        };
+        let session = |came| LessonRow { group_came: Some(came), ..row("anna", Status::Booked, 60, true) };
         let lessons = [
+            session(5),
+            session(3),
+            LessonRow { over: false, ..session(0) },
             row("anna", Status::CheckedIn, 60, true),
             row("anna", Status::Booked, 90, true),
             row("anna", Status::NoShow, 60, true),
@@ -159,7 +176,16 @@ mod tests {
         let lines = pay_lines(&coaches, &lessons);
         assert_eq!(
             lines[0],
-            PayLine { coach_id: "anna".into(), name: "Anna".into(), held: 2, minutes: 150, no_shows: 1, pay: 200_000 }
+            PayLine {
+                coach_id: "anna".into(),
+                name: "Anna".into(),
+                held: 2,
+                minutes: 270,
+                no_shows: 1,
+                sessions: 2,
+                attendees: 8,
+                pay: 360_000
+            }
         );
         assert_eq!((lines[1].held, lines[1].pay), (0, 0), "a coach without lessons is listed with nothing");
     }

@@ -75,8 +75,8 @@ pub fn busy(
     .optional()
 }
 
-/// Lessons with a coach starting in [from, to), not cancelled, as the pay report counts them
-/// (`over` by `now`).
+/// Lessons and group sessions with a coach starting in [from, to), not cancelled, as the pay
+/// report counts them (`over` by `now`).
 pub fn lessons_between(
     conn: &Connection,
     from: Timestamp,
@@ -84,9 +84,11 @@ pub fn lessons_between(
     now: Timestamp,
 ) -> rusqlite::Result<Vec<LessonRow>> {
     conn.prepare_cached(
-        "SELECT coach_id, status, (ends_at - starts_at) / 60000, ends_at <= ?3 FROM bookings \
-         WHERE coach_id IS NOT NULL AND kind = 'lesson' AND status <> 'cancelled' \
-         AND starts_at >= ?1 AND starts_at < ?2",
+        "SELECT b.coach_id, b.status, (b.ends_at - b.starts_at) / 60000, b.ends_at <= ?3, \
+         CASE WHEN b.group_id IS NOT NULL THEN (SELECT count(*) FROM group_visits v \
+         WHERE v.booking_id = b.id AND v.status IN ('present', 'trial')) END FROM bookings b \
+         WHERE b.coach_id IS NOT NULL AND b.kind = 'lesson' AND b.status <> 'cancelled' \
+         AND b.starts_at >= ?1 AND b.starts_at < ?2",
     )?
     .query_map(params![from.as_millisecond(), to.as_millisecond(), now.as_millisecond()], |r| {
         let status: String = r.get(1)?;
@@ -95,6 +97,7 @@ pub fn lessons_between(
             status: Status::parse(&status).unwrap_or(Status::Booked),
             minutes: r.get(2)?,
             over: r.get(3)?,
+            group_came: r.get(4)?,
         })
     })?
     .collect()

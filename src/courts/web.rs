@@ -517,3 +517,31 @@ async fn remove_closure(m: Manager, ctx: PageCtx, app: &State<App>, id: String, 
 pub fn routes() -> Vec<Route> {
     routes![list, new_page, create, edit_page, update, schedule, set_hours, set_rules, add_closure, remove_closure]
 }
+
+// ---- what booking forms offer (bookings, series, groups) ----
+
+/// Start times a form offers: every slot step of the day, `chosen` marked.
+pub fn start_options(rules: &BookingRules, chosen: &str) -> Vec<(String, bool)> {
+    let step = rules.slot_minutes;
+    (0..1440 / step)
+        .filter_map(|i| DayMinute::new(i * step))
+        .map(|m| (m.to_string(), m.to_string() == chosen))
+        .collect()
+}
+
+/// Lengths a form offers: from the club's shortest to longest booking, `chosen` marked.
+pub fn length_options(ctx: &PageCtx, rules: &BookingRules, chosen: &str) -> Vec<(u16, String, bool)> {
+    (rules.min_minutes..=rules.max_minutes)
+        .step_by(usize::from(rules.slot_minutes))
+        .map(|m| (m, ctx.duration(m), chosen == m.to_string()))
+        .collect()
+}
+
+/// Courts a form offers: the active ones, plus the chosen one if it is no longer in use.
+pub fn court_choices<'a>(courts: &'a [Court], chosen: &str) -> Vec<(&'a str, &'a str, bool)> {
+    courts
+        .iter()
+        .filter(|c| c.draft.active || c.id == chosen)
+        .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == chosen))
+        .collect()
+}

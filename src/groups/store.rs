@@ -62,6 +62,13 @@ pub fn group(conn: &Connection, id: &str) -> rusqlite::Result<Option<Group>> {
     conn.prepare_cached(&format!("SELECT {COLS} {FROM} WHERE g.id = ?1"))?.query_row([id], row_to_group).optional()
 }
 
+/// Every group's (id, name).
+pub fn names(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    conn.prepare_cached("SELECT id, name FROM training_groups")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+}
+
 pub fn put_group(conn: &Connection, id: &str, d: &GroupDraft, now: Timestamp) -> rusqlite::Result<()> {
     crate::db::exec(
         conn,

@@ -44,6 +44,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/", crate::auth::web::routes())
         .mount("/staff", crate::staff::web::routes())
         .mount("/", crate::coaching::web::routes())
+        .mount("/", crate::groups::web::routes())
         .mount("/settings", crate::club::web::routes())
         .mount("/settings", crate::portal::web::staff_routes())
         .mount("/p", crate::portal::web::routes())

@@ -9,7 +9,7 @@ use crate::bookings::club;
 use crate::support::{OWNER_PASSWORD, Page, TestApp};
 
 /// A coach's profile for a new staff account `username`; the account's id.
-async fn coach(t: &TestApp, username: &str, name: &str, colour: &str) -> String {
+pub async fn coach(t: &TestApp, username: &str, name: &str, colour: &str) -> String {
     let staff = t.add_staff(username, "coach", "a-long-password-1").await;
     let id = staff.trim_start_matches("/staff/").to_owned();
     let fields = [
@@ -209,9 +209,9 @@ async fn the_coach_pay_report_pays_the_lessons_held() {
     let report = t.get("/reports/coach-pay?from=2026-11-30&to=2026-11-30").await;
     assert!(report.has("Anna Petrova"), "{}", report.body);
     // 10:00 held (over, unmarked) at 800 an hour; 12:00 a no-show; 20:00 still to come.
-    assert!(report.has("<td class=\"num\">1</td><td class=\"num\">1 hour</td><td class=\"num\">1</td><td class=\"num\">₽800.00</td>"), "{}", report.body);
+    assert!(report.has("<td class=\"num\">1</td><td class=\"num\">1 hour</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">₽800.00</td>"), "{}", report.body);
     let csv = t.get("/reports/coach-pay.csv?from=2026-11-30&to=2026-11-30").await;
-    assert!(csv.body.contains("Anna Petrova,1,60,1,800\n"), "{}", csv.body);
+    assert!(csv.body.contains("Anna Petrova,1,60,1,0,0,800\n"), "{}", csv.body);
 }
 
 /// "Repeat weekly" on a lesson carries its coach: every date of the series is a lesson with that

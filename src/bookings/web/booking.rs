@@ -282,13 +282,23 @@ pub(crate) async fn show_page(app: &App, ctx: PageCtx, id: String, errors: Field
 }
 
 #[get("/bookings/<id>")]
-pub(super) async fn show(s: Staff, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
+pub(super) async fn show(
+    s: Staff,
+    ctx: PageCtx,
+    app: &State<App>,
+    id: String,
+) -> Result<rocket::Either<Html, rocket::response::Redirect>, AppError> {
     let page = show_page(app, ctx, id, FieldErrors::default()).await?;
+    // A group's session lives on the group's pages, with its journal.
+    if let Some(group) = &page.b.group_id {
+        let to = format!("/groups/{group}/sessions/{}", page.b.id);
+        return Ok(rocket::Either::Right(rocket::response::Redirect::to(to)));
+    }
     // A coach sees their own lessons only: any other booking is as good as none.
     if s.0.user.role < Role::Reception && page.b.coach_id.as_deref() != Some(s.0.user.id.as_str()) {
         return Err(AppError::NotFound);
     }
-    ok(&page)
+    Ok(rocket::Either::Left(ok(&page)?))
 }
 
 #[get("/bookings/<id>/edit")]

@@ -14,6 +14,7 @@ use crate::commands::AnyCommand;
 use crate::core::Outcome;
 use crate::courts::model::{BookingRules, DayMinute};
 use crate::courts::store::{self as courts, Court};
+use crate::courts::web::{court_choices, length_options, start_options};
 use crate::error::AppError;
 use crate::members::store as members;
 use crate::passes::labels::Choice as PassChoice;
@@ -125,32 +126,6 @@ impl FormPage {
     fn action(&self) -> String {
         self.booking_id.as_ref().map_or_else(|| "/bookings".to_owned(), |id| format!("/bookings/{id}"))
     }
-}
-
-/// Start times a form offers: every slot step of the day, `chosen` marked.
-pub(super) fn start_options(rules: &BookingRules, chosen: &str) -> Vec<(String, bool)> {
-    let step = rules.slot_minutes;
-    (0..1440 / step)
-        .filter_map(|i| DayMinute::new(i * step))
-        .map(|m| (m.to_string(), m.to_string() == chosen))
-        .collect()
-}
-
-/// Lengths a form offers: from the club's shortest to longest booking, `chosen` marked.
-pub(super) fn length_options(ctx: &PageCtx, rules: &BookingRules, chosen: &str) -> Vec<(u16, String, bool)> {
-    (rules.min_minutes..=rules.max_minutes)
-        .step_by(usize::from(rules.slot_minutes))
-        .map(|m| (m, ctx.duration(m), chosen == m.to_string()))
-        .collect()
-}
-
-/// Courts a form offers: the active ones, plus the chosen one if it is no longer in use.
-pub(super) fn court_choices<'a>(courts: &'a [Court], chosen: &str) -> Vec<(&'a str, &'a str, bool)> {
-    courts
-        .iter()
-        .filter(|c| c.draft.active || c.id == chosen)
-        .map(|c| (c.id.as_str(), c.draft.name.as_str(), c.id == chosen))
-        .collect()
 }
 
 pub(super) async fn form_data(app: &App) -> anyhow::Result<(Vec<Court>, BookingRules)> {

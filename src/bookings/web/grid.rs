@@ -41,7 +41,7 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
     let tz = ctx.tz.clone();
     let (from, to) = day_bounds(day, &tz).ok_or(AppError::NotFound)?;
     let on_desk = app.desk.is_some();
-    let (court_list, rules, week, closures, bookings, paid, tentative, waiting, coaches) = app
+    let (court_list, rules, week, closures, bookings, paid, tentative, waiting, (coaches, groups)) = app
         .db
         .read(move |c| {
             let with_players = store::between_with_players(c, from, to)?;
@@ -58,7 +58,9 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
                 .into_iter()
                 .map(|k| (k.id, (k.draft.name, k.draft.colour)))
                 .collect::<std::collections::HashMap<_, _>>();
-            Ok((list, rules, week, courts::closures_from(c, day)?, with_players, paid, tentative, waiting, coaches))
+            let groups = crate::groups::store::names(c)?.into_iter().collect::<std::collections::HashMap<_, _>>();
+            let closures = courts::closures_from(c, day)?;
+            Ok((list, rules, week, closures, with_players, paid, tentative, waiting, (coaches, groups)))
         })
         .await?;
     let input = GridInput {
@@ -73,6 +75,7 @@ async fn day_grid(app: &App, ctx: &PageCtx, day: Date) -> Result<DayGrid, AppErr
         tentative: &tentative,
         waiting: &waiting,
         coaches: &coaches,
+        groups: &groups,
     };
     Ok(grid::build(&input, |c| court_detail(ctx, c)))
 }

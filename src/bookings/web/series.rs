@@ -8,7 +8,7 @@ use rocket::form::FromForm;
 use rocket::http::Status as HttpStatus;
 use rocket::{Either, State, get, post};
 
-use super::form::{BookingForm, Prefill, court_choices, form_data, length_options, start_options};
+use super::form::{BookingForm, Prefill, form_data};
 use super::{parse_day, status_label};
 use crate::app::App;
 use crate::bookings::commands::{CreateSeries, EditSeries, EndSeries, SeriesSpec};
@@ -19,6 +19,7 @@ use crate::core::Outcome;
 use crate::core::Submission;
 use crate::courts::model::{BookingRules, DayMinute};
 use crate::courts::store::{self as courts, Court};
+use crate::courts::web::{court_choices, length_options, start_options};
 use crate::error::AppError;
 use crate::i18n::rejection_text;
 use crate::members::model::card_label;

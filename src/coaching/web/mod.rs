@@ -192,6 +192,8 @@ struct Lesson {
     b: Booking,
     court: String,
     players: Vec<String>,
+    /// A group's session: the group's name and how full it is ("5 of 8").
+    group: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -252,6 +254,7 @@ async fn mine(s: Staff, ctx: PageCtx, app: &State<App>, from: Option<&str>) -> R
                 return Ok((Some(coach.draft.name), Vec::new()));
             };
             let courts = crate::courts::store::courts(c)?;
+            let groups = crate::groups::store::groups(c, Some(&me))?;
             let mut days: Vec<(Date, Vec<Lesson>)> = dates.iter().map(|d| (*d, Vec::new())).collect();
             for b in crate::bookings::store::of_coach(c, &me, start, end)?.into_iter().filter(|b| b.starts_at >= start)
             {
@@ -259,8 +262,12 @@ async fn mine(s: Staff, ctx: PageCtx, app: &State<App>, from: Option<&str>) -> R
                 let court =
                     courts.iter().find(|k| k.id == b.court_id).map(|k| k.draft.name.clone()).unwrap_or_default();
                 let players = crate::bookings::store::players(c, &b.id)?.into_iter().map(|(_, name)| name).collect();
+                let group = b.group_id.as_ref().and_then(|g| groups.iter().find(|k| k.id == *g)).map(|g| {
+                    let full = format!("{}/{}", g.enrolled, g.draft.capacity);
+                    (g.draft.name.clone(), full)
+                });
                 if let Some((_, lessons)) = days.iter_mut().find(|(d, _)| *d == day) {
-                    lessons.push(Lesson { b, court, players });
+                    lessons.push(Lesson { b, court, players, group });
                 }
             }
             Ok((Some(coach.draft.name), days))

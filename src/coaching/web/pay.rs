@@ -1,5 +1,5 @@
-//! The coach pay report (managers): for a period, each coach's lessons held, hours, no-shows and
-//! pay at their rate; on the page and as CSV.
+//! The coach pay report (managers): for a period, each coach's lessons and group sessions held,
+//! hours, no-shows, attendees and pay at their rate; on the page and as CSV.
 
 use askama::Template;
 use rocket::{State, get};
@@ -62,7 +62,15 @@ pub(super) async fn page(_m: Manager, ctx: PageCtx, app: &State<App>, query: Per
 pub(super) async fn csv(_m: Manager, ctx: PageCtx, app: &State<App>, query: PeriodQuery) -> Result<CsvFile, AppError> {
     let (period, lines) = lines(app, &ctx, &query).await?;
     let mut out = Csv::default();
-    let head = ["booking-coach", "coach-pay-held", "coach-pay-minutes", "coach-pay-no-shows", "coach-pay-amount"];
+    let head = [
+        "booking-coach",
+        "coach-pay-held",
+        "coach-pay-minutes",
+        "coach-pay-no-shows",
+        "coach-pay-sessions",
+        "coach-pay-attendees",
+        "coach-pay-amount",
+    ];
     out.row(head.iter().map(|h| ctx.t(h)))?;
     for l in &lines {
         out.row([
@@ -70,6 +78,8 @@ pub(super) async fn csv(_m: Manager, ctx: PageCtx, app: &State<App>, query: Peri
             l.held.to_string(),
             l.minutes.to_string(),
             l.no_shows.to_string(),
+            l.sessions.to_string(),
+            l.attendees.to_string(),
             amount::plain(l.pay, &ctx.club.currency),
         ])?;
     }

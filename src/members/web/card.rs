@@ -61,6 +61,8 @@ struct CardPage {
     balance: i64,
     /// Passes still valid (not refunded, not past their last day).
     passes: Vec<crate::passes::store::StoredPass>,
+    /// Groups the member is in or waits for: (id, name, place).
+    groups: Vec<(String, String, crate::groups::model::Place)>,
     /// The latest SMS to this member, and whether they asked for none.
     sms: Vec<crate::sms::store::Message>,
     sms_opted_out: bool,
@@ -101,42 +103,43 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
     let today = ctx.club_day();
     let on_desk = app.desk.is_some();
     let now = ctx.now;
-    let (m, merged_into, relatives, records, bookings, balance, passes, (sms, sms_opted_out), provisional) = app
-        .db
-        .read(move |c| {
-            let Some(m) = store::member(c, &lookup)? else { return Ok(None) };
-            let merged_into = match &m.merged_into {
-                Some(other) => store::member(c, other)?,
-                None => None,
-            };
-            let mut relatives = Vec::new();
-            for link in store::links_of(c, &m.id)? {
-                let (other, role) =
-                    if link.child_id == m.id { (&link.guardian_id, "guardian") } else { (&link.child_id, "child") };
-                if let Some(o) = store::member(c, other)? {
-                    relatives.push(Relative { link_id: link.id, member: Row::from(&o), role });
+    let (m, merged_into, relatives, records, bookings, balance, (passes, groups), (sms, sms_opted_out), provisional) =
+        app.db
+            .read(move |c| {
+                let Some(m) = store::member(c, &lookup)? else { return Ok(None) };
+                let merged_into = match &m.merged_into {
+                    Some(other) => store::member(c, other)?,
+                    None => None,
+                };
+                let mut relatives = Vec::new();
+                for link in store::links_of(c, &m.id)? {
+                    let (other, role) =
+                        if link.child_id == m.id { (&link.guardian_id, "guardian") } else { (&link.child_id, "child") };
+                    if let Some(o) = store::member(c, other)? {
+                        relatives.push(Relative { link_id: link.id, member: Row::from(&o), role });
+                    }
                 }
-            }
-            let records = crate::core::commands_mentioning(c, &m.id, history::ON_CARD, 0)?;
-            let courts = crate::courts::store::courts(c)?;
-            let court_of = |b: crate::bookings::store::Booking| {
-                let court =
-                    courts.iter().find(|k| k.id == b.court_id).map(|k| k.draft.name.clone()).unwrap_or_default();
-                (b, court)
-            };
-            // One more than is shown tells whether there are more.
-            let upcoming = crate::bookings::store::upcoming_of_member(c, &m.id, now, UPCOMING + 1)?;
-            let past = crate::bookings::store::past_of_member(c, &m.id, now, PAST + 1)?;
-            let bookings: (Vec<_>, Vec<_>) =
-                (upcoming.into_iter().map(court_of).collect(), past.into_iter().map(court_of).collect());
-            let balance = crate::payments::store::balance(c, &m.id)?;
-            let passes = crate::passes::store::live_passes(c, &[m.id.as_str()], today)?;
-            let sms = (crate::sms::store::of_member(c, &m.id, 20)?, crate::sms::store::is_opted_out(c, &m.id)?);
-            let provisional = on_desk && crate::desk::store::replica::made_tentatively(c, "members", &m.id)?;
-            Ok(Some((m, merged_into, relatives, records, bookings, balance, passes, sms, provisional)))
-        })
-        .await?
-        .ok_or(AppError::NotFound)?;
+                let records = crate::core::commands_mentioning(c, &m.id, history::ON_CARD, 0)?;
+                let courts = crate::courts::store::courts(c)?;
+                let court_of = |b: crate::bookings::store::Booking| {
+                    let court =
+                        courts.iter().find(|k| k.id == b.court_id).map(|k| k.draft.name.clone()).unwrap_or_default();
+                    (b, court)
+                };
+                // One more than is shown tells whether there are more.
+                let upcoming = crate::bookings::store::upcoming_of_member(c, &m.id, now, UPCOMING + 1)?;
+                let past = crate::bookings::store::past_of_member(c, &m.id, now, PAST + 1)?;
+                let bookings: (Vec<_>, Vec<_>) =
+                    (upcoming.into_iter().map(court_of).collect(), past.into_iter().map(court_of).collect());
+                let balance = crate::payments::store::balance(c, &m.id)?;
+                let passes = crate::passes::store::live_passes(c, &[m.id.as_str()], today)?;
+                let passes = (passes, crate::groups::store::member_groups(c, &m.id)?);
+                let sms = (crate::sms::store::of_member(c, &m.id, 20)?, crate::sms::store::is_opted_out(c, &m.id)?);
+                let provisional = on_desk && crate::desk::store::replica::made_tentatively(c, "members", &m.id)?;
+                Ok(Some((m, merged_into, relatives, records, bookings, balance, passes, sms, provisional)))
+            })
+            .await?
+            .ok_or(AppError::NotFound)?;
     let history = history::lines(&ctx, records);
     let line = |(b, court): (crate::bookings::store::Booking, String)| {
         let slot = crate::bookings::model::LocalSlot::from_instants(b.starts_at, b.ends_at, &ctx.tz);
@@ -166,6 +169,7 @@ async fn card_page(app: &App, ctx: PageCtx, id: String, errors: FieldErrors) -> 
         errors,
         balance,
         passes,
+        groups,
         sms,
         sms_opted_out,
         provisional,
