@@ -378,11 +378,12 @@ fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
             let started = std::time::Instant::now();
             let s = crate::demo::fill(&app, &crate::demo::Options { courts, members, days, seed })?;
             println!(
-                "Demo club ready in {:.0?}: {} courts, {} coaches, {} members, {} weekly series, {} single bookings, \
-                 {} payments. Start it with `courtside{} serve`.",
+                "Demo club ready in {:.0?}: {} courts, {} coaches, {} groups, {} members, {} weekly series, {} single \
+                 bookings, {} payments. Start it with `courtside{} serve`.",
                 started.elapsed(),
                 s.courts,
                 s.coaches,
+                s.groups,
                 s.members,
                 s.series,
                 s.bookings,

@@ -21,6 +21,7 @@ use crate::members::commands::CreateMember;
 use crate::members::model::MemberDraft;
 
 mod coaches;
+mod groups;
 mod money;
 
 pub struct Options {
@@ -34,6 +35,7 @@ pub struct Options {
 pub struct Summary {
     pub courts: usize,
     pub coaches: usize,
+    pub groups: usize,
     pub members: usize,
     pub series: usize,
     /// Series the club's rules refused (said on the console, never dropped silently).
@@ -372,6 +374,7 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
             spec.first_day = spec.last_day.tomorrow()?;
         }
     }
+    summary.groups = groups::make(app, &mut rng, russian, (&coaches, &courts, &members), (first, last))?;
     // Single bookings at realistic occupancy; taken slots are skipped, not refused. A day's
     // bookings never overlap each other, so the day is checked against what is stored, then
     // booked in one go.
