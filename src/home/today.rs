@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::bookings::model::Status;
+use crate::bookings::model::{Kind, Status};
 use crate::bookings::store::Booking;
 
 /// One court as the desk sees it now.
@@ -67,10 +67,27 @@ pub fn today<'a>(
     Today { courts, arrivals, unpaid }
 }
 
+/// How much of the day's open court time is booked: (booked minutes, open minutes). `windows`
+/// are each court's opening hours today as instants; a block (the court out of use) and a
+/// cancelled booking are not play.
+pub fn occupancy(windows: &[(String, Timestamp, Timestamp)], bookings: &[Booking]) -> (i64, i64) {
+    let mut booked = 0;
+    let mut open = 0;
+    for (court, from, to) in windows {
+        open += (*to - *from).as_mins();
+        booked += bookings
+            .iter()
+            .filter(|b| b.court_id == *court && b.status != Status::Cancelled && b.kind != Kind::Block)
+            .map(|b| (b.ends_at.min(*to) - b.starts_at.max(*from)).as_mins().max(0))
+            .sum::<i64>();
+    }
+    (booked, open)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bookings::model::{Kind, Source};
+    use crate::bookings::model::Source;
 
     fn booking(id: &str, court: &str, from: &str, to: &str, price: i64) -> Booking {
         Booking {
@@ -115,5 +132,24 @@ mod tests {
         assert_eq!(arriving, ["playing", "soon"], "the 15:00 one has not checked in yet; 18:00 is not within the hour");
         let unpaid: Vec<(&str, i64)> = t.unpaid.iter().map(|(b, left)| (b.id.as_str(), *left)).collect();
         assert_eq!(unpaid, [("soon", 1000), ("later", 1000)]);
+    }
+
+    /// Booked time within the opening hours counts; a block, a cancellation, and time outside
+    /// the hours do not.
+    #[test]
+    fn the_days_occupancy_is_booked_time_over_open_time() {
+        let at = |t: &str| format!("2026-12-04T{t}:00Z").parse::<Timestamp>().unwrap();
+        let windows = vec![("c1".to_string(), at("07:00"), at("23:00")), ("c2".to_string(), at("07:00"), at("23:00"))];
+        let mut block = booking("block", "c2", "2026-12-04T10:00:00Z", "2026-12-04T12:00:00Z", 0);
+        block.kind = Kind::Block;
+        let mut cancelled = booking("gone", "c2", "2026-12-04T13:00:00Z", "2026-12-04T14:00:00Z", 0);
+        cancelled.status = Status::Cancelled;
+        let bookings = vec![
+            booking("a", "c1", "2026-12-04T18:00:00Z", "2026-12-04T20:00:00Z", 0),
+            booking("late", "c1", "2026-12-04T22:00:00Z", "2026-12-04T23:30:00Z", 0),
+            block,
+            cancelled,
+        ];
+        assert_eq!(occupancy(&windows, &bookings), (180, 32 * 60));
     }
 }

@@ -10,6 +10,7 @@ mod bookings;
 mod club_settings;
 mod coaching;
 mod courts;
+mod dashboard;
 mod groups;
 mod idempotency;
 mod jobs;

@@ -38,11 +38,43 @@ struct HomePage {
     shift: Option<(Shift, i64)>,
     /// The slot a booking made now would start at ("18:30").
     slot_now: String,
+    /// Each open court's hours today, as instants: the day's occupancy.
+    windows: Vec<(String, jiff::Timestamp, jiff::Timestamp)>,
+    /// A manager's figures beyond the desk's lists.
+    glance: Option<Glance>,
 }
+
+/// What a manager sees at a glance besides the desk's lists.
+struct Glance {
+    /// Members who owe the club, and how much in all (negative).
+    debtors: (usize, i64),
+    /// Messages that failed in the last week.
+    sms_failed: i64,
+}
+
+/// How far back the dashboard counts failed SMS.
+const SMS_PROBLEM_DAYS: i64 = 7;
 
 impl HomePage {
     fn today(&self) -> Today<'_> {
         today(self.ctx.now, &self.courts, &self.bookings, &self.paid)
+    }
+
+    fn courts_in_use(&self) -> String {
+        let t = self.today();
+        let playing = t.courts.iter().filter(|c| c.now.is_some()).count().to_string();
+        let all = t.courts.len().to_string();
+        crate::i18n::tr_args(self.ctx.locale, "dash-of", &[("n", &playing), ("all", &all)])
+    }
+
+    /// The share of today's open court time that is booked, in whole per cent.
+    fn occupancy(&self) -> String {
+        let (booked, open) = crate::home::today::occupancy(&self.windows, &self.bookings);
+        if open == 0 { "—".into() } else { format!("{}%", (booked * 100 + open / 2) / open) }
+    }
+
+    fn unpaid_total(&self) -> i64 {
+        self.today().unpaid.iter().map(|(_, left)| left).sum()
     }
 
     fn span(&self, b: &Booking) -> String {
@@ -110,7 +142,8 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
             Ok((staff, migrate::schema_version(c)?, recent, sms_paused))
         })
         .await?;
-    let (courts, bookings, paid, shift, slot_now) = app
+    let manager = me.0.user.role >= Role::Manager;
+    let (courts, bookings, paid, shift, slot_now, windows, glance) = app
         .db
         .read(move |c| {
             let start = day.to_zoned_datetime(tz.clone())?.timestamp();
@@ -121,6 +154,7 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
             };
             let (week, closures) = (crate::courts::store::week(c)?, crate::courts::store::closures_from(c, day)?);
             let step = i32::from(crate::courts::store::rules(c)?.slot_minutes.max(1));
+            let mut windows = Vec::new();
             let courts = crate::courts::store::courts(c)?
                 .into_iter()
                 .filter(|court| court.draft.active)
@@ -129,6 +163,11 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
                     let open = hours.is_some_and(|h| {
                         i32::from(h.opens.minutes()) <= minute && minute < i32::from(h.closes.minutes())
                     });
+                    if let Some(h) = hours {
+                        let minutes = h.closes.minutes().saturating_sub(h.opens.minutes());
+                        let slot = crate::bookings::model::LocalSlot { day, start: h.opens, minutes };
+                        windows.extend(slot.instants(&tz).map(|(from, to)| (court.id.clone(), from, to)));
+                    }
                     (court.id, court.draft.name, open)
                 })
                 .collect::<Vec<_>>();
@@ -142,7 +181,18 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
                 None => None,
             };
             let slot = minute - minute % step;
-            Ok((courts, bookings, paid, shift, format!("{:02}:{:02}", slot / 60, slot % 60)))
+            let glance = if manager {
+                let debtors = crate::payments::store::debtors(c)?;
+                let week_ago = now - jiff::SignedDuration::from_hours(24 * SMS_PROBLEM_DAYS);
+                Some(Glance {
+                    debtors: (debtors.len(), debtors.iter().map(|(_, _, b)| b).sum()),
+                    sms_failed: crate::sms::store::period_counts(c, week_ago, now)?.failed,
+                })
+            } else {
+                None
+            };
+            let slot_now = format!("{:02}:{:02}", slot / 60, slot % 60);
+            Ok((courts, bookings, paid, shift, slot_now, windows, glance))
         })
         .await?;
     let last_backup = tokio::task::spawn_blocking(move || backup::list(&backup_dir))
@@ -163,6 +213,8 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
         paid,
         shift,
         slot_now,
+        windows,
+        glance,
     })?))
 }
 
