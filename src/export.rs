@@ -1,6 +1,8 @@
 //! Spreadsheet exports. Every CSV the club downloads is written here: UTF-8 with a byte-order
 //! mark (so spreadsheet programs show Cyrillic), and no text cell can run as a formula, whatever
-//! a member's name or a note says (OWASP's CSV injection advice).
+//! a member's name or a note says (OWASP's CSV injection advice). A report's `Table` is written
+//! as CSV or as an XLSX workbook, where text is always a string cell (never a formula), money a
+//! number in the currency's format and a date a date.
 
 use std::borrow::Cow;
 
@@ -52,6 +54,78 @@ impl Csv {
     }
 }
 
+/// A typed cell of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Int(i64),
+    /// Minor units of the club currency.
+    Money(i64),
+    Date(jiff::civil::Date),
+}
+
+impl Value {
+    fn csv(&self, currency: &str) -> String {
+        match self {
+            Value::Text(t) => t.clone(),
+            Value::Int(n) => n.to_string(),
+            Value::Money(m) => crate::money::amount::plain(*m, currency),
+            Value::Date(d) => d.to_string(),
+        }
+    }
+}
+
+/// A report as a table: its column titles and typed rows, for CSV and XLSX alike.
+pub struct Table {
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl Table {
+    pub fn csv(&self, currency: &str) -> anyhow::Result<Vec<u8>> {
+        let mut out = Csv::default();
+        out.row(&self.head)?;
+        for row in &self.rows {
+            out.row(row.iter().map(|v| v.csv(currency)))?;
+        }
+        out.finish()
+    }
+
+    /// One sheet named `sheet` (at most 31 characters, as Excel allows), titles bold and frozen.
+    pub fn xlsx(&self, sheet: &str, currency: &str) -> anyhow::Result<Vec<u8>> {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name(sheet.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect::<String>())?;
+        let bold = Format::new().set_bold();
+        let money = Format::new().set_num_format(crate::money::amount::spreadsheet_format(currency));
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        for (col, title) in self.head.iter().enumerate() {
+            ws.write_string_with_format(0, col as u16, title, &bold)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, value) in row.iter().enumerate() {
+                let c = c as u16;
+                match value {
+                    Value::Text(t) => ws.write_string(r, c, t)?,
+                    Value::Int(n) => ws.write_number(r, c, *n as f64)?,
+                    Value::Money(m) => {
+                        ws.write_number_with_format(r, c, crate::money::amount::major(*m, currency), &money)?
+                    }
+                    Value::Date(d) => {
+                        let day = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                        ws.write_datetime_with_format(r, c, &day, &date)?
+                    }
+                };
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+        ws.autofit();
+        Ok(book.save_to_buffer()?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +159,31 @@ mod tests {
         csv.row(["Иван, Пётр", "=1+1"]).unwrap();
         let text = String::from_utf8(csv.finish().unwrap()).unwrap();
         assert_eq!(text, "\u{feff}name,note\n\"Иван, Пётр\",'=1+1\n");
+    }
+
+    #[test]
+    fn a_workbook_holds_text_as_text_and_money_as_numbers() {
+        use std::io::Read;
+        let table = Table {
+            head: vec!["name".into(), "paid".into(), "day".into()],
+            rows: vec![vec![
+                Value::Text("=HYPERLINK(\"http://evil\")".into()),
+                Value::Money(-15050),
+                Value::Date(jiff::civil::date(2026, 12, 6)),
+            ]],
+        };
+        let book = table.xlsx("Pay: [Nov]", "RUB").unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+        let mut part = |name: &str| {
+            let mut text = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+            text
+        };
+        let sheet = part("xl/worksheets/sheet1.xml");
+        assert!(!sheet.contains("<f>"), "no formula: {sheet}");
+        assert!(sheet.contains("<v>-150.5</v>"), "{sheet}");
+        assert!(sheet.contains("<v>46362</v>"), "6 December 2026 as a date serial: {sheet}");
+        assert!(part("xl/sharedStrings.xml").contains("<t>=HYPERLINK(\"http://evil\")</t>"));
+        assert!(part("xl/workbook.xml").contains("name=\"Pay Nov\""));
     }
 }

@@ -46,6 +46,20 @@ pub(super) fn fill(app: &App, rng: &mut fastrand::Rng, members: &[String], tz: &
             upcoming(app, &mut plan, rng, b, &booker, &holders, tz)?;
         }
     }
+    if !plan.iter().any(|c| matches!(c, AnyCommand::UpdateBooking(_))) {
+        // Chance gave no edited booking; a demo club shows one all the same.
+        let cancelled =
+            |b: &Booking| plan.iter().any(|c| matches!(c, AnyCommand::CancelBooking(x) if x.booking_id == b.id));
+        let upcoming =
+            bookings.iter().filter(|b| b.starts_at >= now && b.status == Status::Booked && b.group_id.is_none());
+        for b in upcoming.filter(|b| !cancelled(b)).collect::<Vec<_>>() {
+            let before = plan.len();
+            partner_drops_out(app, &mut plan, b, tz)?;
+            if plan.len() > before {
+                break;
+            }
+        }
+    }
     let mut payments = 0;
     for chunk in plan.chunks(BATCH) {
         let made = run_all(app, chunk.to_vec())?;

@@ -29,6 +29,19 @@ fn symbol(currency: &str) -> String {
     iso_currency::Currency::from_code(currency).map_or_else(|| currency.to_owned(), |c| c.symbol().symbol)
 }
 
+/// A spreadsheet's number format for amounts of `currency`: `#,##0.00 "₽"` (the program shows
+/// the grouping and decimal marks of the reader's language).
+pub fn spreadsheet_format(currency: &str) -> String {
+    let decimals = "0".repeat(exponent(currency) as usize);
+    let number = if decimals.is_empty() { "#,##0".to_owned() } else { format!("#,##0.{decimals}") };
+    format!("{number} \"{}\"", symbol(currency).replace('"', ""))
+}
+
+/// `minor` in major units, as a spreadsheet holds an amount.
+pub fn major(minor: i64, currency: &str) -> f64 {
+    minor as f64 / 10f64.powi(exponent(currency) as i32)
+}
+
 /// An amount a form may leave blank, which means none.
 pub fn parse_or_zero(text: &str, currency: &str) -> Result<i64, &'static str> {
     if text.trim().is_empty() { Ok(0) } else { parse(text, currency) }

@@ -290,11 +290,17 @@ pub struct CsvFile {
 
 impl CsvFile {
     pub fn new(name: &str, body: Vec<u8>) -> Self {
+        CsvFile::of(name, body, ContentType::CSV)
+    }
+
+    /// An Excel workbook (`.xlsx`).
+    pub fn xlsx(name: &str, body: Vec<u8>) -> Self {
+        let xlsx = ContentType::new("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        CsvFile::of(name, body, xlsx)
+    }
+
+    fn of(name: &str, body: Vec<u8>, content_type: ContentType) -> Self {
         let disposition = format!("attachment; filename=\"{name}\"");
-        CsvFile {
-            body,
-            content_type: ContentType::CSV,
-            disposition: rocket::http::Header::new("Content-Disposition", disposition),
-        }
+        CsvFile { body, content_type, disposition: rocket::http::Header::new("Content-Disposition", disposition) }
     }
 }

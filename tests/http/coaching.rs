@@ -6,7 +6,7 @@ use rocket::futures::future::join_all;
 use rocket::http::{ContentType, Status};
 
 use crate::bookings::club;
-use crate::support::{OWNER_PASSWORD, Page, TestApp};
+use crate::support::{Cell, OWNER_PASSWORD, Page, TestApp, xlsx_sheet};
 
 /// A coach's profile for a new staff account `username`; the account's id.
 pub async fn coach(t: &TestApp, username: &str, name: &str, colour: &str) -> String {
@@ -212,6 +212,14 @@ async fn the_coach_pay_report_pays_the_lessons_held() {
     assert!(report.has("<td class=\"num\">1</td><td class=\"num\">1 hour</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">₽800.00</td>"), "{}", report.body);
     let csv = t.get("/reports/coach-pay.csv?from=2026-11-30&to=2026-11-30").await;
     assert!(csv.body.contains("Anna Petrova,1,60,1,0,0,800\n"), "{}", csv.body);
+    // The workbook holds the same figures as numbers, the pay in roubles' format.
+    let xlsx = t.bytes("/reports/coach-pay.xlsx?from=2026-11-30&to=2026-11-30").await;
+    let (rows, styles) = xlsx_sheet(&xlsx);
+    assert_eq!(rows[0][0], Cell::Text("Coach".into()), "{rows:?}");
+    let anna = rows.iter().find(|r| r[0] == Cell::Text("Anna Petrova".into())).expect("Anna's row");
+    let want = [1.0, 60.0, 1.0, 0.0, 0.0, 800.0].map(Cell::Number);
+    assert_eq!(anna[1..], want, "{rows:?}");
+    assert!(styles.contains("#,##0.00 &quot;₽&quot;"), "{styles}");
 }
 
 /// "Repeat weekly" on a lesson carries its coach: every date of the series is a lesson with that

@@ -120,6 +120,11 @@ impl TestApp {
         Page::from(self.client.get(path.to_owned()).dispatch().await).await
     }
 
+    /// The raw body of a download (an XLSX workbook).
+    pub async fn bytes(&self, path: &str) -> Vec<u8> {
+        self.client.get(path.to_owned()).dispatch().await.into_bytes().await.unwrap_or_default()
+    }
+
     pub async fn get_with(&self, path: &str, header: Header<'static>) -> Page {
         Page::from(self.client.get(path.to_owned()).header(header).dispatch().await).await
     }
@@ -295,4 +300,57 @@ pub async fn book_as_desk(t: &TestApp, court: &str, member: &str, date: &str, st
         })
         .await
         .unwrap()
+}
+
+/// A cell of an XLSX sheet as a spreadsheet program reads it.
+#[derive(Debug, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Formula(String),
+}
+
+/// The rows of the first sheet of an XLSX workbook, and its styles part (number formats).
+pub fn xlsx_sheet(bytes: &[u8]) -> (Vec<Vec<Cell>>, String) {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("an XLSX is a zip");
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        if let Ok(mut f) = zip.by_name(name) {
+            f.read_to_string(&mut text).unwrap();
+        }
+        text
+    };
+    let (strings, sheet, styles) =
+        (part("xl/sharedStrings.xml"), part("xl/worksheets/sheet1.xml"), part("xl/styles.xml"));
+    let between = |text: &str, open: &str, close: &str| -> Option<String> {
+        let start = text.find(open)? + open.len();
+        let start = start + text[start..].find('>')? + 1;
+        Some(text[start..start + text[start..].find(close)?].to_owned())
+    };
+    let unescape = |t: String| {
+        t.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+    };
+    let shared: Vec<String> =
+        strings.split("<si>").skip(1).map(|si| unescape(between(si, "<t", "</t>").unwrap_or_default())).collect();
+    let rows = sheet
+        .split("<row ")
+        .skip(1)
+        .map(|row| {
+            row.split("<c ")
+                .skip(1)
+                .map(|c| {
+                    let head = &c[..c.find('>').unwrap()];
+                    if let Some(f) = between(c, "<f", "</f>") {
+                        Cell::Formula(unescape(f))
+                    } else if head.contains("t=\"s\"") {
+                        Cell::Text(shared[between(c, "<v", "</v>").unwrap().parse::<usize>().unwrap()].clone())
+                    } else {
+                        Cell::Number(between(c, "<v", "</v>").unwrap().parse().unwrap())
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    (rows, styles)
 }

@@ -303,5 +303,5 @@ async fn attendance(s: Staff, ctx: PageCtx, app: &State<App>, id: &str, form: Cs
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![list, new_page, create, edit_page, update, mine, attendance, pay::page, pay::csv]
+    routes![list, new_page, create, edit_page, update, mine, attendance, pay::page, pay::csv, pay::xlsx]
 }

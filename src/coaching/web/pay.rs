@@ -1,5 +1,5 @@
 //! The coach pay report (managers): for a period, each coach's lessons and group sessions held,
-//! hours, no-shows, attendees and pay at their rate; on the page and as CSV.
+//! hours, no-shows, attendees and pay at their rate; on the page, as CSV and as XLSX.
 
 use askama::Template;
 use rocket::{State, get};
@@ -7,8 +7,7 @@ use rocket::{State, get};
 use crate::app::App;
 use crate::coaching::model::{PayLine, pay_lines};
 use crate::error::AppError;
-use crate::export::Csv;
-use crate::money::amount;
+use crate::export::{Table, Value};
 use crate::web::guards::Manager;
 use crate::web::page::{CsvFile, Html, PageCtx, ok};
 use crate::web::period::{Period, PeriodQuery};
@@ -58,10 +57,8 @@ pub(super) async fn page(_m: Manager, ctx: PageCtx, app: &State<App>, query: Per
     ok(&PayPage { ctx, period, lines })
 }
 
-#[get("/reports/coach-pay.csv?<query..>")]
-pub(super) async fn csv(_m: Manager, ctx: PageCtx, app: &State<App>, query: PeriodQuery) -> Result<CsvFile, AppError> {
-    let (period, lines) = lines(app, &ctx, &query).await?;
-    let mut out = Csv::default();
+/// The report as a table, one row per coach.
+fn table(ctx: &PageCtx, lines: &[PayLine]) -> Table {
     let head = [
         "booking-coach",
         "coach-pay-held",
@@ -71,17 +68,28 @@ pub(super) async fn csv(_m: Manager, ctx: PageCtx, app: &State<App>, query: Peri
         "coach-pay-attendees",
         "coach-pay-amount",
     ];
-    out.row(head.iter().map(|h| ctx.t(h)))?;
-    for l in &lines {
-        out.row([
-            l.name.clone(),
-            l.held.to_string(),
-            l.minutes.to_string(),
-            l.no_shows.to_string(),
-            l.sessions.to_string(),
-            l.attendees.to_string(),
-            amount::plain(l.pay, &ctx.club.currency),
-        ])?;
-    }
-    Ok(CsvFile::new(&format!("coach-pay-{}-{}.csv", period.first, period.last), out.finish()?))
+    let rows = lines
+        .iter()
+        .map(|l| {
+            let mut row = vec![Value::Text(l.name.clone())];
+            row.extend([l.held, l.minutes, l.no_shows, l.sessions, l.attendees].map(Value::Int));
+            row.push(Value::Money(l.pay));
+            row
+        })
+        .collect();
+    Table { head: head.iter().map(|h| ctx.t(h)).collect(), rows }
+}
+
+#[get("/reports/coach-pay.csv?<query..>")]
+pub(super) async fn csv(_m: Manager, ctx: PageCtx, app: &State<App>, query: PeriodQuery) -> Result<CsvFile, AppError> {
+    let (period, lines) = lines(app, &ctx, &query).await?;
+    let body = table(&ctx, &lines).csv(&ctx.club.currency)?;
+    Ok(CsvFile::new(&format!("coach-pay-{}-{}.csv", period.first, period.last), body))
+}
+
+#[get("/reports/coach-pay.xlsx?<query..>")]
+pub(super) async fn xlsx(_m: Manager, ctx: PageCtx, app: &State<App>, query: PeriodQuery) -> Result<CsvFile, AppError> {
+    let (period, lines) = lines(app, &ctx, &query).await?;
+    let body = table(&ctx, &lines).xlsx(&ctx.t("coach-pay-title"), &ctx.club.currency)?;
+    Ok(CsvFile::xlsx(&format!("coach-pay-{}-{}.xlsx", period.first, period.last), body))
 }
