@@ -35,6 +35,7 @@ pub mod pause;
 pub mod payments;
 pub mod portal;
 pub mod prices;
+pub mod reports;
 pub mod sealed;
 pub mod secret_key;
 pub mod sms;

@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0024_portal_more", include_str!("../../migrations/0024_portal_more.sql")),
     ("0025_coaches", include_str!("../../migrations/0025_coaches.sql")),
     ("0026_groups", include_str!("../../migrations/0026_groups.sql")),
+    ("0027_report_indexes", include_str!("../../migrations/0027_report_indexes.sql")),
 ];
 
 pub fn latest() -> i64 {

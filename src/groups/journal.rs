@@ -11,6 +11,7 @@ use super::store::{self, Group, NewVisit, Visit};
 use crate::bookings::model::LocalSlot;
 use crate::bookings::store::Booking;
 use crate::core::{CommandError, Ctx, Rejection, Role, require};
+use crate::passes::model::PassKind;
 use crate::passes::store::{self as passes, NewUse};
 use crate::payments::store::{self as payments, NewEntry};
 
@@ -196,9 +197,11 @@ fn usable_pass(
 ) -> Result<Option<(String, i64)>, CommandError> {
     let Some(product) = g.draft.product_id.as_deref() else { return Ok(None) };
     for p in passes::live_passes(ctx.tx, &[member], slot.day)? {
-        // A nominal amount: the pass's rules (days, courts, hours, freeze, what is left) decide.
+        // The visit's price is what is due: a value card pays it in full or not at all (then the
+        // price is charged); the other kinds take a visit, the minutes or nothing.
         if p.product_id == product
-            && let Ok(cover) = p.pass.cover(&session.court_id, slot, 1_000_000)
+            && let Ok(cover) = p.pass.cover(&session.court_id, slot, g.draft.price.max(1))
+            && (p.pass.kind != PassKind::Value || cover.amount == g.draft.price)
         {
             return Ok(Some((p.id, cover.units)));
         }
@@ -363,15 +366,27 @@ mod tests {
     /// that covers it, the group's price is charged; a mark taken back returns the visit.
     #[test]
     fn a_pass_group_takes_visits_from_the_pass() {
+        pass_group_takes(PassKind::Visits, 8, 1);
+    }
+
+    /// A value card (the group's product turned into one after the group was made) pays the
+    /// visit's price, not more.
+    #[test]
+    fn a_pass_group_takes_the_price_from_a_value_card() {
+        pass_group_takes(PassKind::Value, 5000, 600);
+    }
+
+    /// A pass of `kind` holding `quantity` pays Ann's visit, taking `taken`; Ben has no pass.
+    fn pass_group_takes(kind: PassKind, quantity: i64, taken: i64) {
         let mut c = club();
         let product_id = id();
-        let product = crate::passes::model::Product {
-            name: "8 group visits".into(),
-            kind: crate::passes::model::PassKind::Visits,
-            quantity: 8,
+        let product = |kind, quantity, price| crate::passes::model::Product {
+            name: "Group pass".into(),
+            kind,
+            quantity,
             bonus: 0,
             discount_pct: 100,
-            price: 3200,
+            price,
             valid_days: 60,
             conditions: crate::passes::model::Conditions {
                 court_ids: Vec::new(),
@@ -381,15 +396,19 @@ mod tests {
             },
             active: true,
         };
-        c.db.applied(AnyCommand::SavePassProduct(crate::passes::commands::SavePassProduct {
-            product_id: product_id.clone(),
-            product,
-        }));
+        let save = |c: &mut Club, product| {
+            let cmd = crate::passes::commands::SavePassProduct { product_id: product_id.clone(), product };
+            c.db.applied(AnyCommand::SavePassProduct(cmd));
+        };
+        save(&mut c, product(PassKind::Visits, 8, 3200));
         let mut d = draft(&c.court.clone(), &c.coach.clone(), 8);
         d.price_model = PriceModel::Pass;
         d.product_id = Some(product_id.clone());
         d.price = 600;
         let (_, s, m) = c.group(d, &["Ann", "Ben"]);
+        if kind != PassKind::Visits {
+            save(&mut c, product(kind, quantity, quantity));
+        }
         let pass_id = id();
         c.db.applied_as(
             &reception(),
@@ -405,11 +424,11 @@ mod tests {
         let before = c.balance(&m[0]);
         applied(c.mark(&s[0], &[(&m[0], Mark::Present), (&m[1], Mark::Present)]));
         let left = |c: &Club| crate::passes::store::pass(&c.db.conn, &pass_id).unwrap().unwrap().pass.remaining();
-        assert_eq!(left(&c), Some(7));
+        assert_eq!(left(&c), Some(quantity - taken));
         assert_eq!(c.balance(&m[0]), before, "the pass paid");
         assert_eq!(c.balance(&m[1]), -600, "no pass: the group's price");
         applied(c.mark(&s[0], &[(&m[0], Mark::Excused), (&m[1], Mark::Excused)]));
-        assert_eq!((left(&c), c.balance(&m[1])), (Some(8), 0));
+        assert_eq!((left(&c), c.balance(&m[1])), (Some(quantity), 0));
     }
 
     /// Someone not on the roster comes only as a trial, free; a coach keeps only their own

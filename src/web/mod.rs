@@ -53,6 +53,7 @@ pub fn build(app: App, secret_key: &[u8]) -> Rocket<Build> {
         .mount("/", crate::payments::web::routes())
         .mount("/cash", crate::cash::web::routes())
         .mount("/reports", crate::payments::web::takings::routes())
+        .mount("/reports", crate::reports::web::routes())
         .mount("/", crate::passes::web::routes())
         .mount("/members", crate::members::web::routes())
         .mount("/members", crate::limits::web::routes())

@@ -26,6 +26,7 @@ mod portal_options;
 mod portal_security;
 mod portal_waitlist;
 mod portal_widget;
+mod reports;
 mod roles;
 mod security;
 mod sms;

@@ -1,0 +1,92 @@
+//! What the reports read: every figure is worked out from the same tables the desk writes, in one
+//! pass over the period.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use rusqlite::{Connection, params};
+
+use crate::bookings::model::{Kind, LocalSlot, Status};
+use crate::payments::model::{Method, Purpose};
+use crate::reports::revenue::Entry;
+
+fn at(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// The court and local slot of every booking holding a court between `from` and `to` (not
+/// cancelled, not a block).
+pub fn held_slots(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    tz: &TimeZone,
+) -> rusqlite::Result<Vec<(String, LocalSlot)>> {
+    conn.prepare_cached(
+        "SELECT court_id, starts_at, ends_at FROM bookings \
+         WHERE starts_at < ?2 AND starts_at >= ?1 AND status <> 'cancelled' AND kind <> 'block'",
+    )?
+    .query_map(params![from.as_millisecond(), to.as_millisecond()], |r| {
+        Ok((r.get(0)?, LocalSlot::from_instants(at(r.get(1)?), at(r.get(2)?), tz)))
+    })?
+    .collect()
+}
+
+/// Payments (with what they paid for) and the account charges the revenue report counts.
+pub fn revenue_entries(conn: &Connection, from: Timestamp, to: Timestamp) -> rusqlite::Result<Vec<Entry>> {
+    let range = params![from.as_millisecond(), to.as_millisecond()];
+    let mut entries: Vec<Entry> = conn
+        .prepare_cached(
+            "SELECT p.at, p.method, p.purpose, p.amount, b.kind, b.group_id IS NOT NULL FROM payments p \
+             LEFT JOIN bookings b ON b.id = p.booking_id WHERE p.at >= ?1 AND p.at < ?2",
+        )?
+        .query_map(range, |r| {
+            let kind: Option<String> = r.get(4)?;
+            Ok(Entry::Payment {
+                at: at(r.get(0)?),
+                method: Method::parse(&r.get::<_, String>(1)?).unwrap_or(Method::Other),
+                purpose: Purpose::parse(&r.get::<_, String>(2)?).unwrap_or(Purpose::Booking),
+                amount: r.get(3)?,
+                booking: kind.map(|k| (Kind::parse(&k).unwrap_or(Kind::Play), r.get(5).unwrap_or(false))),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let charges = conn
+        .prepare_cached(
+            "SELECT at, kind, amount FROM ledger \
+             WHERE at >= ?1 AND at < ?2 AND kind IN ('fee', 'waiver', 'group_fee', 'group_fee_back')",
+        )?
+        .query_map(range, |r| Ok(Entry::Charge { at: at(r.get(0)?), ledger_kind: r.get(1)?, amount: r.get(2)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    entries.extend(charges);
+    Ok(entries)
+}
+
+/// The bookings players made that started between `from` and `to`, with their fees.
+pub fn booked_rows(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    tz: &TimeZone,
+) -> rusqlite::Result<Vec<crate::reports::cancellations::Row>> {
+    conn.prepare_cached(
+        "SELECT b.booker_id, m.full_name, b.starts_at, b.status, \
+           (SELECT -coalesce(sum(l.amount), 0) FROM ledger l WHERE l.booking_id = b.id AND l.kind IN ('fee', 'waiver')) \
+         FROM bookings b LEFT JOIN members m ON m.id = b.booker_id \
+         WHERE b.starts_at >= ?1 AND b.starts_at < ?2 AND b.kind <> 'block' AND b.group_id IS NULL \
+           AND coalesce(b.cancel_reason, '') NOT IN ('series changed', 'series ended')",
+    )?
+    .query_map(params![from.as_millisecond(), to.as_millisecond()], |r| {
+        let booker: Option<String> = r.get(0)?;
+        let name: Option<String> = r.get(1)?;
+        Ok(crate::reports::cancellations::Row {
+            booker: booker.zip(name),
+            hour: usize::from(at(r.get(2)?).to_zoned_datetime(tz.clone()).hour().unsigned_abs()),
+            status: Status::parse(&r.get::<_, String>(3)?).unwrap_or(Status::Booked),
+            fees: r.get(4)?,
+        })
+    })?
+    .collect()
+}
+
+#[cfg(test)]
+mod tests;
