@@ -105,3 +105,39 @@ async fn cancellations_and_no_shows_name_who_and_what_they_cost() {
         [Cell::Text("Anna Smith".into()), Cell::Number(2.0), Cell::Number(1.0), Cell::Number(0.0), Cell::Number(500.0)]
     );
 }
+
+#[rocket::async_test]
+async fn members_are_new_active_or_lapsed() {
+    let t = TestApp::new().await;
+    let (court, anna, _) = club(&t).await; // 29 November 2026
+    book(&t, &court, &anna, "2026-11-29", "13:00").await;
+    t.advance(jiff::SignedDuration::from_hours(24 * 70)); // 7 February 2027
+    t.login("olga", crate::support::OWNER_PASSWORD).await;
+    let boris: String = t
+        .app
+        .db
+        .read(|c| Ok(c.query_row("SELECT id FROM members WHERE full_name = 'Boris Petrov'", [], |r| r.get(0))?))
+        .await
+        .unwrap();
+    book(&t, &court, &boris, "2027-02-07", "18:00").await;
+    let dmitri = t.submit("/members/new", "/members", &[("full_name", "Dmitri Orlov")]).await;
+    assert_eq!(dmitri.status, Status::SeeOther);
+
+    let page = t.get("/reports/members?from=2027-01-01&to=2027-02-07&weeks=8").await;
+    assert_eq!(page.status, Status::Ok);
+    assert!(
+        page.has("New: <strong>1</strong> · Active: <strong>1</strong> · Lapsed: <strong>1</strong>"),
+        "{}",
+        page.body
+    );
+    assert!(page.has("Not seen for 8 weeks") && page.has("value=\"8\""), "{}", page.body);
+    assert!(
+        page.has(&format!("<a href=\"/members/{anna}\">Anna Smith</a></td><td class=\"num\">29 November 2026</td>"))
+    );
+    let csv = t.get("/reports/members.csv?from=2027-01-01&to=2027-02-07&weeks=8").await;
+    let want = "Boris Petrov,,2026-11-29,1,60,2027-02-07,Active\nDmitri Orlov,,2027-02-07,0,0,,New\nAnna Smith,,2026-11-29,0,0,2026-11-29,Lapsed\n";
+    assert!(csv.body.contains(want), "{}", csv.body);
+    // Twelve weeks back, Anna has not lapsed yet.
+    let longer = t.get("/reports/members?from=2027-01-01&to=2027-02-07&weeks=12").await;
+    assert!(longer.has("Lapsed: <strong>0</strong>"), "{}", longer.body);
+}

@@ -88,5 +88,46 @@ pub fn booked_rows(
     .collect()
 }
 
+/// Every member on the books (not archived or merged) with their visits in `from..to` and
+/// their last visit before `to`: bookings they played (as booker or player; not cancelled, not
+/// missed) and group sessions they came to.
+pub fn member_rows(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+) -> rusqlite::Result<Vec<crate::reports::members::Member>> {
+    conn.prepare_cached(
+        "WITH visits (member_id, starts_at, minutes) AS ( \
+           SELECT b.booker_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM bookings b \
+             WHERE b.booker_id IS NOT NULL AND b.status IN ('booked', 'checked_in') AND b.group_id IS NULL AND b.starts_at < ?2 \
+           UNION ALL \
+           SELECT p.member_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM booking_players p \
+             JOIN bookings b ON b.id = p.booking_id \
+             WHERE p.member_id IS NOT NULL AND b.status IN ('booked', 'checked_in') AND b.starts_at < ?2 \
+           UNION ALL \
+           SELECT v.member_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM group_visits v \
+             JOIN bookings b ON b.id = v.booking_id \
+             WHERE v.status IN ('present', 'trial') AND b.starts_at < ?2), \
+         per_member AS ( \
+           SELECT member_id, sum(starts_at >= ?1) AS visits, sum(CASE WHEN starts_at >= ?1 THEN minutes ELSE 0 END) AS minutes, \
+             max(starts_at) AS last FROM visits GROUP BY member_id) \
+         SELECT m.id, m.full_name, c.name, m.created_at, coalesce(v.visits, 0), coalesce(v.minutes, 0), v.last \
+         FROM members m LEFT JOIN member_categories c ON c.id = m.category_id LEFT JOIN per_member v ON v.member_id = m.id \
+         WHERE m.archived = 0 AND m.merged_into IS NULL",
+    )?
+    .query_map(params![from.as_millisecond(), to.as_millisecond()], |r| {
+        Ok(crate::reports::members::Member {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            category: r.get(2)?,
+            joined: at(r.get(3)?),
+            visits: r.get(4)?,
+            minutes: r.get(5)?,
+            last: r.get::<_, Option<i64>>(6)?.map(at),
+        })
+    })?
+    .collect()
+}
+
 #[cfg(test)]
 mod tests;

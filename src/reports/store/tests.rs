@@ -1,7 +1,7 @@
 //! The reports agree with the raw tables: random club days written through the commands
 //! (bookings and lessons, payments by every method, top-ups, refunds, cancellations with their
-//! fees, no-shows), then every total of the occupancy, revenue and cancellations reports is
-//! checked against sums taken straight from `payments`, `ledger` and `bookings`.
+//! fees, no-shows), then every total of the occupancy, revenue, cancellations and members
+//! reports is checked against sums taken straight from `payments`, `ledger` and `bookings`.
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -162,6 +162,21 @@ fn check(db: &TestDb, first: Date, last: Date) {
     assert_eq!(counted, want, "cancellations, {first}–{last}");
     let members: i64 = c.by_member.iter().map(|(_, _, m)| m.cancelled + m.no_shows).sum();
     assert_eq!(members, c.total.cancelled + c.total.no_shows, "every booking here has a member");
+
+    let m = crate::reports::members::members(
+        crate::reports::store::member_rows(&db.conn, from, to).unwrap(),
+        from,
+        to,
+        from,
+    );
+    let visits: i64 = m.active.iter().map(|m| m.visits).sum();
+    let minutes: i64 = m.active.iter().map(|m| m.minutes).sum();
+    let played = "FROM bookings WHERE starts_at >= ?1 AND starts_at < ?2 AND status IN ('booked', 'checked_in')";
+    let want = (
+        sum(db, &format!("SELECT count(*) {played}"), from, to),
+        sum(db, &format!("SELECT coalesce(sum(ends_at - starts_at), 0) / 60000 {played}"), from, to),
+    );
+    assert_eq!((visits, minutes), want, "members' visits, {first}–{last}");
 
     let courts: Vec<String> = crate::courts::store::courts(&db.conn).unwrap().into_iter().map(|c| c.id).collect();
     let slots = crate::reports::store::held_slots(&db.conn, from, to, &tz).unwrap();

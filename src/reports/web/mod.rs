@@ -2,6 +2,7 @@
 
 mod cancellations;
 mod chart;
+mod members;
 mod occupancy;
 mod revenue;
 
@@ -24,5 +25,6 @@ pub fn routes() -> Vec<Route> {
     let mut routes = occupancy::routes();
     routes.extend(revenue::routes());
     routes.extend(cancellations::routes());
+    routes.extend(members::routes());
     routes
 }
