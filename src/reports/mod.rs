@@ -4,6 +4,7 @@
 //! reads in one pass.
 
 pub mod cancellations;
+pub mod coaching;
 pub mod members;
 pub mod occupancy;
 pub mod revenue;

@@ -122,6 +122,15 @@ async fn a_group_fills_up_and_its_coach_keeps_the_journal() {
     t.advance(jiff::SignedDuration::from_hours(2));
     let pay = t.get("/reports/coach-pay?from=2026-11-01&to=2026-11-30").await;
     assert!(pay.has("<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">₽800.00</td>"), "{}", pay.body);
+    // Group attendance: one session held of four, one came of two places, one excused.
+    let report = t.get("/reports/coaching?from=2026-11-01&to=2026-12-31").await;
+    let row = format!(
+        "<a href=\"/groups/{group}\">Juniors 8–10</a></td><td>Anna Petrova</td><td class=\"num\">2</td><td class=\"num\">1</td>\
+         <td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">1.0</td><td class=\"num\">50%</td>"
+    );
+    assert!(report.has(&row), "{}", report.body);
+    let csv = t.get("/reports/coaching.csv?from=2026-11-01&to=2026-12-31").await;
+    assert!(csv.body.contains("Juniors 8–10,Anna Petrova,2,1,1,0,0,1,50\n"), "{}", csv.body);
 }
 
 /// A coach sees their own groups, sessions and journals only: another coach's group is not

@@ -129,5 +129,38 @@ pub fn member_rows(
     .collect()
 }
 
+/// Each group's sessions held between `from` and `to` (begun by `now`, not cancelled) and the
+/// journal's marks on them; groups with none held are left out.
+pub fn group_attendance(
+    conn: &Connection,
+    from: Timestamp,
+    to: Timestamp,
+    now: Timestamp,
+) -> rusqlite::Result<Vec<crate::reports::coaching::GroupAttendance>> {
+    conn.prepare_cached(
+        "SELECT g.id, g.name, k.name, g.capacity, count(DISTINCT b.id), \
+           coalesce(sum(v.status = 'present'), 0), coalesce(sum(v.status = 'trial'), 0), \
+           coalesce(sum(v.status = 'absent'), 0), coalesce(sum(v.status = 'excused'), 0) \
+         FROM training_groups g JOIN coaches k ON k.id = g.coach_id \
+         JOIN bookings b ON b.group_id = g.id AND b.status <> 'cancelled' AND b.starts_at >= ?1 AND b.starts_at < min(?2, ?3) \
+         LEFT JOIN group_visits v ON v.booking_id = b.id \
+         GROUP BY g.id ORDER BY k.name, g.name",
+    )?
+    .query_map(params![from.as_millisecond(), to.as_millisecond(), now.as_millisecond()], |r| {
+        Ok(crate::reports::coaching::GroupAttendance {
+            group_id: r.get(0)?,
+            name: r.get(1)?,
+            coach: r.get(2)?,
+            capacity: r.get(3)?,
+            sessions: r.get(4)?,
+            present: r.get(5)?,
+            trial: r.get(6)?,
+            absent: r.get(7)?,
+            excused: r.get(8)?,
+        })
+    })?
+    .collect()
+}
+
 #[cfg(test)]
 mod tests;

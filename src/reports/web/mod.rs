@@ -2,6 +2,7 @@
 
 mod cancellations;
 mod chart;
+mod coaching;
 mod members;
 mod occupancy;
 mod revenue;
@@ -26,5 +27,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(revenue::routes());
     routes.extend(cancellations::routes());
     routes.extend(members::routes());
+    routes.extend(coaching::routes());
     routes
 }
