@@ -62,6 +62,8 @@ pub enum Value {
     /// Minor units of the club currency.
     Money(i64),
     Date(jiff::civil::Date),
+    /// Millionths of a unit of another currency (what an SMS provider charged).
+    Micros(i64),
 }
 
 impl Value {
@@ -71,6 +73,11 @@ impl Value {
             Value::Int(n) => n.to_string(),
             Value::Money(m) => crate::money::amount::plain(*m, currency),
             Value::Date(d) => d.to_string(),
+            Value::Micros(m) => {
+                let fraction = format!("{:06}", (m % 1_000_000).abs());
+                let fraction = fraction.trim_end_matches('0');
+                format!("{}.{fraction:0<2}", m / 1_000_000)
+            }
         }
     }
 }
@@ -100,6 +107,7 @@ impl Table {
         let bold = Format::new().set_bold();
         let money = Format::new().set_num_format(crate::money::amount::spreadsheet_format(currency));
         let date = Format::new().set_num_format("yyyy-mm-dd");
+        let micros = Format::new().set_num_format("0.00####");
         for (col, title) in self.head.iter().enumerate() {
             ws.write_string_with_format(0, col as u16, title, &bold)?;
         }
@@ -113,6 +121,7 @@ impl Table {
                     Value::Money(m) => {
                         ws.write_number_with_format(r, c, crate::money::amount::major(*m, currency), &money)?
                     }
+                    Value::Micros(m) => ws.write_number_with_format(r, c, *m as f64 / 1e6, &micros)?,
                     Value::Date(d) => {
                         let day = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
                         ws.write_datetime_with_format(r, c, &day, &date)?

@@ -8,5 +8,6 @@ pub mod coaching;
 pub mod members;
 pub mod occupancy;
 pub mod revenue;
+pub mod sms;
 pub mod store;
 pub mod web;

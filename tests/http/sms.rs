@@ -704,6 +704,13 @@ async fn a_campaign_to_a_category_is_previewed_sent_reported_and_exported() {
     assert!(report.has("Boris Ivanov") && report.has("data-status=\"failed\""), "{}", report.body);
     let csv = t.get("/sms/report.csv").await;
     assert!(csv.body.lines().count() >= 3);
+    // The month by month report counts the same two, and what they cost.
+    let months = t.get("/reports/sms").await;
+    let total = "Sent: <strong>2</strong> · Delivered: <strong>1</strong> · Failed: <strong>1</strong> · No result yet: <strong>0</strong>";
+    assert!(months.has(total) && months.has("<title>Nov 2026: Delivered: 1</title>"), "{}", months.body);
+    let csv = t.get("/reports/sms.csv").await;
+    assert!(months.has("Cost: <strong>1.00 RUB</strong>"), "{}", months.body);
+    assert!(csv.body.contains("\n2026-11-01,2,1,1,0,2,1.00\n") && csv.body.contains("\"Cost, RUB\""), "{}", csv.body);
 }
 
 #[rocket::async_test]

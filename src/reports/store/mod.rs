@@ -162,5 +162,24 @@ pub fn group_attendance(
     .collect()
 }
 
+/// The SMS messages made between `from` and `to`, with what became of them and their cost.
+pub fn sms_sent(conn: &Connection, from: Timestamp, to: Timestamp) -> rusqlite::Result<Vec<crate::reports::sms::Sent>> {
+    conn.prepare_cached(
+        "SELECT created_at, status, segments, cost_micros, cost_currency FROM sms_messages \
+         WHERE created_at >= ?1 AND created_at < ?2",
+    )?
+    .query_map(params![from.as_millisecond(), to.as_millisecond()], |r| {
+        Ok(crate::reports::sms::Sent {
+            at: at(r.get(0)?),
+            status: crate::sms::model::Status::parse(&r.get::<_, String>(1)?)
+                .unwrap_or(crate::sms::model::Status::Unknown),
+            segments: r.get(2)?,
+            cost_micros: r.get(3)?,
+            currency: r.get(4)?,
+        })
+    })?
+    .collect()
+}
+
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@ mod coaching;
 mod members;
 mod occupancy;
 mod revenue;
+mod sms;
 
 use rocket::Route;
 
@@ -28,5 +29,6 @@ pub fn routes() -> Vec<Route> {
     routes.extend(cancellations::routes());
     routes.extend(members::routes());
     routes.extend(coaching::routes());
+    routes.extend(sms::routes());
     routes
 }
