@@ -1,7 +1,7 @@
 //! Who plays: of the club's members (not archived), those new in the period, those active in it
-//! (on court as booker or player, or at a group session they came to), those lapsed (they have
-//! played, but not in the last N weeks of the period), the top players by hours, and the active
-//! by category.
+//! (on court as booker or player, or at a group session they came to), those lapsed (they
+//! played in the year before the last N weeks of the period, but not since), the top players by
+//! hours, and the active by category.
 
 use jiff::Timestamp;
 

@@ -6,8 +6,9 @@
 # request (from /proc, so wrk's own CPU on the shared cores is not counted): the day grid cached
 # and built afresh, member search, one court's week, the member card, booking creation, the
 # player portal's day page and the widget's JSON; the live pages' WebSocket (tests/bench/live.py);
-# the memory test (tests/cli/memory.rs: a mixed load, LOAD_SECONDS long, fails over budget); the
-# same grid, search and booking figures for a 10-year club, with the ratios; then desks
+# the manager's start page and each report for a year; the memory test (tests/cli/memory.rs: a
+# mixed load, LOAD_SECONDS long, fails over budget); the same grid, search, booking and report
+# figures for a 10-year club, with the ratios; then desks
 # (tests/bench/desks.py) and a desk's catch-up (tests/bench/catch_up.py).
 #
 # Full run: 12 courts, 1,000 members, a year of bookings, 8 connections for 20 s each, a
@@ -224,6 +225,18 @@ LUA
 }
 portal
 
+# The manager's pages (issue 18): the start page with today at a glance, and every report for a
+# whole year (its page; the XLSX of the revenue report too).
+reports() {
+    local year="from=$(date -d '-364 days' +%F)&to=$DAY"
+    run "$1dashboard (a manager's start page)" -H "$COOKIE" "$BASE/"
+    for report in occupancy revenue cancellations members coaching sms coach-pay; do
+        run "$1report for a year: $report" -H "$COOKIE" "$BASE/reports/$report?$year"
+    done
+    run "$1revenue for a year as XLSX" -H "$COOKIE" "$BASE/reports/revenue.xlsx?$year"
+}
+reports ""
+
 # Live pages: commit → frame on 50 open sockets, then the day grid again with them open.
 python3 -c 'import websockets' 2>/dev/null || python3 -m pip install --quiet -r tests/bench/requirements.txt
 LIVE_COURT=$(echo $COURT_IDS | cut -d' ' -f1)
@@ -258,6 +271,7 @@ if [ "${BENCH_SHORT:-0}" != 1 ]; then
     SEARCH10=$CPU_MS
     book
     BOOK10=$CPU_MS
+    reports "10-year club: "
     stop_server
     awk -v g1="$GRID1" -v g10="$GRID10" -v s1="$SEARCH1" -v s10="$SEARCH10" -v b1="$BOOK1" -v b10="$BOOK10" 'BEGIN {
         printf "== 10 years against 1, server CPU per request: grid %.2fx, search %.2fx, booking %.2fx\n", g10 / g1, s10 / s1, b10 / b1 }'

@@ -70,7 +70,9 @@ pub fn booked_rows(
 ) -> rusqlite::Result<Vec<crate::reports::cancellations::Row>> {
     conn.prepare_cached(
         "SELECT b.booker_id, m.full_name, b.starts_at, b.status, \
-           (SELECT -coalesce(sum(l.amount), 0) FROM ledger l WHERE l.booking_id = b.id AND l.kind IN ('fee', 'waiver')) \
+           CASE WHEN b.status IN ('cancelled', 'no_show') THEN \
+             (SELECT -coalesce(sum(l.amount), 0) FROM ledger l WHERE l.booking_id = b.id AND l.kind IN ('fee', 'waiver')) \
+           ELSE 0 END \
          FROM bookings b LEFT JOIN members m ON m.id = b.booker_id \
          WHERE b.starts_at >= ?1 AND b.starts_at < ?2 AND b.kind <> 'block' AND b.group_id IS NULL \
            AND coalesce(b.cancel_reason, '') NOT IN ('series changed', 'series ended')",
@@ -89,25 +91,27 @@ pub fn booked_rows(
 }
 
 /// Every member on the books (not archived or merged) with their visits in `from..to` and
-/// their last visit before `to`: bookings they played (as booker or player; not cancelled, not
-/// missed) and group sessions they came to.
+/// their last visit in `history..to`: bookings they played (as booker or player; not cancelled,
+/// not missed) and group sessions they came to. The history is bounded so that the report reads
+/// about the same rows in a club's tenth year as in its first.
 pub fn member_rows(
     conn: &Connection,
     from: Timestamp,
     to: Timestamp,
+    history: Timestamp,
 ) -> rusqlite::Result<Vec<crate::reports::members::Member>> {
     conn.prepare_cached(
         "WITH visits (member_id, starts_at, minutes) AS ( \
            SELECT b.booker_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM bookings b \
-             WHERE b.booker_id IS NOT NULL AND b.status IN ('booked', 'checked_in') AND b.group_id IS NULL AND b.starts_at < ?2 \
+             WHERE b.booker_id IS NOT NULL AND b.status IN ('booked', 'checked_in') AND b.group_id IS NULL AND b.starts_at >= ?3 AND b.starts_at < ?2 \
            UNION ALL \
            SELECT p.member_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM booking_players p \
              JOIN bookings b ON b.id = p.booking_id \
-             WHERE p.member_id IS NOT NULL AND b.status IN ('booked', 'checked_in') AND b.starts_at < ?2 \
+             WHERE p.member_id IS NOT NULL AND b.status IN ('booked', 'checked_in') AND b.starts_at >= ?3 AND b.starts_at < ?2 \
            UNION ALL \
            SELECT v.member_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM group_visits v \
              JOIN bookings b ON b.id = v.booking_id \
-             WHERE v.status IN ('present', 'trial') AND b.starts_at < ?2), \
+             WHERE v.status IN ('present', 'trial') AND b.starts_at >= ?3 AND b.starts_at < ?2), \
          per_member AS ( \
            SELECT member_id, sum(starts_at >= ?1) AS visits, sum(CASE WHEN starts_at >= ?1 THEN minutes ELSE 0 END) AS minutes, \
              max(starts_at) AS last FROM visits GROUP BY member_id) \
@@ -115,7 +119,7 @@ pub fn member_rows(
          FROM members m LEFT JOIN member_categories c ON c.id = m.category_id LEFT JOIN per_member v ON v.member_id = m.id \
          WHERE m.archived = 0 AND m.merged_into IS NULL",
     )?
-    .query_map(params![from.as_millisecond(), to.as_millisecond()], |r| {
+    .query_map(params![from.as_millisecond(), to.as_millisecond(), history.min(from).as_millisecond()], |r| {
         Ok(crate::reports::members::Member {
             id: r.get(0)?,
             name: r.get(1)?,

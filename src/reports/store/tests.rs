@@ -164,7 +164,7 @@ fn check(db: &TestDb, first: Date, last: Date) {
     assert_eq!(members, c.total.cancelled + c.total.no_shows, "every booking here has a member");
 
     let m = crate::reports::members::members(
-        crate::reports::store::member_rows(&db.conn, from, to).unwrap(),
+        crate::reports::store::member_rows(&db.conn, from, to, from).unwrap(),
         from,
         to,
         from,

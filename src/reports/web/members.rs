@@ -20,6 +20,8 @@ use crate::web::period::{Period, PeriodQuery};
 const DEFAULT_DAYS: i64 = 90;
 /// Lapsed: no visit in this many weeks, unless asked otherwise (1 to 52).
 const LAPSED_WEEKS: i64 = 8;
+/// Lapsed members played in this many days before they lapsed: one long gone is not lapsed.
+const LAPSED_HISTORY_DAYS: i64 = 365;
 /// Members listed in each table on the page (the export lists them all).
 const SHOWN: usize = 20;
 
@@ -33,8 +35,9 @@ async fn report(app: &App, ctx: &PageCtx, query: &PeriodQuery, weeks: Option<i64
     let period = query.period(ctx.club_day(), DEFAULT_DAYS);
     let weeks = weeks.unwrap_or(LAPSED_WEEKS).clamp(1, 52);
     let (from, to) = period.instants(&ctx.tz);
-    let rows = app.db.read(move |c| Ok(crate::reports::store::member_rows(c, from, to)?)).await?;
     let since = to - SignedDuration::from_hours(24 * 7 * weeks);
+    let history = since - SignedDuration::from_hours(24 * LAPSED_HISTORY_DAYS);
+    let rows = app.db.read(move |c| Ok(crate::reports::store::member_rows(c, from, to, history)?)).await?;
     Ok(Report { period, weeks, m: members(rows, from, to, since) })
 }
 
