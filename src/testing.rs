@@ -174,6 +174,7 @@ impl TestDb {
             colour: "#2e7d32".into(),
             lesson_fee: 500,
             pay_per_hour: 800,
+            pay_model: Default::default(),
             active: true,
         };
         let cmd = crate::coaching::commands::SaveCoach { coach_id: user_id.clone(), coach: draft };

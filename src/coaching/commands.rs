@@ -88,6 +88,7 @@ mod tests {
             colour: "#123456".into(),
             lesson_fee: 0,
             pay_per_hour: 0,
+            pay_model: Default::default(),
             active: true,
         };
         let again = SaveCoach { coach_id: anna.clone(), coach: draft.clone() };
@@ -131,8 +132,14 @@ mod tests {
         let court = db.court("Court 1");
         let member = db.member("Anna", "");
         let coach = db.coach("Vera");
-        let off =
-            CoachDraft { name: "Vera".into(), colour: "#2e7d32".into(), lesson_fee: 0, pay_per_hour: 0, active: false };
+        let off = CoachDraft {
+            name: "Vera".into(),
+            colour: "#2e7d32".into(),
+            lesson_fee: 0,
+            pay_per_hour: 0,
+            pay_model: Default::default(),
+            active: false,
+        };
         db.applied(AnyCommand::SaveCoach(SaveCoach { coach_id: coach.clone(), coach: off }));
         assert_eq!(lesson(&mut db, &court, &member, &coach, "18:00"), Err("coach-not-found".into()));
     }

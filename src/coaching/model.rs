@@ -11,9 +11,57 @@ pub struct CoachDraft {
     pub colour: String,
     /// What a lesson adds to court rent, per hour, in minor units.
     pub lesson_fee: i64,
-    /// The coach's pay per lesson hour, in minor units (for the coach pay report).
+    /// The coach's rate for the coach pay report: minor units per lesson hour, per lesson or
+    /// per attendee, or a percentage of the lessons' revenue, as `pay_model` says. (The column
+    /// keeps the name it had when pay was by the hour only.)
     pub pay_per_hour: i64,
+    /// How the coach is paid; a profile saved before there was a choice is paid by the hour.
+    #[serde(default)]
+    pub pay_model: PayModel,
     pub active: bool,
+}
+
+/// How a coach's pay is worked out from the lessons and group sessions they held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayModel {
+    /// The rate for each hour held.
+    #[default]
+    Hour,
+    /// The rate for each lesson or group session held, however long.
+    Lesson,
+    /// The rate for each player who came: one for a lesson held, each present or on trial for a
+    /// group session.
+    Attendee,
+    /// The rate as a percentage of what the lessons and sessions held brought in.
+    Share,
+}
+
+impl PayModel {
+    pub const ALL: [PayModel; 4] = [PayModel::Hour, PayModel::Lesson, PayModel::Attendee, PayModel::Share];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayModel::Hour => "hour",
+            PayModel::Lesson => "lesson",
+            PayModel::Attendee => "attendee",
+            PayModel::Share => "share",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PayModel> {
+        PayModel::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// What one lesson or session held pays at `rate`.
+    pub fn pay(self, rate: i64, l: &LessonRow) -> i64 {
+        match self {
+            PayModel::Hour => by_the_hour(rate, l.minutes),
+            PayModel::Lesson => rate,
+            PayModel::Attendee => rate * l.group_came.unwrap_or(1),
+            PayModel::Share => (l.revenue * rate + 50).div_euclid(100),
+        }
+    }
 }
 
 pub const MAX_NAME: usize = 80;
@@ -41,6 +89,9 @@ impl CoachDraft {
         let most = crate::money::amount::MAX_MAJOR * 100;
         if !(0..=most).contains(&self.lesson_fee) {
             return Err(("lesson_fee", "amount-invalid"));
+        }
+        if self.pay_model == PayModel::Share && !(0..=100).contains(&self.pay_per_hour) {
+            return Err(("pay_per_hour", "coach-share-range"));
         }
         if !(0..=most).contains(&self.pay_per_hour) {
             return Err(("pay_per_hour", "amount-invalid"));
@@ -70,6 +121,9 @@ pub struct LessonRow {
     pub over: bool,
     /// A group's session: how many came (a group session is held once it is over).
     pub group_came: Option<i64>,
+    /// What it brought in: paid for the lesson (not by a pass, refunds taken off), or charged
+    /// for the session's visits.
+    pub revenue: i64,
 }
 
 /// One coach's line of the pay report.
@@ -89,11 +143,11 @@ pub struct PayLine {
 }
 
 /// Each coach's lessons held, their hours and pay at the coach's rate, in the coaches' order.
-pub fn pay_lines(coaches: &[(String, String, i64)], lessons: &[LessonRow]) -> Vec<PayLine> {
+pub fn pay_lines(coaches: &[(String, String, PayModel, i64)], lessons: &[LessonRow]) -> Vec<PayLine> {
     use crate::bookings::model::Status;
     coaches
         .iter()
-        .map(|(id, name, per_hour)| {
+        .map(|(id, name, model, rate)| {
             let mine = lessons.iter().filter(|l| l.coach_id == *id);
             let held: Vec<&LessonRow> = mine
                 .clone()
@@ -108,7 +162,7 @@ pub fn pay_lines(coaches: &[(String, String, i64)], lessons: &[LessonRow]) -> Ve
                 no_shows: mine.filter(|l| l.status == Status::NoShow).count() as i64,
                 sessions: sessions.len() as i64,
                 attendees: sessions.iter().filter_map(|l| l.group_came).sum(),
-                pay: held.iter().map(|l| by_the_hour(*per_hour, l.minutes)).sum(),
+                pay: held.iter().map(|l| model.pay(*rate, l)).sum(),
             }
         })
         .collect()
@@ -124,6 +178,7 @@ mod tests {
             colour: "#2E7D32".into(),
             lesson_fee: 50_000,
             pay_per_hour: 80_000,
+            pay_model: PayModel::Hour,
             active: true,
         }
     }
@@ -160,6 +215,7 @@ mod tests {
             minutes,
             over,
             group_came: None,
+            revenue: 150_000,
         };
         let session = |came| LessonRow { group_came: Some(came), ..row("anna", Status::Booked, 60, true) };
         let lessons = [
@@ -172,7 +228,10 @@ mod tests {
             row("anna", Status::Booked, 60, false),
             row("boris", Status::CheckedIn, 60, true),
         ];
-        let coaches = [("anna".to_owned(), "Anna".to_owned(), 80_000), ("vera".to_owned(), "Vera".to_owned(), 50_000)];
+        let coaches = [
+            ("anna".to_owned(), "Anna".to_owned(), PayModel::Hour, 80_000),
+            ("vera".to_owned(), "Vera".to_owned(), PayModel::Hour, 50_000),
+        ];
         let lines = pay_lines(&coaches, &lessons);
         assert_eq!(
             lines[0],
@@ -188,5 +247,21 @@ mod tests {
             }
         );
         assert_eq!((lines[1].held, lines[1].pay), (0, 0), "a coach without lessons is listed with nothing");
+        // The same four held (two lessons, sessions of 5 and 3) by the other models.
+        for (model, rate, pay) in [
+            (PayModel::Lesson, 100_000, 400_000),
+            (PayModel::Attendee, 20_000, 20_000 * (5 + 3 + 1 + 1)),
+            (PayModel::Share, 40, 4 * 60_000),
+        ] {
+            let coaches = [("anna".to_owned(), "Anna".to_owned(), model, rate)];
+            assert_eq!(pay_lines(&coaches, &lessons)[0].pay, pay, "{model:?}");
+        }
+    }
+
+    #[test]
+    fn a_share_is_a_percentage() {
+        let share = |rate| CoachDraft { pay_model: PayModel::Share, pay_per_hour: rate, ..draft() }.tidy().validate();
+        assert_eq!(share(100), Ok(()));
+        assert_eq!(share(101), Err(("pay_per_hour", "coach-share-range")));
     }
 }

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::model::{CoachDraft, LessonRow};
+use super::model::{CoachDraft, LessonRow, PayModel};
 use crate::bookings::model::Status;
 
 #[derive(Debug, Clone)]
@@ -14,7 +14,7 @@ pub struct Coach {
     pub draft: CoachDraft,
 }
 
-const COLS: &str = "c.id, u.username, c.name, c.colour, c.lesson_fee, c.pay_per_hour, c.active";
+const COLS: &str = "c.id, u.username, c.name, c.colour, c.lesson_fee, c.pay_per_hour, c.active, c.pay_model";
 const FROM: &str = "FROM coaches c JOIN staff_users u ON u.id = c.id";
 
 fn row_to_coach(r: &Row<'_>) -> rusqlite::Result<Coach> {
@@ -26,6 +26,7 @@ fn row_to_coach(r: &Row<'_>) -> rusqlite::Result<Coach> {
             colour: r.get(3)?,
             lesson_fee: r.get(4)?,
             pay_per_hour: r.get(5)?,
+            pay_model: PayModel::parse(&r.get::<_, String>(7)?).unwrap_or_default(),
             active: r.get(6)?,
         },
     })
@@ -44,12 +45,21 @@ pub fn coach(conn: &Connection, id: &str) -> rusqlite::Result<Option<Coach>> {
 pub fn put_coach(conn: &Connection, id: &str, d: &CoachDraft, now: Timestamp) -> rusqlite::Result<()> {
     crate::db::exec(
         conn,
-        "INSERT INTO coaches (id, name, colour, lesson_fee, pay_per_hour, active, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) \
+        "INSERT INTO coaches (id, name, colour, lesson_fee, pay_per_hour, pay_model, active, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) \
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, colour = excluded.colour, \
-         lesson_fee = excluded.lesson_fee, pay_per_hour = excluded.pay_per_hour, active = excluded.active, \
-         updated_at = excluded.updated_at",
-        params![id, d.name, d.colour, d.lesson_fee, d.pay_per_hour, d.active, now.as_millisecond()],
+         lesson_fee = excluded.lesson_fee, pay_per_hour = excluded.pay_per_hour, pay_model = excluded.pay_model, \
+         active = excluded.active, updated_at = excluded.updated_at",
+        params![
+            id,
+            d.name,
+            d.colour,
+            d.lesson_fee,
+            d.pay_per_hour,
+            d.pay_model.as_str(),
+            d.active,
+            now.as_millisecond()
+        ],
     )?;
     Ok(())
 }
@@ -86,7 +96,10 @@ pub fn lessons_between(
     conn.prepare_cached(
         "SELECT b.coach_id, b.status, (b.ends_at - b.starts_at) / 60000, b.ends_at <= ?3, \
          CASE WHEN b.group_id IS NOT NULL THEN (SELECT count(*) FROM group_visits v \
-         WHERE v.booking_id = b.id AND v.status IN ('present', 'trial')) END FROM bookings b \
+         WHERE v.booking_id = b.id AND v.status IN ('present', 'trial')) END, \
+         CASE WHEN b.group_id IS NOT NULL THEN (SELECT coalesce(sum(v.charge), 0) FROM group_visits v WHERE v.booking_id = b.id) \
+         ELSE (SELECT coalesce(sum(p.amount), 0) FROM payments p WHERE p.booking_id = b.id AND p.method <> 'pass') END \
+         FROM bookings b \
          WHERE b.coach_id IS NOT NULL AND b.kind = 'lesson' AND b.status <> 'cancelled' \
          AND b.starts_at >= ?1 AND b.starts_at < ?2",
     )?
@@ -98,6 +111,7 @@ pub fn lessons_between(
             minutes: r.get(2)?,
             over: r.get(3)?,
             group_came: r.get(4)?,
+            revenue: r.get(5)?,
         })
     })?
     .collect()

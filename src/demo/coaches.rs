@@ -42,6 +42,7 @@ pub fn make(app: &App, rng: &mut fastrand::Rng, russian: bool, n: usize) -> anyh
             colour: PALETTE[i % PALETTE.len()].to_owned(),
             lesson_fee: 100_000 + 50_000 * rng.i64(0..4),
             pay_per_hour: 80_000 + 20_000 * rng.i64(0..4),
+            pay_model: Default::default(),
             active: true,
         };
         if run(app, AnyCommand::SaveCoach(SaveCoach { coach_id: id.clone(), coach }))? {

@@ -249,3 +249,40 @@ async fn a_weekly_series_of_lessons_keeps_its_coach() {
     assert_eq!(t.count("SELECT count(*) FROM bookings WHERE coach_id IS NOT NULL AND kind = 'lesson'").await, 3);
     assert!(t.get(&format!("/series/{id}")).await.has("id=\"coach\">Anna Petrova"));
 }
+
+/// A coach paid a share of revenue: the form takes a whole percentage (and keeps a wrong one),
+/// the list says it, and the pay report pays that share of what the lesson was paid.
+#[rocket::async_test]
+async fn a_coach_paid_a_share_gets_it_of_what_the_lessons_brought_in() {
+    let t = TestApp::new().await;
+    let (c1, _, ivan, _) = club(&t).await;
+    let petrova = coach(&t, "petrova", "Anna Petrova", "#6a1b9a").await;
+    let edit = format!("/coaches/{petrova}");
+    let share = |pct: &'static str| {
+        [
+            ("name", "Anna Petrova"),
+            ("colour", "#6a1b9a"),
+            ("lesson_fee", "500"),
+            ("pay_model", "share"),
+            ("pay_per_hour", pct),
+            ("active", "on"),
+        ]
+    };
+    let wrong = t.submit(&edit, &edit, &share("150")).await;
+    assert_eq!(wrong.status, Status::UnprocessableEntity);
+    assert!(wrong.has("A share is a whole percentage from 0 to 100.") && wrong.has("value=\"150\""), "{}", wrong.body);
+    assert!(wrong.has("<option value=\"share\" selected>"), "the choice is kept: {}", wrong.body);
+    assert_eq!(t.submit(&edit, &edit, &share("40")).await.location.as_deref(), Some("/coaches"));
+    assert!(t.get("/coaches").await.has("40% of revenue"));
+
+    let made = lesson(&t, &c1, &ivan, &petrova, "10:00").await;
+    assert_eq!(made.status, Status::SeeOther, "{}", made.body);
+    let booking: String =
+        t.app.db.read(|c| Ok(c.query_row("SELECT id FROM bookings", [], |r| r.get(0))?)).await.unwrap();
+    assert_eq!(t.submit("/cash", "/cash/open", &[("amount", "0")]).await.status, Status::SeeOther);
+    assert_eq!(crate::payments::pay(&t, &booking, "500", "cash", &ivan, "").await.status, Status::SeeOther);
+    t.advance(jiff::SignedDuration::from_hours(25)); // 30 November, 13:00: the lesson is over
+    t.login("olga", OWNER_PASSWORD).await;
+    let report = t.get("/reports/coach-pay?from=2026-11-30&to=2026-11-30").await;
+    assert!(report.has("id=\"coach-pay-total\">₽200.00<"), "40% of 500: {}", report.body);
+}

@@ -10,7 +10,7 @@ use rocket::form::FromForm;
 use rocket::{Route, State, get, post, routes};
 
 use super::commands::SaveCoach;
-use super::model::{CoachDraft, PALETTE};
+use super::model::{CoachDraft, PALETTE, PayModel};
 use super::store::Coach;
 use crate::app::App;
 use crate::auth::store::StaffUser;
@@ -34,6 +34,15 @@ impl ListPage {
     fn money(&self, minor: &i64) -> String {
         self.ctx.money(*minor)
     }
+
+    /// "₽800.00 an hour", "40% of revenue".
+    fn pay(&self, d: &CoachDraft) -> String {
+        let rate = match d.pay_model {
+            PayModel::Share => d.pay_per_hour.to_string(),
+            _ => self.ctx.money(d.pay_per_hour),
+        };
+        self.ctx.ta(&format!("coach-pay-{}", d.pay_model.as_str()), "rate", rate)
+    }
 }
 
 #[get("/coaches")]
@@ -55,6 +64,8 @@ struct CoachForm {
     lesson_fee: String,
     #[field(default = String::new())]
     pay_per_hour: String,
+    #[field(default = String::new())]
+    pay_model: String,
     #[field(default = false)]
     active: bool,
 }
@@ -67,7 +78,11 @@ impl CoachForm {
             name: c.draft.name.clone(),
             colour: c.draft.colour.clone(),
             lesson_fee: plain(c.draft.lesson_fee),
-            pay_per_hour: plain(c.draft.pay_per_hour),
+            pay_per_hour: match c.draft.pay_model {
+                PayModel::Share => c.draft.pay_per_hour.to_string(),
+                _ => plain(c.draft.pay_per_hour),
+            },
+            pay_model: c.draft.pay_model.as_str().to_owned(),
             active: c.draft.active,
         }
     }
@@ -79,12 +94,22 @@ impl CoachForm {
                 .map_err(|code| errors.add(ctx.locale, field, code))
                 .ok()
         };
-        let (fee, pay) = (amount("lesson_fee", &self.lesson_fee), amount("pay_per_hour", &self.pay_per_hour));
+        let pay_model = PayModel::parse(&self.pay_model).unwrap_or_default();
+        let fee = amount("lesson_fee", &self.lesson_fee);
+        // A share is a whole percentage; every other rate is an amount.
+        let pay = match pay_model {
+            PayModel::Share => {
+                self.pay_per_hour.trim().trim_end_matches('%').trim().parse::<i64>().map_err(|_| "coach-share-range")
+            }
+            _ => crate::money::amount::parse_or_zero(&self.pay_per_hour, &ctx.club.currency),
+        };
+        let pay = pay.map_err(|code| errors.add(ctx.locale, "pay_per_hour", code)).ok();
         Some(CoachDraft {
             name: self.name.clone(),
             colour: self.colour.clone(),
             lesson_fee: fee?,
             pay_per_hour: pay?,
+            pay_model,
             active: self.active,
         })
     }
@@ -100,6 +125,12 @@ struct FormPage {
     form: CoachForm,
     command_id: String,
     errors: FieldErrors,
+}
+
+impl FormPage {
+    fn pay_models(&self) -> [PayModel; 4] {
+        PayModel::ALL
+    }
 }
 
 /// Active staff accounts without a coach's profile, and the colour the next coach gets.

@@ -22,9 +22,9 @@ async fn lines(app: &App, ctx: &PageCtx, query: &PeriodQuery) -> Result<(Period,
     let lines = app
         .db
         .read(move |c| {
-            let coaches: Vec<(String, String, i64)> = crate::coaching::store::coaches(c)?
+            let coaches: Vec<_> = crate::coaching::store::coaches(c)?
                 .into_iter()
-                .map(|k| (k.id, k.draft.name, k.draft.pay_per_hour))
+                .map(|k| (k.id, k.draft.name, k.draft.pay_model, k.draft.pay_per_hour))
                 .collect();
             let lessons = crate::coaching::store::lessons_between(c, from, to, now)?;
             Ok(pay_lines(&coaches, &lessons))
