@@ -7,7 +7,7 @@ use crate::auth::commands::*;
 use crate::bookings::commands::*;
 use crate::cash::commands::*;
 use crate::club::commands::*;
-use crate::coaching::commands::SaveCoach;
+use crate::coaching::commands::{ApprovePay, SaveCoach, WithdrawPayApproval};
 use crate::core::{self, CommandError, Ctx};
 use crate::courts::commands::*;
 use crate::desk::commands::*;
@@ -120,6 +120,8 @@ commands! {
     UpdateCategory => "update_category" (HubOnly),
     SetCategoryLimits => "set_category_limits" (HubOnly),
     SaveCoach => "save_coach" (HubOnly),
+    ApprovePay => "approve_pay" (HubOnly),
+    WithdrawPayApproval => "withdraw_pay_approval" (HubOnly),
     CreateGroup => "create_group" (HubOnly),
     UpdateGroup => "update_group" (HubOnly),
     EnrolMember => "enrol_member" (Claim),

@@ -419,5 +419,6 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
         progress.at(days_done);
     }
     summary.payments = money::fill(app, &mut rng, &members, &tz)?;
+    coaches::approve_last_week(app, &coaches, app.now().to_zoned_datetime(tz.clone()).date())?;
     Ok(summary)
 }

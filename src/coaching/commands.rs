@@ -2,9 +2,10 @@
 //! commands.
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::model::CoachDraft;
+use super::model::{CoachDraft, pay_lines};
 use super::store;
 use crate::bookings::model::Kind;
 use crate::core::{CommandError, Ctx, Rejection, Role, require};
@@ -30,6 +31,89 @@ impl SaveCoach {
 
     pub fn summary(&self) -> String {
         self.coach.name.clone()
+    }
+}
+
+/// Approves coach `coach_id`'s pay for the days `first_day..=last_day` (club time) as the pay
+/// report works it out now; the figures are kept as approved. A period overlapping one already
+/// approved for the coach is refused: no lesson is paid twice.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApprovePay {
+    pub approval_id: String,
+    pub coach_id: String,
+    pub first_day: Date,
+    pub last_day: Date,
+}
+
+impl ApprovePay {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Manager)?;
+        crate::core::id_is_new(store::approval(ctx.tx, &self.approval_id)?)?;
+        let coach = store::coach(ctx.tx, &self.coach_id)?.ok_or_else(|| Rejection::new("coach-not-found"))?;
+        let (first, last) = (self.first_day, self.last_day);
+        if last < first || (last - first).get_days() > 366 {
+            return Err(Rejection::new("coach-pay-period-invalid").into());
+        }
+        let tz = crate::club::store::time_zone(ctx.tx)?;
+        if last >= ctx.now.to_zoned_datetime(tz.clone()).date() {
+            return Err(Rejection::new("coach-pay-period-not-over").into());
+        }
+        let overlapping = store::approvals_overlapping(ctx.tx, first, last)?;
+        if let Some(a) = overlapping.iter().find(|a| a.coach_id == self.coach_id) {
+            return Err(Rejection::new("coach-pay-overlap")
+                .arg("from", a.first_day.to_string())
+                .arg("to", a.last_day.to_string())
+                .into());
+        }
+        let start = |d: Result<Date, jiff::Error>| {
+            d.and_then(|d| d.to_zoned_datetime(tz.clone()))
+                .map(|z| z.timestamp())
+                .map_err(|_| Rejection::new("coach-pay-period-invalid"))
+        };
+        let (from, to) = (start(Ok(first))?, start(last.tomorrow())?);
+        let lessons = store::lessons_between(ctx.tx, from, to, ctx.now)?;
+        let me = [(coach.id.clone(), coach.draft.name.clone(), coach.draft.pay_model, coach.draft.pay_per_hour)];
+        let Some(line) = pay_lines(&me, &lessons).pop() else { return Err(Rejection::new("coach-not-found").into()) };
+        let approval = store::Approval {
+            id: self.approval_id.clone(),
+            coach_id: coach.id,
+            first_day: first,
+            last_day: last,
+            held: line.held,
+            minutes: line.minutes,
+            sessions: line.sessions,
+            attendees: line.attendees,
+            amount: line.pay,
+            approved_by: ctx.actor.display_name(),
+            approved_at: ctx.now,
+        };
+        store::insert_approval(ctx.tx, &approval)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        format!("{} {}–{}", self.coach_id, self.first_day, self.last_day)
+    }
+}
+
+/// Withdraws an approval of a coach's pay (a mistake, or to approve the period again).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WithdrawPayApproval {
+    pub approval_id: String,
+}
+
+impl WithdrawPayApproval {
+    pub fn apply(&self, ctx: &Ctx<'_>) -> Result<(), CommandError> {
+        require(ctx.actor, Role::Manager)?;
+        if store::approval(ctx.tx, &self.approval_id)?.is_none() {
+            return Err(Rejection::new("coach-pay-approval-not-found").into());
+        }
+        store::withdraw_approval(ctx.tx, &self.approval_id, ctx.now)?;
+        Ok(())
+    }
+
+    pub fn summary(&self) -> String {
+        self.approval_id.clone()
     }
 }
 
@@ -206,5 +290,37 @@ mod tests {
             Outcome::Rejected(r) => assert_eq!(r.code, "coach-busy"),
             Outcome::Applied { .. } => panic!("a coach in two places"),
         }
+    }
+
+    /// Pay is approved for a period once it is over, as the report works it out then; a
+    /// period overlapping an approved one waits until that approval is withdrawn.
+    #[test]
+    fn pay_is_approved_once_for_a_period_that_is_over() {
+        let mut db = TestDb::new(); // 29 November, 12:00
+        let court = db.court("Court 1");
+        let member = db.member("Anna", "");
+        let coach = db.coach("Vera"); // 800 an hour
+        lesson(&mut db, &court, &member, &coach, "10:00").unwrap(); // 30 November
+        let approve = |first: &str, last: &str| ApprovePay {
+            approval_id: id(),
+            coach_id: coach.clone(),
+            first_day: first.parse().unwrap(),
+            last_day: last.parse().unwrap(),
+        };
+        let november = approve("2026-11-01", "2026-11-30");
+        assert_eq!(db.refused(AnyCommand::ApprovePay(november.clone())).code, "coach-pay-period-not-over");
+        db.now += jiff::SignedDuration::from_hours(48);
+        db.applied(AnyCommand::ApprovePay(november.clone()));
+        let kept = store::approval(&db.conn, &november.approval_id).unwrap().unwrap();
+        assert_eq!((kept.held, kept.minutes, kept.amount, kept.approved_by.as_str()), (1, 60, 800, "olga"));
+        let overlap = db.refused(AnyCommand::ApprovePay(approve("2026-11-30", "2026-11-30")));
+        assert_eq!(overlap.code, "coach-pay-overlap");
+        assert!(overlap.args.contains(&("from".into(), "2026-11-01".into())), "{overlap:?}");
+        let withdraw = WithdrawPayApproval { approval_id: november.approval_id.clone() };
+        db.applied(AnyCommand::WithdrawPayApproval(withdraw.clone()));
+        assert_eq!(db.refused(AnyCommand::WithdrawPayApproval(withdraw)).code, "coach-pay-approval-not-found");
+        db.applied(AnyCommand::ApprovePay(approve("2026-11-30", "2026-11-30")));
+        let reception_may_not = db.run_as(&reception(), AnyCommand::ApprovePay(approve("2026-11-29", "2026-11-29")));
+        assert!(matches!(reception_may_not, Outcome::Rejected(_)));
     }
 }

@@ -1,6 +1,7 @@
 //! The coaches table, and a coach's lessons.
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::model::{CoachDraft, LessonRow, PayModel};
@@ -115,4 +116,94 @@ pub fn lessons_between(
         })
     })?
     .collect()
+}
+
+/// A coach's pay approved for a period, as it was approved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    pub id: String,
+    pub coach_id: String,
+    pub first_day: Date,
+    pub last_day: Date,
+    pub held: i64,
+    pub minutes: i64,
+    pub sessions: i64,
+    pub attendees: i64,
+    pub amount: i64,
+    pub approved_by: String,
+    pub approved_at: Timestamp,
+}
+
+const APPROVAL_COLS: &str =
+    "id, coach_id, first_day, last_day, held, minutes, sessions, attendees, amount, approved_by, approved_at";
+
+fn row_to_approval(r: &Row<'_>) -> rusqlite::Result<Approval> {
+    let day = |i: usize| -> rusqlite::Result<Date> {
+        let text: String = r.get(i)?;
+        text.parse().map_err(|e: jiff::Error| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+        })
+    };
+    Ok(Approval {
+        id: r.get(0)?,
+        coach_id: r.get(1)?,
+        first_day: day(2)?,
+        last_day: day(3)?,
+        held: r.get(4)?,
+        minutes: r.get(5)?,
+        sessions: r.get(6)?,
+        attendees: r.get(7)?,
+        amount: r.get(8)?,
+        approved_by: r.get(9)?,
+        approved_at: Timestamp::from_millisecond(r.get(10)?).unwrap_or(Timestamp::UNIX_EPOCH),
+    })
+}
+
+/// Live approvals (not withdrawn) overlapping the days `first..=last`, of every coach.
+pub fn approvals_overlapping(conn: &Connection, first: Date, last: Date) -> rusqlite::Result<Vec<Approval>> {
+    conn.prepare_cached(&format!(
+        "SELECT {APPROVAL_COLS} FROM coach_pay_approvals \
+         WHERE withdrawn_at IS NULL AND first_day <= ?2 AND last_day >= ?1 ORDER BY first_day"
+    ))?
+    .query_map(params![first.to_string(), last.to_string()], row_to_approval)?
+    .collect()
+}
+
+pub fn approval(conn: &Connection, id: &str) -> rusqlite::Result<Option<Approval>> {
+    conn.prepare_cached(&format!(
+        "SELECT {APPROVAL_COLS} FROM coach_pay_approvals WHERE id = ?1 AND withdrawn_at IS NULL"
+    ))?
+    .query_row([id], row_to_approval)
+    .optional()
+}
+
+pub fn insert_approval(conn: &Connection, a: &Approval) -> rusqlite::Result<()> {
+    crate::db::exec(
+        conn,
+        "INSERT INTO coach_pay_approvals (id, coach_id, first_day, last_day, held, minutes, sessions, attendees, \
+         amount, approved_by, approved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            a.id,
+            a.coach_id,
+            a.first_day.to_string(),
+            a.last_day.to_string(),
+            a.held,
+            a.minutes,
+            a.sessions,
+            a.attendees,
+            a.amount,
+            a.approved_by,
+            a.approved_at.as_millisecond()
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn withdraw_approval(conn: &Connection, id: &str, now: Timestamp) -> rusqlite::Result<()> {
+    crate::db::exec(
+        conn,
+        "UPDATE coach_pay_approvals SET withdrawn_at = ?2 WHERE id = ?1",
+        params![id, now.as_millisecond()],
+    )?;
+    Ok(())
 }

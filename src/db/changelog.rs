@@ -39,6 +39,7 @@ pub const REPLICATED_TABLES: &[&str] = &[
     "category_limits",
     "portal_settings",
     "waitlist",
+    "coach_pay_approvals",
 ];
 
 /// Tables that stay on this machine: the logs themselves, API tokens, sessions, the SMS

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0026_groups", include_str!("../../migrations/0026_groups.sql")),
     ("0027_report_indexes", include_str!("../../migrations/0027_report_indexes.sql")),
     ("0028_coach_pay_models", include_str!("../../migrations/0028_coach_pay_models.sql")),
+    ("0029_coach_pay_approvals", include_str!("../../migrations/0029_coach_pay_approvals.sql")),
 ];
 
 pub fn latest() -> i64 {

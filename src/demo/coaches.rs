@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{name, run};
 use crate::app::App;
 use crate::auth::commands::CreateStaffUser;
-use crate::coaching::commands::SaveCoach;
+use crate::coaching::commands::{ApprovePay, SaveCoach};
 use crate::coaching::model::{CoachDraft, PALETTE};
 use crate::commands::AnyCommand;
 use crate::core::Role;
@@ -50,4 +50,16 @@ pub fn make(app: &App, rng: &mut fastrand::Rng, russian: bool, n: usize) -> anyh
         }
     }
     Ok(ids)
+}
+
+/// The manager has approved each coach's pay for the week to yesterday.
+pub fn approve_last_week(app: &App, coaches: &[String], today: jiff::civil::Date) -> anyhow::Result<()> {
+    let last_day = today.yesterday()?;
+    let first_day = last_day.checked_sub(jiff::Span::new().days(6))?;
+    for coach_id in coaches {
+        let approval_id = Uuid::now_v7().to_string();
+        let cmd = ApprovePay { approval_id, coach_id: coach_id.clone(), first_day, last_day };
+        run(app, AnyCommand::ApprovePay(cmd))?;
+    }
+    Ok(())
 }

@@ -211,7 +211,7 @@ async fn the_coach_pay_report_pays_the_lessons_held() {
     // 10:00 held (over, unmarked) at 800 an hour; 12:00 a no-show; 20:00 still to come.
     assert!(report.has("<td class=\"num\">1</td><td class=\"num\">1 hour</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">₽800.00</td>"), "{}", report.body);
     let csv = t.get("/reports/coach-pay.csv?from=2026-11-30&to=2026-11-30").await;
-    assert!(csv.body.contains("Anna Petrova,1,60,1,0,0,800\n"), "{}", csv.body);
+    assert!(csv.body.contains("Anna Petrova,1,60,1,0,0,800,\n"), "{}", csv.body);
     // The workbook holds the same figures as numbers, the pay in roubles' format.
     let xlsx = t.bytes("/reports/coach-pay.xlsx?from=2026-11-30&to=2026-11-30").await;
     let (rows, styles) = xlsx_sheet(&xlsx);
@@ -220,6 +220,24 @@ async fn the_coach_pay_report_pays_the_lessons_held() {
     let want = [1.0, 60.0, 1.0, 0.0, 0.0, 800.0].map(Cell::Number);
     assert_eq!(anna[1..], want, "{rows:?}");
     assert!(styles.contains("#,##0.00 &quot;₽&quot;"), "{styles}");
+
+    // The day is not over: it cannot be approved yet. The next day the manager approves it
+    // (the 20:00 lesson is over by then too), and the approval stays what it was.
+    let day = "/reports/coach-pay?from=2026-11-30&to=2026-11-30";
+    assert!(report.has("The period is not over yet") && !report.has("/reports/coach-pay/approve"));
+    t.advance(jiff::SignedDuration::from_hours(24));
+    t.login("olga", OWNER_PASSWORD).await;
+    let fields = [("coach_id", petrova.as_str()), ("from", "2026-11-30"), ("to", "2026-11-30")];
+    let approved = t.submit(day, "/reports/coach-pay/approve", &fields).await;
+    assert_eq!(approved.location.as_deref(), Some(day), "{}", approved.body);
+    let shown = t.get(day).await;
+    assert!(shown.has("The coach&#39;s pay is approved."), "{}", shown.body);
+    assert!(shown.has("Approved ₽1,600.00 by"), "{}", shown.body);
+    let twice = t.submit(day, "/reports/coach-pay/approve", &fields).await;
+    assert_eq!(twice.location.as_deref(), Some(day));
+    assert!(t.get(day).await.has("is approved already"), "one approval a period");
+    let csv = t.get("/reports/coach-pay.csv?from=2026-11-30&to=2026-11-30").await;
+    assert!(csv.body.contains("Anna Petrova,2,120,1,0,0,1600,1600\n"), "{}", csv.body);
 }
 
 /// "Repeat weekly" on a lesson carries its coach: every date of the series is a lesson with that

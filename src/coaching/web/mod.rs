@@ -334,5 +334,18 @@ async fn attendance(s: Staff, ctx: PageCtx, app: &State<App>, id: &str, form: Cs
 }
 
 pub fn routes() -> Vec<Route> {
-    routes![list, new_page, create, edit_page, update, mine, attendance, pay::page, pay::csv, pay::xlsx]
+    routes![
+        list,
+        new_page,
+        create,
+        edit_page,
+        update,
+        mine,
+        attendance,
+        pay::page,
+        pay::csv,
+        pay::xlsx,
+        pay::approve,
+        pay::withdraw
+    ]
 }
