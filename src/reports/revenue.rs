@@ -100,7 +100,8 @@ impl Buckets {
         Buckets { starts, monthly }
     }
 
-    fn index(&self, day: Date) -> Option<usize> {
+    /// The bucket `day` falls in.
+    pub fn index(&self, day: Date) -> Option<usize> {
         self.starts.iter().rposition(|s| *s <= day)
     }
 }

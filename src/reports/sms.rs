@@ -63,7 +63,7 @@ pub fn sms_report(buckets: Buckets, sent: &[Sent], tz: &TimeZone) -> SmsReport {
     let mut currencies: Vec<&str> = Vec::new();
     for s in sent {
         let day = s.at.to_zoned_datetime(tz.clone()).date();
-        let (Some(i), false) = (buckets.starts.iter().rposition(|d| *d <= day), s.status == Status::Cancelled) else {
+        let (Some(i), false) = (buckets.index(day), s.status == Status::Cancelled) else {
             continue;
         };
         let t = &mut tallies[i];

@@ -78,7 +78,7 @@ impl MembersPage {
         let mut counts = vec![0; buckets.starts.len()];
         for m in &self.r.m.new {
             let joined = day(&self.ctx, m.joined);
-            if let Some(i) = buckets.starts.iter().rposition(|s| *s <= joined) {
+            if let Some(i) = buckets.index(joined) {
                 counts[i] += 1;
             }
         }
