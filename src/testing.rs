@@ -175,6 +175,8 @@ impl TestDb {
             lesson_fee: 500,
             pay_per_hour: 800,
             pay_model: Default::default(),
+            group_rate: None,
+            works: Default::default(),
             active: true,
         };
         let cmd = crate::coaching::commands::SaveCoach { coach_id: user_id.clone(), coach: draft };

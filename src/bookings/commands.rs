@@ -119,6 +119,7 @@ impl CreateBooking {
             ctx,
             self.kind,
             self.coach_id.as_deref(),
+            &self.court_id,
             (start, end),
             &self.booking_id,
         )?;
@@ -198,7 +199,8 @@ impl UpdateBooking {
         check_people(ctx, self.kind, self.booker_id.as_deref(), &self.players)?;
         let tz = club_tz(ctx)?;
         let (start, end) = bookable(ctx.tx, &tz, &self.court_id, self.slot, &b.id)?;
-        crate::coaching::commands::check_lesson(ctx, self.kind, self.coach_id.as_deref(), (start, end), &b.id)?;
+        let coach = self.coach_id.as_deref();
+        crate::coaching::commands::check_lesson(ctx, self.kind, coach, &self.court_id, (start, end), &b.id)?;
         store::update(
             ctx.tx,
             &b.id,
@@ -356,9 +358,10 @@ pub fn plan_series(
     for day in series_dates(&spec.weekdays, spec.first_day, spec.last_day) {
         let slot = LocalSlot { day, start: spec.start, minutes: spec.minutes };
         let own = except_series.map(|s| occurrence_id(s, day)).unwrap_or_default();
-        let problem = match bookable(ctx.tx, &tz, &spec.court_id, slot, &own)
-            .and_then(|at| crate::coaching::commands::check_lesson(ctx, spec.kind, spec.coach_id.as_deref(), at, &own))
-        {
+        let problem = match bookable(ctx.tx, &tz, &spec.court_id, slot, &own).and_then(|at| {
+            let coach = spec.coach_id.as_deref();
+            crate::coaching::commands::check_lesson(ctx, spec.kind, coach, &spec.court_id, at, &own)
+        }) {
             Ok(()) => None,
             Err(CommandError::Rejected(r)) => Some(r),
             Err(e) => return Err(e),

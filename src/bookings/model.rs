@@ -162,6 +162,54 @@ impl LocalSlot {
     }
 }
 
+/// Where and when something applies (a pass may be used, a coach works); empty lists mean
+/// "any".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conditions {
+    pub court_ids: Vec<String>,
+    #[serde(with = "weekdays_serde")]
+    pub weekdays: Vec<Weekday>,
+    pub from: DayMinute,
+    pub to: DayMinute,
+}
+
+/// Which of the conditions a booking is outside of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outside {
+    Court,
+    Day,
+    Time,
+}
+
+impl Default for Conditions {
+    /// Any court, any day, all day.
+    fn default() -> Self {
+        Conditions {
+            court_ids: Vec::new(),
+            weekdays: Vec::new(),
+            from: DayMinute::new(0).unwrap_or(DayMinute::MIDNIGHT_END),
+            to: DayMinute::MIDNIGHT_END,
+        }
+    }
+}
+
+impl Conditions {
+    /// The booking lies wholly inside the time band, on an allowed day and court.
+    pub fn allow(&self, court_id: &str, slot: LocalSlot) -> Result<(), Outside> {
+        if !(self.court_ids.is_empty() || self.court_ids.iter().any(|c| c == court_id)) {
+            return Err(Outside::Court);
+        }
+        if !(self.weekdays.is_empty() || self.weekdays.contains(&slot.day.weekday())) {
+            return Err(Outside::Day);
+        }
+        let start = u32::from(self.from.minutes());
+        if u32::from(slot.start.minutes()) < start || slot.end_minute() > u32::from(self.to.minutes()) {
+            return Err(Outside::Time);
+        }
+        Ok(())
+    }
+}
+
 /// How long before its start a booking can be checked in.
 pub const CHECK_IN_FROM: SignedDuration = SignedDuration::from_hours(1);
 
@@ -237,6 +285,11 @@ pub fn occurrence_id(series_id: &str, day: Date) -> String {
 /// "1,3,6" ↔ Monday, Wednesday, Saturday.
 pub fn weekdays_to_text(days: &[Weekday]) -> String {
     days.iter().map(|d| d.to_monday_one_offset().to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// "id1,id2" ↔ the court ids of a `Conditions`.
+pub fn court_ids_from_text(s: &str) -> Vec<String> {
+    s.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect()
 }
 
 pub fn weekdays_from_text(s: &str) -> Vec<Weekday> {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{CoachDraft, pay_lines};
 use super::store;
-use crate::bookings::model::Kind;
+use crate::bookings::model::{Kind, LocalSlot, Outside};
 use crate::core::{CommandError, Ctx, Rejection, Role, require};
 
 /// Makes staff account `coach_id` a coach with this profile, or changes the profile.
@@ -72,7 +72,7 @@ impl ApprovePay {
         };
         let (from, to) = (start(Ok(first))?, start(last.tomorrow())?);
         let lessons = store::lessons_between(ctx.tx, from, to, ctx.now)?;
-        let me = [(coach.id.clone(), coach.draft.name.clone(), coach.draft.pay_model, coach.draft.pay_per_hour)];
+        let me = [(coach.id.clone(), coach.draft.clone())];
         let Some(line) = pay_lines(&me, &lessons).pop() else { return Err(Rejection::new("coach-not-found").into()) };
         let approval = store::Approval {
             id: self.approval_id.clone(),
@@ -117,12 +117,15 @@ impl WithdrawPayApproval {
     }
 }
 
-/// A coach only for a lesson, only an active coach, and never in two places at once (the
-/// schema's trigger holds the same line against a race; this says it in words).
+/// A coach only for a lesson, only an active coach, only on the courts and at the times the
+/// coach works, and never in two places at once (the schema's trigger holds that line against a
+/// race; this says it in words). `except` is the booking being changed: one that keeps its
+/// coach, court and time keeps its place when the coach's hours have changed since.
 pub fn check_lesson(
     ctx: &Ctx<'_>,
     kind: Kind,
     coach_id: Option<&str>,
+    court_id: &str,
     (from, to): (Timestamp, Timestamp),
     except: &str,
 ) -> Result<(), CommandError> {
@@ -132,8 +135,25 @@ pub fn check_lesson(
     }
     let coach = store::coach(ctx.tx, coach_id)?.filter(|c| c.draft.active);
     let coach = coach.ok_or_else(|| Rejection::new("coach-not-found").on("coach_id"))?;
+    let tz = crate::club::store::time_zone(ctx.tx)?;
+    let unchanged = crate::bookings::store::booking(ctx.tx, except)?.is_some_and(|b| {
+        b.coach_id.as_deref() == Some(coach_id) && b.court_id == court_id && (b.starts_at, b.ends_at) == (from, to)
+    });
+    if !unchanged && let Err(outside) = coach.draft.works.allow(court_id, LocalSlot::from_instants(from, to, &tz)) {
+        let w = &coach.draft.works;
+        let code = match outside {
+            Outside::Court => "coach-off-court",
+            Outside::Day => "coach-off-day",
+            Outside::Time => "coach-off-time",
+        };
+        return Err(Rejection::new(code)
+            .on("coach_id")
+            .arg("coach", &coach.draft.name)
+            .arg("from", w.from.to_string())
+            .arg("to", w.to.to_string())
+            .into());
+    }
     if let Some((start, end)) = store::busy(ctx.tx, coach_id, from, to, except)? {
-        let tz = crate::club::store::time_zone(ctx.tx)?;
         let (from, to) = crate::bookings::model::clock_span(start, end, &tz);
         return Err(Rejection::new("coach-busy")
             .on("coach_id")
@@ -173,6 +193,8 @@ mod tests {
             lesson_fee: 0,
             pay_per_hour: 0,
             pay_model: Default::default(),
+            group_rate: None,
+            works: Default::default(),
             active: true,
         };
         let again = SaveCoach { coach_id: anna.clone(), coach: draft.clone() };
@@ -210,6 +232,54 @@ mod tests {
         assert!(raw.unwrap_err().to_string().contains("coach already booked"), "the trigger holds the line");
     }
 
+    /// A coach takes lessons only on their courts, days and hours. A lesson booked before the
+    /// hours were set keeps its place when only its note changes, not when it moves.
+    #[test]
+    fn a_coach_takes_lessons_only_where_and_when_they_work() {
+        use crate::bookings::commands::UpdateBooking;
+        use crate::bookings::model::Conditions;
+        use crate::courts::model::DayMinute;
+        use jiff::civil::Weekday;
+        let mut db = TestDb::new();
+        let (one, two) = (db.court("Court 1"), db.court("Court 2"));
+        let member = db.member("Anna", "");
+        let coach = db.coach("Boris");
+        let early = lesson(&mut db, &one, &member, &coach, "08:00").expect("any time before hours are set");
+        let mut draft = store::coach(&db.conn, &coach).unwrap().unwrap().draft;
+        draft.works = Conditions {
+            court_ids: vec![one.clone()],
+            weekdays: vec![Weekday::Monday, Weekday::Wednesday],
+            from: DayMinute::parse("16:00").unwrap(),
+            to: DayMinute::parse("21:00").unwrap(),
+        };
+        db.applied(AnyCommand::SaveCoach(SaveCoach { coach_id: coach.clone(), coach: draft }));
+
+        // 30 November 2026 is a Monday.
+        assert_eq!(lesson(&mut db, &two, &member, &coach, "18:00"), Err("coach-off-court".into()));
+        assert_eq!(lesson(&mut db, &one, &member, &coach, "15:30"), Err("coach-off-time".into()));
+        assert_eq!(lesson(&mut db, &one, &member, &coach, "20:30"), Err("coach-off-time".into()), "ends at 21:30");
+        assert!(lesson(&mut db, &one, &member, &coach, "20:00").is_ok());
+        let mut tuesday = booking(&one, &member, slot("2026-12-01", "18:00", 60));
+        tuesday.kind = Kind::Lesson;
+        tuesday.coach_id = Some(coach.clone());
+        let refused = db.refused(AnyCommand::CreateBooking(tuesday));
+        assert_eq!((refused.code.as_str(), refused.field.as_deref()), ("coach-off-day", Some("coach_id")));
+
+        let mut edit = UpdateBooking {
+            booking_id: early,
+            court_id: one.clone(),
+            slot: slot("2026-11-30", "08:00", 60),
+            kind: Kind::Lesson,
+            booker_id: Some(member.clone()),
+            players: Vec::new(),
+            note: "racket to be restrung".into(),
+            coach_id: Some(coach.clone()),
+        };
+        db.applied(AnyCommand::UpdateBooking(edit.clone()));
+        edit.slot = slot("2026-11-30", "09:00", 60);
+        assert_eq!(db.refused(AnyCommand::UpdateBooking(edit)).code, "coach-off-time");
+    }
+
     #[test]
     fn a_coach_not_taking_lessons_cannot_be_booked() {
         let mut db = TestDb::new();
@@ -222,6 +292,8 @@ mod tests {
             lesson_fee: 0,
             pay_per_hour: 0,
             pay_model: Default::default(),
+            group_rate: None,
+            works: Default::default(),
             active: false,
         };
         db.applied(AnyCommand::SaveCoach(SaveCoach { coach_id: coach.clone(), coach: off }));

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bookings::model::Conditions;
+
 /// What a manager fills in for a coach.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoachDraft {
@@ -18,6 +20,13 @@ pub struct CoachDraft {
     /// How the coach is paid; a profile saved before there was a choice is paid by the hour.
     #[serde(default)]
     pub pay_model: PayModel,
+    /// The rate for group sessions, when it differs from the rate for lessons (`pay_per_hour`).
+    #[serde(default)]
+    pub group_rate: Option<i64>,
+    /// The courts, weekdays and hours the coach takes lessons; a lesson outside is refused. A
+    /// profile saved before there was a choice works any time.
+    #[serde(default)]
+    pub works: Conditions,
     pub active: bool,
 }
 
@@ -90,13 +99,27 @@ impl CoachDraft {
         if !(0..=most).contains(&self.lesson_fee) {
             return Err(("lesson_fee", "amount-invalid"));
         }
-        if self.pay_model == PayModel::Share && !(0..=100).contains(&self.pay_per_hour) {
-            return Err(("pay_per_hour", "coach-share-range"));
+        for (field, rate) in [("pay_per_hour", Some(self.pay_per_hour)), ("group_rate", self.group_rate)] {
+            let Some(rate) = rate else { continue };
+            if self.pay_model == PayModel::Share && !(0..=100).contains(&rate) {
+                return Err((field, "coach-share-range"));
+            }
+            if !(0..=most).contains(&rate) {
+                return Err((field, "amount-invalid"));
+            }
         }
-        if !(0..=most).contains(&self.pay_per_hour) {
-            return Err(("pay_per_hour", "amount-invalid"));
+        if self.works.to <= self.works.from {
+            return Err(("to", "price-band-empty"));
         }
         Ok(())
+    }
+
+    /// The rate a lesson or group session is paid at.
+    pub fn rate(&self, l: &LessonRow) -> i64 {
+        match (l.group_came, self.group_rate) {
+            (Some(_), Some(rate)) => rate,
+            _ => self.pay_per_hour,
+        }
     }
 }
 
@@ -142,12 +165,12 @@ pub struct PayLine {
     pub pay: i64,
 }
 
-/// Each coach's lessons held, their hours and pay at the coach's rate, in the coaches' order.
-pub fn pay_lines(coaches: &[(String, String, PayModel, i64)], lessons: &[LessonRow]) -> Vec<PayLine> {
+/// Each coach's lessons held, their hours and pay at the coach's rates, in the coaches' order.
+pub fn pay_lines(coaches: &[(String, CoachDraft)], lessons: &[LessonRow]) -> Vec<PayLine> {
     use crate::bookings::model::Status;
     coaches
         .iter()
-        .map(|(id, name, model, rate)| {
+        .map(|(id, coach)| {
             let mine = lessons.iter().filter(|l| l.coach_id == *id);
             let held: Vec<&LessonRow> = mine
                 .clone()
@@ -156,13 +179,13 @@ pub fn pay_lines(coaches: &[(String, String, PayModel, i64)], lessons: &[LessonR
             let sessions: Vec<&&LessonRow> = held.iter().filter(|l| l.group_came.is_some()).collect();
             PayLine {
                 coach_id: id.clone(),
-                name: name.clone(),
+                name: coach.name.clone(),
                 held: (held.len() - sessions.len()) as i64,
                 minutes: held.iter().map(|l| l.minutes).sum(),
                 no_shows: mine.filter(|l| l.status == Status::NoShow).count() as i64,
                 sessions: sessions.len() as i64,
                 attendees: sessions.iter().filter_map(|l| l.group_came).sum(),
-                pay: held.iter().map(|l| model.pay(*rate, l)).sum(),
+                pay: held.iter().map(|l| coach.pay_model.pay(coach.rate(l), l)).sum(),
             }
         })
         .collect()
@@ -179,8 +202,14 @@ mod tests {
             lesson_fee: 50_000,
             pay_per_hour: 80_000,
             pay_model: PayModel::Hour,
+            group_rate: None,
+            works: Conditions::default(),
             active: true,
         }
+    }
+
+    fn paid(name: &str, pay_model: PayModel, rate: i64) -> (String, CoachDraft) {
+        (name.to_lowercase(), CoachDraft { name: name.into(), pay_model, pay_per_hour: rate, ..draft() })
     }
 
     #[test]
@@ -228,10 +257,7 @@ mod tests {
             row("anna", Status::Booked, 60, false),
             row("boris", Status::CheckedIn, 60, true),
         ];
-        let coaches = [
-            ("anna".to_owned(), "Anna".to_owned(), PayModel::Hour, 80_000),
-            ("vera".to_owned(), "Vera".to_owned(), PayModel::Hour, 50_000),
-        ];
+        let coaches = [paid("Anna", PayModel::Hour, 80_000), paid("Vera", PayModel::Hour, 50_000)];
         let lines = pay_lines(&coaches, &lessons);
         assert_eq!(
             lines[0],
@@ -253,9 +279,24 @@ mod tests {
             (PayModel::Attendee, 20_000, 20_000 * (5 + 3 + 1 + 1)),
             (PayModel::Share, 40, 4 * 60_000),
         ] {
-            let coaches = [("anna".to_owned(), "Anna".to_owned(), model, rate)];
+            let coaches = [paid("Anna", model, rate)];
             assert_eq!(pay_lines(&coaches, &lessons)[0].pay, pay, "{model:?}");
         }
+        // Group sessions at their own rate: two lessons (60 + 90 minutes) at 800, two sessions
+        // (an hour each) at 500 an hour.
+        let (id, mut anna) = paid("Anna", PayModel::Hour, 80_000);
+        anna.group_rate = Some(50_000);
+        assert_eq!(pay_lines(&[(id, anna)], &lessons)[0].pay, 200_000 + 100_000);
+    }
+
+    #[test]
+    fn a_coach_works_within_a_band_of_the_day() {
+        let mut d = draft().tidy();
+        d.works.from = crate::courts::model::DayMinute::parse("18:00").unwrap();
+        d.works.to = crate::courts::model::DayMinute::parse("09:00").unwrap();
+        assert_eq!(d.validate(), Err(("to", "price-band-empty")));
+        d.group_rate = Some(-1);
+        assert_eq!(d.validate(), Err(("group_rate", "amount-invalid")), "the first problem first");
     }
 
     #[test]
@@ -263,5 +304,8 @@ mod tests {
         let share = |rate| CoachDraft { pay_model: PayModel::Share, pay_per_hour: rate, ..draft() }.tidy().validate();
         assert_eq!(share(100), Ok(()));
         assert_eq!(share(101), Err(("pay_per_hour", "coach-share-range")));
+        let group =
+            CoachDraft { pay_model: PayModel::Share, pay_per_hour: 40, group_rate: Some(120), ..draft() }.tidy();
+        assert_eq!(group.validate(), Err(("group_rate", "coach-share-range")));
     }
 }

@@ -5,7 +5,8 @@ use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::model::{CoachDraft, LessonRow, PayModel};
-use crate::bookings::model::Status;
+use crate::bookings::model::{Conditions, Status, court_ids_from_text, weekdays_from_text, weekdays_to_text};
+use crate::courts::model::DayMinute;
 
 #[derive(Debug, Clone)]
 pub struct Coach {
@@ -15,7 +16,8 @@ pub struct Coach {
     pub draft: CoachDraft,
 }
 
-const COLS: &str = "c.id, u.username, c.name, c.colour, c.lesson_fee, c.pay_per_hour, c.active, c.pay_model";
+const COLS: &str = "c.id, u.username, c.name, c.colour, c.lesson_fee, c.pay_per_hour, c.active, c.pay_model, \
+                    c.group_rate, c.court_ids, c.weekdays, c.from_min, c.to_min";
 const FROM: &str = "FROM coaches c JOIN staff_users u ON u.id = c.id";
 
 fn row_to_coach(r: &Row<'_>) -> rusqlite::Result<Coach> {
@@ -28,6 +30,13 @@ fn row_to_coach(r: &Row<'_>) -> rusqlite::Result<Coach> {
             lesson_fee: r.get(4)?,
             pay_per_hour: r.get(5)?,
             pay_model: PayModel::parse(&r.get::<_, String>(7)?).unwrap_or_default(),
+            group_rate: r.get(8)?,
+            works: Conditions {
+                court_ids: court_ids_from_text(&r.get::<_, String>(9)?),
+                weekdays: weekdays_from_text(&r.get::<_, String>(10)?),
+                from: DayMinute::new(r.get(11)?).unwrap_or(Conditions::default().from),
+                to: DayMinute::new(r.get(12)?).unwrap_or(DayMinute::MIDNIGHT_END),
+            },
             active: r.get(6)?,
         },
     })
@@ -46,11 +55,14 @@ pub fn coach(conn: &Connection, id: &str) -> rusqlite::Result<Option<Coach>> {
 pub fn put_coach(conn: &Connection, id: &str, d: &CoachDraft, now: Timestamp) -> rusqlite::Result<()> {
     crate::db::exec(
         conn,
-        "INSERT INTO coaches (id, name, colour, lesson_fee, pay_per_hour, pay_model, active, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8) \
+        "INSERT INTO coaches (id, name, colour, lesson_fee, pay_per_hour, pay_model, active, created_at, updated_at, \
+         group_rate, court_ids, weekdays, from_min, to_min) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11, ?12, ?13) \
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, colour = excluded.colour, \
          lesson_fee = excluded.lesson_fee, pay_per_hour = excluded.pay_per_hour, pay_model = excluded.pay_model, \
-         active = excluded.active, updated_at = excluded.updated_at",
+         active = excluded.active, updated_at = excluded.updated_at, group_rate = excluded.group_rate, \
+         court_ids = excluded.court_ids, weekdays = excluded.weekdays, from_min = excluded.from_min, \
+         to_min = excluded.to_min",
         params![
             id,
             d.name,
@@ -59,7 +71,12 @@ pub fn put_coach(conn: &Connection, id: &str, d: &CoachDraft, now: Timestamp) ->
             d.pay_per_hour,
             d.pay_model.as_str(),
             d.active,
-            now.as_millisecond()
+            now.as_millisecond(),
+            d.group_rate,
+            d.works.court_ids.join(","),
+            weekdays_to_text(&d.works.weekdays),
+            d.works.from.minutes(),
+            d.works.to.minutes()
         ],
     )?;
     Ok(())

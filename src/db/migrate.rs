@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0027_report_indexes", include_str!("../../migrations/0027_report_indexes.sql")),
     ("0028_coach_pay_models", include_str!("../../migrations/0028_coach_pay_models.sql")),
     ("0029_coach_pay_approvals", include_str!("../../migrations/0029_coach_pay_approvals.sql")),
+    ("0030_coach_rates_and_hours", include_str!("../../migrations/0030_coach_rates_and_hours.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -43,6 +43,9 @@ pub fn make(app: &App, rng: &mut fastrand::Rng, russian: bool, n: usize) -> anyh
             lesson_fee: 100_000 + 50_000 * rng.i64(0..4),
             pay_per_hour: 80_000 + 20_000 * rng.i64(0..4),
             pay_model: Default::default(),
+            // Every other coach is paid less an hour for a group than for a lesson.
+            group_rate: (i % 2 == 1).then_some(60_000),
+            works: Default::default(),
             active: true,
         };
         if run(app, AnyCommand::SaveCoach(SaveCoach { coach_id: id.clone(), coach }))? {

@@ -129,10 +129,10 @@ impl UpdateGroup {
                 continue;
             }
             let at = (s.starts_at, s.ends_at);
-            match crate::coaching::commands::check_lesson(ctx, Kind::Lesson, Some(coach_id), at, &s.id) {
-                Err(CommandError::Rejected(mut r)) if r.code == "coach-busy" => {
+            match crate::coaching::commands::check_lesson(ctx, Kind::Lesson, Some(coach_id), &s.court_id, at, &s.id) {
+                Err(CommandError::Rejected(mut r)) if r.code == "coach-busy" || r.code.starts_with("coach-off-") => {
                     let day = s.starts_at.to_zoned_datetime(tz.clone()).date();
-                    r.code = "group-coach-busy".into();
+                    r.code = format!("group-{}", r.code);
                     return Err(r.arg("date", crate::i18n::date(locale, day)).into());
                 }
                 other => other?,
@@ -271,7 +271,7 @@ impl AddGroupSession {
         let tz = crate::club::store::time_zone(ctx.tx)?;
         let slot = LocalSlot { day: self.day, start: self.start, minutes: self.minutes };
         let at = crate::bookings::slots::bookable(ctx.tx, &tz, &self.court_id, slot, "")?;
-        crate::coaching::commands::check_lesson(ctx, Kind::Lesson, Some(&g.draft.coach_id), at, "")?;
+        crate::coaching::commands::check_lesson(ctx, Kind::Lesson, Some(&g.draft.coach_id), &self.court_id, at, "")?;
         let new = NewBooking {
             id: &self.booking_id,
             court_id: &self.court_id,
@@ -505,5 +505,26 @@ mod tests {
         db.applied(AnyCommand::CancelBooking(cancel));
         db.applied(AnyCommand::UpdateGroup(hand_over));
         assert!(sessions(&db, &g).iter().all(|s| s.coach_id.as_deref() == Some(boris.as_str())));
+    }
+
+    /// A coach who does not work on the group's days is not given its sessions: the first such
+    /// session is named.
+    #[test]
+    fn a_new_coach_must_work_at_the_groups_times() {
+        let mut db = TestDb::new();
+        let one = db.court("Court 1");
+        let (anna, vera) = (db.coach("Anna"), db.coach("Vera"));
+        let g = group(&mut db, draft(&one, &anna, 4));
+        let mut works = crate::coaching::store::coach(&db.conn, &vera).unwrap().unwrap().draft;
+        works.works.weekdays = vec![jiff::civil::Weekday::Tuesday];
+        db.applied(AnyCommand::SaveCoach(crate::coaching::commands::SaveCoach {
+            coach_id: vera.clone(),
+            coach: works,
+        }));
+        let hand_over = UpdateGroup { group_id: g.clone(), group: draft(&one, &vera, 4) };
+        let refused = db.refused(AnyCommand::UpdateGroup(hand_over));
+        assert_eq!(refused.code, "group-coach-off-day", "Thursdays are not hers");
+        assert!(refused.args.iter().any(|(k, v)| k == "date" && v.contains('3')), "{:?}", refused.args);
+        assert!(sessions(&db, &g).iter().all(|s| s.coach_id.as_deref() == Some(anna.as_str())));
     }
 }

@@ -388,7 +388,7 @@ mod tests {
             discount_pct: 100,
             price,
             valid_days: 60,
-            conditions: crate::passes::model::Conditions {
+            conditions: crate::bookings::model::Conditions {
                 court_ids: Vec::new(),
                 weekdays: Vec::new(),
                 from: crate::courts::model::DayMinute::parse("00:00").unwrap(),

@@ -1,11 +1,10 @@
 //! Passes and memberships as plain values: what a product holds, when a pass may pay for a
 //! booking, and how much of it a booking takes. No I/O and no clock: callers pass the day.
 
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::bookings::model::LocalSlot;
-use crate::courts::model::DayMinute;
+use crate::bookings::model::{Conditions, LocalSlot, Outside};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,33 +33,6 @@ impl PassKind {
 
     pub fn parse(s: &str) -> Option<PassKind> {
         PassKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-/// When and where a pass may be used; empty lists mean "any".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Conditions {
-    pub court_ids: Vec<String>,
-    #[serde(with = "crate::bookings::model::weekdays_serde")]
-    pub weekdays: Vec<Weekday>,
-    pub from: DayMinute,
-    pub to: DayMinute,
-}
-
-impl Conditions {
-    /// The booking lies wholly inside the time band, on an allowed day and court.
-    fn allow(&self, court_id: &str, slot: LocalSlot) -> Result<(), &'static str> {
-        if !(self.court_ids.is_empty() || self.court_ids.iter().any(|c| c == court_id)) {
-            return Err("pass-wrong-court");
-        }
-        if !(self.weekdays.is_empty() || self.weekdays.contains(&slot.day.weekday())) {
-            return Err("pass-wrong-day");
-        }
-        let start = u32::from(slot.start.minutes());
-        if start < u32::from(self.from.minutes()) || start + u32::from(slot.minutes) > u32::from(self.to.minutes()) {
-            return Err("pass-wrong-time");
-        }
-        Ok(())
     }
 }
 
@@ -200,7 +172,11 @@ impl Pass {
         if self.frozen_since.is_some_and(|f| f <= slot.day) {
             return Err("pass-frozen");
         }
-        self.conditions.allow(court_id, slot)?;
+        self.conditions.allow(court_id, slot).map_err(|outside| match outside {
+            Outside::Court => "pass-wrong-court",
+            Outside::Day => "pass-wrong-day",
+            Outside::Time => "pass-wrong-time",
+        })?;
         if due <= 0 {
             return Err("pass-nothing-due");
         }
@@ -236,25 +212,18 @@ pub fn valid_until(from: Date, valid_days: i64) -> Date {
 
 #[cfg(test)]
 mod tests {
-    use jiff::civil::date;
+    use jiff::civil::{Weekday, date};
+
+    use crate::courts::model::DayMinute;
 
     use super::*;
-
-    fn conditions() -> Conditions {
-        Conditions {
-            court_ids: vec![],
-            weekdays: vec![],
-            from: DayMinute::new(0).unwrap(),
-            to: DayMinute::MIDNIGHT_END,
-        }
-    }
 
     fn pass(kind: PassKind, quantity: i64) -> Pass {
         Pass {
             kind,
             quantity,
             discount_pct: 100,
-            conditions: conditions(),
+            conditions: Conditions::default(),
             valid_from: date(2026, 11, 1),
             valid_until: date(2026, 11, 30),
             frozen_since: None,

@@ -4,13 +4,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::model::{Conditions, Pass, PassKind, Product};
-use crate::bookings::model::{weekdays_from_text, weekdays_to_text};
+use super::model::{Pass, PassKind, Product};
+use crate::bookings::model::{Conditions, court_ids_from_text, weekdays_from_text, weekdays_to_text};
 use crate::courts::model::DayMinute;
-
-fn courts_from_text(s: &str) -> Vec<String> {
-    s.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect()
-}
 
 fn minute(m: u16) -> DayMinute {
     DayMinute::new(m).unwrap_or(DayMinute::MIDNIGHT_END)
@@ -23,7 +19,7 @@ fn date(s: &str) -> Date {
 /// Conditions from four columns starting at `i`: court_ids, weekdays, from_min, to_min.
 fn conditions_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Conditions> {
     Ok(Conditions {
-        court_ids: courts_from_text(&r.get::<_, String>(i)?),
+        court_ids: court_ids_from_text(&r.get::<_, String>(i)?),
         weekdays: weekdays_from_text(&r.get::<_, String>(i + 1)?),
         from: minute(r.get(i + 2)?),
         to: minute(r.get(i + 3)?),

@@ -2,19 +2,18 @@
 //! refunding a sale, and paying a booking with a pass.
 
 use askama::Template;
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 use rocket::form::FromForm;
 use rocket::{Route, State, get, post, routes};
 use uuid::Uuid;
 
 use super::commands::{FreezePass, SavePassProduct, SellPass, UnfreezePass, UsePass};
 use super::labels::remaining_text;
-use super::model::{Conditions, Pass, PassKind, Product, State as PassState};
+use super::model::{Pass, PassKind, Product, State as PassState};
 use super::store::{self, StoredPass, StoredProduct};
 use crate::app::App;
 use crate::commands::AnyCommand;
 use crate::core::Submission;
-use crate::courts::model::DayMinute;
 use crate::courts::store::{self as courts, Court};
 use crate::error::AppError;
 use crate::members::store::{self as members, Member};
@@ -23,6 +22,7 @@ use crate::payments::commands::RefundPayment;
 use crate::payments::model::Method;
 use crate::payments::store as payments;
 use crate::payments::store::Payment;
+use crate::web::conditions;
 use crate::web::forms::{Csrf, FieldErrors, Page, again, done, fresh_id, run};
 use crate::web::guards::{Manager, Reception};
 use crate::web::page::{Html, PageCtx, ok};
@@ -38,24 +38,6 @@ fn holds_text(ctx: &PageCtx, p: &Product) -> String {
         PassKind::Value => ctx.money(p.quantity),
         PassKind::Period => ctx.ta("pass-period-share", "pct", p.discount_pct),
     }
-}
-
-fn conditions_text(ctx: &PageCtx, c: &Conditions, courts: &[Court]) -> String {
-    let mut parts = Vec::new();
-    if !c.weekdays.is_empty() {
-        let days: Vec<String> =
-            c.weekdays.iter().map(|d| ctx.t(&format!("weekday-short-{}", d.to_monday_one_offset()))).collect();
-        parts.push(days.join(", "));
-    }
-    if c.from.minutes() > 0 || c.to != DayMinute::MIDNIGHT_END {
-        parts.push(format!("{}–{}", c.from, c.to));
-    }
-    if !c.court_ids.is_empty() {
-        let names: Vec<&str> =
-            courts.iter().filter(|k| c.court_ids.contains(&k.id)).map(|k| k.draft.name.as_str()).collect();
-        parts.push(names.join(", "));
-    }
-    if parts.is_empty() { ctx.t("pass-any-time") } else { parts.join(" · ") }
 }
 
 // ---- products ----
@@ -78,7 +60,7 @@ impl ProductsPage {
     }
 
     fn conditions(&self, p: &Product) -> String {
-        conditions_text(&self.ctx, &p.conditions, &self.courts)
+        conditions::text(&self.ctx, &p.conditions, &self.courts, "pass-any-time")
     }
 }
 
@@ -149,7 +131,7 @@ impl ProductForm {
             discount_pct: p.discount_pct.to_string(),
             valid_days: p.valid_days.to_string(),
             court: p.conditions.court_ids.clone(),
-            weekday: p.conditions.weekdays.iter().map(|d| d.to_monday_one_offset()).collect(),
+            weekday: conditions::weekday_numbers(&p.conditions),
             from: p.conditions.from.to_string(),
             to: p.conditions.to.to_string(),
             active: p.active,
@@ -176,11 +158,11 @@ impl ProductPage {
     }
 
     fn weekdays(&self) -> Vec<(i8, String, bool)> {
-        (1..=7).map(|n| (n, self.ctx.t(&format!("weekday-{n}")), self.form.weekday.contains(&n))).collect()
+        conditions::weekday_checks(&self.ctx, &self.form.weekday)
     }
 
     fn court_checks(&self) -> Vec<(&str, &str, bool)> {
-        self.courts.iter().map(|c| (c.id.as_str(), c.draft.name.as_str(), self.form.court.contains(&c.id))).collect()
+        conditions::court_checks(&self.courts, &self.form.court)
     }
 
     fn action(&self) -> String {
@@ -230,15 +212,8 @@ fn parse_product(f: &ProductForm, ctx: &PageCtx) -> Result<Product, FieldErrors>
     let discount_pct =
         if kind == PassKind::Period { number("discount_pct", &f.discount_pct, "pass-discount-range") } else { 100 };
     let valid_days = number("valid_days", &f.valid_days, "pass-valid-days-range");
-    let mut time = |field: &str, text: &str, empty: DayMinute| match text.trim() {
-        "" => empty,
-        t => DayMinute::parse(t).unwrap_or_else(|| {
-            errors.add(ctx.locale, field, "time-invalid");
-            empty
-        }),
-    };
-    let from = time("from", &f.from, DayMinute::new(0).unwrap_or(DayMinute::MIDNIGHT_END));
-    let to = time("to", &f.to, DayMinute::MIDNIGHT_END);
+    let typed = conditions::Typed { court: &f.court, weekday: &f.weekday, from: &f.from, to: &f.to };
+    let conditions = conditions::parse(ctx, typed, &mut errors);
     let product = Product {
         name: f.name.trim().to_owned(),
         kind,
@@ -247,12 +222,7 @@ fn parse_product(f: &ProductForm, ctx: &PageCtx) -> Result<Product, FieldErrors>
         discount_pct,
         price,
         valid_days,
-        conditions: Conditions {
-            court_ids: f.court.clone(),
-            weekdays: f.weekday.iter().filter_map(|n| Weekday::from_monday_one_offset(*n).ok()).collect(),
-            from,
-            to,
-        },
+        conditions,
         active: f.active,
     };
     if let Err((field, code)) = product.validate()

@@ -143,7 +143,7 @@ fn row_to_rule(r: &Row<'_>) -> rusqlite::Result<StoredRule> {
         id: r.get(0)?,
         rule: PriceRule {
             name: r.get(1)?,
-            court_ids: courts.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect(),
+            court_ids: crate::bookings::model::court_ids_from_text(&courts),
             weekdays: weekdays_from_text(&weekdays),
             from: DayMinute::new(r.get(4)?).unwrap_or(DayMinute::MIDNIGHT_END),
             to: DayMinute::new(r.get(5)?).unwrap_or(DayMinute::MIDNIGHT_END),

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod catchers;
+pub mod conditions;
 pub mod errors;
 pub mod forms;
 pub mod guards;

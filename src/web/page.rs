@@ -49,6 +49,12 @@ impl PageCtx {
         i18n::tr_args(self.locale, id, &[(name, &value.to_string())])
     }
 
+    /// Message `id` with several named values.
+    pub fn tas(&self, id: &str, args: &[(&str, String)]) -> String {
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        i18n::tr_args(self.locale, id, &args)
+    }
+
     /// An amount in minor units of the club currency, as this page's language writes money.
     pub fn money(&self, minor: impl crate::money::amount::Minor) -> String {
         crate::money::amount::show(self.locale, minor.minor(), &self.club.currency)

@@ -304,3 +304,45 @@ async fn a_coach_paid_a_share_gets_it_of_what_the_lessons_brought_in() {
     let report = t.get("/reports/coach-pay?from=2026-11-30&to=2026-11-30").await;
     assert!(report.has("id=\"coach-pay-total\">₽200.00<"), "40% of 500: {}", report.body);
 }
+
+/// The profile says where and when a coach works and what a group session pays: the form keeps
+/// a wrong time, the list says the hours and both rates, and a lesson outside them is refused in
+/// words on the booking form.
+#[rocket::async_test]
+async fn a_coach_takes_lessons_only_on_their_courts_and_hours() {
+    let t = TestApp::new().await;
+    let (c1, c2, ivan, _) = club(&t).await;
+    let boris = coach(&t, "boris", "Boris", "#283593").await;
+    let edit = format!("/coaches/{boris}");
+    let hours = |until: &'static str| {
+        [
+            ("name", "Boris"),
+            ("colour", "#283593"),
+            ("lesson_fee", "500"),
+            ("pay_model", "hour"),
+            ("pay_per_hour", "800"),
+            ("group_rate", "600"),
+            ("court", c1.as_str()),
+            ("weekday", "1"),
+            ("from", "16:00"),
+            ("to", until),
+            ("active", "on"),
+        ]
+    };
+    let wrong = t.submit(&edit, &edit, &hours("nine")).await;
+    assert_eq!(wrong.status, Status::UnprocessableEntity);
+    assert!(wrong.has("Enter a time such as 18:00.") && wrong.has("value=\"nine\""), "{}", wrong.body);
+    assert!(wrong.has(&format!("value=\"{c1}\" checked")), "the ticked court is kept: {}", wrong.body);
+    assert_eq!(t.submit(&edit, &edit, &hours("21:00")).await.location.as_deref(), Some("/coaches"));
+    let list = t.get("/coaches").await;
+    assert!(list.has("Mon · 16:00–21:00 · Court 1"), "{}", list.body);
+    assert!(list.has("₽800.00 an hour; groups ₽600.00 an hour"), "{}", list.body);
+
+    // 30 November 2026 is a Monday.
+    let early = lesson(&t, &c1, &ivan, &boris, "10:00").await;
+    assert_eq!(early.status, Status::UnprocessableEntity);
+    assert!(early.has("Boris coaches only from 16:00 to 21:00."), "{}", early.body);
+    assert!(lesson(&t, &c2, &ivan, &boris, "18:00").await.has("Boris does not coach on this court."));
+    assert_eq!(lesson(&t, &c1, &ivan, &boris, "18:00").await.status, Status::SeeOther);
+    assert_eq!(t.count("SELECT count(*) FROM bookings").await, 1);
+}

@@ -64,8 +64,7 @@ impl CancelPage {
             ("price", self.ctx.money(self.b.price)),
             ("hours", m.window_hours.to_string()),
         ];
-        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        crate::i18n::tr_args(self.ctx.locale, "cancel-late-fee", &args)
+        self.ctx.tas("cancel-late-fee", &args)
     }
 }
 

@@ -18,7 +18,9 @@ use crate::bookings::commands::SetAttendance;
 use crate::bookings::model::day_bounds;
 use crate::bookings::store::Booking;
 use crate::commands::AnyCommand;
+use crate::courts::store::Court;
 use crate::error::AppError;
+use crate::web::conditions;
 use crate::web::forms::{Csrf, FieldErrors, Page, again, fresh_id, go, submit};
 use crate::web::guards::{Manager, Staff};
 use crate::web::page::{Html, PageCtx, ok};
@@ -28,6 +30,7 @@ use crate::web::page::{Html, PageCtx, ok};
 struct ListPage {
     ctx: PageCtx,
     coaches: Vec<Coach>,
+    courts: Vec<Court>,
 }
 
 impl ListPage {
@@ -35,20 +38,33 @@ impl ListPage {
         self.ctx.money(*minor)
     }
 
-    /// "₽800.00 an hour", "40% of revenue".
+    /// "₽800.00 an hour", "40% of revenue"; "₽800.00 an hour, groups ₽600.00 an hour".
     fn pay(&self, d: &CoachDraft) -> String {
-        let rate = match d.pay_model {
-            PayModel::Share => d.pay_per_hour.to_string(),
-            _ => self.ctx.money(d.pay_per_hour),
+        let text = |rate: i64| {
+            let rate = match d.pay_model {
+                PayModel::Share => rate.to_string(),
+                _ => self.ctx.money(rate),
+            };
+            self.ctx.ta(&format!("coach-pay-{}", d.pay_model.as_str()), "rate", rate)
         };
-        self.ctx.ta(&format!("coach-pay-{}", d.pay_model.as_str()), "rate", rate)
+        match d.group_rate {
+            Some(group) => {
+                self.ctx.tas("coach-pay-and-groups", &[("lessons", text(d.pay_per_hour)), ("groups", text(group))])
+            }
+            None => text(d.pay_per_hour),
+        }
+    }
+
+    /// "Mon, Tue · 07:00–16:00 · Court 1", or "any court, any time".
+    fn works(&self, d: &CoachDraft) -> String {
+        conditions::text(&self.ctx, &d.works, &self.courts, "pass-any-time")
     }
 }
 
 #[get("/coaches")]
 async fn list(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
-    let coaches = app.db.read(|c| Ok(super::store::coaches(c)?)).await?;
-    ok(&ListPage { ctx, coaches })
+    let (coaches, courts) = app.db.read(|c| Ok((super::store::coaches(c)?, crate::courts::store::courts(c)?))).await?;
+    ok(&ListPage { ctx, coaches, courts })
 }
 
 /// The profile form as typed: amounts as text, so a mistake is shown with what was typed.
@@ -66,23 +82,42 @@ struct CoachForm {
     pay_per_hour: String,
     #[field(default = String::new())]
     pay_model: String,
+    /// Empty: group sessions are paid at the lessons' rate.
+    #[field(default = String::new())]
+    group_rate: String,
+    court: Vec<String>,
+    weekday: Vec<i8>,
+    #[field(default = String::new())]
+    from: String,
+    #[field(default = String::new())]
+    to: String,
     #[field(default = false)]
     active: bool,
 }
 
 impl CoachForm {
+    /// A new profile: any court, any time.
+    fn new_one(colour: String) -> CoachForm {
+        CoachForm { colour, from: "00:00".into(), to: "24:00".into(), active: true, ..Default::default() }
+    }
+
     fn of(c: &Coach, ctx: &PageCtx) -> CoachForm {
-        let plain = |m: i64| crate::money::amount::plain(m, &ctx.club.currency);
+        let rate = |m: i64| match c.draft.pay_model {
+            PayModel::Share => m.to_string(),
+            _ => crate::money::amount::plain(m, &ctx.club.currency),
+        };
         CoachForm {
             coach_id: c.id.clone(),
             name: c.draft.name.clone(),
             colour: c.draft.colour.clone(),
-            lesson_fee: plain(c.draft.lesson_fee),
-            pay_per_hour: match c.draft.pay_model {
-                PayModel::Share => c.draft.pay_per_hour.to_string(),
-                _ => plain(c.draft.pay_per_hour),
-            },
+            lesson_fee: crate::money::amount::plain(c.draft.lesson_fee, &ctx.club.currency),
+            pay_per_hour: rate(c.draft.pay_per_hour),
             pay_model: c.draft.pay_model.as_str().to_owned(),
+            group_rate: c.draft.group_rate.map(rate).unwrap_or_default(),
+            court: c.draft.works.court_ids.clone(),
+            weekday: conditions::weekday_numbers(&c.draft.works),
+            from: c.draft.works.from.to_string(),
+            to: c.draft.works.to.to_string(),
             active: c.draft.active,
         }
     }
@@ -97,21 +132,33 @@ impl CoachForm {
         let pay_model = PayModel::parse(&self.pay_model).unwrap_or_default();
         let fee = amount("lesson_fee", &self.lesson_fee);
         // A share is a whole percentage; every other rate is an amount.
-        let pay = match pay_model {
-            PayModel::Share => {
-                self.pay_per_hour.trim().trim_end_matches('%').trim().parse::<i64>().map_err(|_| "coach-share-range")
-            }
-            _ => crate::money::amount::parse_or_zero(&self.pay_per_hour, &ctx.club.currency),
+        let mut rate = |field: &str, text: &str| {
+            let rate = match pay_model {
+                PayModel::Share => {
+                    text.trim().trim_end_matches('%').trim().parse::<i64>().map_err(|_| "coach-share-range")
+                }
+                _ => crate::money::amount::parse_or_zero(text, &ctx.club.currency),
+            };
+            rate.map_err(|code| errors.add(ctx.locale, field, code)).ok()
         };
-        let pay = pay.map_err(|code| errors.add(ctx.locale, "pay_per_hour", code)).ok();
-        Some(CoachDraft {
+        let pay = rate("pay_per_hour", &self.pay_per_hour);
+        let group_rate = match self.group_rate.trim() {
+            "" => Some(None),
+            text => rate("group_rate", text).map(Some),
+        };
+        let typed = conditions::Typed { court: &self.court, weekday: &self.weekday, from: &self.from, to: &self.to };
+        let works = conditions::parse(ctx, typed, errors);
+        let draft = CoachDraft {
             name: self.name.clone(),
             colour: self.colour.clone(),
             lesson_fee: fee?,
             pay_per_hour: pay?,
             pay_model,
+            group_rate: group_rate?,
+            works,
             active: self.active,
-        })
+        };
+        errors.is_empty().then_some(draft)
     }
 }
 
@@ -122,6 +169,8 @@ struct FormPage {
     /// `None` for a new profile: then `accounts` are the staff accounts to choose from.
     editing: Option<String>,
     accounts: Vec<StaffUser>,
+    /// The club's courts, to tick the ones the coach works on.
+    courts: Vec<Court>,
     form: CoachForm,
     command_id: String,
     errors: FieldErrors,
@@ -131,48 +180,64 @@ impl FormPage {
     fn pay_models(&self) -> [PayModel; 4] {
         PayModel::ALL
     }
+
+    fn weekdays(&self) -> Vec<(i8, String, bool)> {
+        conditions::weekday_checks(&self.ctx, &self.form.weekday)
+    }
+
+    fn court_checks(&self) -> Vec<(&str, &str, bool)> {
+        conditions::court_checks(&self.courts, &self.form.court)
+    }
 }
 
-/// Active staff accounts without a coach's profile, and the colour the next coach gets.
-async fn candidates(app: &App) -> Result<(Vec<StaffUser>, String), AppError> {
-    Ok(app
+/// The profile form: for a new profile (`editing` is `None`) the active staff accounts without
+/// a coach's profile to choose from.
+async fn form_page(
+    app: &App,
+    ctx: PageCtx,
+    editing: Option<String>,
+    form: CoachForm,
+    errors: FieldErrors,
+) -> Result<FormPage, AppError> {
+    let new = editing.is_none();
+    let (accounts, courts) = app
         .db
-        .read(|c| {
+        .read(move |c| {
             let coaches = super::store::coaches(c)?;
-            let users = crate::auth::store::all_users(c)?
-                .into_iter()
-                .filter(|u| u.active && !coaches.iter().any(|k| k.id == u.id))
-                .collect();
-            Ok((users, PALETTE[coaches.len() % PALETTE.len()].to_owned()))
+            let accounts = if new {
+                let users = crate::auth::store::all_users(c)?;
+                users.into_iter().filter(|u| u.active && !coaches.iter().any(|k| k.id == u.id)).collect()
+            } else {
+                Vec::new()
+            };
+            Ok((accounts, crate::courts::store::courts(c)?))
         })
-        .await?)
-}
-
-async fn new_form(app: &App, ctx: PageCtx, form: CoachForm, errors: FieldErrors) -> Page {
-    let (accounts, _) = candidates(app).await?;
-    again(&FormPage { ctx, editing: None, accounts, form, command_id: fresh_id(), errors })
+        .await?;
+    Ok(FormPage { ctx, editing, accounts, courts, form, command_id: fresh_id(), errors })
 }
 
 #[get("/coaches/new")]
 async fn new_page(_m: Manager, ctx: PageCtx, app: &State<App>) -> Result<Html, AppError> {
-    let (accounts, colour) = candidates(app).await?;
-    let form = CoachForm { colour, active: true, ..Default::default() };
-    ok(&FormPage { ctx, editing: None, accounts, form, command_id: fresh_id(), errors: FieldErrors::default() })
+    let taken = app.db.read(|c| Ok(super::store::coaches(c)?.len())).await?;
+    let form = CoachForm::new_one(PALETTE[taken % PALETTE.len()].to_owned());
+    ok(&form_page(app, ctx, None, form, FieldErrors::default()).await?)
 }
 
 #[post("/coaches", data = "<form>")]
 async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csrf<CoachForm>) -> Page {
     let Csrf(f, sub) = form;
     let mut errors = FieldErrors::default();
-    let Some(coach) = f.parse(&ctx, &mut errors) else { return new_form(app, ctx, f, errors).await };
+    let draft = f.parse(&ctx, &mut errors);
     if f.coach_id.is_empty() {
         errors.add(ctx.locale, "coach_id", "coach-account-required");
-        return new_form(app, ctx, f, errors).await;
     }
+    let Some(coach) = draft.filter(|_| errors.is_empty()) else {
+        return again(&form_page(app, ctx, None, f, errors).await?);
+    };
     let cmd = AnyCommand::SaveCoach(SaveCoach { coach_id: f.coach_id.clone(), coach });
     match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
         Ok(()) => go("/coaches", "success", ctx.t("coach-saved")),
-        Err(errors) => new_form(app, ctx, f, errors).await,
+        Err(errors) => again(&form_page(app, ctx, None, f, errors).await?),
     }
 }
 
@@ -185,15 +250,7 @@ async fn coach_or_404(app: &App, id: &str) -> Result<Coach, AppError> {
 async fn edit_page(_m: Manager, ctx: PageCtx, app: &State<App>, id: &str) -> Result<Html, AppError> {
     let coach = coach_or_404(app, id).await?;
     let form = CoachForm::of(&coach, &ctx);
-    let page = FormPage {
-        ctx,
-        editing: Some(coach.username),
-        accounts: Vec::new(),
-        form,
-        command_id: fresh_id(),
-        errors: FieldErrors::default(),
-    };
-    ok(&page)
+    ok(&form_page(app, ctx, Some(coach.username), form, FieldErrors::default()).await?)
 }
 
 #[post("/coaches/<id>", data = "<form>")]
@@ -202,19 +259,13 @@ async fn update(m: Manager, ctx: PageCtx, app: &State<App>, id: &str, form: Csrf
     let coach = coach_or_404(app, id).await?;
     f.coach_id = coach.id.clone();
     let mut errors = FieldErrors::default();
-    let shown = |ctx, f, errors| FormPage {
-        ctx,
-        editing: Some(coach.username.clone()),
-        accounts: Vec::new(),
-        form: f,
-        command_id: fresh_id(),
-        errors,
+    let Some(draft) = f.parse(&ctx, &mut errors) else {
+        return again(&form_page(app, ctx, Some(coach.username), f, errors).await?);
     };
-    let Some(draft) = f.parse(&ctx, &mut errors) else { return again(&shown(ctx, f, errors)) };
     let cmd = AnyCommand::SaveCoach(SaveCoach { coach_id: coach.id.clone(), coach: draft });
     match submit(app, &ctx, m.0.actor(), &sub, cmd).await? {
         Ok(()) => go("/coaches", "success", ctx.t("coach-saved")),
-        Err(errors) => again(&shown(ctx, f, errors)),
+        Err(errors) => again(&form_page(app, ctx, Some(coach.username), f, errors).await?),
     }
 }
 

@@ -49,10 +49,7 @@ async fn report(app: &App, ctx: &PageCtx, query: &PeriodQuery) -> Result<Report,
     let (lines, approvals) = app
         .db
         .read(move |c| {
-            let coaches: Vec<_> = crate::coaching::store::coaches(c)?
-                .into_iter()
-                .map(|k| (k.id, k.draft.name, k.draft.pay_model, k.draft.pay_per_hour))
-                .collect();
+            let coaches: Vec<_> = crate::coaching::store::coaches(c)?.into_iter().map(|k| (k.id, k.draft)).collect();
             let lessons = crate::coaching::store::lessons_between(c, from, to, now)?;
             let approvals = crate::coaching::store::approvals_overlapping(c, period.first, period.last)?;
             Ok((pay_lines(&coaches, &lessons), approvals))
@@ -85,14 +82,12 @@ impl PayPage {
             ("by", a.approved_by.clone()),
             ("on", crate::i18n::date(self.ctx.locale, a.approved_at.to_zoned_datetime(self.ctx.tz.clone()).date())),
         ];
-        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        crate::i18n::tr_args(self.ctx.locale, "coach-pay-approved", &args)
+        self.ctx.tas("coach-pay-approved", &args)
     }
 
     fn overlap_text(&self, a: &Approval) -> String {
         let args = [("from", a.first_day.to_string()), ("to", a.last_day.to_string())];
-        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        crate::i18n::tr_args(self.ctx.locale, "coach-pay-part-approved", &args)
+        self.ctx.tas("coach-pay-part-approved", &args)
     }
 
     fn hours(&self, l: &PayLine) -> String {
