@@ -1,6 +1,7 @@
 """Coaches, in English and Russian: a manager gives a staff account a coach's profile, the desk
 books a lesson with the coach and the grid shows it in the coach's colour; the coach signs in on
-a phone (390x844), finds the lesson on their own week and marks that the player came. A manager
+a phone (390x844), finds the lesson on their own week and marks that the player came, and the
+month's coach pay report pays that lesson. A manager
 makes a group with a weekly schedule, the desk fills it (the next member waits), and the coach
 keeps the session's journal on the phone: the visits are charged by the group's price model."""
 
@@ -44,6 +45,7 @@ def add_coach(desk, server, t):
     desk.select_option("#coach_id", label="Kate Petrova (kate)")
     desk.fill("#name", "Kate Petrova")
     desk.fill("#lesson_fee", "500")
+    desk.fill("#pay_per_hour", "800")
     desk.click("main form button.primary")
     expect(desk.locator(".flash")).to_have_text(t["saved"])
 
@@ -107,6 +109,16 @@ def test_a_coach_finds_their_lesson_on_a_phone_and_marks_who_came(browser, lang)
         expect(coach.locator(".flash")).to_have_text(t["attendance"])
         expect(coach.locator(f"#day-{day} .badge")).to_have_text(t["checked_in"])
         phone.close()
+
+        # The month's coach pay: the one lesson held, an hour at 800.
+        month = now.date().replace(day=1).isoformat()
+        desk.goto(f"{server.base}/reports/coach-pay?from={month}&to={day}")
+        cells = desk.locator("#coach-pay tbody tr", has_text="Kate Petrova").locator("td")
+        expect(cells.nth(1)).to_have_text("1")
+        expect(cells.nth(3)).to_have_text("0")
+        expect(cells.nth(6)).to_contain_text("800")
+        expect(desk.locator("#coach-pay-total")).to_contain_text("800")
+        shot(desk, f"coach-pay-{lang}")
     finally:
         server.process.kill()
         server.process.wait()
