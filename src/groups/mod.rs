@@ -5,7 +5,7 @@
 
 pub mod commands;
 #[cfg(test)]
-mod fixtures;
+pub mod fixtures;
 pub mod journal;
 pub mod model;
 mod notify;

@@ -1,7 +1,9 @@
 //! The reports agree with the raw tables: random club days written through the commands
 //! (bookings and lessons, payments by every method, top-ups, refunds, cancellations with their
-//! fees, no-shows), then every total of the occupancy, revenue, cancellations and members
-//! reports is checked against sums taken straight from `payments`, `ledger` and `bookings`.
+//! fees, check-ins and no-shows, passes sold, a group's journal charging visits), then every
+//! total of the occupancy, revenue, cancellations, members, group attendance and coach pay
+//! reports is checked against sums taken straight from `payments`, `ledger`, `bookings` and
+//! `group_visits`. (The SMS report counts the SMS service's outbox; its tests are its own.)
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -10,8 +12,15 @@ use jiff::{SignedDuration, Timestamp};
 use crate::bookings::commands::{CancelBooking, SetAttendance};
 use crate::bookings::model::{Kind, Status};
 use crate::cash::commands::OpenShift;
+use crate::coaching::commands::SaveCoach;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
+use crate::groups::commands::EnrolMember;
+use crate::groups::journal::{MarkGroupVisits, VisitMark};
+use crate::groups::model::Mark;
+use crate::passes::commands::SavePassProduct;
+use crate::passes::commands::SellPass;
+use crate::passes::model::{PassKind, Product};
 use crate::payments::commands::{RefundPayment, TakePayment};
 use crate::payments::model::{Method, Purpose};
 use crate::prices::commands::SetMoneyPolicy;
@@ -20,8 +29,9 @@ use crate::reports::occupancy::occupancy;
 use crate::reports::revenue::{Buckets, Category, revenue};
 use crate::testing::{TestDb, booking, id, reception, slot};
 
-/// A club of three courts at 1000 an hour, a coach, six members, a late-cancel and no-show
-/// fee, and an open till.
+/// A club of three courts at 1000 an hour, a coach paid 800 an hour for lessons and 500 for
+/// groups, six members (four of them in the coach's group, Tuesdays and Thursdays at 17:00), a
+/// pass product, a late-cancel and no-show fee, and an open till.
 fn club() -> (TestDb, Vec<String>, Vec<String>, String) {
     let mut db = TestDb::new();
     db.price_per_hour(100_000);
@@ -36,11 +46,33 @@ fn club() -> (TestDb, Vec<String>, Vec<String>, String) {
     };
     db.applied(AnyCommand::SetMoneyPolicy(SetMoneyPolicy { policy, new_id: id() }));
     let courts = ["Court 1", "Court 2", "Court 3"].map(|c| db.court(c)).to_vec();
-    let members = (0..6).map(|i| db.member(&format!("Member {i}"), "")).collect();
+    let members: Vec<String> = (0..6).map(|i| db.member(&format!("Member {i}"), "")).collect();
     let coach = db.coach("Petrova");
+    let mut profile = crate::coaching::store::coach(&db.conn, &coach).unwrap().unwrap().draft;
+    profile.group_rate = Some(500);
+    db.applied(AnyCommand::SaveCoach(SaveCoach { coach_id: coach.clone(), coach: profile }));
+    let group = crate::groups::fixtures::group(&mut db, crate::groups::fixtures::draft(&courts[2], &coach, 4));
+    for member in members.iter().take(4) {
+        let cmd = EnrolMember { entry_id: id(), group_id: group.clone(), member_id: member.clone() };
+        db.applied(AnyCommand::EnrolMember(cmd));
+    }
+    let product = Product {
+        name: "10 visits".into(),
+        kind: PassKind::Visits,
+        quantity: 10,
+        bonus: 0,
+        discount_pct: 0,
+        price: 800_000,
+        valid_days: 90,
+        conditions: Default::default(),
+        active: true,
+    };
+    db.applied(AnyCommand::SavePassProduct(SavePassProduct { product_id: PRODUCT.into(), product }));
     db.applied(AnyCommand::OpenShift(OpenShift { shift_id: id(), float: 0 }));
     (db, courts, members, coach)
 }
+
+const PRODUCT: &str = "ten-visits";
 
 fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> Option<&'a T> {
     (!items.is_empty()).then(|| &items[rng.usize(..items.len())])
@@ -51,9 +83,9 @@ fn one_step(db: &mut TestDb, rng: &mut fastrand::Rng, courts: &[String], members
         let mut stmt = db.conn.prepare(sql).unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
     };
-    let bookings = ids(db, "SELECT id, booker_id FROM bookings WHERE status = 'booked'");
+    let bookings = ids(db, "SELECT id, booker_id FROM bookings WHERE status = 'booked' AND group_id IS NULL");
     let member = pick(rng, members).unwrap().clone();
-    let cmd = match rng.u8(0..100) {
+    let cmd = match rng.u8(0..110) {
         0..35 => {
             let day = db.now.to_zoned_datetime(TimeZone::get("Europe/Moscow").unwrap()).date();
             let day = day.checked_add(jiff::Span::new().days(rng.i64(0..6))).unwrap();
@@ -110,10 +142,37 @@ fn one_step(db: &mut TestDb, rng: &mut fastrand::Rng, courts: &[String], members
                 money_back: rng.bool(),
             })
         }
-        _ => {
+        93..100 => {
             let Some((booking_id, _)) = pick(rng, &bookings) else { return };
-            AnyCommand::SetAttendance(SetAttendance { booking_id: booking_id.clone(), status: Status::NoShow })
+            let status = if rng.bool() { Status::NoShow } else { Status::CheckedIn };
+            AnyCommand::SetAttendance(SetAttendance { booking_id: booking_id.clone(), status })
         }
+        100..106 => {
+            // The journal of a session that has begun (or is about to), marked again at times.
+            let begun = format!(
+                "SELECT id, id FROM bookings WHERE group_id IS NOT NULL AND status <> 'cancelled' AND starts_at <= {}",
+                (db.now + crate::bookings::model::CHECK_IN_FROM).as_millisecond()
+            );
+            let sessions = ids(db, &begun);
+            let Some((session, _)) = pick(rng, &sessions) else { return };
+            let marks = members
+                .iter()
+                .take(4)
+                .map(|m| VisitMark {
+                    member_id: m.clone(),
+                    mark: *pick(rng, &[Mark::Present, Mark::Absent, Mark::Excused, Mark::Trial]).unwrap(),
+                })
+                .collect();
+            AnyCommand::MarkGroupVisits(MarkGroupVisits { booking_id: session.clone(), marks })
+        }
+        _ => AnyCommand::SellPass(SellPass {
+            pass_id: id(),
+            payment_id: id(),
+            member_id: member,
+            product_id: PRODUCT.into(),
+            method: *pick(rng, &[Method::Cash, Method::Card]).unwrap(),
+            valid_from: None,
+        }),
     };
     // Refusals (a taken slot, more than is due, a no-show before the start) are part of a day.
     let _: Outcome = db.run_as(&reception(), cmd);
@@ -140,18 +199,28 @@ fn check(db: &TestDb, first: Date, last: Date) {
                     WHERE p.at >= ?1 AND p.at < ?2 AND p.method <> 'pass' AND p.purpose = 'booking'";
     let fees = "SELECT -coalesce(sum(amount), 0) FROM ledger WHERE at >= ?1 AND at < ?2 AND kind IN ('fee', 'waiver')";
     let category = |c: Category| r.by_category.iter().find(|(k, _)| *k == c).unwrap().1.iter().sum::<i64>();
-    let lessons = sum(db, &format!("{paid_for} AND b.kind = 'lesson'"), from, to);
+    let lessons = sum(db, &format!("{paid_for} AND b.kind = 'lesson' AND b.group_id IS NULL"), from, to);
+    let group_fees = "SELECT -coalesce(sum(amount), 0) FROM ledger WHERE at >= ?1 AND at < ?2 \
+                      AND kind IN ('group_fee', 'group_fee_back')";
+    let groups = sum(db, &format!("{paid_for} AND b.group_id IS NOT NULL"), from, to) + sum(db, group_fees, from, to);
+    let passes = "SELECT coalesce(sum(amount), 0) FROM payments WHERE at >= ?1 AND at < ?2 \
+                  AND purpose = 'pass' AND method <> 'pass'";
     assert_eq!(category(Category::Lessons), lessons, "lessons");
-    assert_eq!(category(Category::CourtRent), sum(db, paid_for, from, to) - lessons, "court rent");
+    assert_eq!(category(Category::Groups), groups, "groups");
+    assert_eq!(category(Category::Passes), sum(db, passes, from, to), "passes");
+    let rent = sum(db, &format!("{paid_for} AND (b.id IS NULL OR b.kind <> 'lesson')"), from, to);
+    assert_eq!(category(Category::CourtRent), rent, "court rent");
     assert_eq!(category(Category::Fees), sum(db, fees, from, to), "fees");
-    assert_eq!(r.earned(), sum(db, paid_for, from, to) + sum(db, fees, from, to), "earned");
+    let earned = [paid_for, fees, group_fees, passes].iter().map(|sql| sum(db, sql, from, to)).sum::<i64>();
+    assert_eq!(r.earned(), earned, "earned");
     let takings = crate::payments::store::payments_between(&db.conn, from, to).unwrap();
     let taken: i64 = takings.iter().filter(|p| p.method.is_money()).map(|p| p.amount).sum();
     assert_eq!(r.money_in(), taken, "the revenue report and the takings agree");
 
     let rows = crate::reports::store::booked_rows(&db.conn, from, to, &tz).unwrap();
     let c = crate::reports::cancellations::cancellations(&rows);
-    let made = "FROM bookings WHERE starts_at >= ?1 AND starts_at < ?2 AND kind <> 'block'";
+    // Bookings players made: a group's session is the group's, not a player's.
+    let made = "FROM bookings WHERE starts_at >= ?1 AND starts_at < ?2 AND kind <> 'block' AND group_id IS NULL";
     let count = |cond: &str| sum(db, &format!("SELECT count(*) {made} {cond}"), from, to);
     let fees = format!(
         "SELECT -coalesce(sum(amount), 0) FROM ledger WHERE kind IN ('fee', 'waiver') AND booking_id IN (SELECT id {made})"
@@ -171,10 +240,16 @@ fn check(db: &TestDb, first: Date, last: Date) {
     );
     let visits: i64 = m.active.iter().map(|m| m.visits).sum();
     let minutes: i64 = m.active.iter().map(|m| m.minutes).sum();
-    let played = "FROM bookings WHERE starts_at >= ?1 AND starts_at < ?2 AND status IN ('booked', 'checked_in')";
+    // Every booking here has its booker and no other players; a group visit counts when the
+    // member came.
+    let played = "FROM bookings WHERE starts_at >= ?1 AND starts_at < ?2 AND status IN ('booked', 'checked_in') \
+                  AND group_id IS NULL";
+    let came = "FROM group_visits v JOIN bookings b ON b.id = v.booking_id \
+                WHERE b.starts_at >= ?1 AND b.starts_at < ?2 AND v.status IN ('present', 'trial')";
     let want = (
-        sum(db, &format!("SELECT count(*) {played}"), from, to),
-        sum(db, &format!("SELECT coalesce(sum(ends_at - starts_at), 0) / 60000 {played}"), from, to),
+        sum(db, &format!("SELECT count(*) {played}"), from, to) + sum(db, &format!("SELECT count(*) {came}"), from, to),
+        sum(db, &format!("SELECT coalesce(sum(ends_at - starts_at), 0) / 60000 {played}"), from, to)
+            + sum(db, &format!("SELECT coalesce(sum(b.ends_at - b.starts_at), 0) / 60000 {came}"), from, to),
     );
     assert_eq!((visits, minutes), want, "members' visits, {first}–{last}");
 
@@ -193,6 +268,62 @@ fn check(db: &TestDb, first: Date, last: Date) {
     );
     let days = (last - first).get_days() + 1;
     assert_eq!(o.total.open, days as i64 * 3 * 16 * 60, "three courts open 07:00–23:00");
+
+    check_coaching(db, from, to);
+}
+
+/// Group attendance and coach pay against `bookings` and `group_visits`.
+fn check_coaching(db: &TestDb, from: Timestamp, to: Timestamp) {
+    let now = db.now.as_millisecond();
+    let begun = format!(
+        "FROM bookings b WHERE b.group_id IS NOT NULL AND b.status <> 'cancelled' \
+         AND b.starts_at >= ?1 AND b.starts_at < min(?2, {now})"
+    );
+    let marks = |status: &str| {
+        let sql = format!(
+            "SELECT count(*) FROM group_visits WHERE status = '{status}' AND booking_id IN (SELECT b.id {begun})"
+        );
+        sum(db, &sql, from, to)
+    };
+    let groups = crate::reports::store::group_attendance(&db.conn, from, to, db.now).unwrap();
+    let got: (i64, i64, i64, i64, i64) = groups.iter().fold((0, 0, 0, 0, 0), |t, g| {
+        (t.0 + g.sessions, t.1 + g.present, t.2 + g.trial, t.3 + g.absent, t.4 + g.excused)
+    });
+    let sessions = sum(db, &format!("SELECT count(*) {begun}"), from, to);
+    let want = (sessions, marks("present"), marks("trial"), marks("absent"), marks("excused"));
+    assert_eq!(got, want, "group attendance");
+
+    let coaches: Vec<_> =
+        crate::coaching::store::coaches(&db.conn).unwrap().into_iter().map(|k| (k.id, k.draft)).collect();
+    let lessons = crate::coaching::store::lessons_between(&db.conn, from, to, db.now).unwrap();
+    let line = crate::coaching::model::pay_lines(&coaches, &lessons).remove(0);
+    let held = format!(
+        "FROM bookings b WHERE b.coach_id IS NOT NULL AND b.starts_at >= ?1 AND b.starts_at < ?2 \
+         AND (b.status = 'checked_in' OR (b.status = 'booked' AND b.ends_at <= {now}))"
+    );
+    let count = |cond: &str| sum(db, &format!("SELECT count(*) {held} AND {cond}"), from, to);
+    let came = format!(
+        "SELECT count(*) FROM group_visits WHERE status IN ('present', 'trial') \
+         AND booking_id IN (SELECT b.id {held} AND b.group_id IS NOT NULL)"
+    );
+    // By the hour, rounded to the minor unit each: 800 for a lesson, 500 for a group session.
+    let pay = format!(
+        "SELECT coalesce(sum(((b.ends_at - b.starts_at) / 60000 * \
+         CASE WHEN b.group_id IS NULL THEN 800 ELSE 500 END + 30) / 60), 0) {held}"
+    );
+    let no_shows = "SELECT count(*) FROM bookings WHERE coach_id IS NOT NULL AND status = 'no_show' \
+                    AND starts_at >= ?1 AND starts_at < ?2";
+    assert_eq!(
+        (line.held, line.sessions, line.attendees, line.no_shows, line.pay),
+        (
+            count("b.group_id IS NULL"),
+            count("b.group_id IS NOT NULL"),
+            sum(db, &came, from, to),
+            sum(db, no_shows, from, to),
+            sum(db, &pay, from, to)
+        ),
+        "coach pay"
+    );
 }
 
 #[test]
@@ -212,6 +343,8 @@ fn every_report_total_equals_the_sums_of_the_raw_tables() {
         assert!(count("SELECT count(*) FROM payments WHERE refund_of IS NOT NULL") > 0, "seed {seed}: refunds");
         assert!(count("SELECT count(*) FROM ledger WHERE kind = 'fee'") > 0, "seed {seed}: fees");
         assert!(count("SELECT count(*) FROM bookings WHERE kind = 'lesson' AND status <> 'cancelled'") > 0);
+        assert!(count("SELECT count(*) FROM group_visits WHERE charge > 0") > 0, "seed {seed}: visits charged");
+        assert!(count("SELECT count(*) FROM payments WHERE purpose = 'pass'") > 0, "seed {seed}: passes sold");
         check(&db, first, last);
         let middle = first.checked_add(jiff::Span::new().days(rng.i64(1..20))).unwrap();
         check(&db, middle, middle.checked_add(jiff::Span::new().days(rng.i64(0..40))).unwrap());
