@@ -374,7 +374,10 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
             spec.first_day = spec.last_day.tomorrow()?;
         }
     }
-    summary.groups = groups::make(app, &mut rng, russian, (&coaches, &courts, &members), (first, last))?;
+    // Groups run this season, from up to eight months back: in a long history the earlier years
+    // have none, and the journals of the past month are kept.
+    let season = first.max(today.checked_sub(Span::new().days(SEASON_DAYS * 2 / 3))?);
+    summary.groups = groups::make(app, &mut rng, russian, (&coaches, &courts, &members), (season, last))?;
     // Single bookings at realistic occupancy; taken slots are skipped, not refused. A day's
     // bookings never overlap each other, so the day is checked against what is stored, then
     // booked in one go.

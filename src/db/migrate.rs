@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0028_coach_pay_models", include_str!("../../migrations/0028_coach_pay_models.sql")),
     ("0029_coach_pay_approvals", include_str!("../../migrations/0029_coach_pay_approvals.sql")),
     ("0030_coach_rates_and_hours", include_str!("../../migrations/0030_coach_rates_and_hours.sql")),
+    ("0031_bookings_by_time_covering", include_str!("../../migrations/0031_bookings_by_time_covering.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -58,35 +58,39 @@ pub fn make(
     for (i, coach) in coaches.iter().cycle().take((coaches.len() * 3).min(30)).enumerate() {
         let capacity = rng.i64(6..9);
         let monthly = rng.u8(0..100) < 40;
-        let group = GroupDraft {
-            name: match i / names.len() {
-                0 => names[i].to_owned(),
-                round => format!("{} {}", names[i % names.len()], round + 1),
-            },
-            coach_id: coach.clone(),
-            court_id: courts[rng.usize(..courts.len())].clone(),
-            capacity,
-            minimum: capacity / 2,
-            price_model: if monthly { PriceModel::Monthly } else { PriceModel::Visit },
-            price: if monthly { 600_000 } else { 80_000 + 10_000 * rng.i64(0..5) },
-            product_id: None,
-            charge_absent: true,
-            active: true,
-        };
-        let (a, b) = DAYS[rng.usize(..DAYS.len())];
-        let schedule = Schedule {
-            weekdays: vec![a, b],
-            start: DayMinute::new(60 * rng.u16(16..21)).expect("valid"),
-            minutes: 60,
-            first_day: first,
-            last_day: last,
-        };
-        let group_id = Uuid::now_v7().to_string();
-        let skip = conflicting_dates(app, &schedule_spec(&group_id, &group, &schedule))?;
-        let cmd =
-            CreateGroup { group_id: group_id.clone(), series_id: Uuid::now_v7().to_string(), group, schedule, skip };
-        if run(app, AnyCommand::CreateGroup(cmd))? {
-            made.push((group_id, capacity));
+        // Another court, days or hour when the coach or the court is taken every time.
+        for _ in 0..5 {
+            let group = GroupDraft {
+                name: match i / names.len() {
+                    0 => names[i].to_owned(),
+                    round => format!("{} {}", names[i % names.len()], round + 1),
+                },
+                coach_id: coach.clone(),
+                court_id: courts[rng.usize(..courts.len())].clone(),
+                capacity,
+                minimum: capacity / 2,
+                price_model: if monthly { PriceModel::Monthly } else { PriceModel::Visit },
+                price: if monthly { 600_000 } else { 80_000 + 10_000 * rng.i64(0..5) },
+                product_id: None,
+                charge_absent: true,
+                active: true,
+            };
+            let (a, b) = DAYS[rng.usize(..DAYS.len())];
+            let schedule = Schedule {
+                weekdays: vec![a, b],
+                start: DayMinute::new(60 * rng.u16(16..21)).expect("valid"),
+                minutes: 60,
+                first_day: first,
+                last_day: last,
+            };
+            let group_id = Uuid::now_v7().to_string();
+            let skip = conflicting_dates(app, &schedule_spec(&group_id, &group, &schedule))?;
+            let series_id = Uuid::now_v7().to_string();
+            let cmd = CreateGroup { group_id: group_id.clone(), series_id, group, schedule, skip };
+            if run(app, AnyCommand::CreateGroup(cmd))? {
+                made.push((group_id, capacity));
+                break;
+            }
         }
     }
     for (group_id, capacity) in &made {
