@@ -141,3 +141,56 @@ async fn members_are_new_active_or_lapsed() {
     let longer = t.get("/reports/members?from=2027-01-01&to=2027-02-07&weeks=12").await;
     assert!(longer.has("Lapsed: <strong>0</strong>"), "{}", longer.body);
 }
+
+/// A club with nothing in it yet: every report says so on its page, and its CSV and XLSX hold
+/// the headings only. In Russian, the pages say it in Russian and the downloads' headings are
+/// Russian, the same in the CSV as in the XLSX.
+#[rocket::async_test]
+async fn an_empty_clubs_reports_say_there_is_nothing_yet() {
+    let t = TestApp::new().await;
+    t.setup_owner().await;
+    let period = "from=2026-11-01&to=2026-11-30";
+    let reports = [
+        ("occupancy", "No court was open in this period.", "В этот период ни один корт не работал."),
+        ("cancellations", "Nothing yet.", "Пока ничего."),
+        ("members", "Nothing yet.", "Пока ничего."),
+        ("coaching", "No group session was held in this period.", "В этот период занятий групп не было."),
+        ("sms", "Nothing yet.", "Пока ничего."),
+        ("coach-pay", "No coaches yet.", "Тренеров пока нет."),
+        ("revenue", "", ""),
+    ];
+    let mut english = Vec::new();
+    for (report, nothing, _) in reports {
+        let page = t.get(&format!("/reports/{report}?{period}")).await;
+        assert_eq!(page.status, Status::Ok, "{report}: {}", page.body);
+        assert!(page.has(nothing), "{report}: {}", page.body);
+        english.push(headings(&t, report, period).await);
+    }
+    let saved = t.submit("/profile", "/profile/language", &[("locale", "ru")]).await;
+    assert_eq!(saved.status, Status::SeeOther);
+    for ((report, _, nothing), english) in reports.into_iter().zip(english) {
+        assert!(t.get(&format!("/reports/{report}?{period}")).await.has(nothing), "{report}");
+        let russian = headings(&t, report, period).await;
+        assert_ne!(russian, english, "{report}");
+        let cyrillic = |h: &String| h.chars().any(|c| ('\u{0400}'..='\u{04ff}').contains(&c));
+        assert!(russian.iter().any(cyrillic), "{report}: {russian:?}");
+    }
+}
+
+/// The CSV's headings, checked to be the XLSX's first row.
+async fn headings(t: &TestApp, report: &str, period: &str) -> Vec<String> {
+    let csv = t.get(&format!("/reports/{report}.csv?{period}")).await;
+    assert_eq!(csv.status, Status::Ok, "{report}.csv");
+    let mut reader = csv::Reader::from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
+    let first: Vec<String> = reader.headers().expect("headings").iter().map(str::to_owned).collect();
+    let (rows, _) = xlsx_sheet(&t.bytes(&format!("/reports/{report}.xlsx?{period}")).await);
+    let texts: Vec<String> = rows[0]
+        .iter()
+        .map(|c| match c {
+            Cell::Text(s) => s.clone(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(first, texts, "{report}");
+    first
+}
