@@ -75,8 +75,6 @@ pub fn next_card_no(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT coalesce(max(card_no), 0) + 1 FROM members", [], |r| r.get(0))
 }
 
-/// Members matching `query` (name, phone digits or card number), best matches first: the
-/// index picks them, then only those are read in full.
 /// The members with `ids`, in that order (one statement for all rows).
 pub fn members_in_order(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<Member>> {
     if ids.is_empty() {

@@ -3,13 +3,15 @@
 //! started and by member. The dates a series edit replaced or its end let go, group sessions
 //! (the club cancels those) and blocks are not a player's doing, so they are left out.
 
+use std::collections::HashMap;
+
 use crate::bookings::model::Status;
 
 /// One booking as the report reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    /// The member who booked (id, name); none for a guest.
-    pub booker: Option<(String, String)>,
+    /// The member who booked; none for a guest.
+    pub booker: Option<String>,
     /// The hour of the day it started, club time.
     pub hour: usize,
     pub status: Status,
@@ -47,22 +49,32 @@ pub struct Cancellations {
     pub total: Counts,
 }
 
-pub fn cancellations(rows: &[Row]) -> Cancellations {
+/// The members who cancelled or missed a booking in `rows`: only their names are looked up.
+pub fn who_lost(rows: &[Row]) -> Vec<&str> {
+    let lost = rows.iter().filter(|r| matches!(r.status, Status::Cancelled | Status::NoShow));
+    let mut ids: Vec<&str> = lost.filter_map(|r| r.booker.as_deref()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The report of `rows`; `names` are the names of `who_lost(rows)` by id.
+pub fn cancellations(rows: &[Row], names: &HashMap<String, String>) -> Cancellations {
     let mut out = Cancellations::default();
-    let mut members: std::collections::HashMap<&str, (&str, Counts)> = std::collections::HashMap::new();
+    let mut members: HashMap<&str, Counts> = HashMap::new();
     for r in rows {
         out.total.add(r);
         if let Some(c) = out.by_hour.get_mut(r.hour) {
             c.add(r);
         }
-        if let Some((id, name)) = &r.booker {
-            members.entry(id).or_insert((name, Counts::default())).1.add(r);
+        if let Some(id) = &r.booker {
+            members.entry(id).or_default().add(r);
         }
     }
     out.by_member = members
         .into_iter()
-        .filter(|(_, (_, c))| c.cancelled + c.no_shows > 0)
-        .map(|(id, (name, c))| (id.to_owned(), name.to_owned(), c))
+        .filter(|(_, c)| c.cancelled + c.no_shows > 0)
+        .map(|(id, c)| (id.to_owned(), names.get(id).cloned().unwrap_or_default(), c))
         .collect();
     out.by_member.sort_by(|a, b| {
         let lost = |c: &Counts| c.cancelled + c.no_shows;
@@ -76,7 +88,7 @@ mod tests {
     use super::*;
 
     fn row(who: Option<&str>, hour: usize, status: Status, fees: i64) -> Row {
-        Row { booker: who.map(|w| (format!("id-{w}"), w.to_owned())), hour, status, fees }
+        Row { booker: who.map(|w| format!("id-{w}")), hour, status, fees }
     }
 
     #[test]
@@ -89,12 +101,15 @@ mod tests {
             row(Some("Clara"), 10, Status::Booked, 0),
             row(None, 10, Status::NoShow, 0),
         ];
-        let c = cancellations(&rows);
+        let lost = who_lost(&rows);
+        assert_eq!(lost, ["id-Anna", "id-Boris"], "Clara never missed; the guest has no card");
+        let names = lost.iter().map(|id| (id.to_string(), id.trim_start_matches("id-").to_owned())).collect();
+        let c = cancellations(&rows, &names);
         assert_eq!(c.total, Counts { booked: 6, cancelled: 2, no_shows: 2, fees: 1500 });
         assert_eq!(c.by_hour[18], Counts { booked: 3, cancelled: 2, no_shows: 1, fees: 1500 });
         assert_eq!(c.by_hour[10].lost(), Some(0.5));
         let names: Vec<&str> = c.by_member.iter().map(|(_, n, _)| n.as_str()).collect();
-        assert_eq!(names, ["Anna", "Boris"], "Clara never missed; the guest has no card");
+        assert_eq!(names, ["Anna", "Boris"]);
         assert_eq!(c.by_member[0].2, Counts { booked: 3, cancelled: 1, no_shows: 1, fees: 1500 });
     }
 }

@@ -61,7 +61,8 @@ pub fn revenue_entries(conn: &Connection, from: Timestamp, to: Timestamp) -> rus
     Ok(entries)
 }
 
-/// The bookings players made that started between `from` and `to`, with their fees.
+/// The bookings players made that started between `from` and `to`, with their fees. (Names are
+/// looked up afterwards, for the few who cancelled or missed: a year holds tens of thousands.)
 pub fn booked_rows(
     conn: &Connection,
     from: Timestamp,
@@ -69,22 +70,20 @@ pub fn booked_rows(
     tz: &TimeZone,
 ) -> rusqlite::Result<Vec<crate::reports::cancellations::Row>> {
     conn.prepare_cached(
-        "SELECT b.booker_id, m.full_name, b.starts_at, b.status, \
+        "SELECT b.booker_id, b.starts_at, b.status, \
            CASE WHEN b.status IN ('cancelled', 'no_show') THEN \
              (SELECT -coalesce(sum(l.amount), 0) FROM ledger l WHERE l.booking_id = b.id AND l.kind IN ('fee', 'waiver')) \
            ELSE 0 END \
-         FROM bookings b LEFT JOIN members m ON m.id = b.booker_id \
+         FROM bookings b \
          WHERE b.starts_at >= ?1 AND b.starts_at < ?2 AND b.kind <> 'block' AND +b.group_id IS NULL \
            AND coalesce(b.cancel_reason, '') NOT IN ('series changed', 'series ended')",
     )?
     .query_map(params![from.as_millisecond(), to.as_millisecond()], |r| {
-        let booker: Option<String> = r.get(0)?;
-        let name: Option<String> = r.get(1)?;
         Ok(crate::reports::cancellations::Row {
-            booker: booker.zip(name),
-            hour: usize::from(at(r.get(2)?).to_zoned_datetime(tz.clone()).hour().unsigned_abs()),
-            status: Status::parse(&r.get::<_, String>(3)?).unwrap_or(Status::Booked),
-            fees: r.get(4)?,
+            booker: r.get(0)?,
+            hour: usize::from(at(r.get(1)?).to_zoned_datetime(tz.clone()).hour().unsigned_abs()),
+            status: Status::parse(&r.get::<_, String>(2)?).unwrap_or(Status::Booked),
+            fees: r.get(3)?,
         })
     })?
     .collect()
@@ -93,45 +92,61 @@ pub fn booked_rows(
 /// Every member on the books (not archived or merged) with their visits in `from..to` and
 /// their last visit in `history..to`: bookings they played (as booker or player; not cancelled,
 /// not missed) and group sessions they came to. The history is bounded so that the report reads
-/// about the same rows in a club's tenth year as in its first. (`+b.group_id` here and in
-/// `booked_rows` keeps SQLite on the covering index by time, not the index by group.)
+/// about the same rows in a club's tenth year as in its first. The visits are added up here as
+/// they are read: a year holds tens of thousands, and grouping them in SQL sorts them all.
+/// (`+b.group_id` here and in `booked_rows` keeps SQLite on the covering index by time, not the
+/// index by group.)
 pub fn member_rows(
     conn: &Connection,
     from: Timestamp,
     to: Timestamp,
     history: Timestamp,
 ) -> rusqlite::Result<Vec<crate::reports::members::Member>> {
-    conn.prepare_cached(
-        "WITH visits (member_id, starts_at, minutes) AS ( \
-           SELECT b.booker_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM bookings b \
-             WHERE b.booker_id IS NOT NULL AND b.status IN ('booked', 'checked_in') AND +b.group_id IS NULL AND b.starts_at >= ?3 AND b.starts_at < ?2 \
-           UNION ALL \
-           SELECT p.member_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM booking_players p \
-             JOIN bookings b ON b.id = p.booking_id \
-             WHERE p.member_id IS NOT NULL AND b.status IN ('booked', 'checked_in') AND b.starts_at >= ?3 AND b.starts_at < ?2 \
-           UNION ALL \
-           SELECT v.member_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM group_visits v \
-             JOIN bookings b ON b.id = v.booking_id \
-             WHERE v.status IN ('present', 'trial') AND b.starts_at >= ?3 AND b.starts_at < ?2), \
-         per_member AS ( \
-           SELECT member_id, sum(starts_at >= ?1) AS visits, sum(CASE WHEN starts_at >= ?1 THEN minutes ELSE 0 END) AS minutes, \
-             max(starts_at) AS last FROM visits GROUP BY member_id) \
-         SELECT m.id, m.full_name, c.name, m.created_at, coalesce(v.visits, 0), coalesce(v.minutes, 0), v.last \
-         FROM members m LEFT JOIN member_categories c ON c.id = m.category_id LEFT JOIN per_member v ON v.member_id = m.id \
-         WHERE m.archived = 0 AND m.merged_into IS NULL",
-    )?
-    .query_map(params![from.as_millisecond(), to.as_millisecond(), history.min(from).as_millisecond()], |r| {
-        Ok(crate::reports::members::Member {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            category: r.get(2)?,
-            joined: at(r.get(3)?),
-            visits: r.get(4)?,
-            minutes: r.get(5)?,
-            last: r.get::<_, Option<i64>>(6)?.map(at),
-        })
-    })?
-    .collect()
+    let mut members: Vec<crate::reports::members::Member> = conn
+        .prepare_cached(
+            "SELECT m.id, m.full_name, c.name, m.created_at FROM members m \
+             LEFT JOIN member_categories c ON c.id = m.category_id WHERE m.archived = 0 AND m.merged_into IS NULL",
+        )?
+        .query_map([], |r| {
+            Ok(crate::reports::members::Member {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                category: r.get(2)?,
+                joined: at(r.get(3)?),
+                visits: 0,
+                minutes: 0,
+                last: None,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let index: std::collections::HashMap<String, usize> =
+        members.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
+    let mut visits = conn.prepare_cached(
+        "SELECT b.booker_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM bookings b \
+           WHERE b.booker_id IS NOT NULL AND b.status IN ('booked', 'checked_in') AND +b.group_id IS NULL \
+             AND b.starts_at >= ?1 AND b.starts_at < ?2 \
+         UNION ALL \
+         SELECT p.member_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM booking_players p \
+           JOIN bookings b ON b.id = p.booking_id \
+           WHERE p.member_id IS NOT NULL AND b.status IN ('booked', 'checked_in') AND b.starts_at >= ?1 AND b.starts_at < ?2 \
+         UNION ALL \
+         SELECT v.member_id, b.starts_at, (b.ends_at - b.starts_at) / 60000 FROM group_visits v \
+           JOIN bookings b ON b.id = v.booking_id \
+           WHERE v.status IN ('present', 'trial') AND b.group_id IS NOT NULL AND b.starts_at >= ?1 AND b.starts_at < ?2",
+    )?;
+    let mut rows = visits.query(params![history.min(from).as_millisecond(), to.as_millisecond()])?;
+    let from = from.as_millisecond();
+    while let Some(r) = rows.next()? {
+        let Some(&i) = r.get_ref(0)?.as_str().ok().and_then(|id| index.get(id)) else { continue };
+        let (starts_at, minutes): (i64, i64) = (r.get(1)?, r.get(2)?);
+        let m = &mut members[i];
+        if starts_at >= from {
+            m.visits += 1;
+            m.minutes += minutes;
+        }
+        m.last = m.last.max(Some(at(starts_at)));
+    }
+    Ok(members)
 }
 
 /// Each group's sessions held between `from` and `to` (begun by `now`, not cancelled) and the

@@ -218,7 +218,8 @@ fn check(db: &TestDb, first: Date, last: Date) {
     assert_eq!(r.money_in(), taken, "the revenue report and the takings agree");
 
     let rows = crate::reports::store::booked_rows(&db.conn, from, to, &tz).unwrap();
-    let c = crate::reports::cancellations::cancellations(&rows);
+    let names = std::collections::HashMap::new();
+    let c = crate::reports::cancellations::cancellations(&rows, &names);
     // Bookings players made: a group's session is the group's, not a player's.
     let made = "FROM bookings WHERE starts_at >= ?1 AND starts_at < ?2 AND kind <> 'block' AND group_id IS NULL";
     let count = |cond: &str| sum(db, &format!("SELECT count(*) {made} {cond}"), from, to);

@@ -8,7 +8,7 @@ use super::percent;
 use crate::app::App;
 use crate::error::AppError;
 use crate::export::{Table, Value};
-use crate::reports::cancellations::{Cancellations, Counts, cancellations};
+use crate::reports::cancellations::{Cancellations, Counts, cancellations, who_lost};
 use crate::web::guards::Manager;
 use crate::web::page::{CsvFile, Html, PageCtx, ok};
 use crate::web::period::{Period, PeriodQuery};
@@ -22,8 +22,16 @@ async fn report(app: &App, ctx: &PageCtx, query: &PeriodQuery) -> Result<(Period
     let period = query.period(ctx.club_day(), DEFAULT_DAYS);
     let (from, to) = period.instants(&ctx.tz);
     let tz = ctx.tz.clone();
-    let rows = app.db.read(move |c| Ok(crate::reports::store::booked_rows(c, from, to, &tz)?)).await?;
-    Ok((period, cancellations(&rows)))
+    let report = app
+        .db
+        .read(move |c| {
+            let rows = crate::reports::store::booked_rows(c, from, to, &tz)?;
+            let ids: Vec<String> = who_lost(&rows).into_iter().map(str::to_owned).collect();
+            let names = crate::members::store::members_in_order(c, &ids)?.into_iter().map(|m| (m.id, m.full_name));
+            Ok(cancellations(&rows, &names.collect()))
+        })
+        .await?;
+    Ok((period, report))
 }
 
 #[derive(Template)]
