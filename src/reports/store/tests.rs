@@ -3,7 +3,8 @@
 //! fees, check-ins and no-shows, passes sold, a group's journal charging visits), then every
 //! total of the occupancy, revenue, cancellations, members, group attendance and coach pay
 //! reports is checked against sums taken straight from `payments`, `ledger`, `bookings` and
-//! `group_visits`. (The SMS report counts the SMS service's outbox; its tests are its own.)
+//! `group_visits`, and the SMS report against the SMS service's outbox (`sms_messages`: sessions
+//! called off tell the roster).
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -15,7 +16,7 @@ use crate::cash::commands::OpenShift;
 use crate::coaching::commands::SaveCoach;
 use crate::commands::AnyCommand;
 use crate::core::Outcome;
-use crate::groups::commands::EnrolMember;
+use crate::groups::commands::{CancelGroupSession, EnrolMember};
 use crate::groups::journal::{MarkGroupVisits, VisitMark};
 use crate::groups::model::Mark;
 use crate::passes::commands::SavePassProduct;
@@ -30,7 +31,8 @@ use crate::reports::revenue::{Buckets, Category, revenue};
 use crate::testing::{TestDb, booking, id, reception, slot};
 
 /// A club of three courts at 1000 an hour, a coach paid 800 an hour for lessons and 500 for
-/// groups, six members (four of them in the coach's group, Tuesdays and Thursdays at 17:00), a
+/// groups, six members with phones (four of them in the coach's group, Tuesdays and Thursdays at
+/// 17:00), a
 /// pass product, a late-cancel and no-show fee, and an open till.
 fn club() -> (TestDb, Vec<String>, Vec<String>, String) {
     let mut db = TestDb::new();
@@ -46,7 +48,7 @@ fn club() -> (TestDb, Vec<String>, Vec<String>, String) {
     };
     db.applied(AnyCommand::SetMoneyPolicy(SetMoneyPolicy { policy, new_id: id() }));
     let courts = ["Court 1", "Court 2", "Court 3"].map(|c| db.court(c)).to_vec();
-    let members: Vec<String> = (0..6).map(|i| db.member(&format!("Member {i}"), "")).collect();
+    let members: Vec<String> = (0..6).map(|i| db.member(&format!("Member {i}"), &format!("+7916123456{i}"))).collect();
     let coach = db.coach("Petrova");
     let mut profile = crate::coaching::store::coach(&db.conn, &coach).unwrap().unwrap().draft;
     profile.group_rate = Some(500);
@@ -85,7 +87,7 @@ fn one_step(db: &mut TestDb, rng: &mut fastrand::Rng, courts: &[String], members
     };
     let bookings = ids(db, "SELECT id, booker_id FROM bookings WHERE status = 'booked' AND group_id IS NULL");
     let member = pick(rng, members).unwrap().clone();
-    let cmd = match rng.u8(0..110) {
+    let cmd = match rng.u8(0..113) {
         0..35 => {
             let day = db.now.to_zoned_datetime(TimeZone::get("Europe/Moscow").unwrap()).date();
             let day = day.checked_add(jiff::Span::new().days(rng.i64(0..6))).unwrap();
@@ -164,6 +166,16 @@ fn one_step(db: &mut TestDb, rng: &mut fastrand::Rng, courts: &[String], members
                 })
                 .collect();
             AnyCommand::MarkGroupVisits(MarkGroupVisits { booking_id: session.clone(), marks })
+        }
+        110.. => {
+            // A coming session called off: the roster is told by SMS.
+            let coming = format!(
+                "SELECT id, id FROM bookings WHERE group_id IS NOT NULL AND status = 'booked' AND starts_at > {}",
+                db.now.as_millisecond()
+            );
+            let sessions = ids(db, &coming);
+            let Some((session, _)) = pick(rng, &sessions) else { return };
+            AnyCommand::CancelGroupSession(CancelGroupSession { booking_id: session.clone(), reason: "Rain".into() })
         }
         _ => AnyCommand::SellPass(SellPass {
             pass_id: id(),
@@ -271,6 +283,26 @@ fn check(db: &TestDb, first: Date, last: Date) {
     assert_eq!(o.total.open, days as i64 * 3 * 16 * 60, "three courts open 07:00–23:00");
 
     check_coaching(db, from, to);
+
+    let sms = crate::reports::sms::sms_report(
+        Buckets::of(first, last),
+        &crate::reports::store::sms_sent(&db.conn, from, to).unwrap(),
+        &tz,
+    )
+    .total();
+    let made = "FROM sms_messages WHERE created_at >= ?1 AND created_at < ?2";
+    let count = |cond: &str| sum(db, &format!("SELECT count(*) {made} AND {cond}"), from, to);
+    let parts = sum(db, &format!("SELECT coalesce(sum(segments), 0) {made} AND status <> 'cancelled'"), from, to);
+    assert_eq!(
+        (sms.sent(), sms.delivered, sms.failed, sms.segments),
+        (
+            count("status <> 'cancelled'"),
+            count("status = 'delivered'"),
+            count("status IN ('failed', 'rejected', 'expired')"),
+            parts
+        ),
+        "SMS, {first}–{last}"
+    );
 }
 
 /// Group attendance and coach pay against `bookings` and `group_visits`.
@@ -346,6 +378,7 @@ fn every_report_total_equals_the_sums_of_the_raw_tables() {
         assert!(count("SELECT count(*) FROM bookings WHERE kind = 'lesson' AND status <> 'cancelled'") > 0);
         assert!(count("SELECT count(*) FROM group_visits WHERE charge > 0") > 0, "seed {seed}: visits charged");
         assert!(count("SELECT count(*) FROM payments WHERE purpose = 'pass'") > 0, "seed {seed}: passes sold");
+        assert!(count("SELECT count(*) FROM sms_messages") > 0, "seed {seed}: SMS to the roster");
         check(&db, first, last);
         let middle = first.checked_add(jiff::Span::new().days(rng.i64(1..20))).unwrap();
         check(&db, middle, middle.checked_add(jiff::Span::new().days(rng.i64(0..40))).unwrap());
