@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::bookings::model::{Kind, LocalSlot, Status};
 use crate::payments::model::{Method, Purpose};
@@ -34,22 +34,40 @@ pub fn held_slots(
 /// Payments (with what they paid for) and the account charges the revenue report counts.
 pub fn revenue_entries(conn: &Connection, from: Timestamp, to: Timestamp) -> rusqlite::Result<Vec<Entry>> {
     let range = params![from.as_millisecond(), to.as_millisecond()];
-    let mut entries: Vec<Entry> = conn
-        .prepare_cached(
-            "SELECT p.at, p.method, p.purpose, p.amount, b.kind, b.group_id IS NOT NULL FROM payments p \
-             LEFT JOIN bookings b ON b.id = p.booking_id WHERE p.at >= ?1 AND p.at < ?2",
-        )?
-        .query_map(range, |r| {
-            let kind: Option<String> = r.get(4)?;
-            Ok(Entry::Payment {
-                at: at(r.get(0)?),
-                method: Method::parse(&r.get::<_, String>(1)?).unwrap_or(Method::Other),
-                purpose: Purpose::parse(&r.get::<_, String>(2)?).unwrap_or(Purpose::Booking),
-                amount: r.get(3)?,
-                booking: kind.map(|k| (Kind::parse(&k).unwrap_or(Kind::Play), r.get(5).unwrap_or(false))),
-            })
-        })?
+    // What each payment paid for: a booking is nearly always paid within weeks of its start, so
+    // the bookings of the period and two months either side (read from the covering index by
+    // time) answer for most payments at once; the rest are looked up one by one. (A join would
+    // look up every payment's booking: a year of them is most of the report's time.)
+    let margin = jiff::SignedDuration::from_hours(24 * 62);
+    let near = params![(from - margin).as_millisecond(), (to + margin).as_millisecond()];
+    let kind_of = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<(Kind, bool)> {
+        Ok((Kind::parse(&r.get::<_, String>(i)?).unwrap_or(Kind::Play), r.get(i + 1)?))
+    };
+    let kinds: std::collections::HashMap<String, (Kind, bool)> = conn
+        .prepare_cached("SELECT id, kind, group_id IS NOT NULL FROM bookings WHERE starts_at >= ?1 AND starts_at < ?2")?
+        .query_map(near, |r| Ok((r.get(0)?, kind_of(r, 1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut one = conn.prepare_cached("SELECT kind, group_id IS NOT NULL FROM bookings WHERE id = ?1")?;
+    let mut entries = Vec::new();
+    let mut payments =
+        conn.prepare_cached("SELECT at, method, purpose, amount, booking_id FROM payments WHERE at >= ?1 AND at < ?2")?;
+    let mut rows = payments.query(range)?;
+    while let Some(r) = rows.next()? {
+        let booking = match r.get_ref(4)?.as_str_or_null()? {
+            None => None,
+            Some(id) => match kinds.get(id) {
+                Some(k) => Some(*k),
+                None => one.query_row([id], |r| kind_of(r, 0)).optional()?,
+            },
+        };
+        entries.push(Entry::Payment {
+            at: at(r.get(0)?),
+            method: Method::parse(&r.get::<_, String>(1)?).unwrap_or(Method::Other),
+            purpose: Purpose::parse(&r.get::<_, String>(2)?).unwrap_or(Purpose::Booking),
+            amount: r.get(3)?,
+            booking,
+        });
+    }
     let charges = conn
         .prepare_cached(
             "SELECT at, kind, amount FROM ledger \

@@ -384,3 +384,33 @@ fn every_report_total_equals_the_sums_of_the_raw_tables() {
         check(&db, middle, middle.checked_add(jiff::Span::new().days(rng.i64(0..40))).unwrap());
     }
 }
+
+/// A lesson paid long before it starts (outside the bookings read with the period) still counts
+/// as a lesson.
+#[test]
+fn a_lesson_paid_months_ahead_counts_as_a_lesson() {
+    let (mut db, courts, members, coach) = club();
+    let mut lesson = booking(&courts[0], &members[5], slot("2027-04-01", "10:00", 60));
+    lesson.kind = Kind::Lesson;
+    lesson.coach_id = Some(coach);
+    let booking_id = lesson.booking_id.clone();
+    db.applied_as(&reception(), AnyCommand::CreateBooking(lesson));
+    let pay = TakePayment {
+        payment_id: id(),
+        member_id: Some(members[5].clone()),
+        booking_id: Some(booking_id),
+        purpose: Purpose::Booking,
+        method: Method::Card,
+        amount: 100_500,
+        payer_name: String::new(),
+        note: String::new(),
+    };
+    db.applied_as(&reception(), AnyCommand::TakePayment(pay));
+    let tz = TimeZone::get("Europe/Moscow").unwrap();
+    let today = db.now.to_zoned_datetime(tz.clone()).date();
+    let (from, to) = crate::web::period::Period { first: today, last: today }.instants(&tz);
+    let entries = crate::reports::store::revenue_entries(&db.conn, from, to).unwrap();
+    let r = revenue(Buckets::of(today, today), &entries, &tz);
+    let lessons = r.by_category.iter().find(|(c, _)| *c == Category::Lessons).unwrap().1.iter().sum::<i64>();
+    assert_eq!(lessons, 100_500, "court rent and the coach's fee");
+}
