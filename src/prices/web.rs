@@ -251,15 +251,11 @@ struct RulePage {
 
 impl RulePage {
     fn weekdays(&self) -> Vec<(i8, String, bool)> {
-        (1..=7).map(|n| (n, self.ctx.t(&format!("weekday-{n}")), self.form.weekday.contains(&n))).collect()
+        crate::web::conditions::weekday_checks(&self.ctx, &self.form.weekday)
     }
 
     fn court_checks(&self) -> Vec<(&str, &str, bool)> {
-        self.choices
-            .courts
-            .iter()
-            .map(|c| (c.id.as_str(), c.draft.name.as_str(), self.form.court.contains(&c.id)))
-            .collect()
+        crate::web::conditions::court_checks(&self.choices.courts, &self.form.court)
     }
 
     fn category_options(&self) -> Vec<(&str, &str, bool)> {
