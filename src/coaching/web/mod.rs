@@ -38,7 +38,7 @@ impl ListPage {
         self.ctx.money(*minor)
     }
 
-    /// "₽800.00 an hour", "40% of revenue"; "₽800.00 an hour, groups ₽600.00 an hour".
+    /// "₽800.00 an hour", "40% of revenue"; "₽800.00 an hour; groups ₽600.00 an hour".
     fn pay(&self, d: &CoachDraft) -> String {
         let text = |rate: i64| {
             let rate = match d.pay_model {
