@@ -371,12 +371,14 @@ fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
                 Some((_, Some(l))) => Some(l),
                 Some((typed, None)) => anyhow::bail!("--locale {typed:?} is not a language Courtside speaks (en, ru)"),
             };
-            let app = App::open(loaded, clock())?;
+            // The demo's desk takes its past payments at their own times: a clock it can move.
+            let demo_clock = Arc::new(crate::clock::TurnedClock::default());
+            let app = App::open(loaded, demo_clock.clone())?;
             if let Some(locale) = locale {
                 crate::demo::localise(&app, locale)?;
             }
             let started = std::time::Instant::now();
-            let s = crate::demo::fill(&app, &crate::demo::Options { courts, members, days, seed })?;
+            let s = crate::demo::fill(&app, &demo_clock, &crate::demo::Options { courts, members, days, seed })?;
             println!(
                 "Demo club ready in {:.0?}: {} courts, {} coaches, {} groups, {} members, {} weekly series, {} single \
                  bookings, {} payments. Start it with `courtside{} serve`.",

@@ -40,3 +40,26 @@ impl Clock for FixedClock {
         *self.0.lock().expect("clock lock")
     }
 }
+
+/// The real time, unless turned back to a moment in the past: `courtside demo` writes a club's
+/// history at the times it happened, then carries on in the present.
+#[derive(Default)]
+pub struct TurnedClock(Mutex<Option<Timestamp>>);
+
+impl TurnedClock {
+    /// Shows `at` from now on (never a time ahead of the real one).
+    pub fn turn_to(&self, at: Timestamp) {
+        *self.0.lock().expect("clock lock") = Some(at.min(SystemClock.now()));
+    }
+
+    /// Shows the real time again.
+    pub fn resume(&self) {
+        *self.0.lock().expect("clock lock") = None;
+    }
+}
+
+impl Clock for TurnedClock {
+    fn now(&self) -> Timestamp {
+        self.0.lock().expect("clock lock").unwrap_or_else(|| SystemClock.now())
+    }
+}

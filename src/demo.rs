@@ -1,6 +1,6 @@
 //! `courtside demo`: fills an empty data folder with a believable club (courts, members with
-//! names and phone numbers of the club's country, a price list, weekly series, a year of bookings, and a month of
-//! the front desk's money: payments, refunds, passes, late-cancel and no-show fees) for trying
+//! names and phone numbers of the club's country, a price list, weekly series, a year of bookings, and the front
+//! desk's money on each day so far: payments, refunds, passes, late-cancel and no-show fees) for trying
 //! Courtside out, for benchmarks and for checking that the change log replays. Everything goes
 //! through the commands, like any other write.
 
@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::app::App;
 use crate::bookings::commands::{CreateBooking, CreateSeries, SeriesSpec};
 use crate::bookings::model::{Kind, LocalSlot, Player, Source};
+use crate::clock::TurnedClock;
 use crate::commands::AnyCommand;
 use crate::core::{Actor, Outcome};
 use crate::courts::commands::CreateCourt;
@@ -238,7 +239,8 @@ fn slot_is_free(app: &App, tz: &TimeZone, court: &str, slot: LocalSlot) -> anyho
     app.db.read_blocking(|c| Ok(crate::bookings::store::active_overlapping(c, court, start, end, "")?.is_empty()))
 }
 
-pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
+/// Fills the club; `clock` is the app's, turned back through the past for the desk's history.
+pub fn fill(app: &App, clock: &TurnedClock, opts: &Options) -> anyhow::Result<Summary> {
     let existing = app.db.read_blocking(|c| Ok(crate::members::store::count(c)?))?;
     if existing.0 + existing.1 > 0 {
         bail!("this data folder already has members; `demo` only fills an empty club. Fix: use a new --data folder.");
@@ -421,7 +423,7 @@ pub fn fill(app: &App, opts: &Options) -> anyhow::Result<Summary> {
         days_done += 1;
         progress.at(days_done);
     }
-    summary.payments = money::fill(app, &mut rng, &members, &tz)?;
+    summary.payments = money::fill(app, clock, &mut rng, &members, (&tz, first))?;
     coaches::approve_last_week(app, &coaches, app.now().to_zoned_datetime(tz.clone()).date())?;
     Ok(summary)
 }

@@ -68,6 +68,10 @@ pub const LOCAL_TABLES: &[&str] = &[
     "portal_logo",
 ];
 
+/// Tables every machine keeps from its own replicated rows by triggers (each member's balance,
+/// from the ledger): a snapshot carries them with the rows they are made from; never logged.
+pub const DERIVED_TABLES: &[&str] = &["member_balances"];
+
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
     let cols = stmt.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;

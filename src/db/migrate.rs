@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0029_coach_pay_approvals", include_str!("../../migrations/0029_coach_pay_approvals.sql")),
     ("0030_coach_rates_and_hours", include_str!("../../migrations/0030_coach_rates_and_hours.sql")),
     ("0031_bookings_by_time_covering", include_str!("../../migrations/0031_bookings_by_time_covering.sql")),
+    ("0032_member_balances", include_str!("../../migrations/0032_member_balances.sql")),
 ];
 
 pub fn latest() -> i64 {

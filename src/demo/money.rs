@@ -1,10 +1,12 @@
-//! The demo club's last month at the front desk: a shift, payments for most played bookings
-//! (some refunded), check-ins and no-shows, passes sold and used, a few cancellations (late ones
-//! cost a fee), partners dropping out of a few, a duplicate member merged, and the SMS texts set
-//! up with sending left off.
+//! The demo club's front desk: every day of its history a shift, payments for most played
+//! bookings (some refunded), check-ins and no-shows, each at its own time; then today, passes
+//! sold and used, a few cancellations of coming bookings (late ones cost a fee), partners
+//! dropping out of a few, a duplicate member merged, and the SMS texts set up with sending left
+//! off.
 
-use jiff::SignedDuration;
+use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
 use super::{BATCH, rub, run, run_all};
@@ -12,7 +14,8 @@ use crate::app::App;
 use crate::bookings::commands::{CancelBooking, SetAttendance, UpdateBooking};
 use crate::bookings::model::{Conditions, LocalSlot, Status};
 use crate::bookings::store::Booking;
-use crate::cash::commands::OpenShift;
+use crate::cash::commands::{CloseShift, OpenShift};
+use crate::clock::TurnedClock;
 use crate::commands::AnyCommand;
 use crate::courts::model::DayMinute;
 use crate::members::commands::{CreateMember, MergeMembers};
@@ -27,24 +30,27 @@ fn id() -> String {
     Uuid::now_v7().to_string()
 }
 
-/// Fills the month; returns how many payments were taken.
-pub(super) fn fill(app: &App, rng: &mut fastrand::Rng, members: &[String], tz: &TimeZone) -> anyhow::Result<usize> {
+/// Fills the desk's history from `first` to now, then the month ahead; returns how many
+/// payments were taken. `clock` is the app's: it is turned back through the past, then resumed.
+pub(super) fn fill(
+    app: &App,
+    clock: &TurnedClock,
+    rng: &mut fastrand::Rng,
+    members: &[String],
+    (tz, first): (&TimeZone, Date),
+) -> anyhow::Result<usize> {
+    let mut payments = desk_days(app, clock, rng, tz, first)?;
+    clock.resume();
     let now = app.now();
-    let month_ago = now - SignedDuration::from_hours(30 * 24);
-    let bookings = app.db.read_blocking(|c| {
-        Ok(crate::bookings::store::between(c, month_ago, now + SignedDuration::from_hours(30 * 24))?)
-    })?;
-    run(app, AnyCommand::OpenShift(OpenShift { shift_id: id(), float: rub(app, 5000)? }))?;
+    let bookings = app
+        .db
+        .read_blocking(|c| Ok(crate::bookings::store::between(c, now, now + SignedDuration::from_hours(30 * 24))?))?;
     let holders = sell_passes(app, rng, members)?;
-    // What happens to each booking, in order; run in batches (each command on its own).
+    // What happens to each coming booking, in order; run in batches (each command on its own).
     let mut plan = Vec::new();
-    for b in bookings.iter().filter(|b| b.booker_id.is_some() && b.status == Status::Booked) {
+    for b in bookings.iter().filter(|b| b.booker_id.is_some() && b.status == Status::Booked && b.starts_at >= now) {
         let booker = b.booker_id.clone().unwrap_or_default();
-        if b.starts_at < now {
-            played(&mut plan, rng, b, &booker);
-        } else {
-            upcoming(app, &mut plan, rng, b, &booker, &holders, tz)?;
-        }
+        upcoming(app, &mut plan, rng, b, &booker, &holders, tz)?;
     }
     if !plan.iter().any(|c| matches!(c, AnyCommand::UpdateBooking(_))) {
         // Chance gave no edited booking; a demo club shows one all the same.
@@ -60,14 +66,64 @@ pub(super) fn fill(app: &App, rng: &mut fastrand::Rng, members: &[String], tz: &
             }
         }
     }
-    let mut payments = 0;
     for chunk in plan.chunks(BATCH) {
-        let made = run_all(app, chunk.to_vec())?;
-        payments += chunk.iter().zip(made).filter(|(c, made)| *made && matches!(c, AnyCommand::TakePayment(_))).count();
+        payments += taken(chunk, run_all(app, chunk.to_vec())?);
     }
     merge_a_duplicate(app, members)?;
     sms_texts(app)?;
     Ok(payments)
+}
+
+/// Each day from `first` to today at the desk: a shift opens in the morning, the bookings
+/// begun so far are settled as they start (`played`), and the till is counted and the shift
+/// closed at night, except today's, which stays open. Returns how many payments were taken.
+fn desk_days(
+    app: &App,
+    clock: &TurnedClock,
+    rng: &mut fastrand::Rng,
+    tz: &TimeZone,
+    first: Date,
+) -> anyhow::Result<usize> {
+    let now = app.now();
+    let today = tz.to_datetime(now).date();
+    let at = |day: Date, time: Time| -> anyhow::Result<Timestamp> { Ok(tz.to_timestamp(day.to_datetime(time))?) };
+    let mut progress = super::Progress::new("Payments", (today - first).get_days().max(0) as usize + 1);
+    let (mut day, mut payments) = (first, 0);
+    while day <= today {
+        let (opens, closes) = (at(day, Time::constant(6, 45, 0, 0))?, at(day, Time::constant(23, 30, 0, 0))?);
+        clock.turn_to(opens);
+        let shift_id = id();
+        run(app, AnyCommand::OpenShift(OpenShift { shift_id: shift_id.clone(), float: rub(app, 5000)? }))?;
+        let bookings = app.db.read_blocking(move |c| Ok(crate::bookings::store::between(c, opens, closes)?))?;
+        let played_by_now = bookings.iter().filter(|b| {
+            b.starts_at >= opens && b.starts_at < now && b.booker_id.is_some() && b.status == Status::Booked
+        });
+        for starting in played_by_now.collect::<Vec<_>>().chunk_by(|a, b| a.starts_at == b.starts_at) {
+            // Settled a few minutes after the start, when the players are in.
+            clock.turn_to(starting[0].starts_at + SignedDuration::from_mins(5));
+            let mut plan = Vec::new();
+            for b in starting {
+                played(&mut plan, rng, b, b.booker_id.as_deref().unwrap_or_default());
+            }
+            payments += taken(&plan, run_all(app, plan.clone())?);
+        }
+        if day < today {
+            clock.turn_to(closes);
+            let counted = app.db.read_blocking(|c| {
+                let shift = crate::cash::store::open_shift(c, crate::core::MAIN_TILL)?;
+                Ok(shift.map(|s| crate::cash::store::expected_cash(c, &s)).transpose()?.unwrap_or_default())
+            })?;
+            run(app, AnyCommand::CloseShift(CloseShift { shift_id, counted, note: String::new() }))?;
+        }
+        day = day.tomorrow()?;
+        progress.at((day - first).get_days() as usize);
+    }
+    Ok(payments)
+}
+
+/// How many of `cmds` that were `made` took a payment.
+fn taken(cmds: &[AnyCommand], made: Vec<bool>) -> usize {
+    cmds.iter().zip(made).filter(|(c, made)| *made && matches!(c, AnyCommand::TakePayment(_))).count()
 }
 
 /// A booking that has been played: mostly paid and checked in, sometimes refunded in part,

@@ -128,8 +128,15 @@ pub fn revenue(buckets: Buckets, entries: &[Entry], tz: &TimeZone) -> Revenue {
     let zero = vec![0; buckets.starts.len()];
     let mut by_method: Vec<(Method, Vec<i64>)> = Method::TAKEN.into_iter().map(|m| (m, zero.clone())).collect();
     let mut by_category: Vec<(Category, Vec<i64>)> = Category::ALL.into_iter().map(|c| (c, zero.clone())).collect();
+    // Each bucket's first instant: entries are placed by comparing times, not by their local day
+    // (a year holds tens of thousands).
+    let firsts: Vec<Timestamp> = buckets
+        .starts
+        .iter()
+        .map(|d| d.to_zoned_datetime(tz.clone()).map_or(Timestamp::MIN, |z| z.timestamp()))
+        .collect();
     for e in entries {
-        let Some(i) = buckets.index(e.at().to_zoned_datetime(tz.clone()).date()) else { continue };
+        let Some(i) = firsts.partition_point(|first| *first <= e.at()).checked_sub(1) else { continue };
         if let Entry::Payment { method, amount, .. } = e
             && let Some((_, v)) = by_method.iter_mut().find(|(m, _)| m == method)
         {

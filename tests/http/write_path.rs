@@ -4,7 +4,7 @@
 use courtside::auth::commands::CreateStaffUser;
 use courtside::commands::AnyCommand;
 use courtside::core::{self, Actor, Envelope, Outcome, Role};
-use courtside::db::changelog::{LOCAL_TABLES, REPLICATED_TABLES};
+use courtside::db::changelog::{DERIVED_TABLES, LOCAL_TABLES, REPLICATED_TABLES};
 use rocket::http::Status;
 
 use crate::support::TestApp;
@@ -99,7 +99,11 @@ async fn every_table_is_classified_and_replicated_ones_are_logged() {
     for table in &tables {
         let replicated = REPLICATED_TABLES.contains(&table.as_str());
         let local = LOCAL_TABLES.contains(&table.as_str());
-        assert!(replicated ^ local, "table {table} must be listed as replicated or local (exactly one)");
+        let derived = DERIVED_TABLES.contains(&table.as_str());
+        assert!(
+            [replicated, local, derived].iter().filter(|listed| **listed).count() == 1,
+            "table {table} must be listed as replicated, local or derived (exactly one)"
+        );
         if replicated {
             for op in ["insert", "update", "delete"] {
                 let name = format!("{table}_log_{op}");
@@ -107,7 +111,7 @@ async fn every_table_is_classified_and_replicated_ones_are_logged() {
             }
         }
     }
-    for listed in REPLICATED_TABLES.iter().chain(LOCAL_TABLES) {
+    for listed in REPLICATED_TABLES.iter().chain(LOCAL_TABLES).chain(DERIVED_TABLES) {
         assert!(tables.iter().any(|t| t == listed), "{listed} is listed but does not exist");
     }
 }

@@ -40,13 +40,22 @@ pub fn revenue_entries(conn: &Connection, from: Timestamp, to: Timestamp) -> rus
     // look up every payment's booking: a year of them is most of the report's time.)
     let margin = jiff::SignedDuration::from_hours(24 * 62);
     let near = params![(from - margin).as_millisecond(), (to + margin).as_millisecond()];
+    // Keyed by the id's 128 bits and read as text in place: a year and four months of bookings
+    // are tens of thousands of keys, each not worth a string of its own.
+    let key = |id: &str| uuid::Uuid::try_parse(id).map(|u| u.as_u128()).ok();
     let kind_of = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<(Kind, bool)> {
-        Ok((Kind::parse(&r.get::<_, String>(i)?).unwrap_or(Kind::Play), r.get(i + 1)?))
+        Ok((Kind::parse(r.get_ref(i)?.as_str()?).unwrap_or(Kind::Play), r.get(i + 1)?))
     };
-    let kinds: std::collections::HashMap<String, (Kind, bool)> = conn
-        .prepare_cached("SELECT id, kind, group_id IS NOT NULL FROM bookings WHERE starts_at >= ?1 AND starts_at < ?2")?
-        .query_map(near, |r| Ok((r.get(0)?, kind_of(r, 1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut kinds = std::collections::HashMap::new();
+    let mut near_rows = conn.prepare_cached(
+        "SELECT id, kind, group_id IS NOT NULL FROM bookings WHERE starts_at >= ?1 AND starts_at < ?2",
+    )?;
+    let mut rows = near_rows.query(near)?;
+    while let Some(r) = rows.next()? {
+        if let Some(id) = key(r.get_ref(0)?.as_str()?) {
+            kinds.insert(id, kind_of(r, 1)?);
+        }
+    }
     let mut one = conn.prepare_cached("SELECT kind, group_id IS NOT NULL FROM bookings WHERE id = ?1")?;
     let mut entries = Vec::new();
     let mut payments =
@@ -55,15 +64,15 @@ pub fn revenue_entries(conn: &Connection, from: Timestamp, to: Timestamp) -> rus
     while let Some(r) = rows.next()? {
         let booking = match r.get_ref(4)?.as_str_or_null()? {
             None => None,
-            Some(id) => match kinds.get(id) {
+            Some(id) => match key(id).and_then(|k| kinds.get(&k)) {
                 Some(k) => Some(*k),
                 None => one.query_row([id], |r| kind_of(r, 0)).optional()?,
             },
         };
         entries.push(Entry::Payment {
             at: at(r.get(0)?),
-            method: Method::parse(&r.get::<_, String>(1)?).unwrap_or(Method::Other),
-            purpose: Purpose::parse(&r.get::<_, String>(2)?).unwrap_or(Purpose::Booking),
+            method: Method::parse(r.get_ref(1)?.as_str()?).unwrap_or(Method::Other),
+            purpose: Purpose::parse(r.get_ref(2)?.as_str()?).unwrap_or(Purpose::Booking),
             amount: r.get(3)?,
             booking,
         });

@@ -380,6 +380,11 @@ fn every_report_total_equals_the_sums_of_the_raw_tables() {
         assert!(count("SELECT count(*) FROM payments WHERE purpose = 'pass'") > 0, "seed {seed}: passes sold");
         assert!(count("SELECT count(*) FROM sms_messages") > 0, "seed {seed}: SMS to the roster");
         check(&db, first, last);
+        // The members in debt (the dashboard's and the takings page's) are the ledger's.
+        assert_eq!(crate::payments::store::balances_off_ledger(&db.conn).unwrap(), [], "seed {seed}");
+        let owing = count("SELECT count(*) FROM (SELECT sum(amount) AS s FROM ledger GROUP BY member_id HAVING s < 0)");
+        assert_eq!(crate::payments::store::debtors(&db.conn).unwrap().len() as i64, owing, "seed {seed}");
+        assert!(owing > 0, "seed {seed}: someone owes");
         let middle = first.checked_add(jiff::Span::new().days(rng.i64(1..20))).unwrap();
         check(&db, middle, middle.checked_add(jiff::Span::new().days(rng.i64(0..40))).unwrap());
     }
