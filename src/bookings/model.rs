@@ -155,7 +155,7 @@ impl LocalSlot {
 
     /// The slot a stored booking occupies, seen in `tz`.
     pub fn from_instants(start: Timestamp, end: Timestamp, tz: &TimeZone) -> LocalSlot {
-        let z = start.to_zoned_datetime(tz.clone());
+        let z = tz.to_datetime(start);
         let minutes = (end.duration_since(start).as_mins()).clamp(0, i64::from(u16::MAX)) as u16;
         let start_min = u16::try_from(i32::from(z.hour()) * 60 + i32::from(z.minute())).unwrap_or(0);
         LocalSlot { day: z.date(), start: DayMinute::new(start_min).unwrap_or(DayMinute::MIDNIGHT_END), minutes }

@@ -23,12 +23,14 @@ TEXTS = {
            "attendance": "Attendance saved.", "checked_in": "Checked in", "lessons": "My lessons",
            "group_made": "The group is made.", "enrolled": "Enrolled.",
            "waits": "The group is full: the member is on the waiting list.", "journal": "Journal",
-           "journal_saved": "The journal is saved.", "charged": "charged", "full": "2 of 2"},
+           "journal_saved": "The journal is saved.", "charged": "charged", "full": "2 of 2",
+           "off_day": "Kate Petrova does not coach on this day of the week."},
     "ru": {"locale": "ru-RU", "saved": "Профиль тренера сохранён.", "booked": "Забронировано.", "came": "Пришёл",
            "attendance": "Посещение отмечено.", "checked_in": "Пришёл", "lessons": "Мои занятия",
            "group_made": "Группа создана.", "enrolled": "Записан в группу.",
            "waits": "Группа заполнена: участник в листе ожидания.", "journal": "Журнал",
-           "journal_saved": "Журнал сохранён.", "charged": "списано", "full": "2 из 2"},
+           "journal_saved": "Журнал сохранён.", "charged": "списано", "full": "2 из 2",
+           "off_day": "Kate Petrova не работает в этот день недели."},
 }
 
 
@@ -119,6 +121,24 @@ def test_a_coach_finds_their_lesson_on_a_phone_and_marks_who_came(browser, lang)
         expect(cells.nth(6)).to_contain_text("800")
         expect(desk.locator("#coach-pay-total")).to_contain_text("800")
         shot(desk, f"coach-pay-{lang}")
+
+        # From now on Kate coaches only on tomorrow's weekday: a lesson a week from today is
+        # refused with the reason, and the form keeps what was typed.
+        desk.goto(server.base + "/coaches")
+        desk.locator("#coaches a", has_text="Kate Petrova").click()
+        tomorrow = now.date() + dt.timedelta(days=1)
+        desk.check(f"input[name=weekday][value='{tomorrow.isoweekday()}']")
+        desk.click("main form button.primary")
+        expect(desk.locator(".flash")).to_have_text(t["saved"])
+        week_on = (now.date() + dt.timedelta(days=7)).isoformat()
+        desk.goto(f"{server.base}/bookings/new?date={week_on}&start={now.strftime('%H:%M')}")
+        pick_member(desk, "#booker", "Anna", "Anna Smith")
+        desk.select_option("#kind", "lesson")
+        desk.select_option("#coach_id", label="Kate Petrova")
+        desk.click("main button.primary")
+        expect(desk.locator("main")).to_contain_text(t["off_day"])
+        expect(desk.locator("#coach_id option:checked")).to_have_text("Kate Petrova")
+        shot(desk, f"coach-off-day-{lang}")
     finally:
         server.process.kill()
         server.process.wait()

@@ -343,6 +343,10 @@ async fn a_coach_takes_lessons_only_on_their_courts_and_hours() {
     assert_eq!(early.status, Status::UnprocessableEntity);
     assert!(early.has("Boris coaches only from 16:00 to 21:00."), "{}", early.body);
     assert!(lesson(&t, &c2, &ivan, &boris, "18:00").await.has("Boris does not coach on this court."));
+    // The same refusals for a receptionist working in Russian.
+    t.submit("/profile", "/profile/language", &[("locale", "ru")]).await;
+    assert!(lesson(&t, &c1, &ivan, &boris, "10:00").await.has("Boris работает только с 16:00 до 21:00."));
+    assert!(lesson(&t, &c2, &ivan, &boris, "18:00").await.has("Boris не работает на этом корте."));
     assert_eq!(lesson(&t, &c1, &ivan, &boris, "18:00").await.status, Status::SeeOther);
     assert_eq!(t.count("SELECT count(*) FROM bookings").await, 1);
 }

@@ -108,7 +108,7 @@ pub fn booked_rows(
     .query_map(params![from.as_millisecond(), to.as_millisecond()], |r| {
         Ok(crate::reports::cancellations::Row {
             booker: r.get(0)?,
-            hour: usize::from(at(r.get(1)?).to_zoned_datetime(tz.clone()).hour().unsigned_abs()),
+            hour: usize::from(tz.to_datetime(at(r.get(1)?)).hour().unsigned_abs()),
             status: Status::parse(&r.get::<_, String>(2)?).unwrap_or(Status::Booked),
             fees: r.get(3)?,
         })
