@@ -1,8 +1,8 @@
 //! `courtside demo`: fills an empty data folder with a believable club (courts, members with
-//! names and phone numbers of the club's country, a price list, weekly series, a year of bookings, and the front
-//! desk's money on each day so far: payments, refunds, passes, late-cancel and no-show fees) for trying
-//! Courtside out, for benchmarks and for checking that the change log replays. Everything goes
-//! through the commands, like any other write.
+//! names and phone numbers of the club's country, a price list, weekly series, a year of
+//! bookings, and the front desk's money on each day so far: payments, refunds, passes,
+//! late-cancel and no-show fees) for trying Courtside out, for benchmarks and for checking that
+//! the change log replays. Everything goes through the commands, like any other write.
 
 use anyhow::bail;
 use jiff::Span;
