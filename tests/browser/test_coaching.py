@@ -69,6 +69,15 @@ def coach_on_phone(browser, server, t):
     return phone, coach
 
 
+def book_lesson(desk, server, day, at):
+    """The desk books Anna Smith a lesson with Kate on `day` at the time of `at`."""
+    desk.goto(f"{server.base}/bookings/new?date={day}&start={at.strftime('%H:%M')}")
+    pick_member(desk, "#booker", "Anna", "Anna Smith")
+    desk.select_option("#kind", "lesson")
+    desk.select_option("#coach_id", label="Kate Petrova")
+    desk.click("main button.primary")
+
+
 def fits(page):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px phone"
@@ -92,11 +101,7 @@ def test_a_coach_finds_their_lesson_on_a_phone_and_marks_who_came(browser, lang)
         # A lesson in the half hour we are in: begun, so the coach can say who came.
         now = next_slot()
         day = now.date().isoformat()
-        desk.goto(f"{server.base}/bookings/new?date={day}&start={now.strftime('%H:%M')}")
-        pick_member(desk, "#booker", "Anna", "Anna Smith")
-        desk.select_option("#kind", "lesson")
-        desk.select_option("#coach_id", label="Kate Petrova")
-        desk.click("main button.primary")
+        book_lesson(desk, server, day, now)
         expect(desk.locator(".flash")).to_have_text(t["booked"])
         lesson = desk.locator("a.booking.with-coach", has_text="Anna Smith")
         expect(lesson).to_contain_text("Kate Petrova")
@@ -130,12 +135,7 @@ def test_a_coach_finds_their_lesson_on_a_phone_and_marks_who_came(browser, lang)
         desk.check(f"input[name=weekday][value='{tomorrow.isoweekday()}']")
         desk.click("main form button.primary")
         expect(desk.locator(".flash")).to_have_text(t["saved"])
-        week_on = (now.date() + dt.timedelta(days=7)).isoformat()
-        desk.goto(f"{server.base}/bookings/new?date={week_on}&start={now.strftime('%H:%M')}")
-        pick_member(desk, "#booker", "Anna", "Anna Smith")
-        desk.select_option("#kind", "lesson")
-        desk.select_option("#coach_id", label="Kate Petrova")
-        desk.click("main button.primary")
+        book_lesson(desk, server, (now.date() + dt.timedelta(days=7)).isoformat(), now)
         expect(desk.locator("main")).to_contain_text(t["off_day"])
         expect(desk.locator("#coach_id option:checked")).to_have_text("Kate Petrova")
         shot(desk, f"coach-off-day-{lang}")
