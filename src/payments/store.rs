@@ -297,6 +297,12 @@ pub fn debtors(conn: &Connection) -> rusqlite::Result<Vec<(String, String, i64)>
     .collect()
 }
 
+/// How many members owe the club, and their balances added up (negative).
+pub fn debt(conn: &Connection) -> rusqlite::Result<(usize, i64)> {
+    conn.prepare_cached("SELECT count(*), coalesce(sum(balance), 0) FROM member_balances WHERE balance < 0")?
+        .query_row([], |r| Ok((r.get::<_, i64>(0)?.try_into().unwrap_or_default(), r.get(1)?)))
+}
+
 /// Members whose kept balance is not the sum of their ledger entries, as (member, kept, sum):
 /// none, ever.
 #[cfg(test)]

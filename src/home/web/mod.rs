@@ -182,10 +182,9 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
             };
             let slot = minute - minute % step;
             let glance = if manager {
-                let debtors = crate::payments::store::debtors(c)?;
                 let week_ago = now - jiff::SignedDuration::from_hours(24 * SMS_PROBLEM_DAYS);
                 Some(Glance {
-                    debtors: (debtors.len(), debtors.iter().map(|(_, _, b)| b).sum()),
+                    debtors: crate::payments::store::debt(c)?,
                     sms_failed: crate::sms::store::period_counts(c, week_ago, now)?.failed,
                 })
             } else {
