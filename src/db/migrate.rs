@@ -42,6 +42,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0030_coach_rates_and_hours", include_str!("../../migrations/0030_coach_rates_and_hours.sql")),
     ("0031_bookings_by_time_covering", include_str!("../../migrations/0031_bookings_by_time_covering.sql")),
     ("0032_member_balances", include_str!("../../migrations/0032_member_balances.sql")),
+    ("0033_revenue_items", include_str!("../../migrations/0033_revenue_items.sql")),
 ];
 
 pub fn latest() -> i64 {

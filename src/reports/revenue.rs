@@ -9,8 +9,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
-use crate::bookings::model::Kind;
-use crate::payments::model::{Method, Purpose};
+use crate::payments::model::Method;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Category {
@@ -25,6 +24,10 @@ impl Category {
     pub const ALL: [Category; 5] =
         [Category::CourtRent, Category::Lessons, Category::Groups, Category::Passes, Category::Fees];
 
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Category::CourtRent => "court_rent",
@@ -36,41 +39,16 @@ impl Category {
     }
 }
 
-/// One movement of money the report counts, as the store reads it.
+/// One row the report counts, as the store reads it (`revenue_items`, kept as the money is
+/// written): a payment, with its method (a refund is negative), or a charge on a member's
+/// account, without; and what it earned in which category — none for a top-up or a booking
+/// paid from a pass. The rule that decides is migration 0033's `revenue_of_payments`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Entry {
-    /// A payment (or a refund, negative); `booking` is the kind of booking paid for and
-    /// whether it is a group's session.
-    Payment { at: Timestamp, method: Method, purpose: Purpose, amount: i64, booking: Option<(Kind, bool)> },
-    /// A charge on a member's account (negative) or its return (positive): `ledger_kind` is
-    /// `fee`, `waiver`, `group_fee` or `group_fee_back`.
-    Charge { at: Timestamp, ledger_kind: String, amount: i64 },
-}
-
-impl Entry {
-    fn at(&self) -> Timestamp {
-        match self {
-            Entry::Payment { at, .. } | Entry::Charge { at, .. } => *at,
-        }
-    }
-
-    /// What it earned, and in which category.
-    fn earned(&self) -> Option<(Category, i64)> {
-        match self {
-            Entry::Payment { method: Method::Pass, .. } | Entry::Payment { purpose: Purpose::TopUp, .. } => None,
-            Entry::Payment { purpose: Purpose::Pass, amount, .. } => Some((Category::Passes, *amount)),
-            Entry::Payment { amount, booking, .. } => Some(match booking {
-                Some((_, true)) => (Category::Groups, *amount),
-                Some((Kind::Lesson, false)) => (Category::Lessons, *amount),
-                _ => (Category::CourtRent, *amount),
-            }),
-            Entry::Charge { ledger_kind, amount, .. } => match ledger_kind.as_str() {
-                "fee" | "waiver" => Some((Category::Fees, -amount)),
-                "group_fee" | "group_fee_back" => Some((Category::Groups, -amount)),
-                _ => None,
-            },
-        }
-    }
+pub struct Entry {
+    pub at: Timestamp,
+    pub method: Option<Method>,
+    pub category: Option<Category>,
+    pub amount: i64,
 }
 
 /// A period split into days or months.
@@ -136,16 +114,12 @@ pub fn revenue(buckets: Buckets, entries: &[Entry], tz: &TimeZone) -> Revenue {
         .map(|d| d.to_zoned_datetime(tz.clone()).map_or(Timestamp::MIN, |z| z.timestamp()))
         .collect();
     for e in entries {
-        let Some(i) = firsts.partition_point(|first| *first <= e.at()).checked_sub(1) else { continue };
-        if let Entry::Payment { method, amount, .. } = e
-            && let Some((_, v)) = by_method.iter_mut().find(|(m, _)| m == method)
-        {
-            v[i] += amount;
+        let Some(i) = firsts.partition_point(|first| *first <= e.at).checked_sub(1) else { continue };
+        if let Some((_, v)) = by_method.iter_mut().find(|(m, _)| Some(*m) == e.method) {
+            v[i] += e.amount;
         }
-        if let Some((category, amount)) = e.earned()
-            && let Some((_, v)) = by_category.iter_mut().find(|(c, _)| *c == category)
-        {
-            v[i] += amount;
+        if let Some((_, v)) = by_category.iter_mut().find(|(c, _)| Some(*c) == e.category) {
+            v[i] += e.amount;
         }
     }
     Revenue { buckets, by_method, by_category }
@@ -167,30 +141,34 @@ mod tests {
     }
 
     #[test]
-    fn money_in_is_by_method_and_earnings_by_what_they_paid_for() {
+    fn money_in_is_by_method_and_earnings_by_category_in_their_buckets() {
         let tz = TimeZone::get("Europe/Moscow").unwrap();
-        let at: Timestamp = "2026-12-01T10:00:00Z".parse().unwrap();
-        let pay = |method, purpose, amount, booking| Entry::Payment { at, method, purpose, amount, booking };
-        let charge = |kind: &str, amount| Entry::Charge { at, ledger_kind: kind.into(), amount };
+        let at = |s: &str| -> Timestamp { s.parse().unwrap() };
+        let entry = |when: &str, method, category, amount| Entry { at: at(when), method, category, amount };
         let entries = [
-            pay(Method::Cash, Purpose::Booking, 1000, Some((Kind::Play, false))),
-            pay(Method::Cash, Purpose::Booking, -400, Some((Kind::Play, false))),
-            pay(Method::Card, Purpose::Booking, 1500, Some((Kind::Lesson, false))),
-            pay(Method::Wallet, Purpose::Booking, 700, Some((Kind::Lesson, true))),
-            pay(Method::Pass, Purpose::Booking, 1000, Some((Kind::Play, false))),
-            pay(Method::Transfer, Purpose::Pass, 5000, None),
-            pay(Method::Card, Purpose::TopUp, 2000, None),
-            charge("fee", -300),
-            charge("waiver", 100),
-            charge("group_fee", -500),
-            charge("group_fee_back", 500),
-            charge("payment", 2000),
+            entry("2026-12-01T10:00:00Z", Some(Method::Cash), Some(Category::CourtRent), 1000),
+            entry("2026-12-01T11:00:00Z", Some(Method::Cash), Some(Category::CourtRent), -400),
+            entry("2026-12-01T12:00:00Z", Some(Method::Card), None, 2000),
+            entry("2026-12-01T13:00:00Z", Some(Method::Wallet), Some(Category::Lessons), 700),
+            entry("2026-12-01T14:00:00Z", None, Some(Category::Fees), 300),
+            // 00:30 on the 2nd in Moscow: the second day's.
+            entry("2026-12-01T21:30:00Z", Some(Method::Transfer), Some(Category::Passes), 5000),
+            // Before the period: not counted.
+            entry("2026-11-30T20:59:00Z", Some(Method::Cash), Some(Category::CourtRent), 9999),
         ];
-        let r = revenue(Buckets::of(date(2026, 12, 1), date(2026, 12, 1)), &entries, &tz);
-        let methods: Vec<(Method, i64)> = r.by_method.iter().map(|(m, v)| (*m, v[0])).collect();
-        assert_eq!(methods, [(Method::Cash, 600), (Method::Card, 3500), (Method::Transfer, 5000), (Method::Other, 0)]);
-        let earned: Vec<i64> = r.by_category.iter().map(|(_, v)| v[0]).collect();
-        assert_eq!(earned, [600, 1500, 700, 5000, 200], "rent, lessons, groups, passes, fees");
-        assert_eq!((r.money_in(), r.earned()), (9100, 8000));
+        let r = revenue(Buckets::of(date(2026, 12, 1), date(2026, 12, 2)), &entries, &tz);
+        let methods: Vec<(Method, Vec<i64>)> = r.by_method.clone();
+        assert_eq!(
+            methods,
+            [
+                (Method::Cash, vec![600, 0]),
+                (Method::Card, vec![2000, 0]),
+                (Method::Transfer, vec![0, 5000]),
+                (Method::Other, vec![0, 0])
+            ]
+        );
+        let earned: Vec<Vec<i64>> = r.by_category.iter().map(|(_, v)| v.clone()).collect();
+        assert_eq!(earned, [vec![600, 0], vec![700, 0], vec![0, 0], vec![0, 5000], vec![300, 0]]);
+        assert_eq!((r.money_in(), r.earned()), (7600, 6600));
     }
 }

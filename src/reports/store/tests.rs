@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-use crate::bookings::commands::{CancelBooking, SetAttendance};
+use crate::bookings::commands::{CancelBooking, SetAttendance, UpdateBooking};
 use crate::bookings::model::{Kind, Status};
 use crate::cash::commands::OpenShift;
 use crate::coaching::commands::SaveCoach;
@@ -382,6 +382,8 @@ fn every_report_total_equals_the_sums_of_the_raw_tables() {
         check(&db, first, last);
         // The members in debt (the dashboard's and the takings page's) are the ledger's.
         assert_eq!(crate::payments::store::balances_off_ledger(&db.conn).unwrap(), [], "seed {seed}");
+        let off: Vec<String> = crate::reports::store::revenue_items_off_tables(&db.conn).unwrap();
+        assert_eq!(off, Vec::<String>::new(), "seed {seed}: the revenue rows are the payments' and charges'");
         let owing = count("SELECT count(*) FROM (SELECT sum(amount) AS s FROM ledger GROUP BY member_id HAVING s < 0)");
         let debtors = crate::payments::store::debtors(&db.conn).unwrap();
         assert_eq!(debtors.len() as i64, owing, "seed {seed}");
@@ -421,4 +423,47 @@ fn a_lesson_paid_months_ahead_counts_as_a_lesson() {
     let r = revenue(Buckets::of(today, today), &entries, &tz);
     let lessons = r.by_category.iter().find(|(c, _)| *c == Category::Lessons).unwrap().1.iter().sum::<i64>();
     assert_eq!(lessons, 100_500, "court rent and the coach's fee");
+}
+
+/// A booking paid as court rent and then made a lesson is counted as a lesson from then on, on
+/// every report read after.
+#[test]
+fn a_booking_made_a_lesson_after_it_was_paid_counts_as_a_lesson() {
+    let (mut db, courts, members, coach) = club();
+    let created = booking(&courts[1], &members[2], slot("2027-04-02", "10:00", 60));
+    let booking_id = created.booking_id.clone();
+    db.applied_as(&reception(), AnyCommand::CreateBooking(created.clone()));
+    let pay = TakePayment {
+        payment_id: id(),
+        member_id: Some(members[2].clone()),
+        booking_id: Some(booking_id.clone()),
+        purpose: Purpose::Booking,
+        method: Method::Cash,
+        amount: 70_000,
+        payer_name: String::new(),
+        note: String::new(),
+    };
+    db.applied_as(&reception(), AnyCommand::TakePayment(pay));
+    let tz = TimeZone::get("Europe/Moscow").unwrap();
+    let today = db.now.to_zoned_datetime(tz.clone()).date();
+    let earned = |db: &TestDb| -> Vec<(Category, i64)> {
+        let (from, to) = crate::web::period::Period { first: today, last: today }.instants(&tz);
+        let entries = crate::reports::store::revenue_entries(&db.conn, from, to).unwrap();
+        let r = revenue(Buckets::of(today, today), &entries, &tz);
+        r.by_category.iter().map(|(c, v)| (*c, v.iter().sum())).filter(|(_, sum)| *sum != 0).collect()
+    };
+    assert_eq!(earned(&db), [(Category::CourtRent, 70_000)]);
+    let update = UpdateBooking {
+        booking_id,
+        court_id: created.court_id,
+        slot: created.slot,
+        kind: Kind::Lesson,
+        booker_id: created.booker_id,
+        players: created.players,
+        note: created.note,
+        coach_id: Some(coach),
+    };
+    db.applied_as(&reception(), AnyCommand::UpdateBooking(update));
+    assert_eq!(earned(&db), [(Category::Lessons, 70_000)]);
+    assert_eq!(crate::reports::store::revenue_items_off_tables(&db.conn).unwrap(), Vec::<String>::new());
 }
