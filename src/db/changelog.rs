@@ -69,9 +69,10 @@ pub const LOCAL_TABLES: &[&str] = &[
 ];
 
 /// Tables every machine keeps from its own replicated rows by triggers (each member's balance,
-/// from the ledger; the revenue report's rows, from payments, the ledger and bookings): a
-/// snapshot carries them with the rows they are made from; never logged.
-pub const DERIVED_TABLES: &[&str] = &["member_balances", "revenue_items"];
+/// from the ledger; the revenue report's rows, from payments, the ledger and bookings; the
+/// members report's visits, from bookings, their players and the groups' journal): a snapshot
+/// carries them with the rows they are made from; never logged.
+pub const DERIVED_TABLES: &[&str] = &["member_balances", "revenue_items", "member_visits"];
 
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;

@@ -43,6 +43,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0031_bookings_by_time_covering", include_str!("../../migrations/0031_bookings_by_time_covering.sql")),
     ("0032_member_balances", include_str!("../../migrations/0032_member_balances.sql")),
     ("0033_revenue_items", include_str!("../../migrations/0033_revenue_items.sql")),
+    ("0034_report_reads", include_str!("../../migrations/0034_report_reads.sql")),
 ];
 
 pub fn latest() -> i64 {

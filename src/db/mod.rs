@@ -261,9 +261,11 @@ impl Db {
         if self.write_trouble.load(Ordering::Relaxed) {
             self.write(move |c| {
                 let tx = immediate(c)?;
-                // Fresh random bytes, so every page of it really goes to disk.
+                // Fresh random bytes, so every page of it really goes to disk; larger than a
+                // booking's transaction, which would otherwise fit in the log's frames a failed
+                // one had already written and so prove nothing.
                 tx.execute(
-                    "INSERT INTO health_probe (id, at, pad) VALUES (1, ?1, randomblob(65536)) \
+                    "INSERT INTO health_probe (id, at, pad) VALUES (1, ?1, randomblob(262144)) \
                      ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad",
                     [now.as_millisecond()],
                 )?;

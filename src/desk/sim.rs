@@ -491,12 +491,16 @@ impl Sim {
         assert_eq!(off_ledger(&self.hub), [], "the hub's balances are its ledger's");
         let off_revenue = |c| crate::reports::store::revenue_items_off_tables(c).unwrap();
         assert_eq!(off_revenue(&self.hub), Vec::<String>::new(), "the hub's revenue rows are its payments'");
+        let off_visits = |c| crate::reports::store::member_visits_off_tables(c).unwrap();
+        assert_eq!(off_visits(&self.hub), Vec::<String>::new(), "the hub's visits are its bookings'");
         for desk in &self.desks {
             assert_eq!(desk.engine.pending_count().unwrap(), 0, "{}'s journal drained", desk.id);
             assert_eq!(log::tables_digest(&desk.replica).unwrap(), hub_digest, "{} holds the hub's data", desk.id);
             assert_eq!(off_ledger(&desk.replica), [], "{}'s balances are its ledger's, after undoing", desk.id);
             let off = off_revenue(&desk.replica);
             assert_eq!(off, Vec::<String>::new(), "{}'s revenue rows are its payments', after undoing", desk.id);
+            let off = off_visits(&desk.replica);
+            assert_eq!(off, Vec::<String>::new(), "{}'s visits are its bookings', after undoing", desk.id);
             let conflicts: Vec<Uuid> = desk.engine.conflicts().unwrap().iter().map(|c| c.envelope.id).collect();
             for (id, payment) in &desk.taken {
                 let state = desk.engine.state_of(*id).unwrap().expect("journaled");

@@ -9,9 +9,9 @@ use crate::bookings::model::Status;
 
 /// One booking as the report reads it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row {
+pub struct Row<'a> {
     /// The member who booked; none for a guest.
-    pub booker: Option<String>,
+    pub booker: Option<&'a str>,
     /// The hour of the day it started, club time.
     pub hour: usize,
     pub status: Status,
@@ -28,7 +28,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, r: &Row) {
+    fn add(&mut self, r: &Row<'_>) {
         self.booked += 1;
         self.cancelled += i64::from(r.status == Status::Cancelled);
         self.no_shows += i64::from(r.status == Status::NoShow);
@@ -38,6 +38,10 @@ impl Counts {
     /// Cancelled or missed, as a share of those booked.
     pub fn lost(&self) -> Option<f64> {
         (self.booked > 0).then(|| (self.cancelled + self.no_shows) as f64 / self.booked as f64)
+    }
+
+    fn lost_count(&self) -> i64 {
+        self.cancelled + self.no_shows
     }
 }
 
@@ -49,62 +53,80 @@ pub struct Cancellations {
     pub total: Counts,
 }
 
-/// The members who cancelled or missed a booking in `rows`: only their names are looked up.
-pub fn who_lost(rows: &[Row]) -> Vec<&str> {
-    let lost = rows.iter().filter(|r| matches!(r.status, Status::Cancelled | Status::NoShow));
-    let mut ids: Vec<&str> = lost.filter_map(|r| r.booker.as_deref()).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
+/// The report added up one booking at a time, as they are read (a year holds tens of
+/// thousands: none is kept).
+#[derive(Debug, Default)]
+pub struct Tally {
+    report: Cancellations,
+    members: HashMap<String, Counts>,
 }
 
-/// The report of `rows`; `names` are the names of `who_lost(rows)` by id.
-pub fn cancellations(rows: &[Row], names: &HashMap<String, String>) -> Cancellations {
-    let mut out = Cancellations::default();
-    let mut members: HashMap<&str, Counts> = HashMap::new();
-    for r in rows {
-        out.total.add(r);
-        if let Some(c) = out.by_hour.get_mut(r.hour) {
-            c.add(r);
+impl Tally {
+    pub fn add(&mut self, r: Row<'_>) {
+        self.report.total.add(&r);
+        if let Some(c) = self.report.by_hour.get_mut(r.hour) {
+            c.add(&r);
         }
-        if let Some(id) = &r.booker {
-            members.entry(id).or_default().add(r);
+        if let Some(id) = r.booker {
+            match self.members.get_mut(id) {
+                Some(c) => c.add(&r),
+                None => self.members.entry(id.to_owned()).or_default().add(&r),
+            }
         }
     }
-    out.by_member = members
-        .into_iter()
-        .filter(|(_, c)| c.cancelled + c.no_shows > 0)
-        .map(|(id, c)| (id.to_owned(), names.get(id).cloned().unwrap_or_default(), c))
-        .collect();
-    out.by_member.sort_by(|a, b| {
-        let lost = |c: &Counts| c.cancelled + c.no_shows;
-        lost(&b.2).cmp(&lost(&a.2)).then_with(|| b.2.fees.cmp(&a.2.fees)).then_with(|| a.1.cmp(&b.1))
-    });
-    out
+
+    /// The members who cancelled or missed a booking: only their names are looked up.
+    pub fn who_lost(&self) -> Vec<String> {
+        let mut ids: Vec<String> =
+            self.members.iter().filter(|(_, c)| c.lost_count() > 0).map(|(id, _)| id.clone()).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// The report; `names` are the names of `who_lost()` by id.
+    pub fn finish(self, names: &HashMap<String, String>) -> Cancellations {
+        let mut out = self.report;
+        out.by_member = self
+            .members
+            .into_iter()
+            .filter(|(_, c)| c.lost_count() > 0)
+            .map(|(id, c)| {
+                let name = names.get(&id).cloned().unwrap_or_default();
+                (id, name, c)
+            })
+            .collect();
+        out.by_member.sort_by(|a, b| {
+            let lost = |c: &Counts| c.lost_count();
+            lost(&b.2).cmp(&lost(&a.2)).then_with(|| b.2.fees.cmp(&a.2.fees)).then_with(|| a.1.cmp(&b.1))
+        });
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn row(who: Option<&str>, hour: usize, status: Status, fees: i64) -> Row {
-        Row { booker: who.map(|w| format!("id-{w}")), hour, status, fees }
+    fn row(who: Option<&'static str>, hour: usize, status: Status, fees: i64) -> Row<'static> {
+        Row { booker: who, hour, status, fees }
     }
 
     #[test]
     fn who_cancels_and_when_most_first() {
         let rows = [
-            row(Some("Anna"), 18, Status::Cancelled, 500),
-            row(Some("Anna"), 18, Status::NoShow, 1000),
-            row(Some("Anna"), 19, Status::CheckedIn, 0),
-            row(Some("Boris"), 18, Status::Cancelled, 0),
-            row(Some("Clara"), 10, Status::Booked, 0),
+            row(Some("id-Anna"), 18, Status::Cancelled, 500),
+            row(Some("id-Anna"), 18, Status::NoShow, 1000),
+            row(Some("id-Anna"), 19, Status::CheckedIn, 0),
+            row(Some("id-Boris"), 18, Status::Cancelled, 0),
+            row(Some("id-Clara"), 10, Status::Booked, 0),
             row(None, 10, Status::NoShow, 0),
         ];
-        let lost = who_lost(&rows);
+        let mut tally = Tally::default();
+        rows.into_iter().for_each(|r| tally.add(r));
+        let lost = tally.who_lost();
         assert_eq!(lost, ["id-Anna", "id-Boris"], "Clara never missed; the guest has no card");
         let names = lost.iter().map(|id| (id.to_string(), id.trim_start_matches("id-").to_owned())).collect();
-        let c = cancellations(&rows, &names);
+        let c = tally.finish(&names);
         assert_eq!(c.total, Counts { booked: 6, cancelled: 2, no_shows: 2, fees: 1500 });
         assert_eq!(c.by_hour[18], Counts { booked: 3, cancelled: 2, no_shows: 1, fees: 1500 });
         assert_eq!(c.by_hour[10].lost(), Some(0.5));

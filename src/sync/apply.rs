@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, params_from_iter};
 use serde_json::Value;
 
 use super::{LogTxn, Op};
@@ -94,34 +94,7 @@ impl Applier {
                 Op::Put => self.put(tx, txn.txn_seq, tbl, columns, &row.pk, row.row.as_deref())?,
             }
         }
-        // Statements cached: a desk catching up runs these for every transaction.
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO change_log (txn_seq, idx, tbl, pk, op, row, command_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for (idx, row) in txn.rows.iter().enumerate() {
-            insert.execute(params![
-                txn.txn_seq,
-                idx as i64,
-                row.tbl,
-                row.pk,
-                row.op.as_str(),
-                row.row,
-                txn.command_id
-            ])?;
-        }
-        tx.prepare_cached(
-            "INSERT INTO sync_txn (txn_seq, hub_ts, command_id, origin, actor_id, prev_hash, hash) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            txn.txn_seq,
-            txn.hub_ts,
-            txn.command_id,
-            txn.origin,
-            txn.actor_id,
-            txn.prev_hash,
-            txn.hash
-        ])?;
+        super::store::record_txn(tx, txn)?;
         Ok(())
     }
 

@@ -1,4 +1,5 @@
-//! Reading the change log: transactions after a position, and the history's anchors.
+//! The change log: transactions after a position, the history's anchors, and recording a
+//! transaction a replica applied.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -135,6 +136,31 @@ pub fn remove_log_upto(conn: &Connection, from: i64, to: i64) -> rusqlite::Resul
         [to.to_string()],
     )?;
     Ok((txns, rows))
+}
+
+/// Records `txn`, whose rows were just applied, in this replica's log under the hub's position.
+pub fn record_txn(tx: &Connection, txn: &LogTxn) -> rusqlite::Result<()> {
+    // Statements cached: a desk catching up runs these for every transaction.
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO change_log (txn_seq, idx, tbl, pk, op, row, command_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (idx, row) in txn.rows.iter().enumerate() {
+        insert.execute(params![txn.txn_seq, idx as i64, row.tbl, row.pk, row.op.as_str(), row.row, txn.command_id])?;
+    }
+    tx.prepare_cached(
+        "INSERT INTO sync_txn (txn_seq, hub_ts, command_id, origin, actor_id, prev_hash, hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        txn.txn_seq,
+        txn.hub_ts,
+        txn.command_id,
+        txn.origin,
+        txn.actor_id,
+        txn.prev_hash,
+        txn.hash
+    ])?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::percent;
 use crate::app::App;
 use crate::error::AppError;
 use crate::export::{Table, Value};
-use crate::reports::cancellations::{Cancellations, Counts, cancellations, who_lost};
+use crate::reports::cancellations::{Cancellations, Counts, Tally};
 use crate::web::guards::Manager;
 use crate::web::page::{CsvFile, Html, PageCtx, ok};
 use crate::web::period::{Period, PeriodQuery};
@@ -25,10 +25,11 @@ async fn report(app: &App, ctx: &PageCtx, query: &PeriodQuery) -> Result<(Period
     let report = app
         .db
         .read(move |c| {
-            let rows = crate::reports::store::booked_rows(c, from, to, &tz)?;
-            let ids: Vec<String> = who_lost(&rows).into_iter().map(str::to_owned).collect();
+            let mut tally = Tally::default();
+            crate::reports::store::each_booked(c, from, to, &tz, |r| tally.add(r))?;
+            let ids = tally.who_lost();
             let names = crate::members::store::members_in_order(c, &ids)?.into_iter().map(|m| (m.id, m.full_name));
-            Ok(cancellations(&rows, &names.collect()))
+            Ok(tally.finish(&names.collect()))
         })
         .await?;
     Ok((period, report))
