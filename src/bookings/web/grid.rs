@@ -100,9 +100,10 @@ pub struct RenderedGrid {
 
 pub type GridCache = RenderCache<GridKey, RenderedGrid>;
 
-/// Room for a fortnight of days in both languages.
+/// Room for a week of days in both languages (a fortnight in one): a day of 12 courts is about
+/// 90 KB of HTML, and the cache is a good part of a Pi's budget (tests/cli/memory.rs).
 pub fn grid_cache() -> GridCache {
-    RenderCache::new(32)
+    RenderCache::new(16)
 }
 
 #[derive(Template)]
@@ -138,7 +139,9 @@ async fn rendered_grid(app: &App, cache: &GridCache, ctx: &PageCtx, day: Date) -
         return Ok(hit);
     }
     let grid = day_grid(app, ctx, day).await?;
-    let body = GridBody { ctx, grid: &grid }.render()?;
+    let mut body = GridBody { ctx, grid: &grid }.render()?;
+    // Kept for as long as the data does not change: without the room the rendering grew into.
+    body.shrink_to_fit();
     let rendered =
         Arc::new(RenderedGrid { step: grid.step, first: grid.first, rows: grid.rows, courts: grid.courts.len(), body });
     cache.put(key, version, rendered.clone());
