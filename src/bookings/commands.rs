@@ -354,14 +354,14 @@ pub fn plan_series(
     }
     court_exists(ctx, &spec.court_id)?;
     let tz = club_tz(ctx)?;
+    let coach = crate::coaching::commands::LessonCoach::of(ctx, spec.kind, spec.coach_id.as_deref())?;
     let mut out = Vec::new();
     for day in series_dates(&spec.weekdays, spec.first_day, spec.last_day) {
         let slot = LocalSlot { day, start: spec.start, minutes: spec.minutes };
         let own = except_series.map(|s| occurrence_id(s, day)).unwrap_or_default();
-        let problem = match bookable(ctx.tx, &tz, &spec.court_id, slot, &own).and_then(|at| {
-            let coach = spec.coach_id.as_deref();
-            crate::coaching::commands::check_lesson(ctx, spec.kind, coach, &spec.court_id, at, &own)
-        }) {
+        let problem = match bookable(ctx.tx, &tz, &spec.court_id, slot, &own)
+            .and_then(|at| coach.as_ref().map_or(Ok(()), |c| c.check(ctx, &spec.court_id, at, &own)))
+        {
             Ok(()) => None,
             Err(CommandError::Rejected(r)) => Some(r),
             Err(e) => return Err(e),

@@ -117,52 +117,81 @@ impl WithdrawPayApproval {
     }
 }
 
-/// A coach only for a lesson, only an active coach, only on the courts and at the times the
-/// coach works, and never in two places at once (the schema's trigger holds that line against a
-/// race; this says it in words). `except` is the booking being changed: one that keeps its
-/// coach, court and time keeps its place when the coach's hours have changed since.
+/// A lesson's coach, read once for every date a booking or a series asks about.
+pub struct LessonCoach {
+    coach: store::Coach,
+    tz: jiff::tz::TimeZone,
+}
+
+impl LessonCoach {
+    /// A coach only for a lesson, and only an active coach; `None` when there is no coach.
+    pub fn of(ctx: &Ctx<'_>, kind: Kind, coach_id: Option<&str>) -> Result<Option<LessonCoach>, CommandError> {
+        let Some(coach_id) = coach_id else { return Ok(None) };
+        if kind != Kind::Lesson {
+            return Err(Rejection::new("coach-only-lessons").on("coach_id").into());
+        }
+        let coach = store::coach(ctx.tx, coach_id)?.filter(|c| c.draft.active);
+        let coach = coach.ok_or_else(|| Rejection::new("coach-not-found").on("coach_id"))?;
+        Ok(Some(LessonCoach { coach, tz: crate::club::store::time_zone(ctx.tx)? }))
+    }
+
+    /// Only on the courts and at the times the coach works, and never in two places at once (the
+    /// schema's trigger holds that line against a race; this says it in words). `except` is the
+    /// booking being changed: one that keeps its coach, court and time keeps its place when the
+    /// coach's hours have changed since.
+    pub fn check(
+        &self,
+        ctx: &Ctx<'_>,
+        court_id: &str,
+        (from, to): (Timestamp, Timestamp),
+        except: &str,
+    ) -> Result<(), CommandError> {
+        let (coach, tz) = (&self.coach, &self.tz);
+        let unchanged = crate::bookings::store::booking(ctx.tx, except)?.is_some_and(|b| {
+            b.coach_id.as_deref() == Some(coach.id.as_str())
+                && b.court_id == court_id
+                && (b.starts_at, b.ends_at) == (from, to)
+        });
+        if !unchanged && let Err(outside) = coach.draft.works.allow(court_id, LocalSlot::from_instants(from, to, tz)) {
+            let w = &coach.draft.works;
+            let code = match outside {
+                Outside::Court => "coach-off-court",
+                Outside::Day => "coach-off-day",
+                Outside::Time => "coach-off-time",
+            };
+            return Err(Rejection::new(code)
+                .on("coach_id")
+                .arg("coach", &coach.draft.name)
+                .arg("from", w.from.to_string())
+                .arg("to", w.to.to_string())
+                .into());
+        }
+        if let Some((start, end)) = store::busy(ctx.tx, &coach.id, from, to, except)? {
+            let (from, to) = crate::bookings::model::clock_span(start, end, tz);
+            return Err(Rejection::new("coach-busy")
+                .on("coach_id")
+                .arg("coach", &coach.draft.name)
+                .arg("from", from)
+                .arg("to", to)
+                .into());
+        }
+        Ok(())
+    }
+}
+
+/// The rules of a lesson's coach for one booking (`LessonCoach` for many dates).
 pub fn check_lesson(
     ctx: &Ctx<'_>,
     kind: Kind,
     coach_id: Option<&str>,
     court_id: &str,
-    (from, to): (Timestamp, Timestamp),
+    at: (Timestamp, Timestamp),
     except: &str,
 ) -> Result<(), CommandError> {
-    let Some(coach_id) = coach_id else { return Ok(()) };
-    if kind != Kind::Lesson {
-        return Err(Rejection::new("coach-only-lessons").on("coach_id").into());
+    match LessonCoach::of(ctx, kind, coach_id)? {
+        Some(coach) => coach.check(ctx, court_id, at, except),
+        None => Ok(()),
     }
-    let coach = store::coach(ctx.tx, coach_id)?.filter(|c| c.draft.active);
-    let coach = coach.ok_or_else(|| Rejection::new("coach-not-found").on("coach_id"))?;
-    let tz = crate::club::store::time_zone(ctx.tx)?;
-    let unchanged = crate::bookings::store::booking(ctx.tx, except)?.is_some_and(|b| {
-        b.coach_id.as_deref() == Some(coach_id) && b.court_id == court_id && (b.starts_at, b.ends_at) == (from, to)
-    });
-    if !unchanged && let Err(outside) = coach.draft.works.allow(court_id, LocalSlot::from_instants(from, to, &tz)) {
-        let w = &coach.draft.works;
-        let code = match outside {
-            Outside::Court => "coach-off-court",
-            Outside::Day => "coach-off-day",
-            Outside::Time => "coach-off-time",
-        };
-        return Err(Rejection::new(code)
-            .on("coach_id")
-            .arg("coach", &coach.draft.name)
-            .arg("from", w.from.to_string())
-            .arg("to", w.to.to_string())
-            .into());
-    }
-    if let Some((start, end)) = store::busy(ctx.tx, coach_id, from, to, except)? {
-        let (from, to) = crate::bookings::model::clock_span(start, end, &tz);
-        return Err(Rejection::new("coach-busy")
-            .on("coach_id")
-            .arg("coach", &coach.draft.name)
-            .arg("from", from)
-            .arg("to", to)
-            .into());
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -124,12 +124,13 @@ impl UpdateGroup {
         let far = ctx.now + jiff::SignedDuration::from_hours(24 * 800);
         let tz = crate::club::store::time_zone(ctx.tx)?;
         let locale = crate::club::store::settings(ctx.tx)?.map_or(crate::i18n::Locale::En, |(_, s)| s.locale);
+        let coach = crate::coaching::commands::LessonCoach::of(ctx, Kind::Lesson, Some(coach_id))?;
         for s in bookings::of_group(ctx.tx, &self.group_id, ctx.now, far)? {
             if s.status == crate::bookings::model::Status::Cancelled {
                 continue;
             }
             let at = (s.starts_at, s.ends_at);
-            match crate::coaching::commands::check_lesson(ctx, Kind::Lesson, Some(coach_id), &s.court_id, at, &s.id) {
+            match coach.as_ref().map_or(Ok(()), |c| c.check(ctx, &s.court_id, at, &s.id)) {
                 Err(CommandError::Rejected(mut r)) if r.code == "coach-busy" || r.code.starts_with("coach-off-") => {
                     let day = s.starts_at.to_zoned_datetime(tz.clone()).date();
                     r.code = format!("group-{}", r.code);

@@ -89,6 +89,17 @@ pub fn members_in_order(conn: &Connection, ids: &[String]) -> rusqlite::Result<V
     .collect()
 }
 
+/// The full names of the members with `ids`, by id (a report that lists members by name).
+pub fn names(conn: &Connection, ids: &[String]) -> rusqlite::Result<HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids = serde_json::to_string(ids).unwrap_or_default();
+    conn.prepare_cached("SELECT m.id, m.full_name FROM json_each(?1) j JOIN members m ON m.id = j.value")?
+        .query_map([ids], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
+}
+
 /// Everyone, by name (for the list and the CSV export).
 pub fn all(conn: &Connection, include_archived: bool) -> rusqlite::Result<Vec<Member>> {
     let mut stmt = conn.prepare(&format!(

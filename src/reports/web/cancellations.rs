@@ -28,8 +28,7 @@ async fn report(app: &App, ctx: &PageCtx, query: &PeriodQuery) -> Result<(Period
             let mut tally = Tally::default();
             crate::reports::store::each_booked(c, from, to, &tz, |r| tally.add(r))?;
             let ids = tally.who_lost();
-            let names = crate::members::store::members_in_order(c, &ids)?.into_iter().map(|m| (m.id, m.full_name));
-            Ok(tally.finish(&names.collect()))
+            Ok(tally.finish(&crate::members::store::names(c, &ids)?))
         })
         .await?;
     Ok((period, report))
