@@ -35,7 +35,13 @@ pub fn bookable(
 }
 
 fn taken(holder: &Booking, court: &str, tz: &TimeZone) -> Rejection {
-    let who = holder.booker_name.clone().unwrap_or_else(|| holder.kind.as_str().to_owned());
+    let who = holder.booker_name.clone().unwrap_or_default();
+    // Who holds the court, in the message's words when no member does.
+    let kind = match (&holder.booker_name, &holder.group_id) {
+        (Some(_), _) => "member",
+        (None, Some(_)) => "group",
+        (None, None) => holder.kind.as_str(),
+    };
     let (from, to) = super::model::clock_span(holder.starts_at, holder.ends_at, tz);
     Rejection::new("slot-taken")
         .on("start")
@@ -43,6 +49,7 @@ fn taken(holder: &Booking, court: &str, tz: &TimeZone) -> Rejection {
         .arg("from", from)
         .arg("to", to)
         .arg("who", who)
+        .arg("holder", kind)
         .arg("booking", &holder.id)
 }
 

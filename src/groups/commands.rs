@@ -370,6 +370,8 @@ mod tests {
         let anna = db.member("Boris", "");
         let taken = db.book(&court, &anna, crate::testing::slot("2026-12-01", "17:30", 60)).unwrap_err();
         assert_eq!(taken.code, "slot-taken");
+        let said = crate::i18n::rejection_text(crate::i18n::Locale::Ru, &taken);
+        assert_eq!(said, "Court 3 занят 17:00–18:00: групповое занятие.");
         let not_here = crate::bookings::commands::CancelBooking {
             booking_id: all[0].id.clone(),
             reason: String::new(),

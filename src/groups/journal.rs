@@ -6,7 +6,7 @@ use jiff::ToSpan;
 use serde::{Deserialize, Serialize};
 
 use super::commands::session_of;
-use super::model::{Mark, Place, PriceModel};
+use super::model::{Mark, PriceModel};
 use super::store::{self, Group, NewVisit, Visit};
 use crate::bookings::model::LocalSlot;
 use crate::bookings::store::Booking;
@@ -61,7 +61,7 @@ fn mark_one(ctx: &Ctx<'_>, g: &Group, session: &Booking, m: &VisitMark) -> Resul
         return Ok(());
     }
     // Who may be in the journal: the roster, anyone already in it, and anyone trying the group.
-    let on_roster = store::entry(ctx.tx, &g.id, &m.member_id)?.is_some_and(|e| e.place == Place::Enrolled);
+    let on_roster = store::entry(ctx.tx, &g.id, &m.member_id)?.is_some_and(|e| e.on_roster_for(session));
     if before.is_none() && !on_roster && m.mark != Mark::Trial {
         let name = crate::members::store::member(ctx.tx, &m.member_id)?.map(|x| x.full_name).unwrap_or_default();
         return Err(Rejection::new("group-not-on-roster").arg("name", name).into());
@@ -429,6 +429,24 @@ mod tests {
         assert_eq!(c.balance(&m[1]), -600, "no pass: the group's price");
         applied(c.mark(&s[0], &[(&m[0], Mark::Excused), (&m[1], Mark::Excused)]));
         assert_eq!((left(&c), c.balance(&m[1])), (Some(quantity), 0));
+    }
+
+    /// A member who got their place from the waiting list is in the journals from then on, not in
+    /// those of the sessions held before.
+    #[test]
+    fn a_place_from_the_waiting_list_counts_from_the_day_it_was_given() {
+        let mut c = club();
+        let (g, s, m) = c.group(draft(&c.court.clone(), &c.coach.clone(), 1), &["Ann", "Ben"]);
+        let second = crate::bookings::store::booking(&c.db.conn, &s[1]).unwrap().unwrap();
+        c.db.now = second.ends_at + jiff::SignedDuration::from_hours(1);
+        let leave = crate::groups::commands::LeaveGroup { group_id: g, member_id: m[0].clone() };
+        c.db.applied_as(&reception(), AnyCommand::LeaveGroup(leave));
+        assert!(matches!(
+            c.mark(&s[1], &[(&m[1], Mark::Present)]),
+            Outcome::Rejected(r) if r.code == "group-not-on-roster"
+        ));
+        applied(c.mark(&s[2], &[(&m[1], Mark::Present)]));
+        assert_eq!(c.balance(&m[1]), -500);
     }
 
     /// Someone not on the roster comes only as a trial, free; a coach keeps only their own

@@ -107,7 +107,15 @@ pub struct RosterEntry {
     pub name: String,
     pub phone: Option<String>,
     pub place: Place,
+    /// When they joined the waiting list, or got their place.
     pub since: Timestamp,
+}
+
+impl RosterEntry {
+    /// Whether this member's place is in the journal of `session`: enrolled before it ended.
+    pub fn on_roster_for(&self, session: &crate::bookings::store::Booking) -> bool {
+        self.place == Place::Enrolled && self.since < session.ends_at
+    }
 }
 
 const ROSTER_COLS: &str = "r.id, r.group_id, r.member_id, m.full_name, m.phone, r.status, r.since";
@@ -179,11 +187,13 @@ pub fn add_to_roster(
     Ok(())
 }
 
-/// Moves a roster entry to `place`; the waiting list's order (`since`) is kept.
+/// Moves a roster entry to `place`. A member given a place is on the roster `since` now (the
+/// journals of sessions before that are not theirs); one who leaves keeps the date.
 pub fn set_place(conn: &Connection, id: &str, place: Place, now: Timestamp) -> rusqlite::Result<()> {
     crate::db::exec(
         conn,
-        "UPDATE group_members SET status = ?2, updated_at = ?3 WHERE id = ?1",
+        "UPDATE group_members SET status = ?2, updated_at = ?3, \
+         since = CASE ?2 WHEN 'enrolled' THEN ?3 ELSE since END WHERE id = ?1",
         params![id, place.as_str(), now.as_millisecond()],
     )?;
     Ok(())

@@ -492,6 +492,7 @@ source-portal = by the player
 source-api = through the API
 series-title = Weekly series
 series-open = Open the series
+series-every-week = Every week
 series-new = Weekly booking
 series-weekdays = Every
 series-check = Check the dates
@@ -531,7 +532,14 @@ outside-opening-hours = This time is outside the court's opening hours.
 booker-unknown = No member matches; pick one from the list or add the member first.
 booker-ambiguous = Several members match; pick one from the list.
 series-no-weekdays = Tick at least one weekday.
-reject-slot-taken = { $court } is taken { $from }–{ $to } by { $who }.
+reject-slot-taken = { $court } is taken { $from }–{ $to } by { $holder ->
+        [lesson] a lesson
+        [group] a group session
+        [tournament] a tournament
+        [block] a block
+        [play] a booking
+       *[member] { $who }
+    }.
 reject-slot-invalid = This time does not exist in the club's time zone.
 date-out-of-range = Choose a date between 2000 and 2099.
 reject-court-inactive = { $court } is not in use.
@@ -1668,6 +1676,8 @@ group-mark-trial = Trial
 group-journal-saved = The journal is saved.
 group-journal-opens = The journal opens an hour before the session.
 group-trial-add = Someone trying the group
+group-trial-coach-hint = Their card number, phone or full name (a new player is added at the desk first).
+group-trial-coach-unknown = No single member matches that: type their card number or whole phone, or ask the desk.
 group-charged = charged { $amount }
 group-from-pass = from the pass
 group-member-groups = Groups

@@ -500,6 +500,7 @@ source-portal = самим игроком
 source-api = через API
 series-title = Постоянная бронь
 series-open = Открыть постоянную бронь
+series-every-week = Каждую неделю
 series-new = Постоянная бронь
 series-weekdays = Каждый
 series-check = Проверить даты
@@ -540,7 +541,14 @@ outside-opening-hours = Это время вне часов работы кор�
 booker-unknown = Клиент не найден; выберите из списка или сначала добавьте клиента.
 booker-ambiguous = Подходят несколько клиентов; выберите из списка.
 series-no-weekdays = Отметьте хотя бы один день недели.
-reject-slot-taken = { $court } занят { $from }–{ $to }: { $who }.
+reject-slot-taken = { $court } занят { $from }–{ $to }: { $holder ->
+        [lesson] тренировка
+        [group] групповое занятие
+        [tournament] турнир
+        [block] блокировка
+        [play] бронирование
+       *[member] { $who }
+    }.
 reject-slot-invalid = Такого времени нет в часовом поясе клуба.
 date-out-of-range = Выберите дату между 2000 и 2099 годом.
 reject-court-inactive = { $court } не работает.
@@ -1684,6 +1692,8 @@ group-mark-trial = Пробное
 group-journal-saved = Журнал сохранён.
 group-journal-opens = Журнал открывается за час до занятия.
 group-trial-add = Пришёл на пробное занятие
+group-trial-coach-hint = Номер карты, телефон или полное имя (нового игрока сначала добавляет администратор).
+group-trial-coach-unknown = Не удалось найти одного клиента: введите номер карты или телефон полностью либо обратитесь к администратору.
 group-charged = списано { $amount }
 group-from-pass = по абонементу
 group-member-groups = Группы

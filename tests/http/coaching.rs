@@ -81,7 +81,11 @@ async fn a_coachs_lessons_show_on_the_grid_and_on_the_coachs_own_page() {
     assert!(!mine.has("Anna Smith"), "Boris Orlov's lesson is not hers: {}", mine.body);
     assert_eq!(t.get("/coaches").await.status, Status::Forbidden);
     assert_eq!(t.get("/").await.location.as_deref(), Some("/coach"), "a coach starts on their own week");
-    assert_eq!(t.get(&format!("/bookings/{id}")).await.status, Status::Ok, "her own lesson");
+    let own = t.get(&format!("/bookings/{id}")).await;
+    assert_eq!(own.status, Status::Ok, "her own lesson");
+    // Her lesson's page links only where she may go: back to her week, not to the grid or members.
+    assert!(own.has("href=\"/coach\"") && own.has("Иванов Пётр"), "{}", own.body);
+    assert!(!own.has("href=\"/grid") && !own.has("href=\"/members/"), "{}", own.body);
     assert_eq!(t.get(&format!("/bookings/{orlovs}")).await.status, Status::NotFound, "not another coach's");
     for page in [
         "/grid?date=2026-11-30",

@@ -115,22 +115,37 @@ async fn a_group_fills_up_and_its_coach_keeps_the_journal() {
     assert_eq!(balance(&t, &anna).await, 0, "excused");
     let shown = t.get(&journal).await;
     assert!(shown.has("charged ₽500.00") && shown.has("The journal is saved."), "{}", shown.body);
+    // Someone trying the group: the coach has no member list to pick from, only what they type.
+    assert!(shown.has("id=\"trial-hint\"") && !shown.has("data-member-pick"), "{}", shown.body);
+    let (csrf, command_id) = (shown.hidden("csrf"), shown.hidden("command_id"));
+    let unknown = [("csrf", csrf.as_str()), ("command_id", command_id.as_str()), ("trial", "Nobody Atall")];
+    assert_eq!(t.post_raw(&journal, &unknown).await.location.as_deref(), Some(journal.as_str()));
+    let shown = t.get(&journal).await;
+    assert!(shown.has("No single member matches that"), "{}", shown.body);
+    let command_id = shown.hidden("command_id");
+    let boris_tries = [("csrf", csrf.as_str()), ("command_id", command_id.as_str()), ("trial", "Boris Orlov")];
+    t.post_raw(&journal, &boris_tries).await;
+    let shown = t.get(&journal).await;
+    assert!(shown.has("Boris Orlov") && shown.has("The journal is saved."), "{}", shown.body);
+    assert_eq!(balance(&t, &boris).await, 0, "a trial is free");
 
     // The month's coach pay counts the session and who came.
     t.logout().await;
     t.login("olga", OWNER_PASSWORD).await;
     t.advance(jiff::SignedDuration::from_hours(2));
     let pay = t.get("/reports/coach-pay?from=2026-11-01&to=2026-11-30").await;
-    assert!(pay.has("<td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">₽800.00</td>"), "{}", pay.body);
-    // Group attendance: one session held of four, one came of two places, one excused.
+    // One session, two who came (Ivan, and Boris on trial).
+    assert!(pay.has("<td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">₽800.00</td>"), "{}", pay.body);
+    // Group attendance: one session held of four; one came, one on trial, one excused: the two
+    // places filled.
     let report = t.get("/reports/coaching?from=2026-11-01&to=2026-12-31").await;
     let row = format!(
         "<a href=\"/groups/{group}\">Juniors 8–10</a></td><td>Anna Petrova</td><td class=\"num\">2</td><td class=\"num\">1</td>\
-         <td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">1.0</td><td class=\"num\">50%</td>"
+         <td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">2.0</td><td class=\"num\">100%</td>"
     );
     assert!(report.has(&row), "{}", report.body);
     let csv = t.get("/reports/coaching.csv?from=2026-11-01&to=2026-12-31").await;
-    assert!(csv.body.contains("Juniors 8–10,Anna Petrova,2,1,1,0,0,1,50\n"), "{}", csv.body);
+    assert!(csv.body.contains("Juniors 8–10,Anna Petrova,2,1,1,1,0,1,100\n"), "{}", csv.body);
 }
 
 /// A coach sees their own groups, sessions and journals only: another coach's group is not
@@ -215,4 +230,35 @@ async fn a_session_is_cancelled_or_added_and_the_roster_hears() {
     assert!(t.get("/grid?date=2026-12-05").await.has("Juniors 8–10"));
     let told = t.count("SELECT count(*) FROM sms_messages WHERE phone = '+79161234567'").await;
     assert_eq!(told, 2, "the cancellation and the extra session");
+}
+
+/// The new-group form says what is wrong with the terms before anything about dates, and a
+/// schedule on a day the coach does not work is refused in those words, not as taken dates.
+#[rocket::async_test]
+async fn a_group_outside_its_coachs_hours_is_refused_in_words() {
+    let t = TestApp::new().await;
+    let (c1, ..) = club(&t).await;
+    let boris = coach(&t, "boris", "Boris", "#283593").await;
+    let edit = format!("/coaches/{boris}");
+    let hours = [
+        ("name", "Boris"),
+        ("colour", "#283593"),
+        ("lesson_fee", "500"),
+        ("pay_per_hour", "800"),
+        ("court", c1.as_str()),
+        ("weekday", "1"),
+        ("from", "16:00"),
+        ("to", "21:00"),
+        ("active", "on"),
+    ];
+    assert_eq!(t.submit(&edit, &edit, &hours).await.location.as_deref(), Some("/coaches"));
+
+    let tuesdays = juniors(&t, &c1, &boris, &[("weekday", "2"), ("minimum", "5")]).await;
+    assert_eq!(tuesdays.status, Status::UnprocessableEntity);
+    assert!(tuesdays.has("The minimum is a number from 0 to the number of places."), "{}", tuesdays.body);
+    let tuesdays = juniors(&t, &c1, &boris, &[("weekday", "2"), ("skip_taken", "on")]).await;
+    assert_eq!(tuesdays.status, Status::UnprocessableEntity);
+    assert!(tuesdays.has("Boris does not coach on this day of the week."), "{}", tuesdays.body);
+    assert!(!tuesdays.has("These dates are taken"), "{}", tuesdays.body);
+    assert_eq!(juniors(&t, &c1, &boris, &[]).await.status, Status::SeeOther, "Mondays are his");
 }

@@ -288,22 +288,26 @@ pub(super) async fn show(
     app: &State<App>,
     id: String,
 ) -> Result<rocket::Either<Html, rocket::response::Redirect>, AppError> {
-    let page = show_page(app, ctx, id, FieldErrors::default()).await?;
+    let mut page = show_page(app, ctx, id, FieldErrors::default()).await?;
     // A group's session lives on the group's pages, with its journal.
     if let Some(group) = &page.b.group_id {
         let to = format!("/groups/{group}/sessions/{}", page.b.id);
         return Ok(rocket::Either::Right(rocket::response::Redirect::to(to)));
     }
     // A coach sees their own lessons only: any other booking is as good as none.
-    if s.0.user.role < Role::Reception && page.b.coach_id.as_deref() != Some(s.0.user.id.as_str()) {
-        return Err(AppError::NotFound);
+    if s.0.user.role < Role::Reception {
+        if page.b.coach_id.as_deref() != Some(s.0.user.id.as_str()) {
+            return Err(AppError::NotFound);
+        }
+        // Members waiting for the court are the desk's, not in the coach's lesson.
+        page.waiting.clear();
     }
     Ok(rocket::Either::Left(ok(&page)?))
 }
 
 #[get("/bookings/<id>/edit")]
 pub(super) async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
-    let page = show_page(app, ctx, id, FieldErrors::default()).await?;
+    let mut page = show_page(app, ctx, id, FieldErrors::default()).await?;
     let (courts, rules) = form_data(app).await?;
     let b = &page.b;
     let mut form = BookingForm {

@@ -88,7 +88,7 @@ impl GroupForm {
         let price = crate::money::amount::parse_or_zero(&self.price, &ctx.club.currency)
             .map_err(|code| errors.add(ctx.locale, "price", code))
             .ok();
-        Some(GroupDraft {
+        let draft = GroupDraft {
             name: self.name.clone(),
             coach_id: self.coach_id.clone(),
             court_id: self.court_id.clone(),
@@ -99,7 +99,16 @@ impl GroupForm {
             product_id: Some(self.product_id.clone()).filter(|p| !p.is_empty()),
             charge_absent: self.charge_absent,
             active: self.active,
-        })
+        }
+        .tidy();
+        // The terms' own mistakes first: not after the manager has sorted out the dates.
+        match draft.validate() {
+            Ok(()) => Some(draft),
+            Err((field, code)) => {
+                errors.add(ctx.locale, field, code);
+                None
+            }
+        }
     }
 
     fn schedule(&self, ctx: &PageCtx, errors: &mut FieldErrors) -> Option<Schedule> {
@@ -233,13 +242,19 @@ pub(super) async fn create(m: Manager, ctx: PageCtx, app: &State<App>, form: Csr
             crate::core::dry_run(c, &actor, now, |ctx| crate::bookings::commands::plan_series(ctx, &spec, None))
         })
         .await?;
-    let taken: Vec<Date> = match plan {
-        Ok(days) => days.into_iter().filter(|d| d.problem.is_some()).map(|d| d.day).collect(),
+    let days = match plan {
+        Ok(days) => days,
         Err(r) => {
             errors.rejection(ctx.locale, &r);
             return again(&page(app, ctx, None, f, errors).await?);
         }
     };
+    // Hours the coach does not work are the schedule's mistake, not dates to skip: said as such.
+    if let Some(r) = days.iter().filter_map(|d| d.problem.as_ref()).find(|r| r.code.starts_with("coach-off-")) {
+        errors.rejection(ctx.locale, r);
+        return again(&page(app, ctx, None, f, errors).await?);
+    }
+    let taken: Vec<Date> = days.into_iter().filter(|d| d.problem.is_some()).map(|d| d.day).collect();
     if !taken.is_empty() && !f.skip_taken {
         let dates: Vec<String> = taken.iter().map(|d| crate::i18n::date(ctx.locale, *d)).collect();
         errors.add_text("series", ctx.ta("group-taken-dates", "dates", dates.join(", ")));

@@ -6,7 +6,7 @@ use rocket::form::FromForm;
 use rocket::{State, get, post};
 
 use super::super::journal::{MarkGroupVisits, VisitMark};
-use super::super::model::{Mark, Place};
+use super::super::model::Mark;
 use super::super::store::{self, Group, Visit};
 use super::may_see;
 use crate::app::App;
@@ -93,7 +93,7 @@ async fn session_or_404(app: &App, group_id: &str, id: &str) -> Result<(Group, B
             let visits = store::visits(c, &b.id)?;
             let mut lines: Vec<Line> = store::roster(c, &g.id)?
                 .into_iter()
-                .filter(|e| e.place == Place::Enrolled)
+                .filter(|e| e.on_roster_for(&b))
                 .map(|e| Line {
                     visit: visits.iter().find(|v| v.member_id == e.member_id).cloned(),
                     member_id: e.member_id,
@@ -159,7 +159,10 @@ pub(super) async fn mark(
     let mut errors = crate::web::forms::FieldErrors::default();
     let trial = crate::members::web::pick_member(app, &ctx, &f.trial_id, &f.trial, "trial", &mut errors).await?;
     if let Some(e) = errors.get("trial") {
-        return go(back, "error", e.to_owned());
+        // A coach has no suggestions to pick from (members outside their groups are not theirs
+        // to browse): only what they typed.
+        let desk = s.0.user.role >= crate::core::Role::Reception;
+        return go(back, "error", if desk { e.to_owned() } else { ctx.t("group-trial-coach-unknown") });
     }
     if let Some(member_id) = trial.filter(|t| !marks.iter().any(|m| m.member_id == *t)) {
         marks.push(VisitMark { member_id, mark: Mark::Trial });
