@@ -307,7 +307,7 @@ pub(super) async fn show(
 
 #[get("/bookings/<id>/edit")]
 pub(super) async fn edit_page(_r: Reception, ctx: PageCtx, app: &State<App>, id: String) -> Result<Html, AppError> {
-    let mut page = show_page(app, ctx, id, FieldErrors::default()).await?;
+    let page = show_page(app, ctx, id, FieldErrors::default()).await?;
     let (courts, rules) = form_data(app).await?;
     let b = &page.b;
     let mut form = BookingForm {
