@@ -379,22 +379,7 @@ fn run(verb: Verb, loaded: &Loaded) -> anyhow::Result<ExitCode> {
             }
             let started = std::time::Instant::now();
             let s = crate::demo::fill(&app, &demo_clock, &crate::demo::Options { courts, members, days, seed })?;
-            println!(
-                "Demo club ready in {:.0?}: {} courts, {} coaches, {} groups, {} members, {} weekly series, {} single \
-                 bookings, {} payments. Start it with `courtside{} serve`.",
-                started.elapsed(),
-                s.courts,
-                s.coaches,
-                s.groups,
-                s.members,
-                s.series,
-                s.bookings,
-                s.payments,
-                loaded.data_flag(),
-            );
-            if s.series_refused > 0 {
-                println!("{} weekly series were refused by the club's booking rules and left out.", s.series_refused);
-            }
+            println!("{}", s.said(started.elapsed(), &loaded.data_flag()));
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -45,6 +45,26 @@ pub struct Summary {
     pub payments: usize,
 }
 
+impl Summary {
+    /// What the console says when the demo club is ready (`data_flag`: the `--data` to repeat).
+    pub fn said(&self, took: std::time::Duration, data_flag: &str) -> String {
+        let s = self;
+        let mut said = format!(
+            "Demo club ready in {took:.0?}: {} courts, {} coaches, {} groups, {} members, {} weekly series, {} single \
+             bookings, {} payments. Start it with `courtside{data_flag} serve`.",
+            s.courts, s.coaches, s.groups, s.members, s.series, s.bookings, s.payments,
+        );
+        if s.series_refused > 0 {
+            let were = if s.series_refused == 1 { "was" } else { "were" };
+            said += &format!(
+                "\n{} weekly series {were} refused by the club's booking rules and left out.",
+                s.series_refused
+            );
+        }
+        said
+    }
+}
+
 const RU_FIRST: &[&str] = &[
     "Александр",
     "Мария",
@@ -423,7 +443,7 @@ pub fn fill(app: &App, clock: &TurnedClock, opts: &Options) -> anyhow::Result<Su
         days_done += 1;
         progress.at(days_done);
     }
-    summary.payments = money::fill(app, clock, &mut rng, &members, (&tz, first))?;
+    summary.payments = money::fill(app, clock, &mut rng, &members, (&tz, first), russian)?;
     coaches::approve_last_week(app, &coaches, app.now().to_zoned_datetime(tz.clone()).date())?;
     Ok(summary)
 }

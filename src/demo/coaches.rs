@@ -40,11 +40,11 @@ pub fn make(app: &App, rng: &mut fastrand::Rng, russian: bool, n: usize) -> anyh
         let coach = CoachDraft {
             name: display,
             colour: PALETTE[i % PALETTE.len()].to_owned(),
-            lesson_fee: 100_000 + 50_000 * rng.i64(0..4),
-            pay_per_hour: 80_000 + 20_000 * rng.i64(0..4),
+            lesson_fee: super::rub(app, 1000 + 500 * rng.i64(0..4))?,
+            pay_per_hour: super::rub(app, 800 + 200 * rng.i64(0..4))?,
             pay_model: Default::default(),
             // Every other coach is paid less an hour for a group than for a lesson.
-            group_rate: (i % 2 == 1).then_some(60_000),
+            group_rate: if i % 2 == 1 { Some(super::rub(app, 600)?) } else { None },
             works: Default::default(),
             active: true,
         };

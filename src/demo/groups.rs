@@ -70,7 +70,7 @@ pub fn make(
                 capacity,
                 minimum: capacity / 2,
                 price_model: if monthly { PriceModel::Monthly } else { PriceModel::Visit },
-                price: if monthly { 600_000 } else { 80_000 + 10_000 * rng.i64(0..5) },
+                price: if monthly { super::rub(app, 6000)? } else { super::rub(app, 800 + 100 * rng.i64(0..5))? },
                 product_id: None,
                 charge_absent: true,
                 active: true,

@@ -30,6 +30,34 @@ fn id() -> String {
     Uuid::now_v7().to_string()
 }
 
+/// The demo's free text (reasons, notes, the pass's name) in the club's language.
+struct Words {
+    rain: &'static str,
+    ill: &'static str,
+    plans_changed: &'static str,
+    partner_out: &'static str,
+    pass: &'static str,
+    registered_twice: &'static str,
+}
+
+const ENGLISH: Words = Words {
+    rain: "Court closed early for rain",
+    ill: "Ill",
+    plans_changed: "Plans changed",
+    partner_out: "Partner dropped out",
+    pass: "10 visits",
+    registered_twice: "Registered twice at the desk",
+};
+
+const RUSSIAN: Words = Words {
+    rain: "Корт закрыли раньше из-за дождя",
+    ill: "Заболел",
+    plans_changed: "Изменились планы",
+    partner_out: "Партнёр не сможет прийти",
+    pass: "10 посещений",
+    registered_twice: "Записали второй раз на ресепшене",
+};
+
 /// Fills the desk's history from `first` to now, then the month ahead; returns how many
 /// payments were taken. `clock` is the app's: it is turned back through the past, then resumed.
 pub(super) fn fill(
@@ -38,19 +66,21 @@ pub(super) fn fill(
     rng: &mut fastrand::Rng,
     members: &[String],
     (tz, first): (&TimeZone, Date),
+    russian: bool,
 ) -> anyhow::Result<usize> {
-    let mut payments = desk_days(app, clock, rng, tz, first)?;
+    let w = if russian { &RUSSIAN } else { &ENGLISH };
+    let mut payments = desk_days(app, clock, rng, (tz, first), w)?;
     clock.resume();
     let now = app.now();
     let bookings = app
         .db
         .read_blocking(|c| Ok(crate::bookings::store::between(c, now, now + SignedDuration::from_hours(30 * 24))?))?;
-    let holders = sell_passes(app, rng, members)?;
+    let holders = sell_passes(app, rng, members, w)?;
     // What happens to each coming booking, in order; run in batches (each command on its own).
     let mut plan = Vec::new();
     for b in bookings.iter().filter(|b| b.booker_id.is_some() && b.status == Status::Booked && b.starts_at >= now) {
         let booker = b.booker_id.clone().unwrap_or_default();
-        upcoming(app, &mut plan, rng, b, &booker, &holders, tz)?;
+        upcoming(app, (&mut plan, rng), (b, &booker), &holders, tz, w)?;
     }
     if !plan.iter().any(|c| matches!(c, AnyCommand::UpdateBooking(_))) {
         // Chance gave no edited booking; a demo club shows one all the same.
@@ -60,7 +90,7 @@ pub(super) fn fill(
             bookings.iter().filter(|b| b.starts_at >= now && b.status == Status::Booked && b.group_id.is_none());
         for b in upcoming.filter(|b| !cancelled(b)).collect::<Vec<_>>() {
             let before = plan.len();
-            partner_drops_out(app, &mut plan, b, tz)?;
+            partner_drops_out(app, &mut plan, b, tz, w)?;
             if plan.len() > before {
                 break;
             }
@@ -69,7 +99,7 @@ pub(super) fn fill(
     for chunk in plan.chunks(BATCH) {
         payments += taken(chunk, run_all(app, chunk.to_vec())?);
     }
-    merge_a_duplicate(app, members)?;
+    merge_a_duplicate(app, members, w)?;
     sms_texts(app)?;
     Ok(payments)
 }
@@ -81,8 +111,8 @@ fn desk_days(
     app: &App,
     clock: &TurnedClock,
     rng: &mut fastrand::Rng,
-    tz: &TimeZone,
-    first: Date,
+    (tz, first): (&TimeZone, Date),
+    w: &Words,
 ) -> anyhow::Result<usize> {
     let now = app.now();
     let today = tz.to_datetime(now).date();
@@ -103,7 +133,7 @@ fn desk_days(
             clock.turn_to(starting[0].starts_at + SignedDuration::from_mins(5));
             let mut plan = Vec::new();
             for b in starting {
-                played(&mut plan, rng, b, b.booker_id.as_deref().unwrap_or_default());
+                played(&mut plan, rng, b, b.booker_id.as_deref().unwrap_or_default(), w);
             }
             payments += taken(&plan, run_all(app, plan.clone())?);
         }
@@ -128,7 +158,7 @@ fn taken(cmds: &[AnyCommand], made: Vec<bool>) -> usize {
 
 /// A booking that has been played: mostly paid and checked in, sometimes refunded in part,
 /// sometimes a no-show (which costs its fee).
-fn played(plan: &mut Vec<AnyCommand>, rng: &mut fastrand::Rng, b: &Booking, booker: &str) {
+fn played(plan: &mut Vec<AnyCommand>, rng: &mut fastrand::Rng, b: &Booking, booker: &str, w: &Words) {
     let roll = rng.u8(0..100);
     if roll >= 85 {
         plan.push(AnyCommand::SetAttendance(SetAttendance { booking_id: b.id.clone(), status: Status::NoShow }));
@@ -154,7 +184,7 @@ fn played(plan: &mut Vec<AnyCommand>, rng: &mut fastrand::Rng, b: &Booking, book
             payment_id,
             amount: b.price / 2,
             to_wallet: roll < 2,
-            reason: "Court closed early for rain".into(),
+            reason: w.rain.into(),
         }));
     }
 }
@@ -163,23 +193,22 @@ fn played(plan: &mut Vec<AnyCommand>, rng: &mut fastrand::Rng, b: &Booking, book
 /// the last day, at a fee).
 fn upcoming(
     app: &App,
-    plan: &mut Vec<AnyCommand>,
-    rng: &mut fastrand::Rng,
-    b: &Booking,
-    booker: &str,
+    (plan, rng): (&mut Vec<AnyCommand>, &mut fastrand::Rng),
+    (b, booker): (&Booking, &str),
     holders: &[(String, String)],
     tz: &TimeZone,
+    w: &Words,
 ) -> anyhow::Result<()> {
     let roll = rng.u8(0..100);
     if roll < 4 {
-        let reason = if b.starts_at - app.now() < SignedDuration::from_hours(24) { "Ill" } else { "Plans changed" };
+        let reason = if b.starts_at - app.now() < SignedDuration::from_hours(24) { w.ill } else { w.plans_changed };
         plan.push(AnyCommand::CancelBooking(CancelBooking {
             booking_id: b.id.clone(),
             reason: reason.into(),
             money_back: false,
         }));
     } else if roll < 8 {
-        partner_drops_out(app, plan, b, tz)?;
+        partner_drops_out(app, plan, b, tz, w)?;
     } else if let Some((_, pass_id)) = holders.iter().find(|(member, _)| member == booker).filter(|_| roll < 60) {
         plan.push(AnyCommand::UsePass(UsePass {
             payment_id: id(),
@@ -191,7 +220,13 @@ fn upcoming(
 }
 
 /// The booker plays alone (or finds someone at the club) after the partner named dropped out.
-fn partner_drops_out(app: &App, plan: &mut Vec<AnyCommand>, b: &Booking, tz: &TimeZone) -> anyhow::Result<()> {
+fn partner_drops_out(
+    app: &App,
+    plan: &mut Vec<AnyCommand>,
+    b: &Booking,
+    tz: &TimeZone,
+    w: &Words,
+) -> anyhow::Result<()> {
     let id = b.id.clone();
     if app.db.read_blocking(move |c| Ok(crate::bookings::store::players(c, &id)?))?.is_empty() {
         return Ok(());
@@ -203,7 +238,7 @@ fn partner_drops_out(app: &App, plan: &mut Vec<AnyCommand>, b: &Booking, tz: &Ti
         kind: b.kind,
         booker_id: b.booker_id.clone(),
         players: Vec::new(),
-        note: "Partner dropped out".into(),
+        note: w.partner_out.into(),
         coach_id: b.coach_id.clone(),
     };
     plan.push(AnyCommand::UpdateBooking(cmd));
@@ -211,10 +246,15 @@ fn partner_drops_out(app: &App, plan: &mut Vec<AnyCommand>, b: &Booking, tz: &Ti
 }
 
 /// A ten-visit pass, sold to about one member in ten; returns (member, pass).
-fn sell_passes(app: &App, rng: &mut fastrand::Rng, members: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+fn sell_passes(
+    app: &App,
+    rng: &mut fastrand::Rng,
+    members: &[String],
+    w: &Words,
+) -> anyhow::Result<Vec<(String, String)>> {
     let product_id = id();
     let product = Product {
-        name: "10 visits".into(),
+        name: w.pass.into(),
         kind: PassKind::Visits,
         quantity: 10,
         bonus: 0,
@@ -253,7 +293,7 @@ fn sell_passes(app: &App, rng: &mut fastrand::Rng, members: &[String]) -> anyhow
 }
 
 /// The first member registered a second time without a phone, then merged back.
-fn merge_a_duplicate(app: &App, members: &[String]) -> anyhow::Result<()> {
+fn merge_a_duplicate(app: &App, members: &[String], w: &Words) -> anyhow::Result<()> {
     let Some(keep) = members.first() else { return Ok(()) };
     let Some(original) = app.db.read_blocking(|c| Ok(crate::members::store::member(c, keep)?))? else {
         return Ok(());
@@ -266,7 +306,7 @@ fn merge_a_duplicate(app: &App, members: &[String]) -> anyhow::Result<()> {
         birth_date: original.birth_date,
         category_id: original.category_id,
         tags: Vec::new(),
-        notes: "Registered twice at the desk".into(),
+        notes: w.registered_twice.into(),
         sms_consent: false,
     };
     if run(app, AnyCommand::CreateMember(CreateMember { member_id: duplicate.clone(), member: draft }))? {

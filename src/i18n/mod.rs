@@ -117,6 +117,8 @@ pub fn datetime(locale: Locale, at: jiff::Timestamp, tz: &jiff::tz::TimeZone) ->
 pub fn duration(locale: Locale, minutes: u16) -> String {
     let n = |id: &str, v: u16| tr_args(locale, id, &[("n", &v.to_string())]);
     match (minutes / 60, minutes % 60) {
+        // Nothing at all reads as hours, as the larger amounts beside it do.
+        (0, 0) => n("hours-n", 0),
         (0, m) => n("minutes", m),
         (h, 0) => n("hours-n", h),
         (h, m) => format!("{} {}", n("hours-n", h), n("minutes", m)),

@@ -814,6 +814,9 @@ reports-title = Выручка
 report-from = С
 report-to = По
 report-show = Показать
+report-period-year = Отчёт охватывает не больше года: период сокращён до дат выше.
+report-period-reversed = Конец периода раньше начала: показан первый день.
+report-period-unreadable = Дату не удалось прочитать: показан обычный период.
 report-takings = Поступило
 report-from-accounts = Брони, оплаченные со счетов (деньги пришли пополнениями)
 report-debtors = Должники
@@ -1711,7 +1714,11 @@ group-capacity-invalid = Мест: число от 1 до 200.
 group-minimum-invalid = Минимум — число от 0 до числа мест.
 group-product-required = Выберите вид абонемента, с которого списываются посещения.
 group-product-value = Денежной картой нельзя оплачивать посещения группы: выберите абонемент на посещения, часы или период.
-group-capacity-below-enrolled = В группе { $enrolled } участников: сначала отчислите кого-то или оставьте не меньше мест.
+group-capacity-below-enrolled = В группе { $enrolled ->
+        [one] { $enrolled } участник
+        [few] { $enrolled } участника
+       *[other] { $enrolled } участников
+    }: сначала отчислите кого-то или оставьте не меньше мест.
 group-coach-busy = У тренера { $coach } уже есть занятие { $date }, { $from }–{ $to }.
 group-coach-off-court = { $coach } не работает на корте занятия { $date }.
 group-coach-off-day = { $coach } не работает в день занятия { $date }.

@@ -12,8 +12,14 @@ pub const SMS_PLUMBING: [&str; 4] = ["lease_sms", "record_sms_batch", "recover_s
 
 /// Who issued a command: a staff member's name, or the console, setup or the server itself.
 pub fn who(ctx: &PageCtx, r: &CommandRecord) -> String {
-    match r.actor_name.as_str() {
-        "system" | "console" | "setup" | "portal" => ctx.t(&format!("actor-{}", r.actor_name)),
+    actor_name(ctx, &r.actor_name)
+}
+
+/// An actor's name as recorded (`Actor::display_name`), in words for the console, setup, the
+/// server itself and the portal.
+pub fn actor_name(ctx: &PageCtx, recorded: &str) -> String {
+    match recorded {
+        "system" | "console" | "setup" | "portal" => ctx.t(&format!("actor-{recorded}")),
         name => match name.strip_prefix("portal: ") {
             Some(player) => ctx.ta("actor-player", "name", player),
             None => name.to_owned(),

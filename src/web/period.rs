@@ -17,14 +17,19 @@ pub struct PeriodQuery {
 pub struct Period {
     pub first: Date,
     pub last: Date,
+    /// Why these are not the days the address asked for (a message id), if they are not.
+    pub changed: Option<&'static str>,
 }
 
 impl PeriodQuery {
     /// The period asked for. Without a `from` it starts `default_days` before its end; without a
     /// `to` it runs `default_days` from `from` but not past today. It never ends before it starts and
     /// spans a year at most: a report page lists every row.
+    /// Each change to what was asked is said (`changed`), for the page to show.
     pub fn period(&self, today: Date, default_days: i64) -> Period {
         let day = |raw: &Option<String>| raw.as_deref().and_then(|d| d.trim().parse::<Date>().ok());
+        let unreadable =
+            |raw: &Option<String>| raw.as_deref().is_some_and(|d| !d.trim().is_empty()) && day(raw).is_none();
         let back = |d: Date| d.saturating_sub(Span::new().days(default_days));
         let (first, last) = match (day(&self.from), day(&self.to)) {
             (Some(first), Some(last)) => (first, last),
@@ -32,8 +37,16 @@ impl PeriodQuery {
             (None, Some(last)) => (back(last), last),
             (None, None) => (back(today), today),
         };
+        let mut changed = (unreadable(&self.from) || unreadable(&self.to)).then_some("report-period-unreadable");
+        if last < first {
+            changed = Some("report-period-reversed");
+        }
         let last = last.max(first);
-        Period { first, last: last.min(first.saturating_add(Span::new().days(366))) }
+        let year_on = first.saturating_add(Span::new().days(366));
+        if last > year_on {
+            changed = Some("report-period-year");
+        }
+        Period { first, last: last.min(year_on), changed }
     }
 }
 
@@ -51,9 +64,13 @@ impl Period {
 mod tests {
     use super::*;
 
-    fn asked(from: Option<&str>, to: Option<&str>, default_days: i64) -> (String, String) {
+    fn period(from: Option<&str>, to: Option<&str>, default_days: i64) -> Period {
         let query = PeriodQuery { from: from.map(str::to_owned), to: to.map(str::to_owned) };
-        let p = query.period("2026-12-02".parse().unwrap(), default_days);
+        query.period("2026-12-02".parse().unwrap(), default_days)
+    }
+
+    fn asked(from: Option<&str>, to: Option<&str>, default_days: i64) -> (String, String) {
+        let p = period(from, to, default_days);
         (p.first.to_string(), p.last.to_string())
     }
 
@@ -82,9 +99,19 @@ mod tests {
     }
 
     #[test]
+    fn a_period_other_than_the_one_asked_for_says_why() {
+        assert_eq!(period(None, None, 30).changed, None);
+        assert_eq!(period(Some(""), Some("2026-11-10"), 30).changed, None, "an empty field is not a mistake");
+        assert_eq!(period(Some("2026-11-01"), Some("2026-11-30"), 30).changed, None);
+        assert_eq!(period(Some("garbage"), Some("2026-11-30"), 30).changed, Some("report-period-unreadable"));
+        assert_eq!(period(Some("2026-11-30"), Some("2026-11-01"), 30).changed, Some("report-period-reversed"));
+        assert_eq!(period(Some("2020-01-01"), Some("2026-12-01"), 30).changed, Some("report-period-year"));
+    }
+
+    #[test]
     fn a_period_runs_from_midnight_to_midnight_in_club_time() {
         let tz = TimeZone::get("Europe/Moscow").unwrap();
-        let p = Period { first: "2026-12-01".parse().unwrap(), last: "2026-12-02".parse().unwrap() };
+        let p = Period { first: "2026-12-01".parse().unwrap(), last: "2026-12-02".parse().unwrap(), changed: None };
         let (from, to) = p.instants(&tz);
         assert_eq!(from.to_string(), "2026-11-30T21:00:00Z");
         assert_eq!(to.to_string(), "2026-12-02T21:00:00Z");

@@ -164,6 +164,12 @@ async fn an_empty_clubs_reports_say_there_is_nothing_yet() {
         let page = t.get(&format!("/reports/{report}?{period}")).await;
         assert_eq!(page.status, Status::Ok, "{report}: {}", page.body);
         assert!(page.has(nothing), "{report}: {}", page.body);
+        assert!(!page.has("id=\"period-changed\""), "{report}: {}", page.body);
+        // Days other than those asked for are said, never shown silently.
+        let long = t.get(&format!("/reports/{report}?from=2020-01-01&to=2026-11-30")).await;
+        assert!(long.has("A report covers a year at most") && long.has("value=\"2021-01-01\""), "{report}");
+        let reversed = t.get(&format!("/reports/{report}?from=2026-11-30&to=2026-11-01")).await;
+        assert!(reversed.has("The period ended before it began"), "{report}: {}", reversed.body);
         english.push(headings(&t, report, period).await);
     }
     let saved = t.submit("/profile", "/profile/language", &[("locale", "ru")]).await;

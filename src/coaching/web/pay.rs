@@ -79,14 +79,15 @@ impl PayPage {
     fn approved_text(&self, a: &Approval) -> String {
         let args = [
             ("amount", self.ctx.money(a.amount)),
-            ("by", a.approved_by.clone()),
+            ("by", crate::web::log_book::actor_name(&self.ctx, &a.approved_by)),
             ("on", crate::i18n::date(self.ctx.locale, a.approved_at.to_zoned_datetime(self.ctx.tz.clone()).date())),
         ];
         self.ctx.tas("coach-pay-approved", &args)
     }
 
     fn overlap_text(&self, a: &Approval) -> String {
-        let args = [("from", a.first_day.to_string()), ("to", a.last_day.to_string())];
+        let day = |d| crate::i18n::date(self.ctx.locale, d);
+        let args = [("from", day(a.first_day)), ("to", day(a.last_day))];
         self.ctx.tas("coach-pay-part-approved", &args)
     }
 

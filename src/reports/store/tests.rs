@@ -196,7 +196,7 @@ fn sum(db: &TestDb, sql: &str, from: Timestamp, to: Timestamp) -> i64 {
 
 fn check(db: &TestDb, first: Date, last: Date) {
     let tz = TimeZone::get("Europe/Moscow").unwrap();
-    let period = crate::web::period::Period { first, last };
+    let period = crate::web::period::Period { first, last, changed: None };
     let (from, to) = period.instants(&tz);
     let r =
         revenue(Buckets::of(first, last), &crate::reports::store::revenue_entries(&db.conn, from, to).unwrap(), &tz);
@@ -420,7 +420,7 @@ fn a_lesson_paid_months_ahead_counts_as_a_lesson() {
     db.applied_as(&reception(), AnyCommand::TakePayment(pay));
     let tz = TimeZone::get("Europe/Moscow").unwrap();
     let today = db.now.to_zoned_datetime(tz.clone()).date();
-    let (from, to) = crate::web::period::Period { first: today, last: today }.instants(&tz);
+    let (from, to) = crate::web::period::Period { first: today, last: today, changed: None }.instants(&tz);
     let entries = crate::reports::store::revenue_entries(&db.conn, from, to).unwrap();
     let r = revenue(Buckets::of(today, today), &entries, &tz);
     let lessons = r.by_category.iter().find(|(c, _)| *c == Category::Lessons).unwrap().1.iter().sum::<i64>();
@@ -449,7 +449,7 @@ fn a_booking_made_a_lesson_after_it_was_paid_counts_as_a_lesson() {
     let tz = TimeZone::get("Europe/Moscow").unwrap();
     let today = db.now.to_zoned_datetime(tz.clone()).date();
     let earned = |db: &TestDb| -> Vec<(Category, i64)> {
-        let (from, to) = crate::web::period::Period { first: today, last: today }.instants(&tz);
+        let (from, to) = crate::web::period::Period { first: today, last: today, changed: None }.instants(&tz);
         let entries = crate::reports::store::revenue_entries(&db.conn, from, to).unwrap();
         let r = revenue(Buckets::of(today, today), &entries, &tz);
         r.by_category.iter().map(|(c, v)| (*c, v.iter().sum())).filter(|(_, sum)| *sum != 0).collect()
