@@ -28,7 +28,7 @@ struct BackupsPage {
 
 impl BackupsPage {
     fn size(&self, b: &BackupFile) -> String {
-        format!("{:.1} MB", b.bytes as f64 / 1_048_576.0)
+        crate::i18n::megabytes(self.ctx.locale, b.bytes)
     }
 
     fn kind(&self, b: &BackupFile) -> String {

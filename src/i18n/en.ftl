@@ -433,6 +433,7 @@ reject-category-taken = There is already a category called { $name }.
 reject-import-nothing = There is nothing to import.
 
 nav-grid = Bookings
+size-mb = { $n } MB
 hours-n = { $n ->
     [one] { $n } hour
    *[other] { $n } hours
@@ -1727,11 +1728,18 @@ coach-pay-sessions = Group sessions
 coach-pay-attendees = Attendees
 dash-label = Today at a glance
 dash-of = { $n } of { $all }
-dash-in-use = courts in use now
+# $n: how many courts the club has ("3 of 12 courts").
+dash-in-use = { $n ->
+        [one] court in use now
+       *[other] courts in use now
+    }
 dash-occupancy = of today's court time booked
 dash-arrivals = arriving within the hour
 dash-unpaid = unpaid today
-dash-debtors = members in debt
+dash-debtors = { $n ->
+        [one] member in debt
+       *[other] members in debt
+    }
 dash-sms = SMS failed this week
 dash-till = in the till
 
@@ -1779,7 +1787,10 @@ members-report-title = Members: who plays
 members-report-new = New
 members-report-active = Active
 members-report-lapsed = Lapsed
-members-report-lapsed-title = Not seen for { $weeks } weeks
+members-report-lapsed-title = Not seen for { $weeks ->
+        [one] a week
+       *[other] { $weeks } weeks
+    }
 members-report-weeks = Lapsed after (weeks)
 members-report-by-category = Active by category
 members-report-no-category = No category

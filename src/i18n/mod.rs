@@ -125,6 +125,22 @@ pub fn duration(locale: Locale, minutes: u16) -> String {
     }
 }
 
+/// `value` with up to `places` decimals, as the language writes them ("6.5", "6,5"; "855", not
+/// "855.0").
+pub fn decimal(locale: Locale, value: f64, places: usize) -> String {
+    let text = format!("{value:.places$}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    match locale {
+        Locale::Ru => text.replace('.', ","),
+        Locale::En => text.to_owned(),
+    }
+}
+
+/// A file's size in megabytes ("44.6 MB", "44,6 МБ").
+pub fn megabytes(locale: Locale, bytes: u64) -> String {
+    tr_args(locale, "size-mb", &[("n", &decimal(locale, bytes as f64 / 1_048_576.0, 1))])
+}
+
 pub fn date(locale: Locale, day: jiff::civil::Date) -> String {
     day.strftime(&tr(locale, "fmt-date")).to_string()
 }
@@ -148,6 +164,14 @@ mod tests {
             .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
             .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn decimals_are_written_as_each_language_writes_them() {
+        assert_eq!(decimal(Locale::En, 855.0, 1), "855");
+        assert_eq!(decimal(Locale::En, 6.25, 1), "6.2");
+        assert_eq!(decimal(Locale::Ru, 6.5, 1), "6,5");
+        assert_eq!(megabytes(Locale::Ru, 46_766_080), "44,6 МБ");
     }
 
     #[test]

@@ -440,6 +440,7 @@ reject-category-taken = Категория { $name } уже есть.
 reject-import-nothing = Загружать нечего.
 
 nav-grid = Брони
+size-mb = { $n } МБ
 hours-n = { $n ->
     [one] { $n } час
     [few] { $n } часа
@@ -1747,11 +1748,22 @@ coach-pay-sessions = Занятия групп
 coach-pay-attendees = Посещений
 dash-label = Сегодня коротко
 dash-of = { $n } из { $all }
-dash-in-use = кортов занято сейчас
+# $n: how many courts the club has ("3 из 12 кортов").
+dash-in-use = { $n ->
+        [one] корта занято сейчас
+       *[other] кортов занято сейчас
+    }
 dash-occupancy = времени кортов сегодня забронировано
-dash-arrivals = придут в течение часа
+dash-arrivals = { $n ->
+        [one] придёт в течение часа
+       *[other] придут в течение часа
+    }
 dash-unpaid = не оплачено сегодня
-dash-debtors = должников
+dash-debtors = { $n ->
+        [one] должник
+        [few] должника
+       *[other] должников
+    }
 dash-sms = SMS не доставлено за неделю
 dash-till = в кассе
 

@@ -141,7 +141,7 @@ async fn a_group_fills_up_and_its_coach_keeps_the_journal() {
     let report = t.get("/reports/coaching?from=2026-11-01&to=2026-12-31").await;
     let row = format!(
         "<a href=\"/groups/{group}\">Juniors 8–10</a></td><td>Anna Petrova</td><td class=\"num\">2</td><td class=\"num\">1</td>\
-         <td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">2.0</td><td class=\"num\">100%</td>"
+         <td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">100%</td>"
     );
     assert!(report.has(&row), "{}", report.body);
     let csv = t.get("/reports/coaching.csv?from=2026-11-01&to=2026-12-31").await;

@@ -119,7 +119,7 @@ impl HomePage {
     }
 
     fn backup_size(&self, b: &backup::BackupFile) -> String {
-        format!("{:.1} MB", b.bytes as f64 / 1_048_576.0)
+        crate::i18n::megabytes(self.ctx.locale, b.bytes)
     }
 }
 

@@ -10,6 +10,18 @@ const HEIGHT: f64 = 220.0;
 const LEFT: f64 = 4.0;
 const BOTTOM: f64 = 24.0;
 const TOP: f64 = 22.0;
+/// About how wide a label's character is at the chart's text size (14 px).
+const CHAR_WIDTH: f64 = 8.0;
+
+/// `label` cut to `room` characters, an ellipsis saying so (the bar's tooltip has it whole).
+fn fit(label: &str, room: usize) -> String {
+    if label.chars().count() <= room {
+        return label.to_owned();
+    }
+    let mut cut: String = label.chars().take(room.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
 
 fn esc(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -50,6 +62,8 @@ impl Bars<'_> {
         );
         // Every label when they fit, else every n-th: a year of days stays readable.
         let every = (self.labels.len() as f64 / 12.0).ceil().max(1.0) as usize;
+        // Each shown label keeps to the room its bars leave it: names never run into each other.
+        let room = ((step * every as f64) / CHAR_WIDTH).floor().max(1.0) as usize;
         for (i, label) in self.labels.iter().enumerate() {
             let x = LEFT + step * i as f64 + (step - bar) / 2.0;
             let mut y = TOP + plot;
@@ -74,7 +88,7 @@ impl Bars<'_> {
                     "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
                     x + bar / 2.0,
                     HEIGHT - 6.0,
-                    esc(label)
+                    esc(&fit(label, room))
                 );
             }
         }
@@ -155,6 +169,16 @@ mod tests {
         assert!(!svg.contains("₽-50"), "a negative value draws nothing");
         assert!(svg.contains(">₽400</text>"), "the scale tops at the tallest bar");
         assert_eq!(svg.matches("<rect").count(), 3);
+    }
+
+    #[test]
+    fn long_labels_are_cut_to_their_room() {
+        let format = |v: i64| v.to_string();
+        let labels: Vec<String> = (0..12).map(|i| format!("Juniors, improvers {i}")).collect();
+        let bars = Bars { labels, series: vec![("Came".into(), vec![1; 12])], format: &format, title: "T".into() };
+        let svg = bars.svg();
+        assert!(svg.contains(">Junior…</text>"), "{svg}");
+        assert!(svg.contains("<title>Juniors, improvers 0: Came: 1</title>"), "the tooltip keeps the name");
     }
 
     #[test]

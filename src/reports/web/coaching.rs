@@ -34,7 +34,7 @@ struct CoachingPage {
 
 impl CoachingPage {
     fn per_session(&self, g: &GroupAttendance) -> String {
-        g.per_session().map_or_else(|| "—".to_owned(), |n| format!("{n:.1}"))
+        g.per_session().map_or_else(|| "—".to_owned(), |n| crate::i18n::decimal(self.ctx.locale, n, 1))
     }
 
     fn fill(&self, g: &GroupAttendance) -> String {

@@ -63,7 +63,7 @@ impl OccupancyPage {
     }
 
     fn hours(&self, minutes: &i64) -> String {
-        format!("{:.1}", *minutes as f64 / 60.0)
+        crate::i18n::decimal(self.ctx.locale, *minutes as f64 / 60.0, 1)
     }
 
     fn heatmap(&self) -> String {
