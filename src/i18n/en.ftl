@@ -1740,7 +1740,7 @@ dash-debtors = { $n ->
         [one] member in debt
        *[other] members in debt
     }
-dash-sms = SMS failed this week
+dash-sms = SMS not delivered this week
 dash-till = in the till
 
 ## Reports: occupancy and revenue

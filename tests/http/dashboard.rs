@@ -37,6 +37,9 @@ async fn a_manager_sees_the_day_at_a_glance() {
         figure("dash-debtors")
     );
     assert!(figure("dash-sms").contains(">0</span>"));
+    // The figure opens the SMS report on the same seven days.
+    assert!(home.has("href=\"/sms/report?from=2026-11-23&amp;to=2026-11-29\" id=\"dash-sms\""), "{}", home.body);
+    assert!(figure("dash-debtors").contains("member in debt"), "one member: {}", figure("dash-debtors"));
     assert!(figure("dash-till").contains("—"), "no shift open");
     // One hour booked of two courts open 07:00–23:00.
     assert!(figure("dash-occupancy").contains(">3%<"), "{}", figure("dash-occupancy"));

@@ -122,6 +122,11 @@ async fn members_are_new_active_or_lapsed() {
     book(&t, &court, &boris, "2027-02-07", "18:00").await;
     let dmitri = t.submit("/members/new", "/members", &[("full_name", "Dmitri Orlov")]).await;
     assert_eq!(dmitri.status, Status::SeeOther);
+    // At noon, Boris's booking for tonight is not a visit yet; at 20:00 it is.
+    let noon = t.get("/reports/members?from=2027-01-01&to=2027-02-07&weeks=8").await;
+    assert!(noon.has("Active: <strong>0</strong>"), "{}", noon.body);
+    t.advance(jiff::SignedDuration::from_hours(8));
+    t.login("olga", crate::support::OWNER_PASSWORD).await;
 
     let page = t.get("/reports/members?from=2027-01-01&to=2027-02-07&weeks=8").await;
     assert_eq!(page.status, Status::Ok);

@@ -48,11 +48,13 @@ struct HomePage {
 struct Glance {
     /// Members who owe the club, and how much in all (negative).
     debtors: (usize, i64),
-    /// Messages that failed in the last week.
+    /// Messages not delivered (failed, refused or expired) since `sms_since`.
     sms_failed: i64,
+    /// The first of the week's days (today the last): the SMS report's period for the figure.
+    sms_since: jiff::civil::Date,
 }
 
-/// How far back the dashboard counts failed SMS.
+/// The days the start page counts undelivered SMS over, today included.
 const SMS_PROBLEM_DAYS: i64 = 7;
 
 impl HomePage {
@@ -182,10 +184,13 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
             };
             let slot = minute - minute % step;
             let glance = if manager {
-                let week_ago = now - jiff::SignedDuration::from_hours(24 * SMS_PROBLEM_DAYS);
+                let sms_since = day.saturating_sub(jiff::Span::new().days(SMS_PROBLEM_DAYS - 1));
+                let counts =
+                    crate::sms::store::period_counts(c, sms_since.to_zoned_datetime(tz.clone())?.timestamp(), now)?;
                 Some(Glance {
                     debtors: crate::payments::store::debt(c)?,
-                    sms_failed: crate::sms::store::period_counts(c, week_ago, now)?.failed,
+                    sms_failed: counts.failed + counts.expired,
+                    sms_since,
                 })
             } else {
                 None
