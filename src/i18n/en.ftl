@@ -811,6 +811,7 @@ report-period-reversed = The period ended before it began: its first day is show
 report-period-unreadable = A date could not be read: the usual period is shown.
 report-takings = Money in
 report-from-accounts = Bookings paid from accounts (came in as top-ups)
+report-to-accounts = Refunds put on members' accounts (not paid out)
 report-debtors = Members who owe
 report-no-debtors = Nobody owes the club.
 report-receipt = Receipt

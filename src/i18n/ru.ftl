@@ -820,6 +820,7 @@ report-period-reversed = Конец периода раньше начала: п
 report-period-unreadable = Дату не удалось прочитать: показан обычный период.
 report-takings = Поступило
 report-from-accounts = Брони, оплаченные со счетов (деньги пришли пополнениями)
+report-to-accounts = Возвраты на счета клиентов (не выданы деньгами)
 report-debtors = Должники
 report-no-debtors = Никто не должен клубу.
 report-receipt = Чек

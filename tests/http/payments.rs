@@ -152,6 +152,11 @@ async fn the_desk_takes_splits_and_refunds_payments_and_closes_the_till() {
     assert_eq!(cancelled.status, Status::SeeOther);
     let late = pay(&t, &b3, "1000", "card", &boris, "").await;
     assert!(late.has("cancelled: it cannot be paid"), "{}", late.body);
+    // Takings keeps what was paid from accounts apart from what was refunded onto them.
+    let takings = t.get("/reports").await;
+    assert!(takings.has("(came in as top-ups)</td><td class=\"num\">₽1,000.00</td>"), "{}", takings.body);
+    assert!(takings.has("<tr id=\"refunded-to-accounts\"><td>Refunds put on members"), "{}", takings.body);
+    assert!(takings.has("(not paid out)</td><td class=\"num\">₽200.00</td>"), "{}", takings.body);
 
     // The statement shows a running balance and exports as CSV; the member with money history stays.
     let s = t.get(&statement).await;

@@ -47,7 +47,12 @@ impl Takings {
 
     /// Bookings paid from members' accounts (not money in: it came in as top-ups).
     fn paid_from_accounts(&self) -> i64 {
-        self.payments.iter().filter(|p| p.method == Method::Wallet).map(|p| p.amount).sum()
+        self.payments.iter().filter(|p| p.method == Method::Wallet && p.amount > 0).map(|p| p.amount).sum()
+    }
+
+    /// Refunds put on members' accounts instead of paid out (no money left the desk).
+    fn refunded_to_accounts(&self) -> i64 {
+        self.payments.iter().filter(|p| p.method == Method::Wallet && p.amount < 0).map(|p| -p.amount).sum()
     }
 }
 
