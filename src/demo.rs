@@ -182,6 +182,12 @@ const SEASON_DAYS: i64 = 365;
 /// How many commands the demo runs in one database transaction at most.
 const BATCH: usize = 500;
 
+/// Members are made this many at a time, each lot on its own day of joining.
+const MEMBER_BATCH: usize = 50;
+
+/// The days over which the members joined, before the demo's history begins.
+const JOINING_DAYS: i64 = 180;
+
 /// Runs `cmds` in one database transaction (each its own command of the log): one commit
 /// instead of one each. Whether each was applied.
 fn run_all(app: &App, cmds: Vec<AnyCommand>) -> anyhow::Result<Vec<bool>> {
@@ -297,12 +303,21 @@ pub fn fill(app: &App, clock: &TurnedClock, opts: &Options) -> anyhow::Result<Su
             summary.courts += 1;
         }
     }
+    let club = app.db.read_blocking(|c| Ok(crate::club::store::settings(c)?))?;
+    let tz = club.and_then(|(_, s)| TimeZone::get(&s.time_zone).ok()).unwrap_or(TimeZone::UTC);
+    let today = app.now().to_zoned_datetime(tz.clone()).date();
+    let first = today.checked_sub(Span::new().days(opts.days / 2))?;
+    let last = first.checked_add(Span::new().days(opts.days - 1))?;
     let categories = app.db.read_blocking(|c| Ok(crate::members::store::categories(c)?))?;
     let mut members = Vec::new();
     let mut progress = Progress::new("Members", opts.members);
     let mut i = 0;
     while i < opts.members {
-        let drafts: Vec<CreateMember> = (i..opts.members.min(i + BATCH))
+        // The members joined over the half year before the history begins, a few at a time.
+        let joined =
+            first.checked_sub(Span::new().days(JOINING_DAYS - JOINING_DAYS * i as i64 / opts.members as i64))?;
+        clock.turn_to(tz.to_timestamp(joined.at(10, 0, 0, 0))?);
+        let drafts: Vec<CreateMember> = (i..opts.members.min(i + MEMBER_BATCH))
             .map(|i| {
                 // Mobile numbers of the club's country: Russian +7 9xx, or British 077xx.
                 let phone = match (rng.u8(0..100) < 90, russian) {
@@ -351,6 +366,7 @@ pub fn fill(app: &App, clock: &TurnedClock, opts: &Options) -> anyhow::Result<Su
         members.extend(firsts.chain(seconds).map(|d| d.member_id.clone()));
         progress.at(i);
     }
+    clock.resume();
     summary.members = members.len();
     if courts.is_empty() || members.is_empty() {
         return Ok(summary);
@@ -358,11 +374,6 @@ pub fn fill(app: &App, clock: &TurnedClock, opts: &Options) -> anyhow::Result<Su
     price_list(app, russian)?;
     let coaches = coaches::make(app, &mut rng, russian, coaches::how_many(courts.len()))?;
     summary.coaches = coaches.len();
-    let club = app.db.read_blocking(|c| Ok(crate::club::store::settings(c)?))?;
-    let tz = club.and_then(|(_, s)| TimeZone::get(&s.time_zone).ok()).unwrap_or(TimeZone::UTC);
-    let today = app.now().to_zoned_datetime(tz.clone()).date();
-    let first = today.checked_sub(Span::new().days(opts.days / 2))?;
-    let last = first.checked_add(Span::new().days(opts.days - 1))?;
     // Permanent bookings: about ten a court, weekly at the same time all season (fewer in a
     // small club: one in eight members), made again each season of at most a year (a series
     // may span 400 days).

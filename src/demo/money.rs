@@ -58,6 +58,9 @@ const RUSSIAN: Words = Words {
     registered_twice: "Записали второй раз на ресепшене",
 };
 
+/// Of a hundred bookings, how many are called off on the day.
+const CALLED_OFF_PCT: u8 = 3;
+
 /// Fills the desk's history from `first` to now, then the month ahead; returns how many
 /// payments were taken. `clock` is the app's: it is turned back through the past, then resumed.
 pub(super) fn fill(
@@ -129,10 +132,24 @@ fn desk_days(
             b.starts_at >= opens && b.starts_at < now && b.booker_id.is_some() && b.status == Status::Booked
         });
         for starting in played_by_now.collect::<Vec<_>>().chunk_by(|a, b| a.starts_at == b.starts_at) {
+            // A few call off half an hour before, too late not to owe the fee.
+            clock.turn_to(starting[0].starts_at - SignedDuration::from_mins(30));
+            let (called_off, coming): (Vec<&Booking>, Vec<&Booking>) =
+                starting.iter().partition(|_| rng.u8(0..100) < CALLED_OFF_PCT);
+            let cancels = called_off.iter().map(|b| {
+                AnyCommand::CancelBooking(CancelBooking {
+                    booking_id: b.id.clone(),
+                    reason: w.ill.into(),
+                    money_back: false,
+                })
+            });
+            if !called_off.is_empty() {
+                run_all(app, cancels.collect())?;
+            }
             // Settled a few minutes after the start, when the players are in.
             clock.turn_to(starting[0].starts_at + SignedDuration::from_mins(5));
             let mut plan = Vec::new();
-            for b in starting {
+            for b in coming {
                 played(&mut plan, rng, b, b.booker_id.as_deref().unwrap_or_default(), w);
             }
             payments += taken(&plan, run_all(app, plan.clone())?);
