@@ -553,11 +553,12 @@ pub fn series_all(conn: &Connection, series_id: &str) -> rusqlite::Result<Vec<Bo
     stmt.query_map([series_id], row_to_booking)?.collect()
 }
 
-/// Coach `coach_id`'s live bookings overlapping [from, to), earliest first.
+/// Coach `coach_id`'s bookings overlapping [from, to), cancelled ones too (their week shows them
+/// as cancelled), earliest first.
 pub fn of_coach(conn: &Connection, coach_id: &str, from: Timestamp, to: Timestamp) -> rusqlite::Result<Vec<Booking>> {
     conn.prepare_cached(&format!(
         "SELECT {COLS} {FROM} WHERE b.coach_id = ?1 AND b.starts_at > ?2 - 86400000 AND b.starts_at < ?3 \
-         AND ?2 < b.ends_at AND b.status <> 'cancelled' ORDER BY b.starts_at"
+         AND ?2 < b.ends_at ORDER BY b.starts_at"
     ))?
     .query_map(params![coach_id, from.as_millisecond(), to.as_millisecond()], row_to_booking)?
     .collect()

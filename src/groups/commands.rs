@@ -310,6 +310,10 @@ impl CancelGroupSession {
         require(ctx.actor, Role::Reception)?;
         let (g, session) = session_of(ctx, &self.booking_id)?;
         let reason = self.reason.trim();
+        // The members are told why by SMS: a cancellation without a reason reads as a mistake.
+        if reason.is_empty() {
+            return Err(Rejection::new("group-cancel-reason-required").on("reason").into());
+        }
         if reason.chars().count() > 200 {
             return Err(Rejection::new("group-cancel-reason-too-long").on("reason").into());
         }

@@ -220,6 +220,9 @@ async fn a_session_is_cancelled_or_added_and_the_roster_hears() {
     t.submit(&page, &format!("{page}/enrol"), &[("member_id", &vera)]).await;
     let session = first_session(&t, &group).await;
     let journal = format!("/groups/{group}/sessions/{session}");
+    let unsaid = t.submit(&journal, &format!("{journal}/cancel"), &[("reason", " ")]).await;
+    assert_eq!(unsaid.location.as_deref(), Some(journal.as_str()));
+    assert!(t.get(&journal).await.has("Say why the session is cancelled"), "nothing cancelled without a reason");
     let cancelled = t.submit(&journal, &format!("{journal}/cancel"), &[("reason", "The coach is ill")]).await;
     assert_eq!(cancelled.location.as_deref(), Some(page.as_str()), "{}", cancelled.body);
     assert!(t.get(&page).await.has("The session is cancelled and its members are told."));
@@ -230,6 +233,14 @@ async fn a_session_is_cancelled_or_added_and_the_roster_hears() {
     assert!(t.get("/grid?date=2026-12-05").await.has("Juniors 8–10"));
     let told = t.count("SELECT count(*) FROM sms_messages WHERE phone = '+79161234567'").await;
     assert_eq!(told, 2, "the cancellation and the extra session");
+    // The coach's week still shows the cancelled session, as cancelled, under its weekday.
+    t.logout().await;
+    t.choose_password("petrova").await;
+    t.login("petrova", "petrova chose this").await;
+    let week = t.get("/coach?from=2026-11-30").await;
+    let line = week.body.split(&format!("id=\"lesson-{session}\"")).nth(1).expect("the session is listed");
+    assert!(line[..line.find("</li>").unwrap()].contains("data-status=\"cancelled\""), "{}", week.body);
+    assert!(week.has("Monday, 30 November 2026"), "{}", week.body);
 }
 
 /// The new-group form says what is wrong with the terms before anything about dates, and a
@@ -261,4 +272,32 @@ async fn a_group_outside_its_coachs_hours_is_refused_in_words() {
     assert!(tuesdays.has("Boris does not coach on this day of the week."), "{}", tuesdays.body);
     assert!(!tuesdays.has("These dates are taken"), "{}", tuesdays.body);
     assert_eq!(juniors(&t, &c1, &boris, &[]).await.status, Status::SeeOther, "Mondays are his");
+}
+
+/// Taking a member off says who got the place from the waiting list; moving one into a full
+/// group says they are on its waiting list; a move without a group chosen moves nobody.
+#[rocket::async_test]
+async fn leaving_and_moving_say_where_everyone_went() {
+    let t = TestApp::new().await;
+    let (c1, _, ivan, anna) = club(&t).await;
+    let petrova = coach(&t, "petrova", "Anna Petrova", "#6a1b9a").await;
+    let page = juniors(&t, &c1, &petrova, &[]).await.location.expect("the group's page");
+    let adults = [("name", "Adults"), ("capacity", "1"), ("minimum", "0"), ("weekday", "3")];
+    let adults = juniors(&t, &c1, &petrova, &adults).await.location.expect("the second group");
+    let boris = member(&t, "Boris Orlov").await;
+    for who in [&ivan, &anna, &boris] {
+        t.submit(&page, &format!("{page}/enrol"), &[("member_id", who)]).await;
+    }
+    let dmitri = member(&t, "Dmitri Orlov").await;
+    t.submit(&adults, &format!("{adults}/enrol"), &[("member_id", &dmitri)]).await;
+
+    t.submit(&page, &format!("{page}/leave"), &[("member_id", &ivan)]).await;
+    let shown = t.get(&page).await;
+    assert!(shown.has("from the waiting list into the group: Boris Orlov."), "{}", shown.body);
+    let adults_id = adults.trim_start_matches("/groups/");
+    t.submit(&page, &format!("{page}/move"), &[("member_id", &anna), ("to_group_id", "")]).await;
+    assert!(t.get(&page).await.has("Choose the group to move them to."));
+    t.submit(&page, &format!("{page}/move"), &[("member_id", &anna), ("to_group_id", adults_id)]).await;
+    let shown = t.get(&page).await;
+    assert!(shown.has("Adults is full: they are on its waiting list."), "{}", shown.body);
 }

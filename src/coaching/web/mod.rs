@@ -290,8 +290,10 @@ struct MinePage {
 }
 
 impl MinePage {
+    /// "Tuesday, 8 December 2026": on a phone, the weekday is what the coach looks for.
     fn day(&self, d: &Date) -> String {
-        crate::i18n::date(self.ctx.locale, *d)
+        let weekday = self.ctx.t(&format!("weekday-{}", d.weekday().to_monday_one_offset()));
+        format!("{weekday}, {}", crate::i18n::date(self.ctx.locale, *d))
     }
 
     fn time(&self, l: &Lesson) -> String {
@@ -299,8 +301,13 @@ impl MinePage {
     }
 
     /// Whether the coach may say yet who came: from the lesson's start.
+    /// A lesson that has begun is marked came or not; a cancelled one is only shown.
     fn begun(&self, l: &Lesson) -> bool {
-        l.b.starts_at <= self.ctx.now
+        l.b.starts_at <= self.ctx.now && l.b.status != crate::bookings::model::Status::Cancelled
+    }
+
+    fn cancelled(&self, l: &Lesson) -> bool {
+        l.b.status == crate::bookings::model::Status::Cancelled
     }
 
     fn status(&self, l: &Lesson) -> String {

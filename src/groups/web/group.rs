@@ -219,9 +219,27 @@ pub(super) async fn leave(r: Reception, ctx: PageCtx, app: &State<App>, id: &str
     let Csrf(f, sub) = form;
     let g = group_or_404(app, id).await?;
     let back = format!("/groups/{}", g.id);
+    let waiting = |place| {
+        let group_id = g.id.clone();
+        app.db.read(move |c| {
+            let roster = store::roster(c, &group_id)?;
+            Ok(roster.into_iter().filter(|e| e.place == place).map(|e| (e.member_id, e.name)).collect::<Vec<_>>())
+        })
+    };
+    let was_waiting = waiting(Place::Waiting).await?;
     let cmd = LeaveGroup { group_id: g.id.clone(), member_id: f.member_id };
     match submit(app, &ctx, r.0.actor(), &sub, AnyCommand::LeaveGroup(cmd)).await? {
-        Ok(()) => go(back, "success", ctx.t("group-left-done")),
+        Ok(()) => {
+            // Say who got the place, so the desk can tell them too.
+            let now_in = waiting(Place::Enrolled).await?;
+            let up: Vec<&str> =
+                was_waiting.iter().filter(|w| now_in.iter().any(|e| e.0 == w.0)).map(|w| w.1.as_str()).collect();
+            let said = match up.is_empty() {
+                true => ctx.t("group-left-done"),
+                false => ctx.ta("group-left-moved-up", "names", up.join(", ")),
+            };
+            go(back, "success", said)
+        }
         Err(errors) => go(back, "error", first_error(&ctx, &errors)),
     }
 }
@@ -237,6 +255,10 @@ pub(super) async fn move_member(
     let Csrf(f, sub) = form;
     let g = group_or_404(app, id).await?;
     let back = format!("/groups/{}", g.id);
+    if f.to_group_id.is_empty() {
+        return go(back, "error", ctx.t("group-move-choose"));
+    }
+    let (to, member) = (f.to_group_id.clone(), f.member_id.clone());
     let cmd = MoveMember {
         entry_id: uuid::Uuid::now_v7().to_string(),
         group_id: g.id.clone(),
@@ -244,7 +266,16 @@ pub(super) async fn move_member(
         member_id: f.member_id,
     };
     match submit(app, &ctx, r.0.actor(), &sub, AnyCommand::MoveMember(cmd)).await? {
-        Ok(()) => go(back, "success", ctx.t("group-moved-done")),
+        Ok(()) => {
+            // A full group takes the member onto its waiting list: said, not left to be found.
+            let landed = app.db.read(move |c| Ok(store::group(c, &to)?.zip(store::entry(c, &to, &member)?))).await?;
+            let said = match landed {
+                Some((to, e)) if e.place == Place::Waiting => ctx.ta("group-moved-waiting", "group", &to.draft.name),
+                Some((to, _)) => ctx.ta("group-moved-into", "group", &to.draft.name),
+                None => ctx.t("group-moved-done"),
+            };
+            go(back, "success", said)
+        }
         Err(errors) => go(back, "error", first_error(&ctx, &errors)),
     }
 }

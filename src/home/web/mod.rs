@@ -34,6 +34,8 @@ struct HomePage {
     /// Today's bookings and what has been paid for each.
     bookings: Vec<Booking>,
     paid: HashMap<String, i64>,
+    /// Groups' names by id: a group's session is called by its group.
+    groups: HashMap<String, String>,
     /// This desk's till, while a shift is open, with the cash that should be in it.
     shift: Option<(Shift, i64)>,
     /// The slot a booking made now would start at ("18:30").
@@ -92,7 +94,8 @@ impl HomePage {
     }
 
     fn who(&self, b: &Booking) -> String {
-        b.booker_name.clone().unwrap_or_else(|| self.ctx.t(&format!("kind-{}-label", b.kind.as_str())))
+        let group = b.group_id.as_ref().and_then(|g| self.groups.get(g)).cloned();
+        b.booker_name.clone().or(group).unwrap_or_else(|| self.ctx.t(&format!("kind-{}-label", b.kind.as_str())))
     }
 
     fn court_name(&self, b: &Booking) -> &str {
@@ -145,7 +148,7 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
         })
         .await?;
     let manager = me.0.user.role >= Role::Manager;
-    let (courts, bookings, paid, shift, slot_now, windows, glance) = app
+    let (courts, (bookings, groups), paid, shift, slot_now, windows, glance) = app
         .db
         .read(move |c| {
             let start = day.to_zoned_datetime(tz.clone())?.timestamp();
@@ -174,6 +177,7 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
                 })
                 .collect::<Vec<_>>();
             let bookings = crate::bookings::store::between(c, start, end)?;
+            let groups = crate::groups::store::names(c)?.into_iter().collect::<HashMap<_, _>>();
             let paid = crate::payments::store::paid_for_bookings_between(c, start, end)?;
             let shift = match crate::cash::store::open_shift(c, &till)? {
                 Some(s) => {
@@ -196,7 +200,7 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
                 None
             };
             let slot_now = format!("{:02}:{:02}", slot / 60, slot % 60);
-            Ok((courts, bookings, paid, shift, slot_now, windows, glance))
+            Ok((courts, (bookings, groups), paid, shift, slot_now, windows, glance))
         })
         .await?;
     let last_backup = tokio::task::spawn_blocking(move || backup::list(&backup_dir))
@@ -215,6 +219,7 @@ async fn home(me: Staff, ctx: PageCtx, app: &State<App>) -> Result<Either<Html, 
         courts,
         bookings,
         paid,
+        groups,
         shift,
         slot_now,
         windows,
