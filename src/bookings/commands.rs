@@ -366,7 +366,8 @@ pub fn plan_series(
             Err(CommandError::Rejected(r)) => Some(r),
             Err(e) => return Err(e),
         };
-        let instead = if problem.is_some() { free_instead(ctx, &tz, spec, slot)? } else { Vec::new() };
+        let instead =
+            if problem.is_some() { free_instead(ctx, &tz, (spec, coach.as_ref()), slot)? } else { Vec::new() };
         out.push(Occurrence { day, problem, instead });
     }
     if out.is_empty() {
@@ -380,11 +381,14 @@ pub fn plan_series(
 fn free_instead(
     ctx: &Ctx<'_>,
     tz: &TimeZone,
-    spec: &SeriesSpec,
+    (spec, coach): (&SeriesSpec, Option<&crate::coaching::commands::LessonCoach>),
     slot: LocalSlot,
 ) -> Result<Vec<(String, DayMinute)>, CommandError> {
-    let free = |court: &str, slot: LocalSlot| match bookable(ctx.tx, tz, court, slot, "") {
-        Ok(_) => Ok(true),
+    // Free for the court, and for the lesson's coach: their courts, their hours, not teaching.
+    let free = |court: &str, slot: LocalSlot| match bookable(ctx.tx, tz, court, slot, "")
+        .and_then(|at| coach.map_or(Ok(()), |c| c.check(ctx, court, at, "")))
+    {
+        Ok(()) => Ok(true),
         Err(CommandError::Rejected(_)) => Ok(false),
         Err(e) => Err(e),
     };

@@ -361,6 +361,10 @@ mod tests {
         let problems: Vec<(String, String)> =
             plan.iter().filter_map(|d| d.problem.as_ref().map(|p| (d.day.to_string(), p.code.clone()))).collect();
         assert_eq!(problems, [("2026-12-08".to_owned(), "coach-busy".to_owned())]);
+        // What the plan offers instead is free for the coach too: not while they teach.
+        let instead: Vec<String> = plan[1].instead.iter().map(|(_, start)| start.to_string()).collect();
+        assert!(!instead.is_empty(), "another time is offered");
+        assert!(instead.iter().all(|t| t.as_str() <= "17:00" || t.as_str() >= "19:00"), "{instead:?}");
         let series_id = id();
         let skip = vec!["2026-12-08".parse().unwrap()];
         db.applied(AnyCommand::CreateSeries(CreateSeries { series_id: series_id.clone(), spec, skip }));

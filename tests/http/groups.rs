@@ -227,6 +227,16 @@ async fn a_session_is_cancelled_or_added_and_the_roster_hears() {
     assert_eq!(cancelled.location.as_deref(), Some(page.as_str()), "{}", cancelled.body);
     assert!(t.get(&page).await.has("The session is cancelled and its members are told."));
     assert!(!t.get("/grid?date=2026-11-30").await.has("Juniors 8–10"));
+    // A refused extra session comes back open, as typed, with the reason.
+    let early = [("date", "2026-12-06"), ("start", "06:00"), ("minutes", "90"), ("court_id", c1.as_str())];
+    let refused = t.submit(&page, &format!("{page}/sessions"), &early).await;
+    assert_eq!(refused.status, Status::UnprocessableEntity, "{}", refused.body);
+    assert!(
+        refused.has("<details id=\"extra-session\" open>") && refused.has("id=\"extra-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(refused.has("value=\"2026-12-06\"") && refused.has("<option selected>06:00</option>"), "{}", refused.body);
     let extra = [("date", "2026-12-05"), ("start", "10:00"), ("minutes", "90"), ("court_id", c1.as_str())];
     let added = t.submit(&page, &format!("{page}/sessions"), &extra).await;
     assert_eq!(added.location.as_deref(), Some(page.as_str()));

@@ -19,7 +19,7 @@ use crate::commands::AnyCommand;
 use crate::courts::model::{BookingRules, DayMinute};
 use crate::courts::store::Court;
 use crate::error::AppError;
-use crate::web::forms::{Csrf, Page, fresh_id, go, submit};
+use crate::web::forms::{Csrf, Page, again, fresh_id, go, submit};
 use crate::web::guards::{Reception, Staff};
 use crate::web::page::{Html, PageCtx, ok};
 
@@ -42,6 +42,8 @@ struct GroupPage {
     rules: BookingRules,
     /// The desk's forms are shown (a coach sees the page only).
     desk: bool,
+    /// The extra session's form as typed, with what was wrong, when it was refused.
+    extra: Option<(ExtraForm, String)>,
 }
 
 impl GroupPage {
@@ -109,18 +111,26 @@ impl GroupPage {
         self.ctx.ta("group-came-n", "came", came)
     }
 
+    /// The extra session's day: as typed, else today.
+    fn extra_date(&self) -> String {
+        self.extra.as_ref().map_or_else(|| self.ctx.club_day().to_string(), |(f, _)| f.date.clone())
+    }
+
     fn starts(&self) -> Vec<(String, bool)> {
         let first = self.schedule.first().map(|s| s.start.to_string()).unwrap_or_default();
-        crate::courts::web::start_options(&self.rules, &first)
+        let start = self.extra.as_ref().map_or(first, |(f, _)| f.start.clone());
+        crate::courts::web::start_options(&self.rules, &start)
     }
 
     fn lengths(&self) -> Vec<(u16, String, bool)> {
         let first = self.schedule.first().map(|s| s.minutes.to_string()).unwrap_or_default();
-        crate::courts::web::length_options(&self.ctx, &self.rules, &first)
+        let minutes = self.extra.as_ref().map_or(first, |(f, _)| f.minutes.to_string());
+        crate::courts::web::length_options(&self.ctx, &self.rules, &minutes)
     }
 
     fn court_options(&self) -> Vec<(&str, &str, bool)> {
-        crate::courts::web::court_choices(&self.courts, &self.g.draft.court_id)
+        let court = self.extra.as_ref().map_or(self.g.draft.court_id.as_str(), |(f, _)| f.court_id.as_str());
+        crate::courts::web::court_choices(&self.courts, court)
     }
 
     /// Each form's own command id.
@@ -133,6 +143,17 @@ impl GroupPage {
 pub(super) async fn page(s: Staff, ctx: PageCtx, app: &State<App>, id: &str) -> Result<Html, AppError> {
     let g = group_or_404(app, id).await?;
     may_see(&s.0, &g)?;
+    let desk = s.0.user.role >= crate::core::Role::Reception;
+    ok(&group_page(app, ctx, g, desk, None).await?)
+}
+
+async fn group_page(
+    app: &App,
+    ctx: PageCtx,
+    g: Group,
+    desk: bool,
+    extra: Option<(ExtraForm, String)>,
+) -> Result<GroupPage, AppError> {
     let now = ctx.now;
     let group_id = g.id.clone();
     let (roster, schedule, sessions, turnout, others, courts, rules) = app
@@ -160,8 +181,7 @@ pub(super) async fn page(s: Staff, ctx: PageCtx, app: &State<App>, id: &str) -> 
     let (mut held, coming): (Vec<Booking>, Vec<Booking>) = sessions.into_iter().partition(|b| b.ends_at <= now);
     held.retain(|b| b.status != crate::bookings::model::Status::Cancelled);
     held.reverse();
-    let desk = s.0.user.role >= crate::core::Role::Reception;
-    ok(&GroupPage { ctx, g, roster, schedule, coming, held, turnout, others, courts, rules, desk })
+    Ok(GroupPage { ctx, g, roster, schedule, coming, held, turnout, others, courts, rules, desk, extra })
 }
 
 #[derive(FromForm)]
@@ -280,7 +300,7 @@ pub(super) async fn move_member(
     }
 }
 
-#[derive(FromForm)]
+#[derive(FromForm, Clone)]
 pub(super) struct ExtraForm {
     #[field(default = String::new())]
     date: String,
@@ -298,18 +318,23 @@ pub(super) async fn extra(r: Reception, ctx: PageCtx, app: &State<App>, id: &str
     let g = group_or_404(app, id).await?;
     let back = format!("/groups/{}", g.id);
     let (Ok(day), Some(start)) = (f.date.parse::<Date>(), DayMinute::parse(&f.start)) else {
-        return go(back, "error", ctx.t("date-invalid"));
+        let why = ctx.t("date-invalid");
+        return again(&group_page(app, ctx, g, true, Some((f, why))).await?);
     };
     let cmd = AddGroupSession {
         booking_id: uuid::Uuid::now_v7().to_string(),
         group_id: g.id.clone(),
-        court_id: f.court_id,
+        court_id: f.court_id.clone(),
         day,
         start,
         minutes: f.minutes,
     };
     match submit(app, &ctx, r.0.actor(), &sub, AnyCommand::AddGroupSession(cmd)).await? {
         Ok(()) => go(back, "success", ctx.t("group-extra-added")),
-        Err(errors) => go(back, "error", first_error(&ctx, &errors)),
+        // The form comes back open, as typed, with what was wrong.
+        Err(errors) => {
+            let why = first_error(&ctx, &errors);
+            again(&group_page(app, ctx, g, true, Some((f, why))).await?)
+        }
     }
 }
