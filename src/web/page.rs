@@ -88,6 +88,11 @@ impl PageCtx {
         i18n::datetime(self.locale, *at, &self.tz)
     }
 
+    /// A day as the language writes it.
+    pub fn date(&self, day: &jiff::civil::Date) -> String {
+        i18n::date(self.locale, *day)
+    }
+
     /// Today in the club's time zone, in words.
     pub fn today(&self) -> String {
         i18n::date(self.locale, self.club_day())

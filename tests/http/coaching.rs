@@ -347,6 +347,19 @@ async fn a_coach_takes_lessons_only_on_their_courts_and_hours() {
     assert_eq!(early.status, Status::UnprocessableEntity);
     assert!(early.has("Boris coaches only from 16:00 to 21:00."), "{}", early.body);
     assert!(lesson(&t, &c2, &ivan, &boris, "18:00").await.has("Boris does not coach on this court."));
+    // A coach chosen for a game, not a lesson, is said to be wrong rather than dropped.
+    let game = [
+        ("court_id", c1.as_str()),
+        ("date", "2026-11-30"),
+        ("start", "18:00"),
+        ("minutes", "60"),
+        ("kind", "play"),
+        ("booker_id", ivan.as_str()),
+        ("coach_id", boris.as_str()),
+    ];
+    let game = t.submit(&format!("/bookings/new?court={c1}&date=2026-11-30&start=18:00"), "/bookings", &game).await;
+    assert_eq!(game.status, Status::UnprocessableEntity);
+    assert!(game.has("Only a lesson has a coach"), "{}", game.body);
     // The same refusals for a receptionist working in Russian.
     t.submit("/profile", "/profile/language", &[("locale", "ru")]).await;
     assert!(lesson(&t, &c1, &ivan, &boris, "10:00").await.has("Boris работает только с 16:00 до 21:00."));

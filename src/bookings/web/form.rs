@@ -314,7 +314,7 @@ pub(super) async fn parse_form(
         booker_id,
         players,
         note: f.note.clone(),
-        coach_id: Some(f.coach_id.trim().to_owned()).filter(|c| !c.is_empty() && kind == Kind::Lesson),
+        coach_id: Some(f.coach_id.trim().to_owned()).filter(|c| !c.is_empty()),
     }))
 }
 
