@@ -1785,6 +1785,7 @@ cancellations-booked = Booked
 cancellations-cancelled = Cancelled
 cancellations-no-shows = No-shows
 cancellations-lost = Lost
+cancellations-lost-pct = Lost, %
 cancellations-fees = Fees
 cancellations-none = Nobody cancelled or missed a booking in this period.
 cancellations-more = { $n } more in the CSV and XLSX.

@@ -1808,6 +1808,7 @@ cancellations-by-member = По клиентам
 cancellations-booked = Забронировано
 cancellations-cancelled = Отменено
 cancellations-no-shows = Неявки
+cancellations-lost-pct = Потеряно, %
 cancellations-lost = Потеряно
 cancellations-fees = Штрафы
 cancellations-none = В этот период никто не отменял и не пропускал брони.

@@ -97,12 +97,26 @@ async fn cancellations_and_no_shows_name_who_and_what_they_cost() {
         "<a href=\"/members/{boris}\">Boris Petrov</a></td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">100%</td><td class=\"num\">₽1,000.00</td>"
     );
     assert!(page.has(&boris_row), "{}", page.body);
+    // The chart's figures are in a table too.
+    let six_pm = "<tr><td>18:00</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td><td class=\"num\">100%</td></tr>";
+    assert!(page.has(six_pm), "{}", page.body);
     let csv = t.get("/reports/cancellations.csv?from=2026-11-29&to=2026-11-30").await;
-    assert!(csv.body.contains("Boris Petrov,1,0,1,1000\nAnna Smith,2,1,0,500\n"), "the costliest first: {}", csv.body);
+    assert!(
+        csv.body.contains("Boris Petrov,1,0,1,100,1000\nAnna Smith,2,1,0,50,500\n"),
+        "the costliest first: {}",
+        csv.body
+    );
     let (rows, _) = xlsx_sheet(&t.bytes("/reports/cancellations.xlsx?from=2026-11-29&to=2026-11-30").await);
     assert_eq!(
         rows[2],
-        [Cell::Text("Anna Smith".into()), Cell::Number(2.0), Cell::Number(1.0), Cell::Number(0.0), Cell::Number(500.0)]
+        [
+            Cell::Text("Anna Smith".into()),
+            Cell::Number(2.0),
+            Cell::Number(1.0),
+            Cell::Number(0.0),
+            Cell::Number(50.0),
+            Cell::Number(500.0)
+        ]
     );
 }
 

@@ -68,6 +68,11 @@ impl CancellationsPage {
         .svg()
     }
 
+    /// The by-hour figures the chart draws, as a table: "18:00" and its counts.
+    fn hour_rows(&self) -> Vec<(String, &Counts)> {
+        self.hours().into_iter().map(|h| (format!("{h:02}:00"), &self.r.by_hour[h])).collect()
+    }
+
     fn members(&self) -> &[(String, String, Counts)] {
         &self.r.by_member[..self.r.by_member.len().min(SHOWN)]
     }
@@ -86,6 +91,7 @@ fn table(ctx: &PageCtx, r: &Cancellations) -> Table {
         "cancellations-booked",
         "cancellations-cancelled",
         "cancellations-no-shows",
+        "cancellations-lost-pct",
         "cancellations-fees",
     ];
     let rows = r
@@ -97,6 +103,7 @@ fn table(ctx: &PageCtx, r: &Cancellations) -> Table {
                 Value::Int(c.booked),
                 Value::Int(c.cancelled),
                 Value::Int(c.no_shows),
+                Value::Int(c.lost().map_or(0, |l| (l * 100.0).round() as i64)),
                 Value::Money(c.fees),
             ]
         })
