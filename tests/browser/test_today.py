@@ -81,3 +81,29 @@ def test_check_in_and_no_show_appear_only_when_they_apply(page, server, lang):
     expect(actions.filter(has_text=t["no_show"])).to_have_count(0)
     actions.filter(has_text=t["check_in"]).click()
     expect(page.locator("form[action$='/attendance'] button", has_text=t["check_in"])).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_on_a_phone_the_lists_keep_every_column(browser, server, lang):
+    """A table wider than a phone scrolls inside itself: the arriving player's name stays on
+    screen, and the page itself does not slide sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    set_up_in(page, server, lang)
+    open_all_day_any(page, server)
+    add_courts(page, server, 2)
+    add_price(page, server, "All day", "1000")
+    add_member(page, server, "Anna Smith", "")
+    start = next_slot()
+    page.goto(f"{server.base}/bookings/new?date={start.date().isoformat()}&start={start.strftime('%H:%M')}")
+    pick_member(page, "#booker", "anna", "Anna Smith")
+    page.click("main button[type=submit]")
+    page.goto(server.base + "/")
+    expect(page.locator("#arrivals").get_by_text("Anna Smith")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.goto(server.base + "/courts/new")
+    crumb = page.locator(".crumbs a").first
+    assert crumb.evaluate("e => e.getBoundingClientRect().height") >= 32, "a finger can hit the way back"
+    shot(page, f"phone-today-{lang}")
+    context.close()
