@@ -19,9 +19,8 @@ TEXTS = {
 }
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
-def test_today_shows_the_desk_what_to_do_now(page, server, lang):
-    t = TEXTS[lang]
+def anna_books_the_next_slot(page, server, lang):
+    """A club with two courts open all day at 1000 an hour, and Anna Smith booked next."""
     set_up_in(page, server, lang)
     open_all_day_any(page, server)
     add_courts(page, server, 2)
@@ -31,6 +30,12 @@ def test_today_shows_the_desk_what_to_do_now(page, server, lang):
     page.goto(f"{server.base}/bookings/new?date={start.date().isoformat()}&start={start.strftime('%H:%M')}")
     pick_member(page, "#booker", "anna", "Anna Smith")
     page.click("main button[type=submit]")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_today_shows_the_desk_what_to_do_now(page, server, lang):
+    t = TEXTS[lang]
+    anna_books_the_next_slot(page, server, lang)
 
     page.goto(server.base + "/")
     rows = page.locator("#courts-now tbody tr")
@@ -90,15 +95,7 @@ def test_on_a_phone_the_lists_keep_every_column(browser, server, lang):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    set_up_in(page, server, lang)
-    open_all_day_any(page, server)
-    add_courts(page, server, 2)
-    add_price(page, server, "All day", "1000")
-    add_member(page, server, "Anna Smith", "")
-    start = next_slot()
-    page.goto(f"{server.base}/bookings/new?date={start.date().isoformat()}&start={start.strftime('%H:%M')}")
-    pick_member(page, "#booker", "anna", "Anna Smith")
-    page.click("main button[type=submit]")
+    anna_books_the_next_slot(page, server, lang)
     page.goto(server.base + "/")
     expect(page.locator("#arrivals").get_by_text("Anna Smith")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
