@@ -26,13 +26,18 @@ pub async fn coach(t: &TestApp, username: &str, name: &str, colour: &str) -> Str
 }
 
 async fn lesson(t: &TestApp, court: &str, member: &str, coach: &str, start: &str) -> Page {
+    with_coach(t, "lesson", court, member, coach, start).await
+}
+
+/// A booking of `kind` on 30 November for an hour with `coach`, through the booking form.
+async fn with_coach(t: &TestApp, kind: &str, court: &str, member: &str, coach: &str, start: &str) -> Page {
     let form = format!("/bookings/new?court={court}&date=2026-11-30&start={start}");
     let fields = [
         ("court_id", court),
         ("date", "2026-11-30"),
         ("start", start),
         ("minutes", "60"),
-        ("kind", "lesson"),
+        ("kind", kind),
         ("booker_id", member),
         ("coach_id", coach),
     ];
@@ -348,16 +353,7 @@ async fn a_coach_takes_lessons_only_on_their_courts_and_hours() {
     assert!(early.has("Boris coaches only from 16:00 to 21:00."), "{}", early.body);
     assert!(lesson(&t, &c2, &ivan, &boris, "18:00").await.has("Boris does not coach on this court."));
     // A coach chosen for a game, not a lesson, is said to be wrong rather than dropped.
-    let game = [
-        ("court_id", c1.as_str()),
-        ("date", "2026-11-30"),
-        ("start", "18:00"),
-        ("minutes", "60"),
-        ("kind", "play"),
-        ("booker_id", ivan.as_str()),
-        ("coach_id", boris.as_str()),
-    ];
-    let game = t.submit(&format!("/bookings/new?court={c1}&date=2026-11-30&start=18:00"), "/bookings", &game).await;
+    let game = with_coach(&t, "play", &c1, &ivan, &boris, "18:00").await;
     assert_eq!(game.status, Status::UnprocessableEntity);
     assert!(game.has("Only a lesson has a coach"), "{}", game.body);
     // The same refusals for a receptionist working in Russian.

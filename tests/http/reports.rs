@@ -196,6 +196,8 @@ async fn an_empty_clubs_reports_say_there_is_nothing_yet() {
     for ((report, _, nothing), english) in reports.into_iter().zip(english) {
         assert!(t.get(&format!("/reports/{report}?{period}")).await.has(nothing), "{report}");
         let russian = headings(&t, report, period).await;
+        let long = t.get(&format!("/reports/{report}?from=2020-01-01&to=2026-11-30")).await;
+        assert!(long.has("Отчёт охватывает не больше года"), "{report}: {}", long.body);
         assert_ne!(russian, english, "{report}");
         let cyrillic = |h: &String| h.chars().any(|c| ('\u{0400}'..='\u{04ff}').contains(&c));
         assert!(russian.iter().any(cyrillic), "{report}: {russian:?}");

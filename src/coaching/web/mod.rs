@@ -303,7 +303,7 @@ impl MinePage {
     /// Whether the coach may say yet who came: from the lesson's start.
     /// A lesson that has begun is marked came or not; a cancelled one is only shown.
     fn begun(&self, l: &Lesson) -> bool {
-        l.b.starts_at <= self.ctx.now && l.b.status != crate::bookings::model::Status::Cancelled
+        l.b.starts_at <= self.ctx.now && !self.cancelled(l)
     }
 
     fn cancelled(&self, l: &Lesson) -> bool {

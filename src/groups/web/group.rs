@@ -239,19 +239,19 @@ pub(super) async fn leave(r: Reception, ctx: PageCtx, app: &State<App>, id: &str
     let Csrf(f, sub) = form;
     let g = group_or_404(app, id).await?;
     let back = format!("/groups/{}", g.id);
-    let waiting = |place| {
+    let in_place = |place| {
         let group_id = g.id.clone();
         app.db.read(move |c| {
             let roster = store::roster(c, &group_id)?;
             Ok(roster.into_iter().filter(|e| e.place == place).map(|e| (e.member_id, e.name)).collect::<Vec<_>>())
         })
     };
-    let was_waiting = waiting(Place::Waiting).await?;
+    let was_waiting = in_place(Place::Waiting).await?;
     let cmd = LeaveGroup { group_id: g.id.clone(), member_id: f.member_id };
     match submit(app, &ctx, r.0.actor(), &sub, AnyCommand::LeaveGroup(cmd)).await? {
         Ok(()) => {
             // Say who got the place, so the desk can tell them too.
-            let now_in = waiting(Place::Enrolled).await?;
+            let now_in = in_place(Place::Enrolled).await?;
             let up: Vec<&str> =
                 was_waiting.iter().filter(|w| now_in.iter().any(|e| e.0 == w.0)).map(|w| w.1.as_str()).collect();
             let said = match up.is_empty() {
@@ -300,7 +300,7 @@ pub(super) async fn move_member(
     }
 }
 
-#[derive(FromForm, Clone)]
+#[derive(FromForm)]
 pub(super) struct ExtraForm {
     #[field(default = String::new())]
     date: String,

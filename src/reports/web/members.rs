@@ -36,7 +36,7 @@ async fn report(app: &App, ctx: &PageCtx, query: &PeriodQuery, weeks: Option<i64
     let weeks = weeks.unwrap_or(LAPSED_WEEKS).clamp(1, 52);
     let (from, to) = period.instants(&ctx.tz);
     // Play counts once it has begun: a booking for tonight, or next month, is not a visit yet.
-    let played_to = to.min(app.now()).max(from);
+    let played_to = to.min(ctx.now).max(from);
     let since = played_to - SignedDuration::from_hours(24 * 7 * weeks);
     let history = since - SignedDuration::from_hours(24 * LAPSED_HISTORY_DAYS);
     let rows = app.db.read(move |c| Ok(crate::reports::store::member_rows(c, from, played_to, history)?)).await?;
